@@ -1,0 +1,286 @@
+"""The command line (typer). Thin: parse, call the library, print, map errors to exit codes.
+
+Exit status: 0 success; 1 the report has errors (``check``); 2 bad usage or an
+input that cannot be read at all, with a one-line reason on standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from analyzer import __version__
+from analyzer.errors import AnalyzerError
+
+app = typer.Typer(
+    help="政府信息公开工作年度报告分析器：读取、抽取、核查、评分、排名并生成评审意见（离线运行）。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DEBUG = {"on": False}
+
+
+class TableFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class ReviewFormat(str, Enum):
+    md = "md"
+    docx = "docx"
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One line on standard error, then exit: never a traceback."""
+    typer.echo(message.splitlines()[0] if message else "未知错误", err=True)
+    raise typer.Exit(code)
+
+
+def run_guarded(fn, *args, **kwargs):
+    """Call the library; map its errors to a one-line message and exit status 2."""
+    try:
+        return fn(*args, **kwargs)
+    except AnalyzerError as exc:
+        if DEBUG["on"]:
+            raise
+        fail(str(exc))
+    except (OSError, ValueError) as exc:
+        if DEBUG["on"]:
+            raise
+        fail(f"{type(exc).__name__}: {exc}")
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        if DEBUG["on"]:
+            raise
+        fail(f"处理失败（{type(exc).__name__}: {exc}）；可加 --debug 查看详情。")
+
+
+@app.callback()
+def main(
+    debug: bool = typer.Option(False, "--debug", help="出错时显示完整的 Python 错误信息（开发调试用）。"),
+    version: bool = typer.Option(False, "--version", help="显示版本号。"),
+) -> None:
+    """政府信息公开工作年度报告分析器。"""
+    DEBUG["on"] = debug
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+def _settings():
+    from analyzer.config import Settings
+
+    return Settings(debug=DEBUG["on"])
+
+
+@app.command()
+def analyze(
+    paths: Optional[List[Path]] = typer.Argument(None, help="报告文件或文件夹（默认 corpus/）。"),
+    out: Path = typer.Option(Path("reports"), "--out", "-o", help="输出文件夹。"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
+    config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+) -> None:
+    """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
+    from analyzer.outputs import write_run
+    from analyzer.pipeline import analyze_run, collect_paths
+    from analyzer.scoring import load_config
+
+    targets = paths or [Path("corpus")]
+    for t in targets:
+        if not t.exists():
+            fail(f"路径不存在：{t}")
+    score_config = run_guarded(load_config, config)
+    files = collect_paths(targets)
+    if not files:
+        fail(f"在 {', '.join(map(str, targets))} 中没有找到报告文件（PDF、DOCX、HTML、TXT）。")
+    run = _run_with_progress(analyze_run, targets, workers, score_config, len(files))
+    written = run_guarded(write_run, run, out, score_config)
+    typer.echo(
+        f"已分析 {len(run.results)} 份报告，{len(run.failures)} 份无法读取；结果写入 {out}/（{written}）。"
+    )
+    for f in run.failures:
+        typer.echo(f"  无法读取：{f.error}", err=True)
+    if not run.results:
+        raise typer.Exit(2)
+
+
+def _run_with_progress(analyze_run, targets, workers, score_config, total):
+    settings = _settings()
+    if not sys.stderr.isatty():
+        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("分析中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), transient=True,
+    ) as bar:
+        task = bar.add_task("", total=total)
+
+        def tick(path: str) -> None:
+            bar.update(task, advance=1, description=Path(path).name[:40])
+
+        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config, progress=tick)
+
+
+@app.command()
+def extract(
+    file: Path = typer.Argument(..., help="一份报告文件。"),
+    format: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="输出格式。"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出文件（xlsx 必填；json/csv 默认标准输出）。"),
+) -> None:
+    """抽取一份报告的基本信息、章节和三张表（默认 JSON 输出到标准输出）。"""
+    from analyzer.export import report_json, tables_csv, tables_xlsx
+    from analyzer.pipeline import analyze_single
+
+    result = run_guarded(analyze_single, file, _settings())
+    if format is TableFormat.json:
+        _emit(report_json(result), out)
+    elif format is TableFormat.csv:
+        _emit(tables_csv(result), out)
+    else:
+        target = out or Path(file.stem + ".xlsx")
+        run_guarded(tables_xlsx, result, target)
+        typer.echo(f"已写入 {target}")
+
+
+def _emit(text: str, out: Optional[Path]) -> None:
+    if out:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"已写入 {out}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def check(file: Path = typer.Argument(..., help="一份报告文件。")) -> None:
+    """逐行列出一份报告的问题；存在“错误”级问题时退出码为 1。"""
+    from analyzer.export import finding_line
+    from analyzer.pipeline import analyze_single
+
+    result = run_guarded(analyze_single, file, _settings())
+    for f in result.findings:
+        typer.echo(finding_line(f))
+    if not result.findings:
+        typer.echo("未发现问题。")
+    if any(f.severity == "error" for f in result.findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def classify(
+    file: Optional[str] = typer.Argument(None, help="每行一句中文的文件；省略或“-”表示标准输入。"),
+) -> None:
+    """逐行分类：每行输入一句，输出一行 JSON（text、category、score 等）。"""
+    from analyzer.narrative import classify_texts
+
+    if file in (None, "-"):
+        lines = sys.stdin.read().splitlines()
+    else:
+        path = Path(file)
+        if not path.is_file():
+            fail(f"文件不存在：{file}")
+        from analyzer.ingest.txt import decode_bytes
+
+        lines = run_guarded(decode_bytes, path.read_bytes(), path.name).splitlines()
+    lines = [line.strip() for line in lines if line.strip()]
+    for row in run_guarded(classify_texts, lines):
+        typer.echo(json.dumps(row, ensure_ascii=False))
+
+
+@app.command()
+def review(
+    file: Path = typer.Argument(..., help="一份报告文件。"),
+    format: ReviewFormat = typer.Option(ReviewFormat.md, "--format", "-f", help="md 或 docx。"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出文件（docx 默认为 <报告名>.评审意见.docx）。"),
+    config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+) -> None:
+    """生成一份报告的评审意见（Markdown 或 DOCX）。"""
+    from analyzer.pipeline import analyze_single
+    from analyzer.review import render_markdown, write_docx
+    from analyzer.scoring import load_config
+
+    score_config = run_guarded(load_config, config)
+    result = run_guarded(analyze_single, file, _settings(), score_config)
+    if format is ReviewFormat.md:
+        _emit(render_markdown(result), out)
+    else:
+        target = out or Path(f"{file.stem}.评审意见.docx")
+        run_guarded(write_docx, [result], target)
+        typer.echo(f"已写入 {target}")
+
+
+@app.command()
+def rank(
+    paths: List[Path] = typer.Argument(..., help="报告文件或文件夹。"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="另存排名表：.csv 或 .xlsx。"),
+    config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
+) -> None:
+    """对多份报告评分并排名（终端表格，可另存 CSV/XLSX）。"""
+    from analyzer.pipeline import analyze_run
+    from analyzer.ranking import print_ranking, rank_results, write_ranking
+    from analyzer.scoring import load_config
+
+    for t in paths:
+        if not t.exists():
+            fail(f"路径不存在：{t}")
+    score_config = run_guarded(load_config, config)
+    run = _run_with_progress(analyze_run, paths, workers, score_config, 0)
+    ranking = rank_results(run, score_config)
+    print_ranking(ranking)
+    if out:
+        run_guarded(write_ranking, ranking, out)
+        typer.echo(f"已写入 {out}")
+    if not run.results:
+        raise typer.Exit(2)
+
+
+@app.command()
+def corpus(
+    paths: List[Path] = typer.Argument(..., help="报告文件或文件夹。"),
+    out: Path = typer.Option(Path("reports/corpus"), "--out", "-o", help="输出文件夹。"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
+) -> None:
+    """语料研究：统计、图表与套话（模板句）聚类。"""
+    from analyzer.corpus import write_corpus_study
+    from analyzer.pipeline import analyze_run
+
+    for t in paths:
+        if not t.exists():
+            fail(f"路径不存在：{t}")
+    run = _run_with_progress(analyze_run, paths, workers, None, 0)
+    written = run_guarded(write_corpus_study, run, out)
+    typer.echo(f"已写入 {out}/（{written}）")
+
+
+@app.command()
+def serve(
+    folder: Path = typer.Argument(Path("reports"), help="analyze 的输出文件夹。"),
+    port: int = typer.Option(8765, "--port", help="端口（仅本机 127.0.0.1）。"),
+) -> None:
+    """在本机浏览器中查看分析结果（index.html），仅监听 127.0.0.1。"""
+    import functools
+    import http.server
+
+    if not (folder / "index.html").is_file():
+        fail(f"{folder}/index.html 不存在，请先运行 analyzer analyze --out {folder}")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+        typer.echo(f"请在浏览器打开 http://127.0.0.1:{port}/ （Ctrl+C 退出）")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    app()

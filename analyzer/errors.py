@@ -1,0 +1,43 @@
+"""Errors for files that cannot be processed.
+
+Problems *in what a report says* are never raised: they are ``Finding``s.
+Messages are one line, in Chinese, and say what to try.
+"""
+
+from __future__ import annotations
+
+
+class AnalyzerError(Exception):
+    """A file the analyzer cannot process at all."""
+
+
+class UnreadableInput(AnalyzerError):
+    """The file is empty, damaged, encrypted or not a document."""
+
+
+class UnsupportedFormat(AnalyzerError):
+    """The content is none of PDF, DOCX, HTML or text."""
+
+
+class NoTextLayer(AnalyzerError):
+    """A PDF whose pages carry no usable text (a scan, or a broken font map)."""
+
+
+class NotAnnualReport(AnalyzerError):
+    """A readable document that is not a 政府信息公开工作年度报告."""
+
+
+EMPTY_FILE = "{name}：文件为空，无法读取。"
+NOT_FOUND = "{name}：文件不存在。"
+UNSUPPORTED = "无法识别 {name} 的格式（支持 PDF、DOCX、HTML、TXT），请另存为 DOCX 或 PDF 后重试。"
+BINARY = "{name}：不是可识别的文档（疑似二进制文件），请确认文件是否完整。"
+ENCODING = "{name}：无法判断文本编码（已尝试 UTF-8、UTF-16、GB18030），请另存为 UTF-8 文本后重试。"
+PDF_BROKEN = "{name}：PDF 文件已损坏或不完整（{reason}），请重新下载或另存后重试。"
+PDF_ENCRYPTED = "{name}：PDF 文件已加密，无法读取，请提供未加密的版本。"
+PDF_NO_TEXT = "{name}：PDF 没有可用的文字层（{reason}），需先进行 OCR 识别后再分析。"
+DOCX_BROKEN = "{name}：DOCX 文件已损坏（{reason}），请用 Word 或 WPS 打开后另存为 DOCX 再试。"
+ZIP_BOMB = "{name}：压缩包解压后体积异常（{size} MB），出于安全考虑拒绝读取。"
+LEGACY_NO_OFFICE = "{name}：这是旧版 {kind} 文件，本机未安装 LibreOffice，无法转换；请另存为 DOCX 或 PDF 后重试，或安装 LibreOffice（apt-get install libreoffice-writer）。"
+LEGACY_FAILED = "{name}：旧版 {kind} 文件经 LibreOffice 转换失败（{reason}），请另存为 DOCX 后重试。"
+TOO_LARGE = "{name}：文件过大（{size} MB，上限 {limit} MB），请确认是否为年度报告。"
+NOT_REPORT = "{name}：未识别为政府信息公开工作年度报告（{reason}）。"

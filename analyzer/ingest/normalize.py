@@ -1,0 +1,130 @@
+"""Small ``str -> str`` text cleaners, composed in order (textacy's ``make_pipeline``).
+
+Never NFKC the whole text: it turns ，（：and U+3000 into ASCII and so
+destroys the Chinese punctuation that sentence splitting relies on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import reduce
+from typing import Callable
+
+TextFn = Callable[[str], str]
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201d\u2026\u2014"
+
+# CJK Radicals Supplement has no NFKC mapping; these are the ones OCR and
+# PDF font maps emit in place of ordinary characters.
+_RADICAL_SUPPLEMENT = {
+    "\u2e8b": "㔾", "\u2e8c": "小", "\u2e8d": "小", "\u2e8e": "兀", "\u2e95": "彐",
+    "\u2e9d": "月", "\u2ea0": "民", "\u2ea7": "牛", "\u2eaa": "疋", "\u2eab": "目",
+    "\u2eae": "竹", "\u2eb3": "网", "\u2eb7": "羊", "\u2ebc": "肉", "\u2ec5": "见",
+    "\u2ec6": "角", "\u2ecf": "邑", "\u2ed6": "阜", "\u2ed7": "雨", "\u2edd": "食",
+    "\u2ee0": "饣", "\u2ee2": "马", "\u2ee3": "骨", "\u2ee4": "鬼", "\u2eea": "鼠",
+    "\u2ef3": "龟",
+}
+
+
+def make_pipeline(*funcs: TextFn) -> TextFn:
+    """Compose cleaners left to right."""
+    return lambda text: reduce(lambda acc, f: f(acc), funcs, text)
+
+
+def fullwidth_digits(text: str) -> str:
+    """Full-width digits and Latin letters to ASCII; punctuation stays.
+
+    >>> fullwidth_digits("共收到申请１２件")
+    '共收到申请12件'
+    """
+    return text.translate(_FULLWIDTH)
+
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
+_FULLWIDTH[0xFF0E] = ord(".")  # ． inside numbers such as １２．５
+_FULLWIDTH[0xFF05] = ord("%")
+
+
+def kangxi_radicals(text: str) -> str:
+    """Kangxi radicals and CJK compatibility ideographs to ordinary characters, one by one.
+
+    >>> kangxi_radicals("\u2f00\u2f06条")
+    '一二条'
+    """
+    if not re.search(r"[\u2e80-\u2fdf\uf900-\ufaff]", text):
+        return text
+    out = []
+    for ch in text:
+        cp = ord(ch)
+        if 0x2F00 <= cp <= 0x2FDF or 0xF900 <= cp <= 0xFAFF:
+            out.append(unicodedata.normalize("NFKC", ch))
+        elif 0x2E80 <= cp <= 0x2EFF:
+            out.append(_RADICAL_SUPPLEMENT.get(ch, ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def conversion_debris(text: str) -> str:
+    """Remove markers left by DOCX/PDF-to-text converters.
+
+    >>> conversion_debris("报告如下：[bookmark: _GoBack][image: IMG_256]")
+    '报告如下：'
+    """
+    text = re.sub(r"\[(?:bookmark|image|img|图片|pic)[^\]\n]{0,80}\]", "", text, flags=re.I)
+    text = re.sub(r"!\[[^\]\n]*\]\([^)\n]*\)", "", text)  # markdown images
+    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
+    return text
+
+
+def cjk_digit_spaces(text: str) -> str:
+    """Drop spaces a PDF converter puts between CJK characters and digits or between CJK characters.
+
+    >>> cjk_digit_spaces("2024 年共收到 13 件，政府 信息")
+    '2024年共收到13件，政府信息'
+    """
+    text = re.sub(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u00a0]+(?=[0-9A-Za-z%])", "", text)
+    text = re.sub(rf"(?<=[0-9A-Za-z%.])[ \u00a0]+(?=[{CJK}{CJK_PUNCT}])", "", text)
+    text = re.sub(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u00a0]+(?=[{CJK}{CJK_PUNCT}])", "", text)
+    return text
+
+
+def soft_line_breaks(text: str) -> str:
+    """Join a line break that falls inside a sentence (between two CJK characters).
+
+    A break after sentence-final punctuation, or before a numbered heading
+    (一、 （一） 1. 一是), is a real paragraph break and stays.
+
+    >>> soft_line_breaks("政府信息公开\\n工作年度报告。\\n（一）主动公开")
+    '政府信息公开工作年度报告。\\n（一）主动公开'
+    """
+    return re.sub(
+        rf"(?<=[{CJK}0-9，、“”（）])[ \t]*\n[ \t]*(?![一二三四五六七八九十]+[、是.．]|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.、．]|#|\|)(?=[{CJK}0-9，、”）])",
+        "",
+        text,
+    )
+
+
+def collapse_spaces(text: str) -> str:
+    """Non-breaking and ideographic spaces to plain spaces; runs of spaces to one; strip lines.
+
+    >>> collapse_spaces("\u3000\u3000规章\u00a0  1 ")
+    '规章 1'
+    """
+    text = text.replace("\u00a0", " ").replace("\u3000", " ").replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[ \t\f\v]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+clean_line: TextFn = make_pipeline(conversion_debris, kangxi_radicals, fullwidth_digits, collapse_spaces, cjk_digit_spaces)
+"""Cleaners for a single line or a table cell (no line joining)."""
+
+clean_text: TextFn = make_pipeline(clean_line, soft_line_breaks)
+"""Cleaners for a run of prose: the line cleaners, then soft line breaks joined."""
+
+
+def compact(text: str) -> str:
+    """All whitespace removed: for matching labels and cells ("自然\\n人" -> "自然人")."""
+    return re.sub(r"\s+", "", text)

@@ -1,0 +1,333 @@
+"""The typed objects passed between stages.
+
+Every stage is a plain function from one of these to another; nothing else
+imports sideways to get types. Objects are frozen: a stage returns a new
+object (``dataclasses.replace``) instead of mutating its input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+BlockKind = Literal["heading", "paragraph", "table"]
+Format = Literal["pdf", "docx", "html", "txt"]
+Severity = Literal["error", "warning", "info"]
+Level = Literal["national", "province", "city", "county", "township"]
+
+SECTION_KEYS = (
+    "overview",
+    "active_disclosure",
+    "applications",
+    "review_litigation",
+    "problems",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, paragraph or table as the reader saw it.
+
+    ``rows`` holds raw cell text for tables, row by row, with merged cells
+    repeated into every grid position they cover (so every row of one table
+    has the same width where the format allows). ``page`` is 1-based for
+    formats with pages; ``line`` is the 1-based source line for text formats.
+    """
+
+    kind: BlockKind
+    text: str
+    rows: tuple[tuple[str, ...], ...] | None = None
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """What every reader returns; later stages never ask about the file format."""
+
+    source: Path
+    format: Format
+    blocks: tuple[Block, ...]
+    notes: tuple[str, ...] = ()
+    # Facts the container carries outside the body: a web page's 发布时间,
+    # PDF metadata dates, the title line of a crawler dump.
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class SubPart:
+    """A numbered sub-part of a section, e.g. 总体情况's （一）主动公开."""
+
+    number: str  # as written: "（一）", "1.", "一是"
+    title: str  # heading text without the number ("" when run into the text)
+    text: str  # body text including the title line
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # one of SECTION_KEYS
+    title: str  # the heading as written
+    blocks: tuple[Block, ...]
+    parts: tuple[SubPart, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+    @property
+    def chars(self) -> int:
+        """Characters of body text, whitespace excluded (tables count their cell text)."""
+        return sum(1 for ch in self.text if not ch.isspace())
+
+    @property
+    def tables(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.kind == "table")
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    title: str | None
+    agency: str | None
+    level: Level | None
+    year: int | None
+    template: Literal["2021", "2019"] | None
+    published: str | None = None  # ISO date "YYYY-MM-DD" when the document carries one
+    published_from: str | None = None  # where the date was found ("发布时间", "落款", "PDF元数据")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "agency": self.agency,
+            "level": self.level,
+            "year": self.year,
+            "template": self.template,
+            "published": self.published,
+        }
+
+
+@dataclass(frozen=True)
+class CellSource:
+    """Where one extracted number came from (camelot's parsing_report idea)."""
+
+    raw: str  # the cell text as written
+    row_label: str  # the row label as written
+    col_label: str  # the column label as written (or the template's when not shown)
+    page: int | None = None
+    line: int | None = None
+    method: str = "grid"  # "grid" (table cell) or "text" (read from running text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "raw": self.raw,
+            "row_label": self.row_label,
+            "col_label": self.col_label,
+            "page": self.page,
+            "line": self.line,
+            "method": self.method,
+        }
+
+
+Number = int | float | None
+
+
+@dataclass(frozen=True)
+class TableValues:
+    """The three standard tables in the canonical keys of spec/tables.md.
+
+    ``values[table][row][col]`` is an int (a float only for money), or None
+    when the report does not show the cell: a missing cell is never 0.
+    ``sources["table.row.col"]`` keeps the provenance of every read cell.
+    ``found[table]`` says whether the table was located at all.
+    """
+
+    template: Literal["2021", "2019"] | None
+    values: dict[str, dict[str, dict[str, Number]]]
+    sources: dict[str, CellSource] = field(default_factory=dict)
+    found: dict[str, bool] = field(default_factory=dict)
+    # Raw non-numeric cell content kept for the record ("无", "—", "/").
+    remarks: dict[str, str] = field(default_factory=dict)
+
+    def get(self, table: str, row: str, col: str) -> Number:
+        return self.values.get(table, {}).get(row, {}).get(col)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.values
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # stable dotted name, e.g. "applications.balance"
+    severity: Severity
+    message: str  # pasteable into a review, Chinese
+    where: str  # "三、收到和处理政府信息公开申请情况 / 自然人 / 一、本年新收…"
+    id: str = ""  # stable across runs: hash of rule + where + report identity
+    status: Literal["confirmed", "uncertain"] = "confirmed"
+    quote: str = ""  # the sentence or raw cells concerned, shortened
+    data: dict[str, Any] = field(default_factory=dict)  # numbers involved, for reviews
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "where": self.where,
+            "status": self.status,
+        }
+        if self.quote:
+            d["quote"] = self.quote
+        if self.data:
+            d["data"] = self.data
+        return d
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence or enumerated clause of 总体情况 or 五 with its labels."""
+
+    text: str
+    section: str  # section key
+    part: str = ""  # sub-part number as written, e.g. "（一）"
+    kind: str = "statement"  # problem / measure / achievement / statement
+    kind_score: float = 0.0
+    category: str | None = None  # problem category for problems and measures
+    category_score: float = 0.0
+    runner_up: str | None = None  # second category when close
+    boilerplate: bool = False
+    carried_over: bool = False  # near-duplicate of the same agency's previous report
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "section": self.section,
+            "part": self.part,
+            "kind": self.kind,
+            "kind_score": round(self.kind_score, 4),
+            "category": self.category,
+            "category_score": round(self.category_score, 4),
+            "runner_up": self.runner_up,
+            "boilerplate": self.boilerplate,
+            "carried_over": self.carried_over,
+        }
+
+
+@dataclass(frozen=True)
+class NarrativeResult:
+    statements: tuple[Statement, ...]
+    category_counts: dict[str, int] = field(default_factory=dict)
+    boilerplate_share: float | None = None
+    copied_share: float | None = None  # None when no previous report of the agency is in the run
+    kind_counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "statements": [s.to_dict() for s in self.statements],
+            "kind_counts": self.kind_counts,
+            "category_counts": self.category_counts,
+            "boilerplate_share": None if self.boilerplate_share is None else round(self.boilerplate_share, 4),
+            "copied_share": None if self.copied_share is None else round(self.copied_share, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a score part lost (or could not judge) points."""
+
+    text: str  # Chinese, quotable
+    points: float  # points lost (0 for a note such as "无上年报告，未评")
+    rule: str | None = None
+    finding_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "points": round(self.points, 2), "rule": self.rule, "finding_id": self.finding_id}
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    key: str  # completeness / accuracy / conformity / substance
+    label: str  # 完整性 …
+    points: float
+    max_points: float
+    reasons: tuple[Reason, ...] = ()
+    judged: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "points": round(self.points, 2),
+            "max_points": self.max_points,
+            "judged": self.judged,
+            "reasons": [r.to_dict() for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    grade: str  # 优秀 / 良好 / 合格 / 不合格
+    parts: tuple[ScorePart, ...]
+    config: str = "default"  # name or hash of the weights configuration
+
+    def part(self, key: str) -> ScorePart | None:
+        return next((p for p in self.parts if p.key == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": round(self.total, 2),
+            "grade": self.grade,
+            "config": self.config,
+            "parts": {p.key: p.to_dict() for p in self.parts},
+        }
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Everything the analyzer knows about one report."""
+
+    source: str  # path as given (relative where possible)
+    format: Format
+    meta: ReportMeta
+    sections: dict[str, Section]
+    tables: TableValues | None = None
+    findings: tuple[Finding, ...] = ()
+    narrative: NarrativeResult | None = None
+    score: Score | None = None
+    notes: tuple[str, ...] = ()
+    document: Document | None = None  # kept in memory for later stages, never serialised
+
+    @property
+    def report_id(self) -> str:
+        return Path(self.source).stem
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "source": self.source,
+            "format": self.format,
+            "report": self.meta.to_dict(),
+            "sections": {
+                key: {
+                    "present": key in self.sections,
+                    "chars": self.sections[key].chars if key in self.sections else 0,
+                    "title": self.sections[key].title if key in self.sections else None,
+                }
+                for key in SECTION_KEYS
+            },
+            "tables": self.tables.to_dict() if self.tables else {},
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.tables and self.tables.sources:
+            d["provenance"] = {k: v.to_dict() for k, v in sorted(self.tables.sources.items())}
+        if self.notes:
+            d["notes"] = list(self.notes)
+        if self.narrative is not None:
+            d["narrative"] = self.narrative.to_dict()
+        if self.score is not None:
+            d["score"] = self.score.to_dict()
+        return d
