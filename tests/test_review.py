@@ -1,0 +1,122 @@
+"""Review comments: structure, register, grouping, determinism, DOCX fonts and page setup."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import replace
+
+import pytest
+
+from _reports import BALANCE, FEE, VAGUE, clean_result, flawed_result, scored
+from analyzer.findings import with_ids
+from analyzer.review import CLOSING, COMBINED_NAME, build_comment, render_markdown, write_docx, write_reviews
+
+EXCLAMATION = re.compile(r"[!！]")
+EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+def assert_official_register(text: str) -> None:
+    assert not EXCLAMATION.search(text)
+    assert not EMOJI.search(text)
+    assert not re.search(r"[A-Za-z]", text), "no English, no rule keys"
+    assert "我" not in text.replace("我镇", "").replace("我区", "").replace("我市", "").replace("我县", "")
+
+
+def test_clean_report_gets_short_comment_without_criticism():
+    md = render_markdown(scored(clean_result()))
+    assert md.startswith("# 关于《某某市某某区2021年政府信息公开工作年度报告》的评审意见")
+    assert "总体评价" in md and "100分" in md and "优秀" in md
+    assert "存在的问题" not in md and "整改建议" not in md
+    assert CLOSING not in md
+    assert "未发现需要整改的问题" in md
+    assert_official_register(md)
+
+
+def test_flawed_report_lists_errors_first_grouped_by_rule():
+    md = render_markdown(scored(flawed_result()))
+    assert_official_register(md)
+    problems = md.split("## 二、存在的问题")[1].split("## 三、整改建议")[0]
+    items = [line for line in problems.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(items) == 4  # two balance findings grouped into one item
+    assert "共2处" in items[0] and "本年新收5件" in items[0] and "本年新收9件" in items[0]
+    assert "规章" in items[1]  # the other error
+    assert "笼统" in items[2]  # then the warning
+    assert "信息处理费" in items[3]  # then the note
+    suggestions = md.split("## 三、整改建议")[1]
+    assert len([line for line in suggestions.splitlines() if re.match(r"\d+\. ", line)]) == 4
+    assert md.rstrip().endswith(CLOSING)
+
+
+def test_closing_only_when_errors_exist():
+    result = scored(replace(clean_result(), findings=with_ids([VAGUE, FEE], "k")))
+    md = render_markdown(result)
+    assert "存在的问题" in md and CLOSING not in md
+
+
+def test_uncertain_findings_are_asked_to_be_verified_not_asserted():
+    result = scored(replace(clean_result(), findings=with_ids([replace(BALANCE, status="uncertain")], "k")))
+    c = build_comment(result)
+    assert c.problems and c.problems[0].startswith("经自动核对存疑，请核实")
+    assert c.closing is None  # no confirmed error: no demand to republish
+    assert "核实" in c.suggestions[-1]
+
+
+def test_place_is_added_when_the_message_does_not_name_it():
+    odd = replace(BALANCE, message="合计数不符。", where="三、收到和处理政府信息公开申请情况 / 商业企业")
+    c = build_comment(scored(replace(clean_result(), findings=with_ids([odd], "k"))))
+    assert "商业企业" in c.problems[0]
+
+
+def test_missing_section_is_said_from_measured_fact():
+    base = clean_result()
+    sections = {k: v for k, v in base.sections.items() if k != "review_litigation"}
+    md = render_markdown(scored(replace(base, sections=sections)))
+    assert "第四部分" in md and "六个部分齐全" not in md
+    assert CLOSING in md
+
+
+def test_same_input_same_text():
+    assert render_markdown(scored(flawed_result())) == render_markdown(scored(flawed_result()))
+
+
+def _docx_xml(path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
+def test_docx_fonts_page_and_determinism(tmp_path):
+    a = write_docx([scored(flawed_result())], tmp_path / "a.docx")
+    b = write_docx([scored(flawed_result())], tmp_path / "b.docx")
+    assert a.read_bytes() == b.read_bytes()
+    xml = _docx_xml(a)
+    assert 'w:eastAsia="仿宋"' in xml and 'w:eastAsia="黑体"' in xml
+    assert 'w:w="11906"' in xml and 'w:h="16838"' in xml  # A4 in twips
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(a)).paragraphs)
+    assert "关于《某某镇2021年政府信息公开工作年度报告》的评审意见" in text
+    assert CLOSING in text
+
+
+def test_combined_docx_has_page_break_between_reports(tmp_path):
+    path = write_docx([scored(clean_result()), scored(flawed_result())], tmp_path / "all.docx")
+    xml = _docx_xml(path)
+    assert xml.count('w:type="page"') == 1
+    assert xml.count("的评审意见") == 2
+
+
+def test_write_reviews_one_pair_per_report_and_combined(tmp_path):
+    results = [scored(flawed_result()), scored(clean_result())]
+    paths = write_reviews(results, tmp_path)
+    names = sorted(p.name for p in paths)
+    assert names == sorted(["clean.评审意见.md", "clean.评审意见.docx", "flawed.评审意见.md", "flawed.评审意见.docx", COMBINED_NAME])
+    assert all(p.parent == tmp_path / "reviews" for p in paths)
+    assert (tmp_path / "reviews" / "flawed.评审意见.md").read_text(encoding="utf-8") == render_markdown(results[0])
+
+
+@pytest.mark.parametrize("severity", ["error", "warning", "info"])
+def test_unknown_rule_never_leaks_its_key(severity):
+    odd = replace(FEE, rule="layout.strange_thing", severity=severity, message="版式与格式不一致。")
+    md = render_markdown(scored(replace(clean_result(), findings=with_ids([odd], "k"))))
+    assert "layout" not in md and "版式与格式不一致" in md

@@ -1,0 +1,70 @@
+"""index.html: self-contained, with ranking, charts, anchors, reasons and findings."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from _reports import clean_result, flawed_result, scored
+from analyzer.pipeline import Failure, RunResult
+from analyzer.ranking import rank_results
+from analyzer.site import anchor, render_index, write_index
+
+
+def _run() -> RunResult:
+    return RunResult(
+        results=[scored(flawed_result()), scored(clean_result())],
+        failures=[Failure("corpus/bad.pdf", "bad.pdf：PDF 文件已加密，无法读取，请提供未加密的版本。")],
+    )
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.hrefs, self.srcs, self.tags = set(), [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if "href" in a:
+            self.hrefs.append(a["href"])
+        if "src" in a:
+            self.srcs.append(a["src"])
+
+
+def test_index_is_self_contained_and_anchors_resolve(tmp_path):
+    run = _run()
+    path = write_index(run, rank_results(run, None), tmp_path)
+    html = path.read_text(encoding="utf-8")
+    p = _Collect()
+    p.feed(html)
+    assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
+    assert not p.srcs
+    assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", html)  # only the SVG namespace
+    assert "@import" not in html and "url(" not in html
+    for href in p.hrefs:
+        if href.startswith("#"):
+            assert href[1:] in p.ids
+    for r in run.results:
+        assert anchor(r.source) in p.ids
+
+
+def test_index_shows_ranking_charts_reasons_and_findings():
+    run = _run()
+    html = render_index(run, rank_results(run, None))
+    assert html.count("<svg") == 3
+    assert "得分分布" in html and "各类问题数量" in html and "第五部分所列问题的类别" in html
+    assert "申请情况表勾稽关系不符" in html  # findings by rule, Chinese label
+    assert "applications.balance" not in html
+    assert "扣5分" in html  # a reason with its points
+    assert "无法读取的文件" in html and "加密" in html
+    for f in run.results[0].findings:
+        assert f.id in html
+    assert "某某镇人民政府" in html and "某某市某某区人民政府" in html
+
+
+def test_index_is_deterministic():
+    run = _run()
+    assert render_index(run, rank_results(run, None)) == render_index(_run(), rank_results(_run(), None))
