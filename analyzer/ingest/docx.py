@@ -1,0 +1,176 @@
+"""DOCX reader (python-docx): paragraphs and tables in document order.
+
+The zip is checked with :mod:`zipfile` before python-docx opens it: a file
+that is not a zip, a zip that is no Word document, and a zip whose declared
+uncompressed size exceeds ``settings.max_unzipped_mb`` are refused with a
+one-line message.
+
+Tables come back as full grids: python-docx repeats a horizontally merged cell
+(``gridSpan``) in every column it spans and a vertically merged one
+(``vMerge``) in every row, which is the grid :class:`~analyzer.model.Block`
+asks for. Headers and footers are not read (they hold page numbers and
+letterheads, never the report). Text boxes are skipped, with a note.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from analyzer import errors
+from analyzer.config import Settings
+from analyzer.ingest.layout import clean_cell, clean_prose, is_heading
+from analyzer.model import Block, Document
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+MB = 1024 * 1024
+HEADING_STYLE_RE = re.compile(r"^(heading|标题|title|subtitle|副标题)", re.I)
+
+
+def check_zip(data: bytes, name: str, settings: Settings) -> None:
+    """Refuse what python-docx should never open: not a zip, not Word, or a zip bomb."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise errors.UnreadableInput(errors.DOCX_BROKEN.format(name=name, reason="不是有效的 zip 压缩包")) from exc
+    with archive:
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > settings.max_unzipped_mb * MB:
+            raise errors.UnreadableInput(errors.ZIP_BOMB.format(name=name, size=total // MB))
+        names = {info.filename for info in infos}
+    if "word/document.xml" not in names:
+        kind = "压缩包中没有 word/document.xml，不是 Word 文档"
+        if "xl/workbook.xml" in names:
+            kind = "这是 Excel 表格，不是 Word 文档"
+        elif "ppt/presentation.xml" in names:
+            kind = "这是 PowerPoint 演示文稿，不是 Word 文档"
+        elif "content.xml" in names:
+            kind = "这是 OpenDocument 文件，请另存为 DOCX"
+        raise errors.UnreadableInput(errors.DOCX_BROKEN.format(name=name, reason=kind))
+
+
+def read(path: Path, data: bytes, settings: Settings) -> Document:
+    """Read a DOCX into a Document of headings, paragraphs and tables."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    name = path.name
+    check_zip(data, name, settings)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile) as exc:
+        raise errors.UnreadableInput(errors.DOCX_BROKEN.format(name=name, reason=type(exc).__name__)) from exc
+
+    blocks: list[Block] = []
+    notes: list[str] = []
+    text_boxes = 0
+    for element in _body_items(document.element.body):
+        if element.tag == f"{W}p":
+            text_boxes += len(element.findall(f".//{W}txbxContent"))
+            block = _paragraph_block(element, document)
+        else:
+            block = _table_block(element, document)
+        if block is not None:
+            blocks.append(block)
+    if text_boxes:
+        notes.append(f"文中有{text_boxes}个文本框，其内容未读取")
+    return Document(
+        source=path, format="docx", blocks=tuple(blocks), notes=tuple(notes), metadata=_core_dates(document)
+    )
+
+
+def _body_items(parent: Any) -> Iterator[Any]:
+    """Top-level paragraphs and tables in order, looking through content controls (w:sdt)."""
+    for child in parent.iterchildren():
+        if child.tag in (f"{W}p", f"{W}tbl"):
+            yield child
+        elif child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _body_items(content)
+
+
+def _paragraph_block(element: Any, document: Any) -> Block | None:
+    from docx.text.paragraph import Paragraph
+
+    paragraph = Paragraph(element, document._body)
+    text = clean_prose(paragraph.text)
+    if not text:
+        return None
+    style = ""
+    try:
+        style = paragraph.style.name if paragraph.style is not None else ""
+    except (KeyError, AttributeError, ValueError):
+        style = ""  # a style id missing from styles.xml: the text still counts
+    heading = bool(HEADING_STYLE_RE.match(style or "")) and len(text) <= 60
+    # A centred short line without a sentence in it is a title (reports rarely use heading styles).
+    heading = heading or (_is_centred(paragraph) and len(text) <= 60 and "。" not in text.rstrip("。"))
+    return Block(kind="heading" if heading or is_heading(text) else "paragraph", text=text)
+
+
+def _is_centred(paragraph: Any) -> bool:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    try:
+        alignment = paragraph.alignment
+        if alignment is None and paragraph.style is not None:
+            alignment = paragraph.style.paragraph_format.alignment
+    except (KeyError, AttributeError, ValueError):
+        return False
+    return alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _table_block(element: Any, document: Any) -> Block | None:
+    from docx.table import Table
+
+    table = Table(element, document._body)
+    rows = table_rows(table)
+    if not rows:
+        return None
+    return Block(kind="table", text="\n".join("\t".join(r) for r in rows), rows=rows)
+
+
+def table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
+    """The table as a full grid of cleaned cell text, merged cells repeated."""
+    try:
+        # ``_cells`` computes the grid once (gridSpan and vMerge resolved);
+        # ``row.cells`` would recompute it for every row.
+        cells = table._cells
+        width = len(table.columns)
+        grid = [cells[i : i + width] for i in range(0, len(cells), width)] if width else []
+    except (AttributeError, IndexError, ValueError):
+        grid = [list(row.cells) for row in table.rows]
+    texts: dict[int, str] = {}
+    rows = []
+    for row in grid:
+        out = []
+        for cell in row:
+            key = id(cell._tc)
+            if key not in texts:
+                texts[key] = clean_cell(cell.text)
+            out.append(texts[key])
+        rows.append(out)
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        return ()
+    width = max(len(r) for r in rows)
+    return tuple(tuple(r + [""] * (width - len(r))) for r in rows)
+
+
+def _core_dates(document: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    try:
+        props = document.core_properties
+        for attr, key in (("created", "docx_created"), ("modified", "docx_modified")):
+            value = getattr(props, attr)
+            if value is not None:
+                out[key] = value.date().isoformat()
+    except (ValueError, AttributeError, TypeError):
+        pass  # malformed core properties are no reason to refuse the report
+    return out

@@ -1,0 +1,59 @@
+"""Shapes shared by the paged readers (PDF, DOCX): headings, paragraph breaks, table cells.
+
+The cleaning call lives here once, so every reader cleans text the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.ingest.normalize import clean_line, clean_text
+
+# Numbered headings of the national template and of typical reports:
+# "一、总体情况", "（一）主动公开", "(二) 依申请公开".
+CHAPTER_RE = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+PART_RE = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
+HEADING_RE = re.compile(CHAPTER_RE.pattern + "|" + PART_RE.pattern)
+
+# A line ending with one of these closes its paragraph.
+PARAGRAPH_END = ("。", "：", ":", "；", ";", "！", "？", "!", "?")
+
+_WS = re.compile(r"[\s\u3000\u00a0\u200b]+")
+
+# A heading is short and is not a sentence; "（一）主动公开情况。主要通过…" is a
+# paragraph that starts with a run-in heading.
+HEADING_MAX_CHARS = 40
+
+
+def clean_cell(text: str | None) -> str:
+    """A table cell's text with all whitespace removed ("自然\\n人" -> "自然人")."""
+    if not text:
+        return ""
+    return _WS.sub("", clean_line(text))
+
+
+def clean_prose(text: str) -> str:
+    """A paragraph's text, cleaned and with soft line breaks joined."""
+    return clean_text(text).strip()
+
+
+def is_heading(text: str) -> bool:
+    """Say whether a paragraph is a numbered heading line such as "一、总体情况"."""
+    text = text.strip()
+    if not text or len(text) > HEADING_MAX_CHARS:
+        return False
+    if not HEADING_RE.match(text):
+        return False
+    # A sentence inside the line means body text run into the heading.
+    body = text.rstrip("。.；;：:")
+    return "。" not in body and "；" not in body
+
+
+def starts_new_paragraph(text: str) -> bool:
+    """Say whether a line must begin a paragraph because of its own shape."""
+    return bool(HEADING_RE.match(text.strip()))
+
+
+def ends_paragraph(text: str) -> bool:
+    """Say whether a line closes its paragraph by its final punctuation."""
+    return text.rstrip().endswith(PARAGRAPH_END)

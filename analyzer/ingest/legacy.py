@@ -1,0 +1,98 @@
+"""Legacy Word formats (.doc, .wps, RTF) through LibreOffice, then the DOCX reader.
+
+LibreOffice runs headless with a private profile (``-env:UserInstallation``)
+in a temporary folder, so parallel conversions never share or lock a user
+profile, and under ``settings.legacy_timeout_s``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from analyzer import errors
+from analyzer.config import Settings
+from analyzer.ingest import docx as docx_reader
+from analyzer.model import Document
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def legacy_kind(path: Path, data: bytes) -> str:
+    """A name for the user: ".doc", ".wps" or "RTF"."""
+    if data[:5] == b"{\\rtf":
+        return "RTF"
+    suffix = path.suffix.lower()
+    if suffix in (".wps", ".et", ".dps"):
+        return suffix
+    return ".doc"
+
+
+def find_office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def read(path: Path, data: bytes, settings: Settings) -> Document:
+    """Convert to DOCX with LibreOffice and read that; the Document says it was converted."""
+    name = path.name
+    kind = legacy_kind(path, data)
+    office = find_office()
+    if office is None:
+        raise errors.UnsupportedFormat(errors.LEGACY_NO_OFFICE.format(name=name, kind=kind))
+    with tempfile.TemporaryDirectory(prefix="analyzer-legacy-") as tmp:
+        tmp_path = Path(tmp)
+        source = tmp_path / ("input.rtf" if kind == "RTF" else "input" + (kind if kind.startswith(".") else ".doc"))
+        source.write_bytes(data)
+        out_dir = tmp_path / "out"
+        out_dir.mkdir()
+        converted = convert_to_docx(office, source, out_dir, tmp_path / "profile", settings.legacy_timeout_s, name, kind)
+        docx_data = converted.read_bytes()
+    document = docx_reader.read(path, docx_data, settings)
+    return replace(document, notes=(f"由 {kind} 经 LibreOffice 转换",) + document.notes)
+
+
+def convert_to_docx(
+    office: str, source: Path, out_dir: Path, profile: Path, timeout_s: int, name: str, kind: str
+) -> Path:
+    """Run ``soffice --convert-to docx``; the DOCX path, or UnreadableInput with the reason."""
+    command = [
+        office,
+        f"-env:UserInstallation={profile.resolve().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+        "--outdir",
+        str(out_dir),
+        str(source),
+    ]
+    # Own process group: on timeout the whole soffice tree is stopped, not just the launcher.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=_office_env()
+    )
+    try:
+        _, stderr = process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise errors.UnreadableInput(
+            errors.LEGACY_FAILED.format(name=name, kind=kind, reason=f"超过{timeout_s}秒未完成")
+        ) from None
+    result = out_dir / (source.stem + ".docx")
+    if process.returncode != 0 or not result.exists() or result.stat().st_size == 0:
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = detail[-1][:80] if detail else f"退出码 {process.returncode}"
+        raise errors.UnreadableInput(errors.LEGACY_FAILED.format(name=name, kind=kind, reason=reason))
+    return result
+
+
+def _office_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("HOME", tempfile.gettempdir())  # soffice needs a writable HOME even with a private profile
+    return env
