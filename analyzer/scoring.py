@@ -18,6 +18,7 @@ from typing import Any
 
 from analyzer.errors import AnalyzerError
 from analyzer.model import SECTION_KEYS, Finding, Reason, ReportResult, Score, ScorePart
+from analyzer.tables import schema
 
 DEFAULT_CONFIG = Path(__file__).with_name("scoring.toml")
 
@@ -70,53 +71,14 @@ RULE_LABELS = {
     "other.missing_fee_statement": "未说明信息处理费收取情况",
 }
 
-# Canonical cells of the three tables per template (shared/spec/tables.md).
-# Used to measure how much of each table a report shows.
-_AD_2021 = {
-    "rules": ("issued", "repealed", "in_force"),
-    "normative_documents": ("issued", "repealed", "in_force"),
-    "administrative_license": ("decisions",),
-    "administrative_penalty": ("decisions",),
-    "administrative_coercion": ("decisions",),
-    "administrative_fees": ("amount_10k_yuan",),
-}
-_AD_2019 = {
-    "rules": ("new_made", "new_published", "total_published"),
-    "normative_documents": ("new_made", "new_published", "total_published"),
-    "administrative_license": ("prev_items", "change", "decisions"),
-    "other_external_services": ("prev_items", "change", "decisions"),
-    "administrative_penalty": ("prev_items", "change", "decisions"),
-    "administrative_coercion": ("prev_items", "change", "decisions"),
-    "administrative_fees": ("prev_items", "change"),
-    "government_procurement": ("procurement_items", "procurement_amount"),
-}
-_APP_COLS = (
-    "natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
-    "legal_service_org", "other_org", "total",
-)
-_APP_ROWS_COMMON = (
-    "new_received", "carried_over", "granted", "partially_granted",
-    "denied_state_secret", "denied_prohibited_by_law", "denied_security_stability", "denied_third_party",
-    "denied_internal_affairs", "denied_process_info", "denied_enforcement_files", "denied_query_matters",
-    "unable_not_held", "unable_needs_creation", "unable_unclear",
-    "not_processed_petition", "not_processed_repeated", "not_processed_publication",
-    "not_processed_excessive", "not_processed_confirmation",
-)
-_APP_ROWS_2021 = _APP_ROWS_COMMON + ("other_no_correction", "other_fee_unpaid", "other_other", "results_total", "carried_forward")
-_APP_ROWS_2019 = _APP_ROWS_COMMON + ("other_processing", "results_total", "carried_forward")
-_RL = {g: ("upheld", "corrected", "other", "pending", "total") for g in ("review", "litigation_direct", "litigation_after_review")}
-
+# Canonical cells of the three tables per template, from the tables schema
+# (shared/spec/tables.md); used to measure how much of each table a report shows.
 TEMPLATE_CELLS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
-    "2021": {
-        "active_disclosure": _AD_2021,
-        "applications": {r: _APP_COLS for r in _APP_ROWS_2021},
-        "review_litigation": _RL,
-    },
-    "2019": {
-        "active_disclosure": _AD_2019,
-        "applications": {r: _APP_COLS for r in _APP_ROWS_2019},
-        "review_litigation": _RL,
-    },
+    template: {
+        table: {row.key: tuple(c.key for c in row.columns) for row in schema.rows_of(table, template)}
+        for table in schema.TABLES
+    }
+    for template in ("2021", "2019")
 }
 
 # Figures with a unit in running text: "公开信息312条", "培训3次", "收费0.5万元".
