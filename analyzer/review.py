@@ -31,7 +31,7 @@ _CATEGORY_ORDER = (
 
 def category_of(rule: str) -> str:
     """The problem category a rule belongs to, for grouping suggestions."""
-    if rule.startswith("tables.missing_"):
+    if rule.startswith("tables.missing_") or rule == "tables.non_numeric_cell":
         return "table_completeness"
     if rule == "template.outdated":
         return "template"
@@ -148,6 +148,8 @@ def _measured_items(result: ReportResult) -> list[Item]:
                 continue
             kind = reason.rule or ""
             if kind == "score.table_missing":
+                if "tables.missing_table" in finding_rules:
+                    continue  # the finding says it
                 items.append(Item("error", "table_completeness", _sentence(f"报告{reason.text[3:]}未见，无法核验相关数据")))
             elif kind == "score.cells_missing":
                 if not ({"tables.missing_cell", "tables.missing_row"} & finding_rules):
@@ -463,7 +465,17 @@ def review_name(result: ReportResult) -> str:
 
 
 def review_names(results: list[ReportResult]) -> dict[str, str]:
-    """File names (without suffix) of the reviews: the report id, numbered when two files share a stem."""
+    """File names (without suffix) of the reviews: the report ids of the run's JSON files.
+
+    The seeds come as one stem in four formats, so ids must be made unique the
+    same way the JSON files are (``analyzer.outputs.report_ids``).
+    """
+    try:
+        from analyzer.outputs import report_ids
+    except ImportError:  # the output module is optional for library use
+        report_ids = None
+    if report_ids is not None:
+        return report_ids(list(results))
     names: dict[str, str] = {}
     used: dict[str, int] = {}
     for r in sorted(results, key=lambda r: r.source):

@@ -55,6 +55,10 @@ RULE_LABELS = {
     "active_disclosure.rules_without_power": "填报了无权制定的规章",
     "tables.missing_cell": "表格缺少单元格",
     "tables.missing_row": "表格缺少行",
+    "tables.missing_table": "未列出统计表格",
+    "tables.impossible_value": "表格数值不可能成立",
+    "tables.non_numeric_cell": "表格填写了非数字内容",
+    "tables.ambiguous_cell": "表格数字无法唯一识别",
     "template.outdated": "沿用旧版年度报告格式",
     "narrative.table_mismatch": "正文数字与表格不一致",
     "continuity.carried_over": "上年结转数与上年报告结转下年度数不一致",
@@ -458,21 +462,28 @@ def score_completeness(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
             lost += cfg.section_points
     missing_findings = [f for f in result.findings if f.rule.startswith("tables.missing_")]
     for table, weight in cfg.table_points.items():
+        related = [f for f in missing_findings if _finding_in_table(f, table)]
+        # When the checks say our own reading of the table is in doubt, the
+        # report does not pay for it (beyond the configured share).
+        doubtful = any(f.status == "uncertain" and f.rule == "tables.missing_table" for f in related)
+        factor = cfg.uncertain_factor if doubtful else 1.0
+        note = "（识别存疑，未扣分）" if doubtful and factor == 0 else ("（识别存疑，减少扣分）" if doubtful else "")
+        ids = ",".join(f.id for f in related if f.id) or None
         if not _table_found(result, table):
-            reasons.append(Reason(f"未找到{TABLE_LABELS[table]}", weight, "score.table_missing"))
-            lost += weight
+            cost = round(weight * factor, 2)
+            reasons.append(Reason(f"未找到{TABLE_LABELS[table]}{note}", cost, "score.table_missing", ids))
+            lost += cost
             continue
         shown, expected = table_coverage(result, table)
         if shown >= expected:
             continue
-        cost = round(weight * (expected - shown) / expected, 2)
-        related = [f for f in missing_findings if _finding_in_table(f, table)]
+        cost = round(weight * (expected - shown) / expected * factor, 2)
         reasons.append(
             Reason(
-                f"{TABLE_LABELS[table]}缺少{expected - shown}个单元格（模板共{expected}个，显示{shown}个）",
+                f"{TABLE_LABELS[table]}缺少{expected - shown}个单元格（模板共{expected}个，显示{shown}个）{note}",
                 cost,
                 "score.cells_missing",
-                ",".join(f.id for f in related if f.id) or None,
+                ids,
             )
         )
         lost += cost
@@ -486,13 +497,20 @@ def _finding_in_table(f: Finding, table: str) -> bool:
 
 def score_accuracy(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
     findings = [f for f in result.findings if cfg.part_of(f.rule) == "accuracy"]
-    if not any(_table_found(result, t) for t in TABLE_LABELS):
+    readable = [t for t in TABLE_LABELS if _table_found(result, t) and table_coverage(result, t)[0] > 0]
+    if not readable:
+        missing = [f for f in result.findings if f.rule == "tables.missing_table"]
+        if missing and all(f.status == "uncertain" for f in missing):
+            # The tables are there but our reading failed: the report must not pay for it.
+            reason = Reason("统计表格未能可靠读取，数据准确性未核验，本项暂不扣分，请人工核对", 0.0, "score.not_judged",
+                            ",".join(f.id for f in missing if f.id) or None)
+            return _part("accuracy", cfg.accuracy.max, 0.0, [reason], judged=False)
         reason = Reason("未找到任何统计表格，数据准确性无从核验，本项不得分（如报告确有表格，请人工核对）", cfg.accuracy.max, "score.not_judged")
         return _part("accuracy", cfg.accuracy.max, cfg.accuracy.max, [reason], judged=False)
     reasons, lost = _finding_reasons(findings, cfg.accuracy, cfg)
-    unchecked = [TABLE_LABELS[t] for t in TABLE_LABELS if not _table_found(result, t)]
+    unchecked = [TABLE_LABELS[t] for t in TABLE_LABELS if t not in readable]
     if unchecked:
-        reasons.append(Reason(f"{'、'.join(unchecked)}未找到，其数据未核验，仅按已找到的表格评分", 0.0, "score.not_judged"))
+        reasons.append(Reason(f"{'、'.join(unchecked)}未找到或未读出数据，其数据未核验，仅按已读出的表格评分", 0.0, "score.not_judged"))
     return _part("accuracy", cfg.accuracy.max, min(lost, cfg.accuracy.max), reasons)
 
 

@@ -205,7 +205,7 @@ def _report_block(result: ReportResult, row: RankingRow | None, name: str) -> st
     out.append(
         f'<p class="note"><a href="reviews/{escape(name)}.评审意见.md">评审意见（Markdown）</a> ｜ '
         f'<a href="reviews/{escape(name)}.评审意见.docx">评审意见（Word）</a> ｜ '
-        f'<a href="{escape(result.report_id)}.json">完整数据（JSON）</a> ｜ <a href="#top">返回排名</a></p>'
+        f'<a href="{escape(name)}.json">完整数据（JSON）</a> ｜ <a href="#top">返回排名</a></p>'
     )
     if s:
         out.append("<table><thead><tr><th>评分项</th><th>得分</th><th>失分原因</th></tr></thead><tbody>")

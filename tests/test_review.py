@@ -120,3 +120,9 @@ def test_unknown_rule_never_leaks_its_key(severity):
     odd = replace(FEE, rule="layout.strange_thing", severity=severity, message="版式与格式不一致。")
     md = render_markdown(scored(replace(clean_result(), findings=with_ids([odd], "k"))))
     assert "layout" not in md and "版式与格式不一致" in md
+
+
+def test_same_stem_in_two_formats_gets_two_reviews(tmp_path):
+    results = [scored(clean_result("corpus/x.txt")), scored(clean_result("corpus/x.pdf"))]
+    mds = [p for p in write_reviews(results, tmp_path) if p.suffix == ".md"]
+    assert len(set(mds)) == 2

@@ -210,3 +210,15 @@ def test_findings_used_in_right_parts():
     assert "applications.balance" in rules["accuracy"]
     assert {"active_disclosure.rules_without_power", "other.missing_fee_statement"} <= rules["conformity"]
     assert "problems.vague" in rules["substance"]
+
+
+def test_unreadable_tables_with_doubtful_finding_cost_nothing_in_accuracy():
+    base = clean_result()
+    empty = {t: {r: {c: None for c in cols} for r, cols in rows.items()} for t, rows in base.tables.values.items()}
+    tables = replace(base.tables, values=empty)  # found, but nothing read
+    doubt = [finding("tables.missing_table", "error", f"报告未列出表格{t}。", t, status="uncertain", data={"table": t})
+             for t in ("active_disclosure", "applications", "review_litigation")]
+    score = score_report(replace(base, tables=tables, findings=with_ids(doubt, "k")), None)
+    acc = score.part("accuracy")
+    assert not acc.judged and acc.points == acc.max_points and "人工核对" in acc.reasons[0].text
+    assert lost(score, "completeness") == 0  # uncertain factor 0: our misreading costs nothing
