@@ -142,7 +142,8 @@ def indicator_stats(key: str, values: list[float]) -> IndicatorStats:
     med = statistics.median(values)
     mad = statistics.median(abs(v - med) for v in values)
     band = max(ROBUST_Z * MAD_SCALE * mad, MIN_DEVIATION)
-    return IndicatorStats(key, len(values), med, mad, med - band, med + band)
+    # Rates live in [0, 1]; the band is clipped so that it reads sensibly.
+    return IndicatorStats(key, len(values), med, mad, max(0.0, med - band), min(1.0, med + band))
 
 
 def judge(value: float | None, stats: IndicatorStats) -> Indicator:

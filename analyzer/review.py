@@ -105,6 +105,9 @@ def _names_place(message: str, parts: list[str]) -> bool:
     """Whether a message already says where it is: the section (“第三部分”) or a row or column label."""
     if any(p in message for p in parts):
         return True
+    # "六、其他需要报告的事项" is named by its title alone as well.
+    if re.sub(r"^[一二三四五六七八九十]+、", "", parts[0]) in message and len(parts) == 1:
+        return True
     head = parts[0]
     if head[:1] in "一二三四五六" and f"第{head[:1]}部分" in message:
         return len(parts) == 1 or any(p in message for p in parts[1:])
@@ -159,7 +162,7 @@ def _measured_items(result: ReportResult) -> list[Item]:
             elif kind == "score.figures":
                 items.append(Item("warning", "overview", _sentence(reason.text + "，工作成效缺少数据支撑")))
             elif kind == "score.boilerplate_share" and "narrative.boilerplate" not in finding_rules:
-                items.append(Item("info", "narrative", _sentence(reason.text)))
+                items.append(Item("info", "narrative", _sentence(reason.text), kind))
             # score.section_missing is said once above; score.not_judged restates a missing table.
     return items
 
@@ -280,7 +283,7 @@ def _suggestion(category: str, result: ReportResult, items: list[Item]) -> str:
             asks.append("核对正文中的年份表述")
         if "narrative.copied" in rules:
             asks.append("结合本年度工作实际撰写正文，避免沿用上年报告")
-        if "narrative.boilerplate" in rules or any(it.category == "narrative" for it in items):
+        if "narrative.boilerplate" in rules or any(it.rule == "score.boilerplate_share" for it in items):
             asks.append("减少通用套话，多写本机关本年度的具体做法和成效")
         return "，".join(asks or ["结合本年度工作实际撰写正文"]) + "。"
     if category == "fee":
