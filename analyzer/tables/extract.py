@@ -1,0 +1,505 @@
+"""The three standard tables of a Document, in the canonical keys of tables.md.
+
+Rows are anchored on their labels, never on positions: each row of the
+document's row stream (:mod:`analyzer.tables.textread`) is matched against
+the template's labels and cue words (rapidfuzz for OCR damage). Rows that
+lost their label (markdown made from PDF pulls wrapped labels out of the
+table) are placed by order, but only where exactly as many such rows sit
+between two labelled rows as the template has rows there. Numbers are read
+in template column order; digit runs of flattened text are split under the
+table's own arithmetic (:mod:`analyzer.tables.splits`).
+
+Every value keeps its provenance (``TableValues.sources``); what could not
+be read is ``None``, and why is kept in ``TableValues.remarks``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from analyzer.model import CellSource, Document, ReportMeta, Section, TableValues
+from analyzer.tables import schema
+from analyzer.tables.numbers import parse_cell
+from analyzer.tables.schema import Row as Spec
+from analyzer.tables.splits import agreed, choose_consistent, split_pieces, sums_ok
+from analyzer.tables.textread import Cell, TableRow, build_rows, document_lines
+
+FUZZY_MIN = 82  # partial_ratio a damaged label must reach ("菩 部分公开" still reads)
+
+# Remarks that are not a cell's raw text start with this mark, so exports can tell them apart.
+AMBIGUOUS = "无法唯一拆分："
+AUX_PREFIX = "aux."  # remarks holding rows outside the template (2021 report with one （六） row)
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s)
+    s = s.replace("“", "").replace("”", "").replace('"', "").replace("'", "")
+    return re.sub(r"\s+", "", s)
+
+
+# ---------------------------------------------------------------- matching
+
+
+@dataclass
+class Match:
+    spec_index: int
+    score: float
+    cue_len: int
+
+
+def match_label(label_parts: list[str], specs: tuple[Spec, ...], running_text: bool) -> Match | None:
+    """The template row a label names, reading its last part first (the most specific)."""
+    parts = [p for p in label_parts if p and p.strip()]
+    for part in reversed(parts):
+        m = _best(_norm(part), specs, running_text)
+        if m:
+            return m
+    if len(parts) > 1:
+        return _best(_norm("".join(parts)), specs, running_text)
+    return None
+
+
+def _best(label: str, specs: tuple[Spec, ...], running_text: bool) -> Match | None:
+    if not label:
+        return None
+    best: Match | None = None
+    for i, spec in enumerate(specs):
+        for cue in spec.cues:
+            c = _norm(cue)
+            score = 0.0
+            if spec.exact:
+                # Short labels must end the label ("规章", "3.其他"); on a grid the
+                # label must be little more than the cue, so prose never matches.
+                stripped = re.sub(r"^[\d.、()一二三四五六七八九十]+", "", label) if not c[0].isdigit() else label
+                if label.endswith(c) and (running_text or len(stripped) - len(c) <= 6):
+                    score = 100.0
+            elif c in label:
+                score = 100.0
+            elif len(c) >= 4 and len(label) >= len(c) - 1:
+                score = fuzz.partial_ratio(c, label)
+                if score < FUZZY_MIN:
+                    score = 0.0
+            if score and (best is None or (score, len(c)) > (best.score, best.cue_len)):
+                best = Match(i, score, len(c))
+    return best
+
+
+# ---------------------------------------------------------------- template
+
+
+def detect_template(doc: Document, rows: list[TableRow]) -> str | None:
+    """2019 or 2021 from the table labels, for reports the identify stage could not place."""
+    text = _norm(doc.text)
+    old = sum(1 for c in schema.CUES_2019 if _norm(c) in text)
+    new = sum(1 for c in schema.CUES_2021 if _norm(c) in text)
+    if old == new == 0:
+        # A single （六）其他处理 row with numbers and no sub-rows is the 2019 layout.
+        has_other = any(_best(_norm(r.label), (schema.OTHER_PROCESSING,), False) for r in rows)
+        has_sub = any(_best(_norm(r.label), schema.APPLICATIONS_2021[20:23], False) for r in rows)
+        if has_other and not has_sub:
+            return "2019"
+        return None
+    return "2019" if old > new else "2021"
+
+
+# ---------------------------------------------------------------- reading values
+
+
+@dataclass
+class RowRead:
+    """The candidate readings of one template row from one document row."""
+
+    spec: Spec
+    row: TableRow
+    candidates: list[tuple]  # complete readings (values or None)
+    ambiguous: bool = False
+    markers: dict[int, str] = field(default_factory=dict)  # column index -> "无"/"—"
+
+
+def read_row(row: TableRow, spec: Spec) -> RowRead:
+    n = len(spec.columns)
+    money = [c.money for c in spec.columns]
+    cells = row.values
+    if any(c.run for c in cells):
+        pieces: list[str] = []
+        for c in cells:
+            if not c.empty and not c.marker:
+                pieces.extend(_norm_run(c.raw).split())
+        cands = split_pieces(pieces, n, money)
+        signed = [c.signed for c in spec.columns]
+        if any(signed):
+            cands = cands or []
+        return RowRead(spec, row, cands, ambiguous=len(cands) != 1)
+    header = row.extra.get("header")
+    if header:
+        cells = _merge_by_header(cells, header)
+    if len(row.cells) < n and len(cells) > 1 and not any(c.empty for c in row.cells):
+        # A grid narrower than the template (markdown "| 规章 | 22 | 235 |"): the
+        # cell next to the label is the first column; where the others belong
+        # cannot be told, so they are not read.
+        first = _fit_grid(cells[:1], n)
+        read = _values_of(first, money)
+        amb = RowRead(spec, row, [tuple(read[0])], markers=read[1])
+        amb.extra_unplaced = [c.raw for c in cells[1:]]  # type: ignore[attr-defined]
+        return amb
+    values, markers = _values_of(_fit_grid(cells, n), money)
+    return RowRead(spec, row, [tuple(values)], markers=markers)
+
+
+def _values_of(cells: list[Cell | None], money: list[bool]) -> tuple[list, dict[int, str]]:
+    values: list = []
+    markers: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        if cell is None or cell.empty:
+            values.append(None)
+            continue
+        v, kind = parse_cell(cell.raw, money=money[i])
+        if kind == "marker" or kind == "text":
+            markers[i] = cell.raw
+        values.append(v)
+    return values, markers
+
+
+def _merge_by_header(cells: list[Cell], header: tuple[str, ...]) -> list[Cell]:
+    """One value per merged header cell: HTML/PDF grids repeat a colspan cell
+    ("本年新公开数量" over two columns) and its value in every column it covers."""
+    out: list[Cell] = []
+    for c in cells:
+        if out and c.col is not None and out[-1].col is not None and c.col > 0:
+            prev = out[-1]
+            head = _norm(header[c.col])
+            same_head = bool(head) and head == _norm(header[prev.col]) and c.col == prev.col + 1
+            if same_head and c.raw.strip() == prev.raw.strip():
+                out[-1] = Cell(c.raw, c.run, c.empty, c.marker, c.col)
+                continue
+        out.append(c)
+    return out
+
+
+def _norm_run(raw: str) -> str:
+    s = unicodedata.normalize("NFKC", raw).replace("\u3000", " ")
+    return re.sub(r"(?<=\d)[,，](?=\d{3}(?:\D|$))", "", s)
+
+
+def _fit_grid(cells: list[Cell], n: int) -> list[Cell | None]:
+    """Grid cells to the template's n columns.
+
+    Merged cells repeated by the reader collapse ("447228 447228 447228" for one
+    column); extra leading empties of a shifted row are dropped (seed 001's
+    结转 row); a short row is read left to right and its end stays missing.
+    """
+    cells = list(cells)
+    while len(cells) > n and cells[0].empty:
+        cells.pop(0)
+    if len(cells) > n:
+        collapsed: list[Cell] = []
+        for c in cells:
+            if collapsed and not c.empty and collapsed[-1].raw.strip() == c.raw.strip():
+                continue
+            collapsed.append(c)
+        while collapsed and collapsed[-1].empty:
+            collapsed.pop()
+        if len(collapsed) == n and not any(c.empty for c in collapsed):
+            cells = collapsed
+    if len(cells) > n:
+        cells = cells[:n]
+    return cells + [None] * (n - len(cells))  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------- assembling a table
+
+
+def assign_active(rows: list[TableRow], specs: tuple[Spec, ...]) -> dict[str, TableRow]:
+    """Table 二 rows by their (short, distinctive) labels; the first row naming each wins.
+
+    Order is not used: conversions often split table 二 into pieces in any order.
+    """
+    taken: dict[str, TableRow] = {}
+    for r in rows:
+        if not r.labels:
+            continue
+        m = match_label(r.labels, specs, running_text=not r.grid)
+        if m is not None and specs[m.spec_index].key not in taken:
+            taken[specs[m.spec_index].key] = r
+    return taken
+
+
+def assign_rows(rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = ()) -> dict[str, TableRow]:
+    """Document rows to template rows: labelled rows by label, label-less rows by order.
+
+    ``extra`` are rows recognised but outside the template (2021 report with a
+    single （六）其他处理 row); they anchor the order like any other.
+    """
+    all_specs = specs + extra
+    order_of = {s.key: i for i, s in enumerate(specs)}
+    if extra:
+        # The single （六） row sits where the three sub-rows would.
+        six = next((i for i, s in enumerate(specs) if s.key in ("other_no_correction", "other_processing")), None)
+        for s in extra:
+            order_of[s.key] = (six if six is not None else len(specs)) - 0.5
+    anchors: list[tuple[int, float, TableRow, Spec]] = []  # (row position, template order, row, spec)
+    unmatched: set[int] = set()
+    for pos, r in enumerate(rows):
+        if not r.labels:
+            continue
+        m = match_label(r.labels, all_specs, running_text=not r.grid)
+        if m is None or not _can_fill(r, len(all_specs[m.spec_index].columns)):
+            unmatched.add(pos)
+            continue
+        spec = all_specs[m.spec_index]
+        anchors.append((pos, order_of[spec.key], r, spec))
+    # Keep the longest run of anchors in template order (a stray label elsewhere
+    # in the document never displaces the table's own rows).
+    chosen = _increasing(anchors)
+    taken: dict[str, TableRow] = {}
+    positions: dict[str, int] = {}
+    for pos, _, r, spec in chosen:
+        if spec.key not in taken:
+            taken[spec.key] = r
+            positions[spec.key] = pos
+    # Label-less rows between two anchors fill the free template rows between
+    # them when the counts match exactly; otherwise they stay unplaced.
+    anchor_list = sorted(((positions[k], order_of[k]) for k in taken), key=lambda t: t[0])
+    bounds = [(-1, -1.0)] + anchor_list + [(len(rows), float(len(specs)))]
+    free_keys = [s.key for s in specs if s.key not in taken]
+    for (p0, t0), (p1, t1) in zip(bounds, bounds[1:]):
+        # Rows without words, or whose words name no template row (a label cut
+        # to "行政机关不再处理其政府信息公" fits two rows), are placed by order.
+        loose = [r for i, r in enumerate(rows[p0 + 1 : p1], start=p0 + 1)
+                 if (not r.labels or i in unmatched) and len(r.values) >= 2]
+        if not loose:
+            continue
+        if p0 < 0 or p1 >= len(rows):
+            continue  # never extend a table beyond its labelled rows
+        slots = [k for k in free_keys if t0 < order_of[k] < t1]
+        if slots and len(slots) == len(loose) and all(len(r.values) >= len(specs[0].columns) - 1 for r in loose):
+            for k, r in zip(slots, loose):
+                taken[k] = r
+                r.extra["placed_by_order"] = True
+    return taken
+
+
+def _can_fill(r: TableRow, n: int) -> bool:
+    """A run of running text must hold at least one digit per column."""
+    runs = [c for c in r.values if c.run]
+    if not runs:
+        return True
+    digits = sum(len(re.sub(r"\D", "", c.raw.split(".")[0])) + ("." in c.raw) for c in runs)
+    return digits >= n
+
+
+def _increasing(anchors: list[tuple[int, float, TableRow, Spec]]) -> list[tuple[int, float, TableRow, Spec]]:
+    """Longest subsequence whose template order never decreases (ties: first rows win)."""
+    if not anchors:
+        return []
+    n = len(anchors)
+    best = [1] * n
+    prev = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if anchors[j][1] < anchors[i][1] and best[j] + 1 > best[i]:
+                best[i] = best[j] + 1
+                prev[i] = j
+    i = max(range(n), key=lambda k: (best[k], -k))
+    out = []
+    while i >= 0:
+        out.append(anchors[i])
+        i = prev[i]
+    return list(reversed(out))
+
+
+# ---------------------------------------------------------------- the tables
+
+
+@dataclass
+class Builder:
+    template: str | None
+    values: dict = field(default_factory=dict)
+    sources: dict[str, CellSource] = field(default_factory=dict)
+    remarks: dict[str, str] = field(default_factory=dict)
+    found: dict[str, bool] = field(default_factory=dict)
+
+    def put(self, table: str, read: RowRead, chosen: list) -> None:
+        spec = read.spec
+        row = read.row
+        raw_cells = _raw_cells(row, len(spec.columns))
+        for i, col in enumerate(spec.columns):
+            key = f"{table}.{spec.key}.{col.key}"
+            v = chosen[i] if i < len(chosen) else None
+            if table not in self.values or spec.key not in self.values[table]:
+                continue
+            if i in read.markers:
+                self.remarks[key] = read.markers[i]
+            if v is None:
+                unplaced = getattr(read, "extra_unplaced", None)
+                if unplaced and i > 0 and key not in self.remarks:
+                    self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values)
+                    continue
+                if read.ambiguous and read.candidates and key not in self.remarks:
+                    self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values if not c.empty)
+                continue
+            self.values[table][spec.key][col.key] = v
+            self.sources[key] = CellSource(
+                raw=raw_cells[i] if raw_cells[i] is not None else str(v),
+                row_label=row.label or row.extra.get("hint", "") or "（无行标签，按顺序定位）",
+                col_label=col.label,
+                page=row.page,
+                line=row.line,
+                method="grid" if row.grid else "text",
+            )
+
+
+def _raw_cells(row: TableRow, n: int) -> list[str | None]:
+    if any(c.run for c in row.values):
+        run = " ".join(c.raw for c in row.values)
+        return [run] * n
+    fitted = _fit_grid(row.values, n)
+    return [c.raw if c is not None and not c.empty else None for c in fitted]
+
+
+def extract_tables(doc: Document, sections: dict[str, Section], meta: ReportMeta) -> TableValues:
+    """The three standard tables of one report; a cell the report does not show is None."""
+    rows = build_rows(document_lines(doc))
+    template = meta.template or detect_template(doc, rows)
+    b = Builder(template, schema.empty_values(template))
+    _extract_active(rows, b)
+    app_end = _extract_applications(rows, b)
+    _extract_review(rows, b, app_end)
+    return TableValues(template=template, values=b.values, sources=b.sources, found=b.found, remarks=b.remarks)
+
+
+def _extract_active(rows: list[TableRow], b: Builder) -> None:
+    specs = schema.rows_of("active_disclosure", b.template)
+    taken = assign_active(rows, specs)
+    b.found["active_disclosure"] = bool(taken)
+    for key, r in taken.items():
+        spec = next(s for s in specs if s.key == key)
+        read = read_row(r, spec)
+        b.put("active_disclosure", read, agreed(read.candidates, len(spec.columns)))
+
+
+def _extract_applications(rows: list[TableRow], b: Builder) -> int:
+    """Fill table 三; returns the position after its last row (where table 四 may start)."""
+    specs = schema.rows_of("applications", b.template)
+    extra = () if b.template == "2019" else (schema.OTHER_PROCESSING,)
+    taken = assign_rows(rows, specs, extra)
+    b.found["applications"] = any(k in {s.key for s in specs} for k in taken)
+    if not taken:
+        return 0
+    reads: dict[str, RowRead] = {}
+    for key, r in taken.items():
+        spec = schema.find_row("applications", b.template, key)
+        if spec is None:
+            continue
+        read = read_row(r, spec)
+        # A row's own total keeps only the readings that add up.
+        fitting = [c for c in read.candidates if sums_ok(c[:6], c[6])]
+        if read.ambiguous and fitting:
+            read.candidates = fitting
+            read.ambiguous = len(fitting) != 1
+        reads[key] = read
+    _resolve_columns(reads, b.template)
+    for key, read in reads.items():
+        if key in b.values["applications"]:
+            b.put("applications", read, agreed(read.candidates, 7))
+        else:
+            # Outside the template: kept for the checks and the record, not as a cell.
+            vals = agreed(read.candidates, 7)
+            b.remarks[f"{AUX_PREFIX}applications.{key}"] = " ".join("" if v is None else str(v) for v in vals)
+    return max(r.order for r in taken.values()) + 1
+
+
+def _resolve_columns(reads: dict[str, RowRead], template: str | None) -> None:
+    """Narrow ambiguous rows with the column sums and 一+二=三(七)+四, where a unique answer exists."""
+    ambiguous = {k: r.candidates for k, r in reads.items() if r.ambiguous and len(r.candidates) > 1}
+    if not ambiguous:
+        return
+    fixed = {k: r.candidates[0] for k, r in reads.items() if k not in ambiguous and r.candidates}
+    results = [k for k in schema.result_rows(template) if k in reads or k == "other_processing"]
+
+    def consistent(choice: dict) -> bool:
+        get = {**fixed, **choice}
+        for c in range(7):
+            parts = [get[k][c] if k in get else None for k in results if k in get]
+            total = get.get("results_total")
+            if total is not None and len(parts) == len([k for k in results if k in reads]):
+                if not sums_ok(parts, total[c]):
+                    return False
+            nr, co, rt, cf = (get.get(k) for k in ("new_received", "carried_over", "results_total", "carried_forward"))
+            if all(x is not None for x in (nr, co, rt, cf)):
+                if not sums_ok([nr[c], co[c]], rt[c] + cf[c] if rt[c] is not None and cf[c] is not None else None):
+                    return False
+        return True
+
+    combos = choose_consistent(ambiguous, consistent)
+    if not combos:
+        return  # none or too many: each row keeps only what it determines alone
+    for k in ambiguous:
+        options = sorted({c[k] for c in combos})
+        reads[k].candidates = options
+        reads[k].ambiguous = len(options) != 1
+
+
+def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
+    """Table 四: fifteen numbers in template order after its header (one row, or three tables)."""
+    header = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
+    picked: list[TableRow] = []
+    for r in rows[start:]:
+        label = _norm(r.label)
+        hint = _norm(r.extra.get("hint", "") + r.extra.get("context", ""))
+        if picked:
+            if label and not header.search(label):
+                break
+        else:
+            if not (header.search(label) or header.search(hint) or (not label and r.grid)):
+                continue
+            if label and not header.search(label):
+                continue
+        picked.append(r)
+        if sum(len(x.values) for x in picked) >= 15 and not any(c.run for x in picked for c in x.values):
+            break
+    b.found["review_litigation"] = bool(picked)
+    if not picked:
+        return
+    money = [False] * 15
+    cells = [c for r in picked for c in r.values]
+    raw_all = " ".join(c.raw for c in cells if not c.empty)
+    if any(c.run for c in cells):
+        pieces = [p for c in cells if not c.empty for p in _norm_run(c.raw).split()]
+        cands = split_pieces(pieces, 15, money)
+        cands = [c for c in cands if all(sums_ok(c[g * 5 : g * 5 + 4], c[g * 5 + 4]) for g in range(3))] or cands
+        chosen = agreed(cands, 15)
+        ambiguous = len(cands) != 1
+        raws = [raw_all] * 15
+    else:
+        fitted = _fit_grid(cells, 15)
+        chosen, raws, ambiguous = [], [], False
+        for c in fitted:
+            if c is None or c.empty:
+                chosen.append(None)
+                raws.append(None)
+                continue
+            v, kind = parse_cell(c.raw)
+            chosen.append(v)
+            raws.append(c.raw)
+    first = picked[0]
+    for gi, group in enumerate(schema.REVIEW_GROUPS):
+        for ci, col in enumerate(group.columns):
+            i = gi * 5 + ci
+            key = f"review_litigation.{group.key}.{col.key}"
+            v = chosen[i]
+            if raws[i] is not None and v is None and not ambiguous:
+                b.remarks[key] = raws[i]
+            if v is None:
+                if ambiguous:
+                    b.remarks[key] = AMBIGUOUS + raw_all
+                continue
+            b.values["review_litigation"][group.key][col.key] = v
+            b.sources[key] = CellSource(
+                raw=raws[i] or str(v), row_label=group.label, col_label=col.label,
+                page=first.page, line=first.line, method="grid" if first.grid else "text",
+            )

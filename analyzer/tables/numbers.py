@@ -1,0 +1,75 @@
+"""Reading one table cell: numbers as reports write them, and the non-numbers.
+
+How cells are classified (documented choice, see tables.md "a missing cell is
+never 0"):
+
+* a number (full-width digits, thousands separators, a unit such as 件/万元,
+  a trailing note in brackets "22（其中修订16件）") -> its value;
+* empty or absent -> ``None`` (the check ``tables.missing_cell`` reports it);
+* a placeholder "无", "—", "/", "-" -> ``None`` as well, with the raw text kept
+  in ``TableValues.remarks`` and a softer ``tables.non_numeric_cell`` (info):
+  the template asks for a number, but the report did say something;
+* anything else -> ``None`` with the raw text kept (``text``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+CellKind = Literal["number", "empty", "marker", "text"]
+
+MARKERS = {"无", "—", "——", "-", "--", "/", "／", "－", "–", "―", "─", "×", "x", "X", "\\", "空", "暂无", "不涉及"}
+_UNIT = r"(?:件|条|个|项|次|人次|宗|起|家|万元|元)"
+_NUMBER = re.compile(r"^([+\-－−]?)(\d+(?:\.\d+)?)\.?" + _UNIT + r"?$")
+_LEADING = re.compile(r"^([+\-－−]?)(\d+(?:\.\d+)?)" + _UNIT + r"?\s*[（(【\[].*$")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+
+
+def normalize(raw: str) -> str:
+    """Full-width forms to ASCII (NFKC), thousands separators and spaces removed.
+
+    >>> normalize("１，２３４ 件")
+    '1234件'
+    """
+    s = unicodedata.normalize("NFKC", raw or "")
+    s = _THOUSANDS.sub("", s)
+    return re.sub(r"\s+", "", s)
+
+
+def parse_cell(raw: str, money: bool = False) -> tuple[int | float | None, CellKind]:
+    """The value of one cell and what kind of content it held.
+
+    >>> parse_cell("　　1")
+    (1, 'number')
+    >>> parse_cell("96171.6", money=True)
+    (96171.6, 'number')
+    >>> parse_cell("—")
+    (None, 'marker')
+    """
+    s = normalize(raw)
+    if not s:
+        return None, "empty"
+    if s in MARKERS or re.fullmatch(r"[—\-－–―─/／]+", s):
+        return None, "marker"
+    m = _NUMBER.match(s) or _LEADING.match(s)
+    if not m:
+        return None, "text"
+    sign, digits = m.group(1), m.group(2)
+    value: int | float
+    if "." in digits:
+        value = float(digits)
+        # A count written "3.0" is still the count 3; a real fraction stays a
+        # float so that tables.impossible_value can say so.
+        if not money and value.is_integer():
+            value = int(value)
+    else:
+        value = int(digits)
+    if sign:
+        value = -value
+    return value, "number"
+
+
+def is_number(raw: str) -> bool:
+    return parse_cell(raw)[1] == "number"

@@ -1,0 +1,320 @@
+"""Table rows from whatever the reader produced: grids, tab lines, markdown, running text.
+
+Every format is turned into one stream of *rows*: the label text written
+before a row's numbers and the cells after it, with provenance. A grid row
+gives its cells as they are (empty cells kept, so positions still count); a
+line of running text where numbers run into the labels ("行政许可2293第二十条…",
+"一、本年新收政府信息公开申请数量230 000023") gives *runs*: digit strings that may
+hold several cells, split later by :mod:`analyzer.tables.splits` under the
+table's own arithmetic.
+
+Numbers that are part of the words are not cells: "2021年", "保留4位小数",
+"（其中修订16件）", the "2." that numbers the next label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from analyzer.model import Block, Document
+from analyzer.tables.numbers import MARKERS, parse_cell
+
+_NUM_RUN = re.compile(r"[+\-－−]?\d[\d.,，]*(?:[ \u00a0\u3000]+\d[\d.,，]*)*")
+# A number followed by one of these is part of the words ("2021年", "4位小数", "3条").
+_WORD_UNIT = re.compile(r"^\s*(?:年|月|日|号|位|项|个|件|条|次|名|家|人|户|天|批|期|%|％|余|多|万|亿|元|小时|分钟|周|类|起|宗|篇|份|场|本|期)")
+_LABEL_NUMBER = re.compile(r"^\s*[.．、]\s*(?=\D)")
+
+
+@dataclass(frozen=True)
+class Cell:
+    raw: str
+    run: bool = False  # a digit run from running text: may hold several cells
+    empty: bool = False
+    marker: bool = False
+    col: int | None = None  # grid column, to read merged header cells
+
+
+@dataclass
+class TableRow:
+    """One row as written: label parts before the numbers, cells after them."""
+
+    labels: list[str]
+    cells: list[Cell]
+    line: int | None
+    page: int | None
+    own_label: bool  # the label was written on the same line/grid row as the cells
+    grid: bool  # cells come from separate fields (a grid or a tab/pipe line)
+    raw_line: str = ""
+    block: int | None = None  # index of the table block in Document.blocks
+    order: int = 0  # position in the document's row stream
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in self.labels if p)
+
+    @property
+    def values(self) -> list[Cell]:
+        """Cells without trailing empties."""
+        cells = list(self.cells)
+        while cells and cells[-1].empty:
+            cells.pop()
+        return cells
+
+    @property
+    def has_numbers(self) -> bool:
+        return any(not c.empty and not c.marker for c in self.cells)
+
+
+@dataclass(frozen=True)
+class Line:
+    fields: tuple[str, ...]
+    line: int | None
+    page: int | None
+    grid: bool
+    block: int | None = None
+
+
+def document_lines(doc: Document) -> list[Line]:
+    """Every line of the document, table rows as fields, prose lines as one field."""
+    out: list[Line] = []
+    for bi, b in enumerate(doc.blocks):
+        if b.kind == "table" and b.rows:
+            for ri, row in enumerate(b.rows):
+                out.append(Line(tuple(row), (b.line + ri) if b.line else None, b.page, True, bi))
+        else:
+            for li, text in enumerate(b.text.split("\n")):
+                out.append(Line((text,), (b.line + li) if b.line else None, b.page, False, None))
+    return out
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def chunk_field(text: str) -> list[tuple[str, str]]:
+    """Split a mixed field into ("label", text) and ("num", run) chunks.
+
+    >>> chunk_field("规章000行政规范性文件693665")
+    [('label', '规章'), ('num', '000'), ('label', '行政规范性文件'), ('num', '693665')]
+    >>> chunk_field("00000002.其他法律行政法规禁止公开0000000")
+    [('num', '0000000'), ('label', '2.其他法律行政法规禁止公开'), ('num', '0000000')]
+    """
+    s = _nfkc(text)
+    out: list[tuple[str, str]] = []
+    label = ""
+    pos = 0
+    for m in _NUM_RUN.finditer(s):
+        start, end = m.span()
+        run = m.group(0)
+        before = s[pos:start]
+        after = s[end:]
+        prev_char = s[start - 1] if start else ""
+        # "第3" / "（6" / letters: part of the words.
+        if prev_char in "第（(〔[【" or re.match(r"[A-Za-z]", prev_char or " ") or _WORD_UNIT.match(after):
+            label += before + run
+            pos = end
+            continue
+        if run.endswith((".", "．")) and after[:1] and not after[:1].isdigit():
+            # "…00000002.其他法律": the run swallowed the label's own "2.".
+            after = run[-1] + after
+            run = run[:-1]
+            end -= 1
+        if _LABEL_NUMBER.match(after) and not after.lstrip().startswith(("..", "．．")):
+            # The next label's own number ("…00000002.其他法律"): 1–2 digits
+            # written just before "." or "、" belong to the label.
+            stripped = run.rstrip(".,，")
+            # Template sub-items are numbered 1–8: one digit is the label's.
+            tail = re.search(r"(\d)$", stripped)
+            body = stripped[: tail.start()] if tail else ""
+            label += before
+            if body.strip():
+                if label.strip():
+                    out.append(("label", label.strip()))
+                out.append(("num", body.strip()))
+                label = ""
+            label += (tail.group(1) if tail else stripped)
+            pos = end
+            continue
+        label += before
+        if label.strip():
+            out.append(("label", label.strip()))
+        label = ""
+        out.append(("num", run.strip().rstrip(".,，")))
+        pos = end
+    label += s[pos:]
+    if label.strip():
+        out.append(("label", label.strip()))
+    return out
+
+
+def _field_kind(text: str) -> str:
+    """'empty', 'number', 'marker' or 'mixed' for one grid field."""
+    s = text.strip()
+    if not s:
+        return "empty"
+    value, kind = parse_cell(s, money=True)
+    if kind == "number":
+        return "number"
+    if kind == "marker" or _nfkc(s).replace(" ", "") in MARKERS:
+        return "marker"
+    if re.fullmatch(r"[\d\s.,，]+", _nfkc(s)):
+        return "numbers"  # "0 0 0" in one field
+    return "mixed"
+
+
+def build_rows(lines: list[Line]) -> list[TableRow]:
+    """The row stream of a document.
+
+    A grid line (or tab/pipe line) with numbers is one row, its label being
+    the label fields of the same line. Label-only lines accumulate into a
+    pending label for layouts that write one cell per line (seed 000); a
+    blank line or a grid header line resets it. Running text is chunked:
+    every label chunk followed by a digit run makes a row.
+    """
+    rows: list[TableRow] = []
+    pending: list[str] = []
+    open_row: TableRow | None = None  # a one-cell-per-line row still collecting
+    header: tuple[int | None, tuple[str, ...]] | None = None
+
+    def close() -> None:
+        nonlocal open_row
+        if open_row is not None and open_row.has_numbers:
+            rows.append(open_row)
+        open_row = None
+
+    for ln in lines:
+        kinds = [_field_kind(f) for f in ln.fields]
+        nonempty = [k for k in kinds if k != "empty"]
+        if not nonempty:
+            # A blank line ends a row and the pending label (seed 000 layout).
+            if not ln.grid or len(ln.fields) <= 1:
+                close()
+                pending = []
+            continue
+        multi = ln.grid and len(nonempty) >= 2
+        numeric_only = all(k in ("number", "marker", "numbers") for k in nonempty)
+        if numeric_only and len(nonempty) == 1 and open_row is not None and not open_row.own_label and not multi:
+            # One cell per line: the value continues the open row.
+            f = next(f for f in ln.fields if f.strip())
+            open_row.cells.extend(_cells_of_field(f))
+            continue
+        if ln.grid and all(k in ("mixed",) for k in nonempty) and multi:
+            # A header row of a grid: its words never label the next row, but
+            # its repeated cells show which grid columns one merged cell covers.
+            close()
+            pending = []
+            header = (ln.block, ln.fields)
+            continue
+        if ln.grid:
+            label_parts: list[str] = []
+            cells: list[Cell] = []
+            started = False
+            for fi, (f, k) in enumerate(zip(ln.fields, kinds)):
+                if k == "mixed":
+                    chunks = chunk_field(f)
+                    if any(c[0] == "num" for c in chunks) and not started and len(ln.fields) == 1:
+                        # A single-field line of running text: chunk it below.
+                        break
+                    if started and any(c[0] == "label" for c in chunks):
+                        # Words after numbers on a grid line: a new row starts (rare; PDF merges).
+                        pass
+                    for kind_, text in chunks:
+                        if kind_ == "label":
+                            if not started:
+                                label_parts.append(text)
+                        else:
+                            started = True
+                            cells.extend(_run_cells(text))
+                elif k == "empty":
+                    if started or label_parts:
+                        cells.append(Cell("", empty=True, col=fi))
+                else:
+                    started = True
+                    cells.extend(_cells_of_field(f, fi))
+            else:
+                if not cells or not any(not c.empty for c in cells):
+                    # Label-only line: accumulate (one cell per line layout).
+                    close()
+                    pending.extend(p for p in label_parts if p)
+                    if len(ln.fields) > 1 and len(nonempty) >= 1 and not any(k != "mixed" for k in nonempty) and len(nonempty) >= 2:
+                        pending = []
+                    continue
+                close()
+                raw_line = "\t".join(ln.fields)
+                if label_parts:
+                    row = TableRow(label_parts, cells, ln.line, ln.page, True, True, raw_line, ln.block)
+                    if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields):
+                        row.extra["header"] = header[1]
+                    rows.append(row)
+                    pending = []
+                elif len(nonempty) == 1 and not multi:
+                    # First value of a one-cell-per-line row.
+                    open_row = TableRow(list(pending), cells, ln.line, ln.page, False, True, raw_line, ln.block)
+                    open_row.extra["pending"] = True
+                    pending = []
+                else:
+                    # A row of values without words of its own (markdown from PDF):
+                    # placed by order later; nearby loose words are only a hint.
+                    row = TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block)
+                    row.extra["hint"] = " ".join(pending)
+                    rows.append(row)
+                    pending = []
+                continue
+        # Running text: every label chunk followed by digits makes a row.
+        text = ln.fields[0] if len(ln.fields) == 1 else " ".join(ln.fields)
+        chunks = chunk_field(text)
+        if not any(c[0] == "num" for c in chunks):
+            close()
+            if len(text) <= 60:
+                pending.append(text.strip())
+            else:
+                pending = []
+            continue
+        close()
+        # Numbers opening a line have no words of their own: the loose words of
+        # the lines before are only a hint (real0009's stray "1").
+        hint = " ".join(pending) if chunks[0][0] == "num" else ""
+        label_parts = []
+        pending = []
+        current: TableRow | None = None
+        for kind_, piece in chunks:
+            if kind_ == "label":
+                if current is not None:
+                    rows.append(current)
+                    current = None
+                label_parts.append(piece)
+            else:
+                if current is None:
+                    current = TableRow(label_parts[-1:] if label_parts else [], [], ln.line, ln.page, bool(label_parts), False, text, None)
+                    current.extra["context"] = " ".join(label_parts[-3:])
+                    if not label_parts:
+                        current.extra["hint"] = hint
+                    label_parts = []
+                current.cells.extend(_run_cells(piece))
+        if current is not None:
+            rows.append(current)
+        pending = [p for p in label_parts if len(p) <= 60][-3:]
+    close()
+    for i, r in enumerate(rows):
+        r.order = i
+    return rows
+
+
+def _cells_of_field(f: str, col: int | None = None) -> list[Cell]:
+    s = f.strip()
+    value, kind = parse_cell(s, money=True)
+    if kind == "number":
+        return [Cell(s, col=col)]
+    if kind == "marker":
+        return [Cell(s, marker=True, col=col)]
+    if re.fullmatch(r"[\d\s.,，]+", _nfkc(s)):
+        return [Cell(p) for p in s.split()]
+    return [Cell(s)]
+
+
+def _run_cells(run: str) -> list[Cell]:
+    """A digit run from running text; a single short number stays one fixed cell."""
+    return [Cell(run.strip(), run=True)]
