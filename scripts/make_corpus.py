@@ -754,6 +754,58 @@ def write_html(report: Report, path: Path) -> None:
     path.write_text(page, encoding="utf-8")
 
 
+# ---------------------------------------------------------------- test fixtures
+
+TEST_DATA = ROOT / "tests" / "data"
+BROKEN_GLYPH = "测"  # what a LibreOffice PDF without CJK fonts maps every CJK glyph to (tech-baselines §1)
+
+
+def make_test_pdfs(source_pdf: Path) -> None:
+    """tests/data/broken_font_map.pdf and encrypted.pdf, made from a generated PDF with qpdf.
+
+    The broken one keeps the drawn page intact but its ToUnicode maps send
+    every CJK glyph to one character, the failure a missing font produces.
+    """
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        print("qpdf not found: test PDFs not regenerated (apt-get install -y qpdf)", file=sys.stderr)
+        return
+    with tempfile.TemporaryDirectory(prefix="make-test-pdfs-") as tmp:
+        qdf = Path(tmp) / "q.pdf"
+        # First page only: a small fixture is enough for the text-layer gate.
+        subprocess.run(
+            [qpdf, "--qdf", "--object-streams=disable", "--deterministic-id", str(source_pdf), "--pages", ".", "1", "--", str(qdf)],
+            check=True,
+        )
+        data = qdf.read_bytes()
+        target = f"{ord(BROKEN_GLYPH):04X}".encode()
+
+        def remap(block: re.Match[bytes]) -> bytes:
+            return re.sub(
+                rb"(<[0-9A-Fa-f]+>\s*)<([0-9A-Fa-f]{4})>",
+                lambda m: m.group(1) + b"<" + (target if 0x3400 <= int(m.group(2), 16) <= 0x9FFF else m.group(2)) + b">",
+                block.group(0),
+            )
+
+        data = re.sub(rb"beginbfchar.*?endbfchar", remap, data, flags=re.S)
+        data = re.sub(rb"beginbfrange.*?endbfrange", remap, data, flags=re.S)
+        qdf.write_bytes(data)
+        fixed = Path(tmp) / "fixed.pdf"
+        with fixed.open("wb") as out:
+            subprocess.run(["fix-qdf", str(qdf)], check=True, stdout=out)
+        subprocess.run(
+            [qpdf, "--deterministic-id", "--compress-streams=y", "--object-streams=generate", str(fixed), str(TEST_DATA / "broken_font_map.pdf")],
+            check=True,
+        )
+    if (TEST_DATA / "encrypted.pdf").exists():
+        return  # AES-256 salts are random: regenerating would change the file for nothing
+    subprocess.run(
+        # --static-id keeps the file reproducible (qpdf refuses --deterministic-id with encryption).
+        [qpdf, "--static-id", "--encrypt", "user-pw", "owner-pw", "256", "--", str(source_pdf), "--pages", ".", "1", "--", str(TEST_DATA / "encrypted.pdf")],
+        check=True,
+    )
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -784,6 +836,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_pdf:
         convert_pdfs(docx_paths, CORPUS, {r.stem: r.published for r in reports})
         print(f"{len(docx_paths)} PDFs converted", file=sys.stderr)
+        make_test_pdfs(CORPUS / f"{distinct.stem}.pdf")
     return 0
 
 

@@ -146,6 +146,7 @@ def table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
         grid = [cells[i : i + width] for i in range(0, len(cells), width)] if width else []
     except (AttributeError, IndexError, ValueError):
         grid = [list(row.cells) for row in table.rows]
+    grid = _drop_sliver_columns(table, grid)
     texts: dict[int, str] = {}
     rows = []
     for row in grid:
@@ -161,6 +162,37 @@ def table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
         return ()
     width = max(len(r) for r in rows)
     return tuple(tuple(r + [""] * (width - len(r))) for r in rows)
+
+
+SLIVER_EMU = 72000  # 2 mm: narrower grid columns come from rounding, not from the author
+
+
+def _drop_sliver_columns(table: Any, grid: list[list[Any]]) -> list[list[Any]]:
+    """Drop grid columns a few twips wide that no cell occupies alone.
+
+    Two rows whose boundaries almost line up (行政诉讼 over 未经复议直接起诉)
+    make Word and LibreOffice insert a sliver column, which would print the
+    spanning cell's value twice (seen after a .doc round trip through LibreOffice).
+    """
+    try:
+        widths = [col.w for col in table._tbl.tblGrid.gridCol_lst]
+    except AttributeError:
+        return grid
+    width = min((len(r) for r in grid), default=0)
+    if len(widths) != width:
+        return grid
+    sliver = set()
+    for c, w in enumerate(widths):
+        if w is None or w >= SLIVER_EMU:
+            continue
+        if all(
+            (c > 0 and row[c]._tc is row[c - 1]._tc) or (c + 1 < width and row[c]._tc is row[c + 1]._tc)
+            for row in grid
+        ):
+            sliver.add(c)
+    if not sliver:
+        return grid
+    return [[cell for c, cell in enumerate(row) if c not in sliver] for row in grid]
 
 
 def _core_dates(document: Any) -> dict[str, str]:

@@ -133,9 +133,19 @@ def _read_pdfium(data: bytes, name: str) -> tuple[list[str], set[int], dict[str,
     return texts, image_pages, metadata
 
 
+PDFIUM_REASONS = {
+    "data format error": "文件结构损坏或内容不完整",
+    "file access error": "无法读取文件内容",
+    "unknown error": "无法解析",
+    "page not found": "页面缺失",
+    "unsupported security scheme": "不支持的加密方式",
+}
+
+
 def _pdfium_reason(exc: Exception) -> str:
     match = re.search(r"PDFium: ([^)]+)", str(exc))
-    return match.group(1).strip().rstrip(".") if match else type(exc).__name__
+    reason = match.group(1).strip().rstrip(".") if match else type(exc).__name__
+    return PDFIUM_REASONS.get(reason.lower(), reason)
 
 
 def pdf_dates(meta: dict[str, str]) -> dict[str, str]:
@@ -447,9 +457,19 @@ def _read_pdfium(data: bytes, name: str) -> tuple[list[str], set[int], dict[str,
     return texts, image_pages, metadata
 
 
+PDFIUM_REASONS = {
+    "data format error": "文件结构损坏或内容不完整",
+    "file access error": "无法读取文件内容",
+    "unknown error": "无法解析",
+    "page not found": "页面缺失",
+    "unsupported security scheme": "不支持的加密方式",
+}
+
+
 def _pdfium_reason(exc: Exception) -> str:
     match = re.search(r"PDFium: ([^)]+)", str(exc))
-    return match.group(1).strip().rstrip(".") if match else type(exc).__name__
+    reason = match.group(1).strip().rstrip(".") if match else type(exc).__name__
+    return PDFIUM_REASONS.get(reason.lower(), reason)
 
 
 def pdf_dates(meta: dict[str, str]) -> dict[str, str]:

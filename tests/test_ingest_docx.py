@@ -1,0 +1,92 @@
+"""The DOCX reader (and the legacy .doc path through LibreOffice) on the generated corpus."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from analyzer.ingest import read_document
+from analyzer.ingest.legacy import find_office
+from conftest import CORPUS
+from test_ingest_pdf import (
+    DISTINCT,
+    applications_by_label,
+    assert_tables_match,
+    expected,
+    review_values,
+    table_with,
+)
+
+SEEDS = sorted(p for p in CORPUS.glob("[0-8]*.docx"))
+
+
+@pytest.fixture(scope="module")
+def distinct_docx():
+    return read_document(CORPUS / f"{DISTINCT}.docx")
+
+
+def test_distinct_values_every_cell_in_its_row_and_column(distinct_docx):
+    assert distinct_docx.format == "docx"
+    assert_tables_match(distinct_docx, expected(DISTINCT))
+
+
+def test_blocks_in_document_order(distinct_docx):
+    blocks = list(distinct_docx.blocks)
+    s3_heading = next(i for i, b in enumerate(blocks) if b.text == "三、收到和处理政府信息公开申请情况")
+    s3_table = blocks.index(table_with(distinct_docx, "本年新收"))
+    s4_heading = next(i for i, b in enumerate(blocks) if b.text.startswith("四、政府信息公开行政复议"))
+    assert s3_heading + 1 == s3_table < s4_heading
+    assert blocks[0].kind == "heading" and blocks[0].text == "青石镇2021年度政府信息公开工作报告"
+    assert all(b.page is None for b in blocks)
+
+
+def test_merged_cells_repeated_into_a_full_grid(distinct_docx):
+    rows = table_with(distinct_docx, "本年新收").rows
+    assert {len(r) for r in rows} == {10}
+    # Vertical merges: 三、本年度办理结果 covers 22 rows, （三）不予公开 eight.
+    assert sum(r[0] == "三、本年度办理结果" for r in rows) == 22
+    assert sum(r[1] == "（三）不予公开" for r in rows) == 8
+    # Horizontal merges: 申请人情况 over seven columns; the 3x3 勾稽关系 note.
+    assert rows[0][3:] == ("申请人情况",) * 7
+    assert all(rows[r][c].startswith("（本列数据的勾稽关系") for r in range(3) for c in range(3))
+    assert rows[1][3] == rows[2][3] == "自然人"
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_every_seed_docx_has_the_three_tables(path):
+    doc = read_document(path)
+    number = path.name[:3]
+    truth = expected(f"seed{number}")
+    apps = applications_by_label(table_with(doc, "本年新收"))
+    for key, cols in truth["tables"]["applications"].items():
+        assert apps[key] == cols, key  # null stays an empty cell, read back as None
+    review = review_values(table_with(doc, "行政复议", "复议后起诉"))
+    assert all(truth["tables"]["review_litigation"][g][c] == v for (g, c), v in review.items())
+
+
+def test_2019_template_kept_for_seed_004():
+    doc = read_document(CORPUS / "004_88f21ce372e9fb84.docx")
+    s2 = table_with(doc, "第二十条第（一）项")
+    assert "本年新制作数量" in s2.text and "第二十条第（九）项" in s2.text
+    apps = applications_by_label(table_with(doc, "本年新收"))
+    assert "other_processing" in apps and "other_no_correction" not in apps
+    assert any("发布总数量" in b.text for b in doc.blocks if b.kind == "paragraph")
+
+
+@pytest.mark.skipif(find_office() is None or shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_legacy_doc_converted_through_libreoffice(tmp_path):
+    source = tmp_path / "report.docx"
+    shutil.copy(CORPUS / f"{DISTINCT}.docx", source)
+    subprocess.run(
+        [find_office(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    doc_path = tmp_path / "doc" / "report.doc"
+    assert doc_path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    doc = read_document(doc_path)
+    assert doc.format == "docx"
+    assert doc.notes[0] == "由 .doc 经 LibreOffice 转换"
+    assert_tables_match(doc, expected(DISTINCT))
