@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +128,37 @@ def test_same_stem_in_two_formats_gets_two_reviews(tmp_path):
     results = [scored(clean_result("corpus/x.txt")), scored(clean_result("corpus/x.pdf"))]
     mds = [p for p in write_reviews(results, tmp_path) if p.suffix == ".md"]
     assert len(set(mds)) == 2
+
+
+# ---------------------------------------------------------------- golden files of the seeds
+
+from conftest import CORPUS, DATA  # noqa: E402
+
+GOLDEN = DATA / "golden"
+SEEDS = sorted(p.name for p in CORPUS.glob("00[0-9]_*.txt"))
+
+
+@pytest.fixture(scope="module")
+def seed_run():
+    from analyzer.pipeline import analyze_run
+
+    run = analyze_run([CORPUS / name for name in SEEDS])
+    assert not run.failures, run.failures
+    return {r.report_id: r for r in run.results}
+
+
+@pytest.mark.parametrize("seed", [Path(s).stem for s in SEEDS])
+def test_seed_score_and_review_golden(seed, seed_run, update_golden):
+    result = seed_run[seed]
+    score = json.dumps(result.score.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    review = render_markdown(result)
+    assert_official_register(review.replace(result.meta.title or "", ""))
+    score_file, review_file = GOLDEN / f"{seed}.score.json", GOLDEN / f"{seed}.review.md"
+    if update_golden or not score_file.exists():
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        score_file.write_text(score, encoding="utf-8")
+        review_file.write_text(review, encoding="utf-8")
+        if not update_golden:
+            pytest.fail(f"golden files for {seed} were missing and have been written; review and commit them")
+    assert score == score_file.read_text(encoding="utf-8")
+    assert review == review_file.read_text(encoding="utf-8")

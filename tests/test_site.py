@@ -68,3 +68,22 @@ def test_index_shows_ranking_charts_reasons_and_findings():
 def test_index_is_deterministic():
     run = _run()
     assert render_index(run, rank_results(run, None)) == render_index(_run(), rank_results(_run(), None))
+
+
+def test_whole_outputs_byte_identical_across_runs_workers_and_order(tmp_path):
+    """Two runs (1 and 2 workers, input order reversed) write the same bytes: JSON, CSV, XLSX, reviews, index."""
+    from conftest import CORPUS
+
+    from analyzer.outputs import write_run
+    from analyzer.pipeline import analyze_run
+
+    seeds = sorted(CORPUS.glob("00[0-4]_*.txt"))
+    write_run(analyze_run(seeds, workers=1), tmp_path / "a")
+    write_run(analyze_run(list(reversed(seeds)), workers=2), tmp_path / "b")
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    assert {"index.html", "ranking.csv", "ranking.xlsx"} <= {str(p) for p in files_a}
+    assert any(p.suffix == ".docx" for p in files_a)
+    for rel in files_a:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
