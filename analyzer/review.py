@@ -370,7 +370,7 @@ def _set_fonts(run_or_style, east_asian: str, size_pt: float, bold: bool = False
 
 
 def _paragraph(doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
-               align=None, indent: bool = True) -> None:
+               align=None, indent: bool = True):
     from docx.shared import Pt
 
     p = doc.add_paragraph()
@@ -383,6 +383,7 @@ def _paragraph(doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold:
     if align is not None:
         p.alignment = align
     _set_fonts(p.add_run(text), font, size, bold)
+    return p
 
 
 def _new_document():
@@ -408,22 +409,24 @@ def _new_document():
     return doc
 
 
-def _add_comment(doc, comment: Comment) -> None:
+def _add_comment(doc, comment: Comment):
+    """Add one comment; return its last paragraph (where a page break may follow)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     _paragraph(doc, comment.heading, font=HEADING_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(doc, "", indent=False)
     _paragraph(doc, "一、总体评价", font=HEADING_FONT)
-    _paragraph(doc, comment.overall)
+    last = _paragraph(doc, comment.overall)
     if comment.problems:
         _paragraph(doc, "二、存在的问题", font=HEADING_FONT)
         for i, t in enumerate(comment.problems, 1):
             _paragraph(doc, f"{i}. {t}")
         _paragraph(doc, "三、整改建议", font=HEADING_FONT)
         for i, t in enumerate(comment.suggestions, 1):
-            _paragraph(doc, f"{i}. {t}")
+            last = _paragraph(doc, f"{i}. {t}")
     if comment.closing:
-        _paragraph(doc, comment.closing)
+        last = _paragraph(doc, comment.closing)
+    return last
 
 
 def write_docx(results: list[ReportResult], path: Path) -> Path:
@@ -433,10 +436,12 @@ def write_docx(results: list[ReportResult], path: Path) -> Path:
     path = Path(path)
     doc = _new_document()
     # The default template starts with no paragraph; the first comment starts the page.
-    for i, result in enumerate(results):
-        if i:
-            doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-        _add_comment(doc, build_comment(result))
+    last = None
+    for result in results:
+        if last is not None:
+            # Keep the last paragraph at hand: doc.paragraphs rebuilds the whole list (quadratic in a batch).
+            last.add_run().add_break(WD_BREAK.PAGE)
+        last = _add_comment(doc, build_comment(result))
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     freeze_zip(path)
