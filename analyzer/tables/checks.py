@@ -18,7 +18,6 @@ from analyzer.tables.extract import AMBIGUOUS, AUX_PREFIX
 
 T_ACTIVE, T_APP, T_REVIEW = "active_disclosure", "applications", "review_litigation"
 BALANCE_RULE_TEXT = "“第一项加第二项之和等于第三项加第四项之和”"
-MANY_ROWS = 3  # more rows than this with missing cells: one finding for the table
 
 
 @dataclass(frozen=True)
@@ -221,10 +220,29 @@ def check_rules_without_power(ctx: Context) -> list[Finding]:
 # ---------------------------------------------------------------- completeness
 
 
-def _row_present(t: TableValues, table: str, row: str) -> bool:
+def _has_content(t: TableValues, table: str, row: str) -> bool:
     vals = t.values.get(table, {}).get(row, {})
     prefix = f"{table}.{row}."
     return any(v is not None for v in vals.values()) or any(k.startswith(prefix) for k in t.remarks)
+
+
+def _row_present(t: TableValues, table: str, row: str) -> bool:
+    """The row is in the report: it holds content, or it is located by its label
+    (``found["table.row"]``) before the table's last filled row.
+
+    Blank rows *inside* a table are cells left empty (tables.missing_cell, as in
+    real0011); blank rows from some point to the end mean the table stops there
+    (tables.missing_row, as in seed 002), whether or not the labels were printed.
+    """
+    if _has_content(t, table, row):
+        return True
+    if not t.found.get(f"{table}.{row}"):
+        return False
+    if table == T_REVIEW:
+        return True  # its groups share one printed row: blank cells there are cells, not rows
+    keys = [r.key for r in schema.rows_of(table, t.template)]
+    filled = [i for i, k in enumerate(keys) if _has_content(t, table, k)]
+    return bool(filled) and keys.index(row) < filled[-1] if row in keys else False
 
 
 def check_missing_table(ctx: Context) -> list[Finding]:
@@ -288,7 +306,7 @@ def check_missing_cell(ctx: Context) -> list[Finding]:
                 per_row.append((r, blank))
         if not per_row:
             continue
-        if len(per_row) > MANY_ROWS:
+        if len(per_row) > 1:
             n = sum(len(b) for _, b in per_row)
             names = "、".join(f"“{r.label}”" for r, _ in per_row[:4])
             out.append(Finding(

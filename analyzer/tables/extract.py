@@ -54,16 +54,16 @@ class Match:
 def match_label(label_parts: list[str], specs: tuple[Spec, ...], running_text: bool) -> Match | None:
     """The template row a label names, reading its last part first (the most specific)."""
     parts = [p for p in label_parts if p and p.strip()]
-    for part in reversed(parts):
-        m = _best(_norm(part), specs, running_text)
-        if m:
-            return m
-    if len(parts) > 1:
-        return _best(_norm("".join(parts)), specs, running_text)
-    return None
+    if not parts:
+        return None
+    m = _best(_norm(parts[-1]), specs, running_text)
+    if m or len(parts) == 1:
+        return m
+    # A label split over cells ("（三）不予公" / "开"): the joined words, exact cues only.
+    return _best(_norm("".join(parts)), specs, running_text, fuzzy=False)
 
 
-def _best(label: str, specs: tuple[Spec, ...], running_text: bool) -> Match | None:
+def _best(label: str, specs: tuple[Spec, ...], running_text: bool, fuzzy: bool = True) -> Match | None:
     if not label:
         return None
     best: Match | None = None
@@ -79,7 +79,7 @@ def _best(label: str, specs: tuple[Spec, ...], running_text: bool) -> Match | No
                     score = 100.0
             elif c in label:
                 score = 100.0
-            elif len(c) >= 4 and len(label) >= len(c) - 1:
+            elif fuzzy and len(c) >= 5 and len(label) >= len(c) - 1:
                 score = fuzz.partial_ratio(c, label)
                 if score < FUZZY_MIN:
                     score = 0.0
@@ -377,6 +377,7 @@ def _extract_active(rows: list[TableRow], b: Builder) -> None:
     taken = assign_active(rows, specs)
     b.found["active_disclosure"] = bool(taken)
     for key, r in taken.items():
+        b.found[f"active_disclosure.{key}"] = True
         spec = next(s for s in specs if s.key == key)
         read = read_row(r, spec)
         b.put("active_disclosure", read, agreed(read.candidates, len(spec.columns)))
@@ -392,6 +393,7 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
         return 0
     reads: dict[str, RowRead] = {}
     for key, r in taken.items():
+        b.found[f"applications.{key}"] = True
         spec = schema.find_row("applications", b.template, key)
         if spec is None:
             continue
@@ -409,7 +411,8 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
         else:
             # Outside the template: kept for the checks and the record, not as a cell.
             vals = agreed(read.candidates, 7)
-            b.remarks[f"{AUX_PREFIX}applications.{key}"] = " ".join("" if v is None else str(v) for v in vals)
+            if any(v is not None for v in vals):
+                b.remarks[f"{AUX_PREFIX}applications.{key}"] = " ".join("" if v is None else str(v) for v in vals)
     return max(r.order for r in taken.values()) + 1
 
 
@@ -488,6 +491,8 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
             raws.append(c.raw)
     first = picked[0]
     for gi, group in enumerate(schema.REVIEW_GROUPS):
+        if gi * 5 < sum(len(r.cells) for r in picked):
+            b.found[f"review_litigation.{group.key}"] = True
         for ci, col in enumerate(group.columns):
             i = gi * 5 + ci
             key = f"review_litigation.{group.key}.{col.key}"

@@ -15,7 +15,9 @@ from datetime import date
 
 from analyzer.model import Document, Finding, ReportMeta
 
-_GOVERNMENT = re.compile(r"人民政府(?:办公厅|办公室)?$")
+# A people's government (or its 办公厅 reporting for it); a 管委会 of an
+# experimental zone or new area reports for its whole area like a government.
+_GOVERNMENT = re.compile(r"(?:人民政府(?:办公厅|办公室)?|管理委员会|管委会)$")
 WEAK_SOURCES = {"PDF元数据"}
 
 

@@ -175,7 +175,7 @@ def compare(tables: TableValues, q: Quantity, stated: int) -> tuple[bool, str, d
         desc = f"为{_fmt(shown)}件" if shown is not None else "的各种可能读法均不等于该数"
         return True, desc, {"table": shown}
     if stated < lower:
-        return True, f"各已填项合计已达{lower}件", {"table_at_least": lower}
+        return True, f"按已填写的单元格计至少为{lower}件", {"table_at_least": lower}
     return None
 
 

@@ -23,7 +23,7 @@ from analyzer.tables.numbers import MARKERS, parse_cell
 
 _NUM_RUN = re.compile(r"[+\-－−]?\d[\d.,，]*(?:[ \u00a0\u3000]+\d[\d.,，]*)*")
 # A number followed by one of these is part of the words ("2021年", "4位小数", "3条").
-_WORD_UNIT = re.compile(r"^\s*(?:年|月|日|号|位|项|个|件|条|次|名|家|人|户|天|批|期|%|％|余|多|万|亿|元|小时|分钟|周|类|起|宗|篇|份|场|本|期)")
+_WORD_UNIT = re.compile(r"^\s*(?:年|月|日|号|位|项|个|件|条|次|名|家|人|户|天|批|期|%|％|余|多|万|亿|小时|分钟|周|类|起|宗|篇|份|场|本|期)")
 _LABEL_NUMBER = re.compile(r"^\s*[.．、]\s*(?=\D)")
 
 
@@ -201,52 +201,40 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
             f = next(f for f in ln.fields if f.strip())
             open_row.cells.extend(_cells_of_field(f))
             continue
-        if ln.grid and all(k in ("mixed",) for k in nonempty) and multi:
+        blank_cells = any(k == "empty" for k in kinds[kinds.index("mixed"):]) if "mixed" in kinds else False
+        if ln.grid and all(k in ("mixed",) for k in nonempty) and multi and not blank_cells:
             # A header row of a grid: its words never label the next row, but
             # its repeated cells show which grid columns one merged cell covers.
             close()
             pending = []
             header = (ln.block, ln.fields)
             continue
-        if ln.grid:
-            label_parts: list[str] = []
-            cells: list[Cell] = []
-            started = False
-            for fi, (f, k) in enumerate(zip(ln.fields, kinds)):
-                if k == "mixed":
-                    chunks = chunk_field(f)
-                    if any(c[0] == "num" for c in chunks) and not started and len(ln.fields) == 1:
-                        # A single-field line of running text: chunk it below.
-                        break
-                    if started and any(c[0] == "label" for c in chunks):
-                        # Words after numbers on a grid line: a new row starts (rare; PDF merges).
-                        pass
-                    for kind_, text in chunks:
-                        if kind_ == "label":
-                            if not started:
-                                label_parts.append(text)
-                        else:
-                            started = True
-                            cells.extend(_run_cells(text))
-                elif k == "empty":
-                    if started or label_parts:
-                        cells.append(Cell("", empty=True, col=fi))
-                else:
-                    started = True
-                    cells.extend(_cells_of_field(f, fi))
-            else:
-                if not cells or not any(not c.empty for c in cells):
-                    # Label-only line: accumulate (one cell per line layout).
-                    close()
-                    pending.extend(p for p in label_parts if p)
-                    if len(ln.fields) > 1 and len(nonempty) >= 1 and not any(k != "mixed" for k in nonempty) and len(nonempty) >= 2:
-                        pending = []
-                    continue
+        if ln.grid and not (len(ln.fields) == 1 and kinds[0] == "mixed"):
+            segments = _grid_segments(ln.fields, kinds)
+            raw_line = "\t".join(ln.fields)
+            with_numbers = [(lp, cs) for lp, cs in segments if any(not c.empty for c in cs)]
+            if not with_numbers:
                 close()
-                raw_line = "\t".join(ln.fields)
+                labels = [p for lp, _ in segments for p in lp if p]
+                if labels and any(c.empty for _, cs in segments for c in cs) and len(segments) == 1:
+                    # A row left blank in a grid (real0011): present, every cell missing.
+                    row = TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block)
+                    row.extra["blank"] = True
+                    rows.append(row)
+                    pending = []
+                    continue
+                # Label-only line: accumulate (one cell per line layout).
+                pending.extend(labels)
+                continue
+            close()
+            for si, (label_parts, cells) in enumerate(segments):
+                if not any(not c.empty for c in cells):
+                    # Words after the last numbers of the line: they label what follows.
+                    pending = [p for p in label_parts if p]
+                    continue
                 if label_parts:
                     row = TableRow(label_parts, cells, ln.line, ln.page, True, True, raw_line, ln.block)
-                    if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields):
+                    if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields) and len(segments) == 1:
                         row.extra["header"] = header[1]
                     rows.append(row)
                     pending = []
@@ -262,7 +250,7 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
                     row.extra["hint"] = " ".join(pending)
                     rows.append(row)
                     pending = []
-                continue
+            continue
         # Running text: every label chunk followed by digits makes a row.
         text = ln.fields[0] if len(ln.fields) == 1 else " ".join(ln.fields)
         chunks = chunk_field(text)
@@ -301,6 +289,37 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
     for i, r in enumerate(rows):
         r.order = i
     return rows
+
+
+def _grid_segments(fields: tuple[str, ...], kinds: list[str]) -> list[tuple[list[str], list[Cell]]]:
+    """A grid line as (label parts, cells) segments.
+
+    Usually one segment; a reader that ran a whole table into one line
+    ("规章 0 0 0 行政规范性文件 9 4 68 …") gives one segment per row: words
+    after numbers start the next row.
+    """
+    segments: list[tuple[list[str], list[Cell]]] = []
+    labels: list[str] = []
+    cells: list[Cell] = []
+    for fi, (f, k) in enumerate(zip(fields, kinds)):
+        if k == "mixed":
+            for kind_, text in chunk_field(f):
+                if kind_ == "label":
+                    if any(not c.empty for c in cells):
+                        segments.append((labels, cells))
+                        labels, cells = [], []
+                    else:
+                        cells = []  # empties before words are merged-cell placeholders
+                    labels.append(text)
+                else:
+                    cells.extend(Cell(c.raw, c.run, c.empty, c.marker, fi) for c in _run_cells(text))
+        elif k == "empty":
+            if labels or cells:
+                cells.append(Cell("", empty=True, col=fi))
+        else:
+            cells.extend(_cells_of_field(f, fi))
+    segments.append((labels, cells))
+    return segments
 
 
 def _cells_of_field(f: str, col: int | None = None) -> list[Cell]:
