@@ -1,0 +1,294 @@
+"""Statement kinds and problem categories: a scikit-learn classifier and its loader.
+
+Two linear models share one feature recipe (character 1–3-gram TF-IDF, figures
+folded to one symbol): one gives every statement its kind (problem / measure /
+achievement / statement), the other gives problems and measures a category of
+``spec/taxonomy.md``. jieba word 1–2-grams are available as a second feature
+set (``word_ngram=(1, 2)``) but did not help on the held-out real statements;
+logistic regression beat a calibrated linear SVM there and gives probabilities
+directly (``python -m analyzer.narrative.train --compare``, ``models/MODEL_CARD.md``).
+
+The fitted model lives in ``models/narrative_classifier.joblib`` with a JSON
+sidecar (version, scikit-learn version, training-data hash, scores). It is
+loaded once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from analyzer.narrative.segment import MODELS_DIR, tokenize
+
+KINDS = ("problem", "measure", "achievement", "statement")
+CATEGORIES = (
+    "content_coverage",
+    "timeliness",
+    "interpretation_response",
+    "platform",
+    "application_handling",
+    "staff_capacity",
+    "mechanism",
+    "public_participation",
+    "grassroots_standardization",
+    "information_management",
+    "other",
+)
+CATEGORY_LABELS = {
+    "content_coverage": "公开内容",
+    "timeliness": "公开时效",
+    "interpretation_response": "解读回应",
+    "platform": "平台建设",
+    "application_handling": "依申请公开办理",
+    "staff_capacity": "队伍能力",
+    "mechanism": "制度机制",
+    "public_participation": "公众参与",
+    "grassroots_standardization": "基层标准化",
+    "information_management": "信息管理",
+    "other": "其他",
+}
+MODEL_VERSION = "1.0"
+MODEL_PATH = MODELS_DIR / "narrative_classifier.joblib"
+SIDECAR_PATH = MODELS_DIR / "narrative_classifier.json"
+RUNNER_UP_RATIO = 0.6  # a second category is reported when its probability reaches 60 % of the first
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}[是要、]|[（(][一二三四五六七八九十\d]{1,2}[）)]|\d{1,2}[.．、])\s*")
+
+
+def normalize_for_features(text: str) -> str:
+    """Figures become one token and leading item markers go: "一是全年公开312条" → "全年公开0条"."""
+    return _DIGITS.sub("0", _LEAD_MARKER.sub("", text))
+
+
+def word_tokens(text: str) -> list[str]:
+    """jieba words for the word-level features (module-level so the fitted model pickles)."""
+    return [t for t in tokenize(text) if t.strip()]
+
+
+def _features(char_ngram: tuple[int, int], word_ngram: tuple[int, int] | None, min_df: int) -> FeatureUnion:
+    parts = [("chars", TfidfVectorizer(analyzer="char", ngram_range=char_ngram, preprocessor=normalize_for_features, sublinear_tf=True, min_df=min_df))]
+    if word_ngram:
+        parts.append(
+            (
+                "words",
+                TfidfVectorizer(
+                    tokenizer=word_tokens,
+                    token_pattern=None,
+                    lowercase=False,
+                    preprocessor=normalize_for_features,
+                    ngram_range=word_ngram,
+                    sublinear_tf=True,
+                    min_df=min_df,
+                ),
+            )
+        )
+    return FeatureUnion(parts)
+
+
+class StatementClassifier(ClassifierMixin, BaseEstimator):
+    """Kind of a statement, and category of a problem or measure.
+
+    ``fit(X, y, categories=...)``: ``X`` texts, ``y`` kinds, ``categories`` the
+    category of each problem/measure ("" or None elsewhere).
+    """
+
+    def __init__(
+        self,
+        C_kind: float = 8.0,
+        C_category: float = 8.0,
+        char_ngram: tuple[int, int] = (1, 3),
+        word_ngram: tuple[int, int] | None = None,
+        min_df: int = 1,
+        class_weight: str | None = "balanced",
+        random_state: int = 0,
+    ):
+        self.C_kind = C_kind
+        self.C_category = C_category
+        self.char_ngram = char_ngram
+        self.word_ngram = word_ngram
+        self.min_df = min_df
+        self.class_weight = class_weight
+        self.random_state = random_state
+
+    def _model(self, C: float) -> Pipeline:
+        return Pipeline(
+            [
+                ("features", _features(self.char_ngram, self.word_ngram, self.min_df)),
+                ("clf", LogisticRegression(C=C, max_iter=5000, class_weight=self.class_weight, random_state=self.random_state)),
+            ]
+        )
+
+    def fit(self, X: Sequence[str], y: Sequence[str], categories: Sequence[str | None] | None = None):
+        X, y = list(X), list(y)
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} texts but y has {len(y)} kinds")
+        unknown = sorted(set(y) - set(KINDS))
+        if unknown:
+            raise ValueError(f"Unknown kind(s) {unknown}; valid: {list(KINDS)}")
+        self.kind_model_ = self._model(self.C_kind).fit(X, y)
+        self.classes_ = self.kind_model_.classes_
+        cats = list(categories) if categories is not None else [None] * len(X)
+        pairs = [(x, c) for x, k, c in zip(X, y, cats) if k in ("problem", "measure") and c]
+        if pairs:
+            bad = sorted({c for _, c in pairs} - set(CATEGORIES))
+            if bad:
+                raise ValueError(f"Unknown categor(y/ies) {bad}; valid: {list(CATEGORIES)}")
+            self.category_model_ = self._model(self.C_category).fit([p[0] for p in pairs], [p[1] for p in pairs])
+            self.categories_ = self.category_model_.classes_
+        else:
+            self.category_model_ = None
+            self.categories_ = np.array([], dtype=object)
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Kind probabilities, columns in ``classes_`` order."""
+        check_is_fitted(self, "kind_model_")
+        return self.kind_model_.predict_proba(list(X))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def predict_category_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Category probabilities, columns in ``categories_`` order."""
+        check_is_fitted(self, "kind_model_")
+        if self.category_model_ is None:
+            return np.zeros((len(X), 0))
+        return self.category_model_.predict_proba(list(X))
+
+    def predict_category(self, X: Sequence[str]) -> np.ndarray:
+        proba = self.predict_category_proba(X)
+        return self.categories_[proba.argmax(axis=1)]
+
+
+# --- persistence -------------------------------------------------------------------------
+
+_LOCK = threading.Lock()
+_MODEL: StatementClassifier | None = None
+
+
+class ModelIncompatible(RuntimeError):
+    """The saved model was made with another scikit-learn version or model version."""
+
+
+def save_model(model: StatementClassifier, meta: dict, path: Path = MODEL_PATH, sidecar: Path = SIDECAR_PATH) -> None:
+    """Write the model (joblib, compressed) and its JSON sidecar."""
+    import joblib
+    import sklearn
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, path, compress=3)
+    meta = {"model_version": MODEL_VERSION, "sklearn_version": sklearn.__version__, **meta}
+    sidecar.write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_sidecar(sidecar: Path = SIDECAR_PATH) -> dict:
+    return json.loads(sidecar.read_text(encoding="utf-8"))
+
+
+def load_model_file(path: Path = MODEL_PATH, sidecar: Path = SIDECAR_PATH) -> StatementClassifier:
+    """Load the saved model after checking it was made by this scikit-learn and model version."""
+    import joblib
+    import sklearn
+
+    if not path.is_file() or not sidecar.is_file():
+        raise ModelIncompatible(f"找不到叙述分类模型 {path.name}；请运行 `python -m analyzer.narrative.train` 重新训练。")
+    meta = read_sidecar(sidecar)
+    if meta.get("sklearn_version") != sklearn.__version__ or meta.get("model_version") != MODEL_VERSION:
+        raise ModelIncompatible(
+            f"叙述分类模型由 scikit-learn {meta.get('sklearn_version')}（模型版本 {meta.get('model_version')}）训练，"
+            f"当前为 scikit-learn {sklearn.__version__}（模型版本 {MODEL_VERSION}）；"
+            "请运行 `python -m analyzer.narrative.train` 重新训练。"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = joblib.load(path)
+    check_is_fitted(model, "kind_model_")
+    return model
+
+
+def get_model() -> StatementClassifier:
+    """The process-wide model, loaded on first use.
+
+    When the saved file does not fit this scikit-learn, the model is retrained
+    in memory from the repository's training data (deterministic, about a
+    second) and a warning says how to make the fix permanent.
+    """
+    global _MODEL
+    if _MODEL is None:
+        with _LOCK:
+            if _MODEL is None:
+                try:
+                    _MODEL = load_model_file()
+                except ModelIncompatible as exc:
+                    from analyzer.narrative.train import fit_from_repository
+
+                    warnings.warn(f"{exc}（本次已在内存中临时重新训练）", RuntimeWarning, stacklevel=2)
+                    _MODEL = fit_from_repository()
+    return _MODEL
+
+
+def classify(texts: Sequence[str]) -> list[dict]:
+    """Kind, kind probability, category, its probability and a close runner-up for each text."""
+    texts = list(texts)
+    if not texts:
+        return []
+    model = get_model()
+    kind_p = model.predict_proba(texts)
+    cat_p = model.predict_category_proba(texts)
+    out = []
+    for i, text in enumerate(texts):
+        kinds = {str(k): float(p) for k, p in zip(model.classes_, kind_p[i])}
+        cats = {str(c): float(p) for c, p in zip(model.categories_, cat_p[i])} if cat_p.shape[1] else {}
+        out.append(describe(text, kinds, cats))
+    return out
+
+
+def describe(text: str, kind_probs: dict[str, float], cat_probs: dict[str, float]) -> dict:
+    """One result row from probability tables (used after section priors too)."""
+    kind = max(sorted(kind_probs), key=lambda k: kind_probs[k])
+    row = {"text": text, "kind": kind, "kind_score": float(kind_probs[kind]), "category": None, "score": float(kind_probs[kind]), "runner_up": None}
+    if kind in ("problem", "measure") and cat_probs:
+        ranked = sorted(cat_probs, key=lambda c: (-cat_probs[c], c))
+        row["category"] = ranked[0]
+        row["score"] = float(cat_probs[ranked[0]])
+        if len(ranked) > 1 and cat_probs[ranked[1]] >= RUNNER_UP_RATIO * cat_probs[ranked[0]]:
+            row["runner_up"] = ranked[1]
+    return row
+
+
+# --- where a statement stands changes what it most likely is ------------------------------
+
+# Kind priors by section: 总体情况 reports work done, 五 states problems and
+# measures. The classifier reads text alone; "加强组织领导" is work done in 总体情况
+# and a promise in 五, so the section is brought in as a prior (Bayes: the
+# model's balanced-class posterior times the section's prior, renormalised).
+SECTION_PRIORS = {
+    "overview": {"problem": 0.04, "measure": 0.06, "achievement": 0.65, "statement": 0.25},
+    "problems": {"problem": 0.35, "measure": 0.50, "achievement": 0.05, "statement": 0.10},
+}
+CONTEXT_BOOST = 4.0  # a lead-in such as "主要问题：" or "下一步，我们将：" multiplies its kind by this
+
+
+def apply_priors(kind_probs: dict[str, float], section: str | None, context: str | None = None) -> dict[str, float]:
+    """Kind probabilities adjusted for the section and the lead-in context, summing to 1."""
+    probs = dict(kind_probs)
+    prior = SECTION_PRIORS.get(section or "")
+    if prior:
+        probs = {k: p * prior.get(k, 0.25) * len(prior) for k, p in probs.items()}
+    if context in probs:
+        probs[context] *= CONTEXT_BOOST
+    total = sum(probs.values()) or 1.0
+    return {k: p / total for k, p in probs.items()}

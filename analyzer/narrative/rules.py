@@ -1,0 +1,305 @@
+"""Narrative findings of ``spec/taxonomy.md`` §3: one function per rule.
+
+Each check takes the labelled statements (and what else it needs) and returns
+findings whose message quotes the sentence concerned and whose ``where`` names
+the section and the sentence ("五、存在的主要问题及改进情况 / 第2句").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analyzer.model import Finding, ReportMeta, Section, Statement
+
+SECTION_NAMES = {
+    "overview": "一、总体情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+QUOTE_CHARS = 40
+BOILERPLATE_SHARE = 0.5  # narrative.boilerplate above this share of the narrative's characters
+COPIED_SHARE = 0.5  # narrative.copied above this share (evaluators deduct points above half)
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The sentence as quoted in a message: whitespace collapsed, cut at ``limit`` characters."""
+    t = re.sub(r"\s+", "", text).rstrip("。；;")
+    return t if len(t) <= limit else t[:limit] + "…"
+
+
+def section_name(key: str, sections: dict[str, Section] | None = None) -> str:
+    if sections and key in sections and sections[key].title:
+        return sections[key].title.strip()
+    return SECTION_NAMES.get(key, key)
+
+
+def where_of(st: Statement, index: int, sections: dict[str, Section] | None = None) -> str:
+    return f"{section_name(st.section, sections)} / 第{index}句"
+
+
+def _indexed(statements: tuple[Statement, ...] | list[Statement], section: str) -> list[tuple[int, Statement]]:
+    return [(i, s) for i, s in enumerate((s for s in statements if s.section == section), 1)]
+
+
+# --- problems.* ------------------------------------------------------------------------------
+
+
+def check_problems(statements: list[Statement], sections: dict[str, Section]) -> list[Finding]:
+    """problems.missing, problems.no_measures, problems.vague."""
+    name = section_name("problems", sections)
+    if "problems" not in sections:
+        return [Finding("problems.missing", "error", "报告缺少“五、存在的主要问题及改进情况”部分，未说明工作中存在的问题。", name)]
+    items = _indexed(statements, "problems")
+    problems = [(i, s) for i, s in items if s.kind == "problem"]
+    measures = [(i, s) for i, s in items if s.kind == "measure"]
+    if not problems:
+        first = items[0][1].text if items else sections["problems"].text
+        quote = shorten(first) if first.strip() else ""
+        msg = "“存在的主要问题及改进情况”部分未写明任何具体问题" + (f"（该部分为：“{quote}”）。" if quote else "（该部分为空）。")
+        return [Finding("problems.missing", "error", msg, name, quote=quote)]
+    out = []
+    if not measures:
+        i, s = problems[-1]
+        out.append(
+            Finding(
+                "problems.no_measures",
+                "warning",
+                f"列出了{len(problems)}个问题，但未提出相应的改进措施（如：“{shorten(s.text)}”）。",
+                name,
+                quote=shorten(s.text),
+                data={"problems": len(problems)},
+            )
+        )
+    vague = [(i, s) for i, s in problems if is_vague(s)]
+    if len(vague) == len(problems):
+        i, s = problems[0]
+        examples = "；".join(f"“{shorten(p.text, 24)}”" for _, p in problems[:3])
+        out.append(
+            Finding(
+                "problems.vague",
+                "warning",
+                f"所列{len(problems)}个问题均为泛泛而谈（套话、无具体对象或数据），如{examples}，未反映本机关的实际短板。",
+                name,
+                quote=shorten(s.text),
+                data={"problems": len(problems)},
+            )
+        )
+    return out
+
+
+# Objects a concrete problem names: a channel, a document, a procedure, a group of people.
+_SPECIFIC_OBJECTS = re.compile(
+    "政策解读|解读|依申请|申请|答复|复议|诉讼|网站|新媒体|公众号|微博|栏目|专栏|专区|指南|目录|规范性文件|保密审查|审核|"
+    "培训|兼职|编制|考核|留言|检索|搜索|适老化|无障碍|预决算|村务|居务|标准目录|听证|征求意见|发布会|热线|"
+    "重点领域|财政|项目|采购|办事指南|权责清单|属性|归档|信息噪音|错别字|链接"
+)
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|条|件|次|篇|家|项|名|人)")
+
+
+def is_vague(st: Statement) -> bool:
+    """A problem is vague when it is boilerplate, or names no specific object and no figure."""
+    text = st.text
+    if _FIGURE.search(text) or re.search(r"[《“\"]", text):
+        return False
+    if st.boilerplate:
+        return True
+    objects = set(_SPECIFIC_OBJECTS.findall(text))
+    return not objects or (len(objects) == 1 and len(re.sub(r"\W", "", text)) < 16)
+
+
+# --- overview.missing_part -----------------------------------------------------------------------
+
+OVERVIEW_PARTS = {
+    "主动公开": re.compile(r"主动公开|公开政府信息|发布(?:政府)?信息|政策解读"),
+    "依申请公开": re.compile(r"依申请|公开申请|信息公开申请|申请公开"),
+    "政府信息管理": re.compile(r"政府信息管理|信息管理|公开属性|保密审查|发布审核|审核发布|规范性文件|公开目录|公开指南|信息发布(?:审核|审查)|三审"),
+    "平台建设": re.compile(r"平台|网站|新媒体|公众号|政务公开专区|公开栏|查阅点|政府公报"),
+    "监督保障": re.compile(r"监督|考核|督查|培训|问责|评议|评估|领导小组|组织领导|责任追究"),
+}
+
+
+def check_overview_parts(sections: dict[str, Section], meta: ReportMeta) -> list[Finding]:
+    """The 2021 template's 总体情况 covers five parts; each one not mentioned at all is a finding."""
+    if not _uses_2021_template(meta):
+        return []
+    name = section_name("overview", sections)
+    if "overview" not in sections:
+        return [Finding("overview.missing_part", "warning", "报告缺少“一、总体情况”部分，主动公开、依申请公开、政府信息管理、平台建设、监督保障五方面情况均未说明。", name, data={"missing": list(OVERVIEW_PARTS)})]
+    text = sections["overview"].text
+    out = []
+    for part, pattern in OVERVIEW_PARTS.items():
+        if not pattern.search(text):
+            out.append(
+                Finding(
+                    "overview.missing_part",
+                    "warning",
+                    f"总体情况未涉及“{part}”方面的工作（按2021年版年报格式，总体情况应包括主动公开、依申请公开、政府信息管理、平台建设、监督保障五方面）。",
+                    f"{name} / {part}",
+                    data={"part": part},
+                )
+            )
+    return out
+
+
+def _uses_2021_template(meta: ReportMeta) -> bool:
+    if meta.template:
+        return meta.template == "2021" or bool(meta.year and meta.year >= 2021)
+    return bool(meta.year and meta.year >= 2021)
+
+
+# --- other.missing_fee_statement -------------------------------------------------------------------
+
+_FEE = re.compile(r"信息处理费|处理费|收费|收取")
+
+
+def check_fee_statement(sections: dict[str, Section], meta: ReportMeta) -> list[Finding]:
+    """2021 template, section 六: it asks for a statement on 信息处理费."""
+    if not _uses_2021_template(meta):
+        return []
+    name = section_name("other", sections)
+    text = sections["other"].text if "other" in sections else ""
+    if _FEE.search(text):
+        return []
+    said = shorten(text, 30) if text.strip() else ""
+    msg = "“其他需要报告的事项”未说明本年度收取信息处理费的情况（2021年版年报格式要求报告）" + (f"，该部分仅写“{said}”。" if said else "。")
+    return [Finding("other.missing_fee_statement", "info", msg, name, quote=said)]
+
+
+# --- narrative.stale_year ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EpochMarker:
+    """A phrase that dates a text: valid as the current guide only in report years first..last."""
+
+    pattern: re.Pattern[str]
+    first: int
+    last: int
+    why: str  # Chinese: why it is out of date after ``last``
+    unless: re.Pattern[str] | None = None  # context in the same sentence that makes it legitimate
+    soft: bool = False  # status "uncertain" in the year right after ``last``
+
+
+# Congress N's 精神 is the current guide from its year until the report year of the next
+# congress (a report on that year may still speak of the earlier term's work). "以来"
+# phrases ("党的十八大以来") look back and are always valid.
+_CONGRESSES = (("十六", 2002), ("十七", 2007), ("十八", 2012), ("十九", 2017), ("二十", 2022), ("二十一", 2027))
+_SINCE = re.compile(r"^(?:召开)?(?:以来|之后|后|前)")
+
+
+def _congress_markers() -> list[EpochMarker]:
+    out = []
+    for (num, year), (next_num, next_year) in zip(_CONGRESSES, _CONGRESSES[1:]):
+        out.append(
+            EpochMarker(
+                re.compile(rf"(?<![一二三四五六七八九十])(?:党的)?{num}大(?:和{num}届[^。；]{{0,20}}全会)?(?:精神)?|{num}届[一二三四五六七八九]中全会"),
+                year,
+                next_year,
+                f"党的{next_num}大（{next_year}年）召开后，应以党的{next_num}大精神为指导",
+            )
+        )
+    return out
+
+
+EPOCH_MARKERS: list[EpochMarker] = [
+    EpochMarker(
+        re.compile(r"科学发展观"),
+        2003,
+        2017,
+        "党的十九大（2017年）后以习近平新时代中国特色社会主义思想为指导，单独提“贯彻落实科学发展观”是此前的提法",
+        unless=re.compile(r"习近平新时代|邓小平理论"),
+    ),
+    EpochMarker(
+        re.compile(r"脱贫攻坚"),
+        2013,
+        2020,
+        "脱贫攻坚已于2020年底完成，此后的任务是巩固拓展脱贫攻坚成果、衔接乡村振兴",
+        unless=re.compile(r"巩固|拓展|成果|衔接|过渡期|乡村振兴|总结|表彰|收官"),
+        soft=True,
+    ),
+    *_congress_markers(),
+]
+
+# An earlier year written as the year the report is about.
+_CURRENT_YEAR = re.compile(r"(?:^|(?<=[。；！？\s，,：:]))(?:截至|截止|至)?\s*((?:19|20)\d{2})\s*年\s*(?:度)?(?=[，,、]|以来(?!的)|全年|我|本|共|累计|全[区县市镇乡]|政务公开|政府信息公开工作|\d{1,2}月\d{1,2}日|底|末)")
+_YEAR_OK_CONTEXT = re.compile(r"上年|去年|上一年|前年|同比|相比|比较|较上|比上|对比|分别|增长|下降|减少|回落|以来|年度报告|年报|此前|自\s*\d{4}|从\s*\d{4}|至\s*\d{4}|—|-|～|~")
+
+
+def check_stale_years(statements: list[Statement], sections: dict[str, Section], meta: ReportMeta, other_text: str = "") -> list[Finding]:
+    """Years and epoch markers in the narrative that belong to an earlier report."""
+    if not meta.year:
+        return []
+    out: list[Finding] = []
+    rows: list[tuple[str, str]] = []
+    for key in ("overview", "problems"):
+        for i, s in _indexed(statements, key):
+            rows.append((where_of(s, i, sections), s.text))
+    if other_text.strip():
+        for i, sent in enumerate((x for x in re.split(r"(?<=[。；！？])", other_text) if x.strip()), 1):
+            rows.append((f"{section_name('other', sections)} / 第{i}句", sent))
+    seen_years: set[int] = set()
+    for where, text in rows:
+        for m in _CURRENT_YEAR.finditer(text):
+            y = int(m.group(1))
+            if y >= meta.year or y < 1990 or y in seen_years:
+                continue
+            window = text[max(0, m.start() - 12) : m.end() + 16]
+            if _YEAR_OK_CONTEXT.search(window):
+                continue
+            seen_years.add(y)
+            out.append(
+                Finding(
+                    "narrative.stale_year",
+                    "warning",
+                    f"{meta.year}年度报告中把{y}年当作本年度来写：“{shorten(text)}”，疑为沿用往年报告文字，请核实年份。",
+                    where,
+                    quote=shorten(text),
+                    data={"year": y, "report_year": meta.year},
+                )
+            )
+        for marker in EPOCH_MARKERS:
+            if marker.first <= meta.year <= marker.last:
+                continue
+            if meta.year < marker.first:
+                continue  # a later term in an earlier report is another problem (wrong year), not this rule
+            for m in marker.pattern.finditer(text):
+                if _SINCE.match(text[m.end() :]):
+                    continue
+                if marker.unless and marker.unless.search(text):
+                    continue
+                phrase = m.group(0)
+                uncertain = marker.soft and meta.year == marker.last + 1
+                out.append(
+                    Finding(
+                        "narrative.stale_year",
+                        "warning",
+                        f"{meta.year}年度报告仍以“{phrase}”为当前提法（{marker.why}）：“{shorten(text)}”，疑为沿用往年报告文字。",
+                        where,
+                        status="uncertain" if uncertain else "confirmed",
+                        quote=shorten(text),
+                        data={"marker": phrase, "valid_until": marker.last, "report_year": meta.year},
+                    )
+                )
+                break
+    return out
+
+
+# --- narrative.boilerplate ----------------------------------------------------------------------------
+
+
+def check_boilerplate(statements: list[Statement], share: float | None, sections: dict[str, Section]) -> list[Finding]:
+    if share is None or share <= BOILERPLATE_SHARE:
+        return []
+    marked = [s for s in statements if s.boilerplate]
+    example = shorten(marked[0].text) if marked else ""
+    return [
+        Finding(
+            "narrative.boilerplate",
+            "info",
+            f"总体情况和存在问题部分约{share:.0%}的文字为多数报告通用的套话（如“{example}”），反映本机关实际工作的具体内容偏少。",
+            f"{section_name('overview', sections)}；{section_name('problems', sections)}",
+            quote=example,
+            data={"boilerplate_share": round(share, 4), "statements": len(marked)},
+        )
+    ]

@@ -1,0 +1,322 @@
+"""Chinese text into statements: sentences, enumerated items, problem/measure halves.
+
+Reports are written in a small number of shapes: running prose split by 。；,
+enumerations (一是…二是…, （一）…（二）…, 1.…2.…, ①…), and problem sentences
+that run straight into the fix ("…不够及时，下一步将…"). Each becomes one
+:class:`Segment`. Tokens come from a private ``jieba.Tokenizer`` carrying the
+domain dictionary ``models/userdict.txt``, wrapped in ``spacy.blank("zh")`` so
+the rest of the code sees ordinary spaCy ``Doc`` objects.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+USER_DICT = MODELS_DIR / "userdict.txt"
+
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One statement candidate with where it sits in its section."""
+
+    text: str
+    part: str = ""  # sub-part number as written ("（一）", "一是", "1.")
+    heading: str = ""  # the sub-part heading above it, when the text has one
+    context: str | None = None  # "problem" / "measure" when a lead-in label announces it ("主要问题：")
+    index: int = 0  # 1-based position among the section's statements
+    lead_in: bool = False  # introduces a list ("下一步，重点做好以下工作：") rather than stating something
+
+
+# --- tokens -----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def get_tokenizer():
+    """The private jieba tokenizer with the user dictionary (built once per process)."""
+    import jieba
+
+    jieba.setLogLevel(60)  # jieba prints "Building prefix dict…" to stderr otherwise
+    with _LOCK:
+        tok = jieba.Tokenizer()
+        # jieba caches its prefix dictionary in tmp_dir; keep it out of the working tree.
+        tok.tmp_dir = os.environ.get("TMPDIR") or tempfile.gettempdir()
+        tok.initialize()
+        if USER_DICT.is_file():
+            tok.load_userdict(str(USER_DICT))
+    return tok
+
+
+@lru_cache(maxsize=1)
+def get_nlp():
+    """``spacy.blank("zh")`` whose tokenizer segments with the private jieba tokenizer.
+
+    spaCy's own jieba option imports the global jieba instance (no user
+    dictionary, a second dictionary load), so the segmenter is swapped in here.
+    """
+    import spacy
+
+    nlp = spacy.blank("zh")
+    nlp.tokenizer.segmenter = "jieba"
+    nlp.tokenizer.jieba_seg = get_tokenizer()
+    return nlp
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of ``text`` (whitespace dropped). ``tokenize("依申请公开办理不规范")`` → ``['依申请公开', '办理', '不', '规范']``."""
+    return [t.text for t in get_nlp()(text) if not t.is_space]
+
+
+# --- cleaning -----------------------------------------------------------------
+
+_ARTEFACTS = re.compile(r"\[(?:bookmark|image)[^\]]*\]|<(?!/?(?:p|br|div|tr|li|h\d)\b)[^>]{1,200}>|&nbsp;|^#+\s*", re.M | re.I)
+_BLOCK_TAGS = re.compile(r"</?(?:p|br|div|tr|li|h\d)\b[^>]{0,200}>", re.I)
+_CJK = r"\u3400-\u9fff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。；：、（）《》“”])[ \t\u3000\xa0]+(?=[{_CJK}\d，。；：、（）《》“”])|(?<=[\d])[ \t]+(?=[{_CJK}])")
+_END_PUNCT = "。！？；：!?;:）)"
+
+
+def clean_text(text: str) -> str:
+    """Drop conversion artefacts and undo PDF line wrapping.
+
+    A line that does not end a sentence and is followed by a line that does not
+    start a new item is a wrapped line: it is joined without a space.
+    """
+    text = _ARTEFACTS.sub("", _BLOCK_TAGS.sub("\n", text)).replace("\r", "").replace("\\n", "\n")
+    lines = [_SPACE_BETWEEN_CJK.sub("", ln.strip()) for ln in text.split("\n")]
+    out: list[str] = []
+    for ln in lines:
+        if not ln:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        if out and out[-1] and not out[-1].endswith(tuple(_END_PUNCT)) and not _ITEM_START.match(ln) and not _is_heading(out[-1]):
+            out[-1] += ln
+        else:
+            out.append(ln)
+    return "\n".join(x for x in out if x)
+
+
+# --- enumeration markers ---------------------------------------------------------
+
+_NUM_ZH = "一二三四五六七八九十"
+# A marker only counts at the start of a clause: after start, punctuation or space.
+_BEFORE = r"(?:(?<=^)|(?<=[。；;：:，,！？\s、）)]))"
+_MARKERS = (
+    rf"[{_NUM_ZH}]{{1,2}}是(?![否非的])",  # 一是…二是…
+    rf"[{_NUM_ZH}]{{1,2}}要(?=[加强严提推做健完落深积切坚抓注扩丰优规])",  # 一要加强… (seed 000)
+    rf"第[{_NUM_ZH}]{{1,2}}[，,、]",  # 第一，…
+    rf"[（(][{_NUM_ZH}]{{1,2}}[）)]",  # （一）
+    r"[（(]\d{1,2}[）)]",  # （1）
+    r"\d{1,2}[.．、](?!\d)",  # 1. / 1、
+    r"[①②③④⑤⑥⑦⑧⑨⑩]",
+    rf"[{_NUM_ZH}]{{1,2}}、",  # 一、 (inside a section: a list, not a section heading)
+)
+# Parenthesised Chinese numbers are distinctive enough to split anywhere
+# (flattened web pages run "…情况（一）存在的主要问题" together), except in
+# citations of the template such as 第二十条第（一）项.
+_PAREN_ANYWHERE = rf"(?<!第)[（(][{_NUM_ZH}]{{1,2}}[）)](?!项)"
+_MARKER = re.compile("(?:" + _BEFORE + "(" + "|".join(_MARKERS) + r")|(" + _PAREN_ANYWHERE + r"))\s*")
+_ITEM_START = re.compile(r"^\s*(?:" + "|".join(_MARKERS) + ")")
+
+
+def _is_heading(line: str) -> bool:
+    """A short numbered line without sentence punctuation is a sub-part title such as （一）主动公开."""
+    body = _ITEM_START.sub("", line).strip()
+    return bool(_ITEM_START.match(line)) and 0 < len(body) <= 20 and not re.search(r"[。；，,;]", body)
+
+
+# --- problem / measure lead-ins ------------------------------------------------
+
+_CTX_PROBLEM = re.compile(r"(主要问题|存在的?问题|存在的?不足|问题和不足|不足之处|薄弱环节|主要表现在|问题主要有|主要是)[：:]?\s*$")
+_CTX_MEASURE = re.compile(r"(改进措施|改进情况|整改措施|改进方向|工作打算|工作计划|下一步|今后|措施如下|以下措施|以下工作|以下几个方面|加以改进|重点做好|重点抓好|将从以下|工作安排|计划)[^。]{0,12}[：:]?\s*$")
+_CTX_PROBLEM_LEAD = re.compile(r"(存在|还有|仍有|仍然存在)[^。；]{0,20}(问题|不足|差距|短板)[^。；]{0,12}[：:，,]?\s*$|(主要问题|存在问题|存在的问题|问题|不足)[：:]\s*$")
+
+
+_LEAD_LABEL = re.compile(r"^\s*((?:存在的?)?主要问题|存在的?问题|问题和不足|改进措施|整改措施|改进情况|下一步(?:工作)?(?:打算|措施|计划|整改措施)?|今后(?:工作)?(?:打算|措施))\s*[：:]\s*")
+
+
+_CTX_MEASURE_HEAD = re.compile(r"^(针对(上述|以上|这些|存在的)[^。，]{0,6}(问题|不足)|下一步|今后|下一阶段|下阶段|接下来)")
+_BARE_LABEL = re.compile(r"^\s*(?:(?:存在的?)?主要问题|存在的?问题|问题和不足|改进措施|整改措施|改进情况|下一步工作(?:打算|计划|措施)?)\s*[：:]?\s*$")
+
+
+def lead_in_context(text: str) -> str | None:
+    """Whether a lead-in ("主要问题：", "下一步，我们将重点做好以下工作：") announces problems or measures."""
+    t = text.strip()
+    if not t:
+        return None
+    if _CTX_MEASURE_HEAD.match(t):
+        return "measure"
+    if re.search(r"(如下|以下)[^。]{0,12}。$", t):
+        t = t[:-1]  # "重点采取如下改进措施。" announces a list although it ends with 。
+    tail = t[-40:]
+    # "存在的问题主要有以下几个方面" announces problems although it ends like a measure lead-in.
+    if re.search(r"问题|不足|差距|短板|薄弱", tail) and not re.search(r"措施|改进|整改|下一步|今后|将", tail):
+        if _CTX_PROBLEM.search(tail) or _CTX_PROBLEM_LEAD.search(tail) or re.search(r"(以下|如下|几个方面)[：:]?\s*$", tail):
+            return "problem"
+    if _CTX_MEASURE.search(tail):
+        return "measure"
+    if _CTX_PROBLEM.search(tail) or _CTX_PROBLEM_LEAD.search(tail):
+        return "problem"
+    return None
+
+
+# --- problem followed by its measure in one sentence ----------------------------
+
+_PROBLEM_CUE = re.compile(r"不够|不足|有待|仍需|尚需|还需|欠缺|不高|较少|偏少|滞后|不到位|差距|薄弱|不强|不深|不全|不及时|不规范|不完善|单一|不多|缺乏|存在")
+_MEASURE_START = re.compile(r"[，,；;。]\s*(?=(?:下一步|今后|下阶段|下一阶段|明年|为此|针对(?:上述|以上|这些|此)|我们将|我[镇乡街区县市局委办厅]将|将(?:进一步|继续|持续|着力|加强|加大|不断|积极|认真|严格|全面|切实|重点)|拟|着力|计划))")
+
+
+def split_problem_measure(text: str) -> list[str]:
+    """Split "…不够及时，下一步将加强更新" at the point where the measure begins.
+
+    Only when the part before carries a problem cue, so plain measures such as
+    "加强培训，将…" stay whole.
+    """
+    m = _MEASURE_START.search(text)
+    if not m or m.start() < 6:
+        return [text]
+    head, tail = text[: m.start()], text[m.end():]
+    if not _PROBLEM_CUE.search(head) or len(tail) < 6:
+        return [text]
+    return [head + "。", tail]
+
+
+# --- sentences and items ------------------------------------------------------------
+
+# Sentences end at 。！？; a ； separates statements too (one problem or one
+# piece of work per clause), which is how reports list items without numbers.
+_SENT_END = re.compile(r"(?<=[。！？!?；;])")
+_LEAD_COLON = re.compile(r"[：:]")
+_MIN_CHARS = 4
+
+
+def _content_len(s: str) -> int:
+    return len(re.findall(rf"[{_CJK}A-Za-z0-9]", s))
+
+
+def split_items(sentence: str) -> list[tuple[str, str]]:
+    """Split one sentence at its enumeration markers into (marker, text) items.
+
+    The text before the first marker is kept as its own item with marker "".
+    """
+    items: list[tuple[str, str]] = []
+    pos, marker = 0, ""
+    for m in _MARKER.finditer(sentence):
+        if m.start() > pos or (m.start() == pos and pos > 0):
+            items.append((marker, sentence[pos : m.start()]))
+        elif m.start() == 0:
+            pass
+        marker, pos = (m.group(1) or m.group(2)), m.end()
+    items.append((marker, sentence[pos:]))
+    return [(mk, t.strip(" \t，,；;、")) for mk, t in items if t.strip(" \t，,；;、。")]
+
+
+def _split_sentences(line: str) -> list[str]:
+    """Sentences of one line; a lead-in ending in "：" ("但仍存在一些不足，如：") becomes its own sentence."""
+    out: list[str] = []
+    for sentence in _SENT_END.split(line):
+        if not sentence.strip():
+            continue
+        pos = 0
+        for m in _LEAD_COLON.finditer(sentence):
+            head = sentence[pos : m.end()]
+            if lead_in_context(head[-40:]) or _LEAD_LABEL.match(head):
+                out.append(head)
+                pos = m.end()
+        if sentence[pos:].strip():
+            out.append(sentence[pos:])
+    return out
+
+
+ITEM_MAX_CHARS = 300  # an enumerated item absorbs the sentences that follow it up to this length
+
+
+@dataclass
+class _Piece:
+    marker: str
+    text: str
+    context: str | None
+    part: str
+    lead_in: bool = False
+    sentence: int = 0
+
+
+def segment_text(text: str) -> list[Segment]:
+    """Statements of a section's text, in order, with sub-part and lead-in context.
+
+    One statement per enumerated item: the sentences after "四是信息公开数量少。"
+    up to the next marker belong to item four (seed 000). Text without markers
+    is one statement per sentence. Text before the first item of a list that
+    introduces it ("改进措施：在接下来的工作中，我们将…，一要…") is a lead-in.
+    """
+    pieces: list[_Piece] = []
+    context: str | None = None
+    part = heading = ""
+    for line in clean_text(text).split("\n"):
+        if _is_heading(line):
+            m = _ITEM_START.match(line)
+            part, heading = m.group(0).strip(), _ITEM_START.sub("", line).strip()
+            # A section title ("存在的主要问题及改进情况") announces both: no context.
+            both = "问题" in heading and "改进" in heading
+            context = None if both else lead_in_context(heading + "：")
+            continue
+        current: _Piece | None = None  # the open enumerated item of this line
+        line_pieces: list[_Piece] = []
+        for sent_no, sentence in enumerate(_split_sentences(line)):
+            for marker, item in split_items(sentence):
+                if _BARE_LABEL.match(item):
+                    context = "problem" if re.search("问题|不足", item) else "measure"
+                    current = None
+                    continue
+                lead = _LEAD_LABEL.match(item)
+                if lead:
+                    context = "problem" if re.search("问题|不足", lead.group(1)) else "measure"
+                    item = item[lead.end():]
+                    current = None
+                if marker and re.match(r"[（(][一二三四五六七八九十]", marker):
+                    part = marker
+                # A lead-in sentence ("下一步，重点做好以下工作：") sets the context of what follows.
+                ctx = lead_in_context(item)
+                is_lead = False
+                if ctx and re.search(r"[：:]\s*$", item):
+                    context, is_lead = ctx, True
+                    label = re.sub(r"[：:]\s*$", "", item)
+                    if _content_len(label) <= 8:
+                        current = None
+                        continue
+                    item = label
+                elif ctx and not marker:
+                    context, is_lead = ctx, True
+                if _content_len(item) < _MIN_CHARS and not marker:
+                    continue
+                if marker:
+                    current = _Piece(marker, item, context, marker, sentence=sent_no)
+                    line_pieces.append(current)
+                elif current is not None and not is_lead and len(current.text) + len(item) <= ITEM_MAX_CHARS:
+                    sep = "" if re.search(r"[。！？；;!?]$", current.text) else "；"
+                    current.text += sep + item
+                else:
+                    current = None
+                    line_pieces.append(_Piece("", item, context, part, lead_in=is_lead, sentence=sent_no))
+        # Text right before the first item of a list introduces it.
+        for a, b in zip(line_pieces, line_pieces[1:]):
+            if not a.marker and b.marker and (a.lead_in or a.sentence == b.sentence):
+                a.lead_in = True
+        pieces.extend(line_pieces)
+    segments: list[Segment] = []
+    for pc in pieces:
+        for piece in split_problem_measure(pc.text) if not pc.lead_in else [pc.text]:
+            piece = piece.strip().rstrip("，,：:；;")
+            if _content_len(piece) < _MIN_CHARS:
+                continue
+            segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=heading, context=pc.context, lead_in=pc.lead_in))
+    return [replace(s, index=i) for i, s in enumerate(segments, 1)]

@@ -1,0 +1,71 @@
+"""Sentences, enumerated items and lead-ins of 总体情况 and 五 (analyzer.narrative.segment)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.ingest import read_document
+from analyzer.narrative.analyze import section_body
+from analyzer.narrative.segment import lead_in_context, segment_text, split_problem_measure, tokenize
+from analyzer.sections import split_sections
+
+from conftest import CORPUS
+
+
+def _problems(name: str):
+    secs = split_sections(read_document(CORPUS / name))
+    return segment_text(section_body(secs["problems"]))
+
+
+def test_seed000_problems_split_into_four_items_each():
+    segs = _problems("000_d1513ee4e846cccb.txt")
+    problems = [s for s in segs if s.context == "problem"]
+    measures = [s for s in segs if s.context == "measure" and not s.lead_in]
+    assert [s.part for s in problems] == ["一是", "二是", "三是", "四是"]
+    assert [s.part for s in measures] == ["一要", "二要", "三要", "四要"]
+    # The explanation after "四是、信息公开数量少。" belongs to item four.
+    assert problems[3].text.startswith("信息公开数量少") and "近两年无政府信息公开申请" in problems[3].text
+    lead = [s for s in segs if s.lead_in]
+    assert len(lead) == 1 and lead[0].text.startswith("在接下来的工作中")
+
+
+def test_enumerations_of_every_shape():
+    text = "（一）主要问题\n一是解读形式单一；二是网站检索不便。\n（二）改进措施\n1.丰富解读形式。2.优化检索功能。\n①加强培训；②完善考核。"
+    segs = segment_text(text)
+    assert [s.text.rstrip("。；") for s in segs] == ["解读形式单一", "网站检索不便", "丰富解读形式", "优化检索功能", "加强培训", "完善考核"]
+    assert [s.context for s in segs] == ["problem", "problem", "measure", "measure", "measure", "measure"]
+
+
+def test_problem_and_measure_in_one_sentence_are_split_where_the_measure_begins():
+    assert split_problem_measure("政策解读形式较为单一，下一步将丰富解读形式") == ["政策解读形式较为单一。", "下一步将丰富解读形式"]
+    # No problem cue before: a plain measure stays whole.
+    assert split_problem_measure("加强业务培训，将培训纳入年度计划") == ["加强业务培训，将培训纳入年度计划"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("主要问题：", "problem"),
+        ("存在的问题主要有以下几个方面：", "problem"),
+        ("下一步，我们将重点做好以下工作：", "measure"),
+        ("针对2024年工作中存在的主要问题，重点采取如下改进措施。", "measure"),
+        ("全年公开信息312条。", None),
+    ],
+)
+def test_lead_in_context(text, expected):
+    assert lead_in_context(text) == expected
+
+
+def test_flattened_web_page_heading_runs_into_text():
+    segs = segment_text("存在的主要问题及改进情况（一）存在的主要问题:政策解读形式不够丰富。政务公开渠道有限。（二）改进措施：一是丰富解读形式。")
+    assert [s.context for s in segs if "解读" in s.text or "渠道" in s.text] == ["problem", "problem", "measure"]
+
+
+def test_template_citations_are_not_items():
+    segs = segment_text("按照第二十条第（一）项的规定公开规章0件。")
+    assert len(segs) == 1
+
+
+def test_tokens_use_the_domain_dictionary():
+    assert "依申请公开" in tokenize("依申请公开答复不规范")
+    assert "政府信息公开指南" in tokenize("政府信息公开指南未及时更新")
