@@ -63,7 +63,7 @@ class Cluster:
     text: str  # the most common wording (as written)
     agencies: int  # distinct agencies (or reports when the agency is unknown)
     statements: int
-    sources: tuple[str, ...]  # a few reports using it, sorted
+    sources: tuple[str, ...]  # one report per agency using it (at most 5), sorted
 
 
 def _statements(result: ReportResult) -> list[str]:
@@ -89,7 +89,7 @@ def cluster_statements(results: list[ReportResult], limit: int = MAX_CLUSTERS) -
     # it shrinks the near-duplicate search to the distinct wordings.
     owners: dict[str, set[str]] = defaultdict(set)
     wordings: dict[str, Counter[str]] = defaultdict(Counter)
-    sources: dict[str, set[str]] = defaultdict(set)
+    sources: dict[str, dict[str, str]] = defaultdict(dict)  # wording -> agency -> first report
     for r in sorted(results, key=lambda r: r.source):
         who = r.meta.agency or r.source
         for text in _statements(r):
@@ -98,7 +98,7 @@ def cluster_statements(results: list[ReportResult], limit: int = MAX_CLUSTERS) -
                 continue
             owners[norm].add(who)
             wordings[norm][text.strip()] += 1
-            sources[norm].add(r.source)
+            sources[norm].setdefault(who, r.source)
     keys = sorted(owners)
     if not keys:
         return []
@@ -121,15 +121,17 @@ def cluster_statements(results: list[ReportResult], limit: int = MAX_CLUSTERS) -
     for members in groups.values():
         who: set[str] = set()
         words: Counter[str] = Counter()
-        srcs: set[str] = set()
+        srcs: dict[str, str] = {}
         for i in members:
             who |= owners[keys[i]]
             words.update(wordings[keys[i]])
-            srcs |= sources[keys[i]]
+            for agency, src in sources[keys[i]].items():
+                srcs[agency] = min(src, srcs.get(agency, src))
         if len(who) < MIN_AGENCIES:
             continue
         text = sorted(words.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
-        clusters.append(Cluster(text, len(who), sum(words.values()), tuple(sorted(srcs))[:5]))
+        # One example report per agency, so the examples show the spread.
+        clusters.append(Cluster(text, len(who), sum(words.values()), tuple(sorted(srcs.values()))[:5]))
     clusters.sort(key=lambda c: (-c.agencies, -c.statements, c.text))
     return clusters[:limit]
 
