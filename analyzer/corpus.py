@@ -262,6 +262,19 @@ def _html_table(rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _as_percent(rows: list[list[str]], columns: tuple[str, ...]) -> list[list[str]]:
+    """The same table with the named rate columns shown as percentages (the CSV keeps decimals)."""
+    idx = [rows[0].index(c) for c in columns if c in rows[0]]
+    out = [rows[0]]
+    for row in rows[1:]:
+        row = list(row)
+        for i in idx:
+            if row[i]:
+                row[i] = f"{float(row[i]):.1%}"
+        out.append(row)
+    return out
+
+
 def render_corpus_html(results: list[ReportResult], clusters: list[Cluster], failures: int) -> str:
     years = Counter(r.meta.year for r in results)
     per_year = [(f"{y}年" if y else "未识别", n, "bar") for y, n in sorted(years.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
@@ -289,9 +302,9 @@ def render_corpus_html(results: list[ReportResult], clusters: list[Cluster], fai
         f'<div class="chart"><h3>第五部分所列问题的类别</h3>{bars_svg(cat_items)}</div>',
         "</div>",
         "<h2>分年度、分层级统计</h2>",
-        _html_table(stats_rows(results)),
+        _html_table(_as_percent(stats_rows(results), ("实质公开率中位数", "复议纠错率中位数"))),
         "<h2>各类问题的报告占比</h2>",
-        _html_table([row[:3] + row[4:] for row in findings_rows(results)]),
+        _html_table(_as_percent([row[:3] + row[4:] for row in findings_rows(results)], ("占比",))),
         "<h2>存在问题的类别</h2>",
         _html_table(category_rows(results)),
         f"<h2>跨机关重复的表述（{MIN_AGENCIES}个及以上机关使用，近似重复合并）</h2>",
