@@ -169,7 +169,11 @@ def _measured_items(result: ReportResult) -> list[Item]:
 
 def collect_items(result: ReportResult) -> list[Item]:
     """Every problem of the report: errors first, then warnings, then notes; doubtful findings last."""
-    items = _finding_items(list(result.findings)) + _measured_items(result)
+    # A doubtful note (severity info) is about our own reading of the file, such as
+    # digits run together by a conversion: it is for the supervisor's page and
+    # spreadsheet, not for the comment sent to the agency.
+    findings = [f for f in result.findings if not (f.status == "uncertain" and f.severity == "info")]
+    items = _finding_items(findings) + _measured_items(result)
     order = {c: i for i, c in enumerate(_CATEGORY_ORDER)}
     # Stable sort keeps the findings' own order (rule, place) inside one severity.
     return sorted(items, key=lambda it: (it.uncertain, SEVERITY_ORDER.get(it.severity, 9), order.get(it.category, 99)))

@@ -162,3 +162,9 @@ def test_seed_score_and_review_golden(seed, seed_run, update_golden):
             pytest.fail(f"golden files for {seed} were missing and have been written; review and commit them")
     assert score == score_file.read_text(encoding="utf-8")
     assert review == review_file.read_text(encoding="utf-8")
+
+
+def test_doubtful_notes_about_our_reading_stay_out_of_the_comment():
+    note = replace(FEE, rule="tables.ambiguous_cell", status="uncertain", message="第二部分表格“行政许可”的数字在原文中连写为“3960181”。")
+    md = render_markdown(scored(replace(clean_result(), findings=with_ids([note], "k"))))
+    assert "3960181" not in md and "存在的问题" not in md
