@@ -84,350 +84,35 @@ class _Page:
 def read(path: Path, data: bytes, settings: Settings) -> Document:
     """Read a PDF into a Document; raise when it cannot be read or has no usable text."""
     name = path.name
-    page_texts, image_pages, metadata = _read_pdfium(data, name)
-    check_text_layer("".join(page_texts), name, settings)
-    notes = [
-        f"第{i + 1}页无文字层（扫描件）"
-        for i, text in enumerate(page_texts)
-        if not text.strip() and i in image_pages
-    ]
-    pages = _read_layout(data, name, [bool(t.strip()) for t in page_texts])
+    scanned, metadata = _read_pdfium(data, name)
+    check_text_layer("".join(p.text for p in scanned), name, settings)
+    notes = [f"第{p.number}页无文字层（扫描件）" for p in scanned if not p.text.strip() and p.has_images]
+    tables = _read_tables(data, name, [p.number for p in scanned if p.ruled and p.text.strip()])
+    pages = [_layout_page(p, tables.get(p.number, [])) for p in scanned]
     _check_cid_debris(pages, name, notes)
     blocks = _assemble(pages)
     return Document(source=path, format="pdf", blocks=tuple(blocks), notes=tuple(notes), metadata=metadata)
 
 
-# ---------------------------------------------------------------- opening
-
-
-def _read_pdfium(data: bytes, name: str) -> tuple[list[str], set[int], dict[str, str]]:
-    """Open with pdfium: per-page plain text, pages holding images, metadata dates."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise errors.UnreadableInput(errors.PDF_ENCRYPTED.format(name=name)) from exc
-        raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=_pdfium_reason(exc))) from exc
-    try:
-        if len(pdf) == 0:
-            raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason="没有页面"))
-        texts: list[str] = []
-        image_pages: set[int] = set()
-        for i in range(len(pdf)):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            if not texts[-1].strip():
-                if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
-                    image_pages.add(i)
-            textpage.close()
-            page.close()
-        metadata = pdf_dates(pdf.get_metadata_dict())
-    except pdfium.PdfiumError as exc:
-        raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=_pdfium_reason(exc))) from exc
-    finally:
-        pdf.close()
-    return texts, image_pages, metadata
-
-
-PDFIUM_REASONS = {
-    "data format error": "文件结构损坏或内容不完整",
-    "file access error": "无法读取文件内容",
-    "unknown error": "无法解析",
-    "page not found": "页面缺失",
-    "unsupported security scheme": "不支持的加密方式",
-}
-
-
-def _pdfium_reason(exc: Exception) -> str:
-    match = re.search(r"PDFium: ([^)]+)", str(exc))
-    reason = match.group(1).strip().rstrip(".") if match else type(exc).__name__
-    return PDFIUM_REASONS.get(reason.lower(), reason)
-
-
-def pdf_dates(meta: dict[str, str]) -> dict[str, str]:
-    """CreationDate/ModDate ("D:20250225100250+08'00'") as ISO dates under our own keys."""
-    out: dict[str, str] = {}
-    for key, target in (("CreationDate", "pdf_created"), ("ModDate", "pdf_modified")):
-        match = re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", (meta.get(key) or "").strip())
-        if not match:
-            continue
-        try:
-            out[target] = date(*(int(g) for g in match.groups())).isoformat()
-        except ValueError:
-            continue  # a malformed date in metadata is no reason to refuse the file
-    return out
-
-
-def check_text_layer(text: str, name: str, settings: Settings) -> None:
-    """Raise NoTextLayer when the PDF's text cannot stand for what the pages show."""
-    chars = [ch for ch in text if not ch.isspace()]
-    if not chars:
-        raise errors.NoTextLayer(errors.PDF_NO_TEXT.format(name=name, reason="全部页面都没有文字，疑似扫描件"))
-    bad = len(BAD_CHAR_RE.findall(text))
-    if bad > BAD_CHAR_SHARE * len(chars):
-        raise errors.NoTextLayer(
-            errors.PDF_NO_TEXT.format(name=name, reason=f"{bad}个字符无法解码，字体缺少编码映射")
-        )
-    cjk = [ch for ch in chars if CJK_RE.match(ch)]
-    if len(cjk) < settings.pdf_min_cjk_ratio * len(chars):
-        raise errors.NoTextLayer(
-            errors.PDF_NO_TEXT.format(name=name, reason=f"中文字符仅占{len(cjk) * 100 // len(chars)}%，文字层不可用")
-        )
-    if len(cjk) >= MIN_CJK_FOR_GLYPH_TEST:
-        glyph, count = Counter(cjk).most_common(1)[0]
-        share = count / len(cjk)
-        if share > settings.pdf_max_single_char_ratio:
-            raise errors.NoTextLayer(
-                errors.PDF_NO_TEXT.format(
-                    name=name, reason=f"“{glyph}”占全部中文字符的{share:.0%}，字体映射已损坏"
-                )
-            )
-
-
-# ---------------------------------------------------------------- layout
-
-
-def _read_layout(data: bytes, name: str, has_text: list[bool]) -> list[_Page]:
-    import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    pages: list[_Page] = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for i, page in enumerate(pdf.pages):
-                if i < len(has_text) and not has_text[i]:
-                    pages.append(_Page(i + 1, float(page.width), float(page.height)))
-                    continue
-                pages.append(_read_page(page, i + 1))
-                page.close()  # frees the parsed layout: memory stays flat on long files
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
-        if "password" in type(cause).__name__.lower() or "encrypt" in str(cause).lower():
-            raise errors.UnreadableInput(errors.PDF_ENCRYPTED.format(name=name)) from exc
-        raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=type(cause).__name__)) from exc
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
-        # pdfminer raises plain exceptions on damaged object streams.
-        raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=type(exc).__name__)) from exc
-    return pages
-
-
-def _is_white(color: Any) -> bool:
-    if color is None:
-        return False
-    values = color if isinstance(color, (tuple, list)) else (color,)
-    try:
-        values = [float(v) for v in values]
-    except (TypeError, ValueError):
-        return False
-    if len(values) == 4:  # CMYK: no ink is white
-        return all(v <= 0.02 for v in values)
-    return bool(values) and all(v >= 0.98 for v in values)
-
-
-def _visible(obj: dict[str, Any]) -> bool:
-    """Drop rectangles nobody can see: WPS exports paint a white, unstroked box behind
-    every paragraph, and pdfplumber would take their edges for table rulings
-    (the real 洪泽区 2023 PDF shows its prose as one-column "tables" otherwise)."""
-    if obj.get("object_type") != "rect":
-        return True
-    filled = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
-    stroked = obj.get("stroke") and not _is_white(obj.get("stroking_color"))
-    return bool(filled or stroked)
-
-
-def _read_page(page: Any, number: int) -> _Page:
-    visible = page.filter(_visible)
-    found = visible.find_tables()
-    closing = _open_ends(visible.edges, found)
-    if closing:
-        found = visible.find_tables({"explicit_horizontal_lines": closing})
-    tables: list[_Table] = []
-    for table in found:
-        found = _table_cells(table, number)
-        if found is not None:
-            tables.append(found)
-    boxes = [t.bbox for t in tables]
-
-    def outside_tables(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
-    lines: list[_Line] = []
-    for line in page.filter(outside_tables).extract_text_lines(return_chars=True):
-        text = line["text"].strip()
-        if not text:
-            continue
-        sizes = [c.get("size", 0) for c in line["chars"] if not c["text"].isspace()]
-        size = median(sizes) if sizes else 10.0
-        top, bottom = float(line["top"]), float(line["bottom"])
-        in_margin = bottom < page.height * MARGIN_SHARE or top > page.height * (1 - MARGIN_SHARE)
-        if in_margin and PAGE_NUMBER_RE.match(text):
-            continue
-        lines.append(_Line(text, number, float(line["x0"]), float(line["x1"]), top, bottom, float(size)))
-
-    items: list[Any] = sorted(lines + tables, key=lambda it: it.top if isinstance(it, _Line) else it.bbox[1])
-    if items and isinstance(items[0], _Table):
-        items[0].first_on_page = True
-    if items and isinstance(items[-1], _Table):
-        items[-1].last_on_page = True
-    return _Page(number, float(page.width), float(page.height), items)
-
-
-def _open_ends(edges: list[dict[str, Any]], tables: list[Any]) -> list[float]:
-    """Where a table split by a page break lacks its outer ruling, close it.
-
-    Word and WPS draw no bottom border on the last row before a page break
-    (nor a top border after it); the vertical rulings still run to the row's
-    end. Without a closing line pdfplumber drops that row, whose numbers
-    would then read as prose (洪泽区 2023, p. 3).
-    """
-    closing: list[float] = []
-    for table in tables:
-        x0, top, x1, bottom = table.bbox
-        verticals = [
-            e for e in edges
-            if e.get("orientation") == "v" and x0 - 2 <= e["x0"] <= x1 + 2 and e["bottom"] >= top - 1 and e["top"] <= bottom + 1
-        ]
-        low = max((e["bottom"] for e in verticals), default=bottom)
-        high = min((e["top"] for e in verticals), default=top)
-        if low > bottom + GRID_TOLERANCE:
-            closing.append(float(low))
-        if high < top - GRID_TOLERANCE:
-            closing.append(float(high))
-    return closing
-
-
-def _table_cells(table: Any, page: int) -> _Table | None:
-    """Cell rectangles and their cleaned text; None for a box that is no table."""
-    texts = table.extract()
-    cells: list[tuple[Bbox, str]] = []
-    for row, row_texts in zip(table.rows, texts):
-        for bbox, text in zip(row.cells, row_texts):
-            if bbox is not None:
-                cells.append((tuple(float(v) for v in bbox), clean_cell(text)))  # type: ignore[misc]
-    xs = _cluster([c[0][0] for c in cells] + [c[0][2] for c in cells])
-    # One column is a framed paragraph (a text box), not a table: keep its text as prose.
-    if len(xs) < 3 or not any(text for _, text in cells):
-        return None
-    return _Table(page, tuple(float(v) for v in table.bbox), cells)  # type: ignore[arg-type]
-
-
-def _cluster(values: Iterable[float]) -> list[float]:
-    """Sorted positions with near-equal ones (within GRID_TOLERANCE) merged."""
-    out: list[float] = []
-    for v in sorted(values):
-        if out and v - out[-1] <= GRID_TOLERANCE:
-            continue
-        out.append(v)
-    return out
-
-
-def _nearest(grid: list[float], v: float) -> int:
-    return min(range(len(grid)), key=lambda i: abs(grid[i] - v))
-
-
-def tables_to_rows(parts: list[_Table]) -> tuple[tuple[str, ...], ...]:
-    """One grid for a table (possibly continued over pages), merged cells repeated."""
-    xs = _cluster(v for t in parts for bbox, _ in t.cells for v in (bbox[0], bbox[2]))
-    width = len(xs) - 1
-    rows: list[list[str]] = []
-    for part in parts:
-        ys = _cluster(v for bbox, _ in part.cells for v in (bbox[1], bbox[3]))
-        grid = [[""] * width for _ in range(len(ys) - 1)]
-        cut: list[tuple[int, int, int]] = []  # empty cells touching the top: (last row, first col, last col)
-        for (x0, top, x1, bottom), text in part.cells:
-            c0, c1 = _nearest(xs, x0), max(_nearest(xs, x1), _nearest(xs, x0) + 1)
-            r0, r1 = _nearest(ys, top), max(_nearest(ys, bottom), _nearest(ys, top) + 1)
-            if not text and r0 == 0:
-                cut.append((r1, c0, c1))
-            for r in range(r0, min(r1, len(grid))):
-                for c in range(c0, min(c1, width)):
-                    grid[r][c] = text
-        if rows and grid:
-            split = _is_split_row(rows[-1], grid[0])
-            if split:
-                rows[-1] = [a if not b or b == a else a + b for a, b in zip(rows[-1], grid[0])]
-            # A merged cell cut by the page break: its text was written above the break.
-            for r1, c0, c1 in cut:
-                for r in range(1 if split else 0, min(r1, len(grid))):
-                    for c in range(c0, min(c1, width)):
-                        grid[r][c] = rows[-1][c]
-            if split:
-                grid = grid[1:]
-        rows.extend(grid)
-    rows = [r for r in rows if any(r)]
-    keep = [c for c in range(width) if any(r[c] for r in rows)]
-    return tuple(tuple(r[c] for c in keep) for r in rows)
-
-
-NUMBER_RE = re.compile(
-    r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
-)
-MARGIN_SHARE = 0.1  # top/bottom share of the page where page furniture lives
-JOIN_TOLERANCE = 6.0  # points: same left/right edge for a table continued on the next page
-GRID_TOLERANCE = 3.0  # points: cell edges closer than this are the same grid line
-MIN_CJK_FOR_GLYPH_TEST = 50  # too few characters say nothing about a font map
-BAD_CHAR_SHARE = 0.02  # above this share of undecodable characters the layer is unusable
+# ---------------------------------------------------------------- pdfium: text, characters, rulings
 
 
 @dataclass
-class _Line:
-    text: str
-    page: int
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
+class _Scanned:
+    """What pdfium tells about one page, cheaply."""
 
-
-@dataclass
-class _Table:
-    page: int
-    bbox: Bbox
-    cells: list[tuple[Bbox, str]]  # cleaned text per cell rectangle
-    first_on_page: bool = False
-    last_on_page: bool = False
-
-
-@dataclass
-class _Page:
     number: int
     width: float
     height: float
-    items: list[Any] = field(default_factory=list)  # _Line and _Table, top to bottom
+    text: str
+    has_images: bool
+    ruled: bool  # visible vector paths: the page may hold a ruled table
+    chars: list[tuple[str, float, float, float, float]]  # char, x0, top, x1, bottom (top-down)
 
 
-def read(path: Path, data: bytes, settings: Settings) -> Document:
-    """Read a PDF into a Document; raise when it cannot be read or has no usable text."""
-    name = path.name
-    page_texts, image_pages, metadata = _read_pdfium(data, name)
-    check_text_layer("".join(page_texts), name, settings)
-    notes = [
-        f"第{i + 1}页无文字层（扫描件）"
-        for i, text in enumerate(page_texts)
-        if not text.strip() and i in image_pages
-    ]
-    pages = _read_layout(data, name, [bool(t.strip()) for t in page_texts])
-    _check_cid_debris(pages, name, notes)
-    blocks = _assemble(pages)
-    return Document(source=path, format="pdf", blocks=tuple(blocks), notes=tuple(notes), metadata=metadata)
-
-
-# ---------------------------------------------------------------- opening
-
-
-def _read_pdfium(data: bytes, name: str) -> tuple[list[str], set[int], dict[str, str]]:
-    """Open with pdfium: per-page plain text, pages holding images, metadata dates."""
+def _read_pdfium(data: bytes, name: str) -> tuple[list[_Scanned], dict[str, str]]:
+    """Open with pdfium: per-page text and character boxes, images, rulings, metadata dates."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -438,23 +123,102 @@ def _read_pdfium(data: bytes, name: str) -> tuple[list[str], set[int], dict[str,
     try:
         if len(pdf) == 0:
             raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason="没有页面"))
-        texts: list[str] = []
-        image_pages: set[int] = set()
-        for i in range(len(pdf)):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            if not texts[-1].strip():
-                if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
-                    image_pages.add(i)
-            textpage.close()
-            page.close()
+        pages = [_scan_page(pdf[i], i + 1) for i in range(len(pdf))]
         metadata = pdf_dates(pdf.get_metadata_dict())
     except pdfium.PdfiumError as exc:
         raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=_pdfium_reason(exc))) from exc
     finally:
         pdf.close()
-    return texts, image_pages, metadata
+    return pages, metadata
+
+
+def _scan_page(page: Any, number: int) -> _Scanned:
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    # Page space has its origin at the bottom left of the media box; pdfplumber's "top"
+    # is measured down from the box's top edge.
+    box_top = page.get_mediabox()[3]
+    textpage = page.get_textpage()
+    chars: list[tuple[str, float, float, float, float]] = []
+    for i in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+        if not code or chr(code).isspace():
+            continue
+        # Loose boxes come from the font's ascent and descent: every character of a
+        # line shares them, so lines cluster cleanly whatever the glyph.
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        chars.append((chr(code), left, box_top - top, right, box_top - bottom))
+    text = "".join(ch for ch, *_ in chars)
+    textpage.close()
+    has_images = False
+    ruled = False
+    if not text:
+        has_images = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    else:
+        ruled = any(_visible_path(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
+    page.close()
+    return _Scanned(number, float(width), float(height), text, has_images, ruled, chars)
+
+
+def _visible_path(obj: Any) -> bool:
+    """A path drawn in a colour other than white: a ruling, a border or a shaded cell."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        return True  # unknown: let pdfplumber look
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    refs = [ctypes.byref(v) for v in rgba]
+
+    def inked(getter: Any) -> bool:
+        if not getter(obj.raw, *refs):
+            return True
+        r, g, b, a = (v.value for v in rgba)
+        return a > 0 and not (r >= 250 and g >= 250 and b >= 250)
+
+    return bool((stroke.value and inked(pdfium_c.FPDFPageObj_GetStrokeColor)) or (fill_mode.value and inked(pdfium_c.FPDFPageObj_GetFillColor)))
+
+
+def _chars_to_lines(chars: list[tuple[str, float, float, float, float]], number: int) -> list[_Line]:
+    """Characters clustered into visual lines by their vertical centre, read left to right."""
+    lines: list[_Line] = []
+    ordered = sorted(chars, key=lambda c: (c[2] + c[4]) / 2)
+    cluster: list[tuple[str, float, float, float, float]] = []
+    anchor = 0.0
+    for char in ordered + [("", 0.0, 1e9, 0.0, 1e9)]:  # sentinel flushes the last line
+        centre = (char[2] + char[4]) / 2
+        height = char[4] - char[2]
+        if cluster and abs(centre - anchor) <= 0.45 * max(min(height, cluster[0][4] - cluster[0][2]), 2.0):
+            cluster.append(char)
+            continue
+        if cluster:
+            lines.append(_make_line(sorted(cluster, key=lambda c: c[1]), number))
+        cluster, anchor = [char], centre
+    return lines
+
+
+def _make_line(chars: list[tuple[str, float, float, float, float]], number: int) -> _Line:
+    cjk_widths = [c[3] - c[1] for c in chars if CJK_RE.match(c[0])]
+    size = median(cjk_widths) if cjk_widths else median(c[4] - c[2] for c in chars) * 0.85
+    parts = [chars[0][0]]
+    for prev, char in zip(chars, chars[1:]):
+        gap = char[1] - prev[3]
+        latin = prev[0].isascii() and char[0].isascii() and prev[0].isalnum() and char[0].isalnum()
+        if gap > 1.5 * size or (latin and gap > 0.2 * size):
+            parts.append(" ")  # a word space, or a visible gap between two runs
+        parts.append(char[0])
+    return _Line(
+        "".join(parts),
+        number,
+        min(c[1] for c in chars),
+        max(c[3] for c in chars),
+        min(c[2] for c in chars),
+        max(c[4] for c in chars),
+        float(size),
+    )
 
 
 PDFIUM_REASONS = {
@@ -515,18 +279,19 @@ def check_text_layer(text: str, name: str, settings: Settings) -> None:
 # ---------------------------------------------------------------- layout
 
 
-def _read_layout(data: bytes, name: str, has_text: list[bool]) -> list[_Page]:
+def _read_tables(data: bytes, name: str, numbers: list[int]) -> dict[int, list[_Table]]:
+    """Ruled tables of the given pages (1-based), by pdfplumber; other pages are never parsed."""
+    if not numbers:
+        return {}
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
-    pages: list[_Page] = []
+    tables: dict[int, list[_Table]] = {}
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for i, page in enumerate(pdf.pages):
-                if i < len(has_text) and not has_text[i]:
-                    pages.append(_Page(i + 1, float(page.width), float(page.height)))
-                    continue
-                pages.append(_read_page(page, i + 1))
+            for number in numbers:
+                page = pdf.pages[number - 1]
+                tables[number] = _page_tables(page, number)
                 page.close()  # frees the parsed layout: memory stays flat on long files
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
@@ -536,7 +301,7 @@ def _read_layout(data: bytes, name: str, has_text: list[bool]) -> list[_Page]:
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
         # pdfminer raises plain exceptions on damaged object streams.
         raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=type(exc).__name__)) from exc
-    return pages
+    return tables
 
 
 def _is_white(color: Any) -> bool:
@@ -563,45 +328,36 @@ def _visible(obj: dict[str, Any]) -> bool:
     return bool(filled or stroked)
 
 
-def _read_page(page: Any, number: int) -> _Page:
+def _page_tables(page: Any, number: int) -> list[_Table]:
     visible = page.filter(_visible)
     found = visible.find_tables()
     closing = _open_ends(visible.edges, found)
     if closing:
         found = visible.find_tables({"explicit_horizontal_lines": closing})
-    tables: list[_Table] = []
-    for table in found:
-        found = _table_cells(table, number)
-        if found is not None:
-            tables.append(found)
+    tables = [_table_cells(table, number) for table in found]
+    return [t for t in tables if t is not None]
+
+
+def _layout_page(scanned: _Scanned, tables: list[_Table]) -> _Page:
+    """The page's text lines outside its tables, and the tables, top to bottom."""
     boxes = [t.bbox for t in tables]
 
-    def outside_tables(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
+    def outside(char: tuple[str, float, float, float, float]) -> bool:
+        cx, cy = (char[1] + char[3]) / 2, (char[2] + char[4]) / 2
         return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
-    lines: list[_Line] = []
-    for line in page.filter(outside_tables).extract_text_lines(return_chars=True):
-        text = line["text"].strip()
-        if not text:
+    lines = []
+    for line in _chars_to_lines([c for c in scanned.chars if outside(c)], scanned.number):
+        in_margin = line.bottom < scanned.height * MARGIN_SHARE or line.top > scanned.height * (1 - MARGIN_SHARE)
+        if in_margin and PAGE_NUMBER_RE.match(line.text):
             continue
-        sizes = [c.get("size", 0) for c in line["chars"] if not c["text"].isspace()]
-        size = median(sizes) if sizes else 10.0
-        top, bottom = float(line["top"]), float(line["bottom"])
-        in_margin = bottom < page.height * MARGIN_SHARE or top > page.height * (1 - MARGIN_SHARE)
-        if in_margin and PAGE_NUMBER_RE.match(text):
-            continue
-        lines.append(_Line(text, number, float(line["x0"]), float(line["x1"]), top, bottom, float(size)))
-
+        lines.append(line)
     items: list[Any] = sorted(lines + tables, key=lambda it: it.top if isinstance(it, _Line) else it.bbox[1])
     if items and isinstance(items[0], _Table):
         items[0].first_on_page = True
     if items and isinstance(items[-1], _Table):
         items[-1].last_on_page = True
-    return _Page(number, float(page.width), float(page.height), items)
+    return _Page(scanned.number, scanned.width, scanned.height, items)
 
 
 def _open_ends(edges: list[dict[str, Any]], tables: list[Any]) -> list[float]:
