@@ -1,0 +1,268 @@
+"""Each check on a hand-made table: consistent -> no finding; one break -> exactly that rule.
+
+The base table has every cell filled with distinct numbers that satisfy all of
+the template's arithmetic. Each case breaks it in the smallest way that touches
+one relation (cells of the applications table all sit in a row and a column
+sum, so some cases move one unit between two cells of a row to leave the row
+total intact).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+import pytest
+
+from analyzer.model import Block, ReportMeta, ReportResult, Section, TableValues
+from analyzer.tables import check_continuity, run_checks, schema
+from analyzer.tables.extract import AMBIGUOUS
+
+TOWNSHIP = ReportMeta(title="青石镇2021年度政府信息公开工作报告", agency="青石镇人民政府", level="township", year=2021, template="2021")
+CITY_GOV = ReportMeta(title="某市2021年政府信息公开工作年度报告", agency="某市人民政府", level="city", year=2021, template="2021")
+
+
+def consistent_values(template: str = "2021") -> dict:
+    values = schema.empty_values(template)
+    act = values["active_disclosure"]
+    for i, (row, cols) in enumerate(act.items()):
+        for j, col in enumerate(cols):
+            cols[col] = 0 if row == "rules" else i * 3 + j + 1
+    if template == "2021":
+        act["normative_documents"] = {"issued": 4, "repealed": 1, "in_force": 30}
+        act["administrative_fees"]["amount_10k_yuan"] = 12.3456
+    app = values["applications"]
+    results = schema.result_rows(template)
+    n = 1
+    for row in results:
+        parts = []
+        for col in schema.APPLICANT_PARTS:
+            app[row][col] = n
+            parts.append(n)
+            n += 1
+        app[row]["total"] = sum(parts)
+    for col in schema.APPLICANT_PARTS + ("total",):
+        app["results_total"][col] = sum(app[r][col] for r in results)
+    for i, col in enumerate(schema.APPLICANT_PARTS):
+        app["carried_over"][col] = i + 1
+        app["carried_forward"][col] = 2 * i + 1
+        app["new_received"][col] = app["results_total"][col] + app["carried_forward"][col] - app["carried_over"][col]
+    for row in ("carried_over", "carried_forward", "new_received"):
+        app[row]["total"] = sum(app[row][c] for c in schema.APPLICANT_PARTS)
+    rev = values["review_litigation"]
+    for g, group in enumerate(rev):
+        rev[group] = {"upheld": g + 2, "corrected": 1, "other": 0, "pending": g, "total": 2 * g + 3}
+    return values
+
+
+def tables_of(values: dict, template: str = "2021", remarks: dict | None = None) -> TableValues:
+    found = {t: True for t in schema.TABLES}
+    return TableValues(template=template, values=values, found=found, remarks=remarks or {})
+
+
+def overview(text: str) -> dict[str, Section]:
+    return {"overview": Section("overview", "一、总体情况", (Block("paragraph", text),))}
+
+
+def test_consistent_report_raises_nothing() -> None:
+    assert run_checks(tables_of(consistent_values()), TOWNSHIP, overview("本年共收到政府信息公开申请{}件。".format(
+        consistent_values()["applications"]["new_received"]["total"])), None) == []
+
+
+def test_consistent_2019_report_for_2019_raises_nothing() -> None:
+    meta = replace(TOWNSHIP, year=2020, template="2019")
+    assert run_checks(tables_of(consistent_values("2019"), "2019"), meta, {}, None) == []
+
+
+def _shift(values: dict, table: str, a: tuple[str, str], b: tuple[str, str], by: int = 1) -> None:
+    values[table][a[0]][a[1]] += by
+    values[table][b[0]][b[1]] -= by
+
+
+def case_balance(v, meta, remarks, sections):
+    # 结转下年度: one unit moved between two applicant columns (row total intact).
+    _shift(v, "applications", ("carried_forward", "natural_person"), ("carried_forward", "commercial_enterprise"))
+    return meta
+
+
+def case_results_sum(v, meta, remarks, sections):
+    _shift(v, "applications", ("granted", "natural_person"), ("granted", "commercial_enterprise"))
+    return meta
+
+
+def case_row_total(v, meta, remarks, sections):
+    # One unit moved between two result rows of one column: the column sum holds, two rows break.
+    _shift(v, "applications", ("granted", "natural_person"), ("partially_granted", "natural_person"))
+    return meta
+
+
+def case_group_total(v, meta, remarks, sections):
+    v["review_litigation"]["review"]["total"] += 1
+    return meta
+
+
+def case_rules_without_power(v, meta, remarks, sections):
+    v["active_disclosure"]["rules"]["issued"] = 1
+    return meta
+
+
+def case_missing_cell(v, meta, remarks, sections):
+    v["active_disclosure"]["normative_documents"]["in_force"] = None
+    return meta
+
+
+def case_missing_row(v, meta, remarks, sections):
+    v["applications"]["not_processed_repeated"] = {c: None for c in v["applications"]["not_processed_repeated"]}
+    return meta
+
+
+def case_missing_table(v, meta, remarks, sections):
+    v["review_litigation"] = {g: {c: None for c in cols} for g, cols in v["review_litigation"].items()}
+    return meta
+
+
+def case_template_outdated(v, meta, remarks, sections):
+    return "2019"
+
+
+def case_non_numeric(v, meta, remarks, sections):
+    v["active_disclosure"]["administrative_coercion"]["decisions"] = None
+    remarks["active_disclosure.administrative_coercion.decisions"] = "无"
+    return meta
+
+
+def case_ambiguous(v, meta, remarks, sections):
+    v["active_disclosure"]["normative_documents"] = {"issued": None, "repealed": None, "in_force": None}
+    for col in ("issued", "repealed", "in_force"):
+        remarks[f"active_disclosure.normative_documents.{col}"] = AMBIGUOUS + "693665"
+    return meta
+
+
+def case_impossible(v, meta, remarks, sections):
+    rev = v["review_litigation"]["review"]
+    rev["other"] = -1
+    rev["upheld"] += 1  # the group total still adds up: only the negative count is wrong
+    return meta
+
+
+def case_narrative(v, meta, remarks, sections):
+    sections.update(overview("2021年，本机关共收到政府信息公开申请9999件，均按时答复。"))
+    return meta
+
+
+def case_publication(v, meta, remarks, sections):
+    return "published:2022-02-15"
+
+
+CASES = {
+    "applications.balance": case_balance,
+    "applications.results_sum": case_results_sum,
+    "applications.row_total": case_row_total,
+    "review_litigation.group_total": case_group_total,
+    "active_disclosure.rules_without_power": case_rules_without_power,
+    "tables.missing_cell": case_missing_cell,
+    "tables.missing_row": case_missing_row,
+    "tables.missing_table": case_missing_table,
+    "template.outdated": case_template_outdated,
+    "tables.non_numeric_cell": case_non_numeric,
+    "tables.ambiguous_cell": case_ambiguous,
+    "tables.impossible_value": case_impossible,
+    "narrative.table_mismatch": case_narrative,
+    "publication.late": case_publication,
+}
+
+
+@pytest.mark.parametrize("rule", list(CASES), ids=list(CASES))
+def test_one_break_raises_that_rule(rule: str) -> None:
+    template = "2021"
+    meta = TOWNSHIP
+    values = consistent_values()
+    remarks: dict = {}
+    sections: dict = {}
+    out = CASES[rule](values, meta, remarks, sections)
+    if out == "2019":
+        template = "2019"
+        values = consistent_values("2019")
+    elif isinstance(out, str) and out.startswith("published:"):
+        meta = replace(meta, published=out.split(":", 1)[1], published_from="发布时间")
+    tables = tables_of(values, template, remarks)
+    findings = run_checks(tables, replace(meta, template=template), sections, None)
+    assert {f.rule for f in findings} == {rule}, [f.message for f in findings]
+    for f in findings:
+        assert f.message and f.where and f.severity in ("error", "warning", "info")
+
+
+def test_balance_message_names_cells_and_numbers() -> None:
+    v = consistent_values()
+    case_balance(v, TOWNSHIP, {}, {})
+    f = [f for f in run_checks(tables_of(v), TOWNSHIP, {}, None) if f.rule == "applications.balance"][0]
+    app = v["applications"]
+    nr, co = app["new_received"]["natural_person"], app["carried_over"]["natural_person"]
+    assert f"本年新收{nr}件与上年结转{co}件之和为{nr + co}件" in f.message
+    assert "勾稽关系" in f.message
+    assert f.where.startswith("三、收到和处理政府信息公开申请情况 / 自然人")
+    assert f.data["new_received"] == nr
+    # Without a document there is no second reading: the finding says so.
+    assert f.status == "uncertain"
+
+
+def test_rules_allowed_for_city_government() -> None:
+    v = consistent_values()
+    v["active_disclosure"]["rules"] = {"issued": 1, "repealed": 0, "in_force": 11}
+    assert run_checks(tables_of(v), CITY_GOV, {}, None) == []
+
+
+def test_rules_not_allowed_for_city_department() -> None:
+    v = consistent_values()
+    v["active_disclosure"]["rules"] = {"issued": 0, "repealed": 0, "in_force": 3}
+    meta = replace(CITY_GOV, agency="某市科学技术局")
+    (f,) = run_checks(tables_of(v), meta, {}, None)
+    assert f.rule == "active_disclosure.rules_without_power" and "现行有效3件" in f.message
+
+
+def test_city_government_has_until_march() -> None:
+    meta = replace(CITY_GOV, published="2022-03-20", published_from="发布时间")
+    assert run_checks(tables_of(consistent_values()), meta, {}, None) == []
+    late = replace(CITY_GOV, published="2022-04-02", published_from="PDF元数据")
+    (f,) = run_checks(tables_of(consistent_values()), late, {}, None)
+    assert f.rule == "publication.late" and f.status == "uncertain"
+
+
+def test_narrative_sub_counts_are_not_compared() -> None:
+    v = consistent_values()
+    total = v["applications"]["new_received"]["total"]
+    text = f"共收到政府信息公开申请{total}件，其中自然人申请3件，上年结转申请99件。"
+    assert run_checks(tables_of(v), TOWNSHIP, overview(text), None) == []
+
+
+def _result(values: dict, year: int) -> ReportResult:
+    meta = replace(TOWNSHIP, year=year)
+    return ReportResult(source=f"r{year}.txt", format="txt", meta=meta, sections={}, tables=tables_of(values))
+
+
+def test_continuity_consistent_years() -> None:
+    prev = consistent_values()
+    cur = copy.deepcopy(prev)
+    for col in schema.APPLICANTS:
+        cur["applications"]["carried_over"][col.key] = prev["applications"]["carried_forward"][col.key]
+    nd = prev["active_disclosure"]["normative_documents"]
+    cur["active_disclosure"]["normative_documents"] = {"issued": 5, "repealed": 2, "in_force": nd["in_force"] + 3}
+    assert check_continuity(_result(prev, 2020), _result(cur, 2021)) == []
+
+
+@pytest.mark.parametrize("rule", ["continuity.carried_over", "continuity.in_force"], ids=["continuity.carried_over", "continuity.in_force"])
+def test_continuity_breaks(rule: str) -> None:
+    prev = consistent_values()
+    cur = copy.deepcopy(prev)
+    for col in schema.APPLICANTS:
+        cur["applications"]["carried_over"][col.key] = prev["applications"]["carried_forward"][col.key]
+    cur["active_disclosure"]["normative_documents"]["in_force"] = prev["active_disclosure"]["normative_documents"]["in_force"] + 3
+    cur["active_disclosure"]["normative_documents"]["issued"] = 3
+    cur["active_disclosure"]["normative_documents"]["repealed"] = 0
+    if rule == "continuity.carried_over":
+        cur["applications"]["carried_over"]["other_org"] += 1
+    else:
+        cur["active_disclosure"]["normative_documents"]["in_force"] += 2
+    findings = check_continuity(_result(prev, 2020), _result(cur, 2021))
+    assert [f.rule for f in findings] == [rule]
+    assert "2020年度" in findings[0].message
