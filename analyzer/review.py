@@ -160,7 +160,9 @@ def _measured_items(result: ReportResult) -> list[Item]:
             elif kind == "score.title":
                 items.append(Item("warning", "title", _sentence(reason.text)))
             elif kind == "score.figures":
-                items.append(Item("warning", "overview", _sentence(reason.text + "，工作成效缺少数据支撑")))
+                # The score's threshold is for the supervisor, not for the agency's comment.
+                text = re.sub(r"（\d+处及以上得满分）", "", reason.text)
+                items.append(Item("warning", "overview", _sentence(text + "，工作成效缺少数据支撑")))
             elif kind == "score.boilerplate_share" and "narrative.boilerplate" not in finding_rules:
                 items.append(Item("info", "narrative", _sentence(reason.text), kind))
             # score.section_missing is said once above; score.not_judged restates a missing table.
@@ -299,8 +301,11 @@ def _suggestion(category: str, result: ReportResult, items: list[Item]) -> str:
 
 def suggestions(result: ReportResult, items: list[Item]) -> list[str]:
     """One concrete suggestion per problem category found (doubtful items get one shared request to verify)."""
-    cats = {it.category for it in items if not it.uncertain}
-    out = [_suggestion(c, result, items) for c in _CATEGORY_ORDER if c in cats]
+    cats: list[str] = []
+    for it in items:  # in the order of the problems: errors first
+        if not it.uncertain and it.category not in cats:
+            cats.append(it.category)
+    out = [_suggestion(c, result, items) for c in cats]
     if any(it.uncertain for it in items):
         out.append("对上述存疑事项逐项核实，如确有错误一并修改。")
     return out
