@@ -20,6 +20,9 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
 from analyzer import errors
 from analyzer.config import Settings
 from analyzer.ingest.layout import clean_cell, clean_prose, is_heading
@@ -70,10 +73,11 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     blocks: list[Block] = []
     notes: list[str] = []
     text_boxes = 0
+    styles = _paragraph_styles(document)
     for element in _body_items(document.element.body):
         if element.tag == f"{W}p":
             text_boxes += len(element.findall(f".//{W}txbxContent"))
-            block = _paragraph_block(element, document)
+            block = _paragraph_block(element, styles)
         else:
             block = _table_block(element, document)
         if block is not None:
@@ -96,34 +100,38 @@ def _body_items(parent: Any) -> Iterator[Any]:
                 yield from _body_items(content)
 
 
-def _paragraph_block(element: Any, document: Any) -> Block | None:
+def _paragraph_block(element: Any, styles: dict[str | None, tuple[str, bool]]) -> Block | None:
     from docx.text.paragraph import Paragraph
 
-    paragraph = Paragraph(element, document._body)
-    text = clean_prose(paragraph.text)
+    text = clean_prose(Paragraph(element, None).text)
     if not text:
         return None
-    style = ""
-    try:
-        style = paragraph.style.name if paragraph.style is not None else ""
-    except (KeyError, AttributeError, ValueError):
-        style = ""  # a style id missing from styles.xml: the text still counts
-    heading = bool(HEADING_STYLE_RE.match(style or "")) and len(text) <= 60
+    style_name, style_centred = styles.get(element.style, styles[None])
+    heading = bool(HEADING_STYLE_RE.match(style_name)) and len(text) <= 60
     # A centred short line without a sentence in it is a title (reports rarely use heading styles).
-    heading = heading or (_is_centred(paragraph) and len(text) <= 60 and "。" not in text.rstrip("。"))
+    jc = element.pPr.jc_val if element.pPr is not None else None
+    centred = (jc == WD_ALIGN_PARAGRAPH.CENTER) if jc is not None else style_centred
+    heading = heading or (centred and len(text) <= 60 and "。" not in text.rstrip("。"))
     return Block(kind="heading" if heading or is_heading(text) else "paragraph", text=text)
 
 
-def _is_centred(paragraph: Any) -> bool:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
+def _paragraph_styles(document: Any) -> dict[str | None, tuple[str, bool]]:
+    """Paragraph style id -> (name, centred), read once: python-docx's ``paragraph.style``
+    scans every style for each unstyled paragraph."""
+    styles: dict[str | None, tuple[str, bool]] = {}
+    default = None
     try:
-        alignment = paragraph.alignment
-        if alignment is None and paragraph.style is not None:
-            alignment = paragraph.style.paragraph_format.alignment
-    except (KeyError, AttributeError, ValueError):
-        return False
-    return alignment == WD_ALIGN_PARAGRAPH.CENTER
+        for style in document.styles.element.style_lst:
+            if style.type != WD_STYLE_TYPE.PARAGRAPH:
+                continue
+            jc = style.pPr.jc_val if style.pPr is not None else None
+            styles[style.styleId] = (style.name_val or style.styleId or "", jc == WD_ALIGN_PARAGRAPH.CENTER)
+            if style.default:
+                default = style.styleId
+    except (AttributeError, KeyError, ValueError):
+        pass  # a broken styles part: every paragraph counts as body text
+    styles[None] = styles.get(default, ("", False))
+    return styles
 
 
 def _table_block(element: Any, document: Any) -> Block | None:
