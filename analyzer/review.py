@@ -260,8 +260,11 @@ def _suggestion(category: str, result: ReportResult, items: list[Item]) -> str:
             places.append("第三部分表格各列、各行的合计及“第一项加第二项之和等于第三项加第四项之和”的勾稽关系")
         if any(r.startswith("review_litigation.") for r in rules):
             places.append("第四部分表格各类行政复议、行政诉讼案件的总计与分项之和")
-        if any(r.startswith("continuity.") for r in rules):
-            places.append("与上年报告相衔接的上年结转数、现行有效件数")
+        carried = [w for r, w in (("continuity.carried_over", "上年结转数"), ("continuity.in_force", "现行有效件数")) if r in rules]
+        if carried:
+            places.append(f"与上年报告相衔接的{'、'.join(carried)}")
+        elif any(r.startswith("continuity.") for r in rules):
+            places.append("与上年报告相衔接的数据")
         if "narrative.table_mismatch" in rules:
             places.append("正文所述数字与表格数据")
         what = "、".join(places) or "表格数据"
