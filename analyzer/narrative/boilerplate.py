@@ -1,8 +1,9 @@
 """Near-duplicate statements: template sentences, text shared across agencies, text carried over from last year.
 
 Statements are compared as sets of character 3-grams after normalisation
-(figures become one symbol, punctuation and spaces go), so "2021年，我镇…"
-and "2022年，我镇…" are the same sentence. Similarity is Jaccard. Small runs
+(years become one symbol, punctuation and spaces go), so "2021年，我镇…"
+and "2022年，我镇…" are the same sentence, while a sentence whose figures were
+updated is not: the figures are what the agency reports. Similarity is Jaccard. Small runs
 are compared exactly with a sparse matrix product; large runs go through
 datasketch's MinHash LSH and each candidate pair is then confirmed exactly.
 """
@@ -27,12 +28,12 @@ SHINGLE = 3
 MIN_SHINGLES = 4  # statements shorter than this (in 3-grams) are never matched: too little text to judge
 
 _DROP = re.compile(r"[\s\u3000\xa0，。、；：！？,.;:!?“”\"'‘’（）()《》〈〉【】\[\]—\-…·]+")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)")
 
 
 def normalize(text: str) -> str:
-    """"2021年，我镇公开信息21条。" → "0年我镇公开信息0条"."""
-    return _DROP.sub("", _DIGITS.sub("0", text))
+    """"2021年，我镇公开信息21条。" → "0年我镇公开信息21条"."""
+    return _DROP.sub("", _YEARS.sub("0", text))
 
 
 def shingles(text: str, k: int = SHINGLE) -> frozenset[str]:

@@ -223,7 +223,7 @@ EPOCH_MARKERS: list[EpochMarker] = [
 
 # An earlier year written as the year the report is about.
 _CURRENT_YEAR = re.compile(r"(?:^|(?<=[。；！？\s，,：:]))(?:截至|截止|至)?\s*((?:19|20)\d{2})\s*年\s*(?:度)?(?=[，,、]|以来(?!的)|全年|我|本|共|累计|全[区县市镇乡]|政务公开|政府信息公开工作|\d{1,2}月\d{1,2}日|底|末)")
-_YEAR_OK_CONTEXT = re.compile(r"上年|去年|上一年|前年|同比|相比|比较|较上|比上|对比|分别|增长|下降|减少|回落|以来|年度报告|年报|此前|自\s*\d{4}|从\s*\d{4}|至\s*\d{4}|—|-|～|~")
+_YEAR_OK_CONTEXT = re.compile(r"上年|去年|上一年|前年|同比|相比|比较|较上|比上|对比|分别|增长|下降|减少|回落|以来|年度报告|年报|此前|自\s*\d{4}|从\s*\d{4}|(?<![截止])至\s*\d{4}|—|-|～|~")
 
 
 def check_stale_years(statements: list[Statement], sections: dict[str, Section], meta: ReportMeta, other_text: str = "") -> list[Finding]:

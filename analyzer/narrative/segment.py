@@ -295,7 +295,11 @@ def segment_text(text: str) -> list[Segment]:
                         continue
                     item = label
                 elif ctx and not marker:
-                    context, is_lead = ctx, True
+                    # "下一步将加强培训。" is a measure that also sets the context;
+                    # only a sentence announcing a list is a lead-in.
+                    context = ctx
+                    is_lead = bool(re.search(r"以下|如下|几个方面|下列|几点", item))
+                    current = None
                 if _content_len(item) < _MIN_CHARS and not marker:
                     continue
                 if marker:

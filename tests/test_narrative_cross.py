@@ -1,0 +1,102 @@
+"""Run-level narrative checks: boilerplate across agencies, carry-over from last year."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analyzer.model import Block, ReportMeta, ReportResult, Section
+from analyzer.narrative import analyze_narrative, cross_report
+from analyzer.narrative import boilerplate as bp
+
+TITLES = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other": "六、其他需要报告的事项"}
+SHARED_SENTENCE = "严格执行信息发布三级审核制度，所有稿件经科室负责人、分管领导和主要领导逐级审签后方可上网发布"
+OWN_PROBLEMS = [
+    "一是政务新媒体账号更新不及时，全年仅更新9次。下一步将建立更新台账。",
+    "一是依申请答复文书引用条款不准确。下一步将请法律顾问逐件审核。",
+    "一是村务公开栏内容陈旧，部分仍为上年信息。下一步将按月更新公开栏。",
+    "一是网站站内搜索结果不准确，群众反映找不到文件。下一步将升级检索系统。",
+    "一是兼职信息员流动频繁，交接不清。下一步将建立岗位交接清单。",
+]
+
+
+def report(source: str, agency: str, year: int, overview: str, problems: str) -> ReportResult:
+    texts = {"overview": overview, "problems": problems, "other": "本年度未收取信息处理费。"}
+    secs = {k: Section(k, TITLES[k], (Block("heading", TITLES[k]), Block("paragraph", v))) for k, v in texts.items()}
+    meta = ReportMeta(f"{agency}{year}年政府信息公开工作年度报告", agency, "county", year, "2021")
+    narrative, findings = analyze_narrative(secs, meta, None)
+    return ReportResult(source=source, format="txt", meta=meta, sections=secs, findings=tuple(findings), narrative=narrative)
+
+
+def test_sentence_shared_by_many_agencies_becomes_boilerplate():
+    results = [
+        report(
+            f"r{i}.txt",
+            f"第{i}区人民政府",
+            2021,
+            f"全年主动公开政府信息{100 + i * 7}条，发布政策解读{i + 3}篇。{SHARED_SENTENCE}。",
+            OWN_PROBLEMS[i],
+        )
+        for i in range(5)
+    ]
+    assert not any(s.boilerplate for r in results for s in r.narrative.statements)
+    out = cross_report(results, {})
+    assert sorted(out) == [r.source for r in results]
+    for r in results:
+        narrative, findings = out[r.source]
+        flagged = [s.text.rstrip("。") for s in narrative.statements if s.boilerplate]
+        assert flagged == [SHARED_SENTENCE]
+        assert 0 < narrative.boilerplate_share < 0.8
+        assert findings == [] or all(f.rule == "narrative.boilerplate" for f in findings)
+
+
+def test_two_agencies_sharing_text_is_not_boilerplate():
+    results = [report(f"r{i}.txt", f"第{i}区人民政府", 2021, f"{SHARED_SENTENCE}。全年公开信息{i}条。", "一是网站检索不便。下一步将优化检索。") for i in range(2)]
+    out = cross_report(results, {})
+    assert all(not s.boilerplate for r in results for s in out.get(r.source, (r.narrative, []))[0].statements if s.text == SHARED_SENTENCE)
+
+
+def test_copied_from_last_year_and_repeated_problems():
+    overview = "{y}年，本县认真贯彻条例，全面推进政务公开。受理政府信息公开申请8件，均按期答复。严格落实保密审查制度，坚持先审查后公开。"
+    problems = "主要问题：一是政策解读形式单一，图解解读仅2篇；二是政务新媒体更新不及时。改进措施：一是丰富解读形式；二是建立新媒体更新台账。"
+    last = report("a2020.txt", "甲县人民政府", 2020, overview.format(y=2020), problems)
+    this = report("a2021.txt", "甲县人民政府", 2021, overview.format(y=2021), problems)
+    other = report("b2021.txt", "乙县人民政府", 2021, "全年公开信息50条，组织培训2次。", "一是村务公开栏更新慢。下一步将按月更新。")
+    out = cross_report([last, this, other], {"a2021.txt": last})
+    narrative, findings = out["a2021.txt"]
+    assert narrative.copied_share > 0.9
+    assert all(s.carried_over for s in narrative.statements)
+    rules = sorted(f.rule for f in findings)
+    assert rules == ["narrative.copied", "problems.repeated"]
+    repeated = next(f for f in findings if f.rule == "problems.repeated")
+    assert repeated.data["problems"] == 2 and repeated.data["measures"] == 2
+    assert "2020年报告" in repeated.message and repeated.where.startswith("五、存在的主要问题及改进情况 / 第")
+    assert "b2021.txt" not in out and "a2020.txt" not in out  # nothing changed for them
+
+
+def test_rewritten_report_is_not_copied():
+    last = report("a2020.txt", "甲县人民政府", 2020, "全年公开信息280条。", "一是政策解读形式单一。下一步将丰富解读形式。")
+    this = report("a2021.txt", "甲县人民政府", 2021, "全年通过网站和公众号发布信息1024条，其中政策文件36件。", "一是依申请答复文书引用条款不准确，被复议纠错1件。下一步将由法律顾问审核全部答复文书。")
+    out = cross_report([last, this], {"a2021.txt": last})
+    narrative, findings = out["a2021.txt"]
+    assert narrative.copied_share == 0.0 and findings == []
+
+
+def test_lsh_agrees_with_exact_pairs():
+    base = ["严格执行信息发布审核制度确保信息安全准确", "加强政务新媒体管理及时关停僵尸账号", "全年主动公开政府信息三百余条涵盖各个领域"]
+    items = [bp.Item(f"g{g}", t + ("" if g % 2 else "。")) for g in range(6) for t in base]
+    items += [bp.Item("gx", "依申请公开答复文书规范化建设有待加强")]
+    exact = bp.near_duplicate_pairs(items)
+    approx = bp.near_duplicate_pairs(items, exact_limit=0)
+    assert exact and {(i, j) for i, j, _ in approx} == {(i, j) for i, j, _ in exact}
+
+
+def test_reference_matches_paraphrased_template_sentences():
+    assert bp.match_reference("政府信息公开工作人员业务水平有待进一步提高") is not None
+    assert bp.match_reference("依申请公开答复文书引用条款不准确，被复议纠错1件") is None
+    assert bp.normalize("2021年，我镇公开信息21条。") == "0年我镇公开信息21条"
+
+
+def test_unknown_agencies_never_merge():
+    r1 = report("x1.txt", "", 2021, f"{SHARED_SENTENCE}。", "一是网站检索不便。下一步将优化检索。")
+    r1 = replace(r1, meta=replace(r1.meta, agency=None))
+    assert cross_report([r1], {}) == {}

@@ -1,0 +1,163 @@
+"""Narrative findings on the seeds, the real reports and hand-made sections."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer import identify
+from analyzer.ingest import read_document
+from analyzer.model import Block, ReportMeta, Section
+from analyzer.narrative import analyze_narrative
+from analyzer.sections import split_sections
+
+from conftest import CORPUS, real_report
+
+META_2021 = ReportMeta("某某区2021年政府信息公开工作年度报告", "某某区人民政府", "county", 2021, "2021")
+TITLES = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other": "六、其他需要报告的事项"}
+FULL_OVERVIEW = (
+    "2021年，本机关通过门户网站主动公开政府信息312条。受理政府信息公开申请8件，均按期答复。"
+    "严格落实保密审查制度。优化政务新媒体平台建设。将政务公开纳入年度考核。"
+)
+
+
+def sections(**texts: str) -> dict[str, Section]:
+    return {k: Section(k, TITLES[k], (Block("heading", TITLES[k]), Block("paragraph", v))) for k, v in texts.items()}
+
+
+def analyze(path):
+    doc = read_document(path)
+    return analyze_narrative(split_sections(doc), identify.identify(doc), None)
+
+
+def rules_of(findings) -> list[str]:
+    return sorted(f.rule for f in findings)
+
+
+# --- golden: the seeds --------------------------------------------------------------------------
+
+
+def test_seed000_section_five_four_problems_four_measures():
+    result, findings = analyze(CORPUS / "000_d1513ee4e846cccb.txt")
+    five = [s for s in result.statements if s.section == "problems"]
+    assert [s.kind for s in five if s.kind != "statement"] == ["problem"] * 4 + ["measure"] * 4
+    assert [s.part for s in five if s.kind == "problem"] == ["一是", "二是", "三是", "四是"]
+    assert {s.category for s in five if s.kind == "problem"} >= {"staff_capacity", "content_coverage"}
+    # Section 六 says only "无其他需要报告事项": the 2021 template asks about 信息处理费.
+    assert rules_of(findings) == ["other.missing_fee_statement"]
+    assert result.kind_counts["problem"] == 4 and result.category_counts
+
+
+def test_seed004_stale_epoch_markers():
+    result, findings = analyze(CORPUS / "004_88f21ce372e9fb84.txt")
+    stale = [f for f in findings if f.rule == "narrative.stale_year"]
+    markers = {f.data["marker"] for f in stale}
+    assert "科学发展观" in markers  # superseded as the guide in 2017, written in a 2021 report
+    assert not any("十九大" in m for m in markers)  # the current congress in 2021
+    first = next(f for f in stale if f.data["marker"] == "科学发展观")
+    assert first.severity == "warning" and first.where == "一、总体情况 / 第1句" and "科学发展观" in first.message
+    # 总体情况 never mentions a website or any other platform.
+    assert [f.where for f in findings if f.rule == "overview.missing_part"] == ["一、总体情况 / 平台建设"]
+
+
+def test_real0003_states_the_fee_and_covers_five_parts():
+    result, findings = analyze(real_report("real0003.txt"))
+    assert "other.missing_fee_statement" not in rules_of(findings)
+    assert "overview.missing_part" not in rules_of(findings)
+    assert result.kind_counts["problem"] >= 2 and result.kind_counts["measure"] >= 3
+
+
+def test_real_reports_findings_are_sparing():
+    """A well-kept real report raises no problems.* finding."""
+    _, findings = analyze(real_report("real0007.txt"))
+    assert not [f for f in findings if f.rule.startswith("problems.")]
+
+
+# --- problems.* ---------------------------------------------------------------------------------
+
+
+def test_problems_section_absent_is_an_error():
+    _, findings = analyze_narrative(sections(overview=FULL_OVERVIEW, other="本年度未收取信息处理费。"), META_2021, None)
+    (f,) = [f for f in findings if f.rule == "problems.missing"]
+    assert f.severity == "error"
+
+
+def test_problems_section_without_any_problem():
+    secs = sections(overview=FULL_OVERVIEW, problems="全年共发布信息312条，圆满完成各项任务。", other="本年度未收取信息处理费。")
+    _, findings = analyze_narrative(secs, META_2021, None)
+    (f,) = [f for f in findings if f.rule == "problems.missing"]
+    assert "全年共发布信息312条" in f.message and f.where == "五、存在的主要问题及改进情况"
+
+
+def test_problems_without_measures():
+    secs = sections(overview=FULL_OVERVIEW, problems="主要问题：一是政策解读形式单一，图解解读仅2篇；二是政务新媒体更新不及时，全年更新不足10次。", other="未收取信息处理费。")
+    _, findings = analyze_narrative(secs, META_2021, None)
+    assert rules_of(findings) == ["problems.no_measures"]
+
+
+def test_vague_problems():
+    secs = sections(
+        overview=FULL_OVERVIEW,
+        problems="主要问题：一是工作创新能力仍需进一步增强；二是工作人员业务水平有待提高。下一步将加强业务培训，每季度开展一次。",
+        other="未收取信息处理费。",
+    )
+    _, findings = analyze_narrative(secs, META_2021, None)
+    assert rules_of(findings) == ["problems.vague"]
+    concrete = sections(
+        overview=FULL_OVERVIEW,
+        problems="主要问题：一是政策解读形式单一，图解解读仅2篇；二是依申请公开答复文书不规范。下一步将加强业务培训。",
+        other="未收取信息处理费。",
+    )
+    assert rules_of(analyze_narrative(concrete, META_2021, None)[1]) == []
+
+
+# --- narrative.stale_year -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, stale",
+    [
+        ("2020年，我局通过门户网站主动公开政府信息120条。", True),
+        ("截至2020年12月31日，我局共有行政规范性文件12件。", True),
+        ("2021年，我局通过门户网站主动公开政府信息120条，较2020年增长10%。", False),
+        ("与上年（2020年）相比，申请数量有所增加。", False),
+        ("坚持以党的十八大以来的新理念为指引，推进政务公开。", False),
+        ("认真贯彻落实党的十八大精神，推进政务公开。", True),
+        ("全面贯彻党的十九大和十九届五中全会精神。", False),
+        ("以马克思列宁主义、毛泽东思想、邓小平理论、“三个代表”重要思想、科学发展观、习近平新时代中国特色社会主义思想为指导。", False),
+    ],
+)
+def test_stale_years(sentence, stale):
+    secs = sections(overview=sentence + FULL_OVERVIEW, problems="一是政策解读形式单一。下一步将丰富解读形式。", other="未收取信息处理费。")
+    _, findings = analyze_narrative(secs, META_2021, None)
+    assert any(f.rule == "narrative.stale_year" for f in findings) is stale
+
+
+def test_stale_year_needs_a_report_year():
+    meta = ReportMeta(None, None, None, None, None)
+    secs = sections(overview="2015年，我局贯彻落实科学发展观。" + FULL_OVERVIEW)
+    assert not [f for f in analyze_narrative(secs, meta, None)[1] if f.rule == "narrative.stale_year"]
+
+
+# --- overview.missing_part and other.missing_fee_statement ---------------------------------------------
+
+
+def test_overview_missing_parts_listed_one_by_one():
+    secs = sections(overview="2021年，本机关通过门户网站主动公开政府信息312条。", problems="一是政策解读形式单一。下一步将丰富解读形式。", other="未收取信息处理费。")
+    _, findings = analyze_narrative(secs, META_2021, None)
+    assert [f.where.split(" / ")[1] for f in findings if f.rule == "overview.missing_part"] == ["依申请公开", "政府信息管理", "监督保障"]
+
+
+def test_2019_template_is_not_held_to_the_2021_parts():
+    meta = ReportMeta("某某区2019年政府信息公开工作年度报告", "某某区人民政府", "county", 2019, "2019")
+    secs = sections(overview="2019年，本机关主动公开政府信息312条。", problems="一是政策解读形式单一。下一步将丰富解读形式。", other="无。")
+    _, findings = analyze_narrative(secs, meta, None)
+    assert not [f for f in findings if f.rule in ("overview.missing_part", "other.missing_fee_statement")]
+
+
+def test_messages_quote_and_locate():
+    secs = sections(overview="2020年，我局通过门户网站主动公开政府信息120条。" + FULL_OVERVIEW, problems="一是政策解读形式单一。下一步将丰富解读形式。", other="无。")
+    _, findings = analyze_narrative(secs, META_2021, None)
+    stale = next(f for f in findings if f.rule == "narrative.stale_year")
+    assert stale.quote and stale.quote[:8] in stale.message and stale.where == "一、总体情况 / 第1句"
+    fee = next(f for f in findings if f.rule == "other.missing_fee_statement")
+    assert fee.severity == "info" and "信息处理费" in fee.message
