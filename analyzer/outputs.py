@@ -24,16 +24,22 @@ SUMMARY_COLUMNS = [
 
 
 def report_ids(results: list[ReportResult]) -> dict[str, str]:
-    """A file-name-safe id per report: the file stem, made unique when two stems collide."""
+    """A file-name-safe id per report: the file stem, or the whole file name when
+    several files share a stem (the same report in several formats)."""
+    def safe(name: str) -> str:
+        return re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", name) or "report"
+
+    stems: dict[str, int] = {}
+    for r in results:
+        stem = safe(Path(r.source).stem)
+        stems[stem] = stems.get(stem, 0) + 1
     ids: dict[str, str] = {}
     used: set[str] = set()
     for r in sorted(results, key=lambda r: r.source):
-        base = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", Path(r.source).stem) or "report"
-        rid = base
-        if rid in used:
-            rid = f"{base}.{Path(r.source).suffix.lstrip('.') or 'x'}"
-        n = 2
-        while rid in used:
+        stem = safe(Path(r.source).stem)
+        rid = stem if stems[stem] == 1 else safe(Path(r.source).name)
+        base, n = rid, 2
+        while rid in used:  # same file name in two folders
             rid = f"{base}-{n}"
             n += 1
         used.add(rid)

@@ -1,0 +1,97 @@
+"""The command line as a user meets it: exit codes, one-line errors, the contract JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.cli import app
+from conftest import CORPUS, ROOT
+
+runner = CliRunner()
+SEED000 = CORPUS / "000_d1513ee4e846cccb.txt"
+SEED001 = CORPUS / "001_dc17ca86c1b8bf45.txt"
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert {"analyze", "extract", "check", "classify", "review", "rank", "corpus", "serve"} <= set(names)
+    for name in names:
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert f"analyzer {name}" in readme, name
+
+
+def test_extract_json_contract():
+    result = runner.invoke(app, ["extract", str(SEED000), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["format"] == "txt"
+    assert data["report"] == {
+        "title": "朱家房镇2021年度政府信息公开工作报告", "agency": "朱家房镇人民政府", "level": "township",
+        "year": 2021, "template": "2021", "published": None,
+    }
+    assert set(data["sections"]) == {"overview", "active_disclosure", "applications", "review_litigation", "problems", "other"}
+    assert all(s["present"] and s["chars"] > 0 for s in data["sections"].values())
+    assert set(data["tables"]) == {"active_disclosure", "applications", "review_litigation"}
+    assert {"rule", "severity", "message", "where", "id"} <= set(data["findings"][0])
+
+
+@pytest.mark.parametrize(
+    "content, name",
+    [(b"", "empty.txt"), (b"%PDF-1.4\n1 0 obj<<>>", "broken.pdf"), (b"PK\x03\x04garbage", "fake.docx"),
+     (bytes(range(256)) * 10, "random.bin"), ("这是一份会议通知，与年度报告无关。".encode(), "notice.txt")],
+    ids=["empty", "truncated-pdf", "fake-docx", "binary", "not-a-report"],
+)
+def test_bad_input_is_one_line_exit_2(tmp_path, content, name):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(app, ["extract", str(path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert name in result.stderr
+
+
+def test_missing_file_exit_2(tmp_path):
+    result = runner.invoke(app, ["check", str(tmp_path / "nope.pdf")])
+    assert result.exit_code == 2 and "不存在" in result.stderr
+
+
+def test_check_exit_status_follows_errors():
+    result = runner.invoke(app, ["check", str(SEED001)])
+    assert result.exit_code == 1  # seed 001 says 8 applications, its table 7 new
+    assert "错误" in result.stdout
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    assert len(lines) >= 1
+
+
+def test_analyze_goes_on_past_a_broken_file(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED000, src)
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyze", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "000_d1513ee4e846cccb.json").is_file()
+    assert "broken.pdf" in (out / "failures.csv").read_text(encoding="utf-8-sig")
+    summary = (out / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "朱家房镇人民政府" in summary
+    assert "Traceback" not in result.output
+
+
+def test_analyze_with_nothing_readable_exits_2(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"")
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+
+
+def test_analyze_unknown_path_exits_2(tmp_path):
+    result = runner.invoke(app, ["analyze", str(tmp_path / "missing")])
+    assert result.exit_code == 2 and "路径不存在" in result.stderr
