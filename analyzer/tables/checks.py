@@ -452,7 +452,11 @@ CHECKS: list[Callable[[Context], list[Finding]]] = [
     _publication,
 ]
 
-ARITHMETIC = {"applications.balance", "applications.results_sum", "applications.row_total", "review_litigation.group_total", "tables.impossible_value"}
+# Findings that rest on read numbers get a second, independent reading of those cells.
+ARITHMETIC = {
+    "applications.balance", "applications.results_sum", "applications.row_total", "review_litigation.group_total",
+    "tables.impossible_value", "active_disclosure.rules_without_power", "narrative.table_mismatch",
+}
 
 
 def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Section], doc: Document | None) -> list[Finding]:
@@ -463,7 +467,7 @@ def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Sectio
     findings: list[Finding] = []
     for check in CHECKS:
         findings.extend(check(ctx))
-    return [verify_finding(f, tables, doc) if f.rule in ARITHMETIC else f for f in findings]
+    return [verify_finding(f, tables, doc) if f.rule in ARITHMETIC and not f.data.get("all_readings") else f for f in findings]
 
 
 # ---------------------------------------------------------------- across years

@@ -173,7 +173,9 @@ def compare(tables: TableValues, q: Quantity, stated: int) -> tuple[bool, str, d
             return False, "", {}
         shown = next(iter(sums)) if len(sums) == 1 else None
         desc = f"为{_fmt(shown)}件" if shown is not None else "的各种可能读法均不等于该数"
-        return True, desc, {"table": shown}
+        # Every possible reading of the table contradicts the statement: no
+        # second reading could change that (``all_readings``).
+        return True, desc, {"table": shown, "all_readings": shown is None}
     if stated < lower:
         return True, f"按已填写的单元格计至少为{lower}件", {"table_at_least": lower}
     return None

@@ -51,7 +51,9 @@ def _row_agrees(table: str, row: str, tables: TableValues, doc: Document) -> boo
     if table == "review_litigation":
         first = [tables.get(table, g.key, c.key) for g in schema.REVIEW_GROUPS for c in g.columns]
         second = read_review_again(doc, tables)
-        return second is not None and [v for v in first if v is not None] == second[: len([v for v in first if v is not None])] and len(second) >= 15
+        shown = [v for v in first if v is not None]
+        # Blank cells have no text: the numbers shown must read the same, in order.
+        return second is not None and second[: len(shown)] == shown and len(second) in (len(shown), 15)
     spec = schema.find_row(table, tables.template, row)
     if spec is None:
         return False
@@ -99,17 +101,19 @@ def read_row_again(doc: Document, label: str, page: int | None, n: int) -> list 
     pat = _label_pattern(label)
     if pat is None:
         return None
-    m = pat.search(text)
-    if m is None:
-        return None
-    values: list = []
-    for tok in re.finditer(r"[+\-]?\d+(?:\.\d+)?|[\u3400-\u9fff]", text[m.end():m.end() + 2000]):
-        if _CJK.match(tok.group(0)):
-            break
-        values.append(_num(tok.group(0)))
-        if len(values) >= n:
-            break
-    return values or None
+    # The label may stand in a heading before its table, or be repeated by a
+    # merged cell: the reading is the first occurrence with numbers right after it.
+    for m in pat.finditer(text):
+        values: list = []
+        for tok in re.finditer(r"[+\-]?\d+(?:\.\d+)?|[\u3400-\u9fff]", text[m.end():m.end() + 2000]):
+            if _CJK.match(tok.group(0)):
+                break
+            values.append(_num(tok.group(0)))
+            if len(values) >= n:
+                break
+        if values:
+            return values
+    return None
 
 
 def read_review_again(doc: Document, tables: TableValues) -> list | None:
@@ -130,6 +134,8 @@ def read_review_again(doc: Document, tables: TableValues) -> list | None:
             values.append(_num(word))
             if len(values) >= 15:
                 return values
+        if values:
+            return values
     return None
 
 
