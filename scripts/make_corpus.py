@@ -477,6 +477,8 @@ def distinct_report(seed000: Path) -> Report:
             f"2021年我镇共收到政府信息公开申请{received}件，已按法定程序办理，{carried}件结转下年度继续办理。",
         )
         text = text.replace("近两年无政府信息公开申请。", "政府信息公开申请的办理质量有待提高。")
+        # The 2021 template asks section 六 to state the 信息处理费 charged.
+        text = text.replace("无其他需要报告事项", "2021年，我镇未收取政府信息公开信息处理费。无其他需要报告事项。")
         return text
 
     prose = {k: [rewrite(p) for p in v] for k, v in prose.items()}
