@@ -113,7 +113,7 @@ def chunk_field(text: str) -> list[tuple[str, str]]:
         after = s[end:]
         prev_char = s[start - 1] if start else ""
         # "第3" / "（6" / letters: part of the words.
-        if prev_char in "第（(〔[【" or re.match(r"[A-Za-z]", prev_char or " ") or _WORD_UNIT.match(after):
+        if (prev_char and prev_char in "第（(〔[【") or re.match(r"[A-Za-z]", prev_char or " ") or _WORD_UNIT.match(after):
             label += before + run
             pos = end
             continue

@@ -1,0 +1,205 @@
+"""Extraction from hand-made documents: each layout and each kind of damage the readers hand over."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from analyzer.model import Block, Document, Finding, ReportMeta
+from analyzer.tables import extract_tables, run_checks
+from analyzer.tables.extract import AMBIGUOUS
+from analyzer.tables.numbers import parse_cell
+from analyzer.tables.splits import split_pieces
+from analyzer.tables.textread import chunk_field
+from analyzer.tables.verify import verify_finding
+
+META = ReportMeta(title="青石镇2021年度政府信息公开工作报告", agency="青石镇人民政府", level="township", year=2021, template="2021")
+ROOT = Path(__file__).resolve().parents[1]
+
+# The template's row labels as reports print them, in order (2021).
+APP_LABELS = [
+    ("new_received", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "三、本年度办理结果（一）予以公开"),
+    ("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied_state_secret", "（三）不予公开1.属于国家秘密"),
+    ("denied_prohibited_by_law", "2.其他法律行政法规禁止公开"),
+    ("denied_security_stability", "3.危及“三安全一稳定”"),
+    ("denied_third_party", "4.保护第三方合法权益"),
+    ("denied_internal_affairs", "5.属于三类内部事务信息"),
+    ("denied_process_info", "6.属于四类过程性信息"),
+    ("denied_enforcement_files", "7.属于行政执法案卷"),
+    ("denied_query_matters", "8.属于行政查询事项"),
+    ("unable_not_held", "（四）无法提供1.本机关不掌握相关政府信息"),
+    ("unable_needs_creation", "2.没有现成信息需要另行制作"),
+    ("unable_unclear", "3.补正后申请内容仍不明确"),
+    ("not_processed_petition", "（五）不予处理1.信访举报投诉类申请"),
+    ("not_processed_repeated", "2.重复申请"),
+    ("not_processed_publication", "3.要求提供公开出版物"),
+    ("not_processed_excessive", "4.无正当理由大量反复申请"),
+    ("not_processed_confirmation", "5.要求行政机关确认或重新出具已获取信息"),
+    ("other_no_correction", "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other_other", "3.其他"),
+    ("results_total", "（七）总计"),
+    ("carried_forward", "四、结转下年度继续办理"),
+]
+# A small consistent table: 12 applications from natural persons, 7 granted, 3 partly, 2 not held.
+ROWS = {"new_received": [12, 0, 0, 0, 0, 0, 12], "granted": [7, 0, 0, 0, 0, 0, 7],
+        "partially_granted": [3, 0, 0, 0, 0, 0, 3], "unable_not_held": [2, 0, 0, 0, 0, 0, 2],
+        "results_total": [12, 0, 0, 0, 0, 0, 12]}
+
+
+def doc_of(*blocks: Block, source: str = "hand.txt", fmt: str = "txt") -> Document:
+    return Document(source=Path(source), format=fmt, blocks=tuple(blocks))
+
+
+def flattened_report() -> str:
+    """A web page's text with the table cells run together, as crawler dumps have them."""
+    parts = ["二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数",
+             "规章000行政规范性文件693665第二十条第（五）项信息内容本年处理决定数量行政许可2293",
+             "第二十条第（六）项信息内容本年处理决定数量行政处罚1282行政强制42",
+             "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费1,234.5",
+             "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+             "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"]
+    for key, label in APP_LABELS:
+        parts.append(label + "".join(str(v) for v in ROWS.get(key, [0] * 7)))
+    parts.append("四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+                 "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+                 "10203120001200000五、存在的主要问题及改进情况")
+    return "".join(parts)
+
+
+def test_flattened_text_split_under_the_arithmetic() -> None:
+    t = extract_tables(doc_of(Block("paragraph", flattened_report(), line=1)), {}, META)
+    app = t.values["applications"]
+    for key, row in ROWS.items():
+        assert list(app[key].values()) == row, key
+    assert app["carried_forward"]["total"] == 0
+    assert t.values["active_disclosure"]["rules"] == {"issued": 0, "repealed": 0, "in_force": 0}
+    assert t.values["active_disclosure"]["administrative_license"]["decisions"] == 2293
+    assert t.values["active_disclosure"]["administrative_fees"]["amount_10k_yuan"] == 1234.5
+    # "10203120001200000": the only split whose three groups add up.
+    rev = t.values["review_litigation"]
+    assert list(rev["review"].values()) == [1, 0, 2, 0, 3]
+    assert list(rev["litigation_direct"].values()) == [12, 0, 0, 0, 12]
+    assert t.sources["applications.new_received.natural_person"].method == "text"
+
+
+def test_ambiguous_run_is_null_and_said_so() -> None:
+    t = extract_tables(doc_of(Block("paragraph", flattened_report(), line=1)), {}, META)
+    assert t.values["active_disclosure"]["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}
+    assert t.remarks["active_disclosure.normative_documents.issued"] == AMBIGUOUS + "693665"
+    rules = {f.rule for f in run_checks(t, META, {}, None)}
+    assert "tables.ambiguous_cell" in rules and "tables.missing_cell" not in rules
+
+
+def test_split_pieces_rules() -> None:
+    assert split_pieces(["230", "000023"], 7, [False] * 7).count((23, 0, 0, 0, 0, 0, 23)) == 1
+    assert split_pieces(["012"], 2, [False, False]) == [(0, 12)]  # "01" is no number
+    assert split_pieces(["3.5"], 1, [False]) == []  # a count has no decimals
+    assert split_pieces(["3.5"], 1, [True]) == [(3.5,)]
+
+
+def test_label_numbers_are_not_cells() -> None:
+    assert chunk_field("00000002.其他法律行政法规禁止公开") == [("num", "0000000"), ("label", "2.其他法律行政法规禁止公开")]
+    assert chunk_field("本年收费金额(单位:万元,保留4位小数)") == [("label", "本年收费金额(单位:万元,保留4位小数)")]
+    assert chunk_field("2021年共收到申请8件") == [("label", "2021年共收到申请8件")]
+
+
+def grid(*rows: tuple[str, ...]) -> Block:
+    width = max(len(r) for r in rows)
+    rows = tuple(tuple(r) + ("",) * (width - len(r)) for r in rows)
+    return Block("table", "\n".join("\t".join(r) for r in rows), rows=rows, line=1)
+
+
+def test_ocr_damaged_and_split_labels_land_on_their_rows() -> None:
+    block = grid(
+        ("一、本年新收政府信息公开申请数量", "7", "0", "0", "0", "0", "0", "7"),
+        ("", "(二) 菩", "部分公开(区分处理的,只计这一情形,不计其他情形)", "5", "0", "0", "0", "0", "0", "5"),
+        ("", "(三) 不予公", "4.保护第三方合法权益", "1", "0", "0", "0", "0", "0", "1"),
+        ("", "开", "5.属于三类内部事务信息", "2", "0", "0", "0", "0", "0", "2"),
+        ("", "", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理 其政府信息公开申请", "3", "0", "0", "0", "0", "0", "3"),
+        ("", "", "3.其他", "4", "0", "0", "0", "0", "0", "4"),
+    )
+    app = extract_tables(doc_of(block), {}, META).values["applications"]
+    assert app["partially_granted"]["natural_person"] == 5
+    assert app["denied_third_party"]["total"] == 1
+    assert app["denied_internal_affairs"]["total"] == 2
+    assert app["other_fee_unpaid"]["total"] == 3
+    assert app["other_other"]["total"] == 4
+    assert app["denied_prohibited_by_law"]["total"] is None  # never 0 when absent
+
+
+def test_numbers_as_written_and_non_numbers() -> None:
+    block = grid(
+        ("信息内容", "本年处理决定数量"),
+        ("行政许可", "１，２３４"),
+        ("行政处罚", "无"),
+        ("行政强制", "—"),
+        ("行政事业性收费", "12.3400"),
+    )
+    t = extract_tables(doc_of(block), {}, META)
+    act = t.values["active_disclosure"]
+    assert act["administrative_license"]["decisions"] == 1234
+    assert act["administrative_penalty"]["decisions"] is None
+    assert act["administrative_coercion"]["decisions"] is None
+    assert act["administrative_fees"]["amount_10k_yuan"] == pytest.approx(12.34)
+    assert t.remarks["active_disclosure.administrative_penalty.decisions"] == "无"
+    infos = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.non_numeric_cell"]
+    assert len(infos) == 2 and all(f.severity == "info" for f in infos)
+
+
+def test_parse_cell() -> None:
+    assert parse_cell("22（其中修订16件）") == (22, "number")
+    assert parse_cell("") == (None, "empty")
+    assert parse_cell("/") == (None, "marker")
+    assert parse_cell("2.5") == (2.5, "number")  # kept, so that impossible_value can say so
+
+
+def test_rows_without_labels_placed_only_when_the_count_fits() -> None:
+    zeros = ("0",) * 7
+    fits = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "1"), zeros, ("1.属于国家秘密",) + zeros)
+    app = extract_tables(doc_of(fits), {}, META).values["applications"]
+    assert app["partially_granted"]["total"] == 0  # the one free row between its neighbours
+    loose = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "1"), zeros, ("2.其他法律行政法规禁止公开",) + zeros)
+    app = extract_tables(doc_of(loose), {}, META).values["applications"]
+    assert app["partially_granted"]["total"] is None and app["denied_state_secret"]["total"] is None
+
+
+def test_template_detected_from_labels() -> None:
+    block = grid(("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"), ("规章", "0", "0", "0"),
+                 ("（六）其他处理", "1", "0", "0", "0", "0", "0", "1"))
+    t = extract_tables(doc_of(block), {}, ReportMeta(None, None, None, None, None))
+    assert t.template == "2019"
+    assert t.values["active_disclosure"]["rules"] == {"new_made": 0, "new_published": 0, "total_published": 0}
+    assert t.values["applications"]["other_processing"]["total"] == 1
+
+
+def test_second_reading_from_the_source_file(tmp_path: Path) -> None:
+    src = tmp_path / "r.txt"
+    src.write_text("三、收到和处理政府信息公开申请情况\n（一）予以公开\t8\t0\t0\t0\t0\t0\t8\n", encoding="utf-8")
+    misread = grid(("（一）予以公开", "3", "0", "0", "0", "0", "0", "3"))
+    faithful = grid(("（一）予以公开", "8", "0", "0", "0", "0", "0", "8"))
+    f = Finding("applications.results_sum", "error", "…", "…", data={"cells": ["applications.granted.natural_person"]})
+    for block, status in ((misread, "uncertain"), (faithful, "confirmed")):
+        doc = Document(source=src, format="txt", blocks=(block,))
+        t = extract_tables(doc, {}, META)
+        assert verify_finding(f, t, doc).status == status
+
+
+def test_six_page_pdf_extracts_well_under_a_second() -> None:
+    path = ROOT.parent / "shared" / "corpus-real" / "szfgs2024.pdf"
+    if not path.is_file():
+        pytest.skip("corpus-real absent")
+    from analyzer.ingest import read_document
+
+    doc = read_document(path)
+    assert max(b.page or 0 for b in doc.blocks) == 6
+    start = time.perf_counter()
+    t = extract_tables(doc, {}, ReportMeta(None, "淮安市人民政府", "city", 2024, "2021"))
+    assert time.perf_counter() - start < 0.5
+    assert t.values["applications"]["new_received"]["total"] == 3119
+    assert t.sources["applications.new_received.total"].page == 4
