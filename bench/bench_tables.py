@@ -64,7 +64,7 @@ def cases() -> list[Case]:
     out: list[Case] = []
     exp_dir = SHARED / "corpus-real" / "expected"
     local = [ROOT / "tests" / "data" / "expected", ROOT / "tests" / "data" / "tables"]
-    for f in sorted((ROOT / "corpus").glob("*")):
+    for f in sorted((ROOT / "corpus").glob("*")) + sorted((ROOT / "tests" / "data" / "tables").glob("*")):
         if f.suffix.lower() not in (".txt", ".pdf", ".docx", ".html"):
             continue
         stem = f.stem
