@@ -90,3 +90,34 @@ def test_legacy_doc_converted_through_libreoffice(tmp_path):
     assert doc.format == "docx"
     assert doc.notes[0] == "由 .doc 经 LibreOffice 转换"
     assert_tables_match(doc, expected(DISTINCT))
+
+
+def _docx_with_body_xml(tmp_path, body_xml: str):
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("一、总体情况")
+    ns = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"'
+    )
+    document.element.body.insert(1, parse_xml(body_xml.replace("<w:p>", f"<w:p {ns}>", 1)))
+    path = tmp_path / "made.docx"
+    document.save(path)
+    return path
+
+
+def test_tracked_insertions_are_text_and_text_boxes_a_note(tmp_path):
+    path = _docx_with_body_xml(
+        tmp_path,
+        "<w:p><w:r><w:t>全年主动公开政府信息</w:t></w:r>"
+        '<w:ins w:id="1" w:author="a"><w:r><w:t>52</w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="a"><w:r><w:delText>25</w:delText></w:r></w:del>'
+        "<w:r><w:t>条。</w:t></w:r>"
+        "<w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p>"
+        "</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>",
+    )
+    doc = read_document(path)
+    assert [b.text for b in doc.blocks] == ["一、总体情况", "全年主动公开政府信息52条。"]
+    assert doc.notes == ("文中有1个文本框，其内容未读取",)

@@ -101,9 +101,7 @@ def _body_items(parent: Any) -> Iterator[Any]:
 
 
 def _paragraph_block(element: Any, styles: dict[str | None, tuple[str, bool]]) -> Block | None:
-    from docx.text.paragraph import Paragraph
-
-    text = clean_prose(Paragraph(element, None).text)
+    text = clean_prose(paragraph_text(element))
     if not text:
         return None
     style_name, style_centred = styles.get(element.style, styles[None])
@@ -113,6 +111,27 @@ def _paragraph_block(element: Any, styles: dict[str | None, tuple[str, bool]]) -
     centred = (jc == WD_ALIGN_PARAGRAPH.CENTER) if jc is not None else style_centred
     heading = heading or (centred and len(text) <= 60 and "。" not in text.rstrip("。"))
     return Block(kind="heading" if heading or is_heading(text) else "paragraph", text=text)
+
+
+def paragraph_text(element: Any) -> str:
+    """The paragraph's text including tracked insertions, fields and content controls.
+
+    python-docx's ``Paragraph.text`` reads only direct runs and hyperlinks, so a
+    report left with tracked changes (w:ins) would lose words. Runs inside a
+    text box (w:txbxContent) belong to the box, not to this paragraph.
+    """
+    parts = []
+    for run in element.iter(f"{W}r"):
+        ancestor = run.getparent()
+        skip = False
+        while ancestor is not None and ancestor is not element:
+            if ancestor.tag in (f"{W}txbxContent", f"{W}del"):
+                skip = True
+                break
+            ancestor = ancestor.getparent()
+        if not skip:
+            parts.append(run.text)
+    return "".join(parts)
 
 
 def _paragraph_styles(document: Any) -> dict[str | None, tuple[str, bool]]:

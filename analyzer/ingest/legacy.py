@@ -46,7 +46,9 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
         raise errors.UnsupportedFormat(errors.LEGACY_NO_OFFICE.format(name=name, kind=kind))
     with tempfile.TemporaryDirectory(prefix="analyzer-legacy-") as tmp:
         tmp_path = Path(tmp)
-        source = tmp_path / ("input.rtf" if kind == "RTF" else "input" + (kind if kind.startswith(".") else ".doc"))
+        # Kingsoft .wps files are Word binaries: named .doc, LibreOffice picks its Word
+        # filter instead of the unrelated Microsoft Works one that .wps would suggest.
+        source = tmp_path / ("input.rtf" if kind == "RTF" else "input.doc")
         source.write_bytes(data)
         out_dir = tmp_path / "out"
         out_dir.mkdir()

@@ -87,7 +87,7 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     scanned, metadata = _read_pdfium(data, name)
     check_text_layer("".join(p.text for p in scanned), name, settings)
     notes = [f"第{p.number}页无文字层（扫描件）" for p in scanned if not p.text.strip() and p.has_images]
-    tables = _read_tables(data, name, [p.number for p in scanned if p.ruled and p.text.strip()])
+    tables = _read_tables(data, name, [p.number for p in scanned if p.ruled and p.text.strip()], notes)
     pages = [_layout_page(p, tables.get(p.number, [])) for p in scanned]
     _check_cid_debris(pages, name, notes)
     blocks = _assemble(pages)
@@ -279,28 +279,37 @@ def check_text_layer(text: str, name: str, settings: Settings) -> None:
 # ---------------------------------------------------------------- layout
 
 
-def _read_tables(data: bytes, name: str, numbers: list[int]) -> dict[int, list[_Table]]:
-    """Ruled tables of the given pages (1-based), by pdfplumber; other pages are never parsed."""
+def _read_tables(data: bytes, name: str, numbers: list[int], notes: list[str]) -> dict[int, list[_Table]]:
+    """Ruled tables of the given pages (1-based), by pdfplumber; other pages are never parsed.
+
+    pdfium has already read the text, so a page whose tables pdfminer cannot
+    parse costs its tables (with a note), not the whole document.
+    """
     if not numbers:
         return {}
     import pdfplumber
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.psexceptions import PSException
     from pdfplumber.utils.exceptions import PdfminerException
 
+    damaged = (PSException, PDFException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError, ZeroDivisionError)
     tables: dict[int, list[_Table]] = {}
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for number in numbers:
-                page = pdf.pages[number - 1]
-                tables[number] = _page_tables(page, number)
-                page.close()  # frees the parsed layout: memory stays flat on long files
+        pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if "password" in type(cause).__name__.lower() or "encrypt" in str(cause).lower():
             raise errors.UnreadableInput(errors.PDF_ENCRYPTED.format(name=name)) from exc
-        raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=type(cause).__name__)) from exc
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
-        # pdfminer raises plain exceptions on damaged object streams.
-        raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=type(exc).__name__)) from exc
+        notes.append(f"表格结构无法解析（{type(cause).__name__}），仅读取了文字")
+        return {}
+    with pdf:
+        for number in numbers:
+            try:
+                page = pdf.pages[number - 1]
+                tables[number] = _page_tables(page, number)
+                page.close()  # frees the parsed layout: memory stays flat on long files
+            except (PdfminerException, *damaged) as exc:
+                notes.append(f"第{number}页表格无法解析（{type(exc).__name__}），仅读取了文字")
     return tables
 
 
