@@ -184,15 +184,13 @@ def train(save: bool = True) -> dict:
     """Fit on the training data, score on the held-out data, save model and sidecar."""
     from analyzer.narrative.classify import MODEL_PATH, save_model
 
-    t0 = time.perf_counter()
+    # No timings in the sidecar: retraining the same data must give the same files.
     model = fit_from_repository()
-    seconds = time.perf_counter() - t0
     data = load_training()
     examples, skipped = load_eval()
     meta: dict = {
         "training_data_sha256": training_hash(),
         "training_examples": len(data),
-        "training_seconds": round(seconds, 2),
         "params": model.get_params(),
         "kinds": list(model.classes_),
         "categories": list(model.categories_),
