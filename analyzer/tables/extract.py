@@ -339,7 +339,7 @@ class Builder:
                 if unplaced and i > 0 and key not in self.remarks:
                     self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values)
                     continue
-                if read.ambiguous and read.candidates and key not in self.remarks:
+                if read.ambiguous and any(c.run for c in row.values) and key not in self.remarks:
                     self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values if not c.empty)
                 continue
             self.values[table][spec.key][col.key] = v

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from itertools import product
+from math import comb
 from typing import Callable, Iterable, Sequence
 
 Value = int | float
 
 MAX_SPLITS = 20000  # per row; beyond this the row is left unread (never guessed)
+MAX_COMPOSITIONS = 50_000  # digit strings that could be cut more ways than this are not tried
 
 
 def _parse_part(part: str, money: bool) -> Value | None:
@@ -51,7 +53,7 @@ def _piece_splits(piece: str, k: int, money_mask: tuple[bool, ...]) -> tuple[tup
         for rest in _piece_splits(piece[cut:], k - 1, money_mask[1:]):
             out.append((head,) + rest)
             if len(out) > MAX_SPLITS:
-                return tuple(out)
+                return tuple(out)  # split_pieces sees the overflow and gives up
     return tuple(out)
 
 
@@ -64,6 +66,9 @@ def split_pieces(pieces: Sequence[str], n: int, money: Sequence[bool]) -> list[t
     True
     """
     pieces = [p for p in pieces if p]
+    digits = sum(len(p) for p in pieces)
+    if n > 0 and comb(max(digits - 1, 0), max(n - 1, 0)) > MAX_COMPOSITIONS:
+        return []  # far too many ways to cut: unread, never a guess (and never slow)
     results: list[tuple[Value, ...]] = []
 
     def rec(i: int, start: int, acc: tuple[Value, ...]) -> None:
@@ -81,6 +86,8 @@ def split_pieces(pieces: Sequence[str], n: int, money: Sequence[bool]) -> list[t
                 rec(i + 1, start + k, acc + part)
 
     rec(0, 0, ())
+    if len(results) > MAX_SPLITS:
+        return []  # too many readings to tell: unread, never a partial guess
     return results
 
 
