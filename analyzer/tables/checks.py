@@ -466,8 +466,25 @@ def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Sectio
     ctx = Context(tables, meta, sections or {}, doc)
     findings: list[Finding] = []
     for check in CHECKS:
-        findings.extend(check(ctx))
+        findings.extend(_with_quote(f, tables) for f in check(ctx))
     return [verify_finding(f, tables, doc) if f.rule in ARITHMETIC and not f.data.get("all_readings") else f for f in findings]
+
+
+def _with_quote(f: Finding, tables: TableValues) -> Finding:
+    """The cells as written, for a finding about cells that has no sentence to quote."""
+    if f.quote:
+        return f
+    cells = f.data.get("cells") or []
+    parts = []
+    for key in cells[:8]:
+        src = tables.sources.get(key)
+        if src is not None:
+            parts.append(f"{src.col_label}：{src.raw}")
+    if not parts:
+        return f
+    src0 = next(tables.sources[k] for k in cells if k in tables.sources)
+    label = src0.row_label.split(" ")[-1]
+    return replace(f, quote=f"{label}｜" + "；".join(parts))
 
 
 # ---------------------------------------------------------------- across years

@@ -130,9 +130,6 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
             if not c.empty and not c.marker:
                 pieces.extend(_norm_run(c.raw).split())
         cands = split_pieces(pieces, n, money)
-        signed = [c.signed for c in spec.columns]
-        if any(signed):
-            cands = cands or []
         return RowRead(spec, row, cands, ambiguous=len(cands) != 1)
     header = row.extra.get("header")
     if header:
@@ -458,7 +455,8 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
             if label and not header.search(label):
                 break
         else:
-            if not (header.search(label) or header.search(hint) or (not label and r.grid)):
+            # A row without words opens table 四 only right after table 三 was read.
+            if not (header.search(label) or header.search(hint) or (not label and r.grid and start > 0)):
                 continue
             if label and not header.search(label):
                 continue
