@@ -161,3 +161,15 @@ def test_messages_quote_and_locate():
     assert stale.quote and stale.quote[:8] in stale.message and stale.where == "一、总体情况 / 第1句"
     fee = next(f for f in findings if f.rule == "other.missing_fee_statement")
     assert fee.severity == "info" and "信息处理费" in fee.message
+
+
+def test_odd_sections_never_raise():
+    empty = {k: Section(k, TITLES[k], ()) for k in TITLES}
+    result, findings = analyze_narrative(empty, META_2021, None)
+    assert result.statements == () and result.boilerplate_share is None
+    assert "problems.missing" in rules_of(findings)
+    tables_only = {k: Section(k, TITLES[k], (Block("table", "0 0 0", rows=(("0", "0"),)),)) for k in TITLES}
+    analyze_narrative(tables_only, ReportMeta(None, None, None, None, None), None)
+    huge = sections(overview="。".join(["全年公开信息12条"] * 3000), problems="；".join(["一是网站检索不便"] * 500), other="无")
+    result, _ = analyze_narrative(huge, META_2021, None)
+    assert len(result.statements) > 100

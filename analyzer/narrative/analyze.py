@@ -40,15 +40,20 @@ def label_segments(segments: list[tuple[str, Segment]]) -> list[Statement]:
     model = get_model()
     texts = [seg.text for _, seg in segments]
     kind_p = model.predict_proba(texts)
-    cat_p = model.predict_category_proba(texts)
-    out = []
+    kinds = []
     for i, (key, seg) in enumerate(segments):
         probs = apply_priors({str(k): float(p) for k, p in zip(model.classes_, kind_p[i])}, key, seg.context)
         if seg.lead_in:
             # A lead-in ("下一步，重点做好以下工作：") introduces the list; the items carry the content.
             probs = {k: (1.0 if k == "statement" else 0.0) for k in probs}
-        cats = {str(c): float(p) for c, p in zip(model.categories_, cat_p[i])} if cat_p.shape[1] else {}
-        row = describe(seg.text, probs, cats)
+        kinds.append(probs)
+    # Categories only for what is a problem or a measure: half the work on a typical report.
+    need = [i for i, probs in enumerate(kinds) if max(sorted(probs), key=probs.get) in ("problem", "measure")]
+    cat_rows = dict(zip(need, model.predict_category_proba([texts[i] for i in need]))) if need else {}
+    out = []
+    for i, (key, seg) in enumerate(segments):
+        cats = {str(c): float(p) for c, p in zip(model.categories_, cat_rows[i])} if i in cat_rows else {}
+        row = describe(seg.text, kinds[i], cats)
         out.append(
             Statement(
                 text=seg.text,

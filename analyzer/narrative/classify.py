@@ -247,23 +247,24 @@ def classify(texts: Sequence[str]) -> list[dict]:
         return []
     model = get_model()
     kind_p = model.predict_proba(texts)
-    cat_p = model.predict_category_proba(texts)
+    kinds = [{str(k): float(p) for k, p in zip(model.classes_, row)} for row in kind_p]
+    need = [i for i, k in enumerate(kinds) if max(sorted(k), key=k.get) in ("problem", "measure")]
+    cat_rows = dict(zip(need, model.predict_category_proba([texts[i] for i in need]))) if need else {}
     out = []
     for i, text in enumerate(texts):
-        kinds = {str(k): float(p) for k, p in zip(model.classes_, kind_p[i])}
-        cats = {str(c): float(p) for c, p in zip(model.categories_, cat_p[i])} if cat_p.shape[1] else {}
-        out.append(describe(text, kinds, cats))
+        cats = {str(c): float(p) for c, p in zip(model.categories_, cat_rows[i])} if i in cat_rows else {}
+        out.append(describe(text, kinds[i], cats))
     return out
 
 
 def describe(text: str, kind_probs: dict[str, float], cat_probs: dict[str, float]) -> dict:
     """One result row from probability tables (used after section priors too)."""
     kind = max(sorted(kind_probs), key=lambda k: kind_probs[k])
-    row = {"text": text, "kind": kind, "kind_score": float(kind_probs[kind]), "category": None, "score": float(kind_probs[kind]), "runner_up": None}
+    row = {"text": text, "kind": kind, "kind_score": round(float(kind_probs[kind]), 4), "category": None, "score": round(float(kind_probs[kind]), 4), "runner_up": None}
     if kind in ("problem", "measure") and cat_probs:
         ranked = sorted(cat_probs, key=lambda c: (-cat_probs[c], c))
         row["category"] = ranked[0]
-        row["score"] = float(cat_probs[ranked[0]])
+        row["score"] = round(float(cat_probs[ranked[0]]), 4)
         if len(ranked) > 1 and cat_probs[ranked[1]] >= RUNNER_UP_RATIO * cat_probs[ranked[0]]:
             row["runner_up"] = ranked[1]
     return row
