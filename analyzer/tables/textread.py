@@ -78,16 +78,50 @@ class Line:
 
 
 def document_lines(doc: Document) -> list[Line]:
-    """Every line of the document, table rows as fields, prose lines as one field."""
+    """Every line of the document, table rows as fields, prose lines as one field.
+
+    For text files the line number is looked up in the file itself, so that a
+    cell's provenance points at the line a supervisor will find it on (the
+    reader's blocks skip blank lines and join wrapped ones).
+    """
+    locate = _line_locator(doc)
     out: list[Line] = []
     for bi, b in enumerate(doc.blocks):
         if b.kind == "table" and b.rows:
             for ri, row in enumerate(b.rows):
-                out.append(Line(tuple(row), (b.line + ri) if b.line else None, b.page, True, bi))
+                first = next((f for f in row if f.strip()), "")
+                out.append(Line(tuple(row), locate(first, b.line, ri), b.page, True, bi))
         else:
             for li, text in enumerate(b.text.split("\n")):
-                out.append(Line((text,), (b.line + li) if b.line else None, b.page, False, None))
+                out.append(Line((text,), locate(text, b.line, li), b.page, False, None))
     return out
+
+
+def _line_locator(doc: Document):
+    """A function (text, block line, offset) -> 1-based source line, searching forward in a TXT file."""
+    lines: list[str] | None = None
+    if doc.format == "txt":
+        try:
+            from analyzer.ingest.txt import decode_bytes
+
+            lines = [re.sub(r"\s+", "", _nfkc(x)) for x in decode_bytes(doc.source.read_bytes(), doc.source.name).split("\n")]
+        except Exception:  # noqa: BLE001 - provenance is best effort; the block's line remains
+            lines = None
+    cursor = [0]
+
+    def locate(text: str, block_line: int | None, offset: int) -> int | None:
+        if lines is None:
+            return (block_line + offset) if block_line else None
+        key = re.sub(r"\s+", "", _nfkc(text))[:12]
+        start = max(cursor[0], (block_line or 1) - 1)
+        if key:
+            for i in range(start, min(len(lines), start + 400)):
+                if key in lines[i]:
+                    cursor[0] = i
+                    return i + 1
+        return (block_line + offset) if block_line else None
+
+    return locate
 
 
 def _nfkc(s: str) -> str:
