@@ -543,8 +543,8 @@ def write_docx(report: Report, path: Path) -> None:
     import docx
     from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import nsdecls, qn
     from docx.shared import Cm, Pt
 
     document = docx.Document()
@@ -553,6 +553,17 @@ def write_docx(report: Report, path: Path) -> None:
     # GB/T 9704 (党政机关公文格式) margins.
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+    # Page number in the footer as GB/T 9704 sets it: "— 1 —", centred.
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")}><w:t xml:space="preserve">— </w:t></w:r>'
+        )
+    )
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    footer._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> —</w:t></w:r>'))
 
     def font(run: Any, name: str, size: float, bold: bool = False) -> None:
         run.font.name = name

@@ -240,3 +240,11 @@ def test_one_scanned_page_is_a_note(tmp_path):
 def test_broken_font_map_is_no_text_layer():
     with pytest.raises(errors.NoTextLayer, match="“测”占全部中文字符"):
         read_document(DATA / "broken_font_map.pdf")
+
+
+def test_page_number_footers_are_not_text(distinct_pdf):
+    pdfium = pytest.importorskip("pypdfium2")
+    pdf = pdfium.PdfDocument(CORPUS / f"{DISTINCT}.pdf")
+    raw = pdf[1].get_textpage().get_text_range()
+    assert re.search(r"—\s*2\s*—", raw)  # the footer is on the page...
+    assert not any(re.search(r"—\s*\d+\s*—", b.text) for b in distinct_pdf.blocks)  # ...but not in the text

@@ -89,6 +89,7 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     notes = [f"第{p.number}页无文字层（扫描件）" for p in scanned if not p.text.strip() and p.has_images]
     tables = _read_tables(data, name, [p.number for p in scanned if p.ruled and p.text.strip()], notes)
     pages = [_layout_page(p, tables.get(p.number, [])) for p in scanned]
+    _drop_running_lines(pages)
     _check_cid_debris(pages, name, notes)
     blocks = _assemble(pages)
     return Document(source=path, format="pdf", blocks=tuple(blocks), notes=tuple(notes), metadata=metadata)
@@ -357,16 +358,40 @@ def _layout_page(scanned: _Scanned, tables: list[_Table]) -> _Page:
 
     lines = []
     for line in _chars_to_lines([c for c in scanned.chars if outside(c)], scanned.number):
-        in_margin = line.bottom < scanned.height * MARGIN_SHARE or line.top > scanned.height * (1 - MARGIN_SHARE)
-        if in_margin and PAGE_NUMBER_RE.match(line.text):
+        if _in_margin(line, scanned.height) and PAGE_NUMBER_RE.match(line.text):
             continue
         lines.append(line)
     items: list[Any] = sorted(lines + tables, key=lambda it: it.top if isinstance(it, _Line) else it.bbox[1])
-    if items and isinstance(items[0], _Table):
-        items[0].first_on_page = True
-    if items and isinstance(items[-1], _Table):
-        items[-1].last_on_page = True
     return _Page(scanned.number, scanned.width, scanned.height, items)
+
+
+def _in_margin(line: _Line, height: float) -> bool:
+    return line.bottom < height * MARGIN_SHARE or line.top > height * (1 - MARGIN_SHARE)
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    """Remove running headers and footers: margin lines repeated on most pages.
+
+    Digits are masked so that "淮安市人民政府 第2页" matches on every page. Done
+    before tables are joined over page breaks: a footer under a table would
+    otherwise hide that the table runs on.
+    """
+    texted = [p for p in pages if p.items]
+    if len(texted) >= 3:
+        counts: Counter[str] = Counter()
+        for page in texted:
+            counts.update({re.sub(r"\d+", "#", it.text) for it in page.items if isinstance(it, _Line) and _in_margin(it, page.height)})
+        running = {text for text, n in counts.items() if n >= max(3, (len(texted) + 1) // 2)}
+        for page in texted:
+            page.items = [
+                it for it in page.items
+                if not (isinstance(it, _Line) and _in_margin(it, page.height) and re.sub(r"\d+", "#", it.text) in running)
+            ]
+    for page in pages:
+        if page.items and isinstance(page.items[0], _Table):
+            page.items[0].first_on_page = True
+        if page.items and isinstance(page.items[-1], _Table):
+            page.items[-1].last_on_page = True
 
 
 def _open_ends(edges: list[dict[str, Any]], tables: list[Any]) -> list[float]:
