@@ -100,3 +100,12 @@ def test_unknown_agencies_never_merge():
     r1 = report("x1.txt", "", 2021, f"{SHARED_SENTENCE}。", "一是网站检索不便。下一步将优化检索。")
     r1 = replace(r1, meta=replace(r1.meta, agency=None))
     assert cross_report([r1], {}) == {}
+
+
+def test_shared_groups_same_with_and_without_lsh():
+    items = [bp.Item(f"g{g}", SHARED_SENTENCE + ("。" if g % 2 else "")) for g in range(6)] + [bp.Item("h", OWN_PROBLEMS[0])]
+    exact = bp.shared_groups(items)
+    approx = bp.shared_groups(items, exact_limit=0)
+    assert exact == approx and len(exact[0]) == 5 and exact[-1] == set()
+    capped = bp.shared_groups(items, cap=3, exact_limit=0)
+    assert all(len(g) == 3 for g in capped[:6])

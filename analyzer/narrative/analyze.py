@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import replace
 
 from analyzer.model import Finding, NarrativeResult, ReportMeta, ReportResult, Section, Statement, TableValues
@@ -124,10 +124,7 @@ def cross_report(results: list[ReportResult], previous: dict[str, ReportResult])
         for si, s in enumerate(r.narrative.statements):
             items.append(bp.Item(_group(r), s.text))
             owner.append((ri, si))
-    shared_with: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for a, b, _ in bp.near_duplicate_pairs(items):
-        shared_with[owner[a]].add(items[b].group)
-        shared_with[owner[b]].add(items[a].group)
+    shared_with = dict(zip(owner, bp.shared_groups(items, cap=MIN_AGENCIES)))
 
     out: dict[str, tuple[NarrativeResult, list[Finding]]] = {}
     for ri, r in enumerate(results):

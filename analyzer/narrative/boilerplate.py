@@ -151,6 +151,43 @@ def _pairs_lsh(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
     return sorted(out)
 
 
+def shared_groups(items: Sequence[Item], threshold: float = NEAR_DUPLICATE, cap: int | None = None, exact_limit: int = EXACT_LIMIT) -> list[set[str]]:
+    """For each item, the other groups holding a near-duplicate of it (at most ``cap`` of them).
+
+    With a cap, the MinHash path stops confirming candidates for an item once
+    ``cap`` groups are found: a sentence shared by hundreds of reports costs
+    no more than one shared by a few.
+    """
+    out: list[set[str]] = [set() for _ in items]
+    sets = [shingles(it.text) for it in items]
+    idx = [i for i, s in enumerate(sets) if len(s) >= MIN_SHINGLES]
+    if len(idx) <= exact_limit:
+        for a, b, _ in near_duplicate_pairs(items, threshold, exact_limit):
+            out[a].add(items[b].group)
+            out[b].add(items[a].group)
+        return out
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold * 0.85, num_perm=MINHASH_PERM)  # looser: candidates are confirmed exactly
+    hashes = {}
+    for i in idx:
+        mh = MinHash(num_perm=MINHASH_PERM, seed=1)
+        mh.update_batch([g.encode("utf-8") for g in sorted(sets[i])])
+        lsh.insert(i, mh, check_duplication=False)
+        hashes[i] = mh
+    for i in idx:
+        found = out[i]
+        for j in sorted(lsh.query(hashes[i])):
+            if cap is not None and len(found) >= cap:
+                break
+            g = items[j].group
+            if j == i or g == items[i].group or g in found:
+                continue
+            if jaccard(sets[i], sets[j]) >= threshold:
+                found.add(g)
+    return out
+
+
 def best_matches(current: Sequence[str], previous: Sequence[str], threshold: float = NEAR_DUPLICATE) -> list[tuple[int, float] | None]:
     """For each current statement, the index and similarity of its closest previous statement at or above threshold."""
     prev_sets = [shingles(t) for t in previous]
