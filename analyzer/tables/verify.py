@@ -17,8 +17,11 @@ impossible (a row placed by order, a digit run split under the arithmetic)
 
 from __future__ import annotations
 
+import html
+import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +31,7 @@ from analyzer.tables import schema
 
 _NUM = re.compile(r"[+\-]?\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_TOKEN = re.compile(r"[+\-]?\d+(?:\.\d+)?(?:[.、．](?=\s*[\u3400-\u9fff]))?|[\u3400-\u9fff]")
 
 
 def _n(s: str) -> str:
@@ -73,13 +77,32 @@ def _row_agrees(table: str, row: str, tables: TableValues, doc: Document) -> boo
 
 @lru_cache(maxsize=8)
 def _source_text(path: str, fmt: str, fallback: str) -> str:
-    if fmt == "txt":
-        try:
+    """The file's own text, read without the reader that built the table grid.
+
+    TXT as decoded; HTML with its tags replaced by separators; DOCX from the
+    ``w:t`` runs of word/document.xml, cells separated. Anything unreadable
+    falls back to the document's text (then the readings are not independent,
+    but they are still compared).
+    """
+    try:
+        data = Path(path).read_bytes()
+        if fmt == "txt":
             from analyzer.ingest.txt import decode_bytes
 
-            return _n(decode_bytes(Path(path).read_bytes(), Path(path).name))
-        except Exception:  # noqa: BLE001 - the second reading is best effort
-            return _n(fallback)
+            return _n(decode_bytes(data, Path(path).name))
+        if fmt == "html":
+            from analyzer.ingest.txt import decode_bytes
+
+            raw = decode_bytes(data, Path(path).name).replace('\\"', '"')
+            return _n(html.unescape(re.sub(r"<[^>]*>", "\t", raw)))
+        if fmt == "docx":
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                xml = z.read("word/document.xml").decode("utf-8", "replace")
+            xml = re.sub(r"</w:tc>", "\t", xml)
+            xml = re.sub(r"</w:p>|</w:tr>", "\n", xml)
+            return _n(html.unescape(re.sub(r"<[^>]*>", "", xml)))
+    except Exception:  # noqa: BLE001 - the second reading is best effort
+        pass
     return _n(fallback)
 
 
@@ -105,9 +128,9 @@ def read_row_again(doc: Document, label: str, page: int | None, n: int) -> list 
     # merged cell: the reading is the first occurrence with numbers right after it.
     for m in pat.finditer(text):
         values: list = []
-        for tok in re.finditer(r"[+\-]?\d+(?:\.\d+)?|[\u3400-\u9fff]", text[m.end():m.end() + 2000]):
-            if _CJK.match(tok.group(0)):
-                break
+        for tok in _TOKEN.finditer(text[m.end():m.end() + 2000]):
+            if _CJK.match(tok.group(0)) or tok.group(0)[-1] in ".、．":
+                break  # words, or the next label's number ("2.没有现成信息…")
             values.append(_num(tok.group(0)))
             if len(values) >= n:
                 break
