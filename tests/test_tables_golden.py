@@ -149,3 +149,20 @@ def test_hzq2023_group_total_confirmed_by_text_layer(analysed) -> None:
     assert len(group) == 2
     assert all(f.status == "confirmed" for f in group)
     assert "结果维持10件" in group[0].message or "结果维持10件" in group[1].message
+
+
+def test_hzq_consecutive_years_are_continuous() -> None:
+    """洪泽区 2023 -> 2024: 行政规范性文件 现行有效 5 + 3 - 0 = 8, nothing carried across: no finding."""
+    from analyzer.model import ReportResult
+    from analyzer.tables import check_continuity
+
+    results = []
+    for name in ("hzq2023_working.pdf", "hzq2024_working.pdf"):
+        path = SHARED / "corpus-real" / name
+        if not path.is_file():
+            pytest.skip("corpus-real absent")
+        doc = read_document(path)
+        meta = identify.identify(doc)
+        secs = split_sections(doc)
+        results.append(ReportResult(str(path), doc.format, meta, secs, extract_tables(doc, secs, meta)))
+    assert check_continuity(results[0], results[1]) == []
