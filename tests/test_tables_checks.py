@@ -266,3 +266,14 @@ def test_continuity_breaks(rule: str) -> None:
     findings = check_continuity(_result(prev, 2020), _result(cur, 2021))
     assert [f.rule for f in findings] == [rule]
     assert "2020年度" in findings[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "共收到政府信息公开申请{n}件（含上年结转2件），均按时答复。",
+    "收到申请后依法答复，全年共办理{n}件。",
+    "2021年本机关共收到政府信息公开申请{n}件，其中当面申请1件。",
+])
+def test_narrative_phrasings_not_mistaken(text: str) -> None:
+    v = consistent_values()
+    n = v["applications"]["new_received"]["total"] + 2
+    assert run_checks(tables_of(v), TOWNSHIP, overview(text.format(n=n if "含" in text or "办理" in text else n - 2)), None) == []

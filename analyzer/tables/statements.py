@@ -58,7 +58,7 @@ QUANTITIES = (
         (rf"(?:收到|受理|接收|收悉){_GAP}(?:申请|办件){_GAP}{NUM}{UNIT}",
          rf"(?:收到|受理|接收){NUM}{UNIT}(?:政府信息公开|依申请公开)?申请"),
         f"{_APP_TITLE} / 总计 / 一、本年新收政府信息公开申请数量",
-        r"其中|结转|自然人|法人|企业|网上|当面|信函|邮寄|电子邮件|传真|平台|窗口|答复|办结|转办|咨询|同比|上年|去年|较|复议|诉讼",
+        r"其中|结转|自然人|法人|企业|网上|当面|信函|邮寄|电子邮件|传真|平台|窗口|答复|办结|办理|处理|转办|咨询|同比|上年|去年|较|复议|诉讼",
     ),
     Quantity(
         "granted_and_partial", "予以公开与部分公开合计", _app(("granted", "partially_granted")),
@@ -196,8 +196,11 @@ def check_statements(tables: TableValues, sections: dict[str, Section], doc: Doc
                 for m in re.finditer(pat, sentence):
                     phrase = m.group(0)
                     before = sentence[max(0, m.start() - 6) : m.start()]
+                    after = sentence[m.end() : m.end() + 15]
                     if re.search(q.exclude, phrase) or re.search(r"其中|包括|含", before):
                         continue
+                    if q.key == "received" and re.search(r"(?:含|包括).{0,6}结转", after):
+                        continue  # "12件（含上年结转2件）" says what it counts
                     stated = int(m.group(1))
                     res = compare(tables, q, stated)
                     if res is None or not res[0] or q.key in seen:
