@@ -173,3 +173,9 @@ def test_odd_sections_never_raise():
     huge = sections(overview="。".join(["全年公开信息12条"] * 3000), problems="；".join(["一是网站检索不便"] * 500), other="无")
     result, _ = analyze_narrative(huge, META_2021, None)
     assert len(result.statements) > 100
+
+
+def test_seed002_ritual_problem_is_vague():
+    """"公开的信息内容不够丰富、形式不够多样…" names no object and no figure (the year does not count)."""
+    _, findings = analyze(CORPUS / "002_1d3bd799e56a65c1.txt")
+    assert rules_of(findings) == ["problems.vague"]

@@ -94,12 +94,13 @@ _SPECIFIC_OBJECTS = re.compile(
     "培训|兼职|编制|考核|留言|检索|搜索|适老化|无障碍|预决算|村务|居务|标准目录|听证|征求意见|发布会|热线|"
     "重点领域|财政|项目|采购|办事指南|权责清单|属性|归档|信息噪音|错别字|链接"
 )
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|条|件|次|篇|家|项|名|人)")
 
 
 def is_vague(st: Statement) -> bool:
     """A problem is vague when it is boilerplate, or names no specific object and no figure."""
-    text = st.text
+    text = _YEAR.sub("", st.text)  # "2021年，…" dates the sentence; it is not a figure about the problem
     if _FIGURE.search(text) or re.search(r"[《“\"]", text):
         return False
     if st.boilerplate:
