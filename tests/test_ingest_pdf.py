@@ -248,3 +248,42 @@ def test_page_number_footers_are_not_text(distinct_pdf):
     raw = pdf[1].get_textpage().get_text_range()
     assert re.search(r"—\s*2\s*—", raw)  # the footer is on the page...
     assert not any(re.search(r"—\s*\d+\s*—", b.text) for b in distinct_pdf.blocks)  # ...but not in the text
+
+
+def _part(page: int, rows: list[list[tuple[str, int]]]):
+    """A table fragment from rows of (text, rowspan) cells on a 60-pt column grid."""
+    from analyzer.ingest.pdf import _Table
+
+    cells, covered = [], set()
+    for r, row in enumerate(rows):
+        c = 0
+        for text, span in row:
+            while (r, c) in covered:
+                c += 1
+            cells.append(((c * 60.0, r * 20.0, (c + 1) * 60.0, (r + span) * 20.0), text))
+            covered |= {(r + i, c) for i in range(span)}
+            c += 1
+    return _Table(page, (0.0, 0.0, 60.0 * 3, 20.0 * len(rows)), cells)
+
+
+def test_row_cut_by_a_page_break_is_one_row():
+    from analyzer.ingest.pdf import tables_to_rows
+
+    first = _part(1, [[("（四）无法提供", 2), ("1.本机关不掌握", 1), ("10", 1)], [("2.没有现成信", 1), ("3", 1)]])
+    second = _part(2, [[("", 2), ("息需要另行制作", 1), ("", 1)], [("3.补正后申请内容仍不明确", 1), ("0", 1)]])
+    assert tables_to_rows([first, second]) == (
+        ("（四）无法提供", "1.本机关不掌握", "10"),
+        ("（四）无法提供", "2.没有现成信息需要另行制作", "3"),
+        ("（四）无法提供", "3.补正后申请内容仍不明确", "0"),
+    )
+
+
+def test_header_rows_repeated_after_a_page_break_are_dropped():
+    from analyzer.ingest.pdf import tables_to_rows
+
+    header = [("信息内容", 1), ("本年", 1), ("累计", 1)]
+    first = _part(1, [header, [("规章", 1), ("1", 1), ("2", 1)]])
+    second = _part(2, [header, [("行政规范性文件", 1), ("3", 1), ("4", 1)]])
+    assert tables_to_rows([first, second]) == (
+        ("信息内容", "本年", "累计"), ("规章", "1", "2"), ("行政规范性文件", "3", "4"),
+    )

@@ -87,6 +87,10 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     scanned, metadata = _read_pdfium(data, name)
     check_text_layer("".join(p.text for p in scanned), name, settings)
     notes = [f"第{p.number}页无文字层（扫描件）" for p in scanned if not p.text.strip() and p.has_images]
+    for page in scanned:
+        glyph = _dominant_glyph(page.text, settings)
+        if glyph:
+            notes.append(f"第{page.number}页文字层字体映射损坏（“{glyph}”占该页中文字符的大多数），该页文字不可信")
     tables = _read_tables(data, name, [p.number for p in scanned if p.ruled and p.text.strip()], notes)
     pages = [_layout_page(p, tables.get(p.number, [])) for p in scanned]
     _drop_running_lines(pages)
@@ -266,15 +270,21 @@ def check_text_layer(text: str, name: str, settings: Settings) -> None:
         raise errors.NoTextLayer(
             errors.PDF_NO_TEXT.format(name=name, reason=f"中文字符仅占{len(cjk) * 100 // len(chars)}%，文字层不可用")
         )
-    if len(cjk) >= MIN_CJK_FOR_GLYPH_TEST:
-        glyph, count = Counter(cjk).most_common(1)[0]
-        share = count / len(cjk)
-        if share > settings.pdf_max_single_char_ratio:
-            raise errors.NoTextLayer(
-                errors.PDF_NO_TEXT.format(
-                    name=name, reason=f"“{glyph}”占全部中文字符的{share:.0%}，字体映射已损坏"
-                )
-            )
+    glyph = _dominant_glyph(text, settings)
+    if glyph:
+        share = cjk.count(glyph) / len(cjk)
+        raise errors.NoTextLayer(
+            errors.PDF_NO_TEXT.format(name=name, reason=f"“{glyph}”占全部中文字符的{share:.0%}，字体映射已损坏")
+        )
+
+
+def _dominant_glyph(text: str, settings: Settings) -> str | None:
+    """The one CJK character that stands for too many others (a broken font map), if any."""
+    cjk = CJK_RE.findall(text)
+    if len(cjk) < MIN_CJK_FOR_GLYPH_TEST:
+        return None
+    glyph, count = Counter(cjk).most_common(1)[0]
+    return glyph if count / len(cjk) > settings.pdf_max_single_char_ratio else None
 
 
 # ---------------------------------------------------------------- layout
@@ -452,22 +462,40 @@ def tables_to_rows(parts: list[_Table]) -> tuple[tuple[str, ...], ...]:
     xs = _cluster(v for t in parts for bbox, _ in t.cells for v in (bbox[0], bbox[2]))
     width = len(xs) - 1
     rows: list[list[str]] = []
-    for k, part in enumerate(parts):
+    header: list[list[str]] = []
+    for part in parts:
         ys = _cluster(v for bbox, _ in part.cells for v in (bbox[1], bbox[3]))
         grid = [[""] * width for _ in range(len(ys) - 1)]
+        cut: list[tuple[int, int, int]] = []  # empty cells touching the top: (end row, first col, end col)
         for (x0, top, x1, bottom), text in part.cells:
-            c0, c1 = _nearest(xs, x0), _nearest(xs, x1)
-            r0, r1 = _nearest(ys, top), _nearest(ys, bottom)
-            if not text and r0 == 0 and rows and c0 < width:
-                # A merged cell cut by the page break: its text was written above the break.
-                text = rows[-1][c0]
-            for r in range(r0, max(r1, r0 + 1)):
-                for c in range(c0, max(c1, c0 + 1)):
-                    if r < len(grid) and c < width:
-                        grid[r][c] = text
-        if k and rows and grid and _is_split_row(rows[-1], grid[0]):
-            rows[-1] = [a if not b or b == a else a + b for a, b in zip(rows[-1], grid[0])]
-            grid = grid[1:]
+            c0 = _nearest(xs, x0)
+            c1 = max(_nearest(xs, x1), c0 + 1)
+            r0 = _nearest(ys, top)
+            r1 = max(_nearest(ys, bottom), r0 + 1)
+            if not text and r0 == 0:
+                cut.append((r1, c0, c1))
+            for r in range(r0, min(r1, len(grid))):
+                for c in range(c0, min(c1, width)):
+                    grid[r][c] = text
+        if not rows:
+            header = [list(r) for r in grid]
+        elif grid:
+            # Header rows repeated on the new page (Word's 重复标题行) are not data.
+            repeated = 0
+            while repeated < min(len(grid) - 1, len(header)) and grid[repeated] == header[repeated]:
+                repeated += 1
+            grid = grid[repeated:]
+            cut = [(r1 - repeated, c0, c1) for r1, c0, c1 in cut] if repeated else cut
+            split = _is_split_row(rows[-1], grid[0])
+            if split:
+                rows[-1] = [a if not b or b == a else a + b for a, b in zip(rows[-1], grid[0])]
+            # A merged cell cut by the page break: its text was written above the break.
+            for r1, c0, c1 in cut:
+                for r in range(1 if split else 0, min(r1, len(grid))):
+                    for c in range(c0, min(c1, width)):
+                        grid[r][c] = rows[-1][c]
+            if split:
+                grid = grid[1:]
         rows.extend(grid)
     rows = [r for r in rows if any(r)]
     keep = [c for c in range(width) if any(r[c] for r in rows)]
