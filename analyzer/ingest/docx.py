@@ -42,6 +42,8 @@ def check_zip(data: bytes, name: str, settings: Settings) -> None:
         raise errors.UnreadableInput(errors.DOCX_BROKEN.format(name=name, reason="不是有效的 zip 压缩包")) from exc
     with archive:
         infos = archive.infolist()
+        # Declared sizes suffice: zipfile never returns more than a member declares
+        # (a lying member fails its CRC check instead), and python-docx reads through zipfile.
         total = sum(info.file_size for info in infos)
         if total > settings.max_unzipped_mb * MB:
             raise errors.UnreadableInput(errors.ZIP_BOMB.format(name=name, size=total // MB))
