@@ -18,7 +18,6 @@ import argparse
 import hashlib
 import re
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
