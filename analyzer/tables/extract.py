@@ -25,7 +25,7 @@ from analyzer.model import CellSource, Document, ReportMeta, Section, TableValue
 from analyzer.tables import schema
 from analyzer.tables.numbers import parse_cell
 from analyzer.tables.schema import Row as Spec
-from analyzer.tables.splits import agreed, choose_consistent, split_pieces, sums_ok
+from analyzer.tables.splits import agreed, choose_consistent, split_pieces, split_summed_groups, sums_ok
 from analyzer.tables.textread import Cell, TableRow, build_rows, document_lines
 
 FUZZY_MIN = 82  # partial_ratio a damaged label must reach ("菩 部分公开" still reads)
@@ -129,7 +129,12 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
         for c in cells:
             if not c.empty and not c.marker:
                 pieces.extend(_norm_run(c.raw).split())
-        cands = split_pieces(pieces, n, money)
+        cands: list[tuple] = []
+        if spec.columns == schema.APPLICANTS:
+            # The row's own total prunes the search (and reaches long runs).
+            cands = split_summed_groups(pieces, [6])
+        if not cands:
+            cands = split_pieces(pieces, n, money)
         return RowRead(spec, row, cands, ambiguous=len(cands) != 1)
     header = row.extra.get("header")
     if header:
@@ -471,8 +476,10 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
     raw_all = " ".join(c.raw for c in cells if not c.empty)
     if any(c.run for c in cells):
         pieces = [p for c in cells if not c.empty for p in _norm_run(c.raw).split()]
-        cands = split_pieces(pieces, 15, money)
-        cands = [c for c in cands if all(sums_ok(c[g * 5 : g * 5 + 4], c[g * 5 + 4]) for g in range(3))] or cands
+        cands = split_summed_groups(pieces, [4, 4, 4])
+        if not cands:
+            # The report's own totals do not add up: read what the digits alone determine.
+            cands = split_pieces(pieces, 15, money)
         chosen = agreed(cands, 15)
         ambiguous = len(cands) != 1
         raws = [raw_all] * 15

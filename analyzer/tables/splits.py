@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Sequence
 Value = int | float
 
 MAX_SPLITS = 20000  # per row; beyond this the row is left unread (never guessed)
+MAX_STEPS = 100_000  # search budget of split_summed_groups; beyond it the run is left unread
 MAX_COMPOSITIONS = 50_000  # digit strings that could be cut more ways than this are not tried
 
 
@@ -131,3 +132,99 @@ def sums_ok(parts: Iterable[Value | None], total: Value | None) -> bool:
     if total is None or any(v is None for v in vals):
         return True
     return abs(sum(vals) - total) < 1e-6  # type: ignore[arg-type]
+
+
+def _digits_and_cuts(pieces: Sequence[str]) -> tuple[str, frozenset[int]]:
+    """The pieces joined, and the positions where whitespace forces a cell boundary."""
+    s = ""
+    cuts = set()
+    for p in pieces:
+        if s:
+            cuts.add(len(s))
+        s += p
+    return s, frozenset(cuts)
+
+
+def _ok_part(s: str, a: int, b: int, cuts: frozenset[int]) -> bool:
+    if b <= a or (b - a > 1 and s[a] == "0") or not s[a:b].isdigit():
+        return False
+    return not any(a < c < b for c in cuts)
+
+
+def split_summed_groups(pieces: Sequence[str], group_parts: Sequence[int]) -> list[tuple[int, ...]]:
+    """Digit runs read as consecutive groups of (parts…, total) where each total is the sum of its parts.
+
+    This is the template's own arithmetic (a row's 总计 is the sum of its six
+    applicant columns; a 复议/诉讼 group's 总计 the sum of its four results), so
+    the search is pruned by it and stays fast on long runs that an unconstrained
+    enumeration could not try. Whole numbers only.
+
+    >>> split_summed_groups(["230", "000023"], [6])
+    [(23, 0, 0, 0, 0, 0, 23)]
+    >>> split_summed_groups(["10203120001200000"], [4, 4, 4])
+    [(1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0)]
+    """
+    s, cuts = _digits_and_cuts([p for p in pieces if p])
+    if not s.isdigit():
+        return []
+    n = len(s)
+    out: list[tuple[int, ...]] = []
+    steps = [0]
+
+    def numbers(start: int, k: int, end: int, remaining: int):
+        """Ways to read k numbers from s[start:end] exactly, adding up to ``remaining``."""
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            return
+        if k == 1:
+            if _ok_part(s, start, end, cuts) and int(s[start:end]) == remaining:
+                yield (remaining,)
+            return
+        max_len = min(end - start - (k - 1), len(str(remaining)))
+        for ln in range(1, max_len + 1):
+            b = start + ln
+            if not _ok_part(s, start, b, cuts):
+                continue
+            v = int(s[start:b])
+            if v > remaining:
+                break
+            for rest in numbers(b, k - 1, end, remaining - v):
+                yield (v,) + rest
+
+    def leading(start: int, k: int):
+        """Every way to read k numbers from ``start`` on (a group total follows them)."""
+        if k == 0:
+            yield (), start
+            return
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            return
+        for ln in range(1, min(7, n - start - k) + 1):
+            b = start + ln
+            if _ok_part(s, start, b, cuts):
+                for rest, end in leading(b, k - 1):
+                    yield (int(s[start:b]),) + rest, end
+
+    def rec(g: int, start: int, acc: tuple[int, ...]) -> None:
+        if len(out) > MAX_SPLITS:
+            return
+        k = group_parts[g]
+        if g == len(group_parts) - 1:
+            # The last total is the suffix: try each length, then cut the rest to add up to it.
+            for lt in range(1, n - start - k + 1):
+                a = n - lt
+                if not _ok_part(s, a, n, cuts):
+                    continue
+                total = int(s[a:])
+                if not (k + lt - 2 <= a - start <= k * lt):
+                    continue  # k parts of a total with lt digits cannot fill this length
+                for parts in numbers(start, k, a, total):
+                    out.append(acc + parts + (total,))
+            return
+        for parts, end in leading(start, k):
+            t = str(sum(parts))
+            if s.startswith(t, end) and _ok_part(s, end, end + len(t), cuts):
+                rec(g + 1, end + len(t), acc + parts + (sum(parts),))
+
+    rec(0, 0, ())
+    return [] if len(out) > MAX_SPLITS or steps[0] > MAX_STEPS else out
