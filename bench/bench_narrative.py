@@ -119,7 +119,7 @@ def main() -> int:
     print(f"reports: {len(results)} (made from {len(source_sections())} real/seed reports), {statements} statements, {chars:,} narrative characters")
     print(f"model load (first use, incl. imports): {load_s:.2f} s")
     print(f"per-report stage (analyze_narrative): {per_report_s:.1f} s → {len(results) / per_report_s:.1f} reports/s, {chars / per_report_s:,.0f} chars/s; {n_findings} findings")
-    print(f"run-level stage (cross_report, {'MinHash LSH' if statements > 20000 else 'exact'}): {cross_s:.1f} s → {len(results) / cross_s:.1f} reports/s; "
+    print(f"run-level stage (cross_report, {'MinHash LSH' if statements > 5000 else 'exact'}): {cross_s:.1f} s → {len(results) / cross_s:.1f} reports/s; "
           f"{len(cross)} reports changed, {boiler} boilerplate statements, {copied} narrative.copied of {len(twins)} planted twins")
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
     return 0

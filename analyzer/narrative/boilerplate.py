@@ -22,7 +22,7 @@ REFERENCE_PATH = MODELS_DIR / "boilerplate_reference.txt"
 NEAR_DUPLICATE = 0.6  # Jaccard of 3-gram sets above which two statements say the same thing
 REFERENCE_MATCH = 0.33  # character-bigram Jaccard to a shipped template sentence above which a statement is boilerplate
 REFERENCE_SHINGLE = 2  # template sentences are matched on bigrams: paraphrases keep the bigrams, not the trigrams
-EXACT_LIMIT = 20_000  # statements; above this the run index uses MinHash LSH
+EXACT_LIMIT = 5_000  # statements (≈ 200 reports); above this the run index uses MinHash LSH
 MINHASH_PERM = 64
 SHINGLE = 3
 MIN_SHINGLES = 4  # statements shorter than this (in 3-grams) are never matched: too little text to judge
@@ -120,18 +120,30 @@ def _pairs_exact(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
             cols.append(vocab.setdefault(g, len(vocab)))
     m = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(idx), len(vocab)))
     sizes = np.asarray(m.sum(axis=1)).ravel()
-    out = []
-    block = 2000  # rows per block keeps the product's memory bounded
+    group_names = sorted({items[i].group for i in idx})
+    gid = _group_ids(items, idx, group_names)
+    order = np.asarray(idx)
+    out: list[tuple[int, int, float]] = []
+    block = 1000  # rows per block keeps the product's memory bounded
+    mt = m.T.tocsr()
     for start in range(0, len(idx), block):
-        inter = (m[start : start + block] @ m.T).tocoo()
-        for r, c, v in zip(inter.row, inter.col, inter.data):
-            a, b = start + r, c
-            if b <= a:
-                continue
-            sim = v / (sizes[a] + sizes[b] - v)
-            if sim >= threshold and items[idx[a]].group != items[idx[b]].group:
-                out.append((idx[a], idx[b], float(sim)))
+        inter = (m[start : start + block] @ mt).tocoo()
+        a = inter.row + start
+        b = inter.col
+        v = inter.data
+        keep = b > a
+        a, b, v = a[keep], b[keep], v[keep]
+        sim = v / (sizes[a] + sizes[b] - v)
+        keep = (sim >= threshold) & (gid[a] != gid[b])
+        out.extend(zip(order[a[keep]].tolist(), order[b[keep]].tolist(), sim[keep].astype(float).tolist()))
     return sorted(out)
+
+
+def _group_ids(items, idx, group_names):
+    import numpy as np
+
+    lookup = {g: n for n, g in enumerate(group_names)}
+    return np.array([lookup[items[i].group] for i in idx])
 
 
 def _pairs_lsh(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
