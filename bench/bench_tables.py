@@ -57,6 +57,7 @@ class Outcome:
     wanted: set[str] = field(default_factory=set)
     infos: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    read_seconds: float = 0.0
     pages: int | None = None
 
 
@@ -91,7 +92,9 @@ def meta_for(doc, expected: dict) -> ReportMeta:
 
 def run_case(case: Case) -> Outcome:
     out = Outcome()
+    t_read = time.perf_counter()
     doc = read_document(case.path)
+    out.read_seconds = time.perf_counter() - t_read
     meta = meta_for(doc, case.expected)
     secs = split_sections(doc)
     t0 = time.perf_counter()
@@ -129,7 +132,7 @@ def main(argv: list[str]) -> int:
     total = Outcome()
     exact = 0
     all_cases = cases()
-    print(f"{'document':<28}{'cells':>12}{'acc':>8}{'invented':>9}{'time ms':>9}  findings (raised vs expected)")
+    print(f"{'document':<28}{'cells':>12}{'acc':>8}{'invented':>9}{'extract ms':>11}{'read ms':>9}  findings (raised vs expected)")
     for case in all_cases:
         o = run_case(case)
         total.correct += o.correct
@@ -143,7 +146,7 @@ def main(argv: list[str]) -> int:
         extra = sorted(o.raised - o.wanted)
         status = "ok" if same else f"missing {missing} extra {extra}"
         pages = f" ({o.pages}p)" if o.pages else ""
-        print(f"{case.name:<28}{o.correct:>5}/{o.expected:<6}{acc:>8.1%}{len(o.invented):>9}{o.seconds * 1000:>9.1f}  "
+        print(f"{case.name:<28}{o.correct:>5}/{o.expected:<6}{acc:>8.1%}{len(o.invented):>9}{o.seconds * 1000:>11.1f}{o.read_seconds * 1000:>9.0f}  "
               f"{sorted(o.raised) or '-'} {status}{pages}")
         if verbose:
             for w in o.wrong[:20]:
@@ -154,7 +157,7 @@ def main(argv: list[str]) -> int:
                 print("      info:", o.infos)
     acc = total.correct / total.expected if total.expected else 1.0
     print(f"{'TOTAL':<28}{total.correct:>5}/{total.expected:<6}{acc:>8.1%}{len(total.invented):>9}"
-          f"           findings exact on {exact}/{len(all_cases)} documents;"
+          f"                     findings exact on {exact}/{len(all_cases)} documents;"
           f" unreadable cells returned with another value: {len(total.unreadable_differs)}")
     return 0
 
