@@ -229,3 +229,11 @@ def test_a_run_that_adds_up_two_ways_is_not_guessed() -> None:
     row = t.values["applications"]["new_received"]
     assert (row["natural_person"], row["legal_service_org"], row["other_org"], row["total"]) == (2417, None, None, 2519)
     assert t.remarks["applications.new_received.other_org"].startswith(AMBIGUOUS)
+
+
+def test_rows_we_could_not_place_make_missing_rows_uncertain() -> None:
+    zeros = ("0",) * 7
+    block = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "1"), zeros, ("2.其他法律行政法规禁止公开",) + zeros)
+    t = extract_tables(doc_of(block), {}, META)
+    (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row"]
+    assert f.status == "uncertain" and "请核对原件" in f.message

@@ -14,7 +14,7 @@ from typing import Callable
 
 from analyzer.model import Document, Finding, ReportMeta, ReportResult, Section, TableValues
 from analyzer.tables import schema
-from analyzer.tables.extract import AMBIGUOUS, AUX_PREFIX
+from analyzer.tables.extract import AMBIGUOUS, AUX_PREFIX, UNPLACED
 
 T_ACTIVE, T_APP, T_REVIEW = "active_disclosure", "applications", "review_litigation"
 BALANCE_RULE_TEXT = "“第一项加第二项之和等于第三项加第四项之和”"
@@ -280,9 +280,13 @@ def check_missing_row(ctx: Context) -> list[Finding]:
         else:
             labels = "、".join(f"“{r.label}”" for r in absent)
             message = f"{_ordinal(table)}表格缺少{labels}{'等' if len(absent) > 1 else ''}{len(absent)}行，相应数据未填报。"
+        doubtful = bool(t.found.get(f"{table}.{UNPLACED}"))
+        if doubtful:
+            message += "（表格中另有若干行数字未能对应到模板行次，可能是原文转换造成的识别问题，请核对原件。）"
         out.append(Finding(
             rule="tables.missing_row", severity="warning", message=message,
             where=f"{title} / {absent[0].label}" if len(absent) == 1 else title,
+            status="uncertain" if doubtful else "confirmed",
             data={"table": table, "rows": keys},
         ))
     return out

@@ -33,6 +33,7 @@ FUZZY_MIN = 82  # partial_ratio a damaged label must reach ("菩 部分公开" s
 # Remarks that are not a cell's raw text start with this mark, so exports can tell them apart.
 AMBIGUOUS = "无法唯一拆分："
 AUX_PREFIX = "aux."  # remarks holding rows outside the template (2021 report with one （六） row)
+UNPLACED = "unplaced_rows"  # found["applications.unplaced_rows"]: rows of numbers we could not place
 
 
 def _norm(s: str) -> str:
@@ -230,7 +231,9 @@ def assign_active(rows: list[TableRow], specs: tuple[Spec, ...]) -> dict[str, Ta
     return taken
 
 
-def assign_rows(rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = ()) -> dict[str, TableRow]:
+def assign_rows(
+    rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = (), unplaced: list[TableRow] | None = None
+) -> dict[str, TableRow]:
     """Document rows to template rows: labelled rows by label, label-less rows by order.
 
     ``extra`` are rows recognised but outside the template (2021 report with a
@@ -278,10 +281,13 @@ def assign_rows(rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec
         if p0 < 0 or p1 >= len(rows):
             continue  # never extend a table beyond its labelled rows
         slots = [k for k in free_keys if t0 < order_of[k] < t1]
-        if slots and len(slots) == len(loose) and all(len(r.values) >= len(specs[0].columns) - 1 for r in loose):
+        full = [r for r in loose if len(r.values) >= len(specs[0].columns) - 1]
+        if slots and len(slots) == len(loose) and len(full) == len(loose):
             for k, r in zip(slots, loose):
                 taken[k] = r
                 r.extra["placed_by_order"] = True
+        elif slots and full and unplaced is not None:
+            unplaced.extend(full)  # numbers we could not place: absent rows may be our misreading
     return taken
 
 
@@ -389,8 +395,12 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
     """Fill table 三; returns the position after its last row (where table 四 may start)."""
     specs = schema.rows_of("applications", b.template)
     extra = () if b.template == "2019" else (schema.OTHER_PROCESSING,)
-    taken = assign_rows(rows, specs, extra)
+    unplaced: list[TableRow] = []
+    taken = assign_rows(rows, specs, extra, unplaced)
     b.found["applications"] = any(k in {s.key for s in specs} for k in taken)
+    if unplaced:
+        # Read by the checks: a row reported missing may be one of these.
+        b.found[f"applications.{UNPLACED}"] = True
     if not taken:
         return 0
     reads: dict[str, RowRead] = {}
