@@ -471,9 +471,10 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
                 break
         else:
             # A row without words opens table 四 only right after table 三 was read.
-            if not (header.search(label) or header.search(hint) or (not label and r.grid and start > 0)):
+            wide = r.grid and start > 0 and len(r.values) >= 10  # fifteen numbers in a row: table 四
+            if not (header.search(label) or header.search(hint) or (not label and r.grid and start > 0) or wide):
                 continue
-            if label and not header.search(label):
+            if label and not header.search(label) and not wide:
                 continue
         picked.append(r)
         if sum(len(x.values) for x in picked) >= 15 and not any(c.run for x in picked for c in x.values):
