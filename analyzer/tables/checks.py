@@ -532,7 +532,3 @@ def check_continuity(previous: ReportResult, current: ReportResult) -> list[Find
                       "in_force": now, "expected": expected, "previous_source": previous.source},
             ))
     return out
-
-
-def with_status(f: Finding, status: str) -> Finding:
-    return replace(f, status=status)  # type: ignore[arg-type]

@@ -119,6 +119,7 @@ class RowRead:
     candidates: list[tuple]  # complete readings (values or None)
     ambiguous: bool = False
     markers: dict[int, str] = field(default_factory=dict)  # column index -> "无"/"—"
+    unplaced: list[str] = field(default_factory=list)  # cells of a narrow grid whose column is unknown
 
 
 def read_row(row: TableRow, spec: Spec) -> RowRead:
@@ -146,9 +147,7 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
         # cannot be told, so they are not read.
         first = _fit_grid(cells[:1], n)
         read = _values_of(first, money)
-        amb = RowRead(spec, row, [tuple(read[0])], markers=read[1])
-        amb.extra_unplaced = [c.raw for c in cells[1:]]  # type: ignore[attr-defined]
-        return amb
+        return RowRead(spec, row, [tuple(read[0])], markers=read[1], unplaced=[c.raw for c in cells[1:]])
     values, markers = _values_of(_fit_grid(cells, n), money)
     return RowRead(spec, row, [tuple(values)], markers=markers)
 
@@ -343,8 +342,7 @@ class Builder:
             if i in read.markers:
                 self.remarks[key] = read.markers[i]
             if v is None:
-                unplaced = getattr(read, "extra_unplaced", None)
-                if unplaced and i > 0 and key not in self.remarks:
+                if read.unplaced and i > 0 and key not in self.remarks:
                     self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values)
                     continue
                 if read.ambiguous and any(c.run for c in row.values) and key not in self.remarks:
