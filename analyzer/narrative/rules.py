@@ -74,18 +74,28 @@ def check_problems(statements: list[Statement], sections: dict[str, Section]) ->
     vague = [(i, s) for i, s in problems if is_vague(s)]
     if len(vague) == len(problems):
         i, s = problems[0]
-        examples = "；".join(f"“{shorten(p.text, 24)}”" for _, p in problems[:3])
+        examples = "；".join(f"“{shorten(problem_core(p.text), 24)}”" for _, p in problems[:3])
+        lead = f"所列{len(problems)}个问题均" if len(problems) > 1 else "所列问题"
         out.append(
             Finding(
                 "problems.vague",
                 "warning",
-                f"所列{len(problems)}个问题均为泛泛而谈（套话、无具体对象或数据），如{examples}，未反映本机关的实际短板。",
+                f"{lead}为泛泛而谈（套话、无具体对象或数据），如{examples}，未反映本机关的实际短板。",
                 name,
-                quote=shorten(s.text),
+                quote=shorten(problem_core(s.text)),
                 data={"problems": len(problems)},
             )
         )
     return out
+
+
+_PROBLEM_INTRO = re.compile(r"(?:不足|差距|问题|地方|短板|薄弱环节)[^。；]{0,12}?[，,：:]\s*(?:如|主要是|主要表现为|主要表现在|具体表现为|表现在)[：:，,]?\s*")
+
+
+def problem_core(text: str) -> str:
+    """The problem itself, without the ritual opening: "…但也存在不足，如公开内容不够丰富…" → "公开内容不够丰富…"."""
+    m = _PROBLEM_INTRO.search(text)
+    return text[m.end():] if m and len(text) - m.end() >= 6 else text
 
 
 # Objects a concrete problem names: a channel, a document, a procedure, a group of people.
