@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Callable
 
 from analyzer.model import Document, Finding, Section, TableValues
 from analyzer.tables import schema
@@ -247,5 +246,3 @@ def _all_upheld(tables: TableValues, sentence: str, seen: set[str]) -> list[Find
         data={"quantity": "upheld", "cells": [f"review_litigation.{g.key}.{c}" for g in schema.REVIEW_GROUPS for c in ("upheld", "total")]},
     )]
 
-
-CheckFn = Callable[[TableValues, dict[str, Section], Document | None], list[Finding]]

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from analyzer.model import Block, Document
+from analyzer.model import Document
 from analyzer.tables.numbers import MARKERS, parse_cell
 
 _NUM_RUN = re.compile(r"[+\-－−]?\d[\d.,，]*(?:[ \u00a0\u3000]+\d[\d.,，]*)*")
