@@ -35,17 +35,39 @@ def agency_key(agency: str | None) -> str | None:
 def link_previous(results: list[ReportResult]) -> dict[str, ReportResult]:
     """For each report, the same agency's report of the year before, when it is in the run.
 
-    When a year has several reports of one agency (duplicates), the first by
-    source path is used, so the link is the same whatever the input order.
+    Names match exactly after normalisation, or when one is the other with its
+    higher-level place prefixed (洪泽区人民政府 / 淮安市洪泽区人民政府): two
+    districts of the same name in different cities (南京市鼓楼区 / 福州市鼓楼区)
+    never match, since neither name ends with the other. When a year has several
+    reports of one agency (the same report in several formats), the first by
+    source path is used, so links do not depend on input order.
     """
-    by_key: dict[tuple[str, int], ReportResult] = {}
+    by_year: dict[int, dict[str, ReportResult]] = {}
     for r in sorted(results, key=lambda r: r.source):
         key = agency_key(r.meta.agency)
         if key and r.meta.year:
-            by_key.setdefault((key, r.meta.year), r)
+            by_year.setdefault(r.meta.year, {}).setdefault(key, r)
     links: dict[str, ReportResult] = {}
     for r in results:
         key = agency_key(r.meta.agency)
-        if key and r.meta.year and (key, r.meta.year - 1) in by_key:
-            links[r.source] = by_key[(key, r.meta.year - 1)]
+        if not key or not r.meta.year:
+            continue
+        candidates = by_year.get(r.meta.year - 1, {})
+        if key in candidates:
+            links[r.source] = candidates[key]
+            continue
+        near = sorted(k for k in candidates if _same_place(key, k))
+        if len(near) == 1:
+            links[r.source] = candidates[near[0]]
     return links
+
+
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|地区|盟)$")
+
+
+def _same_place(a: str, b: str) -> bool:
+    """One key is the other with a higher-level place name in front."""
+    short, long_ = sorted((a, b), key=len)
+    if short == long_ or not long_.endswith(short) or len(short) < 3:
+        return False
+    return bool(_PLACE_PREFIX.match(long_[: -len(short)]))
