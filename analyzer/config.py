@@ -17,6 +17,7 @@ class Settings:
     pdf_min_cjk_ratio: float = 0.05  # below this share of CJK characters the text layer is unusable
     pdf_max_single_char_ratio: float = 0.30  # one glyph standing for most characters: broken font map
     legacy_timeout_s: int = 120  # LibreOffice conversion of .doc/.wps
+    per_file_timeout_s: float = 120  # one pathological file never stalls a batch; 0 disables
     debug: bool = False  # re-raise unexpected exceptions instead of recording them
 
     def __post_init__(self) -> None:

@@ -27,6 +27,10 @@ class NotAnnualReport(AnalyzerError):
     """A readable document that is not a 政府信息公开工作年度报告."""
 
 
+class ProcessingTimeout(AnalyzerError):
+    """A file whose processing ran past ``Settings.per_file_timeout_s``."""
+
+
 EMPTY_FILE = "{name}：文件为空，无法读取。"
 NOT_FOUND = "{name}：文件不存在。"
 UNSUPPORTED = "无法识别 {name} 的格式（支持 PDF、DOCX、HTML、TXT），请另存为 DOCX 或 PDF 后重试。"
@@ -41,3 +45,4 @@ LEGACY_NO_OFFICE = "{name}：这是旧版 {kind} 文件，本机未安装 LibreO
 LEGACY_FAILED = "{name}：旧版 {kind} 文件经 LibreOffice 转换失败（{reason}），请另存为 DOCX 后重试。"
 TOO_LARGE = "{name}：文件过大（{size} MB，上限 {limit} MB），请确认是否为年度报告。"
 NOT_REPORT = "{name}：未识别为政府信息公开工作年度报告（{reason}）。"
+TIMEOUT = "{name}：处理超时（超过{limit}秒），已跳过。"

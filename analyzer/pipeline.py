@@ -28,7 +28,7 @@ class Failure:
 
     source: str
     error: str
-    kind: str = "unreadable"  # unreadable / unexpected
+    kind: str = "unreadable"  # unreadable / unexpected / timeout
 
 
 @dataclass
@@ -47,7 +47,18 @@ def display_path(path: Path) -> str:
 
 
 def analyze_file(path: str | Path, settings: Settings | dict | None = None, *, keep_document: bool = True) -> ReportResult:
-    """Read, identify, split, extract, check and analyse one report (no cross-report stages, no score)."""
+    """Read, identify, split, extract, check and analyse one report (no cross-report stages, no score).
+
+    Raises :class:`~analyzer.errors.ProcessingTimeout` past ``settings.per_file_timeout_s``.
+    """
+    from analyzer.deadline import time_limit
+
+    settings = resolve(settings)
+    with time_limit(settings.per_file_timeout_s, Path(path).name):
+        return _analyze_file(path, settings, keep_document=keep_document)
+
+
+def _analyze_file(path: str | Path, settings: Settings, *, keep_document: bool) -> ReportResult:
     from analyzer import identify, sections as sections_mod
     from analyzer.ingest import read_document
     from analyzer.narrative import analyze_narrative
@@ -96,6 +107,8 @@ def _analyze_safely(args: tuple[str, Settings]) -> ReportResult | Failure:
         # Documents are dropped in worker processes: they are large to pickle and
         # the run-level stages need only sections, tables and narrative.
         return analyze_file(path, settings, keep_document=False)
+    except errors.ProcessingTimeout as exc:
+        return Failure(display_path(Path(path)), str(exc), "timeout")
     except errors.AnalyzerError as exc:
         return Failure(display_path(Path(path)), str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken file never stops a batch

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -71,6 +72,10 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile) as exc:
         raise errors.UnreadableInput(errors.DOCX_BROKEN.format(name=name, reason=type(exc).__name__)) from exc
+    except (zlib.error, EOFError) as exc:
+        # A member whose compressed bytes are damaged: zipfile surfaces zlib's own
+        # error (or EOFError for a cut stream) rather than BadZipFile.
+        raise errors.UnreadableInput(errors.DOCX_BROKEN.format(name=name, reason="压缩数据损坏")) from exc
 
     blocks: list[Block] = []
     notes: list[str] = []

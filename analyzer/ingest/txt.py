@@ -42,11 +42,17 @@ def decode_bytes(data: bytes, name: str = "文件") -> str:
             try:
                 return data.decode(enc)
             except UnicodeDecodeError as exc:
+                if bom == codecs.BOM_UTF8 and len(data) > len(bom):
+                    # A stray UTF-8 BOM in front of GBK text (an editor that re-encoded
+                    # without dropping it): the bytes after it decide.
+                    return decode_bytes(data[len(bom):], name)
                 raise errors.UnreadableInput(errors.ENCODING.format(name=name)) from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        damaged = _damaged_utf8(data)
+        if damaged is not None:
+            return damaged
     else:
         if _is_text(text):
             return text
@@ -81,6 +87,22 @@ def decode_bytes(data: bytes, name: str = "文件") -> str:
     return text
 
 
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken sequences (a download cut mid-character, a flipped bit).
+
+    Must run before GB18030, which decodes almost any UTF-8 byte stream into
+    plausible-looking CJK mojibake. Accepted only when broken sequences are
+    rare and valid multi-byte characters outnumber them many times over: GBK
+    text read as UTF-8 breaks at nearly every Chinese character.
+    """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    if broken <= 3 + len(data) // 1000 and wide >= 20 * broken and _is_text(text):
+        return text
+    return None
+
+
 def _is_text(text: str) -> bool:
     """Reject decodings that are mostly control characters (a binary that happens to decode)."""
     if not text:
@@ -109,6 +131,8 @@ def looks_like_html(text: str) -> bool:
 def read(path: Path, data: bytes, settings: Settings) -> Document:
     text = decode_bytes(data, path.name)
     notes: list[str] = []
+    if "\ufffd" in text:
+        notes.append(f"文本中有{text.count(chr(0xFFFD))}处无法解码的字符（文件可能不完整或已损坏），已以“\ufffd”代替")
     if _CONTROL.search(text):
         notes.append("文本中含有控制字符（转换残留），已删除")
         text = _CONTROL.sub("", text.replace("\x0c", "\n"))
