@@ -12,7 +12,7 @@ in Word, ``colspan``/``rowspan`` in HTML. Numbers are never merged: two equal
 neighbouring counts are two cells.
 
 A document whose tables were flattened into running text (web-page text) has
-no table blocks to render; :func:`template_document` rebuilds it with the
+no table grids to render (see :func:`has_grids`); :func:`template_document` rebuilds it with the
 extracted values laid out in the national template's grids instead.
 """
 
@@ -216,6 +216,16 @@ def _application_labels(label: str, block: str) -> tuple[str, str, str]:
     if item:
         return (group, block or sub, item)
     return (group, block or sub, block or sub)
+
+
+def has_grids(doc: Document) -> bool:
+    """Whether the document holds real table grids (two rows or more).
+
+    A text conversion that lists one cell per line without row breaks reads
+    as a single row of hundreds of cells: rendering that row gives a table
+    no one could read, so such a document is rendered as template grids.
+    """
+    return any(b.kind == "table" and b.rows and len(b.rows) > 1 for b in doc.blocks)
 
 
 def template_document(result: ReportResult, doc: Document) -> Document:

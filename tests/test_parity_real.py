@@ -18,7 +18,7 @@ import pytest
 
 from analyzer.model import Block, Document
 from analyzer.pipeline import analyze_file
-from analyzer.render import spans, template_document, to_docx, to_html
+from analyzer.render import has_grids, spans, template_document, to_docx, to_html
 from conftest import CORPUS, REAL
 
 REAL_TEXTS = sorted(p.name for p in REAL.glob("real*.txt")) if REAL.is_dir() else []
@@ -34,7 +34,7 @@ def flat_values(result) -> dict[str, object]:
 def renderable(result) -> tuple[Document, str]:
     """The document to render, and how it was made."""
     doc = result.document
-    if any(b.kind == "table" for b in doc.blocks):
+    if has_grids(doc):
         return doc, "tables"
     return template_document(result, doc), "template grids"
 
@@ -118,3 +118,38 @@ def test_blank_template_cell_reads_back_as_missing(parsed, tmp_path):
     doc = template_document(altered, base.document)
     again = analyze_file(to_docx(doc, tmp_path / "blank.docx"))
     assert again.tables.values["applications"]["granted"]["natural_person"] is None
+
+
+# ---- PDF reader fixes found by the PDF round trip (bench/bench_parity.py) -----
+
+
+def _part(page: int, rows: list[list[str]]):
+    """A table fragment on a 60 x 20 pt grid, one cell per text."""
+    from analyzer.ingest.pdf import _Table
+
+    cells = [((c * 60.0, r * 20.0, (c + 1) * 60.0, (r + 1) * 20.0), text) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    return _Table(page, (0.0, 0.0, 60.0 * len(rows[0]), 20.0 * len(rows)), cells)
+
+
+def test_numbered_item_after_a_page_break_is_a_new_row():
+    """Seeds 000/004 as PDF: "第二十条第（五）项" at the top of page 2 was glued to the row above."""
+    from analyzer.ingest.pdf import tables_to_rows
+
+    first = _part(1, [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "0", "1"], ["行政规范性文件", "0", "0", "0"]])
+    second = _part(2, [["第二十条第（五）项", "", "", ""], ["行政许可", "0", "", ""]])
+    rows = tables_to_rows([first, second])
+    assert ("行政规范性文件", "0", "0", "0") in rows
+    assert rows[3][0] == "第二十条第（五）项"
+
+
+def test_blank_value_at_the_top_of_a_page_is_not_filled_from_above():
+    """Seed 001 and real0011 as PDF: a blank count after the break took the number or header above it."""
+    from analyzer.ingest.pdf import tables_to_rows
+
+    first = _part(1, [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "0", "0", "0"]])
+    second = _part(2, [["行政规范性文件", "3", "3", ""], ["行政许可", "5", "", ""]])
+    assert tables_to_rows([first, second])[2] == ("行政规范性文件", "3", "3", "")
+
+    header = _part(1, [["申请人情况", "自然人", "商业企业", "科研机构", "总计"]])
+    body = _part(2, [["一、本年新收", "821", "35", "", "859"]])
+    assert tables_to_rows([header, body])[1] == ("一、本年新收", "821", "35", "", "859")

@@ -490,8 +490,13 @@ def tables_to_rows(parts: list[_Table]) -> tuple[tuple[str, ...], ...]:
             if split:
                 rows[-1] = [a if not b or b == a else a + b for a, b in zip(rows[-1], grid[0])]
             # A merged cell cut by the page break: its text was written above the break.
+            start = 1 if split else 0
             for r1, c0, c1 in cut:
-                for r in range(1 if split else 0, min(r1, len(grid))):
+                if start < len(grid) and any(NUMBER_RE.match(cell) for cell in grid[start][:c0]):
+                    # Labels stand left of the numbers: an empty cell after a number is a
+                    # blank value, not the rest of a merged label (nor of a header above).
+                    continue
+                for r in range(start, min(r1, len(grid))):
                     for c in range(c0, min(c1, width)):
                         grid[r][c] = rows[-1][c]
             if split:
@@ -503,6 +508,9 @@ def tables_to_rows(parts: list[_Table]) -> tuple[tuple[str, ...], ...]:
 
 
 NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+ITEM_START_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十百零\d]+[条项部章]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．（(]|\d+[、.．])"
+)
 
 
 def _is_split_row(last: list[str], first: list[str]) -> bool:
@@ -513,6 +521,9 @@ def _is_split_row(last: list[str], first: list[str]) -> bool:
     """
     if any(NUMBER_RE.match(cell) for cell in first):
         return False
+    label = next((cell for cell in first if cell), "")
+    if ITEM_START_RE.match(label):
+        return False  # a new numbered item ("第二十条第（五）项", "（三）…", "2.…") is not overflow
     return any(NUMBER_RE.match(a) and not b for a, b in zip(last, first))
 
 
