@@ -291,7 +291,7 @@ def _write_xlsx(ranking: Ranking, path: Path) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from analyzer.review import FIXED_TIME, freeze_zip
+    from analyzer.review import FIXED_TIME, write_frozen_zip
 
     wb = Workbook()
     bold = Font(bold=True)
@@ -372,8 +372,9 @@ def _write_xlsx(ranking: Ranking, path: Path) -> None:
     props = wb.properties
     props.creator = "政府信息公开工作年度报告分析器"
     props.created = props.modified = FIXED_TIME.replace(tzinfo=None)
-    wb.save(str(path))
-    freeze_zip(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_frozen_zip(buf.getvalue(), path)
 
 
 def print_ranking(ranking: Ranking, console=None) -> None:

@@ -92,8 +92,13 @@ def test_docx_fonts_page_and_determinism(tmp_path):
     b = write_docx([scored(flawed_result())], tmp_path / "b.docx")
     assert a.read_bytes() == b.read_bytes()
     xml = _docx_xml(a)
-    assert 'w:eastAsia="仿宋"' in xml and 'w:eastAsia="黑体"' in xml
+    with zipfile.ZipFile(a) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="仿宋"' in styles and 'w:eastAsia="黑体"' in styles
     assert 'w:w="11906"' in xml and 'w:h="16838"' in xml  # A4 in twips
+    doc = __import__("docx").Document(str(a))
+    assert doc.paragraphs[0].style.name == "评审意见标题"
+    assert doc.paragraphs[2].style.name == "评审意见小标题" and doc.paragraphs[3].style.name == "Normal"
     from docx import Document
 
     text = "\n".join(p.text for p in Document(str(a)).paragraphs)
