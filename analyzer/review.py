@@ -240,10 +240,6 @@ def _overall(result: ReportResult, items: list[Item]) -> str:
     return head + good + tail
 
 
-def _part_text(findings: list[Finding], rule_prefix: str) -> list[Finding]:
-    return [f for f in findings if f.rule.startswith(rule_prefix)]
-
-
 def _suggestion(category: str, result: ReportResult, items: list[Item]) -> str:
     findings = [f for f in result.findings if f.status != "uncertain"]
     rules = {f.rule for f in findings}

@@ -254,7 +254,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -262,7 +262,7 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
     except OSError as exc:
         raise ScoringConfigError(f"无法读取评分配置文件 {path}（{exc.strerror or exc}）。") from None
     try:
-        return tomllib.loads(data.decode("utf-8")), data
+        return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise ScoringConfigError(f"评分配置文件 {path} 不是 UTF-8 编码的 TOML 文件。") from None
     except tomllib.TOMLDecodeError as exc:
@@ -276,12 +276,12 @@ def load_config(path: Path | str | None = None) -> ScoreConfig:
     shipped values. Unknown keys and negative points are refused with a
     one-line Chinese message.
     """
-    default, default_bytes = _read_toml(DEFAULT_CONFIG)
+    default = _read_toml(DEFAULT_CONFIG)
     if path is None:
-        data, raw_bytes, source = default, default_bytes, DEFAULT_CONFIG.name
+        data, source = default, DEFAULT_CONFIG.name
     else:
         path = Path(path)
-        override, raw_bytes = _read_toml(path)
+        override = _read_toml(path)
         _validate(override, _SCHEMA, "", path.name)
         data, source = _merge(default, override), path.name
     _validate(data, _SCHEMA, "", source)
@@ -324,7 +324,6 @@ def load_config(path: Path | str | None = None) -> ScoreConfig:
         raw=data,
     )
     _check_consistency(cfg, source)
-    del raw_bytes  # read only to report I/O errors early; the digest covers the effective weights
     return cfg
 
 

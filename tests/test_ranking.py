@@ -9,8 +9,7 @@ from dataclasses import replace
 import pytest
 from openpyxl import load_workbook
 
-from _reports import BALANCE, clean_result, flawed_result, full_tables, scored
-from analyzer.findings import with_ids
+from _reports import clean_result, flawed_result, full_tables, scored
 from analyzer.pipeline import Failure, RunResult
 from analyzer.ranking import (
     TOO_FEW,
