@@ -408,3 +408,14 @@ def test_gbk_text_is_not_taken_for_damaged_utf8():
     # Mostly ASCII with a few GBK characters: still GBK, not UTF-8 with replacements.
     mostly_ascii = ("Report 2024 line\n" * 300 + "政府信息公开").encode("gbk")
     assert decode_bytes(mostly_ascii).endswith("政府信息公开")
+
+
+def test_pdfminer_warnings_become_one_note(tmp_path, capsys):
+    """A damaged content stream: one Chinese note instead of English warnings on the terminal."""
+    source = CORPUS / "001_dc17ca86c1b8bf45.pdf"
+    variant = next(v for v in variants_of(source) if ".flip8." in v.name)
+    path = tmp_path / variant.name
+    path.write_bytes(variant.data)
+    doc = analyzer.ingest.read_document(path)
+    assert any(note.startswith("PDF 内容流有") for note in doc.notes), doc.notes
+    assert "Data-loss" not in capsys.readouterr().err

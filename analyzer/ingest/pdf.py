@@ -17,13 +17,15 @@ become "".
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from statistics import median
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from analyzer import errors
 from analyzer.config import Settings
@@ -290,7 +292,44 @@ def _dominant_glyph(text: str, settings: Settings) -> str | None:
 # ---------------------------------------------------------------- layout
 
 
+class _CountWarnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+@contextmanager
+def pdfminer_warnings() -> Iterator[_CountWarnings]:
+    """Count pdfminer's warnings instead of letting them reach the terminal.
+
+    A damaged content stream makes pdfminer log a warning per bad operator
+    (hundreds of English lines on a user's terminal); callers turn the count
+    into one Chinese note.
+    """
+    logger = logging.getLogger("pdfminer")
+    counter, propagate = _CountWarnings(), logger.propagate
+    logger.addHandler(counter)
+    logger.propagate = False
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.propagate = propagate
+
+
 def _read_tables(data: bytes, name: str, numbers: list[int], notes: list[str]) -> dict[int, list[_Table]]:
+    """:func:`_parse_tables`, with pdfminer's warnings summed up in one note."""
+    with pdfminer_warnings() as warned:
+        tables = _parse_tables(data, name, numbers, notes)
+    if warned.count:
+        notes.append(f"PDF 内容流有{warned.count}处损坏（压缩数据或绘图指令无法解析），表格可能不完整")
+    return tables
+
+
+def _parse_tables(data: bytes, name: str, numbers: list[int], notes: list[str]) -> dict[int, list[_Table]]:
     """Ruled tables of the given pages (1-based), by pdfplumber; other pages are never parsed.
 
     pdfium has already read the text, so a page whose tables pdfminer cannot
