@@ -21,7 +21,8 @@ from analyzer.pipeline import analyze_file
 from analyzer.render import has_grids, spans, template_document, to_docx, to_html
 from conftest import CORPUS, REAL
 
-REAL_TEXTS = sorted(p.name for p in REAL.glob("real*.txt")) if REAL.is_dir() else []
+# The text conversions, and the original PDFs (their parsed Document rendered the same way).
+REAL_TEXTS = sorted(p.name for p in [*REAL.glob("real*.txt"), *REAL.glob("*.pdf")]) if REAL.is_dir() else []
 RENDERERS = {"docx": to_docx, "html": to_html}
 IDENTITY = ("agency", "level", "year", "template")
 
