@@ -315,6 +315,8 @@ def assert_one_line_chinese(message: str) -> None:
     assert message and "\n" not in message.strip(), message
     assert CJK.search(message), message
     assert "Traceback" not in message
+    # A user reads Chinese: no Python class names ("KeyError", "PdfiumError") as the reason.
+    assert not re.search(r"[A-Za-z]+(?:Error|Exception)\b", message), message
 
 
 def test_variants_are_deterministic():

@@ -35,6 +35,16 @@ MB = 1024 * 1024
 HEADING_STYLE_RE = re.compile(r"^(heading|标题|title|subtitle|副标题)", re.I)
 
 
+# What python-docx's exceptions mean for a user (the message stays Chinese).
+OPEN_FAILURES = {
+    "PackageNotFoundError": "不是有效的 Word 文档包",
+    "KeyError": "缺少必需的文档部件",
+    "ValueError": "文档部件内容不合规范",
+    "XMLSyntaxError": "文档的 XML 内容损坏",
+    "BadZipFile": "压缩包中的部件损坏",
+}
+
+
 def check_zip(data: bytes, name: str, settings: Settings) -> None:
     """Refuse what python-docx should never open: not a zip, not Word, or a zip bomb."""
     try:
@@ -71,7 +81,8 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile) as exc:
-        raise errors.UnreadableInput(errors.DOCX_BROKEN.format(name=name, reason=type(exc).__name__)) from exc
+        reason = OPEN_FAILURES.get(type(exc).__name__, "无法解析")
+        raise errors.UnreadableInput(errors.DOCX_BROKEN.format(name=name, reason=reason)) from exc
     except (zlib.error, EOFError) as exc:
         # A member whose compressed bytes are damaged: zipfile surfaces zlib's own
         # error (or EOFError for a cut stream) rather than BadZipFile.

@@ -233,14 +233,15 @@ PDFIUM_REASONS = {
     "file access error": "无法读取文件内容",
     "unknown error": "无法解析",
     "page not found": "页面缺失",
+    "failed to load page": "页面无法加载",
     "unsupported security scheme": "不支持的加密方式",
 }
 
 
 def _pdfium_reason(exc: Exception) -> str:
     match = re.search(r"PDFium: ([^)]+)", str(exc))
-    reason = match.group(1).strip().rstrip(".") if match else type(exc).__name__
-    return PDFIUM_REASONS.get(reason.lower(), reason)
+    reason = (match.group(1) if match else str(exc)).strip().rstrip(".")
+    return PDFIUM_REASONS.get(reason.lower(), "无法解析")  # never an English phrase in a Chinese message
 
 
 def pdf_dates(meta: dict[str, str]) -> dict[str, str]:
