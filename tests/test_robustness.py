@@ -421,3 +421,22 @@ def test_pdfminer_warnings_become_one_note(tmp_path, capsys):
     doc = analyzer.ingest.read_document(path)
     assert any(note.startswith("PDF 内容流有") for note in doc.notes), doc.notes
     assert "Data-loss" not in capsys.readouterr().err
+
+
+def test_batch_of_damaged_files_through_analyze(tmp_path):
+    """A folder of damaged files next to a good one: every file is a result or one failure line."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sample = random.Random(3).sample(VARIANTS, 6)
+    for variant in sample:
+        (folder / variant.name).write_bytes(variant.data)
+    (folder / SAMPLE_TXT.name).write_bytes(SAMPLE_TXT.read_bytes())
+    result = runner.invoke(app, ["analyze", str(folder), "--out", str(tmp_path / "out"), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    summary = re.search(r"已分析 (\d+) 份报告，(\d+) 份无法读取", result.stdout)
+    assert summary and int(summary.group(1)) + int(summary.group(2)) == len(sample) + 1
+    failures = [line for line in result.stderr.splitlines() if line.startswith("  无法读取：")]
+    assert len(failures) == int(summary.group(2))
+    for line in failures:
+        assert_one_line_chinese(line)
