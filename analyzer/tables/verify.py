@@ -173,7 +173,10 @@ def _num(s: str):
 def _pdf_words(path: str, page: int) -> tuple[dict, ...]:
     import pdfplumber
 
-    with pdfplumber.open(path) as pdf:
+    from analyzer.ingest.pdf import pdfminer_warnings
+
+    # The reader already noted any damage; a second reading must not print it again.
+    with pdfminer_warnings(), pdfplumber.open(path) as pdf:
         if page < 1 or page > len(pdf.pages):
             return ()
         return tuple(pdf.pages[page - 1].extract_words(keep_blank_chars=False, use_text_flow=False))
