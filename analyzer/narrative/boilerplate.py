@@ -1,4 +1,4 @@
-"""Near-duplicate statements: template sentences, text shared across agencies, text carried over from last year.
+"""Near-duplicate statements: stock phrasing of the genre, text shared across agencies, text carried over from last year.
 
 Statements are compared as sets of character 3-grams after normalisation
 (years become one symbol, punctuation and spaces go), so "2021年，我镇…"
@@ -20,8 +20,6 @@ from analyzer.narrative.segment import MODELS_DIR
 REFERENCE_PATH = MODELS_DIR / "boilerplate_reference.txt"
 
 NEAR_DUPLICATE = 0.6  # Jaccard of 3-gram sets above which two statements say the same thing
-REFERENCE_MATCH = 0.33  # character-bigram Jaccard to a shipped template sentence above which a statement is boilerplate
-REFERENCE_SHINGLE = 2  # template sentences are matched on bigrams: paraphrases keep the bigrams, not the trigrams
 EXACT_LIMIT = 5_000  # statements (≈ 200 reports); above this the run index uses MinHash LSH
 MINHASH_PERM = 64
 SHINGLE = 3
@@ -50,40 +48,194 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-# --- the shipped reference of template sentences -----------------------------------------------
+# --- the shipped reference of stock phrases ------------------------------------------------------
+#
+# A report judged alone has nothing to be compared with but the genre itself:
+# ``models/boilerplate_reference.txt`` holds several hundred short stock phrases
+# ("坚持先审查后公开", "工作人员业务能力有待提高"). Whole-statement similarity
+# misses a long statement stitched together from such phrases, so each phrase is
+# looked for *inside* the statement: a phrase is present when most of its
+# character trigrams are (containment), and the statement is boilerplate when
+# the present phrases cover most of its characters and it reports no figure.
+# "全年主动公开政府信息312条" opens with stock words but reports a count: the
+# count is the agency's own content, so it is never boilerplate.
+#
+# Real reports paraphrase the stock phrases more than they repeat them, so a
+# second, looser reading counts words: the reference's words (jieba, with the
+# narrative's domain dictionary) are the genre's stock vocabulary, and a
+# statement whose words are almost all stock vocabulary ("强化政务公开队伍建设，
+# 多渠道加强业务指导和培训") is boilerplate too. A statement that names its own
+# objects ("开设“张江高新区”专栏") brings words the reference does not have.
+
+PHRASE_GRAM = 3  # trigrams: bigrams such as "公开" occur in every phrase and would match anything
+PHRASE_CONTAINMENT = 0.7  # share of a phrase's trigrams present in the statement for the phrase to count as present
+MIN_RUN = 2  # a present phrase covers only runs of ≥ 2 consecutive shared trigrams (≥ 4 characters), not stray trigrams
+REFERENCE_COVERAGE = 0.5  # share of the statement's characters covered by present phrases at or above which it is boilerplate
+WORD_COVERAGE = 0.75  # share of the statement's words (≥ 2 characters, by length) that are stock vocabulary, at or above which it is boilerplate
+MIN_CHARS = 6  # shorter statements are too little text to judge by phrases
+MIN_WORD_CHARS = 10  # …and by words: a heading ("常态化开展监督管理") is all common words yet says nothing either way
+
+_AGENCY_SELF = re.compile(r"我(?:镇|乡|街道|县|区|市|省|局|委|办|厅|单位|部门|们)|本(?:机关|单位|部门|镇|乡|县|区|市|局)")
+_LEVEL = re.compile(r"[省市县区镇乡](?=委|政府|人民政府|党委)")
+_YEAR_WORD = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*年度?)|(?:今|本|上|去|明)年度?|全年|一年来")
+_FIGURE = re.compile(r"\d")
 
 
-@lru_cache(maxsize=1)
-def reference() -> tuple[tuple[str, frozenset[str]], ...]:
-    """Template sentences common to many agencies' reports (``models/boilerplate_reference.txt``)."""
-    if not REFERENCE_PATH.is_file():
+def phrase_normalize(text: str) -> str:
+    """Normalise for phrase matching: punctuation goes, years and self-references become one symbol.
+
+    "2021年，我镇认真落实…" and "今年，我县认真落实…" read the same, and so
+    do "县委县政府" and "区委区政府"; any digit left afterwards is a figure.
+    """
+    t = _YEAR_WORD.sub("年", text)
+    t = _AGENCY_SELF.sub("我", t)
+    t = _LEVEL.sub("某", t)
+    return _DROP.sub("", t)
+
+
+def _grams(t: str) -> list[str]:
+    return [t[i : i + PHRASE_GRAM] for i in range(len(t) - PHRASE_GRAM + 1)]
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    """The reference phrases with their trigram sets and an inverted index trigram → phrase ids."""
+
+    phrases: tuple[str, ...]
+    sizes: tuple[int, ...]
+    grams: tuple[frozenset[str], ...]
+    index: dict[str, tuple[int, ...]]
+    vocabulary: frozenset[str] = frozenset()  # words of ≥ 2 characters in the phrases
+
+
+def load_phrases(path=None) -> tuple[str, ...]:
+    path = path or REFERENCE_PATH
+    if not path.is_file():
         return ()
     rows = []
-    for line in REFERENCE_PATH.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
-            rows.append((line, shingles(line, REFERENCE_SHINGLE)))
+            rows.append(line)
     return tuple(rows)
 
 
-def match_reference(text: str, threshold: float = REFERENCE_MATCH) -> str | None:
-    """The template sentence this statement repeats (bigram Jaccard ≥ threshold), or None.
+def build_index(phrases: Sequence[str]) -> PhraseIndex:
+    grams = []
+    index: dict[str, list[int]] = {}
+    kept = []
+    for p in phrases:
+        g = frozenset(_grams(phrase_normalize(p)))
+        if not g:
+            continue
+        pid = len(kept)
+        kept.append(p)
+        grams.append(g)
+        for x in g:
+            index.setdefault(x, []).append(pid)
+    vocabulary = frozenset(w for p in kept for w in _words(phrase_normalize(p)))
+    return PhraseIndex(tuple(kept), tuple(len(g) for g in grams), tuple(grams), {k: tuple(v) for k, v in index.items()}, vocabulary)
 
-    The threshold was set by reading the seeds' and real reports' statements
-    ranked by their closest template sentence: above 0.33 they are paraphrases
-    of it ("工作人员业务水平有待提高"), below they only share vocabulary.
+
+def _words(normalized: str) -> list[str]:
+    """Words of two or more characters: single characters (的, 和, 将) carry no stock-or-not signal."""
+    from analyzer.narrative.segment import get_tokenizer
+
+    return [w for w in get_tokenizer().lcut(normalized) if len(w) >= 2]
+
+
+@lru_cache(maxsize=1)
+def reference() -> PhraseIndex:
+    """The shipped stock phrases (``models/boilerplate_reference.txt``), indexed once per process."""
+    return build_index(load_phrases())
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a statement is stock phrasing."""
+
+    share: float  # covered characters / characters of the normalised statement
+    phrases: tuple[str, ...]  # the present phrases, the one covering most first
+    has_figure: bool
+    length: int
+    word_share: float = 0.0  # characters in stock-vocabulary words / characters in all words of ≥ 2 characters
+    own_words: tuple[str, ...] = ()  # the words that are not stock vocabulary: what the statement says of its own
+
+    def is_boilerplate(self, threshold: float = REFERENCE_COVERAGE, word_threshold: float = WORD_COVERAGE) -> bool:
+        if self.has_figure:
+            return False
+        by_phrases = self.length >= MIN_CHARS and self.share >= threshold
+        by_words = self.length >= MIN_WORD_CHARS and self.word_share >= word_threshold
+        return by_phrases or by_words
+
+
+def coverage(text: str, index: PhraseIndex | None = None, containment: float = PHRASE_CONTAINMENT) -> Coverage:
+    """The share of the statement covered by reference phrases present in it."""
+    index = index or reference()
+    t = phrase_normalize(text)
+    has_figure = bool(_FIGURE.search(t))
+    grams = _grams(t)
+    if not grams or not index.phrases:
+        return Coverage(0.0, (), has_figure, len(t))
+    words = _words(t)
+    word_chars = sum(len(w) for w in words)
+    stock_chars = sum(len(w) for w in words if w in index.vocabulary)
+    word_share = stock_chars / word_chars if word_chars else 0.0
+    own = tuple(dict.fromkeys(w for w in words if w not in index.vocabulary))
+    hits: dict[int, int] = {}
+    for g in set(grams):
+        for pid in index.index.get(g, ()):
+            hits[pid] = hits.get(pid, 0) + 1
+    covered = [False] * len(t)
+    gains = []
+    for pid, n in hits.items():
+        if n / index.sizes[pid] < containment:
+            continue
+        pg = index.grams[pid]
+        gain = 0
+        run_start = None
+        for i in range(len(grams) + 1):
+            inside = i < len(grams) and grams[i] in pg
+            if inside and run_start is None:
+                run_start = i
+            elif not inside and run_start is not None:
+                if i - run_start >= MIN_RUN:
+                    for c in range(run_start, i - 1 + PHRASE_GRAM):
+                        if not covered[c]:
+                            covered[c] = True
+                            gain += 1
+                run_start = None
+        if gain:
+            gains.append((gain, index.phrases[pid]))
+    gains.sort(key=lambda x: (-x[0], x[1]))
+    return Coverage(sum(covered) / len(t), tuple(p for _, p in gains), has_figure, len(t), word_share, own)
+
+
+def match_reference(text: str, threshold: float = REFERENCE_COVERAGE) -> str | None:
+    """The main stock phrase of a statement that is mostly stock phrasing, or None.
+
+    A statement judged by its words alone may contain no whole phrase; its
+    closest phrase is then the one sharing most of its trigrams. The
+    thresholds were chosen on ``data/narrative/boilerplate_eval.tsv``
+    (``python -m analyzer.narrative.boilerplate --evaluate``).
     """
-    s = shingles(text, REFERENCE_SHINGLE)
-    if len(s) < MIN_SHINGLES:
+    cov = coverage(text)
+    if not cov.is_boilerplate(threshold):
         return None
-    best, best_score = None, 0.0
-    for ref_text, ref in reference():
-        inter = len(s & ref)
-        if inter:
-            score = inter / (len(s) + len(ref) - inter)
-            if score > best_score:
-                best, best_score = ref_text, score
-    return best if best_score >= threshold else None
+    return cov.phrases[0] if cov.phrases else closest_phrase(text)
+
+
+def closest_phrase(text: str, index: PhraseIndex | None = None) -> str | None:
+    """The reference phrase sharing most trigrams with the statement (ties: the shorter phrase)."""
+    index = index or reference()
+    hits: dict[int, int] = {}
+    for g in set(_grams(phrase_normalize(text))):
+        for pid in index.index.get(g, ()):
+            hits[pid] = hits.get(pid, 0) + 1
+    if not hits:
+        return None
+    pid = max(hits, key=lambda i: (hits[i] / index.sizes[i], -index.sizes[i], -i))
+    return index.phrases[pid]
 
 
 # --- near-duplicates within a set of statements -----------------------------------------------------
@@ -224,3 +376,106 @@ def share_of_chars(texts: Iterable[str], flags: Iterable[bool]) -> float | None:
         total += n
         marked += n if f else 0
     return marked / total if total else None
+
+
+# --- evaluation on hand-labelled statements -------------------------------------------------------
+
+EVAL_PATH = MODELS_DIR.parent / "data" / "narrative" / "boilerplate_eval.tsv"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    source: str
+    text: str
+    boilerplate: bool
+
+
+def load_eval(path=None) -> tuple[list[Labelled], int]:
+    """The labelled statements; returns (rows, rows skipped because their file is absent or changed)."""
+    import hashlib
+
+    from analyzer.narrative.train import flat_text, resolve_source  # same frame as the classifier's evaluation
+
+    path = path or EVAL_PATH
+    flats: dict = {}
+    out, skipped = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        source, _section, offset, length, sha, label, *rest = line.split("\t")
+        text = rest[0] if rest and rest[0] else None
+        if text is None:
+            file = resolve_source(source)
+            if file not in flats:
+                flats[file] = flat_text(file.read_text(encoding="utf-8")) if file.is_file() else None
+            flat = flats[file]
+            text = flat[int(offset) : int(offset) + int(length)] if flat is not None else None
+        if text is None or hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
+            skipped += 1
+            continue
+        out.append(Labelled(source, text, label == "yes"))
+    return out, skipped
+
+
+def scores(rows: Sequence[Labelled], predicted: Sequence[bool]) -> dict:
+    tp = sum(1 for r, p in zip(rows, predicted) if p and r.boilerplate)
+    fp = sum(1 for r, p in zip(rows, predicted) if p and not r.boilerplate)
+    fn = sum(1 for r, p in zip(rows, predicted) if not p and r.boilerplate)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"n": len(rows), "positives": tp + fn, "tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
+
+
+def evaluate(threshold: float = REFERENCE_COVERAGE, containment: float = PHRASE_CONTAINMENT, word_threshold: float = WORD_COVERAGE) -> tuple[dict[str, dict], int]:
+    """Scores on seeds, corpus-real and both; corpus-real rows are skipped when the folder is absent."""
+    rows, skipped = load_eval()
+    index = reference()
+    pred = [coverage(r.text, index, containment).is_boilerplate(threshold, word_threshold) for r in rows]
+    parts = {"seeds": lambda r: not r.source.startswith("corpus-real/"), "corpus-real": lambda r: r.source.startswith("corpus-real/"), "all": lambda r: True}
+    out = {}
+    for name, keep in parts.items():
+        sel = [(r, p) for r, p in zip(rows, pred) if keep(r)]
+        if sel:
+            out[name] = scores([r for r, _ in sel], [p for _, p in sel])
+    return out, skipped
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m analyzer.narrative.boilerplate", description="Boilerplate detection against the shipped stock phrases.")
+    ap.add_argument("--evaluate", action="store_true", help="precision, recall, F1 on data/narrative/boilerplate_eval.tsv")
+    ap.add_argument("--sweep", action="store_true", help="the same over a grid of thresholds (how the defaults were chosen)")
+    ap.add_argument("--show", metavar="TEXT", help="coverage of one statement and the stock phrases found in it")
+    args = ap.parse_args(argv)
+    if args.show:
+        cov = coverage(args.show)
+        print(f"套话短语覆盖 {cov.share:.2f}  套话词汇占比 {cov.word_share:.2f}  含数字 {cov.has_figure}  判为套话 {cov.is_boilerplate()}")
+        print("  自有词语：", "、".join(cov.own_words))
+        for p in cov.phrases:
+            print("  ", p)
+        return 0
+    if args.sweep:
+        for c in (0.6, 0.7, 0.8):
+            for t in (0.4, 0.5, 0.6):
+                for w in (0.7, 0.75, 0.8, 0.85, 1.01):
+                    res, _ = evaluate(t, c, w)
+                    a, r = res["all"], res.get("corpus-real", {"precision": 0, "recall": 0, "f1": 0})
+                    print(f"containment {c:.2f} phrases {t:.2f} words {w:.2f}: all P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f}"
+                          f" | corpus-real P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}")
+        return 0
+    if args.evaluate:
+        res, skipped = evaluate()
+        print(f"phrases {len(reference().phrases)}, containment ≥ {PHRASE_CONTAINMENT}, phrase coverage ≥ {REFERENCE_COVERAGE}, word coverage ≥ {WORD_COVERAGE}")
+        for name, s in res.items():
+            print(f"{name:12s} n={s['n']:4d} boilerplate={s['positives']:4d}  P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  (tp {s['tp']} fp {s['fp']} fn {s['fn']})")
+        if skipped:
+            print(f"skipped {skipped} rows whose file is absent or changed (../shared/corpus-real/)")
+        return 0
+    ap.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
