@@ -50,7 +50,7 @@ h3{font-size:16px;margin:0 0 8px}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f0f3f6;position:sticky;top:0}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .grade{font-weight:bold}
 .flag{color:#cf222e;font-weight:bold}
 .note{color:#57606a;font-size:12px}
@@ -208,7 +208,7 @@ def _report_block(result: ReportResult, row: RankingRow | None, name: str) -> st
         f'<a href="{escape(name)}.json">完整数据（JSON）</a> ｜ <a href="#top">返回排名</a></p>'
     )
     if s:
-        out.append("<table><thead><tr><th>评分项</th><th>得分</th><th>失分原因</th></tr></thead><tbody>")
+        out.append("<table><thead><tr><th>评分项</th><th>得分</th><th>失分原因与说明</th></tr></thead><tbody>")
         for p in s.parts:
             reasons = "".join(
                 f"<li>{escape(r.text)}{'' if r.points == 0 else f'（扣{r.points:g}分）'}"
