@@ -569,6 +569,9 @@ def score_substance(result: ReportResult, cfg: ScoreConfig, has_previous: bool) 
     needs_previous = ("problems.repeated", "narrative.copied")
     if not has_previous:
         findings = [f for f in findings if f.rule not in needs_previous]
+    if cfg.boilerplate_points:
+        # Measured below through the share, with the finding's id: said once.
+        findings = [f for f in findings if f.rule != "narrative.boilerplate"]
     more, more_lost = _finding_reasons(findings, cfg.substance, cfg)
     reasons.extend(more)
     lost += more_lost
