@@ -74,6 +74,7 @@ REFERENCE_COVERAGE = 0.5  # share of the statement's characters covered by prese
 WORD_COVERAGE = 0.75  # share of the statement's words (≥ 2 characters, by length) that are stock vocabulary, at or above which it is boilerplate
 MIN_CHARS = 6  # shorter statements are too little text to judge by phrases
 MIN_WORD_CHARS = 10  # …and by words: a heading ("常态化开展监督管理") is all common words yet says nothing either way
+MIN_WORDS = 4  # a short measure ("下一步将按月更新公开栏") has too few words for their being common to mean anything
 
 _AGENCY_SELF = re.compile(r"我(?:镇|乡|街道|县|区|市|省|局|委|办|厅|单位|部门|们)|本(?:机关|单位|部门|镇|乡|县|区|市|局)")
 _LEVEL = re.compile(r"[省市县区镇乡](?=委|政府|人民政府|党委)")
@@ -160,12 +161,13 @@ class Coverage:
     length: int
     word_share: float = 0.0  # characters in stock-vocabulary words / characters in all words of ≥ 2 characters
     own_words: tuple[str, ...] = ()  # the words that are not stock vocabulary: what the statement says of its own
+    words: int = 0  # words of ≥ 2 characters
 
     def is_boilerplate(self, threshold: float = REFERENCE_COVERAGE, word_threshold: float = WORD_COVERAGE) -> bool:
         if self.has_figure:
             return False
         by_phrases = self.length >= MIN_CHARS and self.share >= threshold
-        by_words = self.length >= MIN_WORD_CHARS and self.word_share >= word_threshold
+        by_words = self.length >= MIN_WORD_CHARS and self.words >= MIN_WORDS and self.word_share >= word_threshold
         return by_phrases or by_words
 
 
@@ -208,7 +210,7 @@ def coverage(text: str, index: PhraseIndex | None = None, containment: float = P
         if gain:
             gains.append((gain, index.phrases[pid]))
     gains.sort(key=lambda x: (-x[0], x[1]))
-    return Coverage(sum(covered) / len(t), tuple(p for _, p in gains), has_figure, len(t), word_share, own)
+    return Coverage(sum(covered) / len(t), tuple(p for _, p in gains), has_figure, len(t), word_share, own, len(words))
 
 
 def match_reference(text: str, threshold: float = REFERENCE_COVERAGE) -> str | None:
