@@ -105,3 +105,76 @@ def test_eval_refs_keep_no_real_text():
         if line.startswith("corpus-real/"):
             assert line.split("\t")[7] == ""
             assert not re.search(r"[\u4e00-\u9fff]", line)
+
+
+# --- measures take the category of the problem they answer (taxonomy §2) ------------------------
+
+
+def _five(text: str):
+    from analyzer.model import Block, ReportMeta, Section
+    from analyzer.narrative import analyze_narrative
+
+    title = "五、存在的主要问题及改进情况"
+    secs = {"problems": Section("problems", title, (Block("heading", title), Block("paragraph", text)))}
+    meta = ReportMeta("某某区2021年政府信息公开工作年度报告", "某某区人民政府", "county", 2021, "2021")
+    return [s for s in analyze_narrative(secs, meta, None)[0].statements if s.section == "problems"]
+
+
+def test_measure_split_from_its_problem_takes_the_problem_category():
+    # The measure on its own reads as training (staff_capacity); it answers an update problem.
+    own = classify_texts(["下一步将加强业务培训，明确专人负责栏目维护。"])[0]
+    assert own["kind"] == "measure" and own["category"] != "timeliness"
+    problem, measure = _five("网站栏目更新不及时，下一步将加强业务培训，明确专人负责栏目维护。")
+    assert (problem.kind, measure.kind) == ("problem", "measure")
+    assert problem.category == measure.category == "timeliness"
+    assert measure.runner_up == own["category"]  # its own reading is kept as the runner-up
+    assert measure.category_score == problem.category_score
+
+
+def test_each_split_measure_answers_its_own_problem():
+    stmts = _five("一是政府网站部分栏目更新不及时，下一步将加强业务培训，明确专人负责栏目维护。二是政策解读形式比较单一，今后将增加图解和视频解读。")
+    assert [s.kind for s in stmts] == ["problem", "measure", "problem", "measure"]
+    assert stmts[1].category == stmts[0].category == "timeliness"
+    assert stmts[3].category == stmts[2].category == "interpretation_response"
+
+
+def test_seed000_four_measures_pair_with_four_problems():
+    from dataclasses import replace
+
+    from analyzer.narrative.analyze import NARRATIVE_SECTIONS, inherit_categories, label_segments, pair_measures, section_body
+    from analyzer.narrative.segment import segment_text
+    from analyzer.sections import split_sections
+    from analyzer.ingest import read_document
+
+    from conftest import CORPUS
+
+    secs = split_sections(read_document(CORPUS / "000_d1513ee4e846cccb.txt"))
+    segments = [(k, seg) for k in NARRATIVE_SECTIONS if k in secs for seg in segment_text(section_body(secs[k]))]
+    stmts = label_segments(segments, pair=False)  # each statement's own reading
+    probs = [i for i, s in enumerate(stmts) if s.section == "problems" and s.kind == "problem"]
+    meas = [i for i, s in enumerate(stmts) if s.section == "problems" and s.kind == "measure"]
+    assert len(probs) == len(meas) == 4
+    # 一是…四是 followed by 一要…四要: item n answers item n, by position (not explicit).
+    assert pair_measures(segments, stmts) == {m: (p, False) for p, m in zip(probs, meas)}
+    final = inherit_categories(segments, stmts, {})
+    for p, m in zip(probs, meas):
+        own, now, prob = stmts[m], final[m], stmts[p]
+        if own.category_score >= 0.5 or prob.category_score <= own.category_score:
+            assert now == own  # a confident measure, or a problem label less sure than its own guess
+        else:
+            assert (now.category, now.runner_up) == (prob.category, own.category if own.category != prob.category else own.runner_up)
+    assert final[meas[2]].category == "public_participation"  # 加强宣传: confident, keeps its own
+    # Where the measure's own reading is weak, position decides: 一要 answers 一是.
+    weak = list(stmts)
+    weak[meas[0]] = replace(stmts[meas[0]], category="other", category_score=0.2, runner_up=None)
+    inherited = inherit_categories(segments, weak, {})[meas[0]]
+    assert (inherited.category, inherited.runner_up) == (stmts[probs[0]].category, "other")
+    assert inherited.category_score == stmts[probs[0]].category_score
+
+
+def test_lists_of_different_lengths_are_not_paired():
+    stmts = _five("存在的主要问题：一是政策解读形式单一；二是网站栏目更新不及时；三是工作人员业务能力不强。下一步将重点做好以下工作：一要丰富解读形式；二要加强业务培训。")
+    kinds = [s.kind for s in stmts if s.kind != "statement"]
+    assert kinds == ["problem"] * 3 + ["measure"] * 2
+    measures = [s for s in stmts if s.kind == "measure"]
+    assert measures[1].category == "staff_capacity"  # its own reading, not 网站更新's timeliness

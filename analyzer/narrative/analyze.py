@@ -9,7 +9,7 @@ from analyzer.model import Finding, NarrativeResult, ReportMeta, ReportResult, S
 from analyzer.narrative import boilerplate as bp
 from analyzer.narrative import rules
 from analyzer.narrative.classify import apply_priors, classify, describe, get_model
-from analyzer.narrative.segment import Segment, segment_text
+from analyzer.narrative.segment import Segment, segment_text, split_problem_measure
 
 NARRATIVE_SECTIONS = ("overview", "problems")
 MIN_AGENCIES = 3  # a statement near-duplicated in at least this many other agencies' reports is boilerplate
@@ -33,8 +33,11 @@ def section_body(section: Section) -> str:
     return "\n".join(lines)
 
 
-def label_segments(segments: list[tuple[str, Segment]]) -> list[Statement]:
-    """Classify segments of all sections in one batch, applying section and lead-in priors."""
+def label_segments(segments: list[tuple[str, Segment]], pair: bool = True) -> list[Statement]:
+    """Classify segments of all sections in one batch, applying section and lead-in priors.
+
+    With ``pair``, measures paired with a problem then take its category (``inherit_categories``).
+    """
     if not segments:
         return []
     model = get_model()
@@ -51,8 +54,10 @@ def label_segments(segments: list[tuple[str, Segment]]) -> list[Statement]:
     need = [i for i, probs in enumerate(kinds) if max(sorted(probs), key=probs.get) in ("problem", "measure")]
     cat_rows = dict(zip(need, model.predict_category_proba([texts[i] for i in need]))) if need else {}
     out = []
+    cat_probs = {}
     for i, (key, seg) in enumerate(segments):
         cats = {str(c): float(p) for c, p in zip(model.categories_, cat_rows[i])} if i in cat_rows else {}
+        cat_probs[i] = cats
         row = describe(seg.text, kinds[i], cats)
         out.append(
             Statement(
@@ -66,6 +71,96 @@ def label_segments(segments: list[tuple[str, Segment]]) -> list[Statement]:
                 runner_up=row["runner_up"],
                 boilerplate=bp.match_reference(seg.text) is not None,
             )
+        )
+    return inherit_categories(segments, out, cat_probs) if pair else out
+
+
+# --- measures take the category of the problem they answer (taxonomy §2) -------------------------
+
+WEAK_CATEGORY = 0.5  # below this, a measure's own category guess yields to its paired problem's
+
+
+def _answers_problem(problem: Segment, measure: Segment) -> bool:
+    """Whether the measure was split off the same sentence as the problem ("…不够及时，下一步将…").
+
+    The segmenter splits such sentences with ``split_problem_measure``; joining
+    the two halves back and splitting again must give the same two halves.
+    """
+    if measure.part != problem.part or problem.lead_in or measure.lead_in:
+        return False
+    head = problem.text.rstrip("。")
+    for sep in ("，", "；"):
+        parts = [p.strip().rstrip("，,：:；;") for p in split_problem_measure(head + sep + measure.text)]
+        if len(parts) == 2 and parts[0].rstrip("。") == head and parts[1] == measure.text:
+            return True
+    return False
+
+
+def _runs(statements: list[Statement], idx: list[int]) -> list[tuple[str, list[int]]]:
+    """Consecutive problems or measures of section 五 as (kind, indices); anything else ends a run."""
+    runs: list[tuple[str, list[int]]] = []
+    for i in idx:
+        kind = statements[i].kind
+        if kind not in ("problem", "measure"):
+            runs.append(("", []))
+            continue
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(i)
+        else:
+            runs.append((kind, [i]))
+    return [r for r in runs if r[0]]
+
+
+def pair_measures(segments: list[tuple[str, Segment]], statements: list[Statement]) -> dict[int, tuple[int, bool]]:
+    """Measure index → (index of the problem it answers, paired explicitly?).
+
+    Two shapes say which problem a measure answers:
+    - a problem and its measure split out of one sentence (explicit);
+    - an enumerated problem list followed by an enumerated measure list of
+      the same length, each item with its own marker (一是…四是…, 一要…四要…):
+      item n answers item n (positional, so weaker: used where the measure's
+      own category is uncertain).
+    """
+    idx = [i for i, (key, _) in enumerate(segments) if key == "problems"]
+    pairs: dict[int, tuple[int, bool]] = {}
+    for a, b in zip(idx, idx[1:]):
+        if b == a + 1 and statements[a].kind == "problem" and statements[b].kind == "measure" and _answers_problem(segments[a][1], segments[b][1]):
+            pairs[b] = (a, True)
+    runs = _runs(statements, idx)
+    for (k1, probs), (k2, meas) in zip(runs, runs[1:]):
+        if k1 != "problem" or k2 != "measure" or len(probs) != len(meas) or len(probs) < 2:
+            continue
+        if not all(_enumerated([segments[i][1] for i in group]) for group in (probs, meas)):
+            continue
+        for p, m in zip(probs, meas):
+            pairs.setdefault(m, (p, False))
+    return pairs
+
+
+def _enumerated(segs: list[Segment]) -> bool:
+    """Each item carries its own marker (一是, 二是…), so position n means item n."""
+    parts = [s.part for s in segs]
+    return all(parts) and len(set(parts)) == len(parts)
+
+
+def inherit_categories(segments: list[tuple[str, Segment]], statements: list[Statement], cat_probs: dict[int, dict[str, float]]) -> list[Statement]:
+    """Give paired measures their problem's category; the measure's own guess becomes ``runner_up`` when it differs."""
+    out = list(statements)
+    for m, (p, explicit) in sorted(pair_measures(segments, statements).items()):
+        prob, meas = statements[p], statements[m]
+        if not prob.category or prob.category == meas.category:
+            continue
+        # Position alone is weaker evidence: it decides only when the measure's own
+        # guess is uncertain and the problem's label is surer than that guess.
+        if not explicit and (meas.category_score >= WEAK_CATEGORY or prob.category_score <= meas.category_score):
+            continue
+        own = cat_probs.get(m, {})
+        out[m] = replace(
+            meas,
+            category=prob.category,
+            # How sure we are of the inherited label: the problem's own confidence.
+            category_score=prob.category_score,
+            runner_up=meas.category if meas.category else max(own, key=own.get, default=None),
         )
     return out
 

@@ -105,8 +105,13 @@ def fit_from_repository(**params):
 # --- evaluation ---------------------------------------------------------------------------
 
 
-def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
-    """Kind and category predictions against the labels, with sklearn's reports."""
+def evaluate(model, examples: list[Example], use_section: bool = True, text_prior: str | None = None) -> dict:
+    """Kind and category predictions against the labels, with sklearn's reports.
+
+    ``use_section=False`` is what `analyzer classify` does: the text alone,
+    with the model's own balanced posterior (``text_prior=None``) or under
+    the prior of a sentence of unknown section (``text_prior="report"``).
+    """
     from sklearn.metrics import classification_report, confusion_matrix, f1_score
 
     from analyzer.narrative.classify import KINDS, apply_priors
@@ -116,8 +121,7 @@ def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
     kinds_pred = []
     for i, e in enumerate(examples):
         probs = dict(zip(model.classes_, kp[i]))
-        if use_section:
-            probs = apply_priors(probs, e.section)
+        probs = apply_priors(probs, e.section if use_section else text_prior)
         kinds_pred.append(max(sorted(probs), key=probs.get))
     kinds_true = [e.kind for e in examples]
     kind_labels = [k for k in KINDS if k in set(kinds_true) | set(kinds_pred)]
@@ -220,32 +224,42 @@ def compare() -> None:
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import LinearSVC
 
-    from analyzer.narrative.classify import StatementClassifier
+    from analyzer.narrative.classify import KIND_CUES, StatementClassifier
 
     examples, _ = load_eval()
     if not examples:
         print("评估数据不可用（../shared/corpus-real 不存在）")
         return
     data = load_training()
+    unambiguous = ("ach_figure_unit", "mea_will", "mea_next", "pro_need", "stm_frame")
     candidates = {
-        "LR char1-3 (chosen)": {},
-        "LR char1-3 + jieba words1-2": {"word_ngram": (1, 2)},
-        "LR char1-3, C=2": {"C_kind": 2.0, "C_category": 2.0},
-        "LR char1-3, C=32": {"C_kind": 32.0, "C_category": 32.0},
-        "LR char2-4": {"char_ngram": (2, 4)},
-        "LR char1-3, no class weights": {"class_weight": None},
+        "LR char1-3, no cues (before)": {"cue_weight": 0.0},
+        "LR char1-3 + all cues w=0.25": {"cue_weight": 0.25, "cue_groups": None},
+        "LR char1-3 + all cues w=0.5": {"cue_weight": 0.5, "cue_groups": None},
+        "LR char1-3 + 5 cues w=0.5 (no agent)": {"cue_groups": tuple(c for c in KIND_CUES if c != "ach_agent")},
+        "LR char1-3 + 6 cues w=0.25": {"cue_weight": 0.25},
+        "LR char1-3 + 6 cues w=0.5 (chosen)": {},
+        "LR char1-3 + 6 cues + jieba words1-2": {"word_ngram": (1, 2)},
+        "LR char1-3 + 6 cues, C=2": {"C_kind": 2.0, "C_category": 2.0},
+        "LR char1-3 + 6 cues, C=32": {"C_kind": 32.0, "C_category": 32.0},
+        "LR char1-3 + 6 cues, no class weights": {"class_weight": None},
     }
+    print(f"{'candidate':40s} {'kinds (section)':>16} {'kinds (text only)':>18} {'(report prior)':>15} {'categories':>11}")
+
+    def show(name: str, model) -> None:
+        r, t = evaluate(model, examples), evaluate(model, examples, use_section=False)
+        u = evaluate(model, examples, use_section=False, text_prior="report")
+        print(f"{name:40s} {r['kind_macro_f1']:16.3f} {t['kind_macro_f1']:18.3f} {u['kind_macro_f1']:15.3f} {r['category_macro_f1']:11.3f}")
+
     for name, params in candidates.items():
-        r = evaluate(fit_from_repository(**params), examples)
-        print(f"{name:36s} kinds macro-F1 {r['kind_macro_f1']:.3f}  categories macro-F1 {r['category_macro_f1']:.3f}")
+        show(name, fit_from_repository(**params))
     m = StatementClassifier()
-    m._model = lambda C, _m=m: make_pipeline(  # type: ignore[method-assign]
-        __import__("analyzer.narrative.classify", fromlist=["_features"])._features((1, 3), None, 1),
+    m._model = lambda C, cues=False, _m=m: make_pipeline(  # type: ignore[method-assign]
+        __import__("analyzer.narrative.classify", fromlist=["_features"])._features((1, 3), None, 1, 0.5 if cues else 0.0, KIND_CUES),
         CalibratedClassifierCV(LinearSVC(C=0.5, class_weight="balanced", random_state=0), cv=3),
     )
     m.fit([e.text for e in data], [e.kind for e in data], categories=[e.category for e in data])
-    r = evaluate(m, examples)
-    print(f"{'LinearSVC calibrated (sigmoid, cv=3)':36s} kinds macro-F1 {r['kind_macro_f1']:.3f}  categories macro-F1 {r['category_macro_f1']:.3f}")
+    show("LinearSVC calibrated (sigmoid, cv=3) + 6 cues", m)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         print_evaluation(evaluate(model, examples), "held-out real statements, with section priors (as the analyzer runs)")
         print()
         raw = evaluate(model, examples, use_section=False)
-        print(f"text only (as `analyzer classify` runs): kinds macro-F1 {raw['kind_macro_f1']:.3f}, accuracy {raw['kind_accuracy']:.3f}")
+        print(f"== text only (as `analyzer classify` runs): kinds macro-F1 {raw['kind_macro_f1']:.3f}, accuracy {raw['kind_accuracy']:.3f}")
+        print(raw["kind_report"])
+        _print_confusion("kind confusion matrix, text only", *raw["kind_confusion"])
         return 0
     meta = train()
     print({k: v for k, v in meta.items() if k not in ("params",)})
