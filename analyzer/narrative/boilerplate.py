@@ -390,6 +390,7 @@ class Labelled:
     source: str
     text: str
     boilerplate: bool
+    held_out: bool = False  # labelled after the thresholds were frozen
 
 
 def load_eval(path=None) -> tuple[list[Labelled], int]:
@@ -401,7 +402,10 @@ def load_eval(path=None) -> tuple[list[Labelled], int]:
     path = path or EVAL_PATH
     flats: dict = {}
     out, skipped = [], 0
+    held_out = False
     for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# --- held out"):
+            held_out = True
         if not line.strip() or line.startswith("#"):
             continue
         source, _section, offset, length, sha, label, *rest = line.split("\t")
@@ -415,7 +419,7 @@ def load_eval(path=None) -> tuple[list[Labelled], int]:
         if text is None or hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
             skipped += 1
             continue
-        out.append(Labelled(source, text, label == "yes"))
+        out.append(Labelled(source, text, label == "yes", held_out))
     return out, skipped
 
 
@@ -430,11 +434,20 @@ def scores(rows: Sequence[Labelled], predicted: Sequence[bool]) -> dict:
 
 
 def evaluate(threshold: float = REFERENCE_COVERAGE, containment: float = PHRASE_CONTAINMENT, word_threshold: float = WORD_COVERAGE) -> tuple[dict[str, dict], int]:
-    """Scores on seeds, corpus-real and both; corpus-real rows are skipped when the folder is absent."""
+    """Scores on the seeds, corpus-real, both (the rows the thresholds were chosen on) and the held-out rows.
+
+    corpus-real rows are skipped when the folder is absent.
+    """
     rows, skipped = load_eval()
     index = reference()
     pred = [coverage(r.text, index, containment).is_boilerplate(threshold, word_threshold) for r in rows]
-    parts = {"seeds": lambda r: not r.source.startswith("corpus-real/"), "corpus-real": lambda r: r.source.startswith("corpus-real/"), "all": lambda r: True}
+    real = lambda r: r.source.startswith("corpus-real/")  # noqa: E731
+    parts = {
+        "seeds": lambda r: not real(r),
+        "corpus-real": lambda r: real(r) and not r.held_out,
+        "tuning (all)": lambda r: not r.held_out,
+        "held-out": lambda r: r.held_out,
+    }
     out = {}
     for name, keep in parts.items():
         sel = [(r, p) for r, p in zip(rows, pred) if keep(r)]
@@ -463,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
             for t in (0.4, 0.5, 0.6):
                 for w in (0.7, 0.75, 0.8, 0.85, 1.01):
                     res, _ = evaluate(t, c, w)
-                    a, r = res["all"], res.get("corpus-real", {"precision": 0, "recall": 0, "f1": 0})
+                    a, r = res["tuning (all)"], res.get("corpus-real", {"precision": 0, "recall": 0, "f1": 0})
                     print(f"containment {c:.2f} phrases {t:.2f} words {w:.2f}: all P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f}"
                           f" | corpus-real P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}")
         return 0
@@ -471,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         res, skipped = evaluate()
         print(f"phrases {len(reference().phrases)}, containment ≥ {PHRASE_CONTAINMENT}, phrase coverage ≥ {REFERENCE_COVERAGE}, word coverage ≥ {WORD_COVERAGE}")
         for name, s in res.items():
-            print(f"{name:12s} n={s['n']:4d} boilerplate={s['positives']:4d}  P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  (tp {s['tp']} fp {s['fp']} fn {s['fn']})")
+            print(f"{name:13s} n={s['n']:4d} boilerplate={s['positives']:4d}  P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  (tp {s['tp']} fp {s['fp']} fn {s['fn']})")
         if skipped:
             print(f"skipped {skipped} rows whose file is absent or changed (../shared/corpus-real/)")
         return 0
