@@ -1,6 +1,13 @@
 """Near-duplicate statements: stock phrasing of the genre, text shared across agencies, text carried over from last year.
 
-Statements are compared as sets of character 3-grams after normalisation
+A report judged alone is read against the shipped stock phrases
+(``models/boilerplate_reference.txt``, see "the shipped reference" below):
+phrase containment inside the statement, coverage of the statement by the
+phrases found, and the share of its words that are stock vocabulary.
+``python -m analyzer.narrative.boilerplate --evaluate`` scores this on
+``data/narrative/boilerplate_eval.tsv``.
+
+Between statements of a run, statements are compared as sets of character 3-grams after normalisation
 (years become one symbol, punctuation and spaces go), so "2021年，我镇…"
 and "2022年，我镇…" are the same sentence, while a sentence whose figures were
 updated is not: the figures are what the agency reports. Similarity is Jaccard. Small runs
