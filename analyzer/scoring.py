@@ -599,7 +599,7 @@ def score_substance(result: ReportResult, cfg: ScoreConfig, has_previous: bool) 
             cost = round(cfg.boilerplate_points * frac, 2)
             fid = next((f.id for f in result.findings if f.rule == "narrative.boilerplate" and f.id), None)
             reasons.append(
-                Reason(f"正文中与其他机关报告雷同的套话占{share:.0%}（超过{cfg.boilerplate_low:.0%}即扣分）", cost,
+                Reason(f"正文中通用套话（各地年报常见的程式化表述）占{share:.0%}（超过{cfg.boilerplate_low:.0%}即扣分）", cost,
                        "score.boilerplate_share", fid)
             )
             lost += cost

@@ -151,7 +151,10 @@ def test_boilerplate_share_costs_linearly():
     base = clean_result()
     narrative = replace(base.narrative, boilerplate_share=0.55)
     score = score_report(replace(base, narrative=narrative), None)
-    assert lost(score, "substance") == 1.5
+    cfg = load_config(None)
+    # Halfway between the low and high bounds (0.3 and 0.8) costs half the points.
+    assert (cfg.boilerplate_low, cfg.boilerplate_high) == (0.3, 0.8)
+    assert lost(score, "substance") == pytest.approx(cfg.boilerplate_points / 2)
 
 
 @pytest.mark.parametrize("total,grade", [(100, "优秀"), (90, "优秀"), (89.99, "良好"), (75, "良好"), (60, "合格"), (59.5, "不合格")])
