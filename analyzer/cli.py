@@ -33,6 +33,11 @@ class TableFormat(str, Enum):
     xlsx = "xlsx"
 
 
+class Section(str, Enum):
+    overview = "overview"
+    problems = "problems"
+
+
 class ReviewFormat(str, Enum):
     md = "md"
     docx = "docx"
@@ -178,6 +183,10 @@ def check(file: Path = typer.Argument(..., help="一份报告文件。")) -> Non
 @app.command()
 def classify(
     file: Optional[str] = typer.Argument(None, help="每行一句中文的文件；省略或“-”表示标准输入。"),
+    section: Optional[Section] = typer.Option(
+        None, "--section", "-s",
+        help="句子所在章节（overview=总体情况，problems=存在的主要问题及改进情况）；已知时分类更准确。",
+    ),
 ) -> None:
     """逐行分类：每行输入一句，输出一行 JSON（text、category、score 等）。"""
     from analyzer.narrative import classify_texts
@@ -192,7 +201,7 @@ def classify(
 
         lines = run_guarded(decode_bytes, path.read_bytes(), path.name).splitlines()
     lines = [line.strip() for line in lines if line.strip()]
-    for row in run_guarded(classify_texts, lines):
+    for row in run_guarded(classify_texts, lines, section.value if section else None):
         typer.echo(json.dumps(row, ensure_ascii=False))
 
 

@@ -95,3 +95,22 @@ def test_analyze_with_nothing_readable_exits_2(tmp_path):
 def test_analyze_unknown_path_exits_2(tmp_path):
     result = runner.invoke(app, ["analyze", str(tmp_path / "missing")])
     assert result.exit_code == 2 and "路径不存在" in result.stderr
+
+
+def test_classify_lines_and_section_prior():
+    lines = "全年主动公开政府信息312条\n\n加强组织领导，健全工作机制\n"
+    result = runner.invoke(app, ["classify"], input=lines)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["全年主动公开政府信息312条", "加强组织领导，健全工作机制"]
+    assert rows[0]["kind"] == "achievement" and rows[0]["category"] is None
+    assert {"text", "kind", "kind_score", "category", "score", "runner_up"} <= set(rows[1])
+    # The same words are work done in 总体情况 and a promise in 五.
+    in_overview = json.loads(runner.invoke(app, ["classify", "--section", "overview"], input=lines).stdout.splitlines()[1])
+    in_problems = json.loads(runner.invoke(app, ["classify", "--section", "problems"], input=lines).stdout.splitlines()[1])
+    assert in_overview["kind"] == "achievement" and in_problems["kind"] == "measure"
+
+
+def test_classify_unknown_section_is_usage_error():
+    result = runner.invoke(app, ["classify", "--section", "tables"], input="一句话\n")
+    assert result.exit_code == 2

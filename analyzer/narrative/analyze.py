@@ -193,9 +193,12 @@ def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: Ta
     return result, findings
 
 
-def classify_texts(lines: list[str]) -> list[dict]:
-    """One dict per line: text, kind, kind_score, category (problems and measures), score, runner_up."""
-    return classify([line for line in lines])
+def classify_texts(lines: list[str], section: str | None = None) -> list[dict]:
+    """One dict per line: text, kind, kind_score, category (problems and measures), score, runner_up.
+
+    ``section`` ("overview" / "problems") says where the sentences come from, when known.
+    """
+    return classify(list(lines), section=section)
 
 
 # --- run level ------------------------------------------------------------------------------------

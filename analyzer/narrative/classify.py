@@ -323,14 +323,22 @@ def get_model() -> StatementClassifier:
     return _MODEL
 
 
-def classify(texts: Sequence[str]) -> list[dict]:
-    """Kind, kind probability, category, its probability and a close runner-up for each text."""
+def classify(texts: Sequence[str], section: str | None = None) -> list[dict]:
+    """Kind, kind probability, category, its probability and a close runner-up for each text.
+
+    ``section`` ("overview" or "problems"), when the caller knows where the
+    sentences stand, applies that section's kind prior as ``analyze`` does.
+    """
+    if section is not None and section not in SECTION_PRIORS:
+        raise ValueError(f"未知的章节“{section}”，可选：{'、'.join(sorted(SECTION_PRIORS))}")
     texts = list(texts)
     if not texts:
         return []
     model = get_model()
     kind_p = model.predict_proba(texts)
     kinds = [{str(k): float(p) for k, p in zip(model.classes_, row)} for row in kind_p]
+    if section is not None:
+        kinds = [apply_priors(k, section) for k in kinds]
     need = [i for i, k in enumerate(kinds) if max(sorted(k), key=k.get) in ("problem", "measure")]
     cat_rows = dict(zip(need, model.predict_category_proba([texts[i] for i in need]))) if need else {}
     out = []
