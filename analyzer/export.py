@@ -12,10 +12,10 @@ import io
 import json
 from pathlib import Path
 
+from analyzer.labels import SEVERITY_LABELS as SEVERITY_ZH
 from analyzer.model import Finding, ReportResult
 from analyzer.tables import schema
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 CSV_COLUMNS = ["table", "row", "row_label", "column", "column_label", "value", "raw", "page", "line", "method", "remark"]
 
 

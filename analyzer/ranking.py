@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analyzer.labels import SEVERITY_LABELS as SEVERITY_CN
 from analyzer.model import Finding, ReportResult
 from analyzer.scoring import PART_LABELS, ScoreConfig, resolve_config
 
@@ -42,7 +43,6 @@ INDICATORS = {
     "disclosure_rate": "实质公开率",
     "correction_rate": "复议纠错率",
 }
-SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_CN = {"confirmed": "确认", "uncertain": "存疑"}
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analyzer import labels, sections
 from analyzer.errors import AnalyzerError
 from analyzer.model import SECTION_KEYS, Finding, Reason, ReportResult, Score, ScorePart
 from analyzer.tables import schema
@@ -29,14 +30,7 @@ PART_LABELS = {
     "substance": "内容质量",
 }
 
-SECTION_TITLES = {
-    "overview": "一、总体情况",
-    "active_disclosure": "二、主动公开政府信息情况",
-    "applications": "三、收到和处理政府信息公开申请情况",
-    "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
-}
+SECTION_TITLES = sections.SECTION_TITLES
 
 TABLE_LABELS = {
     "active_disclosure": "第二部分“主动公开政府信息情况”表格",
@@ -44,7 +38,7 @@ TABLE_LABELS = {
     "review_litigation": "第四部分“政府信息公开行政复议、行政诉讼情况”表格",
 }
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_LABELS = labels.SEVERITY_LABELS
 
 # Chinese names of the rules, so that no rule key ever reaches a reader.
 RULE_LABELS = {

@@ -17,22 +17,11 @@ from pathlib import Path
 from analyzer.model import ReportResult
 from analyzer.ranking import INDICATORS, MIN_COMPARABLE, Ranking, RankingRow
 from analyzer.review import review_names
+from analyzer.labels import CATEGORY_LABELS, SEVERITY_LABELS
 from analyzer.scoring import PART_LABELS, rule_label
 
-SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
-CATEGORY_CN = {
-    "content_coverage": "公开内容",
-    "timeliness": "公开时效",
-    "interpretation_response": "解读回应",
-    "platform": "平台建设",
-    "application_handling": "依申请公开办理",
-    "staff_capacity": "队伍能力",
-    "mechanism": "制度机制",
-    "public_participation": "公众参与",
-    "grassroots_standardization": "基层标准化",
-    "information_management": "信息管理",
-    "other": "其他",
-}
+SEVERITY_CN = SEVERITY_LABELS
+CATEGORY_CN = CATEGORY_LABELS
 GRADE_COLOURS = {"优秀": "#1a7f37", "良好": "#0969da", "合格": "#9a6700", "不合格": "#cf222e", "无法读取": "#6e7781"}
 
 CSS = """

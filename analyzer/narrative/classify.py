@@ -32,6 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from analyzer import labels
 from analyzer.narrative.segment import MODELS_DIR, tokenize
 
 KINDS = ("problem", "measure", "achievement", "statement")
@@ -48,19 +49,7 @@ CATEGORIES = (
     "information_management",
     "other",
 )
-CATEGORY_LABELS = {
-    "content_coverage": "公开内容",
-    "timeliness": "公开时效",
-    "interpretation_response": "解读回应",
-    "platform": "平台建设",
-    "application_handling": "依申请公开办理",
-    "staff_capacity": "队伍能力",
-    "mechanism": "制度机制",
-    "public_participation": "公众参与",
-    "grassroots_standardization": "基层标准化",
-    "information_management": "信息管理",
-    "other": "其他",
-}
+CATEGORY_LABELS = labels.CATEGORY_LABELS
 MODEL_VERSION = "1.0"
 MODEL_PATH = MODELS_DIR / "narrative_classifier.joblib"
 SIDECAR_PATH = MODELS_DIR / "narrative_classifier.json"

@@ -231,7 +231,6 @@ def compare() -> None:
         print("评估数据不可用（../shared/corpus-real 不存在）")
         return
     data = load_training()
-    unambiguous = ("ach_figure_unit", "mea_will", "mea_next", "pro_need", "stm_frame")
     candidates = {
         "LR char1-3, no cues (before)": {"cue_weight": 0.0},
         "LR char1-3 + all cues w=0.25": {"cue_weight": 0.25, "cue_groups": None},

@@ -58,7 +58,7 @@ def _aux_other(t: TableValues) -> list | None:
 
 
 def check_balance(ctx: Context) -> list[Finding]:
-    t, tmpl = ctx.tables, ctx.tables.template
+    t = ctx.tables
     out = []
     for col in schema.APPLICANTS:
         nr, co, rt, cf = (t.get(T_APP, r, col.key) for r in ("new_received", "carried_over", "results_total", "carried_forward"))

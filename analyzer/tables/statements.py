@@ -143,7 +143,6 @@ def possible_values(tables: TableValues, cell: str) -> tuple[set | None, int | N
 
 def compare(tables: TableValues, q: Quantity, stated: int) -> tuple[bool, str, dict] | None:
     """(contradicts, table description, data) or None when the table cannot say."""
-    exact_sum = 0
     lower = 0
     options: list[set] = []
     known_all = True

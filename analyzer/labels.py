@@ -1,0 +1,20 @@
+"""Chinese names of the stable keys, shared by every output (one place, so they never drift)."""
+
+from __future__ import annotations
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# Problem categories of shared/spec/taxonomy.md §2.
+CATEGORY_LABELS = {
+    "content_coverage": "公开内容",
+    "timeliness": "公开时效",
+    "interpretation_response": "解读回应",
+    "platform": "平台建设",
+    "application_handling": "依申请公开办理",
+    "staff_capacity": "队伍能力",
+    "mechanism": "制度机制",
+    "public_participation": "公众参与",
+    "grassroots_standardization": "基层标准化",
+    "information_management": "信息管理",
+    "other": "其他",
+}
