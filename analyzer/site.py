@@ -92,9 +92,17 @@ def histogram_svg(totals: list[float], width: int = 420, height: int = 220) -> s
 
 
 def bars_svg(items: list[tuple[str, int, str]], width: int = 420, label_w: int = 200) -> str:
-    """Horizontal bars: (label, value, css class) in the given order."""
+    """Horizontal bars: (label, value, css class) in the given order.
+
+    The label column widens to the longest label (13 px per CJK character at
+    the page's font size), so a long rule name is never clipped.
+    """
     if not items:
         return '<p class="note">无数据。</p>'
+    longest = max(sum(13 if ord(ch) > 0x2E7F else 7 for ch in label) for label, _, _ in items)
+    if longest + 10 > label_w:
+        width += longest + 10 - label_w
+        label_w = longest + 10
     row_h = 22
     height = row_h * len(items) + 10
     top = max(v for _, v, _ in items) or 1
