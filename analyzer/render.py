@@ -64,8 +64,12 @@ def spans(rows: tuple[tuple[str, ...], ...]) -> list[tuple[int, int, int, int]]:
 # ---- DOCX --------------------------------------------------------------------
 
 
-def to_docx(doc: Document, path: str | Path) -> Path:
-    """Headings as Word headings, paragraphs as paragraphs, tables as merged Word tables."""
+def to_docx(doc: Document, path: str | Path, borders: bool = True) -> Path:
+    """Headings as Word headings, paragraphs as paragraphs, tables as merged Word tables.
+
+    ``borders=False`` draws the tables without ruling lines (Word's "no borders"), as
+    many reports are exported: the PDF reader must then find them from the text alone.
+    """
     import docx
 
     path = Path(path)
@@ -81,7 +85,7 @@ def to_docx(doc: Document, path: str | Path) -> Path:
         if block.kind == "heading":
             out.add_heading(block.text, level=1)
         elif block.kind == "table" and block.rows:
-            _docx_table(out, block.rows)
+            _docx_table(out, block.rows, borders)
         else:
             for line in block.text.split("\n"):
                 out.add_paragraph(line)
@@ -89,10 +93,11 @@ def to_docx(doc: Document, path: str | Path) -> Path:
     return path
 
 
-def _docx_table(out, rows: tuple[tuple[str, ...], ...]) -> None:
+def _docx_table(out, rows: tuple[tuple[str, ...], ...], borders: bool = True) -> None:
     width = max(len(r) for r in rows)
     table = out.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
+    if borders:
+        table.style = "Table Grid"  # the default style ("Normal Table") draws no lines
     for r, c, h, w in spans(rows):
         text = rows[r][c] if c < len(rows[r]) else ""
         cell = table.cell(r, c)

@@ -53,6 +53,9 @@ JOIN_TOLERANCE = 6.0  # points: same left/right edge for a table continued on th
 GRID_TOLERANCE = 3.0  # points: cell edges closer than this are the same grid line
 MIN_CJK_FOR_GLYPH_TEST = 50  # too few characters say nothing about a font map
 BAD_CHAR_SHARE = 0.02  # above this share of undecodable characters the layer is unusable
+# A gap wider than this share of a character ends a run of text: table cells keep at
+# least their padding (Word: 0.19 cm either side) between them, words in prose do not.
+SEGMENT_GAP = 0.6
 
 
 @dataclass
@@ -64,6 +67,9 @@ class _Line:
     top: float
     bottom: float
     size: float
+    # Runs of text separated by a gap wider than a character: the cells of a table
+    # drawn without rulings. (x0, x1, text).
+    segs: list[tuple[float, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +79,8 @@ class _Table:
     cells: list[tuple[Bbox, str]]  # cleaned text per cell rectangle
     first_on_page: bool = False
     last_on_page: bool = False
+    columns: tuple[float, ...] = ()  # left edges of the number columns of a table without rulings
+    titled: bool = False  # a table without rulings that opens with column titles: a new table
 
 
 @dataclass
@@ -211,12 +219,18 @@ def _make_line(chars: list[tuple[str, float, float, float, float]], number: int)
     cjk_widths = [c[3] - c[1] for c in chars if CJK_RE.match(c[0])]
     size = median(cjk_widths) if cjk_widths else median(c[4] - c[2] for c in chars) * 0.85
     parts = [chars[0][0]]
+    segs = [[chars[0][1], chars[0][3], chars[0][0]]]
     for prev, char in zip(chars, chars[1:]):
         gap = char[1] - prev[3]
         latin = prev[0].isascii() and char[0].isascii() and prev[0].isalnum() and char[0].isalnum()
         if gap > 1.5 * size or (latin and gap > 0.2 * size):
             parts.append(" ")  # a word space, or a visible gap between two runs
         parts.append(char[0])
+        if gap > SEGMENT_GAP * size:
+            segs.append([char[1], char[3], char[0]])
+        else:
+            segs[-1][1] = char[3]
+            segs[-1][2] += (" " if latin and gap > 0.2 * size else "") + char[0]
     return _Line(
         "".join(parts),
         number,
@@ -225,6 +239,7 @@ def _make_line(chars: list[tuple[str, float, float, float, float]], number: int)
         min(c[2] for c in chars),
         max(c[4] for c in chars),
         float(size),
+        [(float(a), float(b), t) for a, b, t in segs],
     )
 
 
@@ -411,8 +426,216 @@ def _layout_page(scanned: _Scanned, tables: list[_Table]) -> _Page:
         if _in_margin(line, scanned.height) and PAGE_NUMBER_RE.match(line.text):
             continue
         lines.append(line)
-    items: list[Any] = sorted(lines + tables, key=lambda it: it.top if isinstance(it, _Line) else it.bbox[1])
+    lines, unruled = _unruled_tables(lines, scanned.number)
+    items: list[Any] = sorted(lines + tables + unruled, key=lambda it: it.top if isinstance(it, _Line) else it.bbox[1])
     return _Page(scanned.number, scanned.width, scanned.height, items)
+
+
+# ---------------------------------------------------------------- tables without rulings
+
+
+def _is_number(text: str) -> bool:
+    return bool(NUMBER_RE.match(text.replace(",", "")))
+
+
+def _numbers(line: _Line) -> list[tuple[float, float, str]]:
+    return [s for s in line.segs if _is_number(s[2])]
+
+
+def _is_row_line(line: _Line) -> bool:
+    """A line that reads as a table row: separate runs of text, at least one a bare number."""
+    return len(line.segs) >= 2 and bool(_numbers(line))
+
+
+def _bands(intervals: Iterable[tuple[float, float]]) -> list[list[float]]:
+    """Overlapping x-intervals merged: one band per column, whatever the cells' alignment."""
+    out: list[list[float]] = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+@dataclass
+class _Region:
+    header: list[_Line]
+    rows: list[list[_Line]]
+
+    def columns(self) -> list[list[float]]:
+        return _bands((s[0], s[1]) for row in self.rows for s in _numbers(row[0]))
+
+    def all_columns(self) -> list[list[float]]:
+        """Number columns, and the header's column titles that stand over none of them:
+        a column left blank in every row still counts, or the cells right of it would
+        shift into it."""
+        bands = self.columns()
+        first = bands[0][0]
+        titles = [
+            (s[0], s[1]) for l in self.header for s in l.segs
+            if s[0] > first - l.size and not any(a - 1 <= s[1] and s[0] <= b + 1 for a, b in bands)
+        ]
+        return _bands([(a, b) for a, b in bands] + titles)
+
+    def fits(self, line: _Line) -> bool:
+        """The row's numbers stand in this table's number columns (or right of its labels)."""
+        cols = self.columns()
+        return all(any(a - 1 <= s[1] and s[0] <= b + 1 for a, b in cols) or s[0] > cols[-1][1] for s in _numbers(line)) \
+            and min(s[0] for s in _numbers(line)) >= cols[0][0] - 2 * line.size
+
+
+def _crosses(line: _Line, first_column: float) -> bool:
+    """A run that starts among the labels and runs on over the numbers: prose or a title, not a cell."""
+    return any(s[0] < first_column - line.size and s[1] > first_column + line.size for s in line.segs)
+
+
+def _unruled_tables(lines: list[_Line], page: int) -> tuple[list[_Line], list[_Table]]:
+    """Tables drawn without rulings, found from the alignment of their text.
+
+    A row is a line of separate runs holding at least one bare number; rows
+    whose numbers fall in the same column bands make one table. Cell text
+    wrapped onto further lines (narrow columns) follows its row's first line
+    closely, top-aligned as Word and WPS draw cells by default: such lines are
+    joined to the row, each run to the column it stands in. The lines just
+    above the first row, up to a title or a line running over the number
+    columns, are the header. A number wrapped in its cell ("2024" / "1") is the
+    digits of one cell, read on in the same column.
+    """
+    regions: list[_Region] = []
+    current: _Region | None = None
+    pending: list[_Line] = []
+    for line in lines:
+        prev = current.rows[-1][-1] if current else None
+        close = prev is not None and line.top - prev.bottom <= 0.5 * line.size
+        if _is_row_line(line):
+            if current and close and _wrapped_digits(current, line):
+                current.rows[-1].append(line)
+            elif current and current.fits(line) and not _crosses(line, current.columns()[0][0]):
+                # Lines standing apart between two rows are rows of their own (a sub-title
+                # such as "第二十条第（六）项", or a label row without numbers).
+                current.rows.extend(_chains(pending))
+                pending = []
+                current.rows.append([line])
+            else:
+                current = _Region(_header(pending, line), [[line]])
+                regions.append(current)
+                pending = []
+            continue
+        if current and not pending and close and not _crosses(line, current.columns()[0][0]) and not is_heading(line.text):
+            current.rows[-1].append(line)
+            continue
+        if current and (pending and line.top - pending[-1].bottom > 1.5 * line.size or is_heading(line.text)):
+            current = None
+        pending.append(line)
+        if current and _crosses(line, current.columns()[0][0]):
+            current = None
+    tables, used = [], set()
+    for region in regions:
+        table = _region_table(region, page)
+        if table is not None:
+            tables.append(table)
+            used.update(id(l) for l in region.header + [l for row in region.rows for l in row])
+    return [l for l in lines if id(l) not in used], tables
+
+
+def _chains(lines: list[_Line]) -> list[list[_Line]]:
+    """Lines grouped where each follows the one before closely (one cell's wrapped text)."""
+    out: list[list[_Line]] = []
+    for line in lines:
+        if out and line.top - out[-1][-1].bottom <= 0.5 * line.size:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def _wrapped_digits(region: _Region, line: _Line) -> bool:
+    """Digits under a number that filled its cell, the line holding no new item: the rest of
+    that number wrapped in a narrow column ("2024" / "1"), not a new row.
+
+    Only a number as wide as its column's widest, that could not have taken these
+    digits on its own line, counts: a short number above ("258") with a digit
+    below ("3") is two rows.
+    """
+    row, cols = region.rows[-1], region.columns()
+    nums = _numbers(line)
+    if len(nums) * 2 >= max(len(cols), 2):
+        return False
+    if any(ITEM_START_RE.match(s[2]) for s in line.segs if not _is_number(s[2])):
+        return False
+    above = [s for s in _numbers(row[-1])]
+    starts = sorted(c[0] for c in cols)
+    for seg in nums:
+        over = next((a for a in above if abs(a[0] - seg[0]) <= line.size), None)
+        if over is None:
+            return False
+        band = next(c for c in cols if c[0] - 1 <= over[1] and over[0] <= c[1] + 1)
+        if over[1] < band[1] - 0.3 * line.size:
+            return False  # a narrower number than others in its column: its cell had room
+        limit = next((x for x in starts if x > over[1]), None)
+        if limit is not None and over[1] + (seg[1] - seg[0]) <= limit - line.size:
+            return False  # the digits would have fitted beside the number above
+    return any(not _is_number(s[2]) for s in line.segs)
+
+
+def _header(pending: list[_Line], first: _Line) -> list[_Line]:
+    """The lines closely above a table's first row that belong to it (column titles)."""
+    first_column = min(s[0] for s in _numbers(first))
+    header: list[_Line] = []
+    below = first
+    for line in reversed(pending):
+        if below.top - line.bottom > 1.5 * line.size or _crosses(line, first_column) or is_heading(line.text):
+            break
+        if len(line.segs) == 1 and line.x1 - line.x0 > 0.5 * (first.x1 - first.x0) and line.x0 < first_column:
+            break  # a line of prose
+        header.insert(0, line)
+        below = line
+    return header
+
+
+def _region_table(region: _Region, page: int) -> _Table | None:
+    """The region as cell rectangles, for :func:`tables_to_rows`: one rectangle per row and column."""
+    rows = region.rows
+    if len(rows) < 2 and len(_numbers(rows[0][0])) < 3:
+        return None  # a lone "label  number" line is prose with a tab, not a table
+    cols = region.all_columns()
+    lines = region.header + [l for row in rows for l in row]
+    left = min(l.x0 for l in lines)
+    right = max(l.x1 for l in lines)
+    # Label columns: runs left of the first number column, by their left edges.
+    label_x = _cluster_size(
+        [s[0] for l in lines for s in l.segs if s[1] <= cols[0][0]], rows[0][0].size
+    )
+    starts = sorted({left, *label_x[1:], *(c[0] for c in cols)})
+    # The last edge from the last column's start, not from the text's reach: a table
+    # continued on the next page must give the same grid lines there.
+    edges = starts + [starts[-1] + 10 * GRID_TOLERANCE]
+
+    def column(seg: tuple[float, float, str]) -> int:
+        return max(i for i, x in enumerate(starts) if x <= seg[0] + 0.5 * rows[0][0].size) if seg[0] >= starts[0] else 0
+
+    groups = ([region.header] if region.header else []) + rows
+    tops = [g[0].top for g in groups] + [max(l.bottom for l in lines) + 1]
+    cells: list[tuple[Bbox, str]] = []
+    for g, group in enumerate(groups):
+        texts = [""] * len(starts)
+        for line in group:
+            for seg in line.segs:
+                texts[column(seg)] += seg[2]
+        for c, text in enumerate(texts):
+            cells.append(((edges[c], tops[g], edges[c + 1], tops[g + 1]), clean_cell(text)))
+    titled = any(s[0] >= cols[0][0] - l.size for l in region.header for s in l.segs)
+    return _Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled)
+
+
+def _cluster_size(values: list[float], size: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= 0.5 * size:
+            continue
+        out.append(v)
+    return out
 
 
 def _in_margin(line: _Line, height: float) -> bool:
@@ -634,6 +857,12 @@ def _continues(prev: _Table, nxt: _Table) -> bool:
     when nothing stands between them and their frames line up."""
     if nxt.page != prev.page + 1 or not (prev.last_on_page and nxt.first_on_page):
         return False
+    if prev.columns or nxt.columns:
+        # Without rulings the frame is only as wide as the text: the number columns line up
+        # (the part on the new page may leave some of them blank).
+        return bool(prev.columns and nxt.columns) and not nxt.titled and all(
+            any(abs(a - b) <= JOIN_TOLERANCE for b in prev.columns) for a in nxt.columns
+        )
     return abs(prev.bbox[0] - nxt.bbox[0]) <= JOIN_TOLERANCE and abs(prev.bbox[2] - nxt.bbox[2]) <= JOIN_TOLERANCE
 
 

@@ -1,0 +1,81 @@
+"""Tables drawn without ruling lines in PDFs: found from the alignment of their text.
+
+The fixture is ``corpus/900_distinct_values`` rendered to DOCX with
+``analyzer.render.to_docx(..., borders=False)`` and converted to PDF by
+LibreOffice (see ``bench/bench_borderless.py``): narrow columns wrap labels
+over several lines, one total wraps its last digit ("2024" / "1"), and the
+table of 第二十条 and the 三 table run over page breaks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from analyzer.ingest import read_document
+from analyzer.ingest.pdf import _Line, _Region, _unruled_tables, _wrapped_digits
+from analyzer.pipeline import analyze_file
+
+DATA = Path(__file__).resolve().parent / "data"
+PDF = DATA / "borderless" / "900_distinct_values_borderless.pdf"
+EXPECTED = json.loads((DATA / "expected" / "900_distinct_values.json").read_text())
+
+
+def _tables():
+    return [b for b in read_document(PDF).blocks if b.kind == "table"]
+
+
+def test_borderless_tables_become_table_blocks():
+    rows = [r for t in _tables() for r in t.rows]
+    new = next(r for r in rows if r[0].startswith("一、本年新收"))
+    # The label wrapped over two lines is whole, the total wrapped over two lines is one cell.
+    assert new[0] == "一、本年新收政府信息公开申请数量"
+    assert [c for c in new if c][1:] == ["3301", "3330", "3359", "3388", "3417", "3446", "20241"]
+    # A row cut by the page break is joined back: its label continues on the next page.
+    assert any("1.属于国家秘密" in c for r in rows for c in r)
+    review = next(r for r in rows if len([c for c in r if c]) == 15 and all(c.isdigit() for c in r))
+    assert review[-1] == "45"
+
+
+def test_borderless_pdf_cells_match_expected():
+    result = analyze_file(PDF)
+    right = invented = expected = 0
+    for table, rows in EXPECTED["tables"].items():
+        for row, cols in rows.items():
+            for col, want in cols.items():
+                got = result.tables.get(table, row, col)
+                if want is None:
+                    invented += got is not None
+                    continue
+                expected += 1
+                right += got == want
+    assert invented == 0
+    assert right == expected == 200
+
+
+def _line(top: float, *segs: tuple[float, str]) -> _Line:
+    size = 10.0
+    parts = [(x, x + size * len(t) * (0.5 if t.isdigit() else 1.0), t) for x, t in segs]
+    return _Line("".join(t for _, t in segs), 1, parts[0][0], parts[-1][1], top, top + size, size, parts)
+
+
+def test_a_short_number_and_a_digit_below_are_two_rows():
+    first = _line(0, (50, "（一）予以公开"), (200, "258"), (250, "12"), (300, "859"))
+    other = _line(0, (50, "（一）予以公开"), (200, "821"), (250, "35"), (300, "859"))
+    below = _line(12, (50, "（二）部分公开"), (200, "3"))
+    region = _Region([], [[other], [first]])
+    assert not _wrapped_digits(region, below)
+
+
+def test_a_digit_under_a_full_cell_is_the_rest_of_the_number():
+    first = _line(0, (50, "一、本年新收"), (170, "70"), (200, "3301"), (230, "2024"))
+    below = _line(12, (50, "公开申请数量"), (230, "1"))
+    region = _Region([], [[first]])
+    assert _wrapped_digits(region, below)
+
+
+def test_prose_and_a_lone_label_number_line_are_not_tables():
+    prose = _line(0, (50, "2021年我镇共收到政府信息公开申请20241件"))
+    lone = _line(30, (50, "行政许可"), (300, "2871"))
+    lines, tables = _unruled_tables([prose, lone], 1)
+    assert tables == [] and lines == [prose, lone]
