@@ -522,14 +522,20 @@ def _unruled_tables(lines: list[_Line], page: int) -> tuple[list[_Line], list[_T
                 regions.append(current)
                 pending = []
             continue
-        if current and not pending and close and not _crosses(line, current.columns()[0][0]) and not is_heading(line.text):
+        if current and not pending and close and not _crosses(line, current.columns()[0][0]) and not _title(line, current):
             current.rows[-1].append(line)
             continue
-        if current and (pending and line.top - pending[-1].bottom > 1.5 * line.size or is_heading(line.text)):
+        if current and (pending and line.top - pending[-1].bottom > 1.5 * line.size or _title(line, current)):
             current = None
         pending.append(line)
         if current and _crosses(line, current.columns()[0][0]):
             current = None
+    if current and pending:
+        # Rows without numbers at the foot of the page ("2.其他法律行政法规禁止公开"
+        # left blank) still belong to the table: without them the table would not
+        # reach the page break, and its part on the next page would stand alone,
+        # without the columns this part shows.
+        current.rows.extend(_chains(pending))
     tables, used = [], set()
     for region in regions:
         table = _region_table(region, page)
@@ -537,6 +543,22 @@ def _unruled_tables(lines: list[_Line], page: int) -> tuple[list[_Line], list[_T
             tables.append(table)
             used.update(id(l) for l in region.header + [l for row in region.rows for l in row])
     return [l for l in lines if id(l) not in used], tables
+
+
+TOP_HEADING_RE = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _title(line: _Line, region: _Region) -> bool:
+    """A heading that ends the table. Numbered labels inside the label columns ("2.其他…",
+    "（三）不予公开") look like headings but are cells; a section title runs over the
+    number columns or opens with a top-level number."""
+    return _title_at(line, region.columns()[0][0])
+
+
+def _title_at(line: _Line, first_column: float) -> bool:
+    if not is_heading(line.text):
+        return False
+    return line.x1 >= first_column - line.size or bool(TOP_HEADING_RE.match(line.text))
 
 
 def _chains(lines: list[_Line]) -> list[list[_Line]]:
@@ -585,10 +607,10 @@ def _header(pending: list[_Line], first: _Line) -> list[_Line]:
     header: list[_Line] = []
     below = first
     for line in reversed(pending):
-        if below.top - line.bottom > 1.5 * line.size or _crosses(line, first_column) or is_heading(line.text):
+        if below.top - line.bottom > 1.5 * line.size or _crosses(line, first_column) or _title_at(line, first_column):
             break
-        if len(line.segs) == 1 and line.x1 - line.x0 > 0.5 * (first.x1 - first.x0) and line.x0 < first_column:
-            break  # a line of prose
+        if len(line.segs) == 1 and line.x0 < first_column - line.size < line.x1:
+            break  # a line of prose, reaching from the labels into the numbers
         header.insert(0, line)
         below = line
     return header
@@ -622,9 +644,26 @@ def _region_table(region: _Region, page: int) -> _Table | None:
         texts = [""] * len(starts)
         for line in group:
             for seg in line.segs:
-                texts[column(seg)] += seg[2]
+                first = column(seg)
+                texts[first] += seg[2]
+                if g == 0 and region.header:
+                    # A column title centred over several columns is one merged cell:
+                    # repeated into each column it covers, as the ruled reader does.
+                    for c in range(first + 1, len(starts)):
+                        if starts[c] < seg[1] - rows[0][0].size and not texts[c].endswith(seg[2]):
+                            texts[c] += seg[2]
+        labels = sum(1 for x in starts if x < cols[0][0] - 1)
+        for c in range(1, labels):
+            if not texts[c] and texts[c - 1] and (g > 0 or not region.header):
+                # A label written once across the label columns (a merged cell): repeated
+                # into the blank ones, or they would read as blank number cells.
+                texts[c] = texts[c - 1]
         for c, text in enumerate(texts):
-            cells.append(((edges[c], tops[g], edges[c + 1], tops[g + 1]), clean_cell(text)))
+            # One grid column per cell, however the part on another page is laid out:
+            # a rectangle reaching to the next column here could span columns left
+            # blank on this page and repeat its number into them.
+            right_edge = edges[c + 1] if c + 1 == len(starts) else edges[c] + 1
+            cells.append(((edges[c], tops[g], right_edge, tops[g + 1]), clean_cell(text)))
     titled = any(s[0] >= cols[0][0] - l.size for l in region.header for s in l.segs)
     return _Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled)
 
