@@ -868,6 +868,10 @@ def _assemble(pages: list[_Page]) -> list[Block]:
                 flush_para()
                 if group and not _continues(group[-1], item):
                     flush_group()
+                if group and item.columns:
+                    # A table without rulings shows on each page only the columns that page
+                    # fills: the next page is matched against all the columns seen so far.
+                    item.columns = tuple(_cluster(group[-1].columns + item.columns))
                 group.append(item)
                 continue
             flush_group()
