@@ -81,3 +81,14 @@ def test_prose_and_a_lone_label_number_line_are_not_tables():
     lone = _line(30, (50, "行政许可"), (300, "2871"))
     lines, tables = _unruled_tables([prose, lone], 1)
     assert tables == [] and lines == [prose, lone]
+
+
+def test_digits_alone_under_full_cells_complete_their_numbers():
+    # Table 四 in narrow columns: "17"/"8" and "35"/"1" wrapped, the next line holds digits only.
+    row = _line(0, *[(100 + 20 * i, t) for i, t in enumerate(["72", "64", "17", "37", "35", "13", "4", "8"])])
+    below = _line(12, (140, "8"), (180, "1"))
+    region = _Region([], [[row]])
+    assert _wrapped_digits(region, below)
+    lines, tables = _unruled_tables([row, below, _line(40, *[(100 + 20 * i, "1") for i in range(8)])], 1)
+    cells = [text for _, text in tables[0].cells]
+    assert "178" in cells and "351" in cells and "4" in cells

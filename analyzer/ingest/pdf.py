@@ -507,7 +507,9 @@ def _unruled_tables(lines: list[_Line], page: int) -> tuple[list[_Line], list[_T
     pending: list[_Line] = []
     for line in lines:
         prev = current.rows[-1][-1] if current else None
-        close = prev is not None and line.top - prev.bottom <= 0.5 * line.size
+        # Lines of digits alone measure smaller than text: the table's text sets the scale.
+        size = max([line.size] + ([l.size for l in current.header + current.rows[-1]] if current else []))
+        close = prev is not None and line.top - prev.bottom <= 0.5 * size
         if _is_row_line(line):
             if current and close and _wrapped_digits(current, line):
                 current.rows[-1].append(line)
@@ -598,7 +600,7 @@ def _wrapped_digits(region: _Region, line: _Line) -> bool:
         limit = next((x for x in starts if x > over[1]), None)
         if limit is not None and over[1] + (seg[1] - seg[0]) <= limit - line.size:
             return False  # the digits would have fitted beside the number above
-    return any(not _is_number(s[2]) for s in line.segs)
+    return True
 
 
 def _header(pending: list[_Line], first: _Line) -> list[_Line]:
