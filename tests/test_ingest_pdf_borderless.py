@@ -92,3 +92,17 @@ def test_digits_alone_under_full_cells_complete_their_numbers():
     lines, tables = _unruled_tables([row, below, _line(40, *[(100 + 20 * i, "1") for i in range(8)])], 1)
     cells = [text for _, text in tables[0].cells]
     assert "178" in cells and "351" in cells and "4" in cells
+
+
+def test_a_label_cut_by_the_page_break_is_joined_to_its_row():
+    from analyzer.ingest.pdf import _carry_wrapped_labels, _Page
+
+    row = _line(700, (50, "本年新"), (200, "705"), (240, "3"), (280, "713"))
+    _, tables = _unruled_tables([_line(660, (50, "类别"), (200, "数据1"), (240, "数据2"), (280, "总计")), row], 1)
+    rest = [_line(70, (50, "收政府")), _line(82, (50, "信息公开申请数量"))]
+    title = _line(120, (50, "二、上年结转政府信息公开申请数量"))
+    title.page = rest[0].page = rest[1].page = 2
+    pages = [_Page(1, 600, 800, list(tables)), _Page(2, 600, 800, rest + [title])]
+    _carry_wrapped_labels(pages)
+    assert "本年新收政府信息公开申请数量" in [text for _, text in tables[0].cells]
+    assert pages[1].items == [title]

@@ -104,6 +104,7 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     tables = _read_tables(data, name, [p.number for p in scanned if p.ruled and p.text.strip()], notes)
     pages = [_layout_page(p, tables.get(p.number, [])) for p in scanned]
     _drop_running_lines(pages)
+    _carry_wrapped_labels(pages)
     _check_cid_debris(pages, name, notes)
     blocks = _assemble(pages)
     return Document(source=path, format="pdf", blocks=tuple(blocks), notes=tuple(notes), metadata=metadata)
@@ -668,6 +669,40 @@ def _region_table(region: _Region, page: int) -> _Table | None:
             cells.append(((edges[c], tops[g], right_edge, tops[g + 1]), clean_cell(text)))
     titled = any(s[0] >= cols[0][0] - l.size for l in region.header for s in l.segs)
     return _Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled)
+
+
+def _carry_wrapped_labels(pages: list[_Page]) -> None:
+    """A row label cut by a page break, its rest standing alone atop the next page
+    ("本年新" / "收政府信息公开申请数量"): joined to the row, so the label reads whole.
+
+    Only for a table without rulings that ends its page, and only lines that
+    follow each other closely within its label columns.
+    """
+    for before, page in zip(pages, pages[1:]):
+        if not before.items or not isinstance(before.items[-1], _Table) or not before.items[-1].columns:
+            continue
+        table = before.items[-1]
+        first_column = table.columns[0]
+        carried: list[_Line] = []
+        for item in page.items:
+            if not isinstance(item, _Line) or item.x1 > first_column - item.size or _title_at(item, first_column):
+                break
+            if carried and item.top - carried[-1].bottom > 0.5 * item.size:
+                break
+            carried.append(item)
+        if not carried:
+            continue
+        last_top = max(bbox[1] for bbox, _ in table.cells)
+        row = [i for i, (bbox, _) in enumerate(table.cells) if bbox[1] == last_top]
+        for line in carried:
+            for seg in line.segs:
+                at = max((i for i in row if table.cells[i][0][0] <= seg[0] + 0.5 * line.size), default=row[0],
+                         key=lambda i: table.cells[i][0][0])
+                bbox, text = table.cells[at]
+                table.cells[at] = (bbox, text + seg[2])
+        page.items = page.items[len(carried):]
+        if page.items and isinstance(page.items[0], _Table):
+            page.items[0].first_on_page = True
 
 
 def _cluster_size(values: list[float], size: float) -> list[float]:
