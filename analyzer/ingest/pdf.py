@@ -7,6 +7,12 @@ tables (``find_tables``, default settings scored 175/175 cells on the
 generated corpus) and the text lines outside them, with positions, so that
 wrapped lines can be joined into paragraphs by indentation and punctuation.
 
+Tables drawn without rulings (Word's "no borders", white lines) are found
+from the text itself (:func:`_unruled_tables`): rows are lines of separate
+runs holding bare numbers, columns are the x-bands those numbers share, cell
+text wrapped in narrow columns is joined to its row. A value that cannot be
+placed is left out, never guessed.
+
 Merged table cells: pdfplumber reports the area a merged cell covers as
 ``None``. We rebuild the grid from the cell rectangles and *repeat* a merged
 cell's text into every grid position it covers, as python-docx does for DOCX
