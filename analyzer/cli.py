@@ -282,7 +282,11 @@ def serve(
 
     if not (folder / "index.html").is_file():
         fail(f"{folder}/index.html 不存在，请先运行 analyzer analyze --out {folder}")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+            pass  # an access log in English on the supervisor's terminal helps no one
+
+    handler = functools.partial(QuietHandler, directory=str(folder))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
         typer.echo(f"请在浏览器打开 http://127.0.0.1:{port}/ （Ctrl+C 退出）")
         try:
