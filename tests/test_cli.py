@@ -114,3 +114,38 @@ def test_classify_lines_and_section_prior():
 def test_classify_unknown_section_is_usage_error():
     result = runner.invoke(app, ["classify", "--section", "tables"], input="一句话\n")
     assert result.exit_code == 2
+
+
+def test_serve_shows_the_analyze_output(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    (tmp_path / "index.html").write_text("<html><body>评审结果</body></html>", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer.cli", "serve", str(tmp_path), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        body = None
+        for _ in range(50):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None and "评审结果" in body
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=5)
+    assert b"GET /" not in err  # no access log on the terminal
+
+
+def test_serve_without_index_exits_2(tmp_path):
+    result = runner.invoke(app, ["serve", str(tmp_path)])
+    assert result.exit_code == 2 and "index.html" in result.stderr
