@@ -18,6 +18,7 @@ from pathlib import Path
 from analyzer.findings import SEVERITY_ORDER
 from analyzer.model import SECTION_KEYS, Finding, ReportResult
 from analyzer.scoring import SECTION_TITLES, TABLE_LABELS, rule_label
+from analyzer.sections import part_name
 
 CLOSING = "请对照上述问题核实修改，并重新发布。"
 COMBINED_NAME = "评审意见汇编.docx"
@@ -144,7 +145,7 @@ def _measured_items(result: ReportResult) -> list[Item]:
     finding_rules = {f.rule for f in result.findings}
     missing_sections = [k for k in SECTION_KEYS if k not in result.sections]
     if missing_sections:
-        names = "、".join(f"第{SECTION_TITLES[k][0]}部分“{SECTION_TITLES[k][2:]}”" for k in missing_sections)
+        names = "、".join(part_name(k) for k in missing_sections)
         items.append(Item("error", "sections", f"报告未见{names}，与年度报告格式要求不符。"))
     for part in result.score.parts:
         for reason in part.reasons:

@@ -32,11 +32,7 @@ PART_LABELS = {
 
 SECTION_TITLES = sections.SECTION_TITLES
 
-TABLE_LABELS = {
-    "active_disclosure": "第二部分“主动公开政府信息情况”表格",
-    "applications": "第三部分“收到和处理政府信息公开申请情况”表格",
-    "review_litigation": "第四部分“政府信息公开行政复议、行政诉讼情况”表格",
-}
+TABLE_LABELS = {key: f"{sections.part_name(key)}表格" for key in schema.TABLE_TITLES}
 
 SEVERITY_LABELS = labels.SEVERITY_LABELS
 
@@ -451,7 +447,7 @@ def score_completeness(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
     lost = 0.0
     for key in SECTION_KEYS:
         if key not in result.sections:
-            reasons.append(Reason(f"未找到第{SECTION_TITLES[key][0]}部分“{SECTION_TITLES[key][2:]}”", cfg.section_points, "score.section_missing"))
+            reasons.append(Reason(f"未找到{sections.part_name(key)}", cfg.section_points, "score.section_missing"))
             lost += cfg.section_points
     missing_findings = [f for f in result.findings if f.rule.startswith("tables.missing_")]
     for table, weight in cfg.table_points.items():

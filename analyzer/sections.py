@@ -214,6 +214,7 @@ def _parts_with(style: re.Pattern[str], texts: list[str]) -> list[SubPart]:
     return parts
 
 
-def section_title(key: str) -> str:
-    """The template's heading for a section key (for messages)."""
-    return SECTION_TITLES[key]
+def part_name(key: str) -> str:
+    """The section as a message names it: "第二部分“主动公开政府信息情况”"."""
+    title = SECTION_TITLES[key]
+    return f"第{title[0]}部分“{title[2:]}”"

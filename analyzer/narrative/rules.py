@@ -11,12 +11,8 @@ import re
 from dataclasses import dataclass
 
 from analyzer.model import Finding, ReportMeta, Section, Statement
+from analyzer.sections import SECTION_TITLES
 
-SECTION_NAMES = {
-    "overview": "一、总体情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
-}
 QUOTE_CHARS = 40
 BOILERPLATE_SHARE = 0.5  # narrative.boilerplate above this share of the narrative's characters
 COPIED_SHARE = 0.5  # narrative.copied above this share (evaluators deduct points above half)
@@ -31,7 +27,7 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
 def section_name(key: str, sections: dict[str, Section] | None = None) -> str:
     if sections and key in sections and sections[key].title:
         return sections[key].title.strip()
-    return SECTION_NAMES.get(key, key)
+    return SECTION_TITLES.get(key, key)
 
 
 def where_of(st: Statement, index: int, sections: dict[str, Section] | None = None) -> str:

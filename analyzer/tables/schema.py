@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TABLE_TITLES = {
-    "active_disclosure": "二、主动公开政府信息情况",
-    "applications": "三、收到和处理政府信息公开申请情况",
-    "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
-}
+from analyzer.sections import SECTION_TITLES
+
+# The tables stand under the sections of the same name (one spelling of each title).
+TABLE_TITLES = {key: SECTION_TITLES[key] for key in ("active_disclosure", "applications", "review_litigation")}
 TABLES = tuple(TABLE_TITLES)
 
 
