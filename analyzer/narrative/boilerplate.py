@@ -191,10 +191,7 @@ def coverage(text: str, index: PhraseIndex | None = None, containment: float = P
     stock_chars = sum(len(w) for w in words if w in index.vocabulary)
     word_share = stock_chars / word_chars if word_chars else 0.0
     own = tuple(dict.fromkeys(w for w in words if w not in index.vocabulary))
-    hits: dict[int, int] = {}
-    for g in set(grams):
-        for pid in index.index.get(g, ()):
-            hits[pid] = hits.get(pid, 0) + 1
+    hits = _phrase_hits(grams, index)
     covered = [False] * len(t)
     gains = []
     for pid, n in hits.items():
@@ -220,6 +217,15 @@ def coverage(text: str, index: PhraseIndex | None = None, containment: float = P
     return Coverage(sum(covered) / len(t), tuple(p for _, p in gains), has_figure, len(t), word_share, own, len(words))
 
 
+def _phrase_hits(grams: Sequence[str], index: PhraseIndex) -> dict[int, int]:
+    """Phrase id -> how many of the statement's distinct trigrams the phrase holds."""
+    hits: dict[int, int] = {}
+    for g in set(grams):
+        for pid in index.index.get(g, ()):
+            hits[pid] = hits.get(pid, 0) + 1
+    return hits
+
+
 def match_reference(text: str, threshold: float = REFERENCE_COVERAGE) -> str | None:
     """The main stock phrase of a statement that is mostly stock phrasing, or None.
 
@@ -237,10 +243,7 @@ def match_reference(text: str, threshold: float = REFERENCE_COVERAGE) -> str | N
 def closest_phrase(text: str, index: PhraseIndex | None = None) -> str | None:
     """The reference phrase sharing most trigrams with the statement (ties: the shorter phrase)."""
     index = index or reference()
-    hits: dict[int, int] = {}
-    for g in set(_grams(phrase_normalize(text))):
-        for pid in index.index.get(g, ()):
-            hits[pid] = hits.get(pid, 0) + 1
+    hits = _phrase_hits(_grams(phrase_normalize(text)), index)
     if not hits:
         return None
     pid = max(hits, key=lambda i: (hits[i] / index.sizes[i], -index.sizes[i], -i))
@@ -260,13 +263,30 @@ class Item:
 
 def near_duplicate_pairs(items: Sequence[Item], threshold: float = NEAR_DUPLICATE, exact_limit: int = EXACT_LIMIT) -> list[tuple[int, int, float]]:
     """Pairs (i, j, similarity), i < j, of items of *different* groups with Jaccard ≥ threshold."""
+    sets, idx = _shingled(items)
+    return _pairs(items, sets, idx, threshold, exact_limit)
+
+
+def _shingled(items: Sequence[Item]) -> tuple[list[frozenset[str]], list[int]]:
+    """Each item's shingles, and the indices of the items long enough to compare."""
     sets = [shingles(it.text) for it in items]
-    idx = [i for i, s in enumerate(sets) if len(s) >= MIN_SHINGLES]
+    return sets, [i for i, s in enumerate(sets) if len(s) >= MIN_SHINGLES]
+
+
+def _pairs(items, sets, idx, threshold, exact_limit) -> list[tuple[int, int, float]]:
     if len(idx) < 2:
         return []
     if len(idx) <= exact_limit:
         return _pairs_exact(items, sets, idx, threshold)
     return _pairs_lsh(items, sets, idx, threshold)
+
+
+def _minhash(shingle_set: frozenset[str]):
+    from datasketch import MinHash
+
+    mh = MinHash(num_perm=MINHASH_PERM, seed=1)
+    mh.update_batch([g.encode("utf-8") for g in sorted(shingle_set)])
+    return mh
 
 
 def _pairs_exact(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
@@ -308,13 +328,12 @@ def _group_ids(items, idx, group_names):
 
 
 def _pairs_lsh(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold * 0.85, num_perm=MINHASH_PERM)  # looser: candidates are confirmed exactly
     out = set()
     for i in idx:
-        mh = MinHash(num_perm=MINHASH_PERM, seed=1)
-        mh.update_batch([g.encode("utf-8") for g in sorted(sets[i])])
+        mh = _minhash(sets[i])
         for j in lsh.query(mh):
             if items[j].group != items[i].group:
                 sim = jaccard(sets[i], sets[j])
@@ -332,20 +351,18 @@ def shared_groups(items: Sequence[Item], threshold: float = NEAR_DUPLICATE, cap:
     no more than one shared by a few.
     """
     out: list[set[str]] = [set() for _ in items]
-    sets = [shingles(it.text) for it in items]
-    idx = [i for i, s in enumerate(sets) if len(s) >= MIN_SHINGLES]
+    sets, idx = _shingled(items)
     if len(idx) <= exact_limit:
-        for a, b, _ in near_duplicate_pairs(items, threshold, exact_limit):
+        for a, b, _ in _pairs(items, sets, idx, threshold, exact_limit):
             out[a].add(items[b].group)
             out[b].add(items[a].group)
         return out
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold * 0.85, num_perm=MINHASH_PERM)  # looser: candidates are confirmed exactly
     hashes = {}
     for i in idx:
-        mh = MinHash(num_perm=MINHASH_PERM, seed=1)
-        mh.update_batch([g.encode("utf-8") for g in sorted(sets[i])])
+        mh = _minhash(sets[i])
         lsh.insert(i, mh, check_duplication=False)
         hashes[i] = mh
     for i in idx:
