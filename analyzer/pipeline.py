@@ -8,7 +8,6 @@ agencies), then scores.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -200,7 +199,3 @@ def analyze_single(path: str | Path, settings: Settings | dict | None = None, sc
     result = analyze_file(path, settings)
     run = finish_run(RunResult(results=[result]), score_config)
     return run.results[0]
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))

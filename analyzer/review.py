@@ -497,12 +497,6 @@ _CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)([^<]*)(</dcter
 FIXED_STAMP = b"2000-01-01T00:00:00Z"
 
 
-def freeze_zip(path: Path) -> None:
-    """Rewrite a zip container (DOCX, XLSX) with fixed entry timestamps, so equal content gives equal bytes."""
-    path = Path(path)
-    write_frozen_zip(path.read_bytes(), path)
-
-
 def write_frozen_zip(data: bytes, path: Path) -> None:
     """Write the zip container ``data`` to ``path`` with fixed timestamps (entries and core properties)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zin:

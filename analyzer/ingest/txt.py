@@ -21,7 +21,7 @@ from pathlib import Path
 
 from analyzer import errors
 from analyzer.config import Settings
-from analyzer.ingest.normalize import clean_line, clean_text, compact
+from analyzer.ingest.normalize import clean_line, clean_text
 from analyzer.model import Block, Document
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -318,8 +318,3 @@ def _pad(rows: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
 
 def _table_text(rows: tuple[tuple[str, ...], ...]) -> str:
     return "\n".join("\t".join(r).rstrip("\t") for r in rows)
-
-
-def compact_text(doc: Document) -> str:
-    """The whole document without whitespace, for searching labels across wraps."""
-    return compact(doc.text)

@@ -69,7 +69,3 @@ def parse_cell(raw: str, money: bool = False) -> tuple[int | float | None, CellK
     if sign:
         value = -value
     return value, "number"
-
-
-def is_number(raw: str) -> bool:
-    return parse_cell(raw)[1] == "number"
