@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -40,6 +41,12 @@ def _norm(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)
     s = s.replace("“", "").replace("”", "").replace('"', "").replace("'", "")
     return re.sub(r"\s+", "", s)
+
+
+@lru_cache(maxsize=None)
+def _norm_cue(cue: str) -> str:
+    """A template cue, normalised once per process (every label is tried against every cue)."""
+    return _norm(cue)
 
 
 # ---------------------------------------------------------------- matching
@@ -68,14 +75,15 @@ def _best(label: str, specs: tuple[Spec, ...], running_text: bool, fuzzy: bool =
     if not label:
         return None
     best: Match | None = None
+    unnumbered = re.sub(r"^[\d.、()一二三四五六七八九十]+", "", label)
     for i, spec in enumerate(specs):
         for cue in spec.cues:
-            c = _norm(cue)
+            c = _norm_cue(cue)
             score = 0.0
             if spec.exact:
                 # Short labels must end the label ("规章", "3.其他"); on a grid the
                 # label must be little more than the cue, so prose never matches.
-                stripped = re.sub(r"^[\d.、()一二三四五六七八九十]+", "", label) if not c[0].isdigit() else label
+                stripped = unnumbered if not c[0].isdigit() else label
                 if label.endswith(c) and (running_text or len(stripped) - len(c) <= 6):
                     score = 100.0
             elif c in label:
