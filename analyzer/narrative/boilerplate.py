@@ -421,7 +421,7 @@ def load_eval(path=None) -> tuple[list[Labelled], int]:
     """The labelled statements; returns (rows, rows skipped because their file is absent or changed)."""
     import hashlib
 
-    from analyzer.narrative.train import flat_text, resolve_source  # same frame as the classifier's evaluation
+    from analyzer.narrative.train import referenced_text  # same frame as the classifier's evaluation
 
     path = path or EVAL_PATH
     flats: dict = {}
@@ -435,12 +435,10 @@ def load_eval(path=None) -> tuple[list[Labelled], int]:
         source, _section, offset, length, sha, label, *rest = line.split("\t")
         text = rest[0] if rest and rest[0] else None
         if text is None:
-            file = resolve_source(source)
-            if file not in flats:
-                flats[file] = flat_text(file.read_text(encoding="utf-8")) if file.is_file() else None
-            flat = flats[file]
-            text = flat[int(offset) : int(offset) + int(length)] if flat is not None else None
-        if text is None or hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
+            text = referenced_text(source, int(offset), int(length), sha, flats)
+        elif hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
+            text = None
+        if text is None:
             skipped += 1
             continue
         out.append(Labelled(source, text, label == "yes", held_out))

@@ -82,16 +82,28 @@ def load_eval(path: Path | None = None) -> tuple[list[Example], int]:
         if not line.strip() or line.startswith("#"):
             continue
         source, section, offset, length, sha, kind, cat, *_ = line.split("\t")
-        file = resolve_source(source)
-        if file not in flats:
-            flats[file] = flat_text(file.read_text(encoding="utf-8")) if file.is_file() else None
-        flat = flats[file]
-        text = flat[int(offset) : int(offset) + int(length)] if flat is not None else None
-        if text is None or hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
+        text = referenced_text(source, int(offset), int(length), sha, flats)
+        if text is None:
             skipped += 1
             continue
         out.append(Example(text=text, kind=kind, category=cat or None, section=section, source=source))
     return out, skipped
+
+
+def referenced_text(source: str, offset: int, length: int, sha: str, flats: dict[Path, str | None]) -> str | None:
+    """The statement a labelled row points at (offset and length in the flat text of ``source``),
+    or None when the file is absent or no longer holds the text its sha1 prefix names.
+
+    ``flats`` caches each file's flat text across the rows of one labelled file.
+    """
+    file = resolve_source(source)
+    if file not in flats:
+        flats[file] = flat_text(file.read_text(encoding="utf-8")) if file.is_file() else None
+    flat = flats[file]
+    text = flat[offset : offset + length] if flat is not None else None
+    if text is None or hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
+        return None
+    return text
 
 
 def fit_from_repository(**params):
