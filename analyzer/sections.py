@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from analyzer.ingest.normalize import CN_NUMERALS
 from analyzer.model import Block, Document, Section, SubPart
 
 SECTION_TITLES = {
@@ -55,7 +56,7 @@ TITLE_PATTERNS: dict[str, list[tuple[re.Pattern[str], int]]] = {
     ],
 }
 
-_CN_NUM = "一二三四五六七八九十"
+_CN_NUM = CN_NUMERALS
 TOP_NUMBER = re.compile(rf"^(?:#+\s*)?(?:([{_CN_NUM}]{{1,2}})\s*[、.．,，]|第([{_CN_NUM}]{{1,2}})部分\s*[、:：]?)\s*")
 SUB_NUMBER = re.compile(rf"^(?:#+\s*)?[（(]\s*([{_CN_NUM}]{{1,2}})\s*[）)]\s*")
 # A numbered top-level heading inside running text (flattened web pages).

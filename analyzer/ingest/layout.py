@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 
-from analyzer.ingest.normalize import clean_line, clean_text
+from analyzer.ingest.normalize import CN_NUMERALS, clean_line, clean_text
 
 # Numbered headings of the national template and of typical reports:
 # "一、总体情况", "（一）主动公开", "(二) 依申请公开".
-CHAPTER_RE = re.compile(r"^[一二三四五六七八九十]{1,3}、")
-PART_RE = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
+CHAPTER_RE = re.compile(rf"^[{CN_NUMERALS}]{{1,3}}、")
+PART_RE = re.compile(rf"^[（(][{CN_NUMERALS}]{{1,3}}[）)]")
 HEADING_RE = re.compile(CHAPTER_RE.pattern + "|" + PART_RE.pattern)
 
 # A line ending with one of these closes its paragraph.

@@ -14,6 +14,8 @@ from typing import Callable
 TextFn = Callable[[str], str]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# The numerals of headings and list markers ("一、", "（二）", "三是").
+CN_NUMERALS = "一二三四五六七八九十"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201d\u2026\u2014"
 
 # CJK Radicals Supplement has no NFKC mapping; these are the ones OCR and

@@ -42,11 +42,12 @@ from analyzer.ingest.layout import (
     is_heading,
     starts_new_paragraph,
 )
+from analyzer.ingest.normalize import CJK, CN_NUMERALS
 from analyzer.model import Block, Document
 
 Bbox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
-CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_RE = re.compile(f"[{CJK}]")
 # Characters a broken font map produces instead of text.
 BAD_CHAR_RE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 CID_RE = re.compile(r"\(cid:\d+\)")
@@ -554,7 +555,7 @@ def _unruled_tables(lines: list[_Line], page: int) -> tuple[list[_Line], list[_T
     return [l for l in lines if id(l) not in used], tables
 
 
-TOP_HEADING_RE = re.compile(r"^[一二三四五六七八九十]+、")
+TOP_HEADING_RE = re.compile(f"^[{CN_NUMERALS}]+、")
 
 
 def _title(line: _Line, region: _Region) -> bool:

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from analyzer import errors
 from analyzer.config import Settings
-from analyzer.ingest.normalize import clean_line, clean_text
+from analyzer.ingest.normalize import CN_NUMERALS, clean_line, clean_text
 from analyzer.model import Block, Document
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HEADING_RE = re.compile(
-    r"^(?:#{1,6}\s*)?(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}部分)"
+    rf"^(?:#{{1,6}}\s*)?(?:[{CN_NUMERALS}]{{1,3}}[、.．]|[（(][{CN_NUMERALS}]{{1,3}}[）)]|第[{CN_NUMERALS}]{{1,3}}部分)"
 )
 _META_LINE = re.compile(r"^(标题|发布时间|发布日期|成文日期|发布机构|来源|文号|栏目|索引号)\s*[:：]\s*(.*)$")
 _BODY_RULE = re.compile(r"^=+\s*正文\s*=+$|^正文$")

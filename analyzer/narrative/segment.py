@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from analyzer.ingest.normalize import CN_NUMERALS
+
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 USER_DICT = MODELS_DIR / "userdict.txt"
 
@@ -107,7 +109,7 @@ def clean_text(text: str) -> str:
 
 # --- enumeration markers ---------------------------------------------------------
 
-_NUM_ZH = "一二三四五六七八九十"
+_NUM_ZH = CN_NUMERALS
 # A marker only counts at the start of a clause: after start, punctuation or space.
 _BEFORE = r"(?:(?<=^)|(?<=[。；;：:，,！？\s、）)]))"
 _MARKERS = (
