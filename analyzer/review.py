@@ -17,8 +17,8 @@ from pathlib import Path
 
 from analyzer.findings import SEVERITY_ORDER
 from analyzer.model import SECTION_KEYS, Finding, ReportResult
-from analyzer.scoring import SECTION_TITLES, TABLE_LABELS, rule_label
-from analyzer.sections import part_name
+from analyzer.scoring import TABLE_LABELS, rule_label
+from analyzer.sections import part_name, part_number
 
 CLOSING = "请对照上述问题核实修改，并重新发布。"
 COMBINED_NAME = "评审意见汇编.docx"
@@ -246,7 +246,7 @@ def _suggestion(category: str, result: ReportResult, items: list[Item]) -> str:
     rules = {f.rule for f in findings}
     if category == "sections":
         missing = [k for k in SECTION_KEYS if k not in result.sections]
-        names = "、".join(f"第{SECTION_TITLES[k][0]}部分" for k in missing)
+        names = "、".join(part_number(k) for k in missing)
         return f"按照年度报告格式补齐{names}，各部分标题和顺序与格式保持一致。"
     if category == "table_completeness":
         return "按照年度报告格式补齐表格中缺少的行和单元格，本年度未发生的事项填写“0”，不应留空或删除。"

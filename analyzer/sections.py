@@ -215,7 +215,11 @@ def _parts_with(style: re.Pattern[str], texts: list[str]) -> list[SubPart]:
     return parts
 
 
+def part_number(key: str) -> str:
+    """The section's place in the template: "第二部分"."""
+    return f"第{SECTION_TITLES[key][0]}部分"
+
+
 def part_name(key: str) -> str:
     """The section as a message names it: "第二部分“主动公开政府信息情况”"."""
-    title = SECTION_TITLES[key]
-    return f"第{title[0]}部分“{title[2:]}”"
+    return f"{part_number(key)}“{SECTION_TITLES[key][2:]}”"

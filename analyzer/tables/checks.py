@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from analyzer.model import Document, Finding, ReportMeta, ReportResult, Section, TableValues
+from analyzer.sections import part_number
 from analyzer.tables import schema
 from analyzer.tables.extract import AMBIGUOUS, AUX_PREFIX, UNPLACED
 
@@ -279,7 +280,7 @@ def check_missing_row(ctx: Context) -> list[Finding]:
                        "“2.申请人逾期未按收费通知要求缴纳费用”“3.其他”三项。")
         else:
             labels = "、".join(f"“{r.label}”" for r in absent)
-            message = f"{_ordinal(table)}表格缺少{labels}{'等' if len(absent) > 1 else ''}{len(absent)}行，相应数据未填报。"
+            message = f"{part_number(table)}表格缺少{labels}{'等' if len(absent) > 1 else ''}{len(absent)}行，相应数据未填报。"
         doubtful = bool(t.found.get(f"{table}.{UNPLACED}"))
         if doubtful:
             message += "（表格中另有若干行数字未能对应到模板行次，可能是原文转换造成的识别问题，请核对原件。）"
@@ -290,10 +291,6 @@ def check_missing_row(ctx: Context) -> list[Finding]:
             data={"table": table, "rows": keys},
         ))
     return out
-
-
-def _ordinal(table: str) -> str:
-    return {"active_disclosure": "第二部分", "applications": "第三部分", "review_litigation": "第四部分"}[table]
 
 
 def check_missing_cell(ctx: Context) -> list[Finding]:
@@ -315,7 +312,7 @@ def check_missing_cell(ctx: Context) -> list[Finding]:
             names = "、".join(f"“{r.label}”" for r, _ in per_row[:4])
             out.append(Finding(
                 rule="tables.missing_cell", severity="warning",
-                message=f"{_ordinal(table)}表格有{len(per_row)}行共{n}个单元格未填写数字（如{names}等行），应逐项填报，无数据的填0。",
+                message=f"{part_number(table)}表格有{len(per_row)}行共{n}个单元格未填写数字（如{names}等行），应逐项填报，无数据的填0。",
                 where=title,
                 data={"table": table, "cells": [f"{table}.{r.key}.{c.key}" for r, b in per_row for c in b]},
             ))
@@ -324,7 +321,7 @@ def check_missing_cell(ctx: Context) -> list[Finding]:
             cols = "、".join(f"“{c.label}”" for c in blank)
             out.append(Finding(
                 rule="tables.missing_cell", severity="warning",
-                message=f"{_ordinal(table)}表格中“{r.label}”一行的{cols}未填写数字，应逐项填报，无数据的填0。",
+                message=f"{part_number(table)}表格中“{r.label}”一行的{cols}未填写数字，应逐项填报，无数据的填0。",
                 where=f"{title} / {r.label}",
                 data={"table": table, "row": r.key, "cells": [f"{table}.{r.key}.{c.key}" for c in blank]},
             ))
@@ -340,7 +337,7 @@ def check_non_numeric(ctx: Context) -> list[Finding]:
         table, row, col = key.split(".")
         out.append(Finding(
             rule="tables.non_numeric_cell", severity="info",
-            message=f"{_ordinal(table)}表格中“{_row_label(table, tmpl, row)}”的“{_col_label(table, tmpl, row, col)}”填写为“{raw}”，模板要求填写数字（无数据的填0）。",
+            message=f"{part_number(table)}表格中“{_row_label(table, tmpl, row)}”的“{_col_label(table, tmpl, row, col)}”填写为“{raw}”，模板要求填写数字（无数据的填0）。",
             where=schema.where(table, tmpl, row, col), quote=raw, data={"cell": key, "raw": raw},
         ))
     return out
@@ -362,7 +359,7 @@ def check_ambiguous(ctx: Context) -> list[Finding]:
         names = "、".join(f"“{_col_label(table, tmpl, row, c)}”" for c in cols)
         out.append(Finding(
             rule="tables.ambiguous_cell", severity="info", status="uncertain",
-            message=(f"{_ordinal(table)}表格“{_row_label(table, tmpl, row)}”的数字在原文中连写为“{raw_of[(table, row)]}”，"
+            message=(f"{part_number(table)}表格“{_row_label(table, tmpl, row)}”的数字在原文中连写为“{raw_of[(table, row)]}”，"
                      f"可有多种拆分，{names}无法唯一确定，未予采用，请核对原件。"),
             where=schema.where(table, tmpl, row), quote=raw_of[(table, row)],
             data={"cells": [f"{table}.{row}.{c}" for c in cols], "raw": raw_of[(table, row)]},
@@ -388,7 +385,7 @@ def check_impossible(ctx: Context) -> list[Finding]:
                 if problem:
                     out.append(Finding(
                         rule="tables.impossible_value", severity="error",
-                        message=f"{_ordinal(table)}表格中“{r.label}”的“{c.label}”{problem}，不可能成立。",
+                        message=f"{part_number(table)}表格中“{r.label}”的“{c.label}”{problem}，不可能成立。",
                         where=schema.where(table, tmpl, r.key, c.key),
                         data={"cell": f"{table}.{r.key}.{c.key}", "value": v},
                     ))
@@ -406,7 +403,7 @@ def check_impossible(ctx: Context) -> list[Finding]:
             p, v = big[0]
             out.append(Finding(
                 rule="tables.impossible_value", severity="error",
-                message=(f"{_ordinal(table)}表格中“{_row_label(table, tmpl, row)}”的“总计”为{fmt(total)}件，"
+                message=(f"{part_number(table)}表格中“{_row_label(table, tmpl, row)}”的“总计”为{fmt(total)}件，"
                          f"小于其中“{_col_label(table, tmpl, row, p)}”的{fmt(v)}件，不可能成立。"),
                 where=schema.where(table, tmpl, row, total_key),
                 data={"cells": [f"{table}.{row}.{p}", f"{table}.{row}.{total_key}"], "part": v, "total": total},
