@@ -480,8 +480,8 @@ def score_completeness(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
 
 
 def _finding_in_table(f: Finding, table: str) -> bool:
-    head = SECTION_TITLES[table]
-    return f.where.startswith(head[:2]) or head[2:] in f.where or f.data.get("table") == table
+    # Every tables.missing_* finding names its table in its data; its ``where`` is for people.
+    return f.data.get("table") == table
 
 
 def score_accuracy(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
