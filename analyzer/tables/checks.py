@@ -15,7 +15,7 @@ from typing import Callable
 from analyzer.model import Document, Finding, ReportMeta, ReportResult, Section, TableValues
 from analyzer.sections import part_number
 from analyzer.tables import schema
-from analyzer.tables.extract import AMBIGUOUS, AUX_PREFIX, UNPLACED
+from analyzer.tables.extract import AMBIGUOUS, AUX_PREFIX, UNPLACED, aux_row
 
 T_ACTIVE, T_APP, T_REVIEW = "active_disclosure", "applications", "review_litigation"
 BALANCE_RULE_TEXT = "“第一项加第二项之和等于第三项加第四项之和”"
@@ -48,11 +48,7 @@ def _row_label(table: str, template: str | None, row: str) -> str:
 
 def _aux_other(t: TableValues) -> list | None:
     """The single （六）其他处理 row of a 2021 report that did not split it, if read."""
-    raw = t.remarks.get(f"{AUX_PREFIX}applications.other_processing")
-    if raw is None:
-        return None
-    vals = raw.split(" ")
-    return [None if v == "" else (float(v) if "." in v else int(v)) for v in vals]
+    return aux_row(t, "other_processing")
 
 
 # ---------------------------------------------------------------- 三: arithmetic

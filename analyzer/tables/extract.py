@@ -49,6 +49,15 @@ def _norm_cue(cue: str) -> str:
     return _norm(cue)
 
 
+def aux_row(t: TableValues, key: str) -> list | None:
+    """The values of an applications row outside the template (``None`` for a blank cell),
+    as :func:`extract_tables` keeps them in the remarks; None when no such row was read."""
+    raw = t.remarks.get(f"{AUX_PREFIX}applications.{key}")
+    if raw is None:
+        return None
+    return [None if v == "" else (float(v) if "." in v else int(v)) for v in raw.split(" ")]
+
+
 # ---------------------------------------------------------------- matching
 
 
