@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.ingest.normalize import compact
 from analyzer.model import ReportResult
 
 # Forms under which a government reports for itself (spec/tables.md: a 办公厅
@@ -26,7 +27,7 @@ def agency_key(agency: str | None) -> str | None:
     """
     if not agency:
         return None
-    name = re.sub(r"\s+", "", agency)
+    name = compact(agency)
     name = re.sub(r"^中华人民共和国", "", name)
     name = _GOVERNMENT_FORMS.sub("", name)
     return name or None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analyzer.ingest.normalize import compact
 from analyzer.model import Finding, ReportMeta, Section, Statement
 from analyzer.sections import SECTION_TITLES
 
@@ -20,7 +21,7 @@ COPIED_SHARE = 0.5  # narrative.copied above this share (evaluators deduct point
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
     """The sentence as quoted in a message: whitespace collapsed, cut at ``limit`` characters."""
-    t = re.sub(r"\s+", "", text).rstrip("。；;")
+    t = compact(text).rstrip("。；;")
     return t if len(t) <= limit else t[:limit] + "…"
 
 

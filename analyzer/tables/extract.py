@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from analyzer.ingest.normalize import compact
 from analyzer.model import CellSource, Document, ReportMeta, Section, TableValues
 from analyzer.tables import schema
 from analyzer.tables.numbers import parse_cell
@@ -40,7 +41,7 @@ UNPLACED = "unplaced_rows"  # found["applications.unplaced_rows"]: rows of numbe
 def _norm(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)
     s = s.replace("“", "").replace("”", "").replace('"', "").replace("'", "")
-    return re.sub(r"\s+", "", s)
+    return compact(s)
 
 
 @lru_cache(maxsize=None)

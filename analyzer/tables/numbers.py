@@ -18,6 +18,8 @@ import re
 import unicodedata
 from typing import Literal
 
+from analyzer.ingest.normalize import compact
+
 CellKind = Literal["number", "empty", "marker", "text"]
 
 MARKERS = {"无", "—", "——", "-", "--", "/", "／", "－", "–", "―", "─", "×", "x", "X", "\\", "空", "暂无", "不涉及"}
@@ -35,7 +37,7 @@ def normalize(raw: str) -> str:
     """
     s = unicodedata.normalize("NFKC", raw or "")
     s = _THOUSANDS.sub("", s)
-    return re.sub(r"\s+", "", s)
+    return compact(s)
 
 
 def parse_cell(raw: str, money: bool = False) -> tuple[int | float | None, CellKind]:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from analyzer.ingest.normalize import compact
 from analyzer.model import Document
 from analyzer.tables.numbers import MARKERS, parse_cell
 
@@ -104,7 +105,7 @@ def _line_locator(doc: Document):
         try:
             from analyzer.ingest.txt import decode_bytes
 
-            lines = [re.sub(r"\s+", "", _nfkc(x)) for x in decode_bytes(doc.source.read_bytes(), doc.source.name).split("\n")]
+            lines = [compact(_nfkc(x)) for x in decode_bytes(doc.source.read_bytes(), doc.source.name).split("\n")]
         except Exception:  # noqa: BLE001 - provenance is best effort; the block's line remains
             lines = None
     cursor = [0]
@@ -112,7 +113,7 @@ def _line_locator(doc: Document):
     def locate(text: str, block_line: int | None, offset: int) -> int | None:
         if lines is None:
             return (block_line + offset) if block_line else None
-        key = re.sub(r"\s+", "", _nfkc(text))[:12]
+        key = compact(_nfkc(text))[:12]
         start = max(cursor[0], (block_line or 1) - 1)
         if key:
             for i in range(start, min(len(lines), start + 400)):

@@ -26,6 +26,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from analyzer.ingest.normalize import compact
 from analyzer.model import Document, Finding, TableValues
 from analyzer.tables import schema
 
@@ -111,7 +112,7 @@ def _label_pattern(label: str) -> re.Pattern[str] | None:
     parts = [p for p in _n(label).split() if _CJK.search(p)]
     if not parts:
         return None
-    tail = re.sub(r"\s+", "", parts[-1])[-8:]
+    tail = compact(parts[-1])[-8:]
     if len(tail) < 2:
         return None
     return re.compile(r"[\s|]*".join(re.escape(ch) for ch in tail))
@@ -189,7 +190,7 @@ def _pdf_row(path: str, page: int | None, label: str, n: int) -> list | None:
         words = _pdf_words(path, page)
     except Exception:  # noqa: BLE001 - an unreadable page means no second reading
         return None
-    parts = [re.sub(r"\s+", "", p) for p in _n(label).split() if _CJK.search(p)]
+    parts = [compact(p) for p in _n(label).split() if _CJK.search(p)]
     if not parts:
         return None
     tail = parts[-1][-4:]
