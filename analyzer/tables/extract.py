@@ -201,7 +201,7 @@ def _merge_by_header(cells: list[Cell], header: tuple[str, ...]) -> list[Cell]:
 
 
 def _norm_run(raw: str) -> str:
-    s = unicodedata.normalize("NFKC", raw).replace("\u3000", " ")
+    s = unicodedata.normalize("NFKC", raw)  # also turns U+3000 into a space
     return re.sub(r"(?<=\d)[,，](?=\d{3}(?:\D|$))", "", s)
 
 

@@ -110,7 +110,7 @@ def _overview_text(sections: dict[str, Section], doc: Document | None) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+    text = unicodedata.normalize("NFKC", text)  # also turns U+3000 into a space
     return [s for s in re.split(r"(?<=[。；;！!？?\n])", text) if s.strip()]
 
 
