@@ -193,7 +193,9 @@ def _rezip(data: bytes, change) -> bytes:
         for info in src.infolist():
             content = change(info.filename, src.read(info.filename))
             if content is not None:
-                dst.writestr(info.filename, content)
+                # Keep the member's own timestamp: writestr(name) would stamp the
+                # current time and two builds straddling a second would differ.
+                dst.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
