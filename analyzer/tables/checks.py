@@ -113,17 +113,27 @@ def check_results_sum(ctx: Context) -> list[Finding]:
     return out
 
 
+def _parts_against_total(t, table: str, row: str, part_cols) -> tuple[list, int | float, int | float] | None:
+    """(parts, their sum, the row's 总计) when every cell is shown and the sum differs; else None.
+
+    A missing cell makes the sum unknowable: that is a missing-cell finding, not a wrong total.
+    """
+    parts = [t.get(table, row, c) for c in part_cols]
+    total = t.get(table, row, "total")
+    if total is None or any(v is None for v in parts):
+        return None
+    s = sum(parts)
+    return None if s == total else (parts, s, total)
+
+
 def check_row_total(ctx: Context) -> list[Finding]:
     t, tmpl = ctx.tables, ctx.tables.template
     out = []
     for spec in schema.rows_of(T_APP, tmpl):
-        parts = [t.get(T_APP, spec.key, c) for c in schema.APPLICANT_PARTS]
-        total = t.get(T_APP, spec.key, "total")
-        if total is None or any(v is None for v in parts):
+        broken = _parts_against_total(t, T_APP, spec.key, schema.APPLICANT_PARTS)
+        if broken is None:
             continue
-        s = sum(parts)
-        if s == total:
-            continue
+        parts, s, total = broken
         out.append(Finding(
             rule="applications.row_total", severity="error",
             message=(f"第三部分表格中“{spec.label}”一行，自然人及各类法人或其他组织合计{fmt(s)}件"
@@ -139,13 +149,10 @@ def check_group_total(ctx: Context) -> list[Finding]:
     t = ctx.tables
     out = []
     for g in schema.REVIEW_GROUPS:
-        parts = [t.get(T_REVIEW, g.key, c) for c in schema.OUTCOME_PARTS]
-        total = t.get(T_REVIEW, g.key, "total")
-        if total is None or any(v is None for v in parts):
+        broken = _parts_against_total(t, T_REVIEW, g.key, schema.OUTCOME_PARTS)
+        if broken is None:
             continue
-        s = sum(parts)
-        if s == total:
-            continue
+        parts, s, total = broken
         out.append(Finding(
             rule="review_litigation.group_total", severity="error",
             message=(f"第四部分表格中“{g.label}”的结果维持{fmt(parts[0])}件、结果纠正{fmt(parts[1])}件、其他结果{fmt(parts[2])}件、"
