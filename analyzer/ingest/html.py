@@ -17,7 +17,8 @@ from lxml import etree
 from analyzer import errors
 from analyzer.config import Settings
 from analyzer.ingest.normalize import clean_line, clean_text
-from analyzer.ingest.txt import HEADING_RE, decode_bytes
+from analyzer.ingest.sniff import decode_bytes
+from analyzer.ingest.txt import HEADING_RE
 from analyzer.model import Block, Document
 
 # Elements that never hold report text.

@@ -17,6 +17,8 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The numerals of headings and list markers ("一、", "（二）", "三是").
 CN_NUMERALS = "一二三四五六七八九十"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201d\u2026\u2014"
+# Control characters (tab and line breaks excepted) that converters leave in text.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # CJK Radicals Supplement has no NFKC mapping; these are the ones OCR and
 # PDF font maps emit in place of ordinary characters.
