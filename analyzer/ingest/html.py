@@ -16,6 +16,7 @@ from lxml import etree
 
 from analyzer import errors
 from analyzer.config import Settings
+from analyzer.dates import DATE_RE, parse_date
 from analyzer.ingest.normalize import clean_line, clean_text
 from analyzer.ingest.sniff import decode_bytes
 from analyzer.ingest.txt import HEADING_RE
@@ -28,7 +29,7 @@ _ARTICLE_HINTS = re.compile(
     r"trs_editor|trs_word|article|content|zoom|zwnr|xxgk_content|detail|main-text|bt_content|wzy|view|text", re.I
 )
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre", "center"}
-_DATE_RE = re.compile(r"(?:发布时间|发布日期|成文日期|时间)\s*[:：]\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_LABELLED_DATE_RE = re.compile(r"(?:发布时间|发布日期|成文日期|时间)\s*[:：]\s*" + DATE_RE.pattern)
 
 
 def read(path: Path, data: bytes, settings: Settings) -> Document:
@@ -94,11 +95,9 @@ def _page_metadata(root) -> dict[str, str]:
 
 
 def _find_date(text: str) -> str | None:
-    m = _DATE_RE.search(text)
-    if not m:
-        return None
-    y, mo, d = (int(g) for g in m.groups())
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    """The date the page's text gives after a 发布时间-like label, if any."""
+    m = _LABELLED_DATE_RE.search(text)
+    return parse_date(m.group(0)) if m else None
 
 
 def find_article(root):

@@ -28,13 +28,13 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from statistics import median
 from typing import Any, Iterable, Iterator
 
 from analyzer import errors
 from analyzer.config import Settings
+from analyzer.dates import parse_date
 from analyzer.ingest.layout import (
     clean_cell,
     clean_prose,
@@ -271,13 +271,9 @@ def pdf_dates(meta: dict[str, str]) -> dict[str, str]:
     """CreationDate/ModDate ("D:20250225100250+08'00'") as ISO dates under our own keys."""
     out: dict[str, str] = {}
     for key, target in (("CreationDate", "pdf_created"), ("ModDate", "pdf_modified")):
-        match = re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", (meta.get(key) or "").strip())
-        if not match:
-            continue
-        try:
-            out[target] = date(*(int(g) for g in match.groups())).isoformat()
-        except ValueError:
-            continue  # a malformed date in metadata is no reason to refuse the file
+        # A malformed date in metadata is no reason to refuse the file: it is left out.
+        if day := parse_date(meta.get(key) or ""):
+            out[target] = day
     return out
 
 
