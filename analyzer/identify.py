@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from analyzer.dates import DATE_RE, parse_date
-from analyzer.ingest.normalize import compact
+from analyzer.ingest.normalize import CJK, compact
 from analyzer.model import Document, ReportMeta, Section
 
 _TITLE_WORDS = re.compile(r"政府信息公开.{0,6}(?:年度)?(?:工作)?(?:年度)?报告|政务公开.{0,6}年度报告|信息公开年报")
@@ -36,7 +36,7 @@ ABBREVIATIONS = {
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 # Units whose level their name does not tell (provincial 派出机构 with 设区的市 powers).
 SPECIAL_AREAS = {"平潭综合实验区": "city", "雄安新区": "city"}
-_UNIT = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|地区|盟|市|州|县|旗|区|街道|镇|乡|苏木)")
+_UNIT = re.compile(rf"[{CJK}]{{1,12}}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|地区|盟|市|州|县|旗|区|街道|镇|乡|苏木)")
 _GOV_SUFFIX = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "政府办", "管理委员会", "管委会", "办事处")
 _AREA_WITH_COMMITTEE = ("综合实验区", "开发区", "高新区", "新区", "经济区", "示范区", "园区", "试验区")
 
@@ -149,7 +149,7 @@ def level_of(agency: str | None) -> str | None:
     """Administrative level from the chain of place names in the agency name."""
     if not agency:
         return None
-    if agency.startswith(("国务院", "国家")) or re.match(r"^(?:中华人民共和国)?[\u4e00-\u9fff]{1,8}部$", agency):
+    if agency.startswith(("国务院", "国家")) or re.match(rf"^(?:中华人民共和国)?[{CJK}]{{1,8}}部$", agency):
         return "national"
     for area, level in SPECIAL_AREAS.items():
         if agency.startswith(area):

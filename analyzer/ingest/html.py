@@ -17,7 +17,7 @@ from lxml import etree
 from analyzer import errors
 from analyzer.config import Settings
 from analyzer.dates import DATE_RE, parse_date
-from analyzer.ingest.normalize import clean_line, clean_text
+from analyzer.ingest.normalize import CJK_RE, clean_line, clean_text, compact
 from analyzer.ingest.sniff import decode_bytes
 from analyzer.ingest.txt import HEADING_RE
 from analyzer.model import Block, Document
@@ -123,7 +123,7 @@ def find_article(root):
 
 
 def _cjk_len(text: str) -> int:
-    return len(re.findall(r"[\u4e00-\u9fff]", text))
+    return len(CJK_RE.findall(text))
 
 
 def _walk(root) -> list[Block]:
@@ -209,11 +209,9 @@ def _owning_table(tr):
 
 
 def _cell_text(cell) -> str:
-    parts = []
-    for t in cell.itertext():
-        parts.append(t)
+    text = "".join(cell.itertext())
     # Wrapped header text ("自然\n人") is one label: whitespace inside cells carries no meaning.
-    return re.sub(r"\s+", "", "".join(parts)) if re.search(r"[\u4e00-\u9fff]", "".join(parts)) else " ".join("".join(parts).split())
+    return compact(text) if CJK_RE.search(text) else " ".join(text.split())
 
 
 def _span(value: str | None) -> int:

@@ -35,19 +35,12 @@ from typing import Any, Iterable, Iterator
 from analyzer import errors
 from analyzer.config import Settings
 from analyzer.dates import parse_date
-from analyzer.ingest.layout import (
-    clean_cell,
-    clean_prose,
-    ends_paragraph,
-    is_heading,
-    starts_new_paragraph,
-)
-from analyzer.ingest.normalize import CJK, CN_NUMERALS
+from analyzer.ingest.layout import ends_paragraph, is_heading, starts_new_paragraph
+from analyzer.ingest.normalize import CJK_RE, CN_NUMERALS, clean_cell, clean_prose
 from analyzer.model import Block, Document
 
 Bbox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
-CJK_RE = re.compile(f"[{CJK}]")
 # Characters a broken font map produces instead of text.
 BAD_CHAR_RE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 CID_RE = re.compile(r"\(cid:\d+\)")
@@ -851,7 +844,7 @@ def tables_to_rows(parts: list[_Table]) -> tuple[tuple[str, ...], ...]:
 
 NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 ITEM_START_RE = re.compile(
-    r"^(?:第[一二三四五六七八九十百零\d]+[条项部章]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．（(]|\d+[、.．])"
+    rf"^(?:第[{CN_NUMERALS}百零\d]+[条项部章]|[（(][{CN_NUMERALS}\d]+[）)]|[{CN_NUMERALS}]+[、.．（(]|\d+[、.．])"
 )
 
 

@@ -120,7 +120,7 @@ def _join_soft_wrapped(blocks: list[Block]) -> list[Block]:
             and prev.kind == "paragraph"
             and b.kind == "paragraph"
             and not re.search(r"[。！？：:；;」”]$", prev.text)
-            and not re.match(r"^(?:[一二三四五六七八九十]+是|\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)])", b.text)
+            and not re.match(rf"^(?:[{CN_NUMERALS}]+是|\d+[.、．]|[（(][{CN_NUMERALS}\d]+[）)])", b.text)
             and re.search(rf"[{CJK}，、0-9]$", prev.text)
         ):
             out[-1] = Block("paragraph", clean_text(prev.text + "\n" + b.text), line=prev.line)
@@ -173,7 +173,7 @@ def _tab_region_end(lines: list[str], start: int) -> int:
 
 
 def _is_section_heading(s: str) -> bool:
-    return bool(re.match(r"^(?:#+\s*)?[一二三四五六七八九十]{1,2}[、.．]", s)) and len(s) < 60
+    return bool(re.match(rf"^(?:#+\s*)?[{CN_NUMERALS}]{{1,2}}[、.．]", s)) and len(s) < 60
 
 
 def _tab_rows(lines: list[str]) -> tuple[tuple[str, ...], ...]:
