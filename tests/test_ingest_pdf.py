@@ -252,7 +252,7 @@ def test_page_number_footers_are_not_text(distinct_pdf):
 
 def _part(page: int, rows: list[list[tuple[str, int]]]):
     """A table fragment from rows of (text, rowspan) cells on a 60-pt column grid."""
-    from analyzer.ingest.pdf import _Table
+    from analyzer.ingest.pdf import Table
 
     cells, covered = [], set()
     for r, row in enumerate(rows):
@@ -263,7 +263,7 @@ def _part(page: int, rows: list[list[tuple[str, int]]]):
             cells.append(((c * 60.0, r * 20.0, (c + 1) * 60.0, (r + span) * 20.0), text))
             covered |= {(r + i, c) for i in range(span)}
             c += 1
-    return _Table(page, (0.0, 0.0, 60.0 * 3, 20.0 * len(rows)), cells)
+    return Table(page, (0.0, 0.0, 60.0 * 3, 20.0 * len(rows)), cells)
 
 
 def test_row_cut_by_a_page_break_is_one_row():

@@ -1,4 +1,4 @@
-"""Shapes shared by the paged readers (PDF, DOCX): headings and paragraph breaks.
+"""Shapes shared by the paged readers (PDF, DOCX): headings, paragraph breaks, numbered rows.
 
 Text cleaning lives in :mod:`analyzer.ingest.normalize` (``clean_cell``,
 ``clean_prose``), so every reader cleans text the same way.
@@ -18,6 +18,13 @@ HEADING_RE = re.compile(CHAPTER_RE.pattern + "|" + PART_RE.pattern)
 
 # A line ending with one of these closes its paragraph.
 PARAGRAPH_END = ("。", "：", ":", "；", ";", "！", "？", "!", "?")
+
+# A table cell holding a bare number, and the start of a numbered item of a table's
+# label column ("第二十条第（五）项", "（三）…", "2.…"): a new row, never the rest of one.
+NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+ITEM_START_RE = re.compile(
+    rf"^(?:第[{CN_NUMERALS}百零\d]+[条项部章]|[（(][{CN_NUMERALS}\d]+[）)]|[{CN_NUMERALS}]+[、.．（(]|\d+[、.．])"
+)
 
 # A heading is short and is not a sentence; "（一）主动公开情况。主要通过…" is a
 # paragraph that starts with a run-in heading.
