@@ -6,6 +6,7 @@ position, so a reader that shifts rows or columns fails here.
 
 from __future__ import annotations
 
+import doctest
 import io
 import json
 import re
@@ -287,3 +288,9 @@ def test_header_rows_repeated_after_a_page_break_are_dropped():
     assert tables_to_rows([first, second]) == (
         ("信息内容", "本年", "累计"), ("规章", "1", "2"), ("行政规范性文件", "3", "4"),
     )
+
+
+def test_pdf_objects_doctests():
+    from analyzer.ingest.pdf import objects
+
+    assert doctest.testmod(objects).failed == 0
