@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from analyzer.ingest.normalize import compact
+from analyzer.dates import DATE_RE, parse_date
+from analyzer.ingest.normalize import CJK, compact
 from analyzer.model import Document, ReportMeta, Section
 
 _TITLE_WORDS = re.compile(r"政府信息公开.{0,6}(?:年度)?(?:工作)?(?:年度)?报告|政务公开.{0,6}年度报告|信息公开年报")
@@ -15,7 +16,6 @@ _TITLE_TAIL = re.compile(
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"(?:统计期限|统计周期|统计时限|统计时间|数据统计)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_ANY = re.compile(r"(?<![〔\[【(（0-9])((?:19|20)\d{2})\s*年(?!\s*第?\d+号)")
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 
 # Abbreviations common in agency names (上海市科委 → 上海市科学技术委员会).
 ABBREVIATIONS = {
@@ -36,7 +36,7 @@ ABBREVIATIONS = {
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 # Units whose level their name does not tell (provincial 派出机构 with 设区的市 powers).
 SPECIAL_AREAS = {"平潭综合实验区": "city", "雄安新区": "city"}
-_UNIT = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|地区|盟|市|州|县|旗|区|街道|镇|乡|苏木)")
+_UNIT = re.compile(rf"[{CJK}]{{1,12}}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|地区|盟|市|州|县|旗|区|街道|镇|乡|苏木)")
 _GOV_SUFFIX = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "政府办", "管理委员会", "管委会", "办事处")
 _AREA_WITH_COMMITTEE = ("综合实验区", "开发区", "高新区", "新区", "经济区", "示范区", "园区", "试验区")
 
@@ -149,7 +149,7 @@ def level_of(agency: str | None) -> str | None:
     """Administrative level from the chain of place names in the agency name."""
     if not agency:
         return None
-    if agency.startswith(("国务院", "国家")) or re.match(r"^(?:中华人民共和国)?[\u4e00-\u9fff]{1,8}部$", agency):
+    if agency.startswith(("国务院", "国家")) or re.match(rf"^(?:中华人民共和国)?[{CJK}]{{1,8}}部$", agency):
         return "national"
     for area, level in SPECIAL_AREAS.items():
         if agency.startswith(area):
@@ -212,9 +212,9 @@ def find_published(doc: Document, year: int | None) -> tuple[str | None, str | N
         for line in b.text.split("\n"):
             s = compact(line).strip("()（）")
             # The date alone, or after the signing agency ("棉洋镇人民政府2022年1月10日").
-            m = _DATE.search(s) if len(s) <= 40 else None
+            m = DATE_RE.search(s) if len(s) <= 40 else None
             if m and m.end() == len(s) and (m.start() == 0 or not s[m.start() - 1].isdigit()):
-                d = _iso(m)
+                d = parse_date(m.group(0))
                 if d and (year is None or int(d[:4]) >= year):
                     return d, "落款"
             m = re.match(r"^发布(?:时间|日期)[:：](.*)$", s)
@@ -225,21 +225,6 @@ def find_published(doc: Document, year: int | None) -> tuple[str | None, str | N
         if value and (d := parse_date(value)):
             return d, "PDF元数据"
     return None, None
-
-
-def parse_date(value: str) -> str | None:
-    m = _DATE.search(value.replace(" ", ""))
-    if not m:
-        m2 = re.search(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})", value)
-        return _iso(m2) if m2 else None
-    return _iso(m)
-
-
-def _iso(m: re.Match[str]) -> str | None:
-    y, mo, d = (int(g) for g in m.groups()[:3])
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def looks_like_report(doc: Document, meta: ReportMeta, sections: dict[str, Section]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from analyzer.ingest.normalize import compact
+from analyzer.ingest.normalize import CJK, compact
 from analyzer.model import ReportResult
 
 # Forms under which a government reports for itself (spec/tables.md: a 办公厅
@@ -63,7 +63,7 @@ def link_previous(results: list[ReportResult]) -> dict[str, ReportResult]:
     return links
 
 
-_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|地区|盟)$")
+_PLACE_PREFIX = re.compile(rf"^[{CJK}]{{1,10}}?(?:省|自治区|市|自治州|州|地区|盟)$")
 
 
 def _same_place(a: str, b: str) -> bool:

@@ -6,6 +6,7 @@ position, so a reader that shifts rows or columns fails here.
 
 from __future__ import annotations
 
+import doctest
 import io
 import json
 import re
@@ -252,7 +253,7 @@ def test_page_number_footers_are_not_text(distinct_pdf):
 
 def _part(page: int, rows: list[list[tuple[str, int]]]):
     """A table fragment from rows of (text, rowspan) cells on a 60-pt column grid."""
-    from analyzer.ingest.pdf import _Table
+    from analyzer.ingest.pdf import Table
 
     cells, covered = [], set()
     for r, row in enumerate(rows):
@@ -263,7 +264,7 @@ def _part(page: int, rows: list[list[tuple[str, int]]]):
             cells.append(((c * 60.0, r * 20.0, (c + 1) * 60.0, (r + span) * 20.0), text))
             covered |= {(r + i, c) for i in range(span)}
             c += 1
-    return _Table(page, (0.0, 0.0, 60.0 * 3, 20.0 * len(rows)), cells)
+    return Table(page, (0.0, 0.0, 60.0 * 3, 20.0 * len(rows)), cells)
 
 
 def test_row_cut_by_a_page_break_is_one_row():
@@ -287,3 +288,9 @@ def test_header_rows_repeated_after_a_page_break_are_dropped():
     assert tables_to_rows([first, second]) == (
         ("信息内容", "本年", "累计"), ("规章", "1", "2"), ("行政规范性文件", "3", "4"),
     )
+
+
+def test_pdf_objects_doctests():
+    from analyzer.ingest.pdf import objects
+
+    assert doctest.testmod(objects).failed == 0

@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 
 from analyzer.ingest import read_document
-from analyzer.ingest.pdf import _Line, _Region, _unruled_tables, _wrapped_digits
+from analyzer.ingest.pdf.borderless import Region, carry_wrapped_labels, unruled_tables, wrapped_digits
+from analyzer.ingest.pdf.objects import Line, Page
 from analyzer.pipeline import analyze_file
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -55,31 +56,31 @@ def test_borderless_pdf_cells_match_expected():
     assert right == expected == 200
 
 
-def _line(top: float, *segs: tuple[float, str]) -> _Line:
+def _line(top: float, *segs: tuple[float, str]) -> Line:
     size = 10.0
     parts = [(x, x + size * len(t) * (0.5 if t.isdigit() else 1.0), t) for x, t in segs]
-    return _Line("".join(t for _, t in segs), 1, parts[0][0], parts[-1][1], top, top + size, size, parts)
+    return Line("".join(t for _, t in segs), 1, parts[0][0], parts[-1][1], top, top + size, size, parts)
 
 
 def test_a_short_number_and_a_digit_below_are_two_rows():
     first = _line(0, (50, "（一）予以公开"), (200, "258"), (250, "12"), (300, "859"))
     other = _line(0, (50, "（一）予以公开"), (200, "821"), (250, "35"), (300, "859"))
     below = _line(12, (50, "（二）部分公开"), (200, "3"))
-    region = _Region([], [[other], [first]])
-    assert not _wrapped_digits(region, below)
+    region = Region([], [[other], [first]])
+    assert not wrapped_digits(region, below)
 
 
 def test_a_digit_under_a_full_cell_is_the_rest_of_the_number():
     first = _line(0, (50, "一、本年新收"), (170, "70"), (200, "3301"), (230, "2024"))
     below = _line(12, (50, "公开申请数量"), (230, "1"))
-    region = _Region([], [[first]])
-    assert _wrapped_digits(region, below)
+    region = Region([], [[first]])
+    assert wrapped_digits(region, below)
 
 
 def test_prose_and_a_lone_label_number_line_are_not_tables():
     prose = _line(0, (50, "2021年我镇共收到政府信息公开申请20241件"))
     lone = _line(30, (50, "行政许可"), (300, "2871"))
-    lines, tables = _unruled_tables([prose, lone], 1)
+    lines, tables = unruled_tables([prose, lone], 1)
     assert tables == [] and lines == [prose, lone]
 
 
@@ -87,22 +88,20 @@ def test_digits_alone_under_full_cells_complete_their_numbers():
     # Table 四 in narrow columns: "17"/"8" and "35"/"1" wrapped, the next line holds digits only.
     row = _line(0, *[(100 + 20 * i, t) for i, t in enumerate(["72", "64", "17", "37", "35", "13", "4", "8"])])
     below = _line(12, (140, "8"), (180, "1"))
-    region = _Region([], [[row]])
-    assert _wrapped_digits(region, below)
-    lines, tables = _unruled_tables([row, below, _line(40, *[(100 + 20 * i, "1") for i in range(8)])], 1)
+    region = Region([], [[row]])
+    assert wrapped_digits(region, below)
+    lines, tables = unruled_tables([row, below, _line(40, *[(100 + 20 * i, "1") for i in range(8)])], 1)
     cells = [text for _, text in tables[0].cells]
     assert "178" in cells and "351" in cells and "4" in cells
 
 
 def test_a_label_cut_by_the_page_break_is_joined_to_its_row():
-    from analyzer.ingest.pdf import _carry_wrapped_labels, _Page
-
     row = _line(700, (50, "本年新"), (200, "705"), (240, "3"), (280, "713"))
-    _, tables = _unruled_tables([_line(660, (50, "类别"), (200, "数据1"), (240, "数据2"), (280, "总计")), row], 1)
+    _, tables = unruled_tables([_line(660, (50, "类别"), (200, "数据1"), (240, "数据2"), (280, "总计")), row], 1)
     rest = [_line(70, (50, "收政府")), _line(82, (50, "信息公开申请数量"))]
     title = _line(120, (50, "二、上年结转政府信息公开申请数量"))
     title.page = rest[0].page = rest[1].page = 2
-    pages = [_Page(1, 600, 800, list(tables)), _Page(2, 600, 800, rest + [title])]
-    _carry_wrapped_labels(pages)
+    pages = [Page(1, 600, 800, list(tables)), Page(2, 600, 800, rest + [title])]
+    carry_wrapped_labels(pages)
     assert "本年新收政府信息公开申请数量" in [text for _, text in tables[0].cells]
     assert pages[1].items == [title]

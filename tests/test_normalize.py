@@ -27,6 +27,11 @@ def test_clean_line(raw, want):
     assert clean_line(raw) == want
 
 
+def test_clean_cell_removes_every_space():
+    assert normalize.clean_cell(None) == ""
+    assert normalize.clean_cell("本年新\n收\u00a0政府\u200b信息\u3000 ") == "本年新收政府信息"
+
+
 def test_chinese_punctuation_survives():
     # NFKC would turn these into ASCII; the cleaners must not.
     text = "一、总体情况（一）主动公开：全年公开信息3条，其中“政策解读”1条；"

@@ -126,10 +126,10 @@ def test_blank_template_cell_reads_back_as_missing(parsed, tmp_path):
 
 def _part(page: int, rows: list[list[str]]):
     """A table fragment on a 60 x 20 pt grid, one cell per text."""
-    from analyzer.ingest.pdf import _Table
+    from analyzer.ingest.pdf import Table
 
     cells = [((c * 60.0, r * 20.0, (c + 1) * 60.0, (r + 1) * 20.0), text) for r, row in enumerate(rows) for c, text in enumerate(row)]
-    return _Table(page, (0.0, 0.0, 60.0 * len(rows[0]), 20.0 * len(rows)), cells)
+    return Table(page, (0.0, 0.0, 60.0 * len(rows[0]), 20.0 * len(rows)), cells)
 
 
 def test_numbered_item_after_a_page_break_is_a_new_row():

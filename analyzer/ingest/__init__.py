@@ -13,7 +13,10 @@ from typing import Callable
 
 from analyzer import errors
 from analyzer.config import Settings, resolve
+from analyzer.ingest.sniff import sniff_format
 from analyzer.model import Document
+
+__all__ = ["READERS", "get_reader", "read_document", "sniff_format"]
 
 # name -> module path; each module has ``read(path, data, settings) -> Document``.
 # Modules are imported on first use so that reading a TXT never pays for pdfplumber.
@@ -25,29 +28,9 @@ READERS: dict[str, str] = {
     "legacy": "analyzer.ingest.legacy",  # .doc / .wps through LibreOffice
 }
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def sniff_format(data: bytes, name: str = "文件") -> str:
-    """Say which reader fits these bytes: pdf, docx, html, txt or legacy."""
-    head = data[:2048]
-    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
-        return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "docx"  # the DOCX reader says so clearly when the zip is something else
-    if head.startswith(OLE_MAGIC):
-        return "legacy"
-    if head.startswith(b"{\\rtf"):
-        return "legacy"
-    from analyzer.ingest.txt import decode_bytes, looks_like_html
-
-    text = decode_bytes(data, name)
-    if looks_like_html(text):
-        return "html"
-    return "txt"
-
 
 def get_reader(fmt: str) -> Callable[..., Document]:
+    """The ``read`` function of the reader named ``fmt`` (imported on first use)."""
     if fmt not in READERS:
         raise errors.UnsupportedFormat(
             f"未知的读取格式“{fmt}”，可选：{', '.join(sorted(READERS))}。"

@@ -26,7 +26,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from analyzer import errors
 from analyzer.config import Settings
-from analyzer.ingest.layout import clean_cell, clean_prose, is_heading
+from analyzer.ingest.layout import is_heading
+from analyzer.ingest.normalize import clean_cell, clean_prose
 from analyzer.model import Block, Document
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

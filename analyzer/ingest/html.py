@@ -16,8 +16,10 @@ from lxml import etree
 
 from analyzer import errors
 from analyzer.config import Settings
-from analyzer.ingest.normalize import clean_line, clean_text
-from analyzer.ingest.txt import HEADING_RE, decode_bytes
+from analyzer.dates import DATE_RE, parse_date
+from analyzer.ingest.normalize import CJK_RE, clean_line, clean_text, compact
+from analyzer.ingest.sniff import decode_bytes
+from analyzer.ingest.txt import HEADING_RE
 from analyzer.model import Block, Document
 
 # Elements that never hold report text.
@@ -27,7 +29,7 @@ _ARTICLE_HINTS = re.compile(
     r"trs_editor|trs_word|article|content|zoom|zwnr|xxgk_content|detail|main-text|bt_content|wzy|view|text", re.I
 )
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre", "center"}
-_DATE_RE = re.compile(r"(?:发布时间|发布日期|成文日期|时间)\s*[:：]\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_LABELLED_DATE_RE = re.compile(r"(?:发布时间|发布日期|成文日期|时间)\s*[:：]\s*" + DATE_RE.pattern)
 
 
 def read(path: Path, data: bytes, settings: Settings) -> Document:
@@ -93,11 +95,9 @@ def _page_metadata(root) -> dict[str, str]:
 
 
 def _find_date(text: str) -> str | None:
-    m = _DATE_RE.search(text)
-    if not m:
-        return None
-    y, mo, d = (int(g) for g in m.groups())
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    """The date the page's text gives after a 发布时间-like label, if any."""
+    m = _LABELLED_DATE_RE.search(text)
+    return parse_date(m.group(0)) if m else None
 
 
 def find_article(root):
@@ -123,7 +123,7 @@ def find_article(root):
 
 
 def _cjk_len(text: str) -> int:
-    return len(re.findall(r"[\u4e00-\u9fff]", text))
+    return len(CJK_RE.findall(text))
 
 
 def _walk(root) -> list[Block]:
@@ -209,11 +209,9 @@ def _owning_table(tr):
 
 
 def _cell_text(cell) -> str:
-    parts = []
-    for t in cell.itertext():
-        parts.append(t)
+    text = "".join(cell.itertext())
     # Wrapped header text ("自然\n人") is one label: whitespace inside cells carries no meaning.
-    return re.sub(r"\s+", "", "".join(parts)) if re.search(r"[\u4e00-\u9fff]", "".join(parts)) else " ".join("".join(parts).split())
+    return compact(text) if CJK_RE.search(text) else " ".join(text.split())
 
 
 def _span(value: str | None) -> int:

@@ -1,13 +1,14 @@
-"""Shapes shared by the paged readers (PDF, DOCX): headings, paragraph breaks, table cells.
+"""Shapes shared by the paged readers (PDF, DOCX): headings, paragraph breaks, numbered rows.
 
-The cleaning call lives here once, so every reader cleans text the same way.
+Text cleaning lives in :mod:`analyzer.ingest.normalize` (``clean_cell``,
+``clean_prose``), so every reader cleans text the same way.
 """
 
 from __future__ import annotations
 
 import re
 
-from analyzer.ingest.normalize import CN_NUMERALS, clean_line, clean_text
+from analyzer.ingest.normalize import CN_NUMERALS
 
 # Numbered headings of the national template and of typical reports:
 # "一、总体情况", "（一）主动公开", "(二) 依申请公开".
@@ -18,23 +19,16 @@ HEADING_RE = re.compile(CHAPTER_RE.pattern + "|" + PART_RE.pattern)
 # A line ending with one of these closes its paragraph.
 PARAGRAPH_END = ("。", "：", ":", "；", ";", "！", "？", "!", "?")
 
-_WS = re.compile(r"[\s\u3000\u00a0\u200b]+")
+# A table cell holding a bare number, and the start of a numbered item of a table's
+# label column ("第二十条第（五）项", "（三）…", "2.…"): a new row, never the rest of one.
+NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+ITEM_START_RE = re.compile(
+    rf"^(?:第[{CN_NUMERALS}百零\d]+[条项部章]|[（(][{CN_NUMERALS}\d]+[）)]|[{CN_NUMERALS}]+[、.．（(]|\d+[、.．])"
+)
 
 # A heading is short and is not a sentence; "（一）主动公开情况。主要通过…" is a
 # paragraph that starts with a run-in heading.
 HEADING_MAX_CHARS = 40
-
-
-def clean_cell(text: str | None) -> str:
-    """A table cell's text with all whitespace removed ("自然\\n人" -> "自然人")."""
-    if not text:
-        return ""
-    return _WS.sub("", clean_line(text))
-
-
-def clean_prose(text: str) -> str:
-    """A paragraph's text, cleaned and with soft line breaks joined."""
-    return clean_text(text).strip()
 
 
 def is_heading(text: str) -> bool:

@@ -13,10 +13,15 @@ from typing import Callable
 
 TextFn = Callable[[str], str]
 
+# The one CJK range: unified ideographs, extension A and the compatibility
+# ideographs. Character classes are built from it (rf"[{CJK}]"), never written anew.
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
 # The numerals of headings and list markers ("一、", "（二）", "三是").
 CN_NUMERALS = "一二三四五六七八九十"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201d\u2026\u2014"
+# Control characters (tab and line breaks excepted) that converters leave in text.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # CJK Radicals Supplement has no NFKC mapping; these are the ones OCR and
 # PDF font maps emit in place of ordinary characters.
@@ -103,7 +108,7 @@ def soft_line_breaks(text: str) -> str:
     '政府信息公开工作年度报告。\\n（一）主动公开'
     """
     return re.sub(
-        rf"(?<=[{CJK}0-9，、“”（）])[ \t]*\n[ \t]*(?![一二三四五六七八九十]+[、是.．]|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.、．]|#|\|)(?=[{CJK}0-9，、”）])",
+        rf"(?<=[{CJK}0-9，、“”（）])[ \t]*\n[ \t]*(?![{CN_NUMERALS}]+[、是.．]|[（(][{CN_NUMERALS}0-9]+[）)]|[0-9]+[.、．]|#|\|)(?=[{CJK}0-9，、”）])",
         "",
         text,
     )
@@ -125,6 +130,24 @@ clean_line: TextFn = make_pipeline(conversion_debris, kangxi_radicals, fullwidth
 
 clean_text: TextFn = make_pipeline(clean_line, soft_line_breaks)
 """Cleaners for a run of prose: the line cleaners, then soft line breaks joined."""
+
+
+def clean_cell(text: str | None) -> str:
+    """A table cell's text, cleaned, with all whitespace removed (wrapped labels rejoined).
+
+    >>> clean_cell("自然\\n人\\u3000")
+    '自然人'
+    """
+    return compact(clean_line(text)) if text else ""
+
+
+def clean_prose(text: str) -> str:
+    """A paragraph's text, cleaned, with soft line breaks joined.
+
+    >>> clean_prose(" 政府信息公开\\n工作年度报告。")
+    '政府信息公开工作年度报告。'
+    """
+    return clean_text(text).strip()
 
 
 def compact(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Plain-text reports: encoding detection, and the table layouts text conversions produce.
+"""Plain-text reports: the table layouts text conversions produce (encodings: :mod:`.sniff`).
 
 Layouts met in real conversions (see corpus/ and ../shared/corpus-real/):
 
@@ -15,16 +15,15 @@ goes into ``Document.metadata``.
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 
 from analyzer import errors
 from analyzer.config import Settings
-from analyzer.ingest.normalize import CN_NUMERALS, clean_line, clean_text
+from analyzer.ingest.normalize import CJK, CN_NUMERALS, CONTROL_RE, clean_line, clean_text
+from analyzer.ingest.sniff import decode_bytes
 from analyzer.model import Block, Document
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HEADING_RE = re.compile(
     rf"^(?:#{{1,6}}\s*)?(?:[{CN_NUMERALS}]{{1,3}}[、.．]|[（(][{CN_NUMERALS}]{{1,3}}[）)]|第[{CN_NUMERALS}]{{1,3}}部分)"
 )
@@ -32,110 +31,14 @@ _META_LINE = re.compile(r"^(标题|发布时间|发布日期|成文日期|发布
 _BODY_RULE = re.compile(r"^=+\s*正文\s*=+$|^正文$")
 
 
-def decode_bytes(data: bytes, name: str = "文件") -> str:
-    """Decode text bytes: BOMs, UTF-8, UTF-16 without BOM, then GB18030; raise on binary.
-
-    charset-normalizer is the last resort for anything else (Big5, for instance).
-    """
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError as exc:
-                if bom == codecs.BOM_UTF8 and len(data) > len(bom):
-                    # A stray UTF-8 BOM in front of GBK text (an editor that re-encoded
-                    # without dropping it): the bytes after it decide.
-                    return decode_bytes(data[len(bom):], name)
-                raise errors.UnreadableInput(errors.ENCODING.format(name=name)) from exc
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        damaged = _damaged_utf8(data)
-        if damaged is not None:
-            return damaged
-    else:
-        if _is_text(text):
-            return text
-        raise errors.UnreadableInput(errors.BINARY.format(name=name))
-    sample = data[:4096]
-    # UTF-16 without a BOM: accept only a decoding that reads as Chinese or ASCII text.
-    if len(data) % 2 == 0:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if _is_text(text) and _plausible(text):
-                return text
-    if b"\x00" in sample:
-        raise errors.UnreadableInput(errors.BINARY.format(name=name))  # text never holds NUL
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if _is_text(text) and _plausible(text):
-            return text
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise errors.UnreadableInput(errors.ENCODING.format(name=name))
-    text = str(best)
-    if not _is_text(text):
-        raise errors.UnreadableInput(errors.BINARY.format(name=name))
-    return text
-
-
-def _damaged_utf8(data: bytes) -> str | None:
-    """UTF-8 with a few broken sequences (a download cut mid-character, a flipped bit).
-
-    Must run before GB18030, which decodes almost any UTF-8 byte stream into
-    plausible-looking CJK mojibake. Accepted only when broken sequences are
-    rare and valid multi-byte characters outnumber them many times over: GBK
-    text read as UTF-8 breaks at nearly every Chinese character.
-    """
-    text = data.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd")
-    wide = sum(1 for ch in text if ord(ch) > 0x7F) - broken
-    if broken <= 3 + len(data) // 1000 and wide >= 20 * broken and _is_text(text):
-        return text
-    return None
-
-
-def _is_text(text: str) -> bool:
-    """Reject decodings that are mostly control characters (a binary that happens to decode)."""
-    if not text:
-        return False
-    sample = text[:20000]
-    bad = len(_CONTROL.findall(sample)) + sample.count("\ufffd")
-    return bad / len(sample) < 0.05
-
-
-def _plausible(text: str) -> bool:
-    """Most characters are common CJK, CJK punctuation or printable ASCII."""
-    sample = text[:20000]
-    good = len(re.findall(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d\x20-\x7e\s]", sample))
-    return good / max(1, len(sample)) > 0.9
-
-
-def looks_like_html(text: str) -> bool:
-    """True for a web page, or a script file whose strings hold the page's HTML."""
-    head = text[:5000].lower()
-    if re.search(r"<!doctype html|<html[\s>]|<body[\s>]", head):
-        return True
-    tags = re.findall(r"<(p|div|table|tr|td|span|br)[\s>/]", text[:200000], flags=re.I)
-    return len(tags) >= 20
-
-
 def read(path: Path, data: bytes, settings: Settings) -> Document:
     text = decode_bytes(data, path.name)
     notes: list[str] = []
     if "\ufffd" in text:
         notes.append(f"文本中有{text.count(chr(0xFFFD))}处无法解码的字符（文件可能不完整或已损坏），已以“\ufffd”代替")
-    if _CONTROL.search(text):
+    if CONTROL_RE.search(text):
         notes.append("文本中含有控制字符（转换残留），已删除")
-        text = _CONTROL.sub("", text.replace("\x0c", "\n"))
+        text = CONTROL_RE.sub("", text.replace("\x0c", "\n"))
     metadata, body_start = _read_header(text)
     blocks = split_blocks(text.split("\n"), first_line=body_start)
     if not any(b.text.strip() for b in blocks):
@@ -217,8 +120,8 @@ def _join_soft_wrapped(blocks: list[Block]) -> list[Block]:
             and prev.kind == "paragraph"
             and b.kind == "paragraph"
             and not re.search(r"[。！？：:；;」”]$", prev.text)
-            and not re.match(r"^(?:[一二三四五六七八九十]+是|\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)])", b.text)
-            and re.search(r"[\u4e00-\u9fff，、0-9]$", prev.text)
+            and not re.match(rf"^(?:[{CN_NUMERALS}]+是|\d+[.、．]|[（(][{CN_NUMERALS}\d]+[）)])", b.text)
+            and re.search(rf"[{CJK}，、0-9]$", prev.text)
         ):
             out[-1] = Block("paragraph", clean_text(prev.text + "\n" + b.text), line=prev.line)
         else:
@@ -270,7 +173,7 @@ def _tab_region_end(lines: list[str], start: int) -> int:
 
 
 def _is_section_heading(s: str) -> bool:
-    return bool(re.match(r"^(?:#+\s*)?[一二三四五六七八九十]{1,2}[、.．]", s)) and len(s) < 60
+    return bool(re.match(rf"^(?:#+\s*)?[{CN_NUMERALS}]{{1,2}}[、.．]", s)) and len(s) < 60
 
 
 def _tab_rows(lines: list[str]) -> tuple[tuple[str, ...], ...]:
