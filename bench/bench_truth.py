@@ -233,6 +233,7 @@ def run_all(docs: list[Doc], workers: int) -> tuple[dict[str, dict], dict[str, s
     """(result per doc name, failure per doc name, linked previous per doc name, seconds)."""
     tmp = Path(tempfile.mkdtemp(prefix="bench_truth_"))
     groups: dict[str, list[tuple[Doc, str]]] = defaultdict(list)
+    inputs: dict[str, list[str]] = defaultdict(list)
     try:
         for d in docs:
             if d.path is not None:
@@ -532,7 +533,7 @@ def print_report(docs, tallies: dict[str, Tally], seconds: float, list_failures:
               f"{pct(tot['found'], tot['found'] + tot['missed']):>8}")
     print("\nPER FAMILY")
     print(f"  {'family':<16}{'docs':>5}{'lost':>5}{'ident.':>8}{'agency':>8}{'level':>7}{'cells':>8}{'invent':>7}"
-          f"{'prec.':>7}{'recall':>7}{'false':>6}{'missed':>7}{'links':>8}")
+          f"{'prec.':>7}{'recall':>7}{'false':>6}{'missed':>7}  {'links':<10}")
     order = ["base"] + list(V.FAMILIES)
     for fam in order:
         if fam not in tallies:
@@ -540,9 +541,10 @@ def print_report(docs, tallies: dict[str, Tally], seconds: float, list_failures:
         t = tallies[fam]
         n = t.docs - t.lost
         tr, fa, fo, mi = len(t.judged.true), len(t.judged.false), len(t.judged.found), len(t.judged.missed)
-        links = f"{t.links_right}/{t.links_expected}" + (f" +{t.links_false}" if t.links_false else "") if (t.links_expected or t.links_false) else "-"
+        links = (f"{t.links_right}/{t.links_expected}" + (f", {t.links_false} false" if t.links_false else "")
+                 if (t.links_expected or t.links_false) else "-")
         print(f"  {fam:<16}{t.docs:>5}{t.lost:>5}{pct(t.identity, n):>8}{pct(t.agency, n):>8}{pct(t.level, n):>7}"
-              f"{pct(t.right, t.expected_cells):>8}{t.invented:>7}{pct(tr, tr + fa):>7}{pct(fo, fo + mi):>7}{fa:>6}{mi:>7}{links:>8}")
+              f"{pct(t.right, t.expected_cells):>8}{t.invented:>7}{pct(tr, tr + fa):>7}{pct(fo, fo + mi):>7}{fa:>6}{mi:>7}  {links:<10}")
     if list_failures:
         print("\nFAILURES")
         for fam in order:
