@@ -28,7 +28,7 @@ from pathlib import Path
 
 from analyzer.model import ReportResult
 from analyzer.ranking import correction_rate, disclosure_rate
-from analyzer.scoring import rule_label
+from analyzer.rules import label as rule_label
 from analyzer.site import CATEGORY_CN, CSS, bars_svg
 
 LEVEL_CN = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇级", None: "未识别"}

@@ -29,7 +29,8 @@ from typing import Any
 
 from analyzer.labels import SEVERITY_LABELS as SEVERITY_CN
 from analyzer.model import Finding, ReportResult
-from analyzer.scoring import PART_LABELS, ScoreConfig, resolve_config
+from analyzer.labels import PART_LABELS
+from analyzer.scoring import ScoreConfig, resolve_config
 
 PART_KEYS = tuple(PART_LABELS)
 MIN_COMPARABLE = 30

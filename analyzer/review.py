@@ -17,7 +17,8 @@ from pathlib import Path
 
 from analyzer.findings import SEVERITY_ORDER
 from analyzer.model import SECTION_KEYS, Finding, ReportResult
-from analyzer.scoring import TABLE_LABELS, rule_label
+from analyzer.rules import label as rule_label
+from analyzer.scoring import TABLE_LABELS
 from analyzer.sections import part_name, part_number
 
 CLOSING = "请对照上述问题核实修改，并重新发布。"

@@ -18,7 +18,8 @@ from analyzer.model import ReportResult
 from analyzer.ranking import INDICATORS, MIN_COMPARABLE, Ranking, RankingRow
 from analyzer.review import review_names
 from analyzer.labels import CATEGORY_LABELS, SEVERITY_LABELS
-from analyzer.scoring import PART_LABELS, rule_label
+from analyzer.labels import PART_LABELS
+from analyzer.rules import label as rule_label
 
 SEVERITY_CN = SEVERITY_LABELS
 CATEGORY_CN = CATEGORY_LABELS
