@@ -91,7 +91,7 @@ def make_variants(n: int, folder: Path, seed: int = 7) -> list[Path]:
 def run_once(folder: Path, workers: int, limit: int) -> dict:
     """One measured run in this (fresh) process; returns the figures as a dict."""
     sys.path.insert(0, str(ROOT))
-    from analyzer.outputs import write_run
+    from analyzer.output.run import write_run
     from analyzer.pipeline import analyze_run
 
     files = sorted(folder.iterdir())[:limit]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import replace
 
 import pytest
@@ -11,15 +12,8 @@ from openpyxl import load_workbook
 
 from _reports import clean_result, flawed_result, full_tables, scored
 from analyzer.pipeline import Failure, RunResult
-from analyzer.ranking import (
-    TOO_FEW,
-    correction_rate,
-    disclosure_rate,
-    print_ranking,
-    rank_results,
-    ranking_csv,
-    write_ranking,
-)
+from analyzer.output.ranking import TOO_FEW, correction_rate, disclosure_rate, rank_results
+from analyzer.output.ranking_io import print_ranking, ranking_csv, write_ranking
 
 
 def run_of(*results, failures=(), previous=None) -> RunResult:
@@ -124,7 +118,11 @@ def test_xlsx_sheets_header_filter_colours_and_determinism(tmp_path):
     assert all(wf.cell(r, header.index("问题编号") + 1).value for r in range(2, wf.max_row + 1))
     notes = {row[0].value: row[1].value for row in wb["说明"].iter_rows() if row[0].value}
     assert "默认评分方案" in notes["评分方案"]
-    assert notes["accuracy.error"] == "5"
+    assert notes["准确性：每个错误扣分"] == "5"
+    assert notes["规范性：“沿用旧版年度报告格式”每处扣分"] == "5"
+    assert notes["申请情况表勾稽关系不符"] == "准确性：每处扣5分"
+    keys = [row[0].value for row in wb["说明"].iter_rows() if row[0].value]
+    assert not [k for k in keys if re.search(r"[A-Za-z]", k)], "the 说明 sheet names every weight in Chinese"
 
 
 def test_bad_suffix_is_refused(tmp_path):

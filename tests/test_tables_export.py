@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analyzer.export import finding_line, report_json, tables_csv, tables_xlsx
+from analyzer.output.export import finding_line, report_json, tables_csv, tables_xlsx
 from analyzer.model import CellSource, Finding, ReportMeta, ReportResult, TableValues
 from analyzer.tables import schema
 

@@ -234,13 +234,16 @@ class ScoreConfig:
     def rule_costs(self) -> list[tuple[str, str]]:
         """For every registered rule: its Chinese name and what a finding of it costs, in Chinese."""
         out = []
+        share = rules.MEASURES["score.boilerplate_share"]
         for r in rules.RULES.values():
+            part = PART_LABELS[r.part]
             if r.part not in FINDING_PARTS:
-                out.append((r.label, f"{PART_LABELS[r.part]}：按表格显示的单元格比例计分"))
-                continue
-            part = self.finding_part(r.part)
-            probe = Finding(r.name, r.severity, "", "")
-            out.append((r.label, f"{PART_LABELS[r.part]}：每处扣{_show(part.cost(probe))}分"))
+                out.append((r.label, f"{part}：按表格显示的单元格比例计分"))
+            elif r.name in share.said_by and self.boilerplate_points:
+                out.append((r.label, f"{part}：按{share.label}计分"))
+            else:
+                cost = self.finding_part(r.part).cost(Finding(r.name, r.severity, "", ""))
+                out.append((r.label, f"{part}：每处扣{cost:g}分" if cost else f"{part}：不扣分，仅作提示"))
         return out
 
 

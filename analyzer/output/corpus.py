@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from analyzer.labels import LEVEL_LABELS as LEVEL_CN
 from analyzer.model import ReportResult
-from analyzer.ranking import correction_rate, disclosure_rate
+from analyzer.output.ranking import correction_rate, disclosure_rate
+from analyzer.output.site import CATEGORY_CN, CSS, bars_svg
 from analyzer.rules import label as rule_label
-from analyzer.site import CATEGORY_CN, CSS, bars_svg
 
-LEVEL_CN = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇级", None: "未识别"}
 LEVEL_ORDER = ["national", "province", "city", "county", "township", None]
 
 # Near-duplicate clustering of statements.
