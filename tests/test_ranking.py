@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import replace
 
 import pytest
@@ -134,3 +135,50 @@ def test_print_ranking_runs(capsys):
     print_ranking(rank_results(run_of(scored(clean_result()), failures=[Failure("bad.txt", "坏文件")]), None))
     out = capsys.readouterr().out
     assert "某某市某某区人民政府" in out and "无法读取" in out
+
+
+def test_xlsx_writes_report_text_as_text_never_a_formula(tmp_path):
+    """Text from a report or a file name beginning with = + - @ stays text in every sheet (issue 13)."""
+    odd = replace(
+        flawed_result("=cmd|'/c calc'!A1.txt"),
+        meta=replace(flawed_result().meta, agency="@SUM(1+1)"),
+    )
+    bad = replace(odd.findings[0], message="=HYPERLINK(\"http://x\")", where="+3 / -2")
+    odd = scored(replace(odd, findings=(bad, *odd.findings[1:])))
+    path = write_ranking(rank_results(run_of(odd), None), tmp_path / "r.xlsx")
+    wb = load_workbook(path)
+    texts = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {"@SUM(1+1)", "=HYPERLINK(\"http://x\")", "+3 / -2", "=cmd|'/c calc'!A1.txt"} <= {c.value for c in texts}
+    assert all(c.data_type == "s" and c.quotePrefix for c in texts)
+    with zipfile.ZipFile(path) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_xlsx_prints_on_a4_landscape_readably(tmp_path):
+    """Fit to the page width with the header repeated, and few enough columns to print at about 9 points."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    wb = load_workbook(write_ranking(rank_results(run_of(scored(clean_result())), None), tmp_path / "r.xlsx"))
+    for ws in wb:
+        setup = ws.page_setup
+        assert (setup.orientation, str(setup.paperSize)) == ("landscape", ws.PAPERSIZE_A4)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        last = ws.max_column
+        if ws.print_area:  # "'得分'!$A$1:$T$2"
+            last = column_index_from_string(re.search(r"([A-Z]+)\$?\d+$", ws.print_area).group(1))
+        printed = sum(ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, last + 1))
+        # About 0.1 inch per width unit: 150 units on 11 inches print at 75 % or more (11 pt → 8 pt and up).
+        assert printed <= 150, (ws.title, printed)
+    assert wb["得分"].print_title_rows == wb["问题清单"].print_title_rows == "$1:$1"
+    assert "默认评分方案" in wb["得分"].oddHeader.center.text
+
+
+def test_print_ranking_escapes_markup_in_names(capsys):
+    """A path with “[/b]” in it (folder “x[”, file “b].txt”) must not crash ``rank``: rich markup is escaped."""
+    named = scored(replace(clean_result("corpus/a.txt"), meta=replace(clean_result().meta, agency="某局[/b]")))
+    unnamed = scored(replace(clean_result("corpus/[b]x.txt"), meta=replace(clean_result().meta, agency=None)))
+    failure = Failure("corpus/x[/b].pdf", "b].pdf：[bold]无法读取[/bold]")
+    print_ranking(rank_results(run_of(named, unnamed, failures=[failure]), None))
+    out = capsys.readouterr().out
+    assert "某局[/b]" in out and "[b]x" in out
+    assert "corpus/x[/b].pdf" in out and "[bold]无法读取[/bold]" in out
