@@ -19,7 +19,7 @@ from analyzer.output.review import build_comment, render_markdown
 from analyzer.output.site import render_index
 from analyzer.pipeline import RunResult
 from analyzer.scoring import ScoringConfigError, load_config, score_report
-from analyzer.scoring.config import V1_ASSIGNMENT
+from analyzer.scoring.schema import V1_ASSIGNMENT
 
 # shared/spec/contract.md "Rule names that are fixed" and taxonomy.md §3: outside checks rely on them.
 CONTRACT_RULES = (

@@ -64,6 +64,7 @@ class IndicatorStats:
 
     @property
     def comparable(self) -> bool:
+        """Whether enough reports have the rate to flag outliers."""
         return self.n >= MIN_COMPARABLE
 
 
@@ -102,10 +103,12 @@ class Ranking:
 
     @property
     def ranked(self) -> tuple[RankingRow, ...]:
+        """The scored reports, in rank order."""
         return tuple(r for r in self.rows if r.rank is not None)
 
     @property
     def unreadable(self) -> tuple[RankingRow, ...]:
+        """The files that could not be read, with their reasons."""
         return tuple(r for r in self.rows if r.rank is None)
 
 

@@ -35,6 +35,7 @@ class Item:
 
 
 def report_title(result: ReportResult) -> str:
+    """The report's title as the comment's heading quotes it (made up from agency and year when missing)."""
     if result.meta.title:
         return result.meta.title.strip().strip("《》")
     if result.meta.agency and result.meta.year:
@@ -230,6 +231,7 @@ def suggestions(result: ReportResult, items: list[Item]) -> list[str]:
 
 
 def has_errors(items: list[Item]) -> bool:
+    """Whether a confirmed error calls for correction and republication."""
     return any(it.severity == "error" and not it.uncertain for it in items)
 
 
@@ -245,6 +247,7 @@ class Comment:
 
 
 def build_comment(result: ReportResult) -> Comment:
+    """The comment's heading, overall judgement, problems, suggestions and closing."""
     items = collect_items(result)
     return Comment(
         heading=f"关于《{report_title(result)}》的评审意见",

@@ -3,8 +3,8 @@
 The weights live in ``scoring.toml`` shipped inside this package (see
 ``shared/spec/rubric.md``); a supervisor may pass another file. ``config``
 reads and checks the weights, ``parts`` turns findings and measured facts
-into points; which part judges which rule is the registry's
-(``analyzer.rules``).
+into points, ``schema`` says what the file may hold; which part judges
+which rule is the registry's (``analyzer.rules``).
 """
 
 from analyzer.scoring.config import (
