@@ -199,4 +199,4 @@ def _sheet_review(ws, result: ReportResult) -> None:
 
 def _sheet_cells(ws, result: ReportResult) -> None:
     for line in csv.reader(io.StringIO(tables_csv(result))):
-        xlsx.append(ws, line)
+        ws.append(line)

@@ -108,23 +108,25 @@ def _table(ws, headers: list[str], rows: list[list[Any]], widths: list[float], w
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    xlsx.append(ws, headers)
+    ws.append(headers)
     head_fill = PatternFill("solid", fgColor="F2F2F2")
     for c in ws[1]:
         c.font, c.fill = Font(bold=True), head_fill
         c.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
-        xlsx.append(ws, row)
+        ws.append(row)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    for i, name in enumerate(headers, 1):
+    # The text columns wrap; every cell starts at the top, so a tall row reads level.
+    columns = [i for i, name in enumerate(headers, 1) if name in wrapped]
+    for i in range(1, len(headers) + 1):
+        align = Alignment(wrap_text=True, vertical="top") if i in columns else Alignment(vertical="top")
         for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-            cell.alignment = wrap if name in wrapped else top
-    xlsx.fit_heights(ws)
+            cell.alignment = align
+    xlsx.fit_heights(ws, columns)
+    xlsx.fit_heights(ws, range(1, len(headers) + 1), max_row=1)  # the header wraps in every column
     xlsx.print_setup(ws)
     ws.oddFooter.center.text = f"{ws.title}　第 &P 页，共 &N 页"
 
@@ -183,19 +185,22 @@ def _notes_sheet(ws, ranking: Ranking) -> None:
     rows.append(["无法读取的文件", str(len(ranking.unreadable))])
     blocks = [(["项目", "内容"], rows), (["权重项", "取值"], ranking.weights), (["问题", "评分归属与扣分"], ranking.rule_costs)]
     bold, wrap, top = Font(bold=True), Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    n = 0
     for i, (header, body) in enumerate(blocks):
         if i:
             ws.append([])
-        xlsx.append(ws, header)
-        for c in ws[ws.max_row]:
-            c.font = bold
+            n += 1
+        ws.append(header)
+        n += 1
+        ws.cell(n, 1).font = ws.cell(n, 2).font = bold
         for row in body:
-            xlsx.append(ws, row)
-            ws.cell(ws.max_row, 1).alignment = top
-            ws.cell(ws.max_row, 2).alignment = wrap
+            ws.append(row)
+            n += 1
+            ws.cell(n, 1).alignment = top
+            ws.cell(n, 2).alignment = wrap
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 90
-    xlsx.fit_heights(ws)
+    xlsx.fit_heights(ws, [2])
     xlsx.print_setup(ws, title_rows=None)
 
 
