@@ -140,21 +140,23 @@ def _score_sheet(ws, ranking: Ranking) -> None:
     _table(ws, HEADERS, rows, SCORE_WIDTHS, WRAPPED)
     last = get_column_letter(HEADERS.index("评分方案"))
     ws.print_area = f"A1:{last}{len(rows) + 1}"
-    ws.oddHeader.center.text = f"年度报告评分排名（评分方案：{ranking.config_label}）"
+    # "&" starts a code in a page header ("&P" is the page number): doubled, it prints as itself.
+    ws.oddHeader.center.text = f"年度报告评分排名（评分方案：{ranking.config_label}）".replace("&", "&&")
     grade_col = HEADERS.index("等级") + 1
     for col_name in ("实质公开率", "复议纠错率"):
         col = HEADERS.index(col_name) + 1
         for r in range(2, len(rows) + 2):
             ws.cell(r, col).number_format = "0.0%"
-    for r in range(2, len(rows) + 2):
+    notes = {"disclosure_rate": HEADERS.index("实质公开率说明") + 1, "correction_rate": HEADERS.index("复议纠错率说明") + 1}
+    for r, row in enumerate(ranking.rows, 2):
         cell = ws.cell(r, grade_col)
         fill = GRADE_FILLS.get(cell.value)
         if fill:
             cell.fill = PatternFill("solid", fgColor=fill)
-        for col_name in ("实质公开率说明", "复议纠错率说明"):
-            note = ws.cell(r, HEADERS.index(col_name) + 1)
-            if note.value and note.value.startswith("明显"):
-                note.font = Font(color="C00000", bold=True)
+        for key, col in notes.items():
+            indicator = row.indicators.get(key)
+            if indicator is not None and indicator.flagged:
+                ws.cell(r, col).font = Font(color="C00000", bold=True)
 
 
 def _findings_sheet(ws, ranking: Ranking) -> None:
