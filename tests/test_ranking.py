@@ -188,6 +188,6 @@ def test_xlsx_marks_flagged_rates_in_red(tmp_path):
     many = [_with_rate(f"r{i:02d}.txt", 7 + i % 3) for i in range(30)] + [_with_rate("odd.txt", 1)]
     ws = load_workbook(write_ranking(rank_results(run_of(*many), None), tmp_path / "r.xlsx"))["得分"]
     col = [c.value for c in ws[1]].index("实质公开率说明") + 1
-    red = {ws.cell(r, 4).value for r in range(2, ws.max_row + 1) if ws.cell(r, col).font.color is not None
-           and ws.cell(r, col).font.color.rgb.endswith("C00000")}
+    colours = {ws.cell(r, 4).value: getattr(ws.cell(r, col).font.color, "rgb", None) for r in range(2, ws.max_row + 1)}
+    red = {source for source, rgb in colours.items() if isinstance(rgb, str) and rgb.endswith("C00000")}
     assert red == {"odd.txt"}
