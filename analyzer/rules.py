@@ -51,7 +51,7 @@ class Rule:
     weight: Weight = "severity"
     suggestion: str = ""
     frame: str = ""
-    reread: bool = False  # the cells behind it are read a second way (tables.verify) before it is confirmed
+    reread: bool = False  # its cells are read a second way (tables' second reading) before it is confirmed
     needs_previous: bool = False  # judged only when the same agency's previous report is in the run
 
 
