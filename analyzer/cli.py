@@ -95,7 +95,7 @@ def analyze(
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
-    from analyzer.outputs import write_run
+    from analyzer.output.run import write_run
     from analyzer.pipeline import analyze_run, collect_paths
     from analyzer.scoring import load_config
 
@@ -143,7 +143,7 @@ def extract(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出文件（xlsx 必填；json/csv 默认标准输出）。"),
 ) -> None:
     """抽取一份报告的基本信息、章节和三张表（默认 JSON 输出到标准输出）。"""
-    from analyzer.export import report_json, tables_csv, tables_xlsx
+    from analyzer.output.export import report_json, tables_csv, tables_xlsx
     from analyzer.pipeline import analyze_single
 
     result = run_guarded(analyze_single, file, _settings())
@@ -168,7 +168,7 @@ def _emit(text: str, out: Optional[Path]) -> None:
 @app.command()
 def check(file: Path = typer.Argument(..., help="一份报告文件。")) -> None:
     """逐行列出一份报告的问题；存在“错误”级问题时退出码为 1。"""
-    from analyzer.export import finding_line
+    from analyzer.output.export import finding_line
     from analyzer.pipeline import analyze_single
 
     result = run_guarded(analyze_single, file, _settings())
@@ -214,7 +214,8 @@ def review(
 ) -> None:
     """生成一份报告的评审意见（Markdown 或 DOCX）。"""
     from analyzer.pipeline import analyze_single
-    from analyzer.review import render_markdown, write_docx
+    from analyzer.output.review import render_markdown
+    from analyzer.output.review_docx import write_docx
     from analyzer.scoring import load_config
 
     score_config = run_guarded(load_config, config)
@@ -236,7 +237,8 @@ def rank(
 ) -> None:
     """对多份报告评分并排名（终端表格，可另存 CSV/XLSX）。"""
     from analyzer.pipeline import analyze_run
-    from analyzer.ranking import print_ranking, rank_results, write_ranking
+    from analyzer.output.ranking import rank_results
+    from analyzer.output.ranking_io import print_ranking, write_ranking
     from analyzer.scoring import load_config
 
     for t in paths:
@@ -260,7 +262,7 @@ def corpus(
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
 ) -> None:
     """语料研究：统计、图表与套话（模板句）聚类。"""
-    from analyzer.corpus import write_corpus_study
+    from analyzer.output.corpus import write_corpus_study
     from analyzer.pipeline import analyze_run
 
     for t in paths:

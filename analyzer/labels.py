@@ -4,6 +4,17 @@ from __future__ import annotations
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
+# The four parts of the score (shared/spec/rubric.md), in the order they are shown.
+PART_LABELS = {
+    "completeness": "完整性",
+    "accuracy": "准确性",
+    "conformity": "规范性",
+    "substance": "内容质量",
+}
+
+# Administrative levels of ReportMeta.level; None: not identified.
+LEVEL_LABELS = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇级", None: "未识别"}
+
 # Problem categories of shared/spec/taxonomy.md §2.
 CATEGORY_LABELS = {
     "content_coverage": "公开内容",

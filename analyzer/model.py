@@ -241,8 +241,13 @@ class Reason:
 
     text: str  # Chinese, quotable
     points: float  # points lost (0 for a note such as "无上年报告，未评")
-    rule: str | None = None
+    rule: str | None = None  # the finding's rule, or the measured fact's key (analyzer.rules.MEASURES)
     finding_id: str | None = None
+    # Typed facts of a measured reason, so that reviews and pages say it
+    # without parsing ``text`` (in memory only; the JSON keeps the four above).
+    section: str | None = None  # the section it is about (score.section_missing)
+    table: str | None = None  # the table it is about (score.table_missing, score.cells_missing)
+    fact: str = ""  # the measured fact alone, without the score's threshold ("" = the text)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "points": round(self.points, 2), "rule": self.rule, "finding_id": self.finding_id}

@@ -6,7 +6,7 @@ a new agency name and perturbed numbers (so checks fire differently), binary
 formats are copied under new names. The variants go to a temporary folder and
 are deleted afterwards.
 
-Then it times ``analyze_run`` + ``outputs.write_run`` in a fresh process per
+Then it times ``analyze_run`` + ``output.run.write_run`` in a fresh process per
 configuration and prints reports per second and peak memory (the process and
 its worker children, from ``getrusage``) for 1, 2 and 4 workers, and how
 time grows from 100 to N reports.
@@ -91,7 +91,7 @@ def make_variants(n: int, folder: Path, seed: int = 7) -> list[Path]:
 def run_once(folder: Path, workers: int, limit: int) -> dict:
     """One measured run in this (fresh) process; returns the figures as a dict."""
     sys.path.insert(0, str(ROOT))
-    from analyzer.outputs import write_run
+    from analyzer.output.run import write_run
     from analyzer.pipeline import analyze_run
 
     files = sorted(folder.iterdir())[:limit]

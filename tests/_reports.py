@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from analyzer.findings import with_ids
 from analyzer.model import Block, Finding, NarrativeResult, ReportMeta, ReportResult, Section, Statement, TableValues
-from analyzer.scoring import SECTION_TITLES, TEMPLATE_CELLS, score_report
+from analyzer.scoring import TEMPLATE_CELLS, score_report
+from analyzer.sections import SECTION_TITLES
 
 OVERVIEW = (
     "2021年，本机关通过门户网站主动公开政府信息312条，发布政策解读12篇，"

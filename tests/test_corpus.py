@@ -6,7 +6,7 @@ import csv
 from dataclasses import replace
 
 from _reports import clean_result, flawed_result, scored
-from analyzer.corpus import _minhash_pairs, cluster_statements, normalize_statement, stats_rows, write_corpus_study
+from analyzer.output.corpus import _minhash_pairs, cluster_statements, normalize_statement, stats_rows, write_corpus_study
 from analyzer.model import Statement
 from analyzer.pipeline import RunResult
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import replace
 
 import pytest
@@ -11,15 +13,8 @@ from openpyxl import load_workbook
 
 from _reports import clean_result, flawed_result, full_tables, scored
 from analyzer.pipeline import Failure, RunResult
-from analyzer.ranking import (
-    TOO_FEW,
-    correction_rate,
-    disclosure_rate,
-    print_ranking,
-    rank_results,
-    ranking_csv,
-    write_ranking,
-)
+from analyzer.output.ranking import TOO_FEW, correction_rate, disclosure_rate, rank_results
+from analyzer.output.ranking_io import print_ranking, ranking_csv, write_ranking
 
 
 def run_of(*results, failures=(), previous=None) -> RunResult:
@@ -124,7 +119,11 @@ def test_xlsx_sheets_header_filter_colours_and_determinism(tmp_path):
     assert all(wf.cell(r, header.index("问题编号") + 1).value for r in range(2, wf.max_row + 1))
     notes = {row[0].value: row[1].value for row in wb["说明"].iter_rows() if row[0].value}
     assert "默认评分方案" in notes["评分方案"]
-    assert notes["accuracy.error"] == "5"
+    assert notes["准确性：每个错误扣分"] == "5"
+    assert notes["规范性：“沿用旧版年度报告格式”每处扣分"] == "5"
+    assert notes["申请情况表勾稽关系不符"] == "准确性：每处扣5分"
+    keys = [row[0].value for row in wb["说明"].iter_rows() if row[0].value]
+    assert not [k for k in keys if re.search(r"[A-Za-z]", k)], "the 说明 sheet names every weight in Chinese"
 
 
 def test_bad_suffix_is_refused(tmp_path):
@@ -136,3 +135,59 @@ def test_print_ranking_runs(capsys):
     print_ranking(rank_results(run_of(scored(clean_result()), failures=[Failure("bad.txt", "坏文件")]), None))
     out = capsys.readouterr().out
     assert "某某市某某区人民政府" in out and "无法读取" in out
+
+
+def test_xlsx_writes_report_text_as_text_never_a_formula(tmp_path):
+    """Text from a report or a file name beginning with = + - @ stays text in every sheet (issue 13)."""
+    odd = replace(
+        flawed_result("=cmd|'/c calc'!A1.txt"),
+        meta=replace(flawed_result().meta, agency="@SUM(1+1)"),
+    )
+    bad = replace(odd.findings[0], message="=HYPERLINK(\"http://x\")", where="+3 / -2")
+    odd = scored(replace(odd, findings=(bad, *odd.findings[1:])))
+    path = write_ranking(rank_results(run_of(odd), None), tmp_path / "r.xlsx")
+    wb = load_workbook(path)
+    texts = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {"@SUM(1+1)", "=HYPERLINK(\"http://x\")", "+3 / -2", "=cmd|'/c calc'!A1.txt"} <= {c.value for c in texts}
+    assert all(c.data_type == "s" and c.quotePrefix for c in texts)
+    with zipfile.ZipFile(path) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_xlsx_prints_on_a4_landscape_readably(tmp_path):
+    """Fit to the page width with the header repeated, and few enough columns to print at about 9 points."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    wb = load_workbook(write_ranking(rank_results(run_of(scored(clean_result())), None), tmp_path / "r.xlsx"))
+    for ws in wb:
+        setup = ws.page_setup
+        assert (setup.orientation, str(setup.paperSize)) == ("landscape", ws.PAPERSIZE_A4)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        last = ws.max_column
+        if ws.print_area:  # "'得分'!$A$1:$T$2"
+            last = column_index_from_string(re.search(r"([A-Z]+)\$?\d+$", ws.print_area).group(1))
+        printed = sum(ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, last + 1))
+        # About 0.1 inch per width unit: 150 units on 11 inches print at 75 % or more (11 pt → 8 pt and up).
+        assert printed <= 150, (ws.title, printed)
+    assert wb["得分"].print_title_rows == wb["问题清单"].print_title_rows == "$1:$1"
+    assert "默认评分方案" in wb["得分"].oddHeader.center.text
+
+
+def test_print_ranking_escapes_markup_in_names(capsys):
+    """A path with “[/b]” in it (folder “x[”, file “b].txt”) must not crash ``rank``: rich markup is escaped."""
+    named = scored(replace(clean_result("corpus/a.txt"), meta=replace(clean_result().meta, agency="某局[/b]")))
+    unnamed = scored(replace(clean_result("corpus/[b]x.txt"), meta=replace(clean_result().meta, agency=None)))
+    failure = Failure("corpus/x[/b].pdf", "b].pdf：[bold]无法读取[/bold]")
+    print_ranking(rank_results(run_of(named, unnamed, failures=[failure]), None))
+    out = capsys.readouterr().out
+    assert "某局[/b]" in out and "[b]x" in out
+    assert "corpus/x[/b].pdf" in out and "[bold]无法读取[/bold]" in out
+
+
+def test_xlsx_marks_flagged_rates_in_red(tmp_path):
+    many = [_with_rate(f"r{i:02d}.txt", 7 + i % 3) for i in range(30)] + [_with_rate("odd.txt", 1)]
+    ws = load_workbook(write_ranking(rank_results(run_of(*many), None), tmp_path / "r.xlsx"))["得分"]
+    col = [c.value for c in ws[1]].index("实质公开率说明") + 1
+    colours = {ws.cell(r, 4).value: getattr(ws.cell(r, col).font.color, "rgb", None) for r in range(2, ws.max_row + 1)}
+    red = {source for source, rgb in colours.items() if isinstance(rgb, str) and rgb.endswith("C00000")}
+    assert red == {"odd.txt"}

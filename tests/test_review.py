@@ -12,7 +12,8 @@ import pytest
 
 from _reports import BALANCE, FEE, VAGUE, clean_result, flawed_result, scored
 from analyzer.findings import with_ids
-from analyzer.review import CLOSING, COMBINED_NAME, build_comment, render_markdown, write_docx, write_reviews
+from analyzer.output.review import CLOSING, build_comment, render_markdown
+from analyzer.output.review_docx import COMBINED_NAME, write_docx, write_reviews
 
 EXCLAMATION = re.compile(r"[!！]")
 EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")

@@ -190,6 +190,10 @@ def test_config_override_changes_points_and_hash(tmp_path):
         ("[accuracy]\nmax = 40\n", "之和应为100"),
         ("[accuracy\n", "格式有误"),
         ("[accuracy]\nerror = \"五\"\n", "应为数字"),
+        ("[accuracy]\nrules = [\"applications.\"]\n", "已不再使用"),
+        ("default_part = \"substance\"\n", "规则登记表"),
+        ("[accuracy.points]\n\"problems.vague\" = 2\n", "由内容质量部分评判"),
+        ("[substance.points]\n\"problems.unheard_of\" = 2\n", "不是已登记的规则"),
     ],
 )
 def test_bad_config_gives_one_line_chinese_error(tmp_path, text, fragment):
@@ -225,3 +229,11 @@ def test_unreadable_tables_with_doubtful_finding_cost_nothing_in_accuracy():
     acc = score.part("accuracy")
     assert not acc.judged and acc.points == acc.max_points and "人工核对" in acc.reasons[0].text
     assert lost(score, "completeness") == 0  # uncertain factor 0: our misreading costs nothing
+
+
+def test_every_weight_has_a_chinese_name():
+    cfg = load_config(None)
+    labelled = cfg.labelled_weights()
+    assert len(labelled) == len(cfg.weights())  # every number of the file, once
+    assert ("准确性：每个错误扣分", "5") in labelled
+    assert not [name for name, _ in labelled if any("a" <= ch.lower() <= "z" for ch in name)]

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 from _reports import clean_result, flawed_result, scored
 from analyzer.pipeline import Failure, RunResult
-from analyzer.ranking import rank_results
-from analyzer.site import anchor, render_index, write_index
+from analyzer.output.ranking import rank_results
+from analyzer.output.site import anchor, render_index, write_index
 
 
 def _run() -> RunResult:
@@ -74,7 +74,7 @@ def test_whole_outputs_byte_identical_across_runs_workers_and_order(tmp_path):
     """Two runs (1 and 2 workers, input order reversed) write the same bytes: JSON, CSV, XLSX, reviews, index."""
     from conftest import CORPUS
 
-    from analyzer.outputs import write_run
+    from analyzer.output.run import write_run
     from analyzer.pipeline import analyze_run
 
     seeds = sorted(CORPUS.glob("00[0-4]_*.txt"))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from analyzer.export import finding_line, report_json, tables_csv, tables_xlsx
+from analyzer.output.export import finding_line, report_json, tables_csv, tables_xlsx
 from analyzer.model import CellSource, Finding, ReportMeta, ReportResult, TableValues
 from analyzer.tables import schema
 
@@ -65,3 +67,18 @@ def test_finding_line() -> None:
     line = finding_line(f)
     assert line.startswith("[错误] applications.balance") and "三、… / 自然人" in line and line.endswith("「待核实」")
     assert "待核实" not in finding_line(Finding("tables.missing_cell", "warning", "缺。", "二、…"))
+
+
+def test_xlsx_keeps_report_text_as_text_and_fixed_bytes(tmp_path: Path) -> None:
+    """A cell as written “=1+2” is data, not a formula (issue 13); the same result gives the same bytes."""
+    base = result()
+    sources = {"applications.new_received.natural_person": CellSource("=1+2", "@本年新收", "自然人", page=3)}
+    r = replace(base, tables=replace(base.tables, sources=sources, remarks={"applications.granted.total": "-见附注"}))
+    a = tables_xlsx(r, tmp_path / "a.xlsx")
+    assert a.read_bytes() == tables_xlsx(r, tmp_path / "b.xlsx").read_bytes()
+    ws = load_workbook(a)["单元格来源"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=@-"]
+    assert {c.value for c in cells} >= {"=1+2", "@本年新收", "-见附注"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    with zipfile.ZipFile(a) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from analyzer.labels import SEVERITY_LABELS as SEVERITY_ZH
 from analyzer.model import Finding, ReportResult
+from analyzer.output import xlsx
 from analyzer.tables import schema
 
 CSV_COLUMNS = ["table", "row", "row_label", "column", "column_label", "value", "raw", "page", "line", "method", "remark"]
@@ -73,9 +74,10 @@ def tables_xlsx(result: ReportResult, path: str | Path) -> Path:
     _sheet_applications(wb.create_sheet("三、依申请公开"), result, template)
     _sheet_review(wb.create_sheet("四、复议诉讼"), result)
     _sheet_cells(wb.create_sheet("单元格来源"), result)
-    path = Path(path)
-    wb.save(path)
-    return path
+    for sheet in wb.worksheets:
+        # The template sheets are one page each; the list of cells repeats its header row.
+        xlsx.print_setup(sheet, title_rows="1:1" if sheet.title == "单元格来源" else None)
+    return xlsx.save(wb, path)
 
 
 # ---------------------------------------------------------------- sheets

@@ -11,11 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 
-from analyzer.model import ReportResult
-from analyzer.pipeline import RunResult
+from analyzer.output.ids import report_ids
+from analyzer.output.ranking import rank_results
+from analyzer.output.ranking_io import write_ranking
+from analyzer.output.review_docx import write_reviews
+from analyzer.output.site import write_index
+
+__all__ = ["SUMMARY_COLUMNS", "report_ids", "summary_rows", "write_csv", "write_run"]
 
 SUMMARY_COLUMNS = [
     "report_id", "source", "format", "title", "agency", "level", "year", "template", "published",
@@ -23,31 +27,8 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def report_ids(results: list[ReportResult]) -> dict[str, str]:
-    """A file-name-safe id per report: the file stem, or the whole file name when
-    several files share a stem (the same report in several formats)."""
-    def safe(name: str) -> str:
-        return re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", name) or "report"
-
-    stems: dict[str, int] = {}
-    for r in results:
-        stem = safe(Path(r.source).stem)
-        stems[stem] = stems.get(stem, 0) + 1
-    ids: dict[str, str] = {}
-    used: set[str] = set()
-    for r in sorted(results, key=lambda r: r.source):
-        stem = safe(Path(r.source).stem)
-        rid = stem if stems[stem] == 1 else safe(Path(r.source).name)
-        base, n = rid, 2
-        while rid in used:  # same file name in two folders
-            rid = f"{base}-{n}"
-            n += 1
-        used.add(rid)
-        ids[r.source] = rid
-    return ids
-
-
-def summary_rows(run: RunResult, ids: dict[str, str]) -> list[dict]:
+def summary_rows(run, ids: dict[str, str]) -> list[dict]:
+    """One row of summary.csv per report of a run (a ``RunResult``)."""
     rows = []
     for r in run.results:
         sev = [f.severity for f in r.findings]
@@ -72,6 +53,7 @@ def summary_rows(run: RunResult, ids: dict[str, str]) -> list[dict]:
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+    """A CSV with a header row, UTF-8 with BOM."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
@@ -80,12 +62,8 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
     path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
 
 
-def write_run(run: RunResult, out_dir: Path, score_config=None) -> str:
-    """Write every output of a run; return a short description of what was written."""
-    from analyzer.ranking import rank_results, write_ranking
-    from analyzer.review import write_reviews
-    from analyzer.site import write_index
-
+def write_run(run, out_dir: Path, score_config=None) -> str:
+    """Write every output of a run (a ``RunResult``); return a short description of what was written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ids = report_ids(run.results)

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from analyzer.labels import LEVEL_LABELS as LEVEL_CN
 from analyzer.model import ReportResult
-from analyzer.ranking import correction_rate, disclosure_rate
-from analyzer.scoring import rule_label
-from analyzer.site import CATEGORY_CN, CSS, bars_svg
+from analyzer.output.ranking import correction_rate, disclosure_rate
+from analyzer.output.site import CATEGORY_CN, CSS, bars_svg
+from analyzer.rules import label as rule_label
 
-LEVEL_CN = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级", "township": "乡镇级", None: "未识别"}
 LEVEL_ORDER = ["national", "province", "city", "county", "township", None]
 
 # Near-duplicate clustering of statements.
@@ -191,6 +191,7 @@ def _fmt(x: float | None, digits: int = 4) -> str:
 
 
 def stats_rows(results: list[ReportResult]) -> list[list[str]]:
+    """stats_by_year_level.csv: counts, mean score and median rates per year and level (header row first)."""
     rows = [["年度", "层级", "报告数", "平均得分", "申请数中位数", "实质公开率中位数", "有实质公开率的报告数", "复议纠错率中位数", "有复议纠错率的报告数"]]
     for (year, level), group in [((None, "全部"), results)] + _sorted_groups(results):
         apps = [r.tables.get("applications", "new_received", "total") for r in group if r.tables]
@@ -211,6 +212,7 @@ def stats_rows(results: list[ReportResult]) -> list[list[str]]:
 
 
 def findings_rows(results: list[ReportResult]) -> list[list[str]]:
+    """findings_by_year_level.csv: per rule, how many reports of each group have it (header row first)."""
     rows = [["年度", "层级", "问题", "规则", "报告数", "有该问题的报告数", "占比"]]
     for (year, level), group in [((None, "全部"), results)] + _sorted_groups(results):
         have: Counter[str] = Counter()
@@ -226,6 +228,7 @@ def findings_rows(results: list[ReportResult]) -> list[list[str]]:
 
 
 def category_rows(results: list[ReportResult]) -> list[list[str]]:
+    """problem_categories.csv: section 五's admitted problems per category (header row first)."""
     rows = [["年度", "层级", "问题类别", "问题条数", "涉及报告数"]]
     for (year, level), group in [((None, "全部"), results)] + _sorted_groups(results):
         count: Counter[str] = Counter()
@@ -244,6 +247,7 @@ def category_rows(results: list[ReportResult]) -> list[list[str]]:
 
 
 def cluster_rows(clusters: list[Cluster]) -> list[list[str]]:
+    """boilerplate_clusters.csv: the clusters, most widespread first (header row first)."""
     rows = [["序号", "使用该表述的机关数", "句数", "代表表述", "示例报告"]]
     for i, c in enumerate(clusters, 1):
         rows.append([str(i), str(c.agencies), str(c.statements), c.text, "；".join(c.sources)])
@@ -276,6 +280,7 @@ def _as_percent(rows: list[list[str]], columns: tuple[str, ...]) -> list[list[st
 
 
 def render_corpus_html(results: list[ReportResult], clusters: list[Cluster], failures: int) -> str:
+    """corpus.html: the same tables with inline SVG charts, self-contained."""
     years = Counter(r.meta.year for r in results)
     per_year = [(f"{y}年" if y else "未识别", n, "bar") for y, n in sorted(years.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
     levels = Counter(r.meta.level for r in results)

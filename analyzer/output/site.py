@@ -14,11 +14,11 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
+from analyzer import rules
+from analyzer.labels import CATEGORY_LABELS, PART_LABELS, SEVERITY_LABELS
 from analyzer.model import ReportResult
-from analyzer.ranking import INDICATORS, MIN_COMPARABLE, Ranking, RankingRow
-from analyzer.review import review_names
-from analyzer.labels import CATEGORY_LABELS, SEVERITY_LABELS
-from analyzer.scoring import PART_LABELS, rule_label
+from analyzer.output.ids import report_ids
+from analyzer.output.ranking import INDICATORS, MIN_COMPARABLE, Ranking, RankingRow
 
 SEVERITY_CN = SEVERITY_LABELS
 CATEGORY_CN = CATEGORY_LABELS
@@ -129,7 +129,7 @@ def findings_by_rule(results: list[ReportResult]) -> list[tuple[str, int, str]]:
                 sev[f.rule] = f.severity
     cls = {"error": "bar-err", "warning": "bar-warn", "info": "bar-info"}
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(rule_label(rule), n, cls.get(sev[rule], "bar")) for rule, n in ordered]
+    return [(rules.label(rule), n, cls.get(sev[rule], "bar")) for rule, n in ordered]
 
 
 def problem_categories(results: list[ReportResult]) -> list[tuple[str, int, str]]:
@@ -225,7 +225,7 @@ def _report_block(result: ReportResult, row: RankingRow | None, name: str) -> st
             status = "（存疑）" if f.status == "uncertain" else ""
             out.append(
                 f'<tr{unc}><td class="sev-{escape(f.severity)}">{SEVERITY_CN.get(f.severity, escape(f.severity))}{status}</td>'
-                f"<td>{escape(rule_label(f.rule))}</td><td>{escape(f.where)}</td><td>{escape(f.message)}</td>"
+                f"<td>{escape(rules.label(f.rule))}</td><td>{escape(f.where)}</td><td>{escape(f.message)}</td>"
                 f'<td class="note">{escape(f.id)}</td></tr>'
             )
         out.append("</tbody></table>")
@@ -283,7 +283,7 @@ def render_index(run, ranking: Ranking) -> str:
     parts.append("<h2>各报告评分与问题</h2>")
     order = [row.source for row in ranking.ranked]
     by_source = {r.source: r for r in results}
-    names = review_names(results)
+    names = report_ids(results)
     for src in order + [r.source for r in results if r.source not in set(order)]:
         if src in by_source:
             parts.append(_report_block(by_source[src], rows.get(src), names[src]))

@@ -1,0 +1,33 @@
+"""File names of the reports of a run: one id per report, the same in every output."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analyzer.model import ReportResult
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", name) or "report"
+
+
+def report_ids(results: list[ReportResult]) -> dict[str, str]:
+    """A file-name-safe id per report (source → id): the file stem, or the whole file name
+    when several files share a stem (the same report in several formats)."""
+    stems: dict[str, int] = {}
+    for r in results:
+        stem = _safe(Path(r.source).stem)
+        stems[stem] = stems.get(stem, 0) + 1
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for r in sorted(results, key=lambda r: r.source):
+        stem = _safe(Path(r.source).stem)
+        rid = stem if stems[stem] == 1 else _safe(Path(r.source).name)
+        base, n = rid, 2
+        while rid in used:  # same file name in two folders
+            rid = f"{base}-{n}"
+            n += 1
+        used.add(rid)
+        ids[r.source] = rid
+    return ids

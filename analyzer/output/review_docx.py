@@ -1,0 +1,177 @@
+"""Review comments as Word files: 公文 styles and page setup, one file per report and a combined one.
+
+The text comes from :mod:`analyzer.output.review`; this module only lays it
+out (仿宋 body, 黑体 headings, A4, GB/T 9704 margins) and writes the files.
+The same results give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from analyzer.model import ReportResult
+from analyzer.output._zip import FIXED_TIME, write_frozen_zip
+from analyzer.output.ids import report_ids
+from analyzer.output.review import Comment, build_comment, render_markdown
+
+COMBINED_NAME = "评审意见汇编.docx"
+
+
+BODY_FONT = "仿宋"
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+
+
+def _set_fonts(run_or_style, east_asian: str, size_pt: float, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    font = run_or_style.font
+    font.name = LATIN_FONT
+    font.size = Pt(size_pt)
+    font.bold = bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    rfonts.set(qn("w:eastAsia"), east_asian)
+    rfonts.set(qn("w:ascii"), LATIN_FONT)
+    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
+
+
+TITLE_STYLE = "评审意见标题"
+HEADING_STYLE = "评审意见小标题"
+
+
+def _style(doc, name: str, font: str, size: float, *, indent: bool, center: bool = False):
+    """A paragraph style: fonts and spacing set once, so each paragraph is only its text (fast, and editable in Word)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    style = doc.styles["Normal"] if name == "Normal" else doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if name != "Normal":
+        style.base_style = doc.styles["Normal"]
+    _set_fonts(style, font, size)
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28)  # 公文: fixed 28-point lines, 22 lines a page
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(32) if indent else Pt(0)  # two characters of 三号
+    if center:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return style
+
+
+_TEMPLATE: dict[str, bytes] = {}
+
+
+def _new_document():
+    """A blank document with our page setup and styles (built once, then reopened from bytes: faster)."""
+    from docx import Document
+
+    if "docx" not in _TEMPLATE:
+        buf = io.BytesIO()
+        _build_template().save(buf)
+        _TEMPLATE["docx"] = buf.getvalue()
+    return Document(io.BytesIO(_TEMPLATE["docx"]))
+
+
+def _build_template():
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    # GB/T 9704-2012: 天头 37 mm, 订口 28 mm; text block 156 × 225 mm.
+    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+    _style(doc, "Normal", BODY_FONT, 16, indent=True)  # body: 仿宋 三号
+    _style(doc, TITLE_STYLE, HEADING_FONT, 22, indent=False, center=True)  # title: 二号
+    _style(doc, HEADING_STYLE, HEADING_FONT, 16, indent=True)  # 一级标题: 黑体 三号
+    props = doc.core_properties
+    props.author = "政府信息公开工作年度报告分析器"
+    props.last_modified_by = ""
+    props.title = "评审意见"
+    props.created = props.modified = FIXED_TIME.replace(tzinfo=None)
+    props.last_printed = FIXED_TIME.replace(tzinfo=None)
+    props.revision = 1
+    return doc
+
+
+def _add(doc, text: str, style_id: str | None = None):
+    # Setting paragraph.style by object makes python-docx scan every style per paragraph
+    # (quadratic in a batch); the style id is written directly instead. Body text uses
+    # the default (Normal) style and needs no id.
+    p = doc.add_paragraph(text)
+    if style_id:
+        p._p.style = style_id
+    return p
+
+
+def _add_comment(doc, comment: Comment):
+    """Add one comment; return its last paragraph (where a page break may follow)."""
+    title = doc.styles[TITLE_STYLE].style_id
+    heading = doc.styles[HEADING_STYLE].style_id
+    _add(doc, comment.heading, title)
+    _add(doc, "", title)
+    _add(doc, "一、总体评价", heading)
+    last = _add(doc, comment.overall)
+    if comment.problems:
+        _add(doc, "二、存在的问题", heading)
+        for i, t in enumerate(comment.problems, 1):
+            _add(doc, f"{i}. {t}")
+        _add(doc, "三、整改建议", heading)
+        for i, t in enumerate(comment.suggestions, 1):
+            last = _add(doc, f"{i}. {t}")
+    if comment.closing:
+        last = _add(doc, comment.closing)
+    return last
+
+
+def write_docx(results: list[ReportResult], path: Path) -> Path:
+    """One DOCX with the comment of each result; a page break between reports."""
+    from docx.enum.text import WD_BREAK
+
+    path = Path(path)
+    doc = _new_document()
+    # The default template starts with no paragraph; the first comment starts the page.
+    last = None
+    for result in results:
+        if last is not None:
+            # Keep the last paragraph at hand: doc.paragraphs rebuilds the whole list (quadratic in a batch).
+            last.add_run().add_break(WD_BREAK.PAGE)
+        last = _add_comment(doc, build_comment(result))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    doc.save(buf)
+    write_frozen_zip(buf.getvalue(), path)
+    return path
+
+
+def write_reviews(results: list[ReportResult], out_dir: Path) -> list[Path]:
+    """One .md and one .docx per report under ``out_dir/reviews/``, plus the combined 评审意见汇编.docx.
+
+    Files are named by the report ids of the run's JSON files (``output.ids``):
+    the seeds come as one stem in four formats.
+    """
+    folder = Path(out_dir) / "reviews"
+    folder.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(results, key=lambda r: r.source)
+    names = report_ids(ordered)
+    written: list[Path] = []
+    for r in ordered:
+        name = names[r.source]
+        md = folder / f"{name}.评审意见.md"
+        md.write_text(render_markdown(r), encoding="utf-8")
+        written.append(md)
+        written.append(write_docx([r], folder / f"{name}.评审意见.docx"))
+    if ordered:
+        written.append(write_docx(ordered, folder / COMBINED_NAME))
+    return written
