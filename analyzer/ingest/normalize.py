@@ -130,3 +130,42 @@ clean_text: TextFn = make_pipeline(clean_line, soft_line_breaks)
 def compact(text: str) -> str:
     """All whitespace removed: for matching labels and cells ("自然\\n人" -> "自然人")."""
     return re.sub(r"\s+", "", text)
+
+
+# ---- cells and labels of tables -------------------------------------------------
+#
+# NFKC is safe on one cell or one label (never on prose: see the module docstring).
+# The tables stage composes these with ``compact``.
+
+
+def nfkc(text: str) -> str:
+    """Compatibility forms to plain ones: full-width digits and punctuation, U+3000 to a space.
+
+    >>> nfkc("１２３，４５６　件")
+    '123,456 件'
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+
+
+def drop_thousands_separators(text: str) -> str:
+    """A comma between a digit and exactly three more digits goes; any other comma stays.
+
+    >>> drop_thousands_separators("1,234,567件 1,23")
+    '1234567件 1,23'
+    """
+    return _THOUSANDS.sub("", text)
+
+
+_QUOTES = {ord(c): None for c in "“”\"'"}
+
+
+def drop_quotes(text: str) -> str:
+    """Quotation marks, which some reports put around a label (危及“三安全一稳定”) and others do not.
+
+    >>> drop_quotes('危及“三安全一稳定”')
+    '危及三安全一稳定'
+    """
+    return text.translate(_QUOTES)

@@ -16,13 +16,12 @@ be read is ``None``, and why is kept in ``TableValues.remarks``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from analyzer.ingest.normalize import compact
+from analyzer.ingest.normalize import compact, drop_quotes, drop_thousands_separators, nfkc
 from analyzer.model import CellSource, Document, ReportMeta, Section, TableValues
 from analyzer.tables import schema
 from analyzer.tables.numbers import parse_cell
@@ -39,9 +38,8 @@ UNPLACED = "unplaced_rows"  # found["applications.unplaced_rows"]: rows of numbe
 
 
 def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
-    s = s.replace("“", "").replace("”", "").replace('"', "").replace("'", "")
-    return compact(s)
+    """A label as compared with the template's cues: NFKC, no quotation marks, no whitespace."""
+    return compact(drop_quotes(nfkc(s)))
 
 
 @lru_cache(maxsize=None)
@@ -201,8 +199,8 @@ def _merge_by_header(cells: list[Cell], header: tuple[str, ...]) -> list[Cell]:
 
 
 def _norm_run(raw: str) -> str:
-    s = unicodedata.normalize("NFKC", raw)  # also turns U+3000 into a space
-    return re.sub(r"(?<=\d)[,，](?=\d{3}(?:\D|$))", "", s)
+    """A digit run ready to split at its spaces (NFKC also turns U+3000 into a space)."""
+    return drop_thousands_separators(nfkc(raw))
 
 
 def _fit_grid(cells: list[Cell], n: int) -> list[Cell | None]:

@@ -14,9 +14,9 @@ A statement contradicts the table only if no reading of the table fits it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from analyzer.ingest.normalize import nfkc
 from analyzer.model import Document, Finding, Section, TableValues
 from analyzer.tables import schema
 from analyzer.tables.extract import AMBIGUOUS
@@ -110,7 +110,7 @@ def _overview_text(sections: dict[str, Section], doc: Document | None) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text)  # also turns U+3000 into a space
+    text = nfkc(text)  # also turns U+3000 into a space
     return [s for s in re.split(r"(?<=[。；;！!？?\n])", text) if s.strip()]
 
 

@@ -15,10 +15,9 @@ Numbers that are part of the words are not cells: "2021年", "保留4位小数",
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from analyzer.ingest.normalize import compact
+from analyzer.ingest.normalize import compact, nfkc
 from analyzer.model import Document
 from analyzer.tables.numbers import MARKERS, parse_cell
 
@@ -105,7 +104,7 @@ def _line_locator(doc: Document):
         try:
             from analyzer.ingest.txt import decode_bytes
 
-            lines = [compact(_nfkc(x)) for x in decode_bytes(doc.source.read_bytes(), doc.source.name).split("\n")]
+            lines = [compact(nfkc(x)) for x in decode_bytes(doc.source.read_bytes(), doc.source.name).split("\n")]
         except Exception:  # noqa: BLE001 - provenance is best effort; the block's line remains
             lines = None
     cursor = [0]
@@ -113,7 +112,7 @@ def _line_locator(doc: Document):
     def locate(text: str, block_line: int | None, offset: int) -> int | None:
         if lines is None:
             return (block_line + offset) if block_line else None
-        key = compact(_nfkc(text))[:12]
+        key = compact(nfkc(text))[:12]
         start = max(cursor[0], (block_line or 1) - 1)
         if key:
             for i in range(start, min(len(lines), start + 400)):
@@ -125,10 +124,6 @@ def _line_locator(doc: Document):
     return locate
 
 
-def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
-
-
 def chunk_field(text: str) -> list[tuple[str, str]]:
     """Split a mixed field into ("label", text) and ("num", run) chunks.
 
@@ -137,7 +132,7 @@ def chunk_field(text: str) -> list[tuple[str, str]]:
     >>> chunk_field("00000002.其他法律行政法规禁止公开0000000")
     [('num', '0000000'), ('label', '2.其他法律行政法规禁止公开'), ('num', '0000000')]
     """
-    s = _nfkc(text)
+    s = nfkc(text)
     out: list[tuple[str, str]] = []
     label = ""
     pos = 0
@@ -193,9 +188,9 @@ def _field_kind(text: str) -> str:
     value, kind = parse_cell(s, money=True)
     if kind == "number":
         return "number"
-    if kind == "marker" or _nfkc(s).replace(" ", "") in MARKERS:
+    if kind == "marker" or nfkc(s).replace(" ", "") in MARKERS:
         return "marker"
-    if re.fullmatch(r"[\d\s.,，]+", _nfkc(s)):
+    if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return "numbers"  # "0 0 0" in one field
     return "mixed"
 
@@ -364,7 +359,7 @@ def _cells_of_field(f: str, col: int | None = None) -> list[Cell]:
         return [Cell(s, col=col)]
     if kind == "marker":
         return [Cell(s, marker=True, col=col)]
-    if re.fullmatch(r"[\d\s.,，]+", _nfkc(s)):
+    if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return [Cell(p) for p in s.split()]
     return [Cell(s)]
 

@@ -20,13 +20,12 @@ from __future__ import annotations
 import html
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from analyzer.ingest.normalize import compact
+from analyzer.ingest.normalize import compact, drop_quotes, drop_thousands_separators, nfkc
 from analyzer.model import Document, Finding, TableValues
 from analyzer.tables import schema
 
@@ -36,9 +35,8 @@ _TOKEN = re.compile(r"[+\-]?\d+(?:\.\d+)?(?:[.、．](?=\s*[\u3400-\u9fff]))?|[\
 
 
 def _n(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s or "")
-    s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
-    return s.replace("“", "").replace("”", "").replace('"', "")
+    """Source text as the second reading compares it: NFKC, thousands separators and quotation marks gone."""
+    return drop_quotes(drop_thousands_separators(nfkc(s or "")))
 
 
 def verify_finding(f: Finding, tables: TableValues, doc: Document | None) -> Finding:
