@@ -9,7 +9,6 @@ import pytest
 
 from analyzer.model import Block, Document, Finding, ReportMeta
 from analyzer.tables import extract_tables, run_checks
-from analyzer.tables.extract import AMBIGUOUS
 from analyzer.tables.numbers import parse_cell
 from analyzer.tables.splits import split_pieces
 from analyzer.tables.textread import chunk_field
@@ -91,7 +90,9 @@ def test_flattened_text_split_under_the_arithmetic() -> None:
 def test_ambiguous_run_is_null_and_said_so() -> None:
     t = extract_tables(doc_of(Block("paragraph", flattened_report(), line=1)), {}, META)
     assert t.values["active_disclosure"]["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}
-    assert t.remarks["active_disclosure.normative_documents.issued"] == AMBIGUOUS + "693665"
+    assert t.remarks["active_disclosure.normative_documents.issued"] == "693665"
+    assert "active_disclosure.normative_documents.issued" in t.ambiguous
+    assert t.remark("active_disclosure.normative_documents.issued") == "无法唯一拆分：693665"  # the exports' remark column
     rules = {f.rule for f in run_checks(t, META, {}, None)}
     assert "tables.ambiguous_cell" in rules and "tables.missing_cell" not in rules
 
@@ -228,12 +229,23 @@ def test_a_run_that_adds_up_two_ways_is_not_guessed() -> None:
     t = extract_tables(doc_of(Block("paragraph", text, line=1)), {}, META)
     row = t.values["applications"]["new_received"]
     assert (row["natural_person"], row["legal_service_org"], row["other_org"], row["total"]) == (2417, None, None, 2519)
-    assert t.remarks["applications.new_received.other_org"].startswith(AMBIGUOUS)
+    assert "applications.new_received.other_org" in t.ambiguous
 
 
 def test_rows_we_could_not_place_make_missing_rows_uncertain() -> None:
     zeros = ("0",) * 7
     block = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "1"), zeros, ("2.其他法律行政法规禁止公开",) + zeros)
     t = extract_tables(doc_of(block), {}, META)
+    assert t.unplaced_rows == {"applications": ("0 0 0 0 0 0 0",)}
     (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row"]
     assert f.status == "uncertain" and "请核对原件" in f.message
+
+
+def test_single_other_processing_row_of_a_2021_report_is_kept_aside_and_summed() -> None:
+    block = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "1"), ("（六）其他处理", "2", "0", "0", "0", "0", "0", "2"),
+                 ("（七）总计", "3", "0", "0", "0", "0", "0", "3"))
+    t = extract_tables(doc_of(block), {}, META)
+    assert t.aux_rows == {"applications.other_processing": (2, 0, 0, 0, 0, 0, 2)}
+    assert "other_processing" not in t.values["applications"] and not t.remarks
+    rules = {f.rule for f in run_checks(t, META, {}, None)}
+    assert "applications.results_sum" not in rules  # 1 + 2 = 3: the single row stands for its three sub-rows

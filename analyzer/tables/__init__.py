@@ -13,15 +13,15 @@ Decisions a reader of the output should know:
   says so. A placeholder ("无", "—", "/", "-") is also ``None``; its text is
   kept in ``TableValues.remarks`` and reported as ``tables.non_numeric_cell``
   (info): the template asks for a number, but the report did say something.
-* A digit run that splits several consistent ways leaves the cells ``None``
-  with an ``AMBIGUOUS`` remark and a ``tables.ambiguous_cell`` (info,
-  uncertain) finding: never a guess.
-* ``TableValues.found["table.row"]`` marks a row located by its label even
+* A digit run that splits several consistent ways leaves the cells ``None``,
+  their keys in ``TableValues.ambiguous`` (the run kept as their remark) and a
+  ``tables.ambiguous_cell`` (info, uncertain) finding: never a guess.
+* ``TableValues.rows_found`` holds the rows located by their label even
   when blank. Blank rows inside a table are missing cells; blank rows from
   some point to the end mean the table stops there (missing rows).
 * A 2021 report that keeps the single （六）其他处理 row has its three
   sub-rows ``None`` (``tables.missing_row``); the single row's numbers are kept
-  in ``remarks["aux.applications.other_processing"]`` and used by the sums.
+  in ``TableValues.aux_rows["applications.other_processing"]`` and used by the sums.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from typing import Callable
 from analyzer.model import Document, Finding, ReportMeta, ReportResult, Section, TableValues
 from analyzer.sections import part_number
 from analyzer.tables import schema
-from analyzer.tables.extract import AMBIGUOUS, AUX_PREFIX, UNPLACED, aux_row
 
 T_ACTIVE, T_APP, T_REVIEW = "active_disclosure", "applications", "review_litigation"
 BALANCE_RULE_TEXT = "“第一项加第二项之和等于第三项加第四项之和”"
@@ -46,9 +45,9 @@ def _row_label(table: str, template: str | None, row: str) -> str:
     return r.label if r else row
 
 
-def _aux_other(t: TableValues) -> list | None:
+def _aux_other(t: TableValues) -> tuple | None:
     """The single （六）其他处理 row of a 2021 report that did not split it, if read."""
-    return aux_row(t, "other_processing")
+    return t.aux_rows.get(f"{T_APP}.other_processing")
 
 
 # ---------------------------------------------------------------- 三: arithmetic
@@ -232,7 +231,7 @@ def _has_content(t: TableValues, table: str, row: str) -> bool:
 
 def _row_present(t: TableValues, table: str, row: str) -> bool:
     """The row is in the report: it holds content, or it is located by its label
-    (``found["table.row"]``) before the table's last filled row.
+    (``rows_found``) before the table's last filled row.
 
     Blank rows *inside* a table are cells left empty (tables.missing_cell, as in
     real0011); blank rows from some point to the end mean the table stops there
@@ -240,7 +239,7 @@ def _row_present(t: TableValues, table: str, row: str) -> bool:
     """
     if _has_content(t, table, row):
         return True
-    if not t.found.get(f"{table}.{row}"):
+    if f"{table}.{row}" not in t.rows_found:
         return False
     if table == T_REVIEW:
         return True  # its groups share one printed row: blank cells there are cells, not rows
@@ -284,7 +283,7 @@ def check_missing_row(ctx: Context) -> list[Finding]:
         else:
             labels = "、".join(f"“{r.label}”" for r in absent)
             message = f"{part_number(table)}表格缺少{labels}{'等' if len(absent) > 1 else ''}{len(absent)}行，相应数据未填报。"
-        doubtful = bool(t.found.get(f"{table}.{UNPLACED}"))
+        doubtful = bool(t.unplaced_rows.get(table))
         if doubtful:
             message += "（表格中另有若干行数字未能对应到模板行次，可能是原文转换造成的识别问题，请核对原件。）"
         out.append(Finding(
@@ -335,7 +334,7 @@ def check_non_numeric(ctx: Context) -> list[Finding]:
     t, tmpl = ctx.tables, ctx.tables.template
     out = []
     for key, raw in sorted(t.remarks.items()):
-        if key.startswith(AUX_PREFIX) or raw.startswith(AMBIGUOUS):
+        if key in t.ambiguous:
             continue
         table, row, col = key.split(".")
         out.append(Finding(
@@ -351,12 +350,10 @@ def check_ambiguous(ctx: Context) -> list[Finding]:
     t, tmpl = ctx.tables, ctx.tables.template
     by_row: dict[tuple[str, str], list[str]] = {}
     raw_of: dict[tuple[str, str], str] = {}
-    for key, raw in sorted(t.remarks.items()):
-        if not raw.startswith(AMBIGUOUS):
-            continue
+    for key in sorted(t.ambiguous):
         table, row, col = key.split(".")
         by_row.setdefault((table, row), []).append(col)
-        raw_of[(table, row)] = raw[len(AMBIGUOUS):]
+        raw_of[(table, row)] = t.remarks[key]
     out = []
     for (table, row), cols in by_row.items():
         names = "、".join(f"“{_col_label(table, tmpl, row, c)}”" for c in cols)

@@ -31,11 +31,6 @@ from analyzer.tables.textread import Cell, TableRow, build_rows, document_lines
 
 FUZZY_MIN = 82  # partial_ratio a damaged label must reach ("菩 部分公开" still reads)
 
-# Remarks that are not a cell's raw text start with this mark, so exports can tell them apart.
-AMBIGUOUS = "无法唯一拆分："
-AUX_PREFIX = "aux."  # remarks holding rows outside the template (2021 report with one （六） row)
-UNPLACED = "unplaced_rows"  # found["applications.unplaced_rows"]: rows of numbers we could not place
-
 
 def _norm(s: str) -> str:
     """A label as compared with the template's cues: NFKC, no quotation marks, no whitespace."""
@@ -46,15 +41,6 @@ def _norm(s: str) -> str:
 def _norm_cue(cue: str) -> str:
     """A template cue, normalised once per process (every label is tried against every cue)."""
     return _norm(cue)
-
-
-def aux_row(t: TableValues, key: str) -> list | None:
-    """The values of an applications row outside the template (``None`` for a blank cell),
-    as :func:`extract_tables` keeps them in the remarks; None when no such row was read."""
-    raw = t.remarks.get(f"{AUX_PREFIX}applications.{key}")
-    if raw is None:
-        return None
-    return [None if v == "" else (float(v) if "." in v else int(v)) for v in raw.split(" ")]
 
 
 # ---------------------------------------------------------------- matching
@@ -154,7 +140,7 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
         if not cands:
             cands = split_pieces(pieces, n, money)
         return RowRead(spec, row, cands, ambiguous=len(cands) != 1)
-    header = row.extra.get("header")
+    header = row.header
     if header:
         cells = _merge_by_header(cells, header)
     if len(row.cells) < n and len(cells) > 1 and not any(c.empty for c in row.cells):
@@ -300,7 +286,6 @@ def assign_rows(
         if slots and len(slots) == len(loose) and len(full) == len(loose):
             for k, r in zip(slots, loose):
                 taken[k] = r
-                r.extra["placed_by_order"] = True
         elif slots and full and unplaced is not None:
             unplaced.extend(full)  # numbers we could not place: absent rows may be our misreading
     return taken
@@ -344,7 +329,23 @@ class Builder:
     values: dict = field(default_factory=dict)
     sources: dict[str, CellSource] = field(default_factory=dict)
     remarks: dict[str, str] = field(default_factory=dict)
+    ambiguous: set[str] = field(default_factory=set)
     found: dict[str, bool] = field(default_factory=dict)
+    rows_found: set[str] = field(default_factory=set)
+    aux_rows: dict[str, tuple] = field(default_factory=dict)
+    unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def mark_ambiguous(self, key: str, raw: str) -> None:
+        """A cell left None because its digit run splits several ways: the run is its remark."""
+        self.remarks[key] = raw
+        self.ambiguous.add(key)
+
+    def tables(self) -> TableValues:
+        return TableValues(
+            template=self.template, values=self.values, sources=self.sources, found=self.found,
+            remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
+            aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows,
+        )
 
     def put(self, table: str, read: RowRead, chosen: list) -> None:
         spec = read.spec
@@ -359,15 +360,15 @@ class Builder:
                 self.remarks[key] = read.markers[i]
             if v is None:
                 if read.unplaced and i > 0 and key not in self.remarks:
-                    self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values)
+                    self.mark_ambiguous(key, " ".join(c.raw for c in row.values))
                     continue
                 if read.ambiguous and any(c.run for c in row.values) and key not in self.remarks:
-                    self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values if not c.empty)
+                    self.mark_ambiguous(key, " ".join(c.raw for c in row.values if not c.empty))
                 continue
             self.values[table][spec.key][col.key] = v
             self.sources[key] = CellSource(
                 raw=raw_cells[i] if raw_cells[i] is not None else str(v),
-                row_label=row.label or row.extra.get("hint", "") or "（无行标签，按顺序定位）",
+                row_label=row.label or row.hint or "（无行标签，按顺序定位）",
                 col_label=col.label,
                 page=row.page,
                 line=row.line,
@@ -391,7 +392,7 @@ def extract_tables(doc: Document, sections: dict[str, Section], meta: ReportMeta
     _extract_active(rows, b)
     app_end = _extract_applications(rows, b)
     _extract_review(rows, b, app_end)
-    return TableValues(template=template, values=b.values, sources=b.sources, found=b.found, remarks=b.remarks)
+    return b.tables()
 
 
 def _extract_active(rows: list[TableRow], b: Builder) -> None:
@@ -399,7 +400,7 @@ def _extract_active(rows: list[TableRow], b: Builder) -> None:
     taken = assign_active(rows, specs)
     b.found["active_disclosure"] = bool(taken)
     for key, r in taken.items():
-        b.found[f"active_disclosure.{key}"] = True
+        b.rows_found.add(f"active_disclosure.{key}")
         spec = next(s for s in specs if s.key == key)
         read = read_row(r, spec)
         b.put("active_disclosure", read, agreed(read.candidates, len(spec.columns)))
@@ -414,12 +415,12 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
     b.found["applications"] = any(k in {s.key for s in specs} for k in taken)
     if unplaced:
         # Read by the checks: a row reported missing may be one of these.
-        b.found[f"applications.{UNPLACED}"] = True
+        b.unplaced_rows["applications"] = tuple(" ".join(c.raw for c in r.values) for r in unplaced)
     if not taken:
         return 0
     reads: dict[str, RowRead] = {}
     for key, r in taken.items():
-        b.found[f"applications.{key}"] = True
+        b.rows_found.add(f"applications.{key}")
         spec = schema.find_row("applications", b.template, key)
         if spec is None:
             continue
@@ -438,7 +439,7 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
             # Outside the template: kept for the checks and the record, not as a cell.
             vals = agreed(read.candidates, 7)
             if any(v is not None for v in vals):
-                b.remarks[f"{AUX_PREFIX}applications.{key}"] = " ".join("" if v is None else str(v) for v in vals)
+                b.aux_rows[f"applications.{key}"] = tuple(vals)
     return max(r.order for r in taken.values()) + 1
 
 
@@ -479,7 +480,7 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
     picked: list[TableRow] = []
     for r in rows[start:]:
         label = _norm(r.label)
-        hint = _norm(r.extra.get("hint", "") + r.extra.get("context", ""))
+        hint = _norm(r.hint + r.context)
         if picked:
             if label and not header.search(label):
                 break
@@ -522,7 +523,7 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
     first = picked[0]
     for gi, group in enumerate(schema.REVIEW_GROUPS):
         if gi * 5 < sum(len(r.cells) for r in picked):
-            b.found[f"review_litigation.{group.key}"] = True
+            b.rows_found.add(f"review_litigation.{group.key}")
         for ci, col in enumerate(group.columns):
             i = gi * 5 + ci
             key = f"review_litigation.{group.key}.{col.key}"
@@ -531,7 +532,7 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
                 b.remarks[key] = raws[i]
             if v is None:
                 if ambiguous:
-                    b.remarks[key] = AMBIGUOUS + raw_all
+                    b.mark_ambiguous(key, raw_all)
                 continue
             b.values["review_litigation"][group.key][col.key] = v
             b.sources[key] = CellSource(

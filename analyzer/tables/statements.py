@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from analyzer.ingest.normalize import nfkc
 from analyzer.model import Document, Finding, Section, TableValues
 from analyzer.tables import schema
-from analyzer.tables.extract import AMBIGUOUS
 from analyzer.tables.splits import split_pieces
 
 NUM = r"\s*(\d+)\s*"
@@ -121,13 +120,12 @@ def possible_values(tables: TableValues, cell: str) -> tuple[set | None, int | N
     v = tables.get(table, row, col)
     if v is not None:
         return {v}, None
-    remark = tables.remarks.get(cell, "")
-    if remark.startswith(AMBIGUOUS):
+    if cell in tables.ambiguous:
         spec = schema.find_row(table, tables.template, row)
         if spec is not None:
             cols = [c.key for c in spec.columns]
             idx = cols.index(col)
-            cands = split_pieces(remark[len(AMBIGUOUS):].split(), len(cols), [c.money for c in spec.columns])
+            cands = split_pieces(tables.remarks[cell].split(), len(cols), [c.money for c in spec.columns])
             if cands and len(cands) < 5000:
                 return {c[idx] for c in cands}, None
         return None, None

@@ -15,7 +15,7 @@ Numbers that are part of the words are not cells: "2021年", "保留4位小数",
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from analyzer.ingest.normalize import compact, nfkc
 from analyzer.model import Document
@@ -49,7 +49,9 @@ class TableRow:
     raw_line: str = ""
     block: int | None = None  # index of the table block in Document.blocks
     order: int = 0  # position in the document's row stream
-    extra: dict = field(default_factory=dict)
+    header: tuple[str, ...] | None = None  # the grid's header line, to read merged header cells
+    hint: str = ""  # loose words near a row without words of its own (never its label)
+    context: str = ""  # the words before a run of running text (its last label parts)
 
     @property
     def label(self) -> str:
@@ -248,9 +250,7 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
                 labels = [p for lp, _ in segments for p in lp if p]
                 if labels and any(c.empty for _, cs in segments for c in cs) and len(segments) == 1:
                     # A row left blank in a grid (real0011): present, every cell missing.
-                    row = TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block)
-                    row.extra["blank"] = True
-                    rows.append(row)
+                    rows.append(TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block))
                     pending = []
                     continue
                 # Label-only line: accumulate (one cell per line layout).
@@ -265,20 +265,17 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
                 if label_parts:
                     row = TableRow(label_parts, cells, ln.line, ln.page, True, True, raw_line, ln.block)
                     if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields) and len(segments) == 1:
-                        row.extra["header"] = header[1]
+                        row.header = header[1]
                     rows.append(row)
                     pending = []
                 elif len(nonempty) == 1 and not multi:
                     # First value of a one-cell-per-line row.
                     open_row = TableRow(list(pending), cells, ln.line, ln.page, False, True, raw_line, ln.block)
-                    open_row.extra["pending"] = True
                     pending = []
                 else:
                     # A row of values without words of its own (markdown from PDF):
                     # placed by order later; nearby loose words are only a hint.
-                    row = TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block)
-                    row.extra["hint"] = " ".join(pending)
-                    rows.append(row)
+                    rows.append(TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block, hint=" ".join(pending)))
                     pending = []
             continue
         # Running text: every label chunk followed by digits makes a row.
@@ -306,10 +303,8 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
                 label_parts.append(piece)
             else:
                 if current is None:
-                    current = TableRow(label_parts[-1:] if label_parts else [], [], ln.line, ln.page, bool(label_parts), False, text, None)
-                    current.extra["context"] = " ".join(label_parts[-3:])
-                    if not label_parts:
-                        current.extra["hint"] = hint
+                    current = TableRow(label_parts[-1:] if label_parts else [], [], ln.line, ln.page, bool(label_parts), False, text, None,
+                                       context=" ".join(label_parts[-3:]), hint="" if label_parts else hint)
                     label_parts = []
                 current.cells.extend(_run_cells(piece))
         if current is not None:
