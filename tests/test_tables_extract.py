@@ -249,3 +249,17 @@ def test_single_other_processing_row_of_a_2021_report_is_kept_aside_and_summed()
     assert "other_processing" not in t.values["applications"] and not t.remarks
     rules = {f.rule for f in run_checks(t, META, {}, None)}
     assert "applications.results_sum" not in rules  # 1 + 2 = 3: the single row stands for its three sub-rows
+
+
+@pytest.mark.parametrize("text, template", [
+    ("信息内容 本年制发件数 本年废止件数 现行有效件数", "2021"),
+    ("本年新制作数量 本年新公开数量 对外公开总数量 上一年项目数量 本年增／减", "2019"),
+    ("本年增减 政府集中采购 采购总金额 本年收费金额", "2019"),  # slashes dropped: 增/减, 增／减 and 增减 read alike
+    ("现行有效件数 新制作数量", "2021"),  # a tie goes to the current template
+    ("一、总体情况", None),
+])
+def test_one_template_detector_for_identify_and_tables(text: str, template: str | None) -> None:
+    from analyzer import identify
+    from analyzer.tables import schema
+
+    assert schema.detect_template(text) == identify.detect_template(text) == template
