@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from analyzer.model import Block, ReportMeta, ReportResult, Section, TableValues
+from analyzer.narrative.consistency import check_consistency
 from analyzer.tables import check_continuity, run_checks, schema
 
 TOWNSHIP = ReportMeta(title="青石镇2021年度政府信息公开工作报告", agency="青石镇人民政府", level="township", year=2021, template="2021")
@@ -60,18 +61,23 @@ def tables_of(values: dict, template: str = "2021", remarks: dict | None = None,
     return TableValues(template=template, values=values, found=found, remarks=remarks or {}, ambiguous=frozenset(ambiguous or ()))
 
 
+def all_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Section], doc=None) -> list:
+    """The table checks and the narrative-against-tables check, as the pipeline runs them on one report."""
+    return run_checks(tables, meta, sections, doc) + check_consistency(tables, sections, doc)
+
+
 def overview(text: str) -> dict[str, Section]:
     return {"overview": Section("overview", "一、总体情况", (Block("paragraph", text),))}
 
 
 def test_consistent_report_raises_nothing() -> None:
-    assert run_checks(tables_of(consistent_values()), TOWNSHIP, overview("本年共收到政府信息公开申请{}件。".format(
+    assert all_checks(tables_of(consistent_values()), TOWNSHIP, overview("本年共收到政府信息公开申请{}件。".format(
         consistent_values()["applications"]["new_received"]["total"])), None) == []
 
 
 def test_consistent_2019_report_for_2019_raises_nothing() -> None:
     meta = replace(TOWNSHIP, year=2020, template="2019")
-    assert run_checks(tables_of(consistent_values("2019"), "2019"), meta, {}, None) == []
+    assert all_checks(tables_of(consistent_values("2019"), "2019"), meta, {}, None) == []
 
 
 def _shift(values: dict, table: str, a: tuple[str, str], b: tuple[str, str], by: int = 1) -> None:
@@ -187,7 +193,7 @@ def test_one_break_raises_that_rule(rule: str) -> None:
     elif isinstance(out, str) and out.startswith("published:"):
         meta = replace(meta, published=out.split(":", 1)[1], published_from="发布时间")
     tables = tables_of(values, template, cells.remarks, cells.ambiguous)
-    findings = run_checks(tables, replace(meta, template=template), sections, None)
+    findings = all_checks(tables, replace(meta, template=template), sections, None)
     assert {f.rule for f in findings} == {rule}, [f.message for f in findings]
     for f in findings:
         assert f.message and f.where and f.severity in ("error", "warning", "info")
@@ -196,7 +202,7 @@ def test_one_break_raises_that_rule(rule: str) -> None:
 def test_balance_message_names_cells_and_numbers() -> None:
     v = consistent_values()
     case_balance(v, TOWNSHIP, {}, {})
-    f = [f for f in run_checks(tables_of(v), TOWNSHIP, {}, None) if f.rule == "applications.balance"][0]
+    f = [f for f in all_checks(tables_of(v), TOWNSHIP, {}, None) if f.rule == "applications.balance"][0]
     app = v["applications"]
     nr, co = app["new_received"]["natural_person"], app["carried_over"]["natural_person"]
     assert f"本年新收{nr}件与上年结转{co}件之和为{nr + co}件" in f.message
@@ -210,22 +216,22 @@ def test_balance_message_names_cells_and_numbers() -> None:
 def test_rules_allowed_for_city_government() -> None:
     v = consistent_values()
     v["active_disclosure"]["rules"] = {"issued": 1, "repealed": 0, "in_force": 11}
-    assert run_checks(tables_of(v), CITY_GOV, {}, None) == []
+    assert all_checks(tables_of(v), CITY_GOV, {}, None) == []
 
 
 def test_rules_not_allowed_for_city_department() -> None:
     v = consistent_values()
     v["active_disclosure"]["rules"] = {"issued": 0, "repealed": 0, "in_force": 3}
     meta = replace(CITY_GOV, agency="某市科学技术局")
-    (f,) = run_checks(tables_of(v), meta, {}, None)
+    (f,) = all_checks(tables_of(v), meta, {}, None)
     assert f.rule == "active_disclosure.rules_without_power" and "现行有效3件" in f.message
 
 
 def test_city_government_has_until_march() -> None:
     meta = replace(CITY_GOV, published="2022-03-20", published_from="发布时间")
-    assert run_checks(tables_of(consistent_values()), meta, {}, None) == []
+    assert all_checks(tables_of(consistent_values()), meta, {}, None) == []
     late = replace(CITY_GOV, published="2022-04-02", published_from="PDF元数据")
-    (f,) = run_checks(tables_of(consistent_values()), late, {}, None)
+    (f,) = all_checks(tables_of(consistent_values()), late, {}, None)
     assert f.rule == "publication.late" and f.status == "uncertain"
 
 
@@ -233,7 +239,7 @@ def test_narrative_sub_counts_are_not_compared() -> None:
     v = consistent_values()
     total = v["applications"]["new_received"]["total"]
     text = f"共收到政府信息公开申请{total}件，其中自然人申请3件，上年结转申请99件。"
-    assert run_checks(tables_of(v), TOWNSHIP, overview(text), None) == []
+    assert all_checks(tables_of(v), TOWNSHIP, overview(text), None) == []
 
 
 def _result(values: dict, year: int) -> ReportResult:
@@ -277,4 +283,4 @@ def test_continuity_breaks(rule: str) -> None:
 def test_narrative_phrasings_not_mistaken(text: str) -> None:
     v = consistent_values()
     n = v["applications"]["new_received"]["total"] + 2
-    assert run_checks(tables_of(v), TOWNSHIP, overview(text.format(n=n if "含" in text or "办理" in text else n - 2)), None) == []
+    assert all_checks(tables_of(v), TOWNSHIP, overview(text.format(n=n if "含" in text or "办理" in text else n - 2)), None) == []

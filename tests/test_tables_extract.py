@@ -12,7 +12,7 @@ from analyzer.tables import extract_tables, run_checks
 from analyzer.tables.numbers import parse_cell
 from analyzer.tables.splits import split_pieces
 from analyzer.tables.textread import chunk_field
-from analyzer.tables.verify import verify_finding
+from analyzer.tables.reread import verify_finding
 
 META = ReportMeta(title="青石镇2021年度政府信息公开工作报告", agency="青石镇人民政府", level="township", year=2021, template="2021")
 ROOT = Path(__file__).resolve().parents[1]

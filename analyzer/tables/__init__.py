@@ -1,11 +1,14 @@
 """The three standard tables: extraction into the canonical keys, and the checks a supervisor makes.
 
-Modules: ``schema`` (the templates as data), ``textread`` (one row stream from
-grids, tab/markdown lines and flattened text), ``splits`` (digit runs cut
-under the template's arithmetic), ``extract`` (rows to template rows, values
-with provenance), ``checks`` (one function per rule, ``CHECKS``),
-``statements`` (numbers of 总体情况 against the tables), ``publication``
-(《条例》第四十九条 deadline), ``verify`` (second, independent reading).
+Modules: ``schema`` (the templates as data, the template detector), ``numbers``
+(one cell), ``textread`` (one row stream from grids, tab/markdown lines and
+flattened text), ``match`` (a label against the template's cues), ``assign``
+(document rows to template rows), ``splits`` (digit runs cut under the
+template's arithmetic), ``extract`` (values with provenance), ``checks/`` (one
+function per rule, ``CHECKS``, grouped by family), ``publication``
+(《条例》第四十九条 deadline), ``reread`` (second, independent reading of the
+cells behind a finding). Numbers of 总体情况 against the tables are
+:mod:`analyzer.narrative.consistency`'s.
 
 Decisions a reader of the output should know:
 

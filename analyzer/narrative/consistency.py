@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from analyzer.ingest.normalize import nfkc
 from analyzer.model import Document, Finding, Section, TableValues
 from analyzer.tables import schema
+from analyzer.tables.reread import verify_finding
 from analyzer.tables.splits import split_pieces
 
 NUM = r"\s*(\d+)\s*"
@@ -102,12 +103,6 @@ QUANTITIES = (
 )
 
 
-def _overview_text(sections: dict[str, Section], doc: Document | None) -> str:
-    if "overview" in sections:
-        return sections["overview"].text
-    return ""
-
-
 def _sentences(text: str) -> list[str]:
     text = nfkc(text)  # also turns U+3000 into a space
     return [s for s in re.split(r"(?<=[。；;！!？?\n])", text) if s.strip()]
@@ -181,9 +176,18 @@ def _fmt(v) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
-def check_statements(tables: TableValues, sections: dict[str, Section], doc: Document | None) -> list[Finding]:
-    """Statements of 总体情况 that contradict the tables."""
-    text = _overview_text(sections, doc)
+def check_consistency(tables: TableValues, sections: dict[str, Section], doc: Document | None) -> list[Finding]:
+    """Statements of 总体情况 that contradict the tables, each re-read a second way.
+
+    The cells behind a finding are read again (:func:`analyzer.tables.reread.verify_finding`)
+    unless every possible reading of the table contradicts the statement (``all_readings``).
+    """
+    return [f if f.data.get("all_readings") else verify_finding(f, tables, doc) for f in check_statements(tables, sections)]
+
+
+def check_statements(tables: TableValues, sections: dict[str, Section]) -> list[Finding]:
+    """Statements of 总体情况 that contradict the tables (first reading only)."""
+    text = sections["overview"].text if "overview" in sections else ""
     out: list[Finding] = []
     seen: set[str] = set()
     for sentence in _sentences(text):
