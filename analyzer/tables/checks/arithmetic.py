@@ -6,7 +6,7 @@ computable and is not a finding (``tables.missing_cell`` already says the cell i
 
 from __future__ import annotations
 
-from analyzer.model import Finding
+from analyzer.model import Finding, TableValues
 from analyzer.tables import schema
 from analyzer.tables.checks.base import T_APP, T_REVIEW, Context, aux_other, fmt
 
@@ -72,52 +72,46 @@ def check_results_sum(ctx: Context) -> list[Finding]:
     return out
 
 
-def _parts_against_total(t, table: str, row: str, part_cols) -> tuple[list, int | float, int | float] | None:
-    """(parts, their sum, the row's 总计) when every cell is shown and the sum differs; else None.
+def _broken_totals(t: TableValues, table: str, specs, part_cols: tuple[str, ...]):
+    """(row, parts, their sum, the row's 总计) for each row whose parts do not add up to its 总计.
 
     A missing cell makes the sum unknowable: that is a missing-cell finding, not a wrong total.
     """
-    parts = [t.get(table, row, c) for c in part_cols]
-    total = t.get(table, row, "total")
-    if total is None or any(v is None for v in parts):
-        return None
-    s = sum(parts)
-    return None if s == total else (parts, s, total)
+    for spec in specs:
+        parts = [t.get(table, spec.key, c) for c in part_cols]
+        total = t.get(table, spec.key, "total")
+        if total is None or any(v is None for v in parts):
+            continue
+        s = sum(parts)
+        if s != total:
+            yield spec, parts, s, total
 
 
 def check_row_total(ctx: Context) -> list[Finding]:
     t, tmpl = ctx.tables, ctx.tables.template
-    out = []
-    for spec in schema.rows_of(T_APP, tmpl):
-        broken = _parts_against_total(t, T_APP, spec.key, schema.APPLICANT_PARTS)
-        if broken is None:
-            continue
-        parts, s, total = broken
-        out.append(Finding(
+    return [
+        Finding(
             rule="applications.row_total", severity="error",
             message=(f"第三部分表格中“{spec.label}”一行，自然人及各类法人或其他组织合计{fmt(s)}件"
                      f"（{'、'.join(fmt(v) for v in parts)}），而“总计”填报{fmt(total)}件，两者不一致。"),
             where=schema.where(T_APP, tmpl, spec.key, "total"),
             data={"row": spec.key, "parts": parts, "sum": s, "total": total,
                   "cells": [f"{T_APP}.{spec.key}.{c}" for c in schema.APPLICANT_PARTS + ("total",)]},
-        ))
-    return out
+        )
+        for spec, parts, s, total in _broken_totals(t, T_APP, schema.rows_of(T_APP, tmpl), schema.APPLICANT_PARTS)
+    ]
 
 
 def check_group_total(ctx: Context) -> list[Finding]:
     t = ctx.tables
-    out = []
-    for g in schema.REVIEW_GROUPS:
-        broken = _parts_against_total(t, T_REVIEW, g.key, schema.OUTCOME_PARTS)
-        if broken is None:
-            continue
-        parts, s, total = broken
-        out.append(Finding(
+    return [
+        Finding(
             rule="review_litigation.group_total", severity="error",
             message=(f"第四部分表格中“{g.label}”的结果维持{fmt(parts[0])}件、结果纠正{fmt(parts[1])}件、其他结果{fmt(parts[2])}件、"
                      f"尚未审结{fmt(parts[3])}件，合计{fmt(s)}件，而“总计”填报{fmt(total)}件，两者不一致。"),
             where=schema.where(T_REVIEW, t.template, g.key, "total"),
             data={"group": g.key, "parts": parts, "sum": s, "total": total,
                   "cells": [f"{T_REVIEW}.{g.key}.{c}" for c in schema.OUTCOME_PARTS + ("total",)]},
-        ))
-    return out
+        )
+        for g, parts, s, total in _broken_totals(t, T_REVIEW, schema.REVIEW_GROUPS, schema.OUTCOME_PARTS)
+    ]
