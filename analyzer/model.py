@@ -54,6 +54,9 @@ class Document:
     # Facts the container carries outside the body: a web page's 发布时间,
     # PDF metadata dates, the title line of a crawler dump.
     metadata: dict[str, str] = field(default_factory=dict)
+    # The file's bytes as read, for the stages that look at the file as written
+    # (line numbers of a TXT, the second reading of a failed check); never re-read from disk.
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def text(self) -> str:

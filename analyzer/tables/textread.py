@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from analyzer.errors import AnalyzerError
 from analyzer.ingest.normalize import compact, nfkc
+from analyzer.ingest.txt import decode_bytes
 from analyzer.model import Document
 from analyzer.tables.numbers import MARKERS, parse_cell
 
@@ -99,16 +102,20 @@ def document_lines(doc: Document) -> list[Line]:
     return out
 
 
+@lru_cache(maxsize=8)
+def decoded_source(data: bytes, name: str) -> str | None:
+    """A text file's bytes (``Document.data``) decoded as its reader decodes them; None when they do not decode."""
+    try:
+        return decode_bytes(data, name)
+    except AnalyzerError:
+        return None
+
+
 def _line_locator(doc: Document):
     """A function (text, block line, offset) -> 1-based source line, searching forward in a TXT file."""
-    lines: list[str] | None = None
-    if doc.format == "txt":
-        try:
-            from analyzer.ingest.txt import decode_bytes
-
-            lines = [compact(nfkc(x)) for x in decode_bytes(doc.source.read_bytes(), doc.source.name).split("\n")]
-        except Exception:  # noqa: BLE001 - provenance is best effort; the block's line remains
-            lines = None
+    text = decoded_source(doc.data, doc.source.name) if doc.format == "txt" and doc.data else None
+    # Provenance is best effort: without the file's text, the block's own line number remains.
+    lines = [compact(nfkc(x)) for x in text.split("\n")] if text is not None else None
     cursor = [0]
 
     def locate(text: str, block_line: int | None, offset: int) -> int | None:
