@@ -169,3 +169,15 @@ def drop_quotes(text: str) -> str:
     '危及三安全一稳定'
     """
     return text.translate(_QUOTES)
+
+
+_PUNCTUATION = re.compile(r"[\s\u3000\xa0，。、；：！？,.;:!?“”\"'‘’（）()《》〈〉【】\[\]—\-…·]+")
+
+
+def drop_punctuation(text: str) -> str:
+    """Whitespace and punctuation removed: what is left of a statement when wordings are compared.
+
+    >>> drop_punctuation("一是公开内容（含“专栏”）不够全面。")
+    '一是公开内容含专栏不够全面'
+    """
+    return _PUNCTUATION.sub("", text)
