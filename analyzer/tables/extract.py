@@ -287,52 +287,18 @@ def _resolve_columns(reads: dict[str, RowRead], template: str | None) -> None:
         reads[k].ambiguous = len(options) != 1
 
 
+_REVIEW_WORDS = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
+
+
 def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
     """Table 四: fifteen numbers in template order after its header (one row, or three tables)."""
-    header = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
-    picked: list[TableRow] = []
-    for r in rows[start:]:
-        label = norm_label(r.label)
-        hint = norm_label(r.hint + r.context)
-        if picked:
-            if label and not header.search(label):
-                break
-        else:
-            # A row without words opens table 四 only right after table 三 was read.
-            wide = r.grid and start > 0 and len(r.values) >= 10  # fifteen numbers in a row: table 四
-            if not (header.search(label) or header.search(hint) or (not label and r.grid and start > 0) or wide):
-                continue
-            if label and not header.search(label) and not wide:
-                continue
-        picked.append(r)
-        if sum(len(x.values) for x in picked) >= 15 and not any(c.run for x in picked for c in x.values):
-            break
+    picked = _review_rows(rows, start)
     b.found["review_litigation"] = bool(picked)
     if not picked:
         return
-    money = [False] * 15
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
-    if any(c.run for c in cells):
-        pieces = [p for c in cells if not c.empty for p in _norm_run(c.raw).split()]
-        cands = split_summed_groups(pieces, [4, 4, 4])
-        if not cands:
-            # The report's own totals do not add up: read what the digits alone determine.
-            cands = split_pieces(pieces, 15, money)
-        chosen = agreed(cands, 15)
-        ambiguous = len(cands) != 1
-        raws = [raw_all] * 15
-    else:
-        fitted = _fit_grid(cells, 15)
-        chosen, raws, ambiguous = [], [], False
-        for c in fitted:
-            if c is None or c.empty:
-                chosen.append(None)
-                raws.append(None)
-                continue
-            v, kind = parse_cell(c.raw)
-            chosen.append(v)
-            raws.append(c.raw)
+    chosen, raws, ambiguous = _review_numbers(cells, raw_all)
     first = picked[0]
     for gi, group in enumerate(schema.REVIEW_GROUPS):
         if gi * 5 < sum(len(r.cells) for r in picked):
@@ -352,3 +318,43 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
                 raw=raws[i] or str(v), row_label=group.label, col_label=col.label,
                 page=first.page, line=first.line, method="grid" if first.grid else "text",
             )
+
+
+def _review_rows(rows: list[TableRow], start: int) -> list[TableRow]:
+    """The rows of table 四: from its first header words (or, right after table 三, its first wordless grid row)."""
+    picked: list[TableRow] = []
+    for r in rows[start:]:
+        label = norm_label(r.label)
+        hint = norm_label(r.hint + r.context)
+        if picked:
+            if label and not _REVIEW_WORDS.search(label):
+                break
+        else:
+            # A row without words opens table 四 only right after table 三 was read.
+            wide = r.grid and start > 0 and len(r.values) >= 10  # fifteen numbers in a row: table 四
+            if not (_REVIEW_WORDS.search(label) or _REVIEW_WORDS.search(hint) or (not label and r.grid and start > 0) or wide):
+                continue
+            if label and not _REVIEW_WORDS.search(label) and not wide:
+                continue
+        picked.append(r)
+        if sum(len(x.values) for x in picked) >= 15 and not any(c.run for x in picked for c in x.values):
+            break
+    return picked
+
+
+def _review_numbers(cells: list[Cell], raw_all: str) -> tuple[list, list[str | None], bool]:
+    """The fifteen values (None where unread), the raw text behind each, and whether a digit run was ambiguous."""
+    if any(c.run for c in cells):
+        pieces = [p for c in cells if not c.empty for p in _norm_run(c.raw).split()]
+        cands = split_summed_groups(pieces, [4, 4, 4])
+        if not cands:
+            # The report's own totals do not add up: read what the digits alone determine.
+            cands = split_pieces(pieces, 15, [False] * 15)
+        return agreed(cands, 15), [raw_all] * 15, len(cands) != 1
+    chosen: list = []
+    raws: list[str | None] = []
+    for c in _fit_grid(cells, 15):
+        empty = c is None or c.empty
+        chosen.append(None if empty else parse_cell(c.raw)[0])
+        raws.append(None if empty else c.raw)
+    return chosen, raws, False

@@ -213,99 +213,111 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
     blank line or a grid header line resets it. Running text is chunked:
     every label chunk followed by a digit run makes a row.
     """
-    rows: list[TableRow] = []
-    pending: list[str] = []
-    open_row: TableRow | None = None  # a one-cell-per-line row still collecting
-    header: tuple[int | None, tuple[str, ...]] | None = None
-
-    def close() -> None:
-        nonlocal open_row
-        if open_row is not None and open_row.has_numbers:
-            rows.append(open_row)
-        open_row = None
-
+    stream = _RowStream()
     for ln in lines:
+        stream.add(ln)
+    stream.close()
+    for i, r in enumerate(stream.rows):
+        r.order = i
+    return stream.rows
+
+
+class _RowStream:
+    """:func:`build_rows` line by line: the rows so far and what the next line may continue."""
+
+    def __init__(self) -> None:
+        self.rows: list[TableRow] = []
+        self.pending: list[str] = []  # words of the lines before, waiting for their numbers
+        self.open_row: TableRow | None = None  # a one-cell-per-line row still collecting
+        self.header: tuple[int | None, tuple[str, ...]] | None = None  # (block, fields) of the last grid header
+
+    def close(self) -> None:
+        if self.open_row is not None and self.open_row.has_numbers:
+            self.rows.append(self.open_row)
+        self.open_row = None
+
+    def add(self, ln: Line) -> None:
         kinds = [_field_kind(f) for f in ln.fields]
         nonempty = [k for k in kinds if k != "empty"]
         if not nonempty:
             # A blank line ends a row and the pending label (seed 000 layout).
             if not ln.grid or len(ln.fields) <= 1:
-                close()
-                pending = []
-            continue
+                self.close()
+                self.pending = []
+            return
         multi = ln.grid and len(nonempty) >= 2
         numeric_only = all(k in ("number", "marker", "numbers") for k in nonempty)
-        if numeric_only and len(nonempty) == 1 and open_row is not None and not open_row.own_label and not multi:
+        if numeric_only and len(nonempty) == 1 and self.open_row is not None and not self.open_row.own_label and not multi:
             # One cell per line: the value continues the open row.
             f = next(f for f in ln.fields if f.strip())
-            open_row.cells.extend(_cells_of_field(f))
-            continue
+            self.open_row.cells.extend(_cells_of_field(f))
+            return
         blank_cells = any(k == "empty" for k in kinds[kinds.index("mixed"):]) if "mixed" in kinds else False
         if ln.grid and all(k in ("mixed",) for k in nonempty) and multi and not blank_cells:
             # A header row of a grid: its words never label the next row, but
             # its repeated cells show which grid columns one merged cell covers.
-            close()
-            pending = []
-            header = (ln.block, ln.fields)
-            continue
-        if ln.grid and not (len(ln.fields) == 1 and kinds[0] == "mixed"):
-            segments = _grid_segments(ln.fields, kinds)
-            raw_line = "\t".join(ln.fields)
-            with_numbers = [(lp, cs) for lp, cs in segments if any(not c.empty for c in cs)]
-            if not with_numbers:
-                close()
-                labels = [p for lp, _ in segments for p in lp if p]
-                if labels and any(c.empty for _, cs in segments for c in cs) and len(segments) == 1:
-                    # A row left blank in a grid (real0011): present, every cell missing.
-                    rows.append(TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block))
-                    pending = []
-                    continue
-                # Label-only line: accumulate (one cell per line layout).
-                pending.extend(labels)
+            self.close()
+            self.pending = []
+            self.header = (ln.block, ln.fields)
+        elif ln.grid and not (len(ln.fields) == 1 and kinds[0] == "mixed"):
+            self.grid_line(ln, kinds, single_value=len(nonempty) == 1 and not multi)
+        else:
+            self.running_text(ln)
+
+    def grid_line(self, ln: Line, kinds: list[str], single_value: bool) -> None:
+        segments = _grid_segments(ln.fields, kinds)
+        raw_line = "\t".join(ln.fields)
+        if not any(not c.empty for _, cs in segments for c in cs):
+            self.close()
+            labels = [p for lp, _ in segments for p in lp if p]
+            if labels and any(c.empty for _, cs in segments for c in cs) and len(segments) == 1:
+                # A row left blank in a grid (real0011): present, every cell missing.
+                self.rows.append(TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block))
+                self.pending = []
+            else:
+                self.pending.extend(labels)  # label-only line: accumulate (one cell per line layout)
+            return
+        self.close()
+        for label_parts, cells in segments:
+            if not any(not c.empty for c in cells):
+                # Words after the last numbers of the line: they label what follows.
+                self.pending = [p for p in label_parts if p]
                 continue
-            close()
-            for si, (label_parts, cells) in enumerate(segments):
-                if not any(not c.empty for c in cells):
-                    # Words after the last numbers of the line: they label what follows.
-                    pending = [p for p in label_parts if p]
-                    continue
-                if label_parts:
-                    row = TableRow(label_parts, cells, ln.line, ln.page, True, True, raw_line, ln.block)
-                    if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields) and len(segments) == 1:
-                        row.header = header[1]
-                    rows.append(row)
-                    pending = []
-                elif len(nonempty) == 1 and not multi:
-                    # First value of a one-cell-per-line row.
-                    open_row = TableRow(list(pending), cells, ln.line, ln.page, False, True, raw_line, ln.block)
-                    pending = []
-                else:
-                    # A row of values without words of its own (markdown from PDF):
-                    # placed by order later; nearby loose words are only a hint.
-                    rows.append(TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block, hint=" ".join(pending)))
-                    pending = []
-            continue
-        # Running text: every label chunk followed by digits makes a row.
+            if label_parts:
+                row = TableRow(label_parts, cells, ln.line, ln.page, True, True, raw_line, ln.block)
+                header = self.header
+                if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields) and len(segments) == 1:
+                    row.header = header[1]
+                self.rows.append(row)
+            elif single_value:
+                # First value of a one-cell-per-line row.
+                self.open_row = TableRow(list(self.pending), cells, ln.line, ln.page, False, True, raw_line, ln.block)
+            else:
+                # A row of values without words of its own (markdown from PDF):
+                # placed by order later; nearby loose words are only a hint.
+                self.rows.append(TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block, hint=" ".join(self.pending)))
+            self.pending = []
+
+    def running_text(self, ln: Line) -> None:
+        """Every label chunk followed by digits makes a row."""
         text = ln.fields[0] if len(ln.fields) == 1 else " ".join(ln.fields)
         chunks = chunk_field(text)
+        self.close()
         if not any(c[0] == "num" for c in chunks):
-            close()
             if len(text) <= 60:
-                pending.append(text.strip())
+                self.pending.append(text.strip())
             else:
-                pending = []
-            continue
-        close()
+                self.pending = []
+            return
         # Numbers opening a line have no words of their own: the loose words of
         # the lines before are only a hint (real0009's stray "1").
-        hint = " ".join(pending) if chunks[0][0] == "num" else ""
-        label_parts = []
-        pending = []
+        hint = " ".join(self.pending) if chunks[0][0] == "num" else ""
+        label_parts: list[str] = []
         current: TableRow | None = None
         for kind_, piece in chunks:
             if kind_ == "label":
                 if current is not None:
-                    rows.append(current)
+                    self.rows.append(current)
                     current = None
                 label_parts.append(piece)
             else:
@@ -315,12 +327,8 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
                     label_parts = []
                 current.cells.extend(_run_cells(piece))
         if current is not None:
-            rows.append(current)
-        pending = [p for p in label_parts if len(p) <= 60][-3:]
-    close()
-    for i, r in enumerate(rows):
-        r.order = i
-    return rows
+            self.rows.append(current)
+        self.pending = [p for p in label_parts if len(p) <= 60][-3:]
 
 
 def _grid_segments(fields: tuple[str, ...], kinds: list[str]) -> list[tuple[list[str], list[Cell]]]:
