@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from analyzer.ingest.normalize import CN_NUMERALS
+from analyzer.ingest.normalize import CJK, CN_NUMERALS
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 USER_DICT = MODELS_DIR / "userdict.txt"
@@ -81,8 +81,7 @@ def tokenize(text: str) -> list[str]:
 
 _ARTEFACTS = re.compile(r"\[(?:bookmark|image)[^\]]*\]|<(?!/?(?:p|br|div|tr|li|h\d)\b)[^>]{1,200}>|&nbsp;|^#+\s*", re.M | re.I)
 _BLOCK_TAGS = re.compile(r"</?(?:p|br|div|tr|li|h\d)\b[^>]{0,200}>", re.I)
-_CJK = r"\u3400-\u9fff"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。；：、（）《》“”])[ \t\u3000\xa0]+(?=[{_CJK}\d，。；：、（）《》“”])|(?<=[\d])[ \t]+(?=[{_CJK}])")
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}，。；：、（）《》“”])[ \t\u3000\xa0]+(?=[{CJK}\d，。；：、（）《》“”])|(?<=[\d])[ \t]+(?=[{CJK}])")
 _END_PUNCT = "。！？；：!?;:）)"
 
 
@@ -202,7 +201,7 @@ _MIN_CHARS = 4
 
 
 def _content_len(s: str) -> int:
-    return len(re.findall(rf"[{_CJK}A-Za-z0-9]", s))
+    return len(re.findall(rf"[{CJK}A-Za-z0-9]", s))
 
 
 def split_items(sentence: str) -> list[tuple[str, str]]:
