@@ -159,16 +159,14 @@ def drop_thousands_separators(text: str) -> str:
     return _THOUSANDS.sub("", text)
 
 
-_QUOTES = {ord(c): None for c in "“”\"'"}
-
-
 def drop_quotes(text: str) -> str:
     """Quotation marks, which some reports put around a label (危及“三安全一稳定”) and others do not.
 
     >>> drop_quotes('危及“三安全一稳定”')
     '危及三安全一稳定'
     """
-    return text.translate(_QUOTES)
+    # Four replace() calls beat str.translate on label-sized strings (called per label and cue).
+    return text.replace("“", "").replace("”", "").replace('"', "").replace("'", "")
 
 
 _PUNCTUATION = re.compile(r"[\s\u3000\xa0，。、；：！？,.;:!?“”\"'‘’（）()《》〈〉【】\[\]—\-…·]+")
