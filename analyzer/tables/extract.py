@@ -138,6 +138,8 @@ def _fit_grid(cells: list[Cell], n: int) -> list[Cell | None]:
 
 @dataclass
 class Builder:
+    """The tables being filled: values, their provenance, and what cells showed instead of a number."""
+
     template: str | None
     values: dict = field(default_factory=dict)
     sources: dict[str, CellSource] = field(default_factory=dict)
