@@ -42,7 +42,6 @@ _GOV_SUFFIX = ("人民政府办公厅", "人民政府办公室", "人民政府",
 _AREA_WITH_COMMITTEE = ("综合实验区", "开发区", "高新区", "新区", "经济区", "示范区", "园区", "试验区")
 
 
-
 def identify(doc: Document) -> ReportMeta:
     title = find_title(doc)
     text = doc.text

@@ -138,6 +138,9 @@ class CellSource:
 
 Number = int | float | None
 
+# How the record marks the remark of an ambiguous cell.
+AMBIGUOUS_REMARK = "无法唯一拆分："
+
 
 @dataclass(frozen=True)
 class TableValues:
@@ -177,10 +180,6 @@ class TableValues:
 
     def to_dict(self) -> dict[str, Any]:
         return self.values
-
-
-# How the record marks the remark of an ambiguous cell.
-AMBIGUOUS_REMARK = "无法唯一拆分："
 
 
 @dataclass(frozen=True)

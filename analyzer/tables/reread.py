@@ -10,8 +10,8 @@ way and compared with the extraction:
 * text formats: the raw source text after the row label (for TXT the file
   itself, not the reader's blocks), numbers read until the next words.
 
-Both read the bytes the reader handed over (``Document.data``); nothing is
-opened from disk again.
+Either way the bytes the reader handed over are read (``Document.data``);
+nothing is opened from disk again.
 
 Both readings agree -> ``confirmed``; they differ, or the second reading is
 impossible (a row placed by order, a digit run split under the arithmetic)
@@ -47,6 +47,7 @@ def _n(s: str) -> str:
 
 
 def verify_finding(f: Finding, tables: TableValues, doc: Document | None) -> Finding:
+    """The finding ``confirmed`` when a second reading of its rows agrees with the extraction, else ``uncertain``."""
     cells = f.data.get("cells") or ([f.data["cell"]] if "cell" in f.data else [])
     rows = sorted({tuple(c.split(".")[:2]) for c in cells})
     if not rows or doc is None:
@@ -126,6 +127,7 @@ def _label_pattern(label: str) -> re.Pattern[str] | None:
 
 
 def read_row_again(doc: Document, label: str, page: int | None, n: int) -> list | None:
+    """Up to ``n`` numbers after the row label, read from the file's own text (or its PDF words); None if unreadable."""
     if doc.format == "pdf":
         return _pdf_row(doc.data, page, label, n)
     text = _source_text(doc)
@@ -148,6 +150,7 @@ def read_row_again(doc: Document, label: str, page: int | None, n: int) -> list 
 
 
 def read_review_again(doc: Document, tables: TableValues) -> list | None:
+    """Up to fifteen numbers of table 四 after its 行政复议 header, read a second way; None if unreadable."""
     if doc.format == "pdf":
         src = next((s for k, s in tables.sources.items() if k.startswith("review_litigation.")), None)
         return _pdf_review(doc.data, src.page if src else None)
