@@ -37,6 +37,8 @@ EVAL_PATH = ROOT / "data" / "narrative" / "boilerplate_eval.tsv"
 
 @dataclass(frozen=True)
 class Labelled:
+    """One hand-labelled statement of the evaluation file."""
+
     source: str
     text: str
     boilerplate: bool
@@ -68,6 +70,7 @@ def load_eval(path=None) -> tuple[list[Labelled], int]:
 
 
 def scores(rows: Sequence[Labelled], predicted: Sequence[bool]) -> dict:
+    """Precision, recall, F1 and the counts behind them."""
     tp = sum(1 for r, p in zip(rows, predicted) if p and r.boilerplate)
     fp = sum(1 for r, p in zip(rows, predicted) if p and not r.boilerplate)
     fn = sum(1 for r, p in zip(rows, predicted) if not p and r.boilerplate)
@@ -101,6 +104,7 @@ def evaluate(threshold: float = REFERENCE_COVERAGE, containment: float = PHRASE_
 
 
 def print_evaluation() -> None:
+    """The scores at the shipped thresholds (``--evaluate``)."""
     res, skipped = evaluate()
     print(f"phrases {len(reference().phrases)}, containment ≥ {PHRASE_CONTAINMENT}, phrase coverage ≥ {REFERENCE_COVERAGE}, word coverage ≥ {WORD_COVERAGE}")
     for name, s in res.items():
@@ -110,6 +114,7 @@ def print_evaluation() -> None:
 
 
 def print_sweep() -> None:
+    """The scores over the grid of thresholds the defaults were chosen on (``--sweep``)."""
     for c in (0.6, 0.7, 0.8):
         for t in (0.4, 0.5, 0.6):
             for w in (0.7, 0.75, 0.8, 0.85, 1.01):
@@ -120,6 +125,7 @@ def print_sweep() -> None:
 
 
 def print_statement(text: str) -> None:
+    """One statement's coverage and the stock phrases found in it (``--show``)."""
     cov = coverage(text)
     print(f"套话短语覆盖 {cov.share:.2f}  套话词汇占比 {cov.word_share:.2f}  含数字 {cov.has_figure}  判为套话 {cov.is_boilerplate()}")
     print("  自有词语：", "、".join(cov.own_words))
@@ -128,6 +134,7 @@ def print_statement(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line: ``--evaluate``, ``--sweep`` or ``--show TEXT``."""
     ap = argparse.ArgumentParser(prog="bench/boilerplate_eval.py", description="Boilerplate detection against the shipped stock phrases.")
     ap.add_argument("--evaluate", action="store_true", help="precision, recall, F1 on data/narrative/boilerplate_eval.tsv")
     ap.add_argument("--sweep", action="store_true", help="the same over a grid of thresholds (how the defaults were chosen)")

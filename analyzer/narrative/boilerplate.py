@@ -86,6 +86,7 @@ class PhraseIndex:
 
 
 def load_phrases(path=None) -> tuple[str, ...]:
+    """The stock phrases of a reference file (comments and blank lines skipped); () when it is absent."""
     path = path or REFERENCE_PATH
     if not path.is_file():
         return ()
@@ -98,6 +99,7 @@ def load_phrases(path=None) -> tuple[str, ...]:
 
 
 def build_index(phrases: Sequence[str]) -> PhraseIndex:
+    """Index phrases by their trigrams, with the vocabulary of their words."""
     grams = []
     index: dict[str, list[int]] = {}
     kept = []

@@ -37,6 +37,7 @@ def normalize(text: str) -> str:
 
 
 def shingles(text: str, k: int = SHINGLE) -> frozenset[str]:
+    """The character k-grams of the normalised text (the whole text when shorter than k)."""
     t = normalize(text)
     if len(t) < k:
         return frozenset([t]) if t else frozenset()
@@ -44,6 +45,7 @@ def shingles(text: str, k: int = SHINGLE) -> frozenset[str]:
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of two shingle sets (0 when either is empty)."""
     if not a or not b:
         return 0.0
     inter = len(a & b)

@@ -44,6 +44,7 @@ class RowRead:
 
 
 def read_row(row: TableRow, spec: Spec) -> RowRead:
+    """The candidate readings of one template row from one document row (several when a digit run splits several ways)."""
     n = len(spec.columns)
     money = [c.money for c in spec.columns]
     cells = row.values

@@ -36,6 +36,8 @@ def _norm_cue(cue: str) -> str:
 
 @dataclass
 class Match:
+    """A template row a label names: its index among the specs, the match score and the length of the cue that matched."""
+
     spec_index: int
     score: float
     cue_len: int

@@ -24,6 +24,8 @@ TABLES = tuple(TABLE_TITLES)
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a template row."""
+
     key: str
     label: str
     money: bool = False  # fee and procurement amounts keep decimals
@@ -32,6 +34,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
+    """One row of a template: its canonical key, label, cue words and columns."""
+
     key: str
     label: str  # the template's label, used in messages and exports
     cues: tuple[str, ...]
@@ -158,10 +162,12 @@ def rows_of(table: str, template: str | None) -> tuple[Row, ...]:
 
 
 def result_rows(template: str | None) -> tuple[str, ...]:
+    """The keys of table 三's result rows (三（一）… 三（六）) of the template."""
     return RESULT_ROWS_2019 if template == "2019" else RESULT_ROWS_2021
 
 
 def find_row(table: str, template: str | None, key: str) -> Row | None:
+    """The template row of that key (the single （六）其他处理 row too), or None."""
     for r in rows_of(table, template):
         if r.key == key:
             return r
@@ -171,6 +177,7 @@ def find_row(table: str, template: str | None, key: str) -> Row | None:
 
 
 def find_column(table: str, template: str | None, row: str, col: str) -> Column | None:
+    """The column of that key in that template row, or None."""
     spec = find_row(table, template, row)
     if spec is None:
         return None

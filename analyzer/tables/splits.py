@@ -128,6 +128,7 @@ def choose_consistent(
 
 
 def sums_ok(parts: Iterable[Value | None], total: Value | None) -> bool:
+    """Whether the parts add up to the total; True when any of them is unknown (nothing to contradict)."""
     vals = list(parts)
     if total is None or any(v is None for v in vals):
         return True

@@ -32,6 +32,8 @@ _LABEL_NUMBER = re.compile(r"^\s*[.．、]\s*(?=\D)")
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell as written after a row's label (or a digit run that may hold several)."""
+
     raw: str
     run: bool = False  # a digit run from running text: may hold several cells
     empty: bool = False
@@ -75,6 +77,8 @@ class TableRow:
 
 @dataclass(frozen=True)
 class Line:
+    """One line of the document: a table row's fields, or one line of prose as a single field."""
+
     fields: tuple[str, ...]
     line: int | None
     page: int | None

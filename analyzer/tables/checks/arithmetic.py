@@ -14,6 +14,7 @@ BALANCE_RULE_TEXT = "“第一项加第二项之和等于第三项加第四项�
 
 
 def check_balance(ctx: Context) -> list[Finding]:
+    """applications.balance: per column, 一 + 二 = 三（七）+ 四 (the template's own 勾稽关系)."""
     t = ctx.tables
     out = []
     for col in schema.APPLICANTS:
@@ -34,6 +35,7 @@ def check_balance(ctx: Context) -> list[Finding]:
 
 
 def check_results_sum(ctx: Context) -> list[Finding]:
+    """applications.results_sum: per column, the result rows add up to 三（七）总计."""
     t, tmpl = ctx.tables, ctx.tables.template
     results = schema.result_rows(tmpl)
     aux = aux_other(t)
@@ -88,6 +90,7 @@ def _broken_totals(t: TableValues, table: str, specs, part_cols: tuple[str, ...]
 
 
 def check_row_total(ctx: Context) -> list[Finding]:
+    """applications.row_total: per row of table 三, the six applicant columns add up to 总计."""
     t, tmpl = ctx.tables, ctx.tables.template
     return [
         Finding(
@@ -103,6 +106,7 @@ def check_row_total(ctx: Context) -> list[Finding]:
 
 
 def check_group_total(ctx: Context) -> list[Finding]:
+    """review_litigation.group_total: per group of table 四, the four outcomes add up to 总计."""
     t = ctx.tables
     return [
         Finding(

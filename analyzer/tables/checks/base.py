@@ -28,11 +28,13 @@ def fmt(v) -> str:
 
 
 def col_label(table: str, template: str | None, row: str, col: str) -> str:
+    """The template's label of a column (its key when the template has no such column)."""
     c = schema.find_column(table, template, row, col)
     return c.label if c else col
 
 
 def row_label(table: str, template: str | None, row: str) -> str:
+    """The template's label of a row (its key when the template has no such row)."""
     r = schema.find_row(table, template, row)
     return r.label if r else row
 

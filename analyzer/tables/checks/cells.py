@@ -9,6 +9,7 @@ from analyzer.tables.checks.base import T_APP, T_REVIEW, Context, col_label, fmt
 
 
 def check_non_numeric(ctx: Context) -> list[Finding]:
+    """tables.non_numeric_cell: a placeholder or words where the template asks for a number."""
     t, tmpl = ctx.tables, ctx.tables.template
     out = []
     for key, raw in sorted(t.remarks.items()):

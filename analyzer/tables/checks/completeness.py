@@ -34,6 +34,7 @@ def _row_present(t: TableValues, table: str, row: str) -> bool:
 
 
 def check_missing_table(ctx: Context) -> list[Finding]:
+    """tables.missing_table: a standard table with no row in the report."""
     t = ctx.tables
     out = []
     for table, title in schema.TABLE_TITLES.items():
@@ -50,6 +51,7 @@ def check_missing_table(ctx: Context) -> list[Finding]:
 
 
 def check_missing_row(ctx: Context) -> list[Finding]:
+    """tables.missing_row: template rows the report leaves out (uncertain when numbers could not be placed)."""
     t, tmpl = ctx.tables, ctx.tables.template
     out = []
     for table, title in schema.TABLE_TITLES.items():
@@ -81,6 +83,7 @@ def check_missing_row(ctx: Context) -> list[Finding]:
 
 
 def check_missing_cell(ctx: Context) -> list[Finding]:
+    """tables.missing_cell: cells of present rows that show nothing."""
     t, tmpl = ctx.tables, ctx.tables.template
     out = []
     for table, title in schema.TABLE_TITLES.items():

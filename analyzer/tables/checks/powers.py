@@ -44,6 +44,7 @@ def _agency_kind(meta: ReportMeta) -> str:
 
 
 def check_rules_without_power(ctx: Context) -> list[Finding]:
+    """active_disclosure.rules_without_power: 规章 reported by an agency that may not make them."""
     t, tmpl = ctx.tables, ctx.tables.template
     if rule_making_power(ctx.meta) is not False:
         return []

@@ -8,6 +8,7 @@ from analyzer.tables.checks.base import T_ACTIVE, T_APP, Context
 
 
 def check_template(ctx: Context) -> list[Finding]:
+    """template.outdated: a 2021-or-later report still on the 2019 template."""
     year, tmpl = ctx.meta.year, ctx.tables.template
     if tmpl != "2019" or year is None or year < 2021:
         return []
