@@ -8,6 +8,7 @@ from collections import Counter
 from analyzer.dates import DATE_RE, parse_date
 from analyzer.ingest.normalize import CJK, compact
 from analyzer.model import Document, ReportMeta, Section
+from analyzer.tables import schema
 
 _TITLE_WORDS = re.compile(r"政府信息公开.{0,6}(?:年度)?(?:工作)?(?:年度)?报告|政务公开.{0,6}年度报告|信息公开年报")
 _TITLE_TAIL = re.compile(
@@ -39,9 +40,6 @@ SPECIAL_AREAS = {"平潭综合实验区": "city", "雄安新区": "city"}
 _UNIT = re.compile(rf"[{CJK}]{{1,12}}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|地区|盟|市|州|县|旗|区|街道|镇|乡|苏木)")
 _GOV_SUFFIX = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "政府办", "管理委员会", "管委会", "办事处")
 _AREA_WITH_COMMITTEE = ("综合实验区", "开发区", "高新区", "新区", "经济区", "示范区", "园区", "试验区")
-
-TEMPLATE_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "逾期未按收费通知")
-TEMPLATE_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "政府集中采购", "采购总金额")
 
 
 def identify(doc: Document) -> ReportMeta:
@@ -191,13 +189,8 @@ def level_of(agency: str | None) -> str | None:
 
 
 def detect_template(text: str) -> str | None:
-    """2021 or 2019 template, from the table headings each one uses."""
-    c = compact(text)
-    n2021 = sum(1 for w in TEMPLATE_2021 if w in c)
-    n2019 = sum(1 for w in TEMPLATE_2019 if w.replace("/", "") in c.replace("/", ""))
-    if n2021 == 0 and n2019 == 0:
-        return None
-    return "2021" if n2021 >= n2019 else "2019"
+    """2021 or 2019 template, from the table words each one uses (:func:`analyzer.tables.schema.detect_template`)."""
+    return schema.detect_template(text)
 
 
 def find_published(doc: Document, year: int | None) -> tuple[str | None, str | None]:

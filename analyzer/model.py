@@ -54,6 +54,9 @@ class Document:
     # Facts the container carries outside the body: a web page's 发布时间,
     # PDF metadata dates, the title line of a crawler dump.
     metadata: dict[str, str] = field(default_factory=dict)
+    # The file's bytes as read, for the stages that look at the file as written
+    # (line numbers of a TXT, the second reading of a failed check); never re-read from disk.
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -135,6 +138,9 @@ class CellSource:
 
 Number = int | float | None
 
+# How the record marks the remark of an ambiguous cell.
+AMBIGUOUS_REMARK = "无法唯一拆分："
+
 
 @dataclass(frozen=True)
 class TableValues:
@@ -142,19 +148,35 @@ class TableValues:
 
     ``values[table][row][col]`` is an int (a float only for money), or None
     when the report does not show the cell: a missing cell is never 0.
-    ``sources["table.row.col"]`` keeps the provenance of every read cell.
-    ``found[table]`` says whether the table was located at all.
+    Keys below are written like the cells: ``"table.row.col"`` or ``"table.row"``.
     """
 
     template: Literal["2021", "2019"] | None
     values: dict[str, dict[str, dict[str, Number]]]
+    # Where every read number came from.
     sources: dict[str, CellSource] = field(default_factory=dict)
+    # Per table: whether it was located at all.
     found: dict[str, bool] = field(default_factory=dict)
-    # Raw non-numeric cell content kept for the record ("无", "—", "/").
+    # What a cell shows when no number was read from it, as written: a
+    # placeholder ("无", "—", "/"), words, or the digit run of a cell in ``ambiguous``.
     remarks: dict[str, str] = field(default_factory=dict)
+    # Cells whose digit run splits several consistent ways: left None, never guessed.
+    ambiguous: frozenset[str] = frozenset()
+    # Rows ("table.row") located by their label, even when every cell is blank.
+    rows_found: frozenset[str] = frozenset()
+    # Rows read but outside the template ("applications.other_processing": the single
+    # （六）其他处理 row of a 2021 report), their values in column order.
+    aux_rows: dict[str, tuple[Number, ...]] = field(default_factory=dict)
+    # Per table: rows of numbers (their cells as written) that could not be placed on a template row.
+    unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, table: str, row: str, col: str) -> Number:
         return self.values.get(table, {}).get(row, {}).get(col)
+
+    def remark(self, key: str) -> str:
+        """A cell's remark for the record (the exports' remark column); "" when there is none."""
+        raw = self.remarks.get(key, "")
+        return AMBIGUOUS_REMARK + raw if key in self.ambiguous else raw
 
     def to_dict(self) -> dict[str, Any]:
         return self.values

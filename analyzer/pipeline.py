@@ -60,7 +60,7 @@ def analyze_file(path: str | Path, settings: Settings | dict | None = None, *, k
 def _analyze_file(path: str | Path, settings: Settings, *, keep_document: bool) -> ReportResult:
     from analyzer import identify, sections as sections_mod
     from analyzer.ingest import read_document
-    from analyzer.narrative import analyze_narrative
+    from analyzer.narrative import analyze_narrative, check_consistency
     from analyzer.tables import extract_tables, run_checks
 
     settings = resolve(settings)
@@ -74,6 +74,7 @@ def _analyze_file(path: str | Path, settings: Settings, *, keep_document: bool) 
         )
     tables = extract_tables(doc, secs, meta)
     findings = list(run_checks(tables, meta, secs, doc))
+    findings.extend(check_consistency(tables, secs, doc))
     narrative, narrative_findings = analyze_narrative(secs, meta, tables)
     findings.extend(narrative_findings)
     notes = list(doc.notes)

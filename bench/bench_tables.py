@@ -30,6 +30,7 @@ from analyzer import identify  # noqa: E402
 from analyzer.ingest import read_document  # noqa: E402
 from analyzer.model import ReportMeta  # noqa: E402,F401
 from analyzer.sections import split_sections  # noqa: E402
+from analyzer.narrative.consistency import check_consistency  # noqa: E402
 from analyzer.tables import extract_tables, run_checks  # noqa: E402
 
 REAL = {
@@ -101,7 +102,7 @@ def run_case(case: Case) -> Outcome:
     tables = extract_tables(doc, secs, meta)
     out.seconds = time.perf_counter() - t0
     out.pages = max((b.page or 0 for b in doc.blocks), default=0) or None
-    findings = run_checks(tables, meta, secs, doc)
+    findings = run_checks(tables, meta, secs, doc) + check_consistency(tables, secs, doc)
     unreadable = set(case.expected.get("unreadable", []))
     for table, rows in case.expected["tables"].items():
         for row, cols in rows.items():

@@ -7,6 +7,7 @@ from dataclasses import replace
 from analyzer.model import Block, ReportMeta, ReportResult, Section
 from analyzer.narrative import analyze_narrative, cross_report
 from analyzer.narrative import boilerplate as bp
+from analyzer.narrative import neardup
 
 TITLES = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other": "六、其他需要报告的事项"}
 SHARED_SENTENCE = "严格执行信息发布三级审核制度，所有稿件经科室负责人、分管领导和主要领导逐级审签后方可上网发布"
@@ -83,17 +84,17 @@ def test_rewritten_report_is_not_copied():
 
 def test_lsh_agrees_with_exact_pairs():
     base = ["严格执行信息发布审核制度确保信息安全准确", "加强政务新媒体管理及时关停僵尸账号", "全年主动公开政府信息三百余条涵盖各个领域"]
-    items = [bp.Item(f"g{g}", t + ("" if g % 2 else "。")) for g in range(6) for t in base]
-    items += [bp.Item("gx", "依申请公开答复文书规范化建设有待加强")]
-    exact = bp.near_duplicate_pairs(items)
-    approx = bp.near_duplicate_pairs(items, exact_limit=0)
+    items = [neardup.Item(f"g{g}", t + ("" if g % 2 else "。")) for g in range(6) for t in base]
+    items += [neardup.Item("gx", "依申请公开答复文书规范化建设有待加强")]
+    exact = neardup.near_duplicate_pairs(items)
+    approx = neardup.near_duplicate_pairs(items, exact_limit=0)
     assert exact and {(i, j) for i, j, _ in approx} == {(i, j) for i, j, _ in exact}
 
 
 def test_reference_matches_paraphrased_template_sentences():
     assert bp.match_reference("政府信息公开工作人员业务水平有待进一步提高") is not None
     assert bp.match_reference("依申请公开答复文书引用条款不准确，被复议纠错1件") is None
-    assert bp.normalize("2021年，我镇公开信息21条。") == "0年我镇公开信息21条"
+    assert neardup.normalize("2021年，我镇公开信息21条。") == "0年我镇公开信息21条"
 
 
 def test_unknown_agencies_never_merge():
@@ -103,9 +104,9 @@ def test_unknown_agencies_never_merge():
 
 
 def test_shared_groups_same_with_and_without_lsh():
-    items = [bp.Item(f"g{g}", SHARED_SENTENCE + ("。" if g % 2 else "")) for g in range(6)] + [bp.Item("h", OWN_PROBLEMS[0])]
-    exact = bp.shared_groups(items)
-    approx = bp.shared_groups(items, exact_limit=0)
+    items = [neardup.Item(f"g{g}", SHARED_SENTENCE + ("。" if g % 2 else "")) for g in range(6)] + [neardup.Item("h", OWN_PROBLEMS[0])]
+    exact = neardup.shared_groups(items)
+    approx = neardup.shared_groups(items, exact_limit=0)
     assert exact == approx and len(exact[0]) == 5 and exact[-1] == set()
-    capped = bp.shared_groups(items, cap=3, exact_limit=0)
+    capped = neardup.shared_groups(items, cap=3, exact_limit=0)
     assert all(len(g) == 3 for g in capped[:6])

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
 from analyzer.model import Block, ReportMeta, ReportResult, Section, TableValues
+from analyzer.narrative.consistency import check_consistency
 from analyzer.tables import check_continuity, run_checks, schema
-from analyzer.tables.extract import AMBIGUOUS
 
 TOWNSHIP = ReportMeta(title="青石镇2021年度政府信息公开工作报告", agency="青石镇人民政府", level="township", year=2021, template="2021")
 CITY_GOV = ReportMeta(title="某市2021年政府信息公开工作年度报告", agency="某市人民政府", level="city", year=2021, template="2021")
@@ -55,9 +56,14 @@ def consistent_values(template: str = "2021") -> dict:
     return values
 
 
-def tables_of(values: dict, template: str = "2021", remarks: dict | None = None) -> TableValues:
+def tables_of(values: dict, template: str = "2021", remarks: dict | None = None, ambiguous: set | None = None) -> TableValues:
     found = {t: True for t in schema.TABLES}
-    return TableValues(template=template, values=values, found=found, remarks=remarks or {})
+    return TableValues(template=template, values=values, found=found, remarks=remarks or {}, ambiguous=frozenset(ambiguous or ()))
+
+
+def all_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Section], doc=None) -> list:
+    """The table checks and the narrative-against-tables check, as the pipeline runs them on one report."""
+    return run_checks(tables, meta, sections, doc) + check_consistency(tables, sections, doc)
 
 
 def overview(text: str) -> dict[str, Section]:
@@ -65,13 +71,13 @@ def overview(text: str) -> dict[str, Section]:
 
 
 def test_consistent_report_raises_nothing() -> None:
-    assert run_checks(tables_of(consistent_values()), TOWNSHIP, overview("本年共收到政府信息公开申请{}件。".format(
+    assert all_checks(tables_of(consistent_values()), TOWNSHIP, overview("本年共收到政府信息公开申请{}件。".format(
         consistent_values()["applications"]["new_received"]["total"])), None) == []
 
 
 def test_consistent_2019_report_for_2019_raises_nothing() -> None:
     meta = replace(TOWNSHIP, year=2020, template="2019")
-    assert run_checks(tables_of(consistent_values("2019"), "2019"), meta, {}, None) == []
+    assert all_checks(tables_of(consistent_values("2019"), "2019"), meta, {}, None) == []
 
 
 def _shift(values: dict, table: str, a: tuple[str, str], b: tuple[str, str], by: int = 1) -> None:
@@ -79,78 +85,79 @@ def _shift(values: dict, table: str, a: tuple[str, str], b: tuple[str, str], by:
     values[table][b[0]][b[1]] -= by
 
 
-def case_balance(v, meta, remarks, sections):
+def case_balance(v, meta, cells, sections):
     # 结转下年度: one unit moved between two applicant columns (row total intact).
     _shift(v, "applications", ("carried_forward", "natural_person"), ("carried_forward", "commercial_enterprise"))
     return meta
 
 
-def case_results_sum(v, meta, remarks, sections):
+def case_results_sum(v, meta, cells, sections):
     _shift(v, "applications", ("granted", "natural_person"), ("granted", "commercial_enterprise"))
     return meta
 
 
-def case_row_total(v, meta, remarks, sections):
+def case_row_total(v, meta, cells, sections):
     # One unit moved between two result rows of one column: the column sum holds, two rows break.
     _shift(v, "applications", ("granted", "natural_person"), ("partially_granted", "natural_person"))
     return meta
 
 
-def case_group_total(v, meta, remarks, sections):
+def case_group_total(v, meta, cells, sections):
     v["review_litigation"]["review"]["total"] += 1
     return meta
 
 
-def case_rules_without_power(v, meta, remarks, sections):
+def case_rules_without_power(v, meta, cells, sections):
     v["active_disclosure"]["rules"]["issued"] = 1
     return meta
 
 
-def case_missing_cell(v, meta, remarks, sections):
+def case_missing_cell(v, meta, cells, sections):
     v["active_disclosure"]["normative_documents"]["in_force"] = None
     return meta
 
 
-def case_missing_row(v, meta, remarks, sections):
+def case_missing_row(v, meta, cells, sections):
     v["applications"]["not_processed_repeated"] = {c: None for c in v["applications"]["not_processed_repeated"]}
     return meta
 
 
-def case_missing_table(v, meta, remarks, sections):
+def case_missing_table(v, meta, cells, sections):
     v["review_litigation"] = {g: {c: None for c in cols} for g, cols in v["review_litigation"].items()}
     return meta
 
 
-def case_template_outdated(v, meta, remarks, sections):
+def case_template_outdated(v, meta, cells, sections):
     return "2019"
 
 
-def case_non_numeric(v, meta, remarks, sections):
+def case_non_numeric(v, meta, cells, sections):
     v["active_disclosure"]["administrative_coercion"]["decisions"] = None
-    remarks["active_disclosure.administrative_coercion.decisions"] = "无"
+    cells.remarks["active_disclosure.administrative_coercion.decisions"] = "无"
     return meta
 
 
-def case_ambiguous(v, meta, remarks, sections):
+def case_ambiguous(v, meta, cells, sections):
     v["active_disclosure"]["normative_documents"] = {"issued": None, "repealed": None, "in_force": None}
     for col in ("issued", "repealed", "in_force"):
-        remarks[f"active_disclosure.normative_documents.{col}"] = AMBIGUOUS + "693665"
+        cells.remarks[f"active_disclosure.normative_documents.{col}"] = "693665"
+        cells.ambiguous.add(f"active_disclosure.normative_documents.{col}")
     return meta
 
 
-def case_impossible(v, meta, remarks, sections):
+def case_impossible(v, meta, cells, sections):
     rev = v["review_litigation"]["review"]
     rev["other"] = -1
     rev["upheld"] += 1  # the group total still adds up: only the negative count is wrong
     return meta
 
 
-def case_narrative(v, meta, remarks, sections):
+def case_narrative(v, meta, cells, sections):
     sections.update(overview("2021年，本机关共收到政府信息公开申请9999件，均按时答复。"))
     return meta
 
 
-def case_publication(v, meta, remarks, sections):
+def case_publication(v, meta, cells, sections):
     return "published:2022-02-15"
 
 
@@ -177,16 +184,16 @@ def test_one_break_raises_that_rule(rule: str) -> None:
     template = "2021"
     meta = TOWNSHIP
     values = consistent_values()
-    remarks: dict = {}
+    cells = SimpleNamespace(remarks={}, ambiguous=set())  # what a case says of cells without numbers
     sections: dict = {}
-    out = CASES[rule](values, meta, remarks, sections)
+    out = CASES[rule](values, meta, cells, sections)
     if out == "2019":
         template = "2019"
         values = consistent_values("2019")
     elif isinstance(out, str) and out.startswith("published:"):
         meta = replace(meta, published=out.split(":", 1)[1], published_from="发布时间")
-    tables = tables_of(values, template, remarks)
-    findings = run_checks(tables, replace(meta, template=template), sections, None)
+    tables = tables_of(values, template, cells.remarks, cells.ambiguous)
+    findings = all_checks(tables, replace(meta, template=template), sections, None)
     assert {f.rule for f in findings} == {rule}, [f.message for f in findings]
     for f in findings:
         assert f.message and f.where and f.severity in ("error", "warning", "info")
@@ -195,7 +202,7 @@ def test_one_break_raises_that_rule(rule: str) -> None:
 def test_balance_message_names_cells_and_numbers() -> None:
     v = consistent_values()
     case_balance(v, TOWNSHIP, {}, {})
-    f = [f for f in run_checks(tables_of(v), TOWNSHIP, {}, None) if f.rule == "applications.balance"][0]
+    f = [f for f in all_checks(tables_of(v), TOWNSHIP, {}, None) if f.rule == "applications.balance"][0]
     app = v["applications"]
     nr, co = app["new_received"]["natural_person"], app["carried_over"]["natural_person"]
     assert f"本年新收{nr}件与上年结转{co}件之和为{nr + co}件" in f.message
@@ -209,22 +216,22 @@ def test_balance_message_names_cells_and_numbers() -> None:
 def test_rules_allowed_for_city_government() -> None:
     v = consistent_values()
     v["active_disclosure"]["rules"] = {"issued": 1, "repealed": 0, "in_force": 11}
-    assert run_checks(tables_of(v), CITY_GOV, {}, None) == []
+    assert all_checks(tables_of(v), CITY_GOV, {}, None) == []
 
 
 def test_rules_not_allowed_for_city_department() -> None:
     v = consistent_values()
     v["active_disclosure"]["rules"] = {"issued": 0, "repealed": 0, "in_force": 3}
     meta = replace(CITY_GOV, agency="某市科学技术局")
-    (f,) = run_checks(tables_of(v), meta, {}, None)
+    (f,) = all_checks(tables_of(v), meta, {}, None)
     assert f.rule == "active_disclosure.rules_without_power" and "现行有效3件" in f.message
 
 
 def test_city_government_has_until_march() -> None:
     meta = replace(CITY_GOV, published="2022-03-20", published_from="发布时间")
-    assert run_checks(tables_of(consistent_values()), meta, {}, None) == []
+    assert all_checks(tables_of(consistent_values()), meta, {}, None) == []
     late = replace(CITY_GOV, published="2022-04-02", published_from="PDF元数据")
-    (f,) = run_checks(tables_of(consistent_values()), late, {}, None)
+    (f,) = all_checks(tables_of(consistent_values()), late, {}, None)
     assert f.rule == "publication.late" and f.status == "uncertain"
 
 
@@ -232,7 +239,7 @@ def test_narrative_sub_counts_are_not_compared() -> None:
     v = consistent_values()
     total = v["applications"]["new_received"]["total"]
     text = f"共收到政府信息公开申请{total}件，其中自然人申请3件，上年结转申请99件。"
-    assert run_checks(tables_of(v), TOWNSHIP, overview(text), None) == []
+    assert all_checks(tables_of(v), TOWNSHIP, overview(text), None) == []
 
 
 def _result(values: dict, year: int) -> ReportResult:
@@ -276,4 +283,4 @@ def test_continuity_breaks(rule: str) -> None:
 def test_narrative_phrasings_not_mistaken(text: str) -> None:
     v = consistent_values()
     n = v["applications"]["new_received"]["total"] + 2
-    assert run_checks(tables_of(v), TOWNSHIP, overview(text.format(n=n if "含" in text or "办理" in text else n - 2)), None) == []
+    assert all_checks(tables_of(v), TOWNSHIP, overview(text.format(n=n if "含" in text or "办理" in text else n - 2)), None) == []

@@ -19,6 +19,7 @@ import pytest
 from analyzer import identify
 from analyzer.ingest import read_document
 from analyzer.sections import split_sections
+from analyzer.narrative.consistency import check_consistency
 from analyzer.tables import extract_tables, run_checks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +68,7 @@ def analysed():
             meta = identify.identify(doc)
             secs = split_sections(doc)
             tables = extract_tables(doc, secs, meta)
-            cache[path] = (tables, run_checks(tables, meta, secs, doc))
+            cache[path] = (tables, run_checks(tables, meta, secs, doc) + check_consistency(tables, secs, doc))
         return cache[path]
 
     return run

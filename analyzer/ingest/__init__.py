@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -63,7 +64,7 @@ def read_document(path: str | Path, settings: Settings | dict | None = None) -> 
     fmt = sniff_format(data, name)
     reader = get_reader(fmt)
     try:
-        return reader(path, data, settings)
+        return replace(reader(path, data, settings), data=data)
     except errors.AnalyzerError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:

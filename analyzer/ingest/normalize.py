@@ -153,3 +153,52 @@ def clean_prose(text: str) -> str:
 def compact(text: str) -> str:
     """All whitespace removed: for matching labels and cells ("自然\\n人" -> "自然人")."""
     return re.sub(r"\s+", "", text)
+
+
+# ---- cells and labels of tables -------------------------------------------------
+#
+# NFKC is safe on one cell or one label (never on prose: see the module docstring).
+# The tables stage composes these with ``compact``.
+
+
+def nfkc(text: str) -> str:
+    """Compatibility forms to plain ones: full-width digits and punctuation, U+3000 to a space.
+
+    >>> nfkc("１２３，４５６　件")
+    '123,456 件'
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+
+
+def drop_thousands_separators(text: str) -> str:
+    """A comma between a digit and exactly three more digits goes; any other comma stays.
+
+    >>> drop_thousands_separators("1,234,567件 1,23")
+    '1234567件 1,23'
+    """
+    return _THOUSANDS.sub("", text)
+
+
+def drop_quotes(text: str) -> str:
+    """Quotation marks, which some reports put around a label (危及“三安全一稳定”) and others do not.
+
+    >>> drop_quotes('危及“三安全一稳定”')
+    '危及三安全一稳定'
+    """
+    # Four replace() calls beat str.translate on label-sized strings (called per label and cue).
+    return text.replace("“", "").replace("”", "").replace('"', "").replace("'", "")
+
+
+_PUNCTUATION = re.compile(r"[\s\u3000\xa0，。、；：！？,.;:!?“”\"'‘’（）()《》〈〉【】\[\]—\-…·]+")
+
+
+def drop_punctuation(text: str) -> str:
+    """Whitespace and punctuation removed: what is left of a statement when wordings are compared.
+
+    >>> drop_punctuation("一是公开内容（含“专栏”）不够全面。")
+    '一是公开内容含专栏不够全面'
+    """
+    return _PUNCTUATION.sub("", text)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from analyzer.model import Finding, NarrativeResult, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
-from analyzer.narrative import rules
+from analyzer.narrative import neardup, rules
 from analyzer.narrative.classify import apply_priors, classify, describe, get_model
 from analyzer.narrative.segment import Segment, segment_text, split_problem_measure
 
@@ -172,7 +172,7 @@ def summarize(statements: tuple[Statement, ...], copied_share: float | None = No
     return NarrativeResult(
         statements=statements,
         category_counts={k: cats[k] for k in sorted(cats)},
-        boilerplate_share=bp.share_of_chars([s.text for s in statements], [s.boilerplate for s in statements]),
+        boilerplate_share=neardup.share_of_chars([s.text for s in statements], [s.boilerplate for s in statements]),
         copied_share=copied_share,
         kind_counts={k: kinds[k] for k in sorted(kinds)},
     )
@@ -216,13 +216,13 @@ def cross_report(results: list[ReportResult], previous: dict[str, ReportResult])
     the findings returned are the new ones only.
     """
     results = sorted((r for r in results if r.narrative is not None), key=lambda r: r.source)
-    items: list[bp.Item] = []
+    items: list[neardup.Item] = []
     owner: list[tuple[int, int]] = []  # (result index, statement index)
     for ri, r in enumerate(results):
         for si, s in enumerate(r.narrative.statements):
-            items.append(bp.Item(_group(r), s.text))
+            items.append(neardup.Item(_group(r), s.text))
             owner.append((ri, si))
-    shared_with = dict(zip(owner, bp.shared_groups(items, cap=MIN_AGENCIES)))
+    shared_with = dict(zip(owner, neardup.shared_groups(items, cap=MIN_AGENCIES)))
 
     out: dict[str, tuple[NarrativeResult, list[Finding]]] = {}
     for ri, r in enumerate(results):
@@ -247,7 +247,7 @@ def cross_report(results: list[ReportResult], previous: dict[str, ReportResult])
 
 
 def _mark_carried_over(stmts: list[Statement], prev_stmts: tuple[Statement, ...]) -> tuple[list[Statement], float | None, list[tuple[int, Statement, Statement]]]:
-    matches = bp.best_matches([s.text for s in stmts], [s.text for s in prev_stmts])
+    matches = neardup.best_matches([s.text for s in stmts], [s.text for s in prev_stmts])
     marked, carried = [], []
     for i, (s, m) in enumerate(zip(stmts, matches)):
         if m is not None:
@@ -255,7 +255,7 @@ def _mark_carried_over(stmts: list[Statement], prev_stmts: tuple[Statement, ...]
             carried.append((i, s, prev_stmts[m[0]]))
         else:
             marked.append(replace(s, carried_over=False))
-    share = bp.share_of_chars([s.text for s in marked], [s.carried_over for s in marked])
+    share = neardup.share_of_chars([s.text for s in marked], [s.carried_over for s in marked])
     return marked, share, carried
 
 

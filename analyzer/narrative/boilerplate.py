@@ -1,18 +1,13 @@
-"""Near-duplicate statements: stock phrasing of the genre, text shared across agencies, text carried over from last year.
+"""Stock phrasing of the genre: a statement read against the shipped stock phrases.
 
-A report judged alone is read against the shipped stock phrases
-(``models/boilerplate_reference.txt``, see "the shipped reference" below):
-phrase containment inside the statement, coverage of the statement by the
-phrases found, and the share of its words that are stock vocabulary.
-``python -m analyzer.narrative.boilerplate --evaluate`` scores this on
+A report judged alone is read against ``models/boilerplate_reference.txt``
+(see "the shipped reference" below): phrase containment inside the statement,
+coverage of the statement by the phrases found, and the share of its words that
+are stock vocabulary. ``bench/boilerplate_eval.py`` scores this on
 ``data/narrative/boilerplate_eval.tsv``.
 
-Between statements of a run, statements are compared as sets of character 3-grams after normalisation
-(years become one symbol, punctuation and spaces go), so "2021年，我镇…"
-and "2022年，我镇…" are the same sentence, while a sentence whose figures were
-updated is not: the figures are what the agency reports. Similarity is Jaccard. Small runs
-are compared exactly with a sparse matrix product; large runs go through
-datasketch's MinHash LSH and each candidate pair is then confirmed exactly.
+Text shared across agencies or carried over from last year is a near-duplicate
+between statements: :mod:`analyzer.narrative.neardup`.
 """
 
 from __future__ import annotations
@@ -20,39 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Sequence
 
+from analyzer.ingest.normalize import drop_punctuation
+from analyzer.narrative.neardup import Item, near_duplicate_pairs  # noqa: F401 - corpus.py imports them from here until it uses neardup.clusters
 from analyzer.narrative.segment import MODELS_DIR
 
 REFERENCE_PATH = MODELS_DIR / "boilerplate_reference.txt"
-
-NEAR_DUPLICATE = 0.6  # Jaccard of 3-gram sets above which two statements say the same thing
-EXACT_LIMIT = 5_000  # statements (≈ 200 reports); above this the run index uses MinHash LSH
-MINHASH_PERM = 64
-SHINGLE = 3
-MIN_SHINGLES = 4  # statements shorter than this (in 3-grams) are never matched: too little text to judge
-
-_DROP = re.compile(r"[\s\u3000\xa0，。、；：！？,.;:!?“”\"'‘’（）()《》〈〉【】\[\]—\-…·]+")
-_YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)")
-
-
-def normalize(text: str) -> str:
-    """"2021年，我镇公开信息21条。" → "0年我镇公开信息21条"."""
-    return _DROP.sub("", _YEARS.sub("0", text))
-
-
-def shingles(text: str, k: int = SHINGLE) -> frozenset[str]:
-    t = normalize(text)
-    if len(t) < k:
-        return frozenset([t]) if t else frozenset()
-    return frozenset(t[i : i + k] for i in range(len(t) - k + 1))
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
 
 
 # --- the shipped reference of stock phrases ------------------------------------------------------
@@ -98,7 +67,7 @@ def phrase_normalize(text: str) -> str:
     t = _YEAR_WORD.sub("年", text)
     t = _AGENCY_SELF.sub("我", t)
     t = _LEVEL.sub("某", t)
-    return _DROP.sub("", t)
+    return drop_punctuation(t)
 
 
 def _grams(t: str) -> list[str]:
@@ -117,6 +86,7 @@ class PhraseIndex:
 
 
 def load_phrases(path=None) -> tuple[str, ...]:
+    """The stock phrases of a reference file (comments and blank lines skipped); () when it is absent."""
     path = path or REFERENCE_PATH
     if not path.is_file():
         return ()
@@ -129,6 +99,7 @@ def load_phrases(path=None) -> tuple[str, ...]:
 
 
 def build_index(phrases: Sequence[str]) -> PhraseIndex:
+    """Index phrases by their trigrams, with the vocabulary of their words."""
     grams = []
     index: dict[str, list[int]] = {}
     kept = []
@@ -232,7 +203,7 @@ def match_reference(text: str, threshold: float = REFERENCE_COVERAGE) -> str | N
     A statement judged by its words alone may contain no whole phrase; its
     closest phrase is then the one sharing most of its trigrams. The
     thresholds were chosen on ``data/narrative/boilerplate_eval.tsv``
-    (``python -m analyzer.narrative.boilerplate --evaluate``).
+    (``python bench/boilerplate_eval.py --evaluate``).
     """
     cov = coverage(text)
     if not cov.is_boilerplate(threshold):
@@ -248,271 +219,3 @@ def closest_phrase(text: str, index: PhraseIndex | None = None) -> str | None:
         return None
     pid = max(hits, key=lambda i: (hits[i] / index.sizes[i], -index.sizes[i], -i))
     return index.phrases[pid]
-
-
-# --- near-duplicates within a set of statements -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Item:
-    """One statement in a run: which report (group) it belongs to and its text."""
-
-    group: str
-    text: str
-
-
-def near_duplicate_pairs(items: Sequence[Item], threshold: float = NEAR_DUPLICATE, exact_limit: int = EXACT_LIMIT) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, similarity), i < j, of items of *different* groups with Jaccard ≥ threshold."""
-    sets, idx = _shingled(items)
-    return _pairs(items, sets, idx, threshold, exact_limit)
-
-
-def _shingled(items: Sequence[Item]) -> tuple[list[frozenset[str]], list[int]]:
-    """Each item's shingles, and the indices of the items long enough to compare."""
-    sets = [shingles(it.text) for it in items]
-    return sets, [i for i, s in enumerate(sets) if len(s) >= MIN_SHINGLES]
-
-
-def _pairs(items, sets, idx, threshold, exact_limit) -> list[tuple[int, int, float]]:
-    if len(idx) < 2:
-        return []
-    if len(idx) <= exact_limit:
-        return _pairs_exact(items, sets, idx, threshold)
-    return _pairs_lsh(items, sets, idx, threshold)
-
-
-def _minhash(shingle_set: frozenset[str]):
-    from datasketch import MinHash
-
-    mh = MinHash(num_perm=MINHASH_PERM, seed=1)
-    mh.update_batch([g.encode("utf-8") for g in sorted(shingle_set)])
-    return mh
-
-
-def _pairs_exact(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
-    import numpy as np
-    from scipy import sparse
-
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for r, i in enumerate(idx):
-        for g in sets[i]:
-            rows.append(r)
-            cols.append(vocab.setdefault(g, len(vocab)))
-    m = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(idx), len(vocab)))
-    sizes = np.asarray(m.sum(axis=1)).ravel()
-    group_names = sorted({items[i].group for i in idx})
-    gid = _group_ids(items, idx, group_names)
-    order = np.asarray(idx)
-    out: list[tuple[int, int, float]] = []
-    block = 1000  # rows per block keeps the product's memory bounded
-    mt = m.T.tocsr()
-    for start in range(0, len(idx), block):
-        inter = (m[start : start + block] @ mt).tocoo()
-        a = inter.row + start
-        b = inter.col
-        v = inter.data
-        keep = b > a
-        a, b, v = a[keep], b[keep], v[keep]
-        sim = v / (sizes[a] + sizes[b] - v)
-        keep = (sim >= threshold) & (gid[a] != gid[b])
-        out.extend(zip(order[a[keep]].tolist(), order[b[keep]].tolist(), sim[keep].astype(float).tolist()))
-    return sorted(out)
-
-
-def _group_ids(items, idx, group_names):
-    import numpy as np
-
-    lookup = {g: n for n, g in enumerate(group_names)}
-    return np.array([lookup[items[i].group] for i in idx])
-
-
-def _pairs_lsh(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold * 0.85, num_perm=MINHASH_PERM)  # looser: candidates are confirmed exactly
-    out = set()
-    for i in idx:
-        mh = _minhash(sets[i])
-        for j in lsh.query(mh):
-            if items[j].group != items[i].group:
-                sim = jaccard(sets[i], sets[j])
-                if sim >= threshold:
-                    out.add((min(i, j), max(i, j), sim))
-        lsh.insert(i, mh)
-    return sorted(out)
-
-
-def shared_groups(items: Sequence[Item], threshold: float = NEAR_DUPLICATE, cap: int | None = None, exact_limit: int = EXACT_LIMIT) -> list[set[str]]:
-    """For each item, the other groups holding a near-duplicate of it (at most ``cap`` of them).
-
-    With a cap, the MinHash path stops confirming candidates for an item once
-    ``cap`` groups are found: a sentence shared by hundreds of reports costs
-    no more than one shared by a few.
-    """
-    out: list[set[str]] = [set() for _ in items]
-    sets, idx = _shingled(items)
-    if len(idx) <= exact_limit:
-        for a, b, _ in _pairs(items, sets, idx, threshold, exact_limit):
-            out[a].add(items[b].group)
-            out[b].add(items[a].group)
-        return out
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold * 0.85, num_perm=MINHASH_PERM)  # looser: candidates are confirmed exactly
-    hashes = {}
-    for i in idx:
-        mh = _minhash(sets[i])
-        lsh.insert(i, mh, check_duplication=False)
-        hashes[i] = mh
-    for i in idx:
-        found = out[i]
-        for j in sorted(lsh.query(hashes[i])):
-            if cap is not None and len(found) >= cap:
-                break
-            g = items[j].group
-            if j == i or g == items[i].group or g in found:
-                continue
-            if jaccard(sets[i], sets[j]) >= threshold:
-                found.add(g)
-    return out
-
-
-def best_matches(current: Sequence[str], previous: Sequence[str], threshold: float = NEAR_DUPLICATE) -> list[tuple[int, float] | None]:
-    """For each current statement, the index and similarity of its closest previous statement at or above threshold."""
-    prev_sets = [shingles(t) for t in previous]
-    out: list[tuple[int, float] | None] = []
-    for text in current:
-        s = shingles(text)
-        best: tuple[int, float] | None = None
-        if len(s) >= MIN_SHINGLES:
-            for j, p in enumerate(prev_sets):
-                sim = jaccard(s, p)
-                if sim >= threshold and (best is None or sim > best[1]):
-                    best = (j, sim)
-        out.append(best)
-    return out
-
-
-def share_of_chars(texts: Iterable[str], flags: Iterable[bool]) -> float | None:
-    """Share of characters (normalised) in the flagged texts; None when there is no text."""
-    total = marked = 0
-    for t, f in zip(texts, flags):
-        n = len(normalize(t))
-        total += n
-        marked += n if f else 0
-    return marked / total if total else None
-
-
-# --- evaluation on hand-labelled statements -------------------------------------------------------
-
-EVAL_PATH = MODELS_DIR.parent / "data" / "narrative" / "boilerplate_eval.tsv"
-
-
-@dataclass(frozen=True)
-class Labelled:
-    source: str
-    text: str
-    boilerplate: bool
-    held_out: bool = False  # labelled after the thresholds were frozen
-
-
-def load_eval(path=None) -> tuple[list[Labelled], int]:
-    """The labelled statements; returns (rows, rows skipped because their file is absent or changed)."""
-    import hashlib
-
-    from analyzer.narrative.train import referenced_text  # same frame as the classifier's evaluation
-
-    path = path or EVAL_PATH
-    flats: dict = {}
-    out, skipped = [], 0
-    held_out = False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# --- held out"):
-            held_out = True
-        if not line.strip() or line.startswith("#"):
-            continue
-        source, _section, offset, length, sha, label, *rest = line.split("\t")
-        text = rest[0] if rest and rest[0] else None
-        if text is None:
-            text = referenced_text(source, int(offset), int(length), sha, flats)
-        elif hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
-            text = None
-        if text is None:
-            skipped += 1
-            continue
-        out.append(Labelled(source, text, label == "yes", held_out))
-    return out, skipped
-
-
-def scores(rows: Sequence[Labelled], predicted: Sequence[bool]) -> dict:
-    tp = sum(1 for r, p in zip(rows, predicted) if p and r.boilerplate)
-    fp = sum(1 for r, p in zip(rows, predicted) if p and not r.boilerplate)
-    fn = sum(1 for r, p in zip(rows, predicted) if not p and r.boilerplate)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"n": len(rows), "positives": tp + fn, "tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
-
-
-def evaluate(threshold: float = REFERENCE_COVERAGE, containment: float = PHRASE_CONTAINMENT, word_threshold: float = WORD_COVERAGE) -> tuple[dict[str, dict], int]:
-    """Scores on the seeds, corpus-real, both (the rows the thresholds were chosen on) and the held-out rows.
-
-    corpus-real rows are skipped when the folder is absent.
-    """
-    rows, skipped = load_eval()
-    index = reference()
-    pred = [coverage(r.text, index, containment).is_boilerplate(threshold, word_threshold) for r in rows]
-    real = lambda r: r.source.startswith("corpus-real/")  # noqa: E731
-    parts = {
-        "seeds": lambda r: not real(r),
-        "corpus-real": lambda r: real(r) and not r.held_out,
-        "tuning (all)": lambda r: not r.held_out,
-        "held-out": lambda r: r.held_out,
-    }
-    out = {}
-    for name, keep in parts.items():
-        sel = [(r, p) for r, p in zip(rows, pred) if keep(r)]
-        if sel:
-            out[name] = scores([r for r, _ in sel], [p for _, p in sel])
-    return out, skipped
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    ap = argparse.ArgumentParser(prog="python -m analyzer.narrative.boilerplate", description="Boilerplate detection against the shipped stock phrases.")
-    ap.add_argument("--evaluate", action="store_true", help="precision, recall, F1 on data/narrative/boilerplate_eval.tsv")
-    ap.add_argument("--sweep", action="store_true", help="the same over a grid of thresholds (how the defaults were chosen)")
-    ap.add_argument("--show", metavar="TEXT", help="coverage of one statement and the stock phrases found in it")
-    args = ap.parse_args(argv)
-    if args.show:
-        cov = coverage(args.show)
-        print(f"套话短语覆盖 {cov.share:.2f}  套话词汇占比 {cov.word_share:.2f}  含数字 {cov.has_figure}  判为套话 {cov.is_boilerplate()}")
-        print("  自有词语：", "、".join(cov.own_words))
-        for p in cov.phrases:
-            print("  ", p)
-        return 0
-    if args.sweep:
-        for c in (0.6, 0.7, 0.8):
-            for t in (0.4, 0.5, 0.6):
-                for w in (0.7, 0.75, 0.8, 0.85, 1.01):
-                    res, _ = evaluate(t, c, w)
-                    a, r = res["tuning (all)"], res.get("corpus-real", {"precision": 0, "recall": 0, "f1": 0})
-                    print(f"containment {c:.2f} phrases {t:.2f} words {w:.2f}: all P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f}"
-                          f" | corpus-real P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}")
-        return 0
-    if args.evaluate:
-        res, skipped = evaluate()
-        print(f"phrases {len(reference().phrases)}, containment ≥ {PHRASE_CONTAINMENT}, phrase coverage ≥ {REFERENCE_COVERAGE}, word coverage ≥ {WORD_COVERAGE}")
-        for name, s in res.items():
-            print(f"{name:13s} n={s['n']:4d} boilerplate={s['positives']:4d}  P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  (tp {s['tp']} fp {s['fp']} fn {s['fn']})")
-        if skipped:
-            print(f"skipped {skipped} rows whose file is absent or changed (../shared/corpus-real/)")
-        return 0
-    ap.print_help()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -26,12 +26,14 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def section_name(key: str, sections: dict[str, Section] | None = None) -> str:
+    """The section's title as the report writes it, else the template's."""
     if sections and key in sections and sections[key].title:
         return sections[key].title.strip()
     return SECTION_TITLES.get(key, key)
 
 
 def where_of(st: Statement, index: int, sections: dict[str, Section] | None = None) -> str:
+    """A finding's place for one statement: "五、存在的主要问题及改进情况 / 第2句"."""
     return f"{section_name(st.section, sections)} / 第{index}句"
 
 
@@ -297,6 +299,7 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
 
 
 def check_boilerplate(statements: list[Statement], share: float | None, sections: dict[str, Section]) -> list[Finding]:
+    """narrative.boilerplate: stock phrasing above ``BOILERPLATE_SHARE`` of the narrative's characters."""
     if share is None or share <= BOILERPLATE_SHARE:
         return []
     marked = [s for s in statements if s.boilerplate]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from analyzer.ingest.normalize import CN_NUMERALS
+from analyzer.ingest.normalize import CJK, CN_NUMERALS
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 USER_DICT = MODELS_DIR / "userdict.txt"
@@ -81,8 +81,7 @@ def tokenize(text: str) -> list[str]:
 
 _ARTEFACTS = re.compile(r"\[(?:bookmark|image)[^\]]*\]|<(?!/?(?:p|br|div|tr|li|h\d)\b)[^>]{1,200}>|&nbsp;|^#+\s*", re.M | re.I)
 _BLOCK_TAGS = re.compile(r"</?(?:p|br|div|tr|li|h\d)\b[^>]{0,200}>", re.I)
-_CJK = r"\u3400-\u9fff"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。；：、（）《》“”])[ \t\u3000\xa0]+(?=[{_CJK}\d，。；：、（）《》“”])|(?<=[\d])[ \t]+(?=[{_CJK}])")
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}，。；：、（）《》“”])[ \t\u3000\xa0]+(?=[{CJK}\d，。；：、（）《》“”])|(?<=[\d])[ \t]+(?=[{CJK}])")
 _END_PUNCT = "。！？；：!?;:）)"
 
 
@@ -202,7 +201,7 @@ _MIN_CHARS = 4
 
 
 def _content_len(s: str) -> int:
-    return len(re.findall(rf"[{_CJK}A-Za-z0-9]", s))
+    return len(re.findall(rf"[{CJK}A-Za-z0-9]", s))
 
 
 def split_items(sentence: str) -> list[tuple[str, str]]:
@@ -260,69 +259,87 @@ def segment_text(text: str) -> list[Segment]:
     is one statement per sentence. Text before the first item of a list that
     introduces it ("改进措施：在接下来的工作中，我们将…，一要…") is a lead-in.
     """
+    reader = _SectionReader()
     pieces: list[_Piece] = []
-    context: str | None = None
-    part = heading = ""
     for line in clean_text(text).split("\n"):
         if _is_heading(line):
-            m = _ITEM_START.match(line)
-            part, heading = m.group(0).strip(), _ITEM_START.sub("", line).strip()
-            # A section title ("存在的主要问题及改进情况") announces both: no context.
-            both = "问题" in heading and "改进" in heading
-            context = None if both else lead_in_context(heading + "：")
-            continue
-        current: _Piece | None = None  # the open enumerated item of this line
-        line_pieces: list[_Piece] = []
-        for sent_no, sentence in enumerate(_split_sentences(line)):
-            for marker, item in split_items(sentence):
-                if _BARE_LABEL.match(item):
-                    context = "problem" if re.search("问题|不足", item) else "measure"
-                    current = None
-                    continue
-                lead = _LEAD_LABEL.match(item)
-                if lead:
-                    context = "problem" if re.search("问题|不足", lead.group(1)) else "measure"
-                    item = item[lead.end():]
-                    current = None
-                if marker and re.match(r"[（(][一二三四五六七八九十]", marker):
-                    part = marker
-                # A lead-in sentence ("下一步，重点做好以下工作：") sets the context of what follows.
-                ctx = lead_in_context(item)
-                is_lead = False
-                if ctx and re.search(r"[：:]\s*$", item):
-                    context, is_lead = ctx, True
-                    label = re.sub(r"[：:]\s*$", "", item)
-                    if _content_len(label) <= 8:
-                        current = None
-                        continue
-                    item = label
-                elif ctx and not marker:
-                    # "下一步将加强培训。" is a measure that also sets the context;
-                    # only a sentence announcing a list is a lead-in.
-                    context = ctx
-                    is_lead = bool(re.search(r"以下|如下|几个方面|下列|几点", item))
-                    current = None
-                if _content_len(item) < _MIN_CHARS and not marker:
-                    continue
-                if marker:
-                    current = _Piece(marker, item, context, marker, sentence=sent_no)
-                    line_pieces.append(current)
-                elif current is not None and not is_lead and len(current.text) + len(item) <= ITEM_MAX_CHARS:
-                    sep = "" if re.search(r"[。！？；;!?]$", current.text) else "；"
-                    current.text += sep + item
-                else:
-                    current = None
-                    line_pieces.append(_Piece("", item, context, part, lead_in=is_lead, sentence=sent_no))
-        # Text right before the first item of a list introduces it.
-        for a, b in zip(line_pieces, line_pieces[1:]):
-            if not a.marker and b.marker and (a.lead_in or a.sentence == b.sentence):
-                a.lead_in = True
-        pieces.extend(line_pieces)
+            reader.heading_line(line)
+        else:
+            pieces.extend(reader.line_pieces(line))
     segments: list[Segment] = []
     for pc in pieces:
         for piece in split_problem_measure(pc.text) if not pc.lead_in else [pc.text]:
             piece = piece.strip().rstrip("，,：:；;")
             if _content_len(piece) < _MIN_CHARS:
                 continue
-            segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=heading, context=pc.context, lead_in=pc.lead_in))
+            # Every segment carries the last sub-part heading of the section.
+            segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=reader.heading, context=pc.context, lead_in=pc.lead_in))
     return [replace(s, index=i) for i, s in enumerate(segments, 1)]
+
+
+class _SectionReader:
+    """:func:`segment_text` line by line: the sub-part and the problem/measure context so far."""
+
+    def __init__(self) -> None:
+        self.context: str | None = None
+        self.part = ""
+        self.heading = ""
+
+    def heading_line(self, line: str) -> None:
+        m = _ITEM_START.match(line)
+        self.part, self.heading = m.group(0).strip(), _ITEM_START.sub("", line).strip()
+        # A section title ("存在的主要问题及改进情况") announces both: no context.
+        both = "问题" in self.heading and "改进" in self.heading
+        self.context = None if both else lead_in_context(self.heading + "：")
+
+    def line_pieces(self, line: str) -> list[_Piece]:
+        current: _Piece | None = None  # the open enumerated item of this line
+        pieces: list[_Piece] = []
+        for sent_no, sentence in enumerate(_split_sentences(line)):
+            for marker, item in split_items(sentence):
+                current = self._item(marker, item, sent_no, current, pieces)
+        # Text right before the first item of a list introduces it.
+        for a, b in zip(pieces, pieces[1:]):
+            if not a.marker and b.marker and (a.lead_in or a.sentence == b.sentence):
+                a.lead_in = True
+        return pieces
+
+    def _item(self, marker: str, item: str, sent_no: int, current: _Piece | None, pieces: list[_Piece]) -> _Piece | None:
+        """Add one item to the line's pieces (or to the open item); returns the open item after it."""
+        if _BARE_LABEL.match(item):
+            self.context = "problem" if re.search("问题|不足", item) else "measure"
+            return None
+        lead = _LEAD_LABEL.match(item)
+        if lead:
+            self.context = "problem" if re.search("问题|不足", lead.group(1)) else "measure"
+            item = item[lead.end():]
+            current = None
+        if marker and re.match(r"[（(][一二三四五六七八九十]", marker):
+            self.part = marker
+        # A lead-in sentence ("下一步，重点做好以下工作：") sets the context of what follows.
+        ctx = lead_in_context(item)
+        is_lead = False
+        if ctx and re.search(r"[：:]\s*$", item):
+            self.context, is_lead = ctx, True
+            label = re.sub(r"[：:]\s*$", "", item)
+            if _content_len(label) <= 8:
+                return None
+            item = label
+        elif ctx and not marker:
+            # "下一步将加强培训。" is a measure that also sets the context;
+            # only a sentence announcing a list is a lead-in.
+            self.context = ctx
+            is_lead = bool(re.search(r"以下|如下|几个方面|下列|几点", item))
+            current = None
+        if _content_len(item) < _MIN_CHARS and not marker:
+            return current
+        if marker:
+            current = _Piece(marker, item, self.context, marker, sentence=sent_no)
+            pieces.append(current)
+        elif current is not None and not is_lead and len(current.text) + len(item) <= ITEM_MAX_CHARS:
+            sep = "" if re.search(r"[。！？；;!?]$", current.text) else "；"
+            current.text += sep + item
+        else:
+            current = None
+            pieces.append(_Piece("", item, self.context, self.part, lead_in=is_lead, sentence=sent_no))
+        return current

@@ -42,7 +42,7 @@ def _cells(result: ReportResult):
                 key = f"{table}.{row.key}.{col.key}"
                 value = tv.get(table, row.key, col.key) if tv else None
                 src = tv.sources.get(key) if tv else None
-                remark = tv.remarks.get(key, "") if tv else ""
+                remark = tv.remark(key) if tv else ""
                 yield table, row, col, value, src, remark
 
 

@@ -1,11 +1,14 @@
 """The three standard tables: extraction into the canonical keys, and the checks a supervisor makes.
 
-Modules: ``schema`` (the templates as data), ``textread`` (one row stream from
-grids, tab/markdown lines and flattened text), ``splits`` (digit runs cut
-under the template's arithmetic), ``extract`` (rows to template rows, values
-with provenance), ``checks`` (one function per rule, ``CHECKS``),
-``statements`` (numbers of 总体情况 against the tables), ``publication``
-(《条例》第四十九条 deadline), ``verify`` (second, independent reading).
+Modules: ``schema`` (the templates as data, the template detector), ``numbers``
+(one cell), ``textread`` (one row stream from grids, tab/markdown lines and
+flattened text), ``match`` (a label against the template's cues), ``assign``
+(document rows to template rows), ``splits`` (digit runs cut under the
+template's arithmetic), ``extract`` (values with provenance), ``checks/`` (one
+function per rule, ``CHECKS``, grouped by family), ``publication``
+(《条例》第四十九条 deadline), ``reread`` (second, independent reading of the
+cells behind a finding). Numbers of 总体情况 against the tables are
+:mod:`analyzer.narrative.consistency`'s.
 
 Decisions a reader of the output should know:
 
@@ -13,15 +16,15 @@ Decisions a reader of the output should know:
   says so. A placeholder ("无", "—", "/", "-") is also ``None``; its text is
   kept in ``TableValues.remarks`` and reported as ``tables.non_numeric_cell``
   (info): the template asks for a number, but the report did say something.
-* A digit run that splits several consistent ways leaves the cells ``None``
-  with an ``AMBIGUOUS`` remark and a ``tables.ambiguous_cell`` (info,
-  uncertain) finding: never a guess.
-* ``TableValues.found["table.row"]`` marks a row located by its label even
+* A digit run that splits several consistent ways leaves the cells ``None``,
+  their keys in ``TableValues.ambiguous`` (the run kept as their remark) and a
+  ``tables.ambiguous_cell`` (info, uncertain) finding: never a guess.
+* ``TableValues.rows_found`` holds the rows located by their label even
   when blank. Blank rows inside a table are missing cells; blank rows from
   some point to the end mean the table stops there (missing rows).
 * A 2021 report that keeps the single （六）其他处理 row has its three
   sub-rows ``None`` (``tables.missing_row``); the single row's numbers are kept
-  in ``remarks["aux.applications.other_processing"]`` and used by the sums.
+  in ``TableValues.aux_rows["applications.other_processing"]`` and used by the sums.
 """
 
 from __future__ import annotations

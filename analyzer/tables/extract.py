@@ -1,128 +1,31 @@
 """The three standard tables of a Document, in the canonical keys of tables.md.
 
-Rows are anchored on their labels, never on positions: each row of the
-document's row stream (:mod:`analyzer.tables.textread`) is matched against
-the template's labels and cue words (rapidfuzz for OCR damage). Rows that
-lost their label (markdown made from PDF pulls wrapped labels out of the
-table) are placed by order, but only where exactly as many such rows sit
-between two labelled rows as the template has rows there. Numbers are read
-in template column order; digit runs of flattened text are split under the
-table's own arithmetic (:mod:`analyzer.tables.splits`).
+The document's row stream (:mod:`analyzer.tables.textread`) is put on the
+template's rows by their labels (:mod:`analyzer.tables.match`,
+:mod:`analyzer.tables.assign`). Numbers are read in template column order;
+digit runs of flattened text are split under the table's own arithmetic
+(:mod:`analyzer.tables.splits`).
 
 Every value keeps its provenance (``TableValues.sources``); what could not
-be read is ``None``, and why is kept in ``TableValues.remarks``.
+be read is ``None``, what the cell showed instead is kept in
+``TableValues.remarks`` (and ``ambiguous`` says when it was a digit run that
+splits several ways).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from rapidfuzz import fuzz
-
-from analyzer.ingest.normalize import compact
+from analyzer.ingest.normalize import drop_thousands_separators, nfkc
 from analyzer.model import CellSource, Document, ReportMeta, Section, TableValues
 from analyzer.tables import schema
+from analyzer.tables.assign import assign_active, assign_rows
+from analyzer.tables.match import norm_label, template_by_rows
 from analyzer.tables.numbers import parse_cell
 from analyzer.tables.schema import Row as Spec
 from analyzer.tables.splits import agreed, choose_consistent, split_pieces, split_summed_groups, sums_ok
 from analyzer.tables.textread import Cell, TableRow, build_rows, document_lines
-
-FUZZY_MIN = 82  # partial_ratio a damaged label must reach ("菩 部分公开" still reads)
-
-# Remarks that are not a cell's raw text start with this mark, so exports can tell them apart.
-AMBIGUOUS = "无法唯一拆分："
-AUX_PREFIX = "aux."  # remarks holding rows outside the template (2021 report with one （六） row)
-UNPLACED = "unplaced_rows"  # found["applications.unplaced_rows"]: rows of numbers we could not place
-
-
-def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
-    s = s.replace("“", "").replace("”", "").replace('"', "").replace("'", "")
-    return compact(s)
-
-
-@lru_cache(maxsize=None)
-def _norm_cue(cue: str) -> str:
-    """A template cue, normalised once per process (every label is tried against every cue)."""
-    return _norm(cue)
-
-
-def aux_row(t: TableValues, key: str) -> list | None:
-    """The values of an applications row outside the template (``None`` for a blank cell),
-    as :func:`extract_tables` keeps them in the remarks; None when no such row was read."""
-    raw = t.remarks.get(f"{AUX_PREFIX}applications.{key}")
-    if raw is None:
-        return None
-    return [None if v == "" else (float(v) if "." in v else int(v)) for v in raw.split(" ")]
-
-
-# ---------------------------------------------------------------- matching
-
-
-@dataclass
-class Match:
-    spec_index: int
-    score: float
-    cue_len: int
-
-
-def match_label(label_parts: list[str], specs: tuple[Spec, ...], running_text: bool) -> Match | None:
-    """The template row a label names, reading its last part first (the most specific)."""
-    parts = [p for p in label_parts if p and p.strip()]
-    if not parts:
-        return None
-    m = _best(_norm(parts[-1]), specs, running_text)
-    if m or len(parts) == 1:
-        return m
-    # A label split over cells ("（三）不予公" / "开"): the joined words, exact cues only.
-    return _best(_norm("".join(parts)), specs, running_text, fuzzy=False)
-
-
-def _best(label: str, specs: tuple[Spec, ...], running_text: bool, fuzzy: bool = True) -> Match | None:
-    if not label:
-        return None
-    best: Match | None = None
-    unnumbered = re.sub(r"^[\d.、()一二三四五六七八九十]+", "", label)
-    for i, spec in enumerate(specs):
-        for cue in spec.cues:
-            c = _norm_cue(cue)
-            score = 0.0
-            if spec.exact:
-                # Short labels must end the label ("规章", "3.其他"); on a grid the
-                # label must be little more than the cue, so prose never matches.
-                stripped = unnumbered if not c[0].isdigit() else label
-                if label.endswith(c) and (running_text or len(stripped) - len(c) <= 6):
-                    score = 100.0
-            elif c in label:
-                score = 100.0
-            elif fuzzy and len(c) >= 5 and len(label) >= len(c) - 1:
-                score = fuzz.partial_ratio(c, label)
-                if score < FUZZY_MIN:
-                    score = 0.0
-            if score and (best is None or (score, len(c)) > (best.score, best.cue_len)):
-                best = Match(i, score, len(c))
-    return best
-
-
-# ---------------------------------------------------------------- template
-
-
-def detect_template(doc: Document, rows: list[TableRow]) -> str | None:
-    """2019 or 2021 from the table labels, for reports the identify stage could not place."""
-    text = _norm(doc.text)
-    old = sum(1 for c in schema.CUES_2019 if _norm(c) in text)
-    new = sum(1 for c in schema.CUES_2021 if _norm(c) in text)
-    if old == new == 0:
-        # A single （六）其他处理 row with numbers and no sub-rows is the 2019 layout.
-        has_other = any(_best(_norm(r.label), (schema.OTHER_PROCESSING,), False) for r in rows)
-        has_sub = any(_best(_norm(r.label), schema.APPLICATIONS_2021[20:23], False) for r in rows)
-        if has_other and not has_sub:
-            return "2019"
-        return None
-    return "2019" if old > new else "2021"
 
 
 # ---------------------------------------------------------------- reading values
@@ -141,6 +44,7 @@ class RowRead:
 
 
 def read_row(row: TableRow, spec: Spec) -> RowRead:
+    """The candidate readings of one template row from one document row (several when a digit run splits several ways)."""
     n = len(spec.columns)
     money = [c.money for c in spec.columns]
     cells = row.values
@@ -156,7 +60,7 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
         if not cands:
             cands = split_pieces(pieces, n, money)
         return RowRead(spec, row, cands, ambiguous=len(cands) != 1)
-    header = row.extra.get("header")
+    header = row.header
     if header:
         cells = _merge_by_header(cells, header)
     if len(row.cells) < n and len(cells) > 1 and not any(c.empty for c in row.cells):
@@ -191,8 +95,8 @@ def _merge_by_header(cells: list[Cell], header: tuple[str, ...]) -> list[Cell]:
     for c in cells:
         if out and c.col is not None and out[-1].col is not None and c.col > 0:
             prev = out[-1]
-            head = _norm(header[c.col])
-            same_head = bool(head) and head == _norm(header[prev.col]) and c.col == prev.col + 1
+            head = norm_label(header[c.col])
+            same_head = bool(head) and head == norm_label(header[prev.col]) and c.col == prev.col + 1
             if same_head and c.raw.strip() == prev.raw.strip():
                 out[-1] = Cell(c.raw, c.run, c.empty, c.marker, c.col)
                 continue
@@ -201,8 +105,8 @@ def _merge_by_header(cells: list[Cell], header: tuple[str, ...]) -> list[Cell]:
 
 
 def _norm_run(raw: str) -> str:
-    s = unicodedata.normalize("NFKC", raw)  # also turns U+3000 into a space
-    return re.sub(r"(?<=\d)[,，](?=\d{3}(?:\D|$))", "", s)
+    """A digit run ready to split at its spaces (NFKC also turns U+3000 into a space)."""
+    return drop_thousands_separators(nfkc(raw))
 
 
 def _fit_grid(cells: list[Cell], n: int) -> list[Cell | None]:
@@ -230,123 +134,34 @@ def _fit_grid(cells: list[Cell], n: int) -> list[Cell | None]:
     return cells + [None] * (n - len(cells))  # type: ignore[operator]
 
 
-# ---------------------------------------------------------------- assembling a table
-
-
-def assign_active(rows: list[TableRow], specs: tuple[Spec, ...]) -> dict[str, TableRow]:
-    """Table 二 rows by their (short, distinctive) labels; the first row naming each wins.
-
-    Order is not used: conversions often split table 二 into pieces in any order.
-    """
-    taken: dict[str, TableRow] = {}
-    for r in rows:
-        if not r.labels:
-            continue
-        m = match_label(r.labels, specs, running_text=not r.grid)
-        if m is not None and specs[m.spec_index].key not in taken:
-            taken[specs[m.spec_index].key] = r
-    return taken
-
-
-def assign_rows(
-    rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = (), unplaced: list[TableRow] | None = None
-) -> dict[str, TableRow]:
-    """Document rows to template rows: labelled rows by label, label-less rows by order.
-
-    ``extra`` are rows recognised but outside the template (2021 report with a
-    single （六）其他处理 row); they anchor the order like any other.
-    """
-    all_specs = specs + extra
-    order_of = {s.key: i for i, s in enumerate(specs)}
-    if extra:
-        # The single （六） row sits where the three sub-rows would.
-        six = next((i for i, s in enumerate(specs) if s.key in ("other_no_correction", "other_processing")), None)
-        for s in extra:
-            order_of[s.key] = (six if six is not None else len(specs)) - 0.5
-    anchors: list[tuple[int, float, TableRow, Spec]] = []  # (row position, template order, row, spec)
-    unmatched: set[int] = set()
-    for pos, r in enumerate(rows):
-        if not r.labels:
-            continue
-        m = match_label(r.labels, all_specs, running_text=not r.grid)
-        if m is None or not _can_fill(r, len(all_specs[m.spec_index].columns)):
-            unmatched.add(pos)
-            continue
-        spec = all_specs[m.spec_index]
-        anchors.append((pos, order_of[spec.key], r, spec))
-    # Keep the longest run of anchors in template order (a stray label elsewhere
-    # in the document never displaces the table's own rows).
-    chosen = _increasing(anchors)
-    taken: dict[str, TableRow] = {}
-    positions: dict[str, int] = {}
-    for pos, _, r, spec in chosen:
-        if spec.key not in taken:
-            taken[spec.key] = r
-            positions[spec.key] = pos
-    # Label-less rows between two anchors fill the free template rows between
-    # them when the counts match exactly; otherwise they stay unplaced.
-    anchor_list = sorted(((positions[k], order_of[k]) for k in taken), key=lambda t: t[0])
-    bounds = [(-1, -1.0)] + anchor_list + [(len(rows), float(len(specs)))]
-    free_keys = [s.key for s in specs if s.key not in taken]
-    for (p0, t0), (p1, t1) in zip(bounds, bounds[1:]):
-        # Rows without words, or whose words name no template row (a label cut
-        # to "行政机关不再处理其政府信息公" fits two rows), are placed by order.
-        loose = [r for i, r in enumerate(rows[p0 + 1 : p1], start=p0 + 1)
-                 if (not r.labels or i in unmatched) and len(r.values) >= 2]
-        if not loose:
-            continue
-        if p0 < 0 or p1 >= len(rows):
-            continue  # never extend a table beyond its labelled rows
-        slots = [k for k in free_keys if t0 < order_of[k] < t1]
-        full = [r for r in loose if len(r.values) >= len(specs[0].columns) - 1]
-        if slots and len(slots) == len(loose) and len(full) == len(loose):
-            for k, r in zip(slots, loose):
-                taken[k] = r
-                r.extra["placed_by_order"] = True
-        elif slots and full and unplaced is not None:
-            unplaced.extend(full)  # numbers we could not place: absent rows may be our misreading
-    return taken
-
-
-def _can_fill(r: TableRow, n: int) -> bool:
-    """A run of running text must hold at least one digit per column."""
-    runs = [c for c in r.values if c.run]
-    if not runs:
-        return True
-    digits = sum(len(re.sub(r"\D", "", c.raw.split(".")[0])) + ("." in c.raw) for c in runs)
-    return digits >= n
-
-
-def _increasing(anchors: list[tuple[int, float, TableRow, Spec]]) -> list[tuple[int, float, TableRow, Spec]]:
-    """Longest subsequence whose template order never decreases (ties: first rows win)."""
-    if not anchors:
-        return []
-    n = len(anchors)
-    best = [1] * n
-    prev = [-1] * n
-    for i in range(n):
-        for j in range(i):
-            if anchors[j][1] < anchors[i][1] and best[j] + 1 > best[i]:
-                best[i] = best[j] + 1
-                prev[i] = j
-    i = max(range(n), key=lambda k: (best[k], -k))
-    out = []
-    while i >= 0:
-        out.append(anchors[i])
-        i = prev[i]
-    return list(reversed(out))
-
-
 # ---------------------------------------------------------------- the tables
 
 
 @dataclass
 class Builder:
+    """The tables being filled: values, their provenance, and what cells showed instead of a number."""
+
     template: str | None
     values: dict = field(default_factory=dict)
     sources: dict[str, CellSource] = field(default_factory=dict)
     remarks: dict[str, str] = field(default_factory=dict)
+    ambiguous: set[str] = field(default_factory=set)
     found: dict[str, bool] = field(default_factory=dict)
+    rows_found: set[str] = field(default_factory=set)
+    aux_rows: dict[str, tuple] = field(default_factory=dict)
+    unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def mark_ambiguous(self, key: str, raw: str) -> None:
+        """A cell left None because its digit run splits several ways: the run is its remark."""
+        self.remarks[key] = raw
+        self.ambiguous.add(key)
+
+    def tables(self) -> TableValues:
+        return TableValues(
+            template=self.template, values=self.values, sources=self.sources, found=self.found,
+            remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
+            aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows,
+        )
 
     def put(self, table: str, read: RowRead, chosen: list) -> None:
         spec = read.spec
@@ -361,15 +176,15 @@ class Builder:
                 self.remarks[key] = read.markers[i]
             if v is None:
                 if read.unplaced and i > 0 and key not in self.remarks:
-                    self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values)
+                    self.mark_ambiguous(key, " ".join(c.raw for c in row.values))
                     continue
                 if read.ambiguous and any(c.run for c in row.values) and key not in self.remarks:
-                    self.remarks[key] = AMBIGUOUS + " ".join(c.raw for c in row.values if not c.empty)
+                    self.mark_ambiguous(key, " ".join(c.raw for c in row.values if not c.empty))
                 continue
             self.values[table][spec.key][col.key] = v
             self.sources[key] = CellSource(
                 raw=raw_cells[i] if raw_cells[i] is not None else str(v),
-                row_label=row.label or row.extra.get("hint", "") or "（无行标签，按顺序定位）",
+                row_label=row.label or row.hint or "（无行标签，按顺序定位）",
                 col_label=col.label,
                 page=row.page,
                 line=row.line,
@@ -388,12 +203,12 @@ def _raw_cells(row: TableRow, n: int) -> list[str | None]:
 def extract_tables(doc: Document, sections: dict[str, Section], meta: ReportMeta) -> TableValues:
     """The three standard tables of one report; a cell the report does not show is None."""
     rows = build_rows(document_lines(doc))
-    template = meta.template or detect_template(doc, rows)
+    template = meta.template or schema.detect_template(doc.text) or template_by_rows(rows)
     b = Builder(template, schema.empty_values(template))
     _extract_active(rows, b)
     app_end = _extract_applications(rows, b)
     _extract_review(rows, b, app_end)
-    return TableValues(template=template, values=b.values, sources=b.sources, found=b.found, remarks=b.remarks)
+    return b.tables()
 
 
 def _extract_active(rows: list[TableRow], b: Builder) -> None:
@@ -401,7 +216,7 @@ def _extract_active(rows: list[TableRow], b: Builder) -> None:
     taken = assign_active(rows, specs)
     b.found["active_disclosure"] = bool(taken)
     for key, r in taken.items():
-        b.found[f"active_disclosure.{key}"] = True
+        b.rows_found.add(f"active_disclosure.{key}")
         spec = next(s for s in specs if s.key == key)
         read = read_row(r, spec)
         b.put("active_disclosure", read, agreed(read.candidates, len(spec.columns)))
@@ -416,12 +231,12 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
     b.found["applications"] = any(k in {s.key for s in specs} for k in taken)
     if unplaced:
         # Read by the checks: a row reported missing may be one of these.
-        b.found[f"applications.{UNPLACED}"] = True
+        b.unplaced_rows["applications"] = tuple(" ".join(c.raw for c in r.values) for r in unplaced)
     if not taken:
         return 0
     reads: dict[str, RowRead] = {}
     for key, r in taken.items():
-        b.found[f"applications.{key}"] = True
+        b.rows_found.add(f"applications.{key}")
         spec = schema.find_row("applications", b.template, key)
         if spec is None:
             continue
@@ -440,7 +255,7 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
             # Outside the template: kept for the checks and the record, not as a cell.
             vals = agreed(read.candidates, 7)
             if any(v is not None for v in vals):
-                b.remarks[f"{AUX_PREFIX}applications.{key}"] = " ".join("" if v is None else str(v) for v in vals)
+                b.aux_rows[f"applications.{key}"] = tuple(vals)
     return max(r.order for r in taken.values()) + 1
 
 
@@ -475,56 +290,22 @@ def _resolve_columns(reads: dict[str, RowRead], template: str | None) -> None:
         reads[k].ambiguous = len(options) != 1
 
 
+_REVIEW_WORDS = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
+
+
 def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
     """Table 四: fifteen numbers in template order after its header (one row, or three tables)."""
-    header = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
-    picked: list[TableRow] = []
-    for r in rows[start:]:
-        label = _norm(r.label)
-        hint = _norm(r.extra.get("hint", "") + r.extra.get("context", ""))
-        if picked:
-            if label and not header.search(label):
-                break
-        else:
-            # A row without words opens table 四 only right after table 三 was read.
-            wide = r.grid and start > 0 and len(r.values) >= 10  # fifteen numbers in a row: table 四
-            if not (header.search(label) or header.search(hint) or (not label and r.grid and start > 0) or wide):
-                continue
-            if label and not header.search(label) and not wide:
-                continue
-        picked.append(r)
-        if sum(len(x.values) for x in picked) >= 15 and not any(c.run for x in picked for c in x.values):
-            break
+    picked = _review_rows(rows, start)
     b.found["review_litigation"] = bool(picked)
     if not picked:
         return
-    money = [False] * 15
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
-    if any(c.run for c in cells):
-        pieces = [p for c in cells if not c.empty for p in _norm_run(c.raw).split()]
-        cands = split_summed_groups(pieces, [4, 4, 4])
-        if not cands:
-            # The report's own totals do not add up: read what the digits alone determine.
-            cands = split_pieces(pieces, 15, money)
-        chosen = agreed(cands, 15)
-        ambiguous = len(cands) != 1
-        raws = [raw_all] * 15
-    else:
-        fitted = _fit_grid(cells, 15)
-        chosen, raws, ambiguous = [], [], False
-        for c in fitted:
-            if c is None or c.empty:
-                chosen.append(None)
-                raws.append(None)
-                continue
-            v, kind = parse_cell(c.raw)
-            chosen.append(v)
-            raws.append(c.raw)
+    chosen, raws, ambiguous = _review_numbers(cells, raw_all)
     first = picked[0]
     for gi, group in enumerate(schema.REVIEW_GROUPS):
         if gi * 5 < sum(len(r.cells) for r in picked):
-            b.found[f"review_litigation.{group.key}"] = True
+            b.rows_found.add(f"review_litigation.{group.key}")
         for ci, col in enumerate(group.columns):
             i = gi * 5 + ci
             key = f"review_litigation.{group.key}.{col.key}"
@@ -533,10 +314,50 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
                 b.remarks[key] = raws[i]
             if v is None:
                 if ambiguous:
-                    b.remarks[key] = AMBIGUOUS + raw_all
+                    b.mark_ambiguous(key, raw_all)
                 continue
             b.values["review_litigation"][group.key][col.key] = v
             b.sources[key] = CellSource(
                 raw=raws[i] or str(v), row_label=group.label, col_label=col.label,
                 page=first.page, line=first.line, method="grid" if first.grid else "text",
             )
+
+
+def _review_rows(rows: list[TableRow], start: int) -> list[TableRow]:
+    """The rows of table 四: from its first header words (or, right after table 三, its first wordless grid row)."""
+    picked: list[TableRow] = []
+    for r in rows[start:]:
+        label = norm_label(r.label)
+        hint = norm_label(r.hint + r.context)
+        if picked:
+            if label and not _REVIEW_WORDS.search(label):
+                break
+        else:
+            # A row without words opens table 四 only right after table 三 was read.
+            wide = r.grid and start > 0 and len(r.values) >= 10  # fifteen numbers in a row: table 四
+            if not (_REVIEW_WORDS.search(label) or _REVIEW_WORDS.search(hint) or (not label and r.grid and start > 0) or wide):
+                continue
+            if label and not _REVIEW_WORDS.search(label) and not wide:
+                continue
+        picked.append(r)
+        if sum(len(x.values) for x in picked) >= 15 and not any(c.run for x in picked for c in x.values):
+            break
+    return picked
+
+
+def _review_numbers(cells: list[Cell], raw_all: str) -> tuple[list, list[str | None], bool]:
+    """The fifteen values (None where unread), the raw text behind each, and whether a digit run was ambiguous."""
+    if any(c.run for c in cells):
+        pieces = [p for c in cells if not c.empty for p in _norm_run(c.raw).split()]
+        cands = split_summed_groups(pieces, [4, 4, 4])
+        if not cands:
+            # The report's own totals do not add up: read what the digits alone determine.
+            cands = split_pieces(pieces, 15, [False] * 15)
+        return agreed(cands, 15), [raw_all] * 15, len(cands) != 1
+    chosen: list = []
+    raws: list[str | None] = []
+    for c in _fit_grid(cells, 15):
+        empty = c is None or c.empty
+        chosen.append(None if empty else parse_cell(c.raw)[0])
+        raws.append(None if empty else c.raw)
+    return chosen, raws, False

@@ -15,10 +15,9 @@ never 0"):
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Literal
 
-from analyzer.ingest.normalize import compact
+from analyzer.ingest.normalize import compact, drop_thousands_separators, nfkc
 
 CellKind = Literal["number", "empty", "marker", "text"]
 
@@ -26,7 +25,6 @@ MARKERS = {"无", "—", "——", "-", "--", "/", "／", "－", "–", "―", "
 _UNIT = r"(?:件|条|个|项|次|人次|宗|起|家|万元|元)"
 _NUMBER = re.compile(r"^([+\-－−]?)(\d+(?:\.\d+)?)\.?" + _UNIT + r"?$")
 _LEADING = re.compile(r"^([+\-－−]?)(\d+(?:\.\d+)?)" + _UNIT + r"?\s*[（(【\[].*$")
-_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 
 
 def normalize(raw: str) -> str:
@@ -35,9 +33,7 @@ def normalize(raw: str) -> str:
     >>> normalize("１，２３４ 件")
     '1234件'
     """
-    s = unicodedata.normalize("NFKC", raw or "")
-    s = _THOUSANDS.sub("", s)
-    return compact(s)
+    return compact(drop_thousands_separators(nfkc(raw or "")))
 
 
 def parse_cell(raw: str, money: bool = False) -> tuple[int | float | None, CellKind]:

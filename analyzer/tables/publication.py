@@ -36,6 +36,7 @@ def deadline(meta: ReportMeta, doc: Document | None = None) -> tuple[date, str] 
 
 
 def check_publication(meta: ReportMeta, doc: Document | None) -> list[Finding]:
+    """publication.late: the report published after the deadline of 《条例》第四十九条."""
     if not meta.published:
         return []
     try:

@@ -2,7 +2,8 @@
 
 Transcribed from ``shared/spec/tables.md`` (国办公开办函〔2021〕30号 and
 〔2019〕60号). Every extractor, check and export reads its keys and labels
-from here; nothing else spells a template label.
+from here; nothing else spells a template label, and :func:`detect_template`
+is the one place that tells the two templates apart.
 
 ``cues`` are the distinctive words that identify a row in damaged text
 (OCR noise, labels split over lines, shortened labels); the longest cue that
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzer.ingest.normalize import compact, nfkc
 from analyzer.sections import SECTION_TITLES
 
 # The tables stand under the sections of the same name (one spelling of each title).
@@ -22,6 +24,8 @@ TABLES = tuple(TABLE_TITLES)
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a template row."""
+
     key: str
     label: str
     money: bool = False  # fee and procurement amounts keep decimals
@@ -30,6 +34,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
+    """One row of a template: its canonical key, label, cue words and columns."""
+
     key: str
     label: str  # the template's label, used in messages and exports
     cues: tuple[str, ...]
@@ -156,10 +162,12 @@ def rows_of(table: str, template: str | None) -> tuple[Row, ...]:
 
 
 def result_rows(template: str | None) -> tuple[str, ...]:
+    """The keys of table 三's result rows (三（一）… 三（六）) of the template."""
     return RESULT_ROWS_2019 if template == "2019" else RESULT_ROWS_2021
 
 
 def find_row(table: str, template: str | None, key: str) -> Row | None:
+    """The template row of that key (the single （六）其他处理 row too), or None."""
     for r in rows_of(table, template):
         if r.key == key:
             return r
@@ -169,6 +177,7 @@ def find_row(table: str, template: str | None, key: str) -> Row | None:
 
 
 def find_column(table: str, template: str | None, row: str, col: str) -> Column | None:
+    """The column of that key in that template row, or None."""
     spec = find_row(table, template, row)
     if spec is None:
         return None
@@ -201,7 +210,34 @@ def where(table: str, template: str | None, row: str, col: str | None = None) ->
     return f"{title} / {row_label} / {col_label}"
 
 
-# Labels only the 2019 template has: seeing them tells the template when the
-# identify stage could not (本年新制作数量, 对外公开总数量, 上一年项目数量, 政府集中采购).
-CUES_2019 = ("本年新制作数量", "新制作数量", "对外公开总数量", "上一年项目数量", "本年增/减", "政府集中采购", "采购项目数量")
-CUES_2021 = ("本年制发件数", "现行有效件数", "本年废止件数", "逾期不补正", "收费通知要求缴纳费用", "本年收费金额")
+# ---- which template ---------------------------------------------------------------
+
+# Words of the tables that only one template has (column headings and rows).
+CUES_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
+             "逾期不补正", "逾期未按收费通知", "收费通知要求缴纳费用")
+CUES_2019 = ("新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
+             "政府集中采购", "采购项目数量", "采购总金额")
+
+
+def _cue_form(text: str) -> str:
+    # "本年增／减", "本年增/减" and "本年增减" all read as one cue.
+    return compact(nfkc(text)).replace("/", "")
+
+
+_CUE_FORMS = {"2021": tuple(map(_cue_form, CUES_2021)), "2019": tuple(map(_cue_form, CUES_2019))}
+
+
+def detect_template(text: str) -> str | None:
+    """2021 or 2019 from the table words a report uses; None when it uses neither template's.
+
+    The template with more of its own words present wins; a tie goes to 2021.
+
+    >>> detect_template("信息内容 本年新制作数量 本年新公开数量 对外公开总数量")
+    '2019'
+    """
+    t = _cue_form(text)
+    n2021 = sum(1 for c in _CUE_FORMS["2021"] if c in t)
+    n2019 = sum(1 for c in _CUE_FORMS["2019"] if c in t)
+    if n2021 == n2019 == 0:
+        return None
+    return "2019" if n2019 > n2021 else "2021"

@@ -128,6 +128,7 @@ def choose_consistent(
 
 
 def sums_ok(parts: Iterable[Value | None], total: Value | None) -> bool:
+    """Whether the parts add up to the total; True when any of them is unknown (nothing to contradict)."""
     vals = list(parts)
     if total is None or any(v is None for v in vals):
         return True
@@ -167,14 +168,25 @@ def split_summed_groups(pieces: Sequence[str], group_parts: Sequence[int]) -> li
     s, cuts = _digits_and_cuts([p for p in pieces if p])
     if not s.isdigit():
         return []
-    n = len(s)
-    out: list[tuple[int, ...]] = []
-    steps = [0]
+    search = _GroupSearch(s, cuts, tuple(group_parts))
+    search.rec(0, 0, ())
+    return [] if len(search.out) > MAX_SPLITS or search.steps > MAX_STEPS else search.out
 
-    def numbers(start: int, k: int, end: int, remaining: int):
+
+class _GroupSearch:
+    """The depth-first search of :func:`split_summed_groups` over one digit string."""
+
+    def __init__(self, s: str, cuts: frozenset[int], group_parts: tuple[int, ...]) -> None:
+        self.s, self.cuts, self.group_parts = s, cuts, group_parts
+        self.n = len(s)
+        self.out: list[tuple[int, ...]] = []
+        self.steps = 0
+
+    def numbers(self, start: int, k: int, end: int, remaining: int):
         """Ways to read k numbers from s[start:end] exactly, adding up to ``remaining``."""
-        steps[0] += 1
-        if steps[0] > MAX_STEPS:
+        s, cuts = self.s, self.cuts
+        self.steps += 1
+        if self.steps > MAX_STEPS:
             return
         if k == 1:
             if _ok_part(s, start, end, cuts) and int(s[start:end]) == remaining:
@@ -188,43 +200,41 @@ def split_summed_groups(pieces: Sequence[str], group_parts: Sequence[int]) -> li
             v = int(s[start:b])
             if v > remaining:
                 break
-            for rest in numbers(b, k - 1, end, remaining - v):
+            for rest in self.numbers(b, k - 1, end, remaining - v):
                 yield (v,) + rest
 
-    def leading(start: int, k: int):
+    def leading(self, start: int, k: int):
         """Every way to read k numbers from ``start`` on (a group total follows them)."""
         if k == 0:
             yield (), start
             return
-        steps[0] += 1
-        if steps[0] > MAX_STEPS:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
             return
-        for ln in range(1, min(7, n - start - k) + 1):
+        s, cuts = self.s, self.cuts
+        for ln in range(1, min(7, self.n - start - k) + 1):
             b = start + ln
             if _ok_part(s, start, b, cuts):
-                for rest, end in leading(b, k - 1):
+                for rest, end in self.leading(b, k - 1):
                     yield (int(s[start:b]),) + rest, end
 
-    def rec(g: int, start: int, acc: tuple[int, ...]) -> None:
-        if len(out) > MAX_SPLITS:
+    def rec(self, g: int, start: int, acc: tuple[int, ...]) -> None:
+        if len(self.out) > MAX_SPLITS:
             return
-        k = group_parts[g]
-        if g == len(group_parts) - 1:
+        s, n, k = self.s, self.n, self.group_parts[g]
+        if g == len(self.group_parts) - 1:
             # The last total is the suffix: try each length, then cut the rest to add up to it.
             for lt in range(1, n - start - k + 1):
                 a = n - lt
-                if not _ok_part(s, a, n, cuts):
+                if not _ok_part(s, a, n, self.cuts):
                     continue
                 total = int(s[a:])
                 if not (k + lt - 2 <= a - start <= k * lt):
                     continue  # k parts of a total with lt digits cannot fill this length
-                for parts in numbers(start, k, a, total):
-                    out.append(acc + parts + (total,))
+                for parts in self.numbers(start, k, a, total):
+                    self.out.append(acc + parts + (total,))
             return
-        for parts, end in leading(start, k):
+        for parts, end in self.leading(start, k):
             t = str(sum(parts))
-            if s.startswith(t, end) and _ok_part(s, end, end + len(t), cuts):
-                rec(g + 1, end + len(t), acc + parts + (sum(parts),))
-
-    rec(0, 0, ())
-    return [] if len(out) > MAX_SPLITS or steps[0] > MAX_STEPS else out
+            if s.startswith(t, end) and _ok_part(s, end, end + len(t), self.cuts):
+                self.rec(g + 1, end + len(t), acc + parts + (sum(parts),))

@@ -15,10 +15,12 @@ Numbers that are part of the words are not cells: "2021年", "保留4位小数",
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
-from analyzer.ingest.normalize import compact
+from analyzer.errors import AnalyzerError
+from analyzer.ingest.normalize import compact, nfkc
+from analyzer.ingest.txt import decode_bytes
 from analyzer.model import Document
 from analyzer.tables.numbers import MARKERS, parse_cell
 
@@ -30,6 +32,8 @@ _LABEL_NUMBER = re.compile(r"^\s*[.．、]\s*(?=\D)")
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell as written after a row's label (or a digit run that may hold several)."""
+
     raw: str
     run: bool = False  # a digit run from running text: may hold several cells
     empty: bool = False
@@ -50,7 +54,9 @@ class TableRow:
     raw_line: str = ""
     block: int | None = None  # index of the table block in Document.blocks
     order: int = 0  # position in the document's row stream
-    extra: dict = field(default_factory=dict)
+    header: tuple[str, ...] | None = None  # the grid's header line, to read merged header cells
+    hint: str = ""  # loose words near a row without words of its own (never its label)
+    context: str = ""  # the words before a run of running text (its last label parts)
 
     @property
     def label(self) -> str:
@@ -71,6 +77,8 @@ class TableRow:
 
 @dataclass(frozen=True)
 class Line:
+    """One line of the document: a table row's fields, or one line of prose as a single field."""
+
     fields: tuple[str, ...]
     line: int | None
     page: int | None
@@ -98,22 +106,26 @@ def document_lines(doc: Document) -> list[Line]:
     return out
 
 
+@lru_cache(maxsize=8)
+def decoded_source(data: bytes, name: str) -> str | None:
+    """A text file's bytes (``Document.data``) decoded as its reader decodes them; None when they do not decode."""
+    try:
+        return decode_bytes(data, name)
+    except AnalyzerError:
+        return None
+
+
 def _line_locator(doc: Document):
     """A function (text, block line, offset) -> 1-based source line, searching forward in a TXT file."""
-    lines: list[str] | None = None
-    if doc.format == "txt":
-        try:
-            from analyzer.ingest.txt import decode_bytes
-
-            lines = [compact(_nfkc(x)) for x in decode_bytes(doc.source.read_bytes(), doc.source.name).split("\n")]
-        except Exception:  # noqa: BLE001 - provenance is best effort; the block's line remains
-            lines = None
+    text = decoded_source(doc.data, doc.source.name) if doc.format == "txt" and doc.data else None
+    # Provenance is best effort: without the file's text, the block's own line number remains.
+    lines = [compact(nfkc(x)) for x in text.split("\n")] if text is not None else None
     cursor = [0]
 
     def locate(text: str, block_line: int | None, offset: int) -> int | None:
         if lines is None:
             return (block_line + offset) if block_line else None
-        key = compact(_nfkc(text))[:12]
+        key = compact(nfkc(text))[:12]
         start = max(cursor[0], (block_line or 1) - 1)
         if key:
             for i in range(start, min(len(lines), start + 400)):
@@ -125,10 +137,6 @@ def _line_locator(doc: Document):
     return locate
 
 
-def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
-
-
 def chunk_field(text: str) -> list[tuple[str, str]]:
     """Split a mixed field into ("label", text) and ("num", run) chunks.
 
@@ -137,7 +145,7 @@ def chunk_field(text: str) -> list[tuple[str, str]]:
     >>> chunk_field("00000002.其他法律行政法规禁止公开0000000")
     [('num', '0000000'), ('label', '2.其他法律行政法规禁止公开'), ('num', '0000000')]
     """
-    s = _nfkc(text)
+    s = nfkc(text)
     out: list[tuple[str, str]] = []
     label = ""
     pos = 0
@@ -193,9 +201,9 @@ def _field_kind(text: str) -> str:
     value, kind = parse_cell(s, money=True)
     if kind == "number":
         return "number"
-    if kind == "marker" or _nfkc(s).replace(" ", "") in MARKERS:
+    if kind == "marker" or nfkc(s).replace(" ", "") in MARKERS:
         return "marker"
-    if re.fullmatch(r"[\d\s.,，]+", _nfkc(s)):
+    if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return "numbers"  # "0 0 0" in one field
     return "mixed"
 
@@ -209,121 +217,122 @@ def build_rows(lines: list[Line]) -> list[TableRow]:
     blank line or a grid header line resets it. Running text is chunked:
     every label chunk followed by a digit run makes a row.
     """
-    rows: list[TableRow] = []
-    pending: list[str] = []
-    open_row: TableRow | None = None  # a one-cell-per-line row still collecting
-    header: tuple[int | None, tuple[str, ...]] | None = None
-
-    def close() -> None:
-        nonlocal open_row
-        if open_row is not None and open_row.has_numbers:
-            rows.append(open_row)
-        open_row = None
-
+    stream = _RowStream()
     for ln in lines:
+        stream.add(ln)
+    stream.close()
+    for i, r in enumerate(stream.rows):
+        r.order = i
+    return stream.rows
+
+
+class _RowStream:
+    """:func:`build_rows` line by line: the rows so far and what the next line may continue."""
+
+    def __init__(self) -> None:
+        self.rows: list[TableRow] = []
+        self.pending: list[str] = []  # words of the lines before, waiting for their numbers
+        self.open_row: TableRow | None = None  # a one-cell-per-line row still collecting
+        self.header: tuple[int | None, tuple[str, ...]] | None = None  # (block, fields) of the last grid header
+
+    def close(self) -> None:
+        if self.open_row is not None and self.open_row.has_numbers:
+            self.rows.append(self.open_row)
+        self.open_row = None
+
+    def add(self, ln: Line) -> None:
         kinds = [_field_kind(f) for f in ln.fields]
         nonempty = [k for k in kinds if k != "empty"]
         if not nonempty:
             # A blank line ends a row and the pending label (seed 000 layout).
             if not ln.grid or len(ln.fields) <= 1:
-                close()
-                pending = []
-            continue
+                self.close()
+                self.pending = []
+            return
         multi = ln.grid and len(nonempty) >= 2
         numeric_only = all(k in ("number", "marker", "numbers") for k in nonempty)
-        if numeric_only and len(nonempty) == 1 and open_row is not None and not open_row.own_label and not multi:
+        if numeric_only and len(nonempty) == 1 and self.open_row is not None and not self.open_row.own_label and not multi:
             # One cell per line: the value continues the open row.
             f = next(f for f in ln.fields if f.strip())
-            open_row.cells.extend(_cells_of_field(f))
-            continue
+            self.open_row.cells.extend(_cells_of_field(f))
+            return
         blank_cells = any(k == "empty" for k in kinds[kinds.index("mixed"):]) if "mixed" in kinds else False
         if ln.grid and all(k in ("mixed",) for k in nonempty) and multi and not blank_cells:
             # A header row of a grid: its words never label the next row, but
             # its repeated cells show which grid columns one merged cell covers.
-            close()
-            pending = []
-            header = (ln.block, ln.fields)
-            continue
-        if ln.grid and not (len(ln.fields) == 1 and kinds[0] == "mixed"):
-            segments = _grid_segments(ln.fields, kinds)
-            raw_line = "\t".join(ln.fields)
-            with_numbers = [(lp, cs) for lp, cs in segments if any(not c.empty for c in cs)]
-            if not with_numbers:
-                close()
-                labels = [p for lp, _ in segments for p in lp if p]
-                if labels and any(c.empty for _, cs in segments for c in cs) and len(segments) == 1:
-                    # A row left blank in a grid (real0011): present, every cell missing.
-                    row = TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block)
-                    row.extra["blank"] = True
-                    rows.append(row)
-                    pending = []
-                    continue
-                # Label-only line: accumulate (one cell per line layout).
-                pending.extend(labels)
+            self.close()
+            self.pending = []
+            self.header = (ln.block, ln.fields)
+        elif ln.grid and not (len(ln.fields) == 1 and kinds[0] == "mixed"):
+            self.grid_line(ln, kinds, single_value=len(nonempty) == 1 and not multi)
+        else:
+            self.running_text(ln)
+
+    def grid_line(self, ln: Line, kinds: list[str], single_value: bool) -> None:
+        segments = _grid_segments(ln.fields, kinds)
+        raw_line = "\t".join(ln.fields)
+        if not any(not c.empty for _, cs in segments for c in cs):
+            self.close()
+            labels = [p for lp, _ in segments for p in lp if p]
+            if labels and any(c.empty for _, cs in segments for c in cs) and len(segments) == 1:
+                # A row left blank in a grid (real0011): present, every cell missing.
+                self.rows.append(TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block))
+                self.pending = []
+            else:
+                self.pending.extend(labels)  # label-only line: accumulate (one cell per line layout)
+            return
+        self.close()
+        for label_parts, cells in segments:
+            if not any(not c.empty for c in cells):
+                # Words after the last numbers of the line: they label what follows.
+                self.pending = [p for p in label_parts if p]
                 continue
-            close()
-            for si, (label_parts, cells) in enumerate(segments):
-                if not any(not c.empty for c in cells):
-                    # Words after the last numbers of the line: they label what follows.
-                    pending = [p for p in label_parts if p]
-                    continue
-                if label_parts:
-                    row = TableRow(label_parts, cells, ln.line, ln.page, True, True, raw_line, ln.block)
-                    if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields) and len(segments) == 1:
-                        row.extra["header"] = header[1]
-                    rows.append(row)
-                    pending = []
-                elif len(nonempty) == 1 and not multi:
-                    # First value of a one-cell-per-line row.
-                    open_row = TableRow(list(pending), cells, ln.line, ln.page, False, True, raw_line, ln.block)
-                    open_row.extra["pending"] = True
-                    pending = []
-                else:
-                    # A row of values without words of its own (markdown from PDF):
-                    # placed by order later; nearby loose words are only a hint.
-                    row = TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block)
-                    row.extra["hint"] = " ".join(pending)
-                    rows.append(row)
-                    pending = []
-            continue
-        # Running text: every label chunk followed by digits makes a row.
+            if label_parts:
+                row = TableRow(label_parts, cells, ln.line, ln.page, True, True, raw_line, ln.block)
+                header = self.header
+                if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields) and len(segments) == 1:
+                    row.header = header[1]
+                self.rows.append(row)
+            elif single_value:
+                # First value of a one-cell-per-line row.
+                self.open_row = TableRow(list(self.pending), cells, ln.line, ln.page, False, True, raw_line, ln.block)
+            else:
+                # A row of values without words of its own (markdown from PDF):
+                # placed by order later; nearby loose words are only a hint.
+                self.rows.append(TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block, hint=" ".join(self.pending)))
+            self.pending = []
+
+    def running_text(self, ln: Line) -> None:
+        """Every label chunk followed by digits makes a row."""
         text = ln.fields[0] if len(ln.fields) == 1 else " ".join(ln.fields)
         chunks = chunk_field(text)
+        self.close()
         if not any(c[0] == "num" for c in chunks):
-            close()
             if len(text) <= 60:
-                pending.append(text.strip())
+                self.pending.append(text.strip())
             else:
-                pending = []
-            continue
-        close()
+                self.pending = []
+            return
         # Numbers opening a line have no words of their own: the loose words of
         # the lines before are only a hint (real0009's stray "1").
-        hint = " ".join(pending) if chunks[0][0] == "num" else ""
-        label_parts = []
-        pending = []
+        hint = " ".join(self.pending) if chunks[0][0] == "num" else ""
+        label_parts: list[str] = []
         current: TableRow | None = None
         for kind_, piece in chunks:
             if kind_ == "label":
                 if current is not None:
-                    rows.append(current)
+                    self.rows.append(current)
                     current = None
                 label_parts.append(piece)
             else:
                 if current is None:
-                    current = TableRow(label_parts[-1:] if label_parts else [], [], ln.line, ln.page, bool(label_parts), False, text, None)
-                    current.extra["context"] = " ".join(label_parts[-3:])
-                    if not label_parts:
-                        current.extra["hint"] = hint
+                    current = TableRow(label_parts[-1:] if label_parts else [], [], ln.line, ln.page, bool(label_parts), False, text, None,
+                                       context=" ".join(label_parts[-3:]), hint="" if label_parts else hint)
                     label_parts = []
                 current.cells.extend(_run_cells(piece))
         if current is not None:
-            rows.append(current)
-        pending = [p for p in label_parts if len(p) <= 60][-3:]
-    close()
-    for i, r in enumerate(rows):
-        r.order = i
-    return rows
+            self.rows.append(current)
+        self.pending = [p for p in label_parts if len(p) <= 60][-3:]
 
 
 def _grid_segments(fields: tuple[str, ...], kinds: list[str]) -> list[tuple[list[str], list[Cell]]]:
@@ -364,7 +373,7 @@ def _cells_of_field(f: str, col: int | None = None) -> list[Cell]:
         return [Cell(s, col=col)]
     if kind == "marker":
         return [Cell(s, marker=True, col=col)]
-    if re.fullmatch(r"[\d\s.,，]+", _nfkc(s)):
+    if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return [Cell(p) for p in s.split()]
     return [Cell(s)]
 

@@ -10,6 +10,9 @@ way and compared with the extraction:
 * text formats: the raw source text after the row label (for TXT the file
   itself, not the reader's blocks), numbers read until the next words.
 
+Either way the bytes the reader handed over are read (``Document.data``);
+nothing is opened from disk again.
+
 Both readings agree -> ``confirmed``; they differ, or the second reading is
 impossible (a row placed by order, a digit run split under the arithmetic)
 -> ``uncertain``.
@@ -19,29 +22,32 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
-import unicodedata
 import zipfile
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
+from typing import Iterator
 
-from analyzer.ingest.normalize import compact
+from analyzer.ingest.normalize import CJK, compact, drop_quotes, drop_thousands_separators, nfkc
 from analyzer.model import Document, Finding, TableValues
 from analyzer.tables import schema
+from analyzer.tables.textread import decoded_source
 
 _NUM = re.compile(r"[+\-]?\d+(?:\.\d+)?")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_TOKEN = re.compile(r"[+\-]?\d+(?:\.\d+)?(?:[.、．](?=\s*[\u3400-\u9fff]))?|[\u3400-\u9fff]")
+_CJK = re.compile(f"[{CJK}]")
+_TOKEN = re.compile(rf"[+\-]?\d+(?:\.\d+)?(?:[.、．](?=\s*[{CJK}]))?|[{CJK}]")
+_WORDS_OR_NUMBER = re.compile(rf"[+\-]?\d+(?:\.\d+)?|[{CJK}]+")
 
 
 def _n(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s or "")
-    s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
-    return s.replace("“", "").replace("”", "").replace('"', "")
+    """Source text as the second reading compares it: NFKC, thousands separators and quotation marks gone."""
+    return drop_quotes(drop_thousands_separators(nfkc(s or "")))
 
 
 def verify_finding(f: Finding, tables: TableValues, doc: Document | None) -> Finding:
+    """The finding ``confirmed`` when a second reading of its rows agrees with the extraction, else ``uncertain``."""
     cells = f.data.get("cells") or ([f.data["cell"]] if "cell" in f.data else [])
     rows = sorted({tuple(c.split(".")[:2]) for c in cells})
     if not rows or doc is None:
@@ -76,35 +82,37 @@ def _row_agrees(table: str, row: str, tables: TableValues, doc: Document) -> boo
 # ---------------------------------------------------------------- text
 
 
-@lru_cache(maxsize=8)
-def _source_text(path: str, fmt: str, fallback: str) -> str:
+def _source_text(doc: Document) -> str:
     """The file's own text, read without the reader that built the table grid.
 
     TXT as decoded; HTML with its tags replaced by separators; DOCX from the
     ``w:t`` runs of word/document.xml, cells separated. Anything unreadable
-    falls back to the document's text (then the readings are not independent,
-    but they are still compared).
+    (or a Document built without its bytes) falls back to the document's text
+    (then the readings are not independent, but they are still compared).
     """
-    try:
-        data = Path(path).read_bytes()
+    text = _own_text(doc.data, doc.format, doc.source.name) if doc.data else None
+    return text if text is not None else _n(doc.text)
+
+
+@lru_cache(maxsize=8)
+def _own_text(data: bytes, fmt: str, name: str) -> str | None:
+    if fmt in ("txt", "html"):
+        raw = decoded_source(data, name)
+        if raw is None:
+            return None
         if fmt == "txt":
-            from analyzer.ingest.txt import decode_bytes
-
-            return _n(decode_bytes(data, Path(path).name))
-        if fmt == "html":
-            from analyzer.ingest.txt import decode_bytes
-
-            raw = decode_bytes(data, Path(path).name).replace('\\"', '"')
-            return _n(html.unescape(re.sub(r"<[^>]*>", "\t", raw)))
-        if fmt == "docx":
+            return _n(raw)
+        return _n(html.unescape(re.sub(r"<[^>]*>", "\t", raw.replace('\\"', '"'))))
+    if fmt == "docx":
+        try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 xml = z.read("word/document.xml").decode("utf-8", "replace")
-            xml = re.sub(r"</w:tc>", "\t", xml)
-            xml = re.sub(r"</w:p>|</w:tr>", "\n", xml)
-            return _n(html.unescape(re.sub(r"<[^>]*>", "", xml)))
-    except Exception:  # noqa: BLE001 - the second reading is best effort
-        pass
-    return _n(fallback)
+        except Exception:  # noqa: BLE001 - best effort (the bytes of a converted legacy .doc are no zip)
+            return None
+        xml = re.sub(r"</w:tc>", "\t", xml)
+        xml = re.sub(r"</w:p>|</w:tr>", "\n", xml)
+        return _n(html.unescape(re.sub(r"<[^>]*>", "", xml)))
+    return None
 
 
 def _label_pattern(label: str) -> re.Pattern[str] | None:
@@ -119,9 +127,10 @@ def _label_pattern(label: str) -> re.Pattern[str] | None:
 
 
 def read_row_again(doc: Document, label: str, page: int | None, n: int) -> list | None:
+    """Up to ``n`` numbers after the row label, read from the file's own text (or its PDF words); None if unreadable."""
     if doc.format == "pdf":
-        return _pdf_row(str(doc.source), page, label, n)
-    text = _source_text(str(doc.source), doc.format, doc.text)
+        return _pdf_row(doc.data, page, label, n)
+    text = _source_text(doc)
     pat = _label_pattern(label)
     if pat is None:
         return None
@@ -141,15 +150,16 @@ def read_row_again(doc: Document, label: str, page: int | None, n: int) -> list 
 
 
 def read_review_again(doc: Document, tables: TableValues) -> list | None:
+    """Up to fifteen numbers of table 四 after its 行政复议 header, read a second way; None if unreadable."""
     if doc.format == "pdf":
         src = next((s for k, s in tables.sources.items() if k.startswith("review_litigation.")), None)
-        return _pdf_review(str(doc.source), src.page if src else None)
-    text = _source_text(str(doc.source), doc.format, doc.text)
+        return _pdf_review(doc.data, src.page if src else None)
+    text = _source_text(doc)
     starts = [m.end() for m in re.finditer(r"行\s*政\s*复\s*议", text)]
     for start in reversed(starts):
         window = text[start:start + 3000]
         values: list = []
-        for tok in re.finditer(r"[+\-]?\d+(?:\.\d+)?|[\u3400-\u9fff]+", window):
+        for tok in _WORDS_OR_NUMBER.finditer(window):
             word = tok.group(0)
             if _CJK.match(word):
                 if values and not re.fullmatch(r"[行政复议诉讼结果维持纠正其他尚未审结总计经直接起后数据类别项目]+", word):
@@ -170,24 +180,35 @@ def _num(s: str):
 # ---------------------------------------------------------------- pdf
 
 
+@contextmanager
+def _pdfminer_silenced() -> Iterator[None]:
+    """The reader already noted any damage to the file; a second reading must not print it again."""
+    logger = logging.getLogger("pdfminer")
+    handler, propagate = logging.NullHandler(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 @lru_cache(maxsize=4)
-def _pdf_words(path: str, page: int) -> tuple[dict, ...]:
-    import pdfplumber
+def _pdf_words(data: bytes, page: int) -> tuple[dict, ...]:
+    import pdfplumber  # heavy; a report without a failed check never needs it
 
-    from analyzer.ingest.pdf import pdfminer_warnings
-
-    # The reader already noted any damage; a second reading must not print it again.
-    with pdfminer_warnings(), pdfplumber.open(path) as pdf:
+    with _pdfminer_silenced(), pdfplumber.open(io.BytesIO(data)) as pdf:
         if page < 1 or page > len(pdf.pages):
             return ()
         return tuple(pdf.pages[page - 1].extract_words(keep_blank_chars=False, use_text_flow=False))
 
 
-def _pdf_row(path: str, page: int | None, label: str, n: int) -> list | None:
-    if page is None:
+def _pdf_row(data: bytes, page: int | None, label: str, n: int) -> list | None:
+    if page is None or not data:
         return None
     try:
-        words = _pdf_words(path, page)
+        words = _pdf_words(data, page)
     except Exception:  # noqa: BLE001 - an unreadable page means no second reading
         return None
     parts = [compact(p) for p in _n(label).split() if _CJK.search(p)]
@@ -205,11 +226,11 @@ def _pdf_row(path: str, page: int | None, label: str, n: int) -> list | None:
     return [_num(_n(x["text"])) for x in nums][:n] or None
 
 
-def _pdf_review(path: str, page: int | None) -> list | None:
-    if page is None:
+def _pdf_review(data: bytes, page: int | None) -> list | None:
+    if page is None or not data:
         return None
     try:
-        words = _pdf_words(path, page)
+        words = _pdf_words(data, page)
     except Exception:  # noqa: BLE001
         return None
     head = [w for w in words if "行政复议" in _n(w["text"])]

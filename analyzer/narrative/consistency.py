@@ -14,12 +14,12 @@ A statement contradicts the table only if no reading of the table fits it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from analyzer.ingest.normalize import nfkc
 from analyzer.model import Document, Finding, Section, TableValues
 from analyzer.tables import schema
-from analyzer.tables.extract import AMBIGUOUS
+from analyzer.tables.reread import verify_finding
 from analyzer.tables.splits import split_pieces
 
 NUM = r"\s*(\d+)\s*"
@@ -103,14 +103,8 @@ QUANTITIES = (
 )
 
 
-def _overview_text(sections: dict[str, Section], doc: Document | None) -> str:
-    if "overview" in sections:
-        return sections["overview"].text
-    return ""
-
-
 def _sentences(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text)  # also turns U+3000 into a space
+    text = nfkc(text)  # also turns U+3000 into a space
     return [s for s in re.split(r"(?<=[。；;！!？?\n])", text) if s.strip()]
 
 
@@ -121,13 +115,12 @@ def possible_values(tables: TableValues, cell: str) -> tuple[set | None, int | N
     v = tables.get(table, row, col)
     if v is not None:
         return {v}, None
-    remark = tables.remarks.get(cell, "")
-    if remark.startswith(AMBIGUOUS):
+    if cell in tables.ambiguous:
         spec = schema.find_row(table, tables.template, row)
         if spec is not None:
             cols = [c.key for c in spec.columns]
             idx = cols.index(col)
-            cands = split_pieces(remark[len(AMBIGUOUS):].split(), len(cols), [c.money for c in spec.columns])
+            cands = split_pieces(tables.remarks[cell].split(), len(cols), [c.money for c in spec.columns])
             if cands and len(cands) < 5000:
                 return {c[idx] for c in cands}, None
         return None, None
@@ -183,9 +176,18 @@ def _fmt(v) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
-def check_statements(tables: TableValues, sections: dict[str, Section], doc: Document | None) -> list[Finding]:
-    """Statements of 总体情况 that contradict the tables."""
-    text = _overview_text(sections, doc)
+def check_consistency(tables: TableValues, sections: dict[str, Section], doc: Document | None) -> list[Finding]:
+    """Statements of 总体情况 that contradict the tables, each re-read a second way.
+
+    The cells behind a finding are read again (:func:`analyzer.tables.reread.verify_finding`)
+    unless every possible reading of the table contradicts the statement (``all_readings``).
+    """
+    return [f if f.data.get("all_readings") else verify_finding(f, tables, doc) for f in check_statements(tables, sections)]
+
+
+def check_statements(tables: TableValues, sections: dict[str, Section]) -> list[Finding]:
+    """Statements of 总体情况 that contradict the tables (first reading only)."""
+    text = sections["overview"].text if "overview" in sections else ""
     out: list[Finding] = []
     seen: set[str] = set()
     for sentence in _sentences(text):

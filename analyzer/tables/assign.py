@@ -1,0 +1,118 @@
+"""Document rows to template rows.
+
+Rows are anchored on their labels, never on positions (:mod:`analyzer.tables.match`).
+Rows that lost their label (markdown made from PDF pulls wrapped labels out
+of the table) are placed by order, but only where exactly as many such rows
+sit between two labelled rows as the template has rows there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.tables.match import match_label
+from analyzer.tables.schema import Row as Spec
+from analyzer.tables.textread import TableRow
+
+
+def assign_active(rows: list[TableRow], specs: tuple[Spec, ...]) -> dict[str, TableRow]:
+    """Table 二 rows by their (short, distinctive) labels; the first row naming each wins.
+
+    Order is not used: conversions often split table 二 into pieces in any order.
+    """
+    taken: dict[str, TableRow] = {}
+    for r in rows:
+        if not r.labels:
+            continue
+        m = match_label(r.labels, specs, running_text=not r.grid)
+        if m is not None and specs[m.spec_index].key not in taken:
+            taken[specs[m.spec_index].key] = r
+    return taken
+
+
+def assign_rows(
+    rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = (), unplaced: list[TableRow] | None = None
+) -> dict[str, TableRow]:
+    """Document rows to template rows: labelled rows by label, label-less rows by order.
+
+    ``extra`` are rows recognised but outside the template (2021 report with a
+    single （六）其他处理 row); they anchor the order like any other.
+    """
+    all_specs = specs + extra
+    order_of = {s.key: i for i, s in enumerate(specs)}
+    if extra:
+        # The single （六） row sits where the three sub-rows would.
+        six = next((i for i, s in enumerate(specs) if s.key in ("other_no_correction", "other_processing")), None)
+        for s in extra:
+            order_of[s.key] = (six if six is not None else len(specs)) - 0.5
+    anchors: list[tuple[int, float, TableRow, Spec]] = []  # (row position, template order, row, spec)
+    unmatched: set[int] = set()
+    for pos, r in enumerate(rows):
+        if not r.labels:
+            continue
+        m = match_label(r.labels, all_specs, running_text=not r.grid)
+        if m is None or not _can_fill(r, len(all_specs[m.spec_index].columns)):
+            unmatched.add(pos)
+            continue
+        spec = all_specs[m.spec_index]
+        anchors.append((pos, order_of[spec.key], r, spec))
+    # Keep the longest run of anchors in template order (a stray label elsewhere
+    # in the document never displaces the table's own rows).
+    chosen = _increasing(anchors)
+    taken: dict[str, TableRow] = {}
+    positions: dict[str, int] = {}
+    for pos, _, r, spec in chosen:
+        if spec.key not in taken:
+            taken[spec.key] = r
+            positions[spec.key] = pos
+    # Label-less rows between two anchors fill the free template rows between
+    # them when the counts match exactly; otherwise they stay unplaced.
+    anchor_list = sorted(((positions[k], order_of[k]) for k in taken), key=lambda t: t[0])
+    bounds = [(-1, -1.0)] + anchor_list + [(len(rows), float(len(specs)))]
+    free_keys = [s.key for s in specs if s.key not in taken]
+    for (p0, t0), (p1, t1) in zip(bounds, bounds[1:]):
+        # Rows without words, or whose words name no template row (a label cut
+        # to "行政机关不再处理其政府信息公" fits two rows), are placed by order.
+        loose = [r for i, r in enumerate(rows[p0 + 1 : p1], start=p0 + 1)
+                 if (not r.labels or i in unmatched) and len(r.values) >= 2]
+        if not loose:
+            continue
+        if p0 < 0 or p1 >= len(rows):
+            continue  # never extend a table beyond its labelled rows
+        slots = [k for k in free_keys if t0 < order_of[k] < t1]
+        full = [r for r in loose if len(r.values) >= len(specs[0].columns) - 1]
+        if slots and len(slots) == len(loose) and len(full) == len(loose):
+            for k, r in zip(slots, loose):
+                taken[k] = r
+        elif slots and full and unplaced is not None:
+            unplaced.extend(full)  # numbers we could not place: absent rows may be our misreading
+    return taken
+
+
+def _can_fill(r: TableRow, n: int) -> bool:
+    """A run of running text must hold at least one digit per column."""
+    runs = [c for c in r.values if c.run]
+    if not runs:
+        return True
+    digits = sum(len(re.sub(r"\D", "", c.raw.split(".")[0])) + ("." in c.raw) for c in runs)
+    return digits >= n
+
+
+def _increasing(anchors: list[tuple[int, float, TableRow, Spec]]) -> list[tuple[int, float, TableRow, Spec]]:
+    """Longest subsequence whose template order never decreases (ties: first rows win)."""
+    if not anchors:
+        return []
+    n = len(anchors)
+    best = [1] * n
+    prev = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if anchors[j][1] < anchors[i][1] and best[j] + 1 > best[i]:
+                best[i] = best[j] + 1
+                prev[i] = j
+    i = max(range(n), key=lambda k: (best[k], -k))
+    out = []
+    while i >= 0:
+        out.append(anchors[i])
+        i = prev[i]
+    return list(reversed(out))

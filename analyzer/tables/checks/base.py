@@ -1,0 +1,44 @@
+"""What every check takes and the helpers their messages share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analyzer.model import Document, ReportMeta, Section, TableValues
+from analyzer.tables import schema
+
+T_ACTIVE, T_APP, T_REVIEW = "active_disclosure", "applications", "review_litigation"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check reads: the tables, who reported, the sections and the document (None when not kept)."""
+
+    tables: TableValues
+    meta: ReportMeta
+    sections: dict[str, Section]
+    doc: Document | None
+
+
+def fmt(v) -> str:
+    """A number as a report writes it: integers plain, money without float noise."""
+    if isinstance(v, float):
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def col_label(table: str, template: str | None, row: str, col: str) -> str:
+    """The template's label of a column (its key when the template has no such column)."""
+    c = schema.find_column(table, template, row, col)
+    return c.label if c else col
+
+
+def row_label(table: str, template: str | None, row: str) -> str:
+    """The template's label of a row (its key when the template has no such row)."""
+    r = schema.find_row(table, template, row)
+    return r.label if r else row
+
+
+def aux_other(t: TableValues) -> tuple | None:
+    """The single （六）其他处理 row of a 2021 report that did not split it, if read."""
+    return t.aux_rows.get(f"{T_APP}.other_processing")

@@ -1,0 +1,90 @@
+"""Cells that hold something other than a usable count: words, ambiguous runs, impossible values."""
+
+from __future__ import annotations
+
+from analyzer.model import Finding
+from analyzer.sections import part_number
+from analyzer.tables import schema
+from analyzer.tables.checks.base import T_APP, T_REVIEW, Context, col_label, fmt, row_label
+
+
+def check_non_numeric(ctx: Context) -> list[Finding]:
+    """tables.non_numeric_cell: a placeholder or words where the template asks for a number."""
+    t, tmpl = ctx.tables, ctx.tables.template
+    out = []
+    for key, raw in sorted(t.remarks.items()):
+        if key in t.ambiguous:
+            continue
+        table, row, col = key.split(".")
+        out.append(Finding(
+            rule="tables.non_numeric_cell", severity="info",
+            message=f"{part_number(table)}表格中“{row_label(table, tmpl, row)}”的“{col_label(table, tmpl, row, col)}”填写为“{raw}”，模板要求填写数字（无数据的填0）。",
+            where=schema.where(table, tmpl, row, col), quote=raw, data={"cell": key, "raw": raw},
+        ))
+    return out
+
+
+def check_ambiguous(ctx: Context) -> list[Finding]:
+    """Cells our reading could not determine: said so, never guessed."""
+    t, tmpl = ctx.tables, ctx.tables.template
+    by_row: dict[tuple[str, str], list[str]] = {}
+    raw_of: dict[tuple[str, str], str] = {}
+    for key in sorted(t.ambiguous):
+        table, row, col = key.split(".")
+        by_row.setdefault((table, row), []).append(col)
+        raw_of[(table, row)] = t.remarks[key]
+    out = []
+    for (table, row), cols in by_row.items():
+        names = "、".join(f"“{col_label(table, tmpl, row, c)}”" for c in cols)
+        out.append(Finding(
+            rule="tables.ambiguous_cell", severity="info", status="uncertain",
+            message=(f"{part_number(table)}表格“{row_label(table, tmpl, row)}”的数字在原文中连写为“{raw_of[(table, row)]}”，"
+                     f"可有多种拆分，{names}无法唯一确定，未予采用，请核对原件。"),
+            where=schema.where(table, tmpl, row), quote=raw_of[(table, row)],
+            data={"cells": [f"{table}.{row}.{c}" for c in cols], "raw": raw_of[(table, row)]},
+        ))
+    return out
+
+
+def check_impossible(ctx: Context) -> list[Finding]:
+    """Negative counts, fractions where counts are due, and a total below one of its parts."""
+    t, tmpl = ctx.tables, ctx.tables.template
+    out = []
+    for table in schema.TABLES:
+        for r in schema.rows_of(table, tmpl):
+            for c in r.columns:
+                v = t.get(table, r.key, c.key)
+                if v is None:
+                    continue
+                problem = None
+                if v < 0 and not c.signed:
+                    problem = f"填报为负数{fmt(v)}"
+                elif not c.money and isinstance(v, float) and not v.is_integer():
+                    problem = f"填报为非整数{fmt(v)}，而此处应为件数"
+                if problem:
+                    out.append(Finding(
+                        rule="tables.impossible_value", severity="error",
+                        message=f"{part_number(table)}表格中“{r.label}”的“{c.label}”{problem}，不可能成立。",
+                        where=schema.where(table, tmpl, r.key, c.key),
+                        data={"cell": f"{table}.{r.key}.{c.key}", "value": v},
+                    ))
+    # A total below a part is only reported here when the sum check cannot run
+    # (a part is missing); otherwise the sum check already names the numbers.
+    groups = [(T_APP, r.key, schema.APPLICANT_PARTS, "total") for r in schema.rows_of(T_APP, tmpl)]
+    groups += [(T_REVIEW, g.key, schema.OUTCOME_PARTS, "total") for g in schema.REVIEW_GROUPS]
+    for table, row, parts, total_key in groups:
+        total = t.get(table, row, total_key)
+        vals = [(p, t.get(table, row, p)) for p in parts]
+        if total is None or all(v is not None for _, v in vals):
+            continue
+        big = [(p, v) for p, v in vals if v is not None and v > total]
+        if big:
+            p, v = big[0]
+            out.append(Finding(
+                rule="tables.impossible_value", severity="error",
+                message=(f"{part_number(table)}表格中“{row_label(table, tmpl, row)}”的“总计”为{fmt(total)}件，"
+                         f"小于其中“{col_label(table, tmpl, row, p)}”的{fmt(v)}件，不可能成立。"),
+                where=schema.where(table, tmpl, row, total_key),
+                data={"cells": [f"{table}.{row}.{p}", f"{table}.{row}.{total_key}"], "part": v, "total": total},
+            ))
+    return out
