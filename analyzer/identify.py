@@ -8,7 +8,7 @@ from collections import Counter
 from analyzer.dates import DATE_RE, parse_date
 from analyzer.ingest.normalize import CJK, compact
 from analyzer.model import Document, ReportMeta, Section
-from analyzer.tables import schema
+from analyzer.templates import detect_template as _detect_template
 
 _TITLE_WORDS = re.compile(r"政府信息公开.{0,6}(?:年度)?(?:工作)?(?:年度)?报告|政务公开.{0,6}年度报告|信息公开年报")
 _TITLE_TAIL = re.compile(
@@ -189,8 +189,8 @@ def level_of(agency: str | None) -> str | None:
 
 
 def detect_template(text: str) -> str | None:
-    """2021 or 2019 template, from the table words each one uses (:func:`analyzer.tables.schema.detect_template`)."""
-    return schema.detect_template(text)
+    """2021 or 2019 template, from the table words each one uses (:func:`analyzer.templates.detect_template`)."""
+    return _detect_template(text)
 
 
 def find_published(doc: Document, year: int | None) -> tuple[str | None, str | None]:

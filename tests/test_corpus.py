@@ -6,7 +6,8 @@ import csv
 from dataclasses import replace
 
 from _reports import clean_result, flawed_result, scored
-from analyzer.output.corpus import _minhash_pairs, cluster_statements, normalize_statement, stats_rows, write_corpus_study
+from analyzer.narrative import neardup
+from analyzer.output.corpus import cluster_statements, normalize_statement, stats_rows, write_corpus_study
 from analyzer.model import Statement
 from analyzer.pipeline import RunResult
 
@@ -38,10 +39,9 @@ def test_clusters_count_agencies_not_sentences():
     assert "土地承包" not in c.text
 
 
-def test_fallback_minhash_finds_identical_wordings():
+def test_corpus_clusters_use_the_one_near_duplicate_definition():
     keys = [normalize_statement(SHARED), normalize_statement(SHARED) + "久久为功", "完全不同的一句话说的是别的事情了"]
-    pairs = _minhash_pairs(keys)
-    assert (0, 1) in pairs and all(2 not in p for p in pairs)
+    assert neardup.clusters(keys) == [[0, 1], [2]]
 
 
 def test_stats_by_year_and_level():

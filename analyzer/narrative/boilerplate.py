@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Sequence
 
 from analyzer.ingest.normalize import drop_punctuation
-from analyzer.narrative.neardup import Item, near_duplicate_pairs  # noqa: F401 - corpus.py imports them from here until it uses neardup.clusters
 from analyzer.narrative.segment import MODELS_DIR
 
 REFERENCE_PATH = MODELS_DIR / "boilerplate_reference.txt"

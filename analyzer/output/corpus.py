@@ -28,16 +28,14 @@ from pathlib import Path
 
 from analyzer.labels import LEVEL_LABELS as LEVEL_CN
 from analyzer.model import ReportResult
+from analyzer.narrative import neardup
 from analyzer.output.ranking import correction_rate, disclosure_rate
 from analyzer.output.site import CATEGORY_CN, CSS, bars_svg
 from analyzer.rules import label as rule_label
 
 LEVEL_ORDER = ["national", "province", "city", "county", "township", None]
 
-# Near-duplicate clustering of statements.
-SHINGLE = 3
-NUM_PERM = 64
-THRESHOLD = 0.7
+# Clusters of statements shared by agencies.
 MIN_CHARS = 12  # shorter statements ("一、总体情况") are headings, not boilerplate
 MIN_AGENCIES = 2
 MAX_CLUSTERS = 100
@@ -77,12 +75,6 @@ def _statements(result: ReportResult) -> list[str]:
     return out
 
 
-def _shingles(text: str) -> set[bytes]:
-    if len(text) <= SHINGLE:
-        return {text.encode("utf-8")}
-    return {text[i : i + SHINGLE].encode("utf-8") for i in range(len(text) - SHINGLE + 1)}
-
-
 def cluster_statements(results: list[ReportResult], limit: int = MAX_CLUSTERS) -> list[Cluster]:
     """Statements repeated by at least two agencies, as near-duplicate clusters, most widespread first."""
     # Exact duplicates after normalisation first: most boilerplate is verbatim, and
@@ -102,23 +94,10 @@ def cluster_statements(results: list[ReportResult], limit: int = MAX_CLUSTERS) -
     keys = sorted(owners)
     if not keys:
         return []
-    parent = list(range(len(keys)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in _near_pairs(keys):
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)  # smallest index as root: deterministic
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(keys)):
-        groups[find(i)].append(i)
     clusters = []
-    for members in groups.values():
+    # Each distinct wording is its own item, so near-duplicates are found by
+    # the narrative stage's one definition (analyzer.narrative.neardup).
+    for members in neardup.clusters(keys):
         who: set[str] = set()
         words: Counter[str] = Counter()
         srcs: dict[str, str] = {}
@@ -134,36 +113,6 @@ def cluster_statements(results: list[ReportResult], limit: int = MAX_CLUSTERS) -
         clusters.append(Cluster(text, len(who), sum(words.values()), tuple(sorted(srcs.values()))[:5]))
     clusters.sort(key=lambda c: (-c.agencies, -c.statements, c.text))
     return clusters[:limit]
-
-
-def _near_pairs(keys: list[str]) -> list[tuple[int, int]]:
-    """Index pairs of near-duplicate wordings.
-
-    Uses the narrative stage's definition of a near-duplicate (one threshold
-    for the whole analyzer); falls back to a MinHash LSH of our own when that
-    module is absent.
-    """
-    try:
-        from analyzer.narrative.boilerplate import Item, near_duplicate_pairs
-    except ImportError:
-        return _minhash_pairs(keys)
-    # Each distinct wording is its own group, so every cross-wording pair counts.
-    return [(i, j) for i, j, _ in near_duplicate_pairs([Item(str(n), k) for n, k in enumerate(keys)])]
-
-
-def _minhash_pairs(keys: list[str]) -> list[tuple[int, int]]:
-    from datasketch import MinHash, MinHashLSH
-
-    hashes = MinHash.bulk([_shingles(k) for k in keys], num_perm=NUM_PERM, seed=1)
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    for i, mh in enumerate(hashes):
-        lsh.insert(str(i), mh)
-    out = []
-    for i, mh in enumerate(hashes):
-        for j in sorted(int(x) for x in lsh.query(mh)):
-            if j > i and mh.jaccard(hashes[j]) >= THRESHOLD:
-                out.append((i, j))
-    return out
 
 
 # ---------------------------------------------------------------- statistics

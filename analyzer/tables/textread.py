@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from analyzer.errors import AnalyzerError
 from analyzer.ingest.normalize import compact, nfkc
-from analyzer.ingest.txt import decode_bytes
+from analyzer.ingest.sniff import decode_bytes
 from analyzer.model import Document
 from analyzer.tables.numbers import MARKERS, parse_cell
 

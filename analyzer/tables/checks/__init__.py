@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from analyzer import rules
 from analyzer.model import Document, Finding, ReportMeta, Section, TableValues
 from analyzer.tables.checks.arithmetic import check_balance, check_group_total, check_results_sum, check_row_total
 from analyzer.tables.checks.base import Context
@@ -26,7 +27,7 @@ from analyzer.tables.checks.template import check_template
 from analyzer.tables.publication import check_publication
 from analyzer.tables.reread import verify_finding
 
-__all__ = ["ARITHMETIC", "CHECKS", "Context", "check_continuity", "run_checks"]
+__all__ = ["CHECKS", "Context", "check_continuity", "run_checks"]
 
 
 def check_publication_date(ctx: Context) -> list[Finding]:
@@ -50,19 +51,13 @@ CHECKS: list[Callable[[Context], list[Finding]]] = [
     check_publication_date,
 ]
 
-ARITHMETIC = {
-    "applications.balance", "applications.results_sum", "applications.row_total", "review_litigation.group_total",
-    "tables.impossible_value", "active_disclosure.rules_without_power", "narrative.table_mismatch",
-}
-
-
 def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Section], doc: Document | None) -> list[Finding]:
-    """Every table check on one report; arithmetic findings are re-read a second way."""
+    """Every table check on one report; findings of rules the registry marks ``reread`` are read a second way."""
     ctx = Context(tables, meta, sections or {}, doc)
     findings: list[Finding] = []
     for check in CHECKS:
         findings.extend(_with_quote(f, tables) for f in check(ctx))
-    return [verify_finding(f, tables, doc) if f.rule in ARITHMETIC and not f.data.get("all_readings") else f for f in findings]
+    return [verify_finding(f, tables, doc) if rules.rereads(f.rule) and not f.data.get("all_readings") else f for f in findings]
 
 
 def _with_quote(f: Finding, tables: TableValues) -> Finding:
