@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from analyzer import resources
 from analyzer.narrative.segment import MODELS_DIR
 
 REFERENCE_PATH = MODELS_DIR / "boilerplate_reference.txt"
@@ -117,7 +118,7 @@ class PhraseIndex:
 
 
 def load_phrases(path=None) -> tuple[str, ...]:
-    path = path or REFERENCE_PATH
+    path = path or resources.model_file(REFERENCE_PATH.name)
     if not path.is_file():
         return ()
     rows = []
