@@ -96,7 +96,8 @@ def analyze(
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
     from analyzer.outputs import write_run
-    from analyzer.pipeline import analyze_run, collect_paths
+    from analyzer.pipeline import analyze_run
+    from analyzer.runner import collect_paths
     from analyzer.scoring import load_config
 
     targets = paths or [Path("corpus")]

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from _reports import clean_result, flawed_result, full_tables, scored
-from analyzer.pipeline import Failure, RunResult
+from analyzer.model import Failure, RunResult
 from analyzer.ranking import (
     TOO_FEW,
     correction_rate,

@@ -37,7 +37,7 @@ def no_loaded_model(monkeypatch):
     monkeypatch.setattr(clf, "_MODEL", None)
 
 
-@pytest.mark.parametrize("command", [["check", str(SEED000)], ["classify"]])
+@pytest.mark.parametrize("command", [["analyze", str(SEED000)], ["check", str(SEED000)], ["classify"]])
 def test_missing_model_stops_with_one_line_never_a_retrain(tmp_path, monkeypatch, no_loaded_model, command):
     monkeypatch.setattr(clf, "MODEL_PATH", tmp_path / "narrative_classifier.joblib")
     result = runner.invoke(app, [*command, "--out", str(tmp_path / "out")] if command[0] == "analyze" else command, input="一句话\n")
@@ -53,7 +53,7 @@ def test_model_of_another_scikit_learn_stops_with_one_line(tmp_path, monkeypatch
     sidecar = tmp_path / "narrative_classifier.json"
     sidecar.write_text(json.dumps(meta), encoding="utf-8")
     monkeypatch.setattr(clf, "SIDECAR_PATH", sidecar)
-    result = runner.invoke(app, ["check", str(SEED000)])
+    result = runner.invoke(app, ["analyze", str(SEED000), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "叙述分类模型由 scikit-learn 0.1.0" in result.stderr and "请安装 scikit-learn 0.1.0" in result.stderr
