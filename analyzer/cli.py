@@ -290,6 +290,7 @@ def serve(
     port: int = typer.Option(8765, "--port", help="端口（仅本机 127.0.0.1）。"),
 ) -> None:
     """在本机浏览器中查看分析结果（index.html），仅监听 127.0.0.1。"""
+    import errno
     import functools
     import http.server
 
@@ -311,7 +312,8 @@ def serve(
     try:
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
-        fail(f"无法在 127.0.0.1:{port} 上启动服务（{exc.strerror or exc}），端口可能已被占用；请用 --port 换一个端口。")
+        reason = "端口已被占用" if exc.errno == errno.EADDRINUSE else f"系统错误 {exc.errno}"
+        fail(f"无法在 127.0.0.1:{port} 上启动服务（{reason}）；请用 --port 换一个端口。")
     with httpd:
         typer.echo(f"请在浏览器打开 http://127.0.0.1:{port}/ （Ctrl+C 退出）")
         try:

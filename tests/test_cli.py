@@ -167,7 +167,7 @@ def test_serve_on_a_busy_port_is_one_line_exit_2(tmp_path):
             capture_output=True, text=True, timeout=60,
         )
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and f"127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    assert done.stderr == f"无法在 127.0.0.1:{port} 上启动服务（端口已被占用）；请用 --port 换一个端口。\n"
     assert "Traceback" not in done.stderr
 
 

@@ -11,6 +11,7 @@ itself comes from the wheel. ``.ci/run`` does the same from scratch, dependencie
 from __future__ import annotations
 
 import json
+import os
 import site
 import subprocess
 import sys
@@ -25,8 +26,14 @@ from analyzer import resources
 from conftest import ROOT
 
 
+# Without PYTHONPATH: the fresh venv must import analyzer from the wheel, not from a source folder.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+
+
 def _run(args: list, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, check=check, timeout=600)
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, check=check, timeout=600, env=CLEAN_ENV
+    )
 
 
 @pytest.fixture(scope="module")
