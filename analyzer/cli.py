@@ -69,16 +69,22 @@ def run_guarded(fn, *args, **kwargs):
         fail(f"处理失败（{type(exc).__name__}: {exc}）；可加 --debug 查看详情。")
 
 
+def _show_version(value: bool) -> None:
+    # Eager: runs while the options are parsed, before click asks for a command.
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整的 Python 错误信息（开发调试用）。"),
-    version: bool = typer.Option(False, "--version", help="显示版本号。"),
+    version: bool = typer.Option(
+        False, "--version", help="显示版本号。", callback=_show_version, is_eager=True, expose_value=False
+    ),
 ) -> None:
     """政府信息公开工作年度报告分析器。"""
     DEBUG["on"] = debug
-    if version:
-        typer.echo(__version__)
-        raise typer.Exit()
 
 
 def _settings():
@@ -96,7 +102,8 @@ def analyze(
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
     from analyzer.output.run import write_run
-    from analyzer.pipeline import analyze_run, collect_paths
+    from analyzer.pipeline import analyze_run
+    from analyzer.runner import collect_paths
     from analyzer.scoring import load_config
 
     targets = paths or [Path("corpus")]
@@ -122,18 +129,24 @@ def _run_with_progress(analyze_run, targets, workers, score_config, total):
     settings = _settings()
     if not sys.stderr.isatty():
         return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn("分析中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), transient=True,
-    ) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("", total=total)
 
         def tick(path: str) -> None:
             bar.update(task, advance=1, description=Path(path).name[:40])
 
         return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config, progress=tick)
+
+
+def progress_bar():
+    """The rich progress bar of a run; the file name column is plain text, never markup."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    # A file named "x[/b].pdf" must show as it is, not be read as a closing tag (a crash).
+    return Progress(
+        TextColumn("分析中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}", markup=False), transient=True,
+    )
 
 
 @app.command()
@@ -247,7 +260,7 @@ def rank(
     score_config = run_guarded(load_config, config)
     run = _run_with_progress(analyze_run, paths, workers, score_config, 0)
     ranking = rank_results(run, score_config)
-    print_ranking(ranking)
+    run_guarded(print_ranking, ranking)
     if out:
         run_guarded(write_ranking, ranking, out)
         typer.echo(f"已写入 {out}")
@@ -279,17 +292,31 @@ def serve(
     port: int = typer.Option(8765, "--port", help="端口（仅本机 127.0.0.1）。"),
 ) -> None:
     """在本机浏览器中查看分析结果（index.html），仅监听 127.0.0.1。"""
+    import errno
     import functools
     import http.server
 
     if not (folder / "index.html").is_file():
         fail(f"{folder}/index.html 不存在，请先运行 analyzer analyze --out {folder}")
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+
+    class ReportHandler(http.server.SimpleHTTPRequestHandler):
+        # Everything analyze writes is UTF-8; a text type without a charset shows as mojibake.
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".md": "text/markdown"}
+
+        def guess_type(self, path):
+            kind = super().guess_type(path)
+            return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind == "application/json" else kind
+
         def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
             pass  # an access log in English on the supervisor's terminal helps no one
 
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+    handler = functools.partial(ReportHandler, directory=str(folder))
+    try:
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        reason = "端口已被占用" if exc.errno == errno.EADDRINUSE else f"系统错误 {exc.errno}"
+        fail(f"无法在 127.0.0.1:{port} 上启动服务（{reason}）；请用 --port 换一个端口。")
+    with httpd:
         typer.echo(f"请在浏览器打开 http://127.0.0.1:{port}/ （Ctrl+C 退出）")
         try:
             httpd.serve_forever()

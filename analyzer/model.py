@@ -358,3 +358,24 @@ class ReportResult:
         if self.score is not None:
             d["score"] = self.score.to_dict()
         return d
+
+
+FailureKind = Literal["unreadable", "unexpected", "timeout", "crash"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be processed, with the one-line reason (one row of ``failures.csv``)."""
+
+    source: str
+    error: str
+    kind: FailureKind = "unreadable"  # crash: the worker process died on it (segfault, memory)
+
+
+@dataclass
+class RunResult:
+    """The reports of one run and the files that failed, each list sorted by source."""
+
+    results: list[ReportResult] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    previous: dict[str, str] = field(default_factory=dict)  # source -> source of last year's report

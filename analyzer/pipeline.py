@@ -1,68 +1,37 @@
 """The order of the stages. Only this module knows it.
 
 ``analyze_file`` runs everything that concerns one report alone;
-``analyze_run`` runs many (in parallel processes if asked), then the stages
-that need the whole run (year-over-year links, near-duplicates across
-agencies), then scores.
+``analyze_run`` runs it on many files through :mod:`analyzer.runner` (worker
+processes, the per-file limit, crashes and hangs become failures), then
+``finish_run`` runs the stages that need the whole run (year-over-year links,
+near-duplicates across agencies), then scores.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
-from analyzer import errors
+from analyzer import errors, identify, runner
+from analyzer import sections as sections_mod
 from analyzer.config import Settings, resolve
 from analyzer.findings import with_ids
-from analyzer.model import ReportResult
-
-SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".txt", ".md", ".shtml", ".js", ".rtf"}
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A file that could not be processed, with the one-line reason."""
-
-    source: str
-    error: str
-    kind: str = "unreadable"  # unreadable / unexpected / timeout
-
-
-@dataclass
-class RunResult:
-    results: list[ReportResult] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    previous: dict[str, str] = field(default_factory=dict)  # source -> source of last year's report
-
-
-def display_path(path: Path) -> str:
-    """The path as a user would recognise it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+from analyzer.ingest import read_document
+from analyzer.linking import link_previous
+from analyzer.model import ReportResult, RunResult
+from analyzer.narrative import analyze_narrative, check_consistency, cross_report
+from analyzer.runner import display_path
+from analyzer.scoring import score_report
+from analyzer.tables import check_continuity, extract_tables, run_checks
 
 
 def analyze_file(path: str | Path, settings: Settings | dict | None = None, *, keep_document: bool = True) -> ReportResult:
     """Read, identify, split, extract, check and analyse one report (no cross-report stages, no score).
 
-    Raises :class:`~analyzer.errors.ProcessingTimeout` past ``settings.per_file_timeout_s``.
+    Runs in the calling process without a time limit; ``analyze_run`` and
+    ``analyze_single`` put the limit around it from outside.
     """
-    from analyzer.deadline import time_limit
-
-    settings = resolve(settings)
-    with time_limit(settings.per_file_timeout_s, Path(path).name):
-        return _analyze_file(path, settings, keep_document=keep_document)
-
-
-def _analyze_file(path: str | Path, settings: Settings, *, keep_document: bool) -> ReportResult:
-    from analyzer import identify, sections as sections_mod
-    from analyzer.ingest import read_document
-    from analyzer.narrative import analyze_narrative, check_consistency
-    from analyzer.tables import extract_tables, run_checks
-
     settings = resolve(settings)
     path = Path(path)
     doc = read_document(path, settings)
@@ -101,34 +70,10 @@ def report_key(meta, path: Path | str) -> str:
     return Path(path).stem
 
 
-def _analyze_safely(args: tuple[str, Settings]) -> ReportResult | Failure:
-    path, settings = args
-    try:
-        # Documents are dropped in worker processes: they are large to pickle and
-        # the run-level stages need only sections, tables and narrative.
-        return analyze_file(path, settings, keep_document=False)
-    except errors.ProcessingTimeout as exc:
-        return Failure(display_path(Path(path)), str(exc), "timeout")
-    except errors.AnalyzerError as exc:
-        return Failure(display_path(Path(path)), str(exc))
-    except Exception as exc:  # noqa: BLE001 - one broken file never stops a batch
-        if settings.debug:
-            raise
-        return Failure(display_path(Path(path)), f"{Path(path).name}：处理时发生意外错误（{type(exc).__name__}: {exc}）", "unexpected")
-
-
-def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files under the given paths, sorted, so that input order never changes the output."""
-    found: set[Path] = set()
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            for f in p.rglob("*"):
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith("."):
-                    found.add(f)
-        else:
-            found.add(p)  # a named file is tried whatever its suffix: the content decides
-    return sorted(found, key=lambda f: str(f))
+def _analyze_in_worker(path: str, settings: Settings) -> ReportResult:
+    # Documents are dropped in worker processes: they are large to pickle and
+    # the run-level stages need only sections, tables and narrative.
+    return analyze_file(path, settings, keep_document=False)
 
 
 def analyze_run(
@@ -139,39 +84,28 @@ def analyze_run(
     score_config=None,
     progress: Callable[[str], None] | None = None,
 ) -> RunResult:
-    """Analyse every report under ``paths``; one unreadable file never stops the run."""
+    """Analyse every report under ``paths``; a file that fails, crashes or hangs never stops the run."""
     settings = resolve(settings)
-    files = collect_paths(paths)
-    run = RunResult()
-    jobs = [(str(f), settings) for f in files]
-    outcomes: Iterator[ReportResult | Failure]
-    if workers > 1 and len(jobs) > 1:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        outcomes = pool.map(_analyze_safely, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-    else:
-        pool = None
-        outcomes = map(_analyze_safely, jobs)
-    try:
-        for (path, _), outcome in zip(jobs, outcomes):
-            if isinstance(outcome, Failure):
-                run.failures.append(outcome)
-            else:
-                run.results.append(outcome)
-            if progress:
-                progress(path)
-    finally:
-        if pool:
-            pool.shutdown()
+    files = runner.collect_paths(paths)
+    runner.warm_up()
+    outcomes = runner.run_files(_analyze_in_worker, files, settings, workers=workers, progress=progress)
+    run = RunResult(
+        results=[o for o in outcomes if isinstance(o, ReportResult)],
+        failures=[o for o in outcomes if not isinstance(o, ReportResult)],
+    )
     return finish_run(run, score_config)
+
+
+def analyze_single(path: str | Path, settings: Settings | dict | None = None, score_config=None) -> ReportResult:
+    """One report through every stage, under the per-file limit, scored as if it were a run of one."""
+    settings = resolve(settings)
+    runner.warm_up()
+    result = runner.run_one(_analyze_in_worker, Path(path), settings)
+    return finish_run(RunResult(results=[result]), score_config).results[0]
 
 
 def finish_run(run: RunResult, score_config=None) -> RunResult:
     """The stages that need the whole run, then the score of every report."""
-    from analyzer.linking import link_previous
-    from analyzer.narrative import cross_report
-    from analyzer.scoring import score_report
-    from analyzer.tables import check_continuity
-
     results = sorted(run.results, key=lambda r: r.source)
     previous = link_previous(results)  # source -> previous year's ReportResult
     cross = cross_report(results, previous)  # source -> (NarrativeResult, [Finding])
@@ -193,10 +127,3 @@ def finish_run(run: RunResult, score_config=None) -> RunResult:
         failures=sorted(run.failures, key=lambda f: f.source),
         previous={src: p.source for src, p in previous.items()},
     )
-
-
-def analyze_single(path: str | Path, settings: Settings | dict | None = None, score_config=None) -> ReportResult:
-    """One report through every stage, scored as if it were a run of one."""
-    result = analyze_file(path, settings)
-    run = finish_run(RunResult(results=[result]), score_config)
-    return run.results[0]

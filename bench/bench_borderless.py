@@ -6,7 +6,7 @@ Usage::
 
 Every document with expected values (the seeds and ``900_distinct_values`` of
 ``corpus/``, the real reports of ``../shared/corpus-real/``) is parsed, its
-Document rendered to DOCX by :func:`analyzer.render.to_docx` with
+Document rendered to DOCX by ``to_docx`` of ``tests/support/render.py`` with
 ``borders=False`` (a document whose tables were flattened into running text is
 first rebuilt as template grids), converted to PDF by LibreOffice with the
 fonts of ``scripts/fonts.conf``, and read back. Printed per document: cells
@@ -30,12 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_parity import to_pdf  # noqa: E402
 from bench_tables import REAL, Case, run_case  # noqa: E402
 
 from analyzer.pipeline import analyze_file  # noqa: E402
-from analyzer.render import has_grids, template_document, to_docx  # noqa: E402
+from support.render import has_grids, template_document, to_docx  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 EXPECTED = SHARED / "corpus-real" / "expected"

@@ -6,7 +6,7 @@ Usage::
 
 Every real report of ``../shared/corpus-real/`` (text conversions and the
 original PDFs; with ``--corpus`` also the TXT seeds of ``corpus/``) is parsed,
-its Document rendered by :mod:`analyzer.render` to DOCX and HTML, and the DOCX
+its Document rendered by ``tests/support/render.py`` to DOCX and HTML, and the DOCX
 converted to PDF by LibreOffice (``soffice``, fonts mapped by
 ``scripts/fonts.conf``) when it is installed. Each rendering is analysed
 again and compared with the source: table cells equal / cells expected (all
@@ -31,9 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from analyzer.pipeline import analyze_file  # noqa: E402
-from analyzer.render import has_grids, template_document, to_docx, to_html  # noqa: E402
+from support.render import has_grids, template_document, to_docx, to_html  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "corpus-real"
 FONTS_CONF = ROOT / "scripts" / "fonts.conf"

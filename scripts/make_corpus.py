@@ -7,7 +7,7 @@ Usage::
 
 Narrative text comes from the seed files (``corpus/*.txt`` when the seeds have
 been copied there, else ``../shared/seeds``). Table values come from the
-careful reading in ``../shared/corpus-real/expected/seedNNN.json`` (``null``
+careful reading in ``tests/data/expected/seedNNN.json`` (``null``
 stays an empty cell), laid out in the national template the seed uses: the
 2021 template (国办公开办函〔2021〕30号) for seeds 000–003, the 2019 template
 (国办公开办函〔2019〕60号) for seed 004, whose outdated template is itself a
@@ -405,7 +405,7 @@ def build_items(title: str, prose: dict[int, list[str]], extra_s2: list[str], ta
 
 def load_seed_report(path: Path) -> Report:
     number = path.name[:3]
-    expected = json.loads((SHARED / "corpus-real" / "expected" / f"seed{number}.json").read_text("utf-8"))
+    expected = json.loads((EXPECTED_OUT / f"seed{number}.json").read_text("utf-8"))
     title_lines, prose, extra_s2 = parse_seed(path.read_text("utf-8"))
     title = re.sub(r"\s+", "", "".join(title_lines))
     meta = expected["report"]

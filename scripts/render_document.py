@@ -1,4 +1,4 @@
-"""Render a report as the analyzer parsed it, to DOCX and/or HTML (see :mod:`analyzer.render`).
+"""Render a report as the analyzer parsed it, to DOCX and/or HTML (see ``tests/support/render.py``).
 
 Usage::
 
@@ -18,10 +18,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from analyzer.errors import AnalyzerError  # noqa: E402
 from analyzer.pipeline import analyze_file  # noqa: E402
-from analyzer.render import has_grids, template_document, to_docx, to_html  # noqa: E402
+from support.render import has_grids, template_document, to_docx, to_html  # noqa: E402
 
 RENDERERS = {"docx": to_docx, "html": to_html}
 

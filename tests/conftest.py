@@ -1,4 +1,4 @@
-"""Shared fixtures: where the shipped corpus and the shared real reports are."""
+"""Shared fixtures: where the shipped corpus, our expected values and the shared real reports are."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 REAL = SHARED / "corpus-real"
-EXPECTED = REAL / "expected"
+EXPECTED = REAL / "expected"  # the real reports' expected values (outside the repository)
 DATA = Path(__file__).resolve().parent / "data"
+SEED_EXPECTED = DATA / "expected"  # seedNNN.json: the seeds are our own corpus, their values live here
 
 
 def pytest_addoption(parser):
@@ -24,6 +25,16 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+def check_golden(golden: Path, got: str, update: bool) -> None:
+    """Compare with a golden file; ``--update-golden`` rewrites it, a missing one is a failure."""
+    if update:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+    elif not golden.exists():
+        pytest.fail(f"golden file {golden.name} is missing: run pytest --update-golden, review and commit it")
+    assert got == golden.read_text(encoding="utf-8")
 
 
 def real_report(name: str) -> Path:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.cli import app
+from analyzer import __version__
+from analyzer.cli import app, progress_bar
 from conftest import CORPUS, ROOT
 
 runner = CliRunner()
@@ -116,36 +122,77 @@ def test_classify_unknown_section_is_usage_error():
     assert result.exit_code == 2
 
 
-def test_serve_shows_the_analyze_output(tmp_path):
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    (tmp_path / "index.html").write_text("<html><body>评审结果</body></html>", encoding="utf-8")
+def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def test_serve_shows_the_analyze_output(tmp_path):
+    (tmp_path / "index.html").write_text("<html><body>评审结果</body></html>", encoding="utf-8")
+    (tmp_path / "reviews").mkdir()
+    (tmp_path / "reviews" / "a.md").write_text("# 评审意见\n", encoding="utf-8")
+    port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "analyzer.cli", "serve", str(tmp_path), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
         body = None
-        for _ in range(50):
+        for _ in range(100):
             try:
                 body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read().decode("utf-8")
                 break
             except OSError:
                 time.sleep(0.1)
         assert body is not None and "评审结果" in body
+        # Markdown without a charset is shown as mojibake by browsers.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/reviews/a.md", timeout=5) as md:
+            assert md.headers["Content-Type"] == "text/markdown; charset=utf-8"
+            assert md.read().decode("utf-8") == "# 评审意见\n"
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=5)
     assert b"GET /" not in err  # no access log on the terminal
 
 
+def test_serve_on_a_busy_port_is_one_line_exit_2(tmp_path):
+    (tmp_path / "index.html").write_text("<html></html>", encoding="utf-8")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "analyzer.cli", "serve", str(tmp_path), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert done.returncode == 2
+    assert done.stderr == f"无法在 127.0.0.1:{port} 上启动服务（端口已被占用）；请用 --port 换一个端口。\n"
+    assert "Traceback" not in done.stderr
+
+
 def test_serve_without_index_exits_2(tmp_path):
     result = runner.invoke(app, ["serve", str(tmp_path)])
     assert result.exit_code == 2 and "index.html" in result.stderr
+
+
+def test_version_alone():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == __version__
+
+
+def test_rank_shows_file_names_that_look_like_markup(tmp_path):
+    """A path containing "[/b]" is a name, not a closing tag: no crash, shown as written."""
+    (tmp_path / "坏[").mkdir()
+    (tmp_path / "坏[" / "b].txt").write_bytes(b"")
+    shutil.copy(SEED000, tmp_path)
+    result = runner.invoke(app, ["rank", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "坏[/b].txt" in result.stdout
+
+
+def test_progress_bar_shows_file_names_as_written():
+    bar = progress_bar()
+    bar.add_task("坏[/b].txt", total=1)
+    name_column = bar.columns[-1]
+    assert name_column.render(bar.tasks[0]).plain == "坏[/b].txt"  # not a closing tag, not a crash

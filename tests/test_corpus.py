@@ -9,7 +9,7 @@ from _reports import clean_result, flawed_result, scored
 from analyzer.narrative import neardup
 from analyzer.output.corpus import cluster_statements, normalize_statement, stats_rows, write_corpus_study
 from analyzer.model import Statement
-from analyzer.pipeline import RunResult
+from analyzer.model import RunResult
 
 SHARED = "进一步加强政务公开工作的组织领导，把政务公开工作摆上重要议事日程，常抓不懈"
 

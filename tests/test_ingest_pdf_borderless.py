@@ -1,7 +1,7 @@
 """Tables drawn without ruling lines in PDFs: found from the alignment of their text.
 
 The fixture is ``corpus/900_distinct_values`` rendered to DOCX with
-``analyzer.render.to_docx(..., borders=False)`` and converted to PDF by
+``support.render.to_docx(..., borders=False)`` (tests/support/render.py) and converted to PDF by
 LibreOffice (see ``bench/bench_borderless.py``): narrow columns wrap labels
 over several lines, one total wraps its last digit ("2024" / "1"), and the
 table of 第二十条 and the 三 table run over page breaks.

@@ -1,7 +1,7 @@
 """The same report in every format: real reports rendered to DOCX and HTML read back the same.
 
 Each real text report of ``../shared/corpus-real/`` is parsed, its Document
-rendered (``analyzer.render``) to a Word file with real tables and to a web
+rendered (``tests/support/render.py``) to a Word file with real tables and to a web
 page with rowspan/colspan tables in ``tmp_path`` (renderings of corpus-real
 never enter the repository), and read back. Identity, sections and every
 extracted table cell must equal the TXT's. Reports whose tables were
@@ -18,7 +18,7 @@ import pytest
 
 from analyzer.model import Block, Document
 from analyzer.pipeline import analyze_file
-from analyzer.render import has_grids, spans, template_document, to_docx, to_html
+from support.render import has_grids, spans, template_document, to_docx, to_html
 from conftest import CORPUS, REAL
 
 # The text conversions, and the original PDFs (their parsed Document rendered the same way).

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from _reports import clean_result, flawed_result, full_tables, scored
-from analyzer.pipeline import Failure, RunResult
+from analyzer.model import Failure, RunResult
 from analyzer.output.ranking import TOO_FEW, correction_rate, disclosure_rate, rank_results
 from analyzer.output.ranking_io import print_ranking, ranking_csv, write_ranking
 

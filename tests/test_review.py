@@ -138,7 +138,7 @@ def test_same_stem_in_two_formats_gets_two_reviews(tmp_path):
 
 # ---------------------------------------------------------------- golden files of the seeds
 
-from conftest import CORPUS, DATA  # noqa: E402
+from conftest import CORPUS, DATA, check_golden  # noqa: E402
 
 GOLDEN = DATA / "golden"
 SEEDS = sorted(p.name for p in CORPUS.glob("00[0-9]_*.txt"))
@@ -159,15 +159,8 @@ def test_seed_score_and_review_golden(seed, seed_run, update_golden):
     score = json.dumps(result.score.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     review = render_markdown(result)
     assert_official_register(review.replace(result.meta.title or "", ""))
-    score_file, review_file = GOLDEN / f"{seed}.score.json", GOLDEN / f"{seed}.review.md"
-    if update_golden or not score_file.exists():
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        score_file.write_text(score, encoding="utf-8")
-        review_file.write_text(review, encoding="utf-8")
-        if not update_golden:
-            pytest.fail(f"golden files for {seed} were missing and have been written; review and commit them")
-    assert score == score_file.read_text(encoding="utf-8")
-    assert review == review_file.read_text(encoding="utf-8")
+    check_golden(GOLDEN / f"{seed}.score.json", score, update_golden)
+    check_golden(GOLDEN / f"{seed}.review.md", review, update_golden)
 
 
 def test_doubtful_notes_about_our_reading_stay_out_of_the_comment():

@@ -1,27 +1,19 @@
-"""Never a traceback, never a hang.
+"""Never a traceback, never a hang: deterministic fuzzing.
 
-Two halves:
-
-* the per-file time limit (``Settings.per_file_timeout_s``): a slow reader
-  becomes a ``Failure`` in a batch (in-process and in worker processes) and
-  an exit 2 with one Chinese line for a single-file command;
-* deterministic fuzzing: every file of ``corpus/`` (and the real PDFs of
-  ``../shared/corpus-real/`` when present) is damaged in fixed-seed ways
-  (truncated, bytes flipped, blocks zeroed, zip members broken or missing,
-  an HTML table cut, GBK text behind a stray UTF-8 BOM, a PDF without its
-  xref). Each variant must end in a result or in an ``AnalyzerError`` with a
-  one-line Chinese message, never another exception; a sample also goes
-  through ``analyzer extract`` / ``analyzer check``.
+Every file of ``corpus/`` (and the real PDFs of ``../shared/corpus-real/``
+when present) is damaged in fixed-seed ways (truncated, bytes flipped, blocks
+zeroed, zip members broken or missing, an HTML table cut, GBK text behind a
+stray UTF-8 BOM, a PDF without its xref). Each variant must end in a result
+or in an ``AnalyzerError`` with a one-line Chinese message, never another
+exception; a sample also goes through ``analyzer extract`` / ``analyzer check``.
+The per-file time limit and crashing workers are ``tests/test_runner.py``'s.
 """
 
 from __future__ import annotations
 
 import io
-import multiprocessing
 import random
 import re
-import signal
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,129 +21,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import analyzer.cli
 import analyzer.ingest
 from analyzer import errors
 from analyzer.cli import app
 from analyzer.config import Settings
-from analyzer.deadline import can_limit, time_limit
-from analyzer.model import ReportResult
-from analyzer.pipeline import Failure, _analyze_safely, analyze_file, analyze_run
+from analyzer.model import Failure, ReportResult
+from analyzer.pipeline import analyze_file
+from analyzer.runner import run_files
 from conftest import CORPUS, REAL
 
 runner = CliRunner()
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SAMPLE_TXT = CORPUS / "001_dc17ca86c1b8bf45.txt"
 SAMPLE_HTML = CORPUS / "000_d1513ee4e846cccb.html"
-
-needs_alarm = pytest.mark.skipif(not can_limit(), reason="SIGALRM interval timers need POSIX and the main thread")
-
-
-# --------------------------------------------------------------------------
-# Per-file time limit
-# --------------------------------------------------------------------------
-
-
-def _slow_reader(real_read, slow_names: set[str], busy: bool = False):
-    """A reader that hangs on the named files and reads the others normally."""
-
-    def read(path, settings=None):
-        if Path(path).name in slow_names:
-            end = time.monotonic() + 30
-            while time.monotonic() < end:
-                if busy:
-                    try:  # a parser that swallows every Exception must not swallow the deadline
-                        sum(range(10_000))
-                    except Exception:  # noqa: BLE001
-                        pass
-                else:
-                    time.sleep(0.05)
-        return real_read(path, settings)
-
-    return read
-
-
-@needs_alarm
-@pytest.mark.parametrize("busy", [False, True], ids=["sleeping", "busy-loop"])
-def test_slow_file_becomes_a_timeout_failure(monkeypatch, busy):
-    monkeypatch.setattr(analyzer.ingest, "read_document", _slow_reader(analyzer.ingest.read_document, {SAMPLE_TXT.name}, busy))
-    settings = Settings(per_file_timeout_s=0.5)
-    started = time.monotonic()
-    outcome = _analyze_safely((str(SAMPLE_TXT), settings))
-    assert time.monotonic() - started < 5
-    assert isinstance(outcome, Failure) and outcome.kind == "timeout"
-    assert outcome.error == f"{SAMPLE_TXT.name}：处理超时（超过0.5秒），已跳过。"
-    # The alarm is disarmed afterwards: nothing fires later in the session.
-    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
-
-
-@needs_alarm
-def test_timeout_zero_disables_the_limit(monkeypatch):
-    real = analyzer.ingest.read_document
-
-    def slightly_slow(path, settings=None):
-        time.sleep(0.3)
-        return real(path, settings)
-
-    monkeypatch.setattr(analyzer.ingest, "read_document", slightly_slow)
-    assert isinstance(analyze_file(SAMPLE_TXT, Settings(per_file_timeout_s=0)), ReportResult)
-    with pytest.raises(errors.ProcessingTimeout):
-        analyze_file(SAMPLE_TXT, Settings(per_file_timeout_s=0.1))
-
-
-@needs_alarm
-def test_outer_alarm_is_restored():
-    fired = []
-    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 5)
-        with time_limit(1, "x"):
-            pass
-        left, _ = signal.getitimer(signal.ITIMER_REAL)
-        assert 3 < left <= 5
-        assert signal.getsignal(signal.SIGALRM) is not None and not fired
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@needs_alarm
-def test_batch_goes_on_past_a_slow_file_in_process(monkeypatch):
-    slow = CORPUS / "002_1d3bd799e56a65c1.txt"
-    monkeypatch.setattr(analyzer.ingest, "read_document", _slow_reader(analyzer.ingest.read_document, {slow.name}))
-    run = analyze_run([SAMPLE_TXT, slow], Settings(per_file_timeout_s=0.5), workers=1)
-    assert [r.source for r in run.results] == ["corpus/" + SAMPLE_TXT.name]
-    assert [f.kind for f in run.failures] == ["timeout"]
-    assert "处理超时" in run.failures[0].error
-
-
-@needs_alarm
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers see the patched reader only when forked")
-def test_batch_goes_on_past_a_slow_file_in_workers(monkeypatch):
-    slow = CORPUS / "002_1d3bd799e56a65c1.txt"
-    monkeypatch.setattr(analyzer.ingest, "read_document", _slow_reader(analyzer.ingest.read_document, {slow.name}, busy=True))
-    started = time.monotonic()
-    run = analyze_run([SAMPLE_TXT, slow, SAMPLE_HTML], Settings(per_file_timeout_s=1), workers=2)
-    assert time.monotonic() - started < 20
-    assert len(run.results) == 2
-    assert [(Path(f.source).name, f.kind) for f in run.failures] == [(slow.name, "timeout")]
-
-
-@needs_alarm
-@pytest.mark.parametrize("command", ["extract", "check", "review"])
-def test_single_file_command_times_out_with_exit_2(monkeypatch, command):
-    monkeypatch.setattr(analyzer.ingest, "read_document", _slow_reader(analyzer.ingest.read_document, {SAMPLE_TXT.name}))
-    monkeypatch.setattr(analyzer.cli, "_settings", lambda: Settings(per_file_timeout_s=0.5))
-    result = runner.invoke(app, [command, str(SAMPLE_TXT)])
-    assert result.exit_code == 2
-    assert result.stderr.strip() == f"{SAMPLE_TXT.name}：处理超时（超过0.5秒），已跳过。"
-    assert "Traceback" not in result.output
-
-
-def test_default_limit_is_on():
-    assert Settings().per_file_timeout_s > 0
-    with pytest.raises(ValueError):
-        Settings(per_file_timeout_s=-1)
 
 
 # --------------------------------------------------------------------------
@@ -328,18 +210,28 @@ def test_variants_are_deterministic():
     assert len({v.data for v in first}) == len(first)  # every damage changes something different
 
 
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory) -> dict[str, object]:
+    """Every variant through the runner in one batch, each under a 30 s limit: name -> result or Failure."""
+    folder = tmp_path_factory.mktemp("damaged")
+    files = []
+    for variant in VARIANTS:
+        files.append(folder / variant.name)
+        files[-1].write_bytes(variant.data)
+    outcomes = run_files(analyze_file, files, Settings(per_file_timeout_s=30), workers=2)
+    return {f.name: o for f, o in zip(files, outcomes)}
+
+
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.name)
-def test_damaged_file_gives_result_or_one_line_error(variant, tmp_path):
-    path = tmp_path / variant.name
-    path.write_bytes(variant.data)
-    try:
-        result = analyze_file(path, Settings(per_file_timeout_s=30))
-    except errors.AnalyzerError as exc:
-        assert_one_line_chinese(str(exc))
-        assert variant.name in str(exc) or path.name in str(exc), str(exc)
+def test_damaged_file_gives_result_or_one_line_error(variant, damaged):
+    outcome = damaged[variant.name]
+    if isinstance(outcome, Failure):
+        assert outcome.kind == "unreadable", outcome  # an AnalyzerError: not another exception, a crash or a hang
+        assert_one_line_chinese(outcome.error)
+        assert variant.name in outcome.error, outcome.error
     else:
-        assert isinstance(result, ReportResult)
-        for note in result.notes:
+        assert isinstance(outcome, ReportResult)
+        for note in outcome.notes:
             assert "Traceback" not in note
 
 

@@ -18,7 +18,7 @@ from analyzer.output.ranking import rank_results
 from analyzer.output.ranking_io import write_ranking
 from analyzer.output.review import build_comment, render_markdown
 from analyzer.output.site import render_index
-from analyzer.pipeline import RunResult
+from analyzer.model import RunResult
 from analyzer.scoring import ScoringConfigError, load_config, score_report
 from analyzer.scoring.schema import V1_ASSIGNMENT
 

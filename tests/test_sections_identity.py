@@ -14,7 +14,7 @@ import pytest
 from analyzer.identify import identify
 from analyzer.ingest import read_document
 from analyzer.sections import split_sections
-from conftest import CORPUS, DATA, EXPECTED, REAL
+from conftest import CORPUS, DATA, EXPECTED, REAL, SEED_EXPECTED, check_golden
 
 GOLDEN = DATA / "identity"
 SEEDS = sorted(p.stem for p in CORPUS.glob("0*.txt"))
@@ -37,11 +37,7 @@ def describe(path: Path) -> dict:
 
 def _check(case: str, path: Path, update: bool) -> dict:
     got = describe(path)
-    golden = GOLDEN / f"{case}.json"
-    if update or not golden.exists():
-        golden.write_text(json.dumps(got, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    want = json.loads(golden.read_text(encoding="utf-8"))
-    assert got == want
+    check_golden(GOLDEN / f"{case}.json", json.dumps(got, ensure_ascii=False, indent=2, sort_keys=True) + "\n", update)
     return got
 
 
@@ -59,9 +55,7 @@ def test_real_golden(name, update_golden):
 
 
 def _expected_report(source_name: str) -> dict | None:
-    if not EXPECTED.exists():
-        return None
-    for f in EXPECTED.glob("*.json"):
+    for f in [*SEED_EXPECTED.glob("seed*.json"), *EXPECTED.glob("*.json")]:
         data = json.loads(f.read_text(encoding="utf-8"))
         if Path(data["source"]).name == source_name:
             return data["report"]
@@ -70,7 +64,7 @@ def _expected_report(source_name: str) -> dict | None:
 
 @pytest.mark.parametrize("name", SEEDS + REAL_TEXTS + REAL_PDFS)
 def test_identity_matches_shared_expectations(name):
-    """Agency, level, year and template against ../shared/corpus-real/expected."""
+    """Agency, level, year and template against tests/data/expected (seeds) and ../shared/corpus-real/expected."""
     if name in SEEDS:
         path = CORPUS / f"{name}.txt"
     else:

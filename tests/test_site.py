@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from _reports import clean_result, flawed_result, scored
-from analyzer.pipeline import Failure, RunResult
+from analyzer.model import Failure, RunResult
 from analyzer.output.ranking import rank_results
 from analyzer.output.site import anchor, render_index, write_index
 

@@ -1,10 +1,10 @@
 """Golden tests: every document with expected values, in every format it exists in.
 
 Seeds (corpus/NNN_*.{txt,docx,pdf,html}) are checked against
-../shared/corpus-real/expected/seedNNN.json, generated documents against their
-expected file under tests/data/expected or tests/data/tables, and the real
-reports of ../shared/corpus-real against their own expected file (skipped when
-that folder is absent). For each: every readable expected cell is extracted
+tests/data/expected/seedNNN.json, generated documents against their expected
+file under tests/data/expected or tests/data/tables (a document of ours
+without one is a failure), and the real reports of ../shared/corpus-real
+against their own expected file (skipped when that folder is absent). For each: every readable expected cell is extracted
 exactly, no cell is invented, and the error/warning findings raised are
 exactly the rules the expected file lists.
 """
@@ -50,8 +50,8 @@ def _documents() -> list:
         exp = _local_expected(stem)
         case = stem
         if exp is None and stem[:3].isdigit():
-            exp = EXPECTED / f"seed{stem[:3]}.json"
             case = f"seed{stem[:3]}"
+            exp = _local_expected(case)
         params.append(pytest.param(f, exp, id=f"{case}-{f.suffix[1:]}"))
     for name, fname in REAL.items():
         params.append(pytest.param(SHARED / "corpus-real" / fname, EXPECTED / f"{name}.json", id=name))
@@ -75,6 +75,8 @@ def analysed():
 
 
 def _load(path: Path, expected: Path | None) -> dict:
+    if path.is_relative_to(ROOT) and (expected is None or not expected.is_file()):
+        pytest.fail(f"{path.name} has no expected values under tests/data")
     if not path.is_file() or expected is None or not expected.is_file():
         pytest.skip(f"{path.name} or its expected values are not available")
     return json.loads(expected.read_text(encoding="utf-8"))

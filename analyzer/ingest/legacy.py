@@ -3,6 +3,13 @@
 LibreOffice runs headless with a private profile (``-env:UserInstallation``)
 in a temporary folder, so parallel conversions never share or lock a user
 profile, and under ``settings.legacy_timeout_s``.
+
+It runs in its own process group (``soffice`` starts ``oosplash`` and
+``soffice.bin``, which outlive the launcher), and that whole group is killed on
+every way out of the conversion: done, failed, timed out, or interrupted by
+an exception. A worker process that the runner stops calls
+:func:`kill_office` from its SIGTERM handler, since it never reaches those
+``finally`` blocks.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from analyzer.ingest import docx as docx_reader
 from analyzer.model import Document
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+_GROUPS: set[int] = set()  # process groups of the conversions running in this process
 
 
 def legacy_kind(path: Path, data: bytes) -> str:
@@ -74,24 +83,39 @@ def convert_to_docx(
         str(out_dir),
         str(source),
     ]
-    # Own process group: on timeout the whole soffice tree is stopped, not just the launcher.
-    process = subprocess.Popen(
+    # Own process group (start_new_session): killing it stops the whole soffice tree.
+    with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=_office_env()
-    )
-    try:
-        _, stderr = process.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise errors.UnreadableInput(
-            errors.LEGACY_FAILED.format(name=name, kind=kind, reason=f"超过{timeout_s}秒未完成")
-        ) from None
+    ) as process:
+        _GROUPS.add(process.pid)
+        try:
+            _, stderr = process.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            raise errors.UnreadableInput(
+                errors.LEGACY_FAILED.format(name=name, kind=kind, reason=f"超过{timeout_s}秒未完成")
+            ) from None
+        finally:
+            _kill_group(process.pid)
     result = out_dir / (source.stem + ".docx")
     if process.returncode != 0 or not result.exists() or result.stat().st_size == 0:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1][:80] if detail else f"退出码 {process.returncode}"
         raise errors.UnreadableInput(errors.LEGACY_FAILED.format(name=name, kind=kind, reason=reason))
     return result
+
+
+def kill_office() -> None:
+    """Kill every LibreOffice process group this process started and has not yet stopped."""
+    for group in sorted(_GROUPS):
+        _kill_group(group)
+
+
+def _kill_group(group: int) -> None:
+    _GROUPS.discard(group)
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is gone already
 
 
 def _office_env() -> dict[str, str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from analyzer import resources
 from analyzer.ingest.normalize import drop_punctuation
 from analyzer.narrative.segment import MODELS_DIR
 
@@ -85,8 +86,8 @@ class PhraseIndex:
 
 
 def load_phrases(path=None) -> tuple[str, ...]:
-    """The stock phrases of a reference file (comments and blank lines skipped); () when it is absent."""
-    path = path or REFERENCE_PATH
+    """The stock phrases of a reference file (comments and blank lines skipped); the shipped one must exist."""
+    path = path or resources.model_file(REFERENCE_PATH.name)
     if not path.is_file():
         return ()
     rows = []

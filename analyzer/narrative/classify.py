@@ -11,8 +11,12 @@ logistic regression beat a calibrated linear SVM there and gives probabilities
 directly (``python -m analyzer.narrative.train --compare``, ``models/MODEL_CARD.md``).
 
 The fitted model lives in ``models/narrative_classifier.joblib`` with a JSON
-sidecar (version, scikit-learn version, training-data hash, scores). It is
-loaded once per process, on first use.
+sidecar (version, scikit-learn version, training-data hash, scores), found
+through :mod:`analyzer.resources`. It is loaded once per process, on first
+use; a missing model or one made by another scikit-learn is an error with one
+line saying what to do, never a model retrained behind the user's back
+(training lives in :mod:`analyzer.narrative.train`, which imports this module,
+never the reverse).
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from analyzer import labels
-from analyzer.narrative.segment import MODELS_DIR, tokenize
+from analyzer import labels, resources
+from analyzer.errors import AnalyzerError
+from analyzer.narrative.segment import tokenize
 
 KINDS = ("problem", "measure", "achievement", "statement")
 CATEGORIES = (
@@ -51,8 +56,8 @@ CATEGORIES = (
 )
 CATEGORY_LABELS = labels.CATEGORY_LABELS
 MODEL_VERSION = "1.0"
-MODEL_PATH = MODELS_DIR / "narrative_classifier.joblib"
-SIDECAR_PATH = MODELS_DIR / "narrative_classifier.json"
+MODEL_PATH = resources.models_dir() / "narrative_classifier.joblib"
+SIDECAR_PATH = resources.models_dir() / "narrative_classifier.json"
 RUNNER_UP_RATIO = 0.6  # a second category is reported when its probability reaches 60 % of the first
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -251,38 +256,49 @@ _LOCK = threading.Lock()
 _MODEL: StatementClassifier | None = None
 
 
-class ModelIncompatible(RuntimeError):
+class ModelIncompatible(AnalyzerError):
     """The saved model was made with another scikit-learn version or model version."""
 
 
-def save_model(model: StatementClassifier, meta: dict, path: Path = MODEL_PATH, sidecar: Path = SIDECAR_PATH) -> None:
+INCOMPATIBLE = (
+    "叙述分类模型由 scikit-learn {made}（模型版本 {made_version}）训练，当前为 scikit-learn {have}（模型版本 {have_version}），无法加载；"
+    "请安装 scikit-learn {made}，或在源码目录运行 python -m analyzer.narrative.train 重新训练。"
+)
+
+
+def save_model(model: StatementClassifier, meta: dict, path: Path | None = None, sidecar: Path | None = None) -> None:
     """Write the model (joblib, compressed) and its JSON sidecar."""
     import joblib
     import sklearn
 
+    path, sidecar = path or MODEL_PATH, sidecar or SIDECAR_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, path, compress=3)
     meta = {"model_version": MODEL_VERSION, "sklearn_version": sklearn.__version__, **meta}
     sidecar.write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def read_sidecar(sidecar: Path = SIDECAR_PATH) -> dict:
-    return json.loads(sidecar.read_text(encoding="utf-8"))
+def read_sidecar(sidecar: Path | None = None) -> dict:
+    """The saved model's sidecar: versions, training-data hash, scores."""
+    return json.loads((sidecar or SIDECAR_PATH).read_text(encoding="utf-8"))
 
 
-def load_model_file(path: Path = MODEL_PATH, sidecar: Path = SIDECAR_PATH) -> StatementClassifier:
+def load_model_file(path: Path | None = None, sidecar: Path | None = None) -> StatementClassifier:
     """Load the saved model after checking it was made by this scikit-learn and model version."""
     import joblib
     import sklearn
 
-    if not path.is_file() or not sidecar.is_file():
-        raise ModelIncompatible(f"找不到叙述分类模型 {path.name}；请运行 `python -m analyzer.narrative.train` 重新训练。")
+    path, sidecar = path or MODEL_PATH, sidecar or SIDECAR_PATH
+    for file in (path, sidecar):
+        if not file.is_file():
+            raise resources.ResourceMissing(resources.MISSING.format(name=file.name, folder=file.parent))
     meta = read_sidecar(sidecar)
     if meta.get("sklearn_version") != sklearn.__version__ or meta.get("model_version") != MODEL_VERSION:
         raise ModelIncompatible(
-            f"叙述分类模型由 scikit-learn {meta.get('sklearn_version')}（模型版本 {meta.get('model_version')}）训练，"
-            f"当前为 scikit-learn {sklearn.__version__}（模型版本 {MODEL_VERSION}）；"
-            "请运行 `python -m analyzer.narrative.train` 重新训练。"
+            INCOMPATIBLE.format(
+                made=meta.get("sklearn_version"), made_version=meta.get("model_version"),
+                have=sklearn.__version__, have_version=MODEL_VERSION,
+            )
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -294,21 +310,16 @@ def load_model_file(path: Path = MODEL_PATH, sidecar: Path = SIDECAR_PATH) -> St
 def get_model() -> StatementClassifier:
     """The process-wide model, loaded on first use.
 
-    When the saved file does not fit this scikit-learn, the model is retrained
-    in memory from the repository's training data (deterministic, about a
-    second) and a warning says how to make the fix permanent.
+    Raises :class:`~analyzer.resources.ResourceMissing` when the model is not
+    installed and :class:`ModelIncompatible` when it was made by another
+    scikit-learn: the shipped model or nothing, so that the same input always
+    gives the same output.
     """
     global _MODEL
     if _MODEL is None:
         with _LOCK:
             if _MODEL is None:
-                try:
-                    _MODEL = load_model_file()
-                except ModelIncompatible as exc:
-                    from analyzer.narrative.train import fit_from_repository
-
-                    warnings.warn(f"{exc}（本次已在内存中临时重新训练）", RuntimeWarning, stacklevel=2)
-                    _MODEL = fit_from_repository()
+                _MODEL = load_model_file()
     return _MODEL
 
 

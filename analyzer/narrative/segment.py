@@ -16,12 +16,11 @@ import tempfile
 import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
+from analyzer import resources
 from analyzer.ingest.normalize import CJK, CN_NUMERALS
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-USER_DICT = MODELS_DIR / "userdict.txt"
+MODELS_DIR = resources.models_dir()
 
 _LOCK = threading.Lock()
 
@@ -52,8 +51,7 @@ def get_tokenizer():
         # jieba caches its prefix dictionary in tmp_dir; keep it out of the working tree.
         tok.tmp_dir = os.environ.get("TMPDIR") or tempfile.gettempdir()
         tok.initialize()
-        if USER_DICT.is_file():
-            tok.load_userdict(str(USER_DICT))
+        tok.load_userdict(str(resources.model_file("userdict.txt")))
     return tok
 
 

@@ -9,7 +9,11 @@ Evaluation data (``data/narrative/eval_refs.tsv``) are hand-labelled
 statements of real reports, stored as references (file, offset and length in
 the whitespace-free text, sha1 prefix): the text of ``../shared/corpus-real``
 is read at run time and never copied into the repository; rows whose file is
-absent are skipped.
+absent are skipped. Both live only in a source checkout, not in the wheel.
+
+This module imports :mod:`analyzer.narrative.classify` (the estimator and its
+persistence); classify never imports this one: the analysis loads the shipped
+model and never trains.
 """
 
 from __future__ import annotations
@@ -21,9 +25,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-DATA_DIR = REPO / "data" / "narrative"
-SHARED = REPO.parent / "shared"
+from analyzer import resources
+from analyzer.errors import AnalyzerError
+from analyzer.narrative import classify
+from analyzer.narrative.classify import KIND_CUES, KINDS, MODEL_PATH, SIDECAR_PATH, StatementClassifier
+
+REPO = resources.checkout()  # None when installed from a wheel: the data stays in the repository
+DATA_DIR = REPO / "data" / "narrative" if REPO else None
+SHARED = REPO.parent / "shared" if REPO else None
 
 _FLAT_DROP = re.compile(r"\[(?:bookmark|image)[^\]]*\]|<[^>]{1,200}>|&nbsp;|&gt;?|&lt;?|\\n|\\t|#|\s+", re.I)
 
@@ -108,8 +117,6 @@ def referenced_text(source: str, offset: int, length: int, sha: str, flats: dict
 
 def fit_from_repository(**params):
     """A model fitted on the repository's training data (deterministic)."""
-    from analyzer.narrative.classify import StatementClassifier
-
     data = load_training()
     return StatementClassifier(**params).fit([e.text for e in data], [e.kind for e in data], categories=[e.category for e in data])
 
@@ -126,14 +133,12 @@ def evaluate(model, examples: list[Example], use_section: bool = True, text_prio
     """
     from sklearn.metrics import classification_report, confusion_matrix, f1_score
 
-    from analyzer.narrative.classify import KINDS, apply_priors
-
     texts = [e.text for e in examples]
     kp = model.predict_proba(texts)
     kinds_pred = []
     for i, e in enumerate(examples):
         probs = dict(zip(model.classes_, kp[i]))
-        probs = apply_priors(probs, e.section if use_section else text_prior)
+        probs = classify.apply_priors(probs, e.section if use_section else text_prior)
         kinds_pred.append(max(sorted(probs), key=probs.get))
     kinds_true = [e.kind for e in examples]
     kind_labels = [k for k in KINDS if k in set(kinds_true) | set(kinds_pred)]
@@ -180,8 +185,6 @@ def cross_validate_training(params: dict | None = None, folds: int = 5) -> dict:
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
 
-    from analyzer.narrative.classify import StatementClassifier
-
     data = load_training()
     y = [e.kind for e in data]
     kt, kp, ct, cp = [], [], [], []
@@ -197,8 +200,6 @@ def cross_validate_training(params: dict | None = None, folds: int = 5) -> dict:
 
 def train(save: bool = True) -> dict:
     """Fit on the training data, score on the held-out data, save model and sidecar."""
-    from analyzer.narrative.classify import MODEL_PATH, save_model
-
     # No timings in the sidecar: retraining the same data must give the same files.
     model = fit_from_repository()
     data = load_training()
@@ -225,7 +226,7 @@ def train(save: bool = True) -> dict:
             "category_accuracy": round(res["category_accuracy"], 4),
         }
     if save:
-        save_model(model, meta)
+        classify.save_model(model, meta)
         print(f"saved {MODEL_PATH.relative_to(REPO)} ({MODEL_PATH.stat().st_size / 1e6:.2f} MB)")
     return meta
 
@@ -235,8 +236,6 @@ def compare() -> None:
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import LinearSVC
-
-    from analyzer.narrative.classify import KIND_CUES, StatementClassifier
 
     examples, _ = load_eval()
     if not examples:
@@ -266,7 +265,7 @@ def compare() -> None:
         show(name, fit_from_repository(**params))
     m = StatementClassifier()
     m._model = lambda C, cues=False, _m=m: make_pipeline(  # type: ignore[method-assign]
-        __import__("analyzer.narrative.classify", fromlist=["_features"])._features((1, 3), None, 1, 0.5 if cues else 0.0, KIND_CUES),
+        classify._features((1, 3), None, 1, 0.5 if cues else 0.0, KIND_CUES),
         CalibratedClassifierCV(LinearSVC(C=0.5, class_weight="balanced", random_state=0), cv=3),
     )
     m.fit([e.text for e in data], [e.kind for e in data], categories=[e.category for e in data])
@@ -278,14 +277,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evaluate", action="store_true", help="score the saved model on the held-out real statements")
     parser.add_argument("--compare", action="store_true", help="compare candidate estimators on the held-out data")
     args = parser.parse_args(argv)
+    if REPO is None:
+        print(resources.NO_CHECKOUT, file=sys.stderr)
+        return 2
+    try:
+        return _run(args)
+    except AnalyzerError as exc:  # a missing or incompatible model: one line, no traceback
+        print(exc, file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.compare:
         compare()
         return 0
     if args.evaluate:
-        from analyzer.narrative.classify import SIDECAR_PATH, load_model_file, read_sidecar
-
-        model = load_model_file()
-        meta = read_sidecar(SIDECAR_PATH)
+        model = classify.load_model_file()
+        meta = classify.read_sidecar(SIDECAR_PATH)
         examples, skipped = load_eval()
         print(f"model {meta.get('model_version')} · training data sha256 {meta.get('training_data_sha256', '')[:16]}… · {meta.get('training_examples')} training statements")
         if not examples:

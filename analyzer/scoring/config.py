@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from analyzer import rules
+from analyzer import resources, rules
 from analyzer.labels import PART_LABELS
 from analyzer.model import SECTION_KEYS, Finding
 from analyzer.scoring.schema import ScoringConfigError, digest_of, flatten, labelled, refuse, show, validate
@@ -146,7 +145,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def shipped() -> dict[str, Any]:
     """The weights shipped inside the package (read as package data: wheel and checkout alike)."""
-    return _parse(resources.files(__package__).joinpath(CONFIG_NAME).read_bytes(), CONFIG_NAME)
+    return _parse(resources.package_path("scoring", CONFIG_NAME).read_bytes(), CONFIG_NAME)
 
 
 def load_config(path: Path | str | None = None) -> ScoreConfig:

@@ -1,0 +1,230 @@
+"""Many files, one task each, in worker processes that a bad file cannot take down.
+
+:func:`run_files` runs a task (``pipeline`` passes its per-report stages) on
+every file in a pebble ``ProcessPool``. The per-file limit
+(``Settings.per_file_timeout_s``) is enforced from outside: a worker past it
+gets SIGTERM, then SIGKILL three seconds later, so even a C call that never
+returns to the interpreter (a pdfminer loop, one giant regular expression)
+is stopped. A worker that dies (segfault, ``os._exit``, the kernel's OOM
+killer) is noticed too. Either way pebble starts a fresh worker, the file
+becomes one :class:`~analyzer.model.Failure` and the run goes on.
+
+Workers are forked after :func:`warm_up` has loaded the classifier, jieba and
+spaCy in this process, so they start in milliseconds and share that memory
+copy-on-write. Where ``fork`` does not exist, each worker loads them on its
+first file.
+
+``workers=1`` with a limit still uses one worker process: a hang inside the
+process that must notice it cannot be interrupted reliably (a signal handler
+runs only when the interpreter regains control). That costs a fork and one
+pickled result per file: the 24 reports of ``corpus/`` took 2.5–3.7 s in a
+worker against 2.6–3.3 s in-process (three runs each, a loaded 2-core
+machine), within the noise. Only ``per_file_timeout_s=0`` with one worker runs
+in this process, e.g. to debug with pdb.
+
+LibreOffice (``ingest.legacy``) runs in its own process group. A worker
+stopped by the pool kills those groups in its SIGTERM handler before it
+exits; the conversion kills its group itself on every other way out.
+
+Test-only fault injection: when the environment variable
+``ANALYZER_TEST_FAULT`` is set to ``crash:NAME`` or ``hang:NAME`` (several
+joined by ``;``), the worker that picks up the file named NAME calls
+``os._exit`` or sleeps forever instead of processing it
+(``tests/test_runner.py``). Nothing sets it outside the tests.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from analyzer import errors, resources
+from analyzer.config import Settings
+from analyzer.ingest import legacy
+from analyzer.model import Failure
+
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".txt", ".md", ".shtml", ".js", ".rtf"}
+FAULT_ENV = "ANALYZER_TEST_FAULT"
+
+CRASHED = "{name}：处理该文件的工作进程意外退出（退出码 {code}），已跳过；可单独分析该文件以确认。"
+POOL_BROKEN = "{name}：工作进程池异常终止，该文件未能处理，已跳过；请重新运行。"
+UNEXPECTED = "{name}：处理时发生意外错误（{error}）"
+
+T = TypeVar("T")
+Task = Callable[[str, Settings], T]
+
+
+class WorkerCrashed(errors.AnalyzerError):
+    """The worker process died while processing the file."""
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would recognise it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files under the given paths, sorted, so that input order never changes the output."""
+    found: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in p.rglob("*"):
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith("."):
+                    found.add(f)
+        else:
+            found.add(p)  # a named file is tried whatever its suffix: the content decides
+    return sorted(found, key=lambda f: str(f))
+
+
+def warm_up() -> None:
+    """Load what every report needs once, here, before workers fork from this process.
+
+    Also the check that the model files are installed and loadable: one
+    clear error before the run instead of the same failure for every file.
+    """
+    from analyzer.narrative import classify, segment
+
+    resources.check_models()
+    classify.get_model()
+    segment.get_nlp()
+
+
+def run_files(
+    task: Task[T], files: list[Path], settings: Settings, *, workers: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> list[T | Failure]:
+    """``task(path, settings)`` for every file: its result, or a Failure (unreadable, timeout, crash).
+
+    Outcomes come in the order of ``files``; ``progress`` is called with each
+    path as it finishes.
+    """
+    if not files:
+        return []
+    if workers <= 1 and not settings.per_file_timeout_s:
+        outcomes = []
+        for f in files:
+            outcomes.append(_attempt(task, str(f), settings))
+            if progress:
+                progress(str(f))
+        return outcomes
+    by_path = _pooled(task, files, settings, min(workers, len(files)), progress)
+    return [by_path[str(f)] for f in files]
+
+
+def run_one(task: Task[T], path: Path, settings: Settings) -> T:
+    """``task(path, settings)`` under the same limit as a batch; a Failure is raised as its error."""
+    outcome = run_files(task, [path], settings)[0]
+    if not isinstance(outcome, Failure):
+        return outcome
+    if outcome.kind == "timeout":
+        raise errors.ProcessingTimeout(outcome.error)
+    if outcome.kind == "crash":
+        raise WorkerCrashed(outcome.error)
+    raise errors.AnalyzerError(outcome.error)
+
+
+def _pooled(task, files, settings, workers, progress) -> dict[str, object]:
+    limit = settings.per_file_timeout_s or None
+    pool = ProcessPool(max_workers=max(1, workers), initializer=_start_worker, context=_context())
+    outcomes: dict[str, object] = {}
+    try:
+        futures = {pool.schedule(_attempt_in_worker, args=(task, str(f), settings), timeout=limit): str(f) for f in files}
+        for future in as_completed(futures):
+            path = futures[future]
+            outcomes[path] = _outcome(future, path, settings)
+            if progress:
+                progress(path)
+    except BaseException:
+        pool.stop()  # Ctrl+C, or an error re-raised under --debug: do not wait for the other files
+        raise
+    finally:
+        pool.close()
+        pool.join()
+    return outcomes
+
+
+def _outcome(future, path: str, settings: Settings):
+    """The task's result, or the Failure for a worker that ran out of time, died or could not answer."""
+    source, name = display_path(Path(path)), Path(path).name
+    try:
+        return future.result()
+    except TimeoutError:
+        return Failure(source, errors.TIMEOUT.format(name=name, limit=_seconds(settings.per_file_timeout_s)), "timeout")
+    except ProcessExpired as exc:
+        return Failure(source, CRASHED.format(name=name, code=exc.exitcode), "crash")
+    except BrokenProcessPool:
+        return Failure(source, POOL_BROKEN.format(name=name), "crash")
+    except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+        if settings.debug:
+            raise
+        return Failure(source, UNEXPECTED.format(name=name, error=f"{type(exc).__name__}: {exc}"), "unexpected")
+
+
+def _attempt_in_worker(task: Task[T], path: str, settings: Settings) -> T | Failure:
+    _inject_fault(Path(path).name)
+    return _attempt(task, path, settings)
+
+
+def _attempt(task: Task[T], path: str, settings: Settings) -> T | Failure:
+    """Run the task on one file; an error in the file becomes a Failure (in the worker, where it happened)."""
+    try:
+        return task(path, settings)
+    except errors.AnalyzerError as exc:
+        return Failure(display_path(Path(path)), str(exc))
+    except Exception as exc:  # noqa: BLE001 - one broken file never stops a batch
+        if settings.debug:
+            raise
+        error = UNEXPECTED.format(name=Path(path).name, error=f"{type(exc).__name__}: {exc}")
+        return Failure(display_path(Path(path)), error, "unexpected")
+
+
+def _context():
+    # fork shares the warmed-up model with every worker; elsewhere the platform's default.
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _start_worker() -> None:
+    """Pool initializer: on SIGTERM (the pool stopping a hung worker) take LibreOffice down too."""
+    exit_handler = signal.getsignal(signal.SIGTERM)  # pebble's: clean up multiprocessing, then exit
+
+    def on_term(signum, frame):
+        legacy.kill_office()
+        if callable(exit_handler):
+            exit_handler(signum, frame)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+
+
+def _inject_fault(name: str) -> None:
+    """Test-only (see the module docstring): crash or hang on the file named in ANALYZER_TEST_FAULT."""
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    for item in spec.split(";"):
+        action, _, target = item.partition(":")
+        if target != name:
+            continue
+        if action == "crash":
+            os._exit(70)
+        if action == "hang":
+            while True:
+                time.sleep(1)
+
+
+def _seconds(seconds: float) -> str:
+    return str(int(seconds)) if float(seconds).is_integer() else f"{seconds:g}"

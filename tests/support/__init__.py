@@ -1,0 +1,1 @@
+"""Helpers shared by tests, ``bench/`` and ``scripts/``; never imported by the package."""
