@@ -22,6 +22,7 @@ from analyzer.ingest.normalize import drop_punctuation
 from analyzer.narrative.segment import MODELS_DIR
 
 REFERENCE_PATH = MODELS_DIR / "boilerplate_reference.txt"
+INDEX_PATH = MODELS_DIR / "boilerplate_index.json"
 
 
 # --- the shipped reference of stock phrases ------------------------------------------------------
@@ -98,8 +99,8 @@ def load_phrases(path=None) -> tuple[str, ...]:
     return tuple(rows)
 
 
-def build_index(phrases: Sequence[str]) -> PhraseIndex:
-    """Index phrases by their trigrams, with the vocabulary of their words."""
+def build_index(phrases: Sequence[str], vocabulary: frozenset[str] | None = None) -> PhraseIndex:
+    """Index phrases by their trigrams, with the vocabulary of their words (computed with jieba unless given)."""
     grams = []
     index: dict[str, list[int]] = {}
     kept = []
@@ -112,7 +113,8 @@ def build_index(phrases: Sequence[str]) -> PhraseIndex:
         grams.append(g)
         for x in g:
             index.setdefault(x, []).append(pid)
-    vocabulary = frozenset(w for p in kept for w in _words(phrase_normalize(p)))
+    if vocabulary is None:
+        vocabulary = frozenset(w for p in kept for w in _words(phrase_normalize(p)))
     return PhraseIndex(tuple(kept), tuple(len(g) for g in grams), tuple(grams), {k: tuple(v) for k, v in index.items()}, vocabulary)
 
 
@@ -123,10 +125,39 @@ def _words(normalized: str) -> list[str]:
     return [w for w in get_tokenizer().lcut(normalized) if len(w) >= 2]
 
 
+def save_index(index: PhraseIndex, path=None) -> None:
+    """Write what :func:`reference` loads: the phrases, their stock vocabulary and the source file's hash.
+
+    Done at training time (``python -m analyzer.narrative.train``): the
+    vocabulary needs jieba over every phrase, about a second that no report
+    should pay.
+    """
+    import hashlib
+    import json
+
+    path = path or INDEX_PATH
+    source = resources.model_file(REFERENCE_PATH.name).read_bytes()
+    data = {
+        "source": REFERENCE_PATH.name,
+        "source_sha256": hashlib.sha256(source).hexdigest(),
+        "phrases": list(index.phrases),
+        "vocabulary": sorted(index.vocabulary),
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load_index(path=None) -> PhraseIndex:
+    """The index saved at training time: phrases and vocabulary read, trigram sets rebuilt (no jieba)."""
+    import json
+
+    data = json.loads((path or resources.model_file(INDEX_PATH.name)).read_text(encoding="utf-8"))
+    return build_index(data["phrases"], frozenset(data["vocabulary"]))
+
+
 @lru_cache(maxsize=1)
 def reference() -> PhraseIndex:
-    """The shipped stock phrases (``models/boilerplate_reference.txt``), indexed once per process."""
-    return build_index(load_phrases())
+    """The shipped stock phrases, indexed at training time (``models/boilerplate_index.json``), loaded once per process."""
+    return load_index()
 
 
 @dataclass(frozen=True)
@@ -219,3 +250,20 @@ def closest_phrase(text: str, index: PhraseIndex | None = None) -> str | None:
         return None
     pid = max(hits, key=lambda i: (hits[i] / index.sizes[i], -index.sizes[i], -i))
     return index.phrases[pid]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether a statement is boilerplate, how likely, and the evidence: the stock phrase or the shared text."""
+
+    boilerplate: bool
+    probability: float
+    evidence: str | None = None  # the stock phrase matched, or "与N个机关的报告相同" (set at run level)
+
+
+def judge(text: str, section: str | None = None) -> Judgement:
+    """A statement read against the shipped stock phrases (a report judged on its own)."""
+    cov = coverage(text)
+    yes = cov.is_boilerplate()
+    evidence = (cov.phrases[0] if cov.phrases else closest_phrase(text)) if yes else None
+    return Judgement(yes, max(cov.share, cov.word_share) if not cov.has_figure else 0.0, evidence)

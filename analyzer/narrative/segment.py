@@ -35,6 +35,7 @@ class Segment:
     context: str | None = None  # "problem" / "measure" when a lead-in label announces it ("主要问题：")
     index: int = 0  # 1-based position among the section's statements
     lead_in: bool = False  # introduces a list ("下一步，重点做好以下工作：") rather than stating something
+    split_from_previous: bool = False  # the measure half of a sentence split where the measure begins
 
 
 # --- tokens -----------------------------------------------------------------
@@ -266,12 +267,15 @@ def segment_text(text: str) -> list[Segment]:
             pieces.extend(reader.line_pieces(line))
     segments: list[Segment] = []
     for pc in pieces:
-        for piece in split_problem_measure(pc.text) if not pc.lead_in else [pc.text]:
+        halves = split_problem_measure(pc.text) if not pc.lead_in else [pc.text]
+        kept_head = False
+        for n, piece in enumerate(halves):
             piece = piece.strip().rstrip("，,：:；;")
             if _content_len(piece) < _MIN_CHARS:
                 continue
             # Every segment carries the last sub-part heading of the section.
-            segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=reader.heading, context=pc.context, lead_in=pc.lead_in))
+            segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=reader.heading, context=pc.context, lead_in=pc.lead_in, split_from_previous=n == 1 and kept_head))
+            kept_head = n == 0
     return [replace(s, index=i) for i, s in enumerate(segments, 1)]
 
 
