@@ -12,6 +12,7 @@ between statements: :mod:`analyzer.narrative.neardup`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,7 +123,7 @@ def _words(normalized: str) -> list[str]:
     """Words of two or more characters: single characters (的, 和, 将) carry no stock-or-not signal."""
     from analyzer.narrative.segment import get_tokenizer
 
-    return [w for w in get_tokenizer().lcut(normalized) if len(w) >= 2]
+    return [w for w in get_tokenizer().lcut(normalized, HMM=False) if len(w) >= 2]
 
 
 def save_index(index: PhraseIndex, path=None) -> None:
@@ -252,18 +253,74 @@ def closest_phrase(text: str, index: PhraseIndex | None = None) -> str | None:
     return index.phrases[pid]
 
 
+# --- the judgement a supervisor believes -----------------------------------------------------------
+#
+# "Boilerplate" as the evaluation's labellers read it (data/narrative/boilerplate_eval.tsv):
+# a statement that says nothing particular to this agency and year, so that it could stand
+# unchanged in another agency's report. Phrase coverage finds the stock phrases; what makes a
+# statement the agency's own is a figure, a named document, platform, place or event, or a
+# particular procedure. A logistic regression weighs these signals (the columns below) together
+# with the statement's character n-grams; it is trained on our own training statements labelled
+# by the same rule (data/narrative/boilerplate_train.tsv) and shipped with the classifier
+# (``models/narrative_classifier.npz``, model "boilerplate").
+
+_NAMED = re.compile(r"[“\"《〈「]([^”\"》〉」]{2,30})[”\"》〉」]")
+_GENERIC_NAME = re.compile(r"^(?:中华人民共和国)?政府信息公开条例$|^条例$|^公开为常态、不公开为例外$|^五公开$")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:省|市|县|区|镇|乡|街道|村|社区|管委会)(?![委政])")
+_DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
+_CN_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|条|件|次|篇|家|项|名|人|场|期|份|批|轮|处)")
+_PART_HEADING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]?\s*)?(?:第[一二三四五六七八九十]部分\s*)?(?:总体情况|主动公开|依申请公开|政府信息管理|平台建设|监督保障|其他|改进情况|存在的?(?:主要)?问题|上年度[^。，]{0,10}整改情况|[^。，]{0,8}工作(?:打算|计划))(?:政府信息)?(?:工作)?(?:情况|方面|方面工作)?[：:]?$")
+FEATURE_NAMES = (
+    "phrase_coverage", "stock_word_share", "own_words", "figure", "named", "place", "date", "cn_count",
+    "part_heading", "heading_shape", "length",
+)
+
+
+def features(text: str) -> list[float]:
+    """The columns of the boilerplate judgement (:data:`FEATURE_NAMES`)."""
+    cov = coverage(text)
+    t = phrase_normalize(text)
+    named = [n for n in _NAMED.findall(text) if not _GENERIC_NAME.match(n)]
+    core = re.sub(r"^[\s（(]*[一二三四五六七八九十\d]{1,2}[）)、.．是]\s*", "", text).strip().rstrip("。；;：:")
+    places = [p for p in _PLACE.findall(text) if not re.match(r"^(?:全|各|本|我|该|所在|辖|下|上|省市|市县|县区|区县|乡镇|村级|社区)", p)]
+    return [
+        cov.share,
+        cov.word_share,
+        math.log1p(len(cov.own_words)),
+        float(cov.has_figure),
+        float(bool(named)),
+        float(bool(places)),
+        float(bool(_DATE.search(text))),
+        float(bool(_CN_COUNT.search(t))),
+        float(bool(_PART_HEADING.match(core))),
+        float(2 <= len(core) <= 22 and not re.search(r"[，,；;。\d]", core)),
+        math.log1p(len(t)) / 5.0,
+    ]
+
+
 @dataclass(frozen=True)
 class Judgement:
     """Whether a statement is boilerplate, how likely, and the evidence: the stock phrase or the shared text."""
 
     boilerplate: bool
     probability: float
-    evidence: str | None = None  # the stock phrase matched, or "与N个机关的报告相同" (set at run level)
+    evidence: str | None = None  # the stock phrase matched, or "与至少N个其他机关的报告基本相同" (set at run level)
+
+
+GENERIC_EVIDENCE = "通用表述（无数字、无具体对象）"
 
 
 def judge(text: str, section: str | None = None) -> Judgement:
-    """A statement read against the shipped stock phrases (a report judged on its own)."""
+    """A statement judged on its own: the shipped boilerplate model, the stock phrase found as evidence.
+
+    ``section`` is accepted for symmetry with the classifier and not used: the
+    judgement reads the statement alone (the evaluation scores it both ways).
+    """
+    from analyzer.narrative.classify import get_model
+
+    p = float(get_model().boilerplate_proba([text])[0])
+    if p < 0.5:
+        return Judgement(False, round(p, 4))
     cov = coverage(text)
-    yes = cov.is_boilerplate()
-    evidence = (cov.phrases[0] if cov.phrases else closest_phrase(text)) if yes else None
-    return Judgement(yes, max(cov.share, cov.word_share) if not cov.has_figure else 0.0, evidence)
+    phrase = cov.phrases[0] if cov.phrases else closest_phrase(text)
+    return Judgement(True, round(p, 4), phrase or GENERIC_EVIDENCE)

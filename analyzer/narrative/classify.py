@@ -62,6 +62,7 @@ class NarrativeModel:
     kind: linear.LinearModel
     category: linear.LinearModel | None
     meta: dict
+    boilerplate: linear.LinearModel | None = None
 
     @property
     def classes_(self) -> np.ndarray:
@@ -93,6 +94,15 @@ class NarrativeModel:
     def predict_category(self, texts: Sequence[str]) -> np.ndarray:
         return self.categories_[self.predict_category_proba(texts).argmax(axis=1)]
 
+    def boilerplate_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probability that each text is boilerplate (:mod:`analyzer.narrative.boilerplate`)."""
+        texts = list(texts)
+        if self.boilerplate is None or not texts:
+            return np.zeros(len(texts))
+        self.featurizer.keep_bounded()
+        proba = self.boilerplate.proba(self.featurizer.rows(texts, self.boilerplate.blocks))
+        return proba[:, list(self.boilerplate.classes).index("yes")]
+
 
 # --- persistence -------------------------------------------------------------------------------------
 
@@ -122,7 +132,7 @@ def load_model_file(path: Path | None = None, sidecar: Path | None = None) -> Na
             INCOMPATIBLE.format(made=head.get("model_version"), made_format=head.get("format"), have=MODEL_VERSION, have_format=linear.FORMAT)
         )
     featurizer, models, meta = linear.load(path, sidecar)
-    return NarrativeModel(featurizer, models["kind"], models.get("category"), meta)
+    return NarrativeModel(featurizer, models["kind"], models.get("category"), meta, models.get("boilerplate"))
 
 
 def get_model() -> NarrativeModel:

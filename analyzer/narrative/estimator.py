@@ -258,3 +258,73 @@ def _full_logits(model: LogisticRegression, X, classes: np.ndarray) -> np.ndarra
 
 def _export(model: LogisticRegression, blocks: list[str], temperature: float) -> linear.LinearModel:
     return linear.LinearModel(tuple(blocks), tuple(str(c) for c in model.classes_), np.asarray(model.coef_, dtype=np.float64), np.asarray(model.intercept_, dtype=np.float64), temperature)
+
+
+class BoilerplateClassifier(ClassifierMixin, BaseEstimator):
+    """Boilerplate yes/no from the boilerplate signals (:func:`analyzer.narrative.boilerplate.features`)
+    and, optionally, the statement's character n-grams (the statement classifier's own vectorizer).
+
+    ``fit(X, y, chars=None)``: ``y`` is "yes"/"no"; ``chars`` a fitted character
+    n-gram vectorizer (:attr:`StatementClassifier.vectorizers_` ``["chars"]``),
+    so that inference shares the classifier's rows.
+    """
+
+    def __init__(self, C: float = 1.0, use_chars: bool = True, signal_weight: float = 1.0, calibration_folds: int = 5, random_state: int = 0):
+        self.C = C
+        self.use_chars = use_chars
+        self.signal_weight = signal_weight
+        self.calibration_folds = calibration_folds
+        self.random_state = random_state
+
+    def _matrix(self, X: Sequence[str]) -> sparse.csr_matrix:
+        from analyzer.narrative.boilerplate import features
+
+        signals = sparse.csr_matrix(np.asarray([features(t) for t in X], dtype=np.float64).reshape(len(X), -1) * self.signal_weight)
+        if self.use_chars and self.chars_ is not None:
+            return sparse.hstack([self.chars_.transform(X), signals], format="csr")
+        return signals
+
+    def fit(self, X: Sequence[str], y: Sequence[str], chars: TfidfVectorizer | None = None):
+        X, y = list(X), list(y)
+        if set(y) - {"yes", "no"}:
+            raise ValueError(f"Unknown label(s) {sorted(set(y) - {'yes', 'no'})}; valid: ['no', 'yes']")
+        if self.use_chars and chars is None:
+            chars = _vectorizer("chars", (1, 3), 1).fit(X)
+        self.chars_ = chars if self.use_chars else None
+        lr = lambda: LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced", random_state=self.random_state)  # noqa: E731
+        self.model_ = lr().fit(self._matrix(X), y)
+        self.classes_ = self.model_.classes_
+        self.temperature_ = 1.0
+        if self.calibration_folds:
+            z = np.zeros((len(X), 2))
+            for train, test in StratifiedKFold(self.calibration_folds, shuffle=True, random_state=self.random_state).split(X, y):
+                m = lr().fit(self._matrix([X[i] for i in train]), [y[i] for i in train])
+                z[test] = _full_logits(m, self._matrix([X[i] for i in test]), self.classes_)
+            self.temperature_ = fit_temperature(z, np.searchsorted(self.classes_, y), compute_sample_weight("balanced", y))
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        return linear.softmax(_full_logits(self.model_, self._matrix(list(X)), self.classes_) / self.temperature_)
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def to_linear(self) -> linear.LinearModel:
+        """The exported model: blocks ``chars`` (shared with the statement classifier) and ``boilerplate_signals``."""
+        from analyzer.narrative.boilerplate import FEATURE_NAMES
+
+        check_is_fitted(self, "model_")
+        blocks = (("chars",) if self.chars_ is not None else ()) + ("boilerplate_signals",)
+        coef = np.asarray(self.model_.coef_, dtype=np.float64)
+        if self.signal_weight != 1.0:  # fold the weight into the coefficients: inference computes raw signals
+            coef = coef.copy()
+            coef[:, -len(FEATURE_NAMES) :] *= self.signal_weight
+        return linear.LinearModel(blocks, tuple(str(c) for c in self.classes_), coef, np.asarray(self.model_.intercept_, dtype=np.float64), self.temperature_)
+
+
+def boilerplate_block() -> linear.FunctionColumns:
+    from analyzer.narrative.boilerplate import FEATURE_NAMES
+
+    return linear.FunctionColumns("boilerplate_signals", "boilerplate", tuple(FEATURE_NAMES))

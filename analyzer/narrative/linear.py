@@ -82,7 +82,36 @@ class CueColumns:
         return len(self.cues.names)
 
 
-Block = TextBlock | CueColumns
+# Columns computed by a function of the text, named in the sidecar (resolved on first use).
+FUNCTIONS = {"boilerplate": ("analyzer.narrative.boilerplate", "features")}
+
+
+@dataclass(frozen=True)
+class FunctionColumns:
+    """A dense block computed by a named function (:data:`FUNCTIONS`), e.g. the boilerplate signals."""
+
+    name: str
+    function: str
+    names: tuple[str, ...]
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        vals = np.asarray(resolve(self.function)(text), dtype=np.float64)
+        nz = np.flatnonzero(vals)
+        return nz, vals[nz]
+
+    @property
+    def width(self) -> int:
+        return len(self.names)
+
+
+def resolve(function: str):
+    import importlib
+
+    module, attr = FUNCTIONS[function]
+    return getattr(importlib.import_module(module), attr)
+
+
+Block = TextBlock | CueColumns | FunctionColumns
 
 
 @dataclass(frozen=True)
@@ -170,6 +199,8 @@ def block_spec(block: Block) -> dict:
     if isinstance(block, TextBlock):
         vocab = sorted(block.vocabulary, key=block.vocabulary.get)
         return {"type": "tfidf", "analyzer": block.analyzer, "ngram": list(block.ngram), "vocabulary": vocab}
+    if isinstance(block, FunctionColumns):
+        return {"type": "function", "function": block.function, "names": list(block.names)}
     return {"type": "cues", **block.cues.to_dict()}
 
 
@@ -200,6 +231,8 @@ def load(npz: Path, sidecar: Path) -> tuple[Featurizer, dict[str, LinearModel], 
         if b["type"] == "tfidf":
             vocab = {g: i for i, g in enumerate(b["vocabulary"])}
             blocks[name] = TextBlock(name, b["analyzer"], tuple(b["ngram"]), vocab, arrays[f"idf.{name}"])
+        elif b["type"] == "function":
+            blocks[name] = FunctionColumns(name, b["function"], tuple(b["names"]))
         else:
             blocks[name] = CueColumns(name, ft.CueBlock.from_dict(b))
     models = {

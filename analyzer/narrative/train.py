@@ -100,7 +100,7 @@ def training_sections() -> list[list[Example]]:
 def training_hash() -> str:
     """sha256 over the training files, so the sidecar says exactly what the model saw."""
     h = hashlib.sha256()
-    for path in training_files():
+    for path in training_files() + [DATA_DIR / "boilerplate_train.tsv"]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -399,19 +399,79 @@ def cross_validate_training(params: dict | None = None, folds: int = 5) -> dict:
     return {"kind_macro_f1": f1_score(kt, kp, average="macro"), "category_macro_f1": f1_score(ct, cp, average="macro")}
 
 
+def load_boilerplate_training() -> list[tuple[str, str]]:
+    """(label, text) of ``data/narrative/boilerplate_train.tsv``: our own training statements labelled by the evaluation's rule."""
+    rows = []
+    for line in (DATA_DIR / "boilerplate_train.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, text = line.split("\t")
+            rows.append((label, text))
+    return rows
+
+
+BOILERPLATE_PARAMS: dict = {"C": 4.0, "use_chars": True}  # chosen by --compare-boilerplate (cross-validation on boilerplate_train.tsv)
+
+
+def fit_boilerplate(chars=None, **params):
+    """The boilerplate model fitted on ``boilerplate_train.tsv`` (deterministic)."""
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import BoilerplateClassifier
+
+    rows = load_boilerplate_training()
+    with threadpool_limits(1):
+        return BoilerplateClassifier(**{**BOILERPLATE_PARAMS, **params}).fit([t for _, t in rows], [label for label, _ in rows], chars=chars)
+
+
+def compare_boilerplate() -> None:
+    """Candidate boilerplate models, 5-fold cross-validated on ``boilerplate_train.tsv``."""
+    from sklearn.model_selection import StratifiedKFold
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import BoilerplateClassifier
+
+    rows = load_boilerplate_training()
+    texts, labels = [t for _, t in rows], [label for label, _ in rows]
+    candidates = {
+        "signals only, C=1": {"use_chars": False},
+        "signals only, C=10": {"use_chars": False, "C": 10.0},
+        "signals + chars, C=1": {"C": 1.0},
+        "signals + chars, C=4 (chosen)": {},
+        "signals + chars, C=0.25": {"C": 0.25},
+        "signals ×2 + chars, C=4": {"signal_weight": 2.0},
+    }
+    print(f"{'candidate (5-fold CV on boilerplate_train.tsv)':45s} {'precision':>9} {'recall':>7} {'F1':>6}")
+    with threadpool_limits(1):
+        for name, params in candidates.items():
+            pred = [""] * len(texts)
+            for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels):
+                m = BoilerplateClassifier(calibration_folds=0, **params).fit([texts[i] for i in tr], [labels[i] for i in tr])
+                for i, p in zip(te, m.predict([texts[i] for i in te])):
+                    pred[i] = p
+            prec, rec, f1 = _prf([x == "yes" for x in labels], [x == "yes" for x in pred])
+            print(f"{name:45s} {prec:9.3f} {rec:7.3f} {f1:6.3f}")
+
+
 def train(save: bool = True, models_dir: Path | None = None) -> dict:
     """Fit on the training data, export the arrays, save model and sidecar; returns the sidecar's content.
 
     The files depend on the training data only (no timings, no evaluation
     figures): the same data gives the same bytes.
     """
+    from analyzer.narrative.estimator import boilerplate_block
+
     model = fit_from_repository()
     data = load_training()
     featurizer, models = model.to_linear()
+    boiler = fit_boilerplate(chars=model.vectorizers_["chars"])
+    models["boilerplate"] = boiler.to_linear()
+    featurizer.blocks["boilerplate_signals"] = boilerplate_block()
     params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
     meta: dict = {
         "training_data_sha256": training_hash(),
         "training_examples": len(data),
+        "boilerplate_training_examples": len(load_boilerplate_training()),
+        "boilerplate_params": dict(sorted(BOILERPLATE_PARAMS.items())),
         "training_kinds": dict(sorted(Counter(e.kind for e in data).items())),
         "params": params,
         # Inference needs numpy only; retraining the same bytes needs the same scikit-learn (pinned in pyproject.toml).
@@ -523,6 +583,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analyzer.narrative.train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evaluate", action="store_true", help="score the saved model on the held-out real statements")
     parser.add_argument("--compare", action="store_true", help="compare candidate estimators by cross-validation on the training data")
+    parser.add_argument("--compare-boilerplate", action="store_true", help="compare boilerplate models by cross-validation on boilerplate_train.tsv")
     parser.add_argument("--pairing", action="store_true", help="the problem–measure pairing weights on the written training sections")
     parser.add_argument("--repeats", action="store_true", help="the same-problem threshold on the written pairs of data/narrative/repeat_pairs.tsv")
     args = parser.parse_args(argv)
@@ -570,6 +631,9 @@ def run_evaluation(model=None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.compare:
         compare()
+        return 0
+    if args.compare_boilerplate:
+        compare_boilerplate()
         return 0
     if args.pairing:
         print(f"{'category weight':>15} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
