@@ -248,7 +248,8 @@ class ProblemPair:
     Indices point into ``NarrativeResult.statements``. ``how`` says what paired
     them: ``same_sentence`` (the measure was split off the problem's sentence),
     ``list_position`` (item n of a measure list answers item n of a problem list
-    of the same length), ``content`` (shared words and category), or "" (unanswered).
+    of the same length), ``names_problem`` ("针对…问题，…"), ``content`` (shared
+    words and category).
     """
 
     problem: int

@@ -264,3 +264,11 @@ def test_a_problem_no_measure_answers_is_said_so():
 
     result = _five("一是政务新媒体更新不及时。二是依申请公开答复文书不规范。下一步将建立新媒体更新台账，每周检查更新情况。")
     assert [s.text.rstrip("。") for s in unanswered(result)] == ["依申请公开答复文书不规范"]
+
+
+def test_a_measure_naming_its_problem_answers_that_problem():
+    result = _five("一是政策解读形式单一，图解解读仅2篇。二是网站栏目更新慢，群众反映较多。针对网站栏目更新慢的问题，下一步将明确专人每周检查更新。")
+    stmts = result.statements
+    assert [s.kind for s in stmts] == ["problem", "problem", "measure"]
+    assert [(p.problem, p.measures, p.how) for p in result.pairs] == [(0, (), ()), (1, (2,), ("names_problem",))]
+    assert stmts[2].category == stmts[1].category

@@ -19,13 +19,19 @@ from dataclasses import replace
 
 from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
-from analyzer.narrative import neardup, repeats, rules
+from analyzer.narrative import features, neardup, repeats, rules
 from analyzer.narrative.classify import classify, describe, get_model
 from analyzer.narrative.context import Item, Labelled, label_items
 from analyzer.narrative.pairing import Pairing
 from analyzer.narrative.segment import Segment, segment_text
 
 NARRATIVE_SECTIONS = ("overview", "problems")
+# How statements are read: "segmenter" (segment_text alone) or "spacy" (the pipeline of analyzer.narrative.nlp,
+# same statements, plus word-for-word stock phrases as evidence). Measured with bench/bench_narrative.py
+# --reader (300 reports, same machine, back to back): segmenter 24–27 reports/s, spacy 17–19; the
+# segmenter is kept.
+READER = "segmenter"
+READ_COMPONENTS = ("narrative_statements", "narrative_stock_phrases")  # what the analysis needs of the spaCy pipeline
 MIN_AGENCIES = 3  # a statement near-duplicated in at least this many other agencies' reports is boilerplate
 SHARED_EVIDENCE = "与至少{n}个其他机关的报告基本相同"  # the evidence of boilerplate found by corpus frequency
 
@@ -49,8 +55,34 @@ def section_body(section: Section) -> str:
 
 
 def segments_of(sections: dict[str, Section]) -> list[tuple[str, Segment]]:
-    """The statements of 总体情况 and 五, in order, with their section key."""
+    """The statements of 总体情况 and 五, in order, with their section key (the segmenter alone)."""
     return [(key, seg) for key in NARRATIVE_SECTIONS if key in sections for seg in segment_text(section_body(sections[key]))]
+
+
+def read_statements(sections: dict[str, Section]) -> tuple[list[tuple[str, Segment]], list[tuple[str, ...]]]:
+    """The statements through the spaCy pipeline (:mod:`analyzer.narrative.nlp`): segments and the stock phrases found in each.
+
+    The same segments as :func:`segments_of`; on the way, each section is
+    segmented by jieba once for the classifier's words, and the stock phrases
+    found word for word (``PhraseMatcher``) become the boilerplate evidence.
+    """
+    from analyzer.narrative import nlp
+
+    segments, phrases = [], []
+    for key in NARRATIVE_SECTIONS:
+        if key not in sections:
+            continue
+        doc = nlp.read_section(section_body(sections[key]), key, READ_COMPONENTS)
+        stock = list(doc.spans.get("stock_phrases", []))
+        text = nlp.doc_text(doc)
+        for span in doc.spans["statements"]:
+            seg = span._.segment
+            if nlp.same_words(span, text):
+                features.remember_words(seg.text, [t.text for t in span])
+            inside = sorted((p.text for p in stock if p.start >= span.start and p.end <= span.end), key=lambda t: (-len(t), t))
+            segments.append((key, seg))
+            phrases.append(tuple(inside))
+    return segments, phrases
 
 
 def items_of(segments: list[tuple[str, Segment]]) -> list[Item]:
@@ -62,9 +94,12 @@ def label_segments(segments: list[tuple[str, Segment]], pair: bool = True) -> li
     return _statements(segments, *label_items(items_of(segments), get_model(), pair=pair))
 
 
-def _statements(segments, labelled: list[Labelled], pairs: list[Pairing]) -> list[Statement]:
+def _statements(segments, labelled: list[Labelled], pairs: list[Pairing], exact: list[tuple[str, ...]] | None = None) -> list[Statement]:
     out = []
-    for (key, seg), lab in zip(segments, labelled):
+    judged_all = bp.judge_all([seg.text for _, seg in segments])
+    for n, ((key, seg), lab, judged) in enumerate(zip(segments, labelled, judged_all)):
+        if judged.boilerplate and exact and exact[n]:
+            judged = replace(judged, evidence=exact[n][0])  # a stock phrase found word for word is the better evidence
         row = describe(seg.text, lab.kind_probs, lab.category_probs)
         category, score, runner_up = row["category"], row["score"] if row["category"] else 0.0, row["runner_up"]
         if lab.inherited_from is not None:
@@ -75,7 +110,6 @@ def _statements(segments, labelled: list[Labelled], pairs: list[Pairing]) -> lis
             problem_probs = labelled[lab.inherited_from].category_probs
             score = round(problem_probs.get(category, 0.0), 4)
             runner_up = own if own != category else runner_up
-        judged = bp.judge(seg.text, key)
         out.append(
             Statement(
                 text=seg.text,
@@ -128,9 +162,12 @@ def summarize(statements: tuple[Statement, ...], copied_share: float | None = No
 
 def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: TableValues | None) -> tuple[NarrativeResult, list[Finding]]:
     """Statements of 总体情况 and 五 with kind, category and boilerplate flag, the problem–measure pairs, and the narrative findings."""
-    segments = segments_of(sections)
+    if READER == "spacy":
+        segments, exact = read_statements(sections)
+    else:
+        segments, exact = segments_of(sections), None
     labelled, pairs = label_items(items_of(segments), get_model())
-    statements = _statements(segments, labelled, pairs)
+    statements = _statements(segments, labelled, pairs, exact)
     result = summarize(tuple(statements), pairs=problem_pairs(statements, pairs))
     other_text = sections["other"].text if "other" in sections else ""
     findings: list[Finding] = []

@@ -115,15 +115,20 @@ def build_index(phrases: Sequence[str], vocabulary: frozenset[str] | None = None
         for x in g:
             index.setdefault(x, []).append(pid)
     if vocabulary is None:
-        vocabulary = frozenset(w for p in kept for w in _words(phrase_normalize(p)))
+        vocabulary = frozenset(w for p in kept for w in stock_words(p))
     return PhraseIndex(tuple(kept), tuple(len(g) for g in grams), tuple(grams), {k: tuple(v) for k, v in index.items()}, vocabulary)
 
 
-def _words(normalized: str) -> list[str]:
-    """Words of two or more characters: single characters (的, 和, 将) carry no stock-or-not signal."""
-    from analyzer.narrative.segment import get_tokenizer
+def stock_words(text: str) -> list[str]:
+    """Words of two or more characters, years and self-references normalised (:func:`phrase_normalize`).
 
-    return [w for w in get_tokenizer().lcut(normalized, HMM=False) if len(w) >= 2]
+    The classifier's jieba words (:func:`analyzer.narrative.features.words`,
+    cached), so a statement is segmented once for both. Single characters
+    (的, 和, 将) carry no stock-or-not signal.
+    """
+    from analyzer.narrative.features import words
+
+    return [w for w in map(phrase_normalize, words(text)) if len(w) >= 2]
 
 
 def save_index(index: PhraseIndex, path=None) -> None:
@@ -183,13 +188,24 @@ class Coverage:
 
 def coverage(text: str, index: PhraseIndex | None = None, containment: float = PHRASE_CONTAINMENT) -> Coverage:
     """The share of the statement covered by reference phrases present in it."""
-    index = index or reference()
+    if index is None and containment == PHRASE_CONTAINMENT:
+        return _shipped_coverage(text)
+    return _coverage(text, index or reference(), containment)
+
+
+@lru_cache(maxsize=4096)
+def _shipped_coverage(text: str) -> Coverage:
+    """Against the shipped phrases (cached: the judgement and its evidence read the same coverage)."""
+    return _coverage(text, reference(), PHRASE_CONTAINMENT)
+
+
+def _coverage(text: str, index: PhraseIndex, containment: float) -> Coverage:
     t = phrase_normalize(text)
     has_figure = bool(_FIGURE.search(t))
     grams = _grams(t)
     if not grams or not index.phrases:
         return Coverage(0.0, (), has_figure, len(t))
-    words = _words(t)
+    words = stock_words(text)
     word_chars = sum(len(w) for w in words)
     stock_chars = sum(len(w) for w in words if w in index.vocabulary)
     word_share = stock_chars / word_chars if word_chars else 0.0
@@ -316,11 +332,19 @@ def judge(text: str, section: str | None = None) -> Judgement:
     ``section`` is accepted for symmetry with the classifier and not used: the
     judgement reads the statement alone (the evaluation scores it both ways).
     """
+    return judge_all([text])[0]
+
+
+def judge_all(texts: Sequence[str]) -> list[Judgement]:
+    """:func:`judge` for many statements at once (one pass of the model)."""
     from analyzer.narrative.classify import get_model
 
-    p = float(get_model().boilerplate_proba([text])[0])
-    if p < 0.5:
-        return Judgement(False, round(p, 4))
-    cov = coverage(text)
-    phrase = cov.phrases[0] if cov.phrases else closest_phrase(text)
-    return Judgement(True, round(p, 4), phrase or GENERIC_EVIDENCE)
+    out = []
+    for text, p in zip(texts, get_model().boilerplate_proba(list(texts))):
+        if p < 0.5:
+            out.append(Judgement(False, round(float(p), 4)))
+            continue
+        cov = coverage(text)
+        phrase = cov.phrases[0] if cov.phrases else closest_phrase(text)
+        out.append(Judgement(True, round(float(p), 4), phrase or GENERIC_EVIDENCE))
+    return out

@@ -56,15 +56,40 @@ def char_ngrams(text: str, lo: int = 1, hi: int = 3) -> list[str]:
     return [t[i : i + n] for n in range(lo, hi + 1) for i in range(len(t) - n + 1)]
 
 
-@lru_cache(maxsize=4096)
-def words(text: str) -> tuple[str, ...]:
-    """jieba words of the normalised text, spaces and punctuation dropped (cached: classify and boilerplate share them)."""
-    from analyzer.narrative.segment import get_tokenizer
-
-    return tuple(w for w in get_tokenizer().lcut(normalize(text), HMM=False) if w.strip() and not _PUNCT.fullmatch(w))
-
-
 _PUNCT = re.compile(r"[\W_]+")
+_WORDS: dict[str, tuple[str, ...]] = {}
+_WORDS_LIMIT = 20_000
+
+
+def words(text: str) -> tuple[str, ...]:
+    """jieba words of the text without its leading marker, figures folded, spaces and punctuation dropped.
+
+    Cached: the classifier and the boilerplate judgement read the same words,
+    and the spaCy pipeline hands over the tokens it already has
+    (:func:`remember_words`), so a statement is segmented once.
+    """
+    got = _WORDS.get(text)
+    if got is None:
+        from analyzer.narrative.segment import jieba_words
+
+        got = _remember(text, words_of_tokens(jieba_words(LEAD_MARKER.sub("", text))))
+    return got
+
+
+def words_of_tokens(tokens) -> tuple[str, ...]:
+    return tuple(_DIGITS.sub("0", t) for t in tokens if t.strip() and not _PUNCT.fullmatch(t))
+
+
+def remember_words(text: str, tokens: list[str]) -> None:
+    """The words of ``text`` are these tokens (the statement's span in a section already segmented)."""
+    _remember(text, words_of_tokens(tokens))
+
+
+def _remember(text: str, got: tuple[str, ...]) -> tuple[str, ...]:
+    if len(_WORDS) >= _WORDS_LIMIT:
+        _WORDS.clear()
+    _WORDS[text] = got
+    return got
 
 
 def word_ngrams(text: str, lo: int = 1, hi: int = 2) -> list[str]:

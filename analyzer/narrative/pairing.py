@@ -6,6 +6,8 @@ Three kinds of evidence, strongest first:
   ("栏目更新不及时，下一步将明确专人维护");
 - ``list_position``: a list of n problems followed by a list of n measures,
   each item with its own marker (一是…四是, then 一要…四要): item k answers item k;
+- ``names_problem``: the measure names what it answers ("针对栏目更新慢的问题，…"):
+  that name is compared with each problem as below;
 - ``content``: what the two talk about: the cosine of their character n-gram
   TF-IDF vectors (the classifier's own, so generic words such as 进一步加强
   weigh little) plus the agreement of their category probabilities.
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from analyzer.narrative.segment import answered_problem
 
 CATEGORY_WEIGHT = 1.0  # weight of category agreement (Σ p_m(c)·p_p(c)) against the text cosine
 MIN_CONTENT = 0.3  # content score at or above which a measure answers a problem
@@ -97,13 +101,14 @@ def _pair_section(items, labelled, idx: list[int], featurizer) -> list[Pairing]:
             done.setdefault(m, Pairing(p, m, "list_position"))
     rest = [m for m in measures if m not in done]
     if rest:
-        vectors = _vectors([items[i].text for i in problems + rest], featurizer)
+        named = [answered_problem(items[m].text) for m in rest]
+        vectors = _vectors([items[i].text for i in problems] + [n or items[m].text for m, n in zip(rest, named)], featurizer)
         pv, mv = vectors[: len(problems)], vectors[len(problems) :]
-        for m, v in zip(rest, mv):
+        for m, v, name in zip(rest, mv, named):
             scored = [(content_score(v, pv[k], labelled[m].category_probs, labelled[p].category_probs), p) for k, p in enumerate(problems)]
             best, p = max(scored, key=lambda x: (x[0], -abs(x[1] - m)))
             if best >= MIN_CONTENT:
-                done[m] = Pairing(p, m, "content", round(best, 4))
+                done[m] = Pairing(p, m, "names_problem" if name else "content", round(best, 4))
     return list(done.values())
 
 
@@ -149,7 +154,7 @@ def inherit_categories(labelled, pairs: list[Pairing]) -> None:
             continue
         own = meas.category_probs.get(meas.category or "", 0.0)
         mine = prob.category_probs.get(prob.category, 0.0)
-        if p.how != "same_sentence" and (own >= WEAK_CATEGORY or mine <= own):
+        if p.how not in ("same_sentence", "names_problem") and (own >= WEAK_CATEGORY or mine <= own):
             continue
         meas.category = prob.category
         meas.inherited_from = p.problem
