@@ -161,3 +161,21 @@ def test_matching_is_fast():
     for _ in range(200):
         bp.coverage(text)
     assert (time.perf_counter() - start) / 200 < 0.01
+
+
+def test_evidence_does_not_depend_on_the_hash_seed():
+    """Which stock phrase is shown must be the same in every process (set order follows PYTHONHASHSEED)."""
+    import os
+    import subprocess
+
+    code = (
+        "from analyzer.narrative import boilerplate as bp\n"
+        "for t in ['2021年，我镇深入贯彻落实上级部署，不断规范政府信息公开内容，创新政府信息公开形式，提高政府信息公开水平',"
+        " '持续强化组织领导，不断完善工作机制，切实提升政务公开工作水平']:\n"
+        "    print(bp.coverage(t).phrases, bp.judge(t).evidence)\n"
+    )
+    outs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outs) == 1

@@ -213,7 +213,9 @@ def _coverage(text: str, index: PhraseIndex, containment: float) -> Coverage:
     hits = _phrase_hits(grams, index)
     covered = [False] * len(t)
     gains = []
-    for pid, n in hits.items():
+    # Longest phrases first, then by position in the reference: the order decides which phrase gets
+    # the characters two of them share, so it must not depend on set iteration (hash seeds).
+    for pid, n in sorted(hits.items(), key=lambda x: (-index.sizes[x[0]], x[0])):
         if n / index.sizes[pid] < containment:
             continue
         pg = index.grams[pid]

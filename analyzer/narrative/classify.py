@@ -41,7 +41,7 @@ MODEL_VERSION = "2.0"
 MODEL_PATH = resources.models_dir() / "narrative_classifier.npz"
 SIDECAR_PATH = resources.models_dir() / "narrative_classifier.json"
 RUNNER_UP_RATIO = 0.6  # a second category is reported when its probability reaches 60 % of the first
-UNCERTAIN = 0.6  # a calibrated probability below this says "uncertain" (wrong about half the time or more)
+UNCERTAIN = 0.7  # below this calibrated probability the label is wrong three times in ten or more: "uncertain"
 
 
 class ModelIncompatible(AnalyzerError):

@@ -87,9 +87,9 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         word_ngram: tuple[int, int] | None = (1, 2),
         min_df: int = 1,
         class_weight: str | None = "balanced",
-        cue_weight: float = 0.5,
+        cue_weight: float = 0.25,
         cue_groups: tuple[str, ...] | None = None,
-        category_cue_weight: float = 0.5,
+        category_cue_weight: float = 0.25,
         calibration_folds: int = 5,
         random_state: int = 0,
     ):
