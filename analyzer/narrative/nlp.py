@@ -7,10 +7,11 @@ components, in order:
 - ``narrative_statements``: statement boundaries (enumerations 一是/二是,
   （一）, 1., ①; ；-lists; a problem running into its measure; lead-ins), as
   ``doc.spans["statements"]``, each token's ``is_sent_start`` set at the
-  start of a statement. The boundaries are those of
+  start of a statement, or of its item marker (the sentence is "二是解读形式单一，",
+  the span "解读形式单一"). The boundaries are those of
   :func:`analyzer.narrative.segment.segment_text`, aligned to the text;
 - ``narrative_counts``: a ``Matcher`` for figures with their unit (…件、…条、
-  …次、…%、一百二十余人次) as ``doc.spans["counts"]``;
+  …次、…%、1,234条、一百二十余人次、两万余条; not ranks such as 第3次) as ``doc.spans["counts"]``;
   :func:`find_counts` returns them typed (:class:`Count`) for other stages;
 - ``narrative_stock_phrases``: a ``PhraseMatcher`` over the shipped stock
   phrases (:mod:`analyzer.narrative.boilerplate`), as ``doc.spans["stock_phrases"]``;
@@ -104,9 +105,32 @@ def statements_component(doc: Doc) -> Doc:
     if len(doc):
         # Sentence starts as one array: setting token.is_sent_start one by one re-checks the whole Doc each time.
         starts = numpy.full((len(doc), 1), -1, dtype="int64")
-        starts[[0] + [s.start for s in spans], 0] = 1
+        starts[[0] + [_sentence_start(s, text) for s in spans], 0] = 1
         doc.from_array([SENT_START], starts.view("uint64"))  # spaCy reads the two's complement back: -1 = not a start
     return doc
+
+
+_AFTER_MARKER = "、，,：:．. \t"
+
+
+def _sentence_start(span: Span, text: str) -> int:
+    """The token where the statement's sentence begins: at its item marker (二是, （二）, 2.) when the marker stands right before it.
+
+    The span holds the statement without its marker; the sentence holds both,
+    so "二是" never ends the sentence before.
+    """
+    part = span._.segment.part if span._.segment is not None else ""
+    if not part:
+        return span.start
+    end = span.start_char
+    while text[end - len(part) : end] != part and end > 0 and text[end - 1] in _AFTER_MARKER:
+        end -= 1  # "四是、信息公开…"
+    at = end - len(part)
+    if at >= 0 and text[at:end] == part:
+        marker = span.doc.char_span(at, span.start_char, alignment_mode="expand")
+        if marker is not None and len(marker):
+            return marker.start
+    return span.start
 
 
 def align(text: str, segments: list[Segment]) -> tuple[list[Segment], list[tuple[int | None, int | None]]]:
@@ -135,13 +159,29 @@ def align(text: str, segments: list[Segment]) -> tuple[list[Segment], list[tuple
 UNITS = (
     "件", "条", "次", "个", "篇", "期", "场", "项", "份", "家", "批", "部", "名", "人", "人次", "户", "套", "类", "本",
     "册", "幅", "张", "%", "％", "元", "万元", "亿元", "篇次", "期次", "宗", "起", "处", "轮", "天", "小时", "个工作日", "工作日",
+    "个百分点",
 )
-_UNIT_TOKEN = re.compile("^(?P<scale>万|亿)?(?P<approx>余|多)?(?P<unit>" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + ")$")
-_CN_NUMBER = "零〇一二两三四五六七八九十百千万"
+_CN_NUMBER = "零〇一二两三四五六七八九十百千万亿"
+_UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
+# A whole count as written, once its tokens are joined: 312条, 1,234件, 1.2万条, 120余人次, 两万余条, 3个百分点.
+_COUNT_TEXT = re.compile(
+    rf"^(?:(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<scale>万|亿)?|(?P<cn>[{_CN_NUMBER}]+))"
+    rf"(?P<approx>余|多)?(?P<unit>{_UNIT})$"
+)
+# jieba glues Chinese numerals to what follows ("三件", "十余件", "两万余"+"条", "三"+"百余条") and
+# a unit to its scale and 余 ("12"+"万余条"), so the patterns match token shapes and
+# :data:`_COUNT_TEXT` reads the joined text.
+_DIGITS = {"TEXT": {"REGEX": r"^\d+(?:\.\d+)?$"}}
+_UNIT_TAIL = {"TEXT": {"REGEX": rf"^(?:万|亿)?(?:余|多)?(?:{_UNIT})$"}}
+_APPROX_TOKEN = {"TEXT": {"IN": ["余", "多"]}, "OP": "?"}
 COUNT_PATTERNS = [
-    [{"TEXT": {"REGEX": r"^\d+(?:\.\d+)?$"}}, {"TEXT": {"IN": ["余", "多"]}, "OP": "?"}, {"TEXT": {"REGEX": _UNIT_TOKEN.pattern}}],
-    [{"TEXT": {"REGEX": rf"^[{_CN_NUMBER}]+$"}}, {"TEXT": {"IN": ["余", "多"]}, "OP": "?"}, {"TEXT": {"REGEX": _UNIT_TOKEN.pattern}}],
-    [{"TEXT": {"REGEX": r"^\d+(?:\.\d+)?$"}}, {"TEXT": "个"}, {"TEXT": "百分点"}],
+    [_DIGITS, _APPROX_TOKEN, _UNIT_TAIL],  # 312 条, 12 万余条, 5000 多条
+    # thousands separated by an ASCII comma (1,234 件); a full-width "，" separates clauses
+    [{"TEXT": {"REGEX": r"^\d{1,3}$"}}, {"TEXT": ","}, {"TEXT": {"REGEX": r"^\d{3}(?:\.\d+)?$"}}, _APPROX_TOKEN, _UNIT_TAIL],
+    [{"TEXT": {"REGEX": r"^\d{1,3}$"}}, {"TEXT": ","}, {"TEXT": {"REGEX": r"^\d{3}$"}}, {"TEXT": ","}, {"TEXT": {"REGEX": r"^\d{3}(?:\.\d+)?$"}}, _APPROX_TOKEN, _UNIT_TAIL],
+    [{"TEXT": {"REGEX": r"^\d+(?:\.\d+)?$"}}, {"TEXT": "个"}, {"TEXT": {"IN": ["百分点", "工作日"]}}],  # 3 个 百分点
+    [{"TEXT": {"REGEX": rf"^[{_CN_NUMBER}]+(?:余|多)?(?:{_UNIT})$"}}],  # 三件, 十余件, 二十多条, 两次
+    [{"TEXT": {"REGEX": rf"^[{_CN_NUMBER}]+(?:余|多)?$"}}, {"TEXT": {"REGEX": rf"^[{_CN_NUMBER}]*(?:余|多)?(?:{_UNIT})$"}}],  # 两万余 条, 三 百余条
 ]
 
 
@@ -150,7 +190,7 @@ class Count:
     """A figure with its unit, where it stands and the words around it (for the text-vs-table check)."""
 
     value: float
-    unit: str  # 件, 条, 次, %, 个百分点…
+    unit: str  # 件, 条, 次, % (also for ％), 个百分点…
     text: str  # as written: "120余人次"
     start: int  # character offsets in the text given
     end: int
@@ -168,23 +208,25 @@ def make_counts(nlp: Language, name: str):
     matcher.add("COUNT", COUNT_PATTERNS)
 
     def counts_component(doc: Doc) -> Doc:
-        doc.spans["counts"] = filter_spans([doc[s:e] for _, s, e in matcher(doc)])
+        found = [doc[s:e] for _, s, e in matcher(doc)]
+        doc.spans["counts"] = [span for span in filter_spans(found) if _COUNT_TEXT.match(span.text) and not _ordinal(span)]
         return doc
 
     return counts_component
 
 
+def _ordinal(span: Span) -> bool:
+    """第3次, 第二批: a rank, not a count."""
+    return span.start > 0 and span.doc[span.start - 1].text.endswith("第")
+
+
 def count_of(span: Span, words_before: int = 4, words_after: int = 2) -> Count:
     """The typed reading of a ``counts`` span."""
-    first, last = span[0].text, span[-1].text
-    approx = any(t.text in ("余", "多") for t in span[1:-1])
-    if last == "百分点":
-        unit, scale = "个百分点", 1.0
+    m = _COUNT_TEXT.match(span.text)
+    if m.group("digits"):
+        value = float(m.group("digits").replace(",", "")) * {"万": 1e4, "亿": 1e8}.get(m.group("scale") or "", 1.0)
     else:
-        m = _UNIT_TOKEN.match(last)
-        unit, scale = m.group("unit"), {"万": 1e4, "亿": 1e8}.get(m.group("scale") or "", 1.0)
-        approx = approx or bool(m.group("approx"))
-    value = (float(first) if first[0].isdigit() else float(chinese_number(first))) * scale
+        value = float(chinese_number(m.group("cn")))
     doc = span.doc
     before = []
     for t in reversed(doc[max(0, span.start - words_before) : span.start]):
@@ -196,7 +238,8 @@ def count_of(span: Span, words_before: int = 4, words_after: int = 2) -> Count:
         if t.is_punct:
             break
         after.append(t.text)
-    return Count(value, unit, span.text, span.start_char, span.end_char, approx, tuple(before), tuple(after))
+    unit = "%" if m.group("unit") == "％" else m.group("unit")
+    return Count(value, unit, span.text, span.start_char, span.end_char, bool(m.group("approx")), tuple(before), tuple(after))
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -204,13 +247,16 @@ _CN_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
 def chinese_number(text: str) -> int:
-    """"二十" → 20, "一百二十" → 120, "三千五百" → 3500, "十二" → 12."""
+    """"二十" → 20, "一百二十" → 120, "三千五百" → 3500, "十二" → 12, "一亿两千万" → 120000000."""
     total, section, digit = 0, 0, 0
     for ch in text:
         if ch in _CN_DIGITS:
             digit = _CN_DIGITS[ch]
+        elif ch == "亿":
+            total = ((total + section + digit) or 1) * 100000000
+            section, digit = 0, 0
         elif ch == "万":
-            total += (section + digit) * 10000
+            total += ((section + digit) or 1) * 10000
             section, digit = 0, 0
         else:
             section += (digit or 1) * _CN_SCALES[ch]
@@ -272,7 +318,9 @@ def labels_component(doc: Doc) -> Doc:
         span._.kind = lab.kind
         span._.probability = round(lab.kind_probs[lab.kind], 4)
         span._.category = lab.category if lab.kind in ("problem", "measure") else None
-        span._.category_probability = round(lab.category_probs.get(lab.category, 0.0), 4) if span._.category else None
+        # A measure that took its problem's category has the problem's confidence in it (as in analyze._statements).
+        source = labelled[lab.inherited_from] if lab.inherited_from is not None else lab
+        span._.category_probability = round(source.category_probs.get(lab.category, 0.0), 4) if span._.category else None
         span._.boilerplate = judged.boilerplate
         span._.evidence = judged.evidence
     return doc
