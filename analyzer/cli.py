@@ -93,6 +93,7 @@ def analyze(
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="输出文件夹。"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="评审意见落款单位（日期见配置文件[review] date）。"),
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
     from analyzer.output.run import write_run
@@ -108,7 +109,7 @@ def analyze(
     if not files:
         fail(f"在 {', '.join(map(str, targets))} 中没有找到报告文件（PDF、DOCX、HTML、TXT）。")
     run = _run_with_progress(analyze_run, targets, workers, score_config, len(files))
-    written = run_guarded(write_run, run, out, score_config)
+    written = run_guarded(write_run, run, out, score_config, reviewer)
     typer.echo(
         f"已分析 {len(run.results)} 份报告，{len(run.failures)} 份无法读取；结果写入 {out}/（{written}）。"
     )
@@ -211,20 +212,22 @@ def review(
     format: ReviewFormat = typer.Option(ReviewFormat.md, "--format", "-f", help="md 或 docx。"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出文件（docx 默认为 <报告名>.评审意见.docx）。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="评审意见落款单位（日期见配置文件[review] date）。"),
 ) -> None:
     """生成一份报告的评审意见（Markdown 或 DOCX）。"""
     from analyzer.pipeline import analyze_single
-    from analyzer.output.review import render_markdown
+    from analyzer.output.review import Letterhead, render_markdown
     from analyzer.output.review_docx import write_docx
     from analyzer.scoring import load_config
 
     score_config = run_guarded(load_config, config)
     result = run_guarded(analyze_single, file, _settings(), score_config)
+    letterhead = Letterhead.of(score_config, reviewer)
     if format is ReviewFormat.md:
-        _emit(render_markdown(result), out)
+        _emit(render_markdown(result, letterhead), out)
     else:
         target = out or Path(f"{file.stem}.评审意见.docx")
-        run_guarded(write_docx, [result], target)
+        run_guarded(write_docx, [result], target, letterhead)
         typer.echo(f"已写入 {target}")
 
 
