@@ -43,6 +43,14 @@ class ReviewFormat(str, Enum):
     docx = "docx"
 
 
+class Level(str, Enum):
+    national = "national"
+    province = "province"
+    city = "city"
+    county = "county"
+    township = "township"
+
+
 def fail(message: str, code: int = 2) -> None:
     """One line on standard error, then exit: never a traceback."""
     typer.echo(message.splitlines()[0] if message else "未知错误", err=True)
@@ -237,8 +245,10 @@ def rank(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="另存排名表：.csv 或 .xlsx。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
+    level: Optional[Level] = typer.Option(None, "--level", help="只排此级别的报告。"),
+    year: Optional[int] = typer.Option(None, "--year", help="只排此统计年度的报告（默认每个年度各排一表）。"),
 ) -> None:
-    """对多份报告评分并排名（终端表格，可另存 CSV/XLSX）。"""
+    """对多份报告评分并排名，每个统计年度一张排名表（终端表格，可另存 CSV/XLSX）。"""
     from analyzer.pipeline import analyze_run
     from analyzer.output.ranking import rank_results
     from analyzer.output.ranking_io import print_ranking, write_ranking
@@ -249,7 +259,7 @@ def rank(
             fail(f"路径不存在：{t}")
     score_config = run_guarded(load_config, config)
     run = _run_with_progress(analyze_run, paths, workers, score_config, 0)
-    ranking = rank_results(run, score_config)
+    ranking = rank_results(run, score_config, level=level.value if level else None, year=year)
     print_ranking(ranking)
     if out:
         run_guarded(write_ranking, ranking, out)
