@@ -141,3 +141,46 @@ def replace_meta(meta: ReportMeta, **kw) -> ReportMeta:
     from dataclasses import replace
 
     return replace(meta, **kw)
+
+
+CELLS = {"applications__new_received__total": 95, "applications__results_total__total": 90, "applications__carried_over__total": 3,
+         "applications__carried_forward__total": 8, "applications__granted__total": 40, "applications__denied_state_secret__total": 2,
+         "review_litigation__review__total": 6, "review_litigation__review__upheld": 4, "review_litigation__review__corrected": 2,
+         "review_litigation__litigation_direct__total": 3, "review_litigation__litigation_direct__upheld": 3,
+         "active_disclosure__normative_documents__in_force": 50}
+
+
+@pytest.mark.parametrize("text", [
+    "与上年相比，全年受理政府信息公开申请50件，增长15%。",
+    "全年共收到政府信息公开申请95件，其中网上申请80件、当面申请15件。",
+    "2021年1-11月，共受理政府信息公开申请70件。",
+    "全年共受理政府信息公开申请95件，办结90件，2件正在办理中。",
+    "我县（含各乡镇、县直部门）共受理政府信息公开申请60件。",
+    "全年共收到政府信息公开申请95件，其中区政府办公室受理30件。",
+    "全年主动公开政府信息2000条，依申请公开政府信息5条。",
+    "行政诉讼败诉0件。",
+    "对现行有效的规范性文件进行清理，共清理30件。",
+    "区教育局积极做好依申请公开工作。全年受理政府信息公开申请5件，不予公开1件。",
+    "（三）区教育局\n全年受理政府信息公开申请5件。",
+    "全年累计主动公开政府信息1200条，不予公开信息12条。",
+    "全年共受理政府信息公开申请及咨询120件。",
+    "2021年上半年共受理政府信息公开申请40件。",
+    "我区共受理政府信息公开申请95件（含上年结转3件）。",
+    "全年收到政府信息公开申请100余件。",
+    "12345热线受理群众诉求300件。",
+    "办理人大代表建议30件、政协提案20件。",
+])
+def test_unlike_things_raise_nothing(text: str) -> None:
+    """Sentences that use the tables' words about another thing, scope or period (several fail before)."""
+    assert mismatches(text, **CELLS) == []
+
+
+@pytest.mark.parametrize("text, quantity", [
+    ("2021年，本机关共收到政府信息公开申请97件，均按时答复。", "applications.received"),
+    ("本年度共办结政府信息公开申请80件。", "applications.handled"),
+    ("全年收到政府信息公开申请95件，其中予以公开30件。", "applications.granted"),
+    ("全年共发生政府信息公开行政复议案件9件。", "review.total"),
+    ("截至2021年底，现行有效规范性文件共60件。", "documents.in_force_normative"),
+])
+def test_like_things_are_compared(text: str, quantity: str) -> None:
+    assert [f.data["quantity"] for f in mismatches(text, **CELLS)][:1] == [quantity]

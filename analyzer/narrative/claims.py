@@ -33,10 +33,10 @@ import re
 from dataclasses import dataclass, replace
 
 from analyzer.ingest.normalize import nfkc
+from analyzer.narrative.claim_context import lead_period, lead_unit, period_of, scope_of
 
 UNITS = "件条宗起个份项"
 _NUMBER = re.compile(rf"(?<![\d.．])(?<!\d,)(\d{{1,3}}(?:,\d{{3}})+|\d+)\s*(余|多)?\s*([{UNITS}])")
-_SEP = r"[，,；;：:、（）()\s]"
 _CLAUSE_END = re.compile(r"[，,；;：:（）()、。\d]")
 _APPROX = re.compile(r"(?:近|约|逾|超过|将近|大约|超)$")
 
@@ -54,8 +54,10 @@ _CHANNEL = re.compile(r"网上|网络|当面|现场|信函|邮寄|电子邮件|�
 # ---- which quantity of it ---------------------------------------------------------------------
 _CARRIED_OVER = re.compile(r"(?:上一?年度?|往年|(?:19|20)\d{2}\s*年度?)\s*结转|结转(?:自)?上一?年度?")
 _CARRIED_FORWARD = re.compile(r"结转(?:至|到)?\s*(?:下一?年度?|(?:19|20)\d{2}\s*年)|转(?:入|至|到)?下一?年度|顺延(?:至|到)?下一?年度?|待下一?年度")
-_RECEIVED = re.compile(r"新收|收到|受理|接收|收悉|共收|申请(?:总)?数量?(?:为|共|达)")
-_HANDLED = re.compile(r"办结|答复|办理完毕|处理完毕|办理")
+_RECEIVED = re.compile(r"新收|收到|接到|受理|接收|收悉|共收|新增|申请(?:总)?(?:数量?|量)(?:为|共|达)?")
+_HANDLED = re.compile(r"办结|答复|办理完毕|处理完毕|办理|处理")
+# still open at the year's end, or a result of it: not the number handled
+_PENDING = re.compile(r"正在|办理中|处理中|在办|未办结|尚未|待办|待答复|逾期")
 _OUTCOMES = (  # most specific first
     ("granted_and_partial", re.compile(r"(?:予以|同意|全部)?公开(?:及|和|与|、|或)部分公开")),
     ("granted", re.compile(r"(?:予以|同意|全部)公开(?!及|和|与|、|或)")),
@@ -71,31 +73,14 @@ _CASE_RESULTS = (
     ("other", re.compile(r"其他结果")),
     ("pending", re.compile(r"尚未审结|未审结|未结")),
 )
+# other words of a case's course or result: the number is a part of the cases, which one is not told
+_CASE_OTHER = re.compile(r"败诉|胜诉|驳回|审结|结案|撤诉|终止|调解|和解|开庭|出庭|应诉")
 _IN_FORCE = re.compile(r"现行有效(?:的)?(?:行政)?(规范性文件|规章)")
 # an action on a batch of documents: the count is of that action, not the stock in force
 _DOC_ACTION = re.compile(r"清理|发布|公布|梳理|汇编|集中|入库|上传|更新|公开|制发|审核|备案|废止|修改|修订|印发|报送|录入")
 
 # ---- a part of the count before it ------------------------------------------------------------
 _SUBSET = re.compile(r"其中|涉及|包括|包含|分别为|分别是|^\s*含")
-
-# ---- period -----------------------------------------------------------------------------------
-_OTHER_PERIOD = re.compile(
-    r"上一?年|去年|前年|往年|历年|以往|此前|同比|环比|相比|对比|较(?:上|去|前|往|同期|\d)|比(?:上|去)|以来|上半年|下半年|[一二三四1-4]季度|"
-    r"\d{1,2}\s*[-—至到]\s*\d{1,2}\s*月|近[一二三四五两\d]+年"
-)
-_CUMULATIVE = re.compile(r"(?<!全年)(?<!本年)(?<!今年)(?<!年内)(?<!当年)累计")
-_AS_OF = re.compile(r"截至|截止")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_TIME_WORDS = re.compile(r"(?:19|20)\d{2}\s*年度?|全年|本年度?|今年|年内|当年|一年来|年度")
-
-# ---- scope ------------------------------------------------------------------------------------
-_ON_BEHALF = re.compile(r"(办公室|办公厅|政府办|办)\s*代表")
-_OFFICE_AGENCY = re.compile(r"办公室$|办公厅$|政府办$")
-_WHOLE = re.compile(r"全[区县市镇乡州省旗盟局委]|全系统|我[区县市镇乡州省旗局委办厅院镇街]|本(?:机关|单位|部门|局|委|办|厅|院|镇|乡|街道|区|县|市)")
-_SUB_MARKERS = re.compile(r"各(?:乡镇|镇|乡|街道|部门|单位|委办局|局|处室|科室|区|县)|[区县市]直|本级|下属|所属|直属|分局|处室|科室|村|社区")
-_UNIT = re.compile(r"[\u4e00-\u9fa5]{1,12}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|办公室|办公厅|管委会|管理委员会|委员会|政府|部门|单位|机关|局|委|中心|街道办事处|街道|乡镇|镇|乡)")
-_ZONE_CUT = re.compile(r"[^\u4e00-\u9fa5]|的|在|由|对|向|和|及|与|共|经|为|代表|作为|按照|根据|通过|依托|严格|依法|全年")
-
 
 @dataclass(frozen=True)
 class Claim:
@@ -140,18 +125,27 @@ class _Context:
     agency: str | None
     year: int | None
     topic: str = ""  # the paragraph's current thing
+    scope: tuple[str, str] = ("whole", "")  # whose counts the paragraph gives, unless a sentence says
 
 
 def read_claims(text: str, agency: str | None = None, year: int | None = None) -> list[Claim]:
-    """Every counted number of the text, read as a claim (paragraph by paragraph, sentence by sentence)."""
+    """Every counted number of the text, read as a claim (paragraph by paragraph, sentence by sentence).
+
+    A paragraph that opens on a unit ("区教育局…") speaks for that unit until a
+    sentence names another subject; a heading line naming a unit ("（三）区教育局")
+    does so for the paragraph after it.
+    """
     out: list[Claim] = []
     sid = 0
+    carried = ("whole", "")
     for paragraph in nfkc(text).split("\n"):
-        ctx = _Context(agency, year)
+        ctx = _Context(agency, year, scope=carried)
         for sentence in re.split(r"(?<=[。；;！!？?])", paragraph):
             if sentence.strip():
                 out.extend(replace(c, sid=sid) for c in _read_sentence(sentence.strip(), ctx))
                 sid += 1
+        heading = len(paragraph.strip()) <= 30 and not re.search(r"[。；;]", paragraph)
+        carried = ctx.scope if heading else ("whole", "")
     return out
 
 
@@ -167,14 +161,20 @@ def _read_sentence(sentence: str, ctx: _Context) -> list[Claim]:
     subset = False
     prev_end = 0
     scope = ("unknown", "")
-    lead = _lead_period(sentence, ctx.year)
+    lead = lead_period(sentence, ctx.year)
+    if opener := lead_unit(sentence, ctx.agency):
+        ctx.scope = opener
     for m in _NUMBER.finditer(sentence):
         label, prev_end = sentence[prev_end : m.start()], m.end()
         tail = _CLAUSE_END.split(sentence[m.end() :], maxsplit=1)[0]
         near = re.split(r"[，,；;：:]", label)[-1]
         subset = subset or bool(_SUBSET.search(near) or _SUBSET.search(label.lstrip("，,、：:（( ")[:3]))
         if not claims:
-            scope = _scope(label, ctx.agency)
+            scope = scope_of(_subject_zone(label), ctx.agency)
+            if scope[1]:
+                ctx.scope = scope
+            else:  # no subject of its own: the paragraph's
+                scope = ctx.scope
         divided = claims[head] if subset and head is not None else None
         claim = _read_item(sentence, label, near, tail, m, ctx, divided, head)
         claim = _situate(claim, label if not claims else near, near + tail, scope, lead, ctx.year, divided)
@@ -189,7 +189,7 @@ def _read_sentence(sentence: str, ctx: _Context) -> list[Claim]:
 def _situate(claim: Claim, before: str, words: str, scope: tuple[str, str], lead: tuple[str, str], year: int | None,
              head: Claim | None = None) -> Claim:
     """The claim with its scope and period, and the cues that decided them."""
-    period, pcue = _period(before, year)
+    period, pcue = period_of(_CARRIED_OVER.sub("", _CARRIED_FORWARD.sub("", before)), year)  # 上年结转 names a quantity
     if lead[0] != "year" and period == "year":
         period, pcue = lead
     s, scue = scope
@@ -272,7 +272,10 @@ def _role(thing: str, words: str) -> tuple[str, str]:
     if thing in ("review", "litigation"):
         if re.search(r"复议后|直接起诉|未经复议", words):
             return "", ""  # one group of litigation only
-        return "total", ""
+        for key, pat in _CASE_RESULTS:
+            if hit := pat.search(words):
+                return key, hit.group(0)
+        return ("", "") if _CASE_OTHER.search(words) else ("total", "")
     if thing == "documents":
         hit = _IN_FORCE.search(words)
         if hit and not _DOC_ACTION.search(words.replace(hit.group(0), "")):
@@ -284,6 +287,8 @@ def _role(thing: str, words: str) -> tuple[str, str]:
     for key, pat in (("carried_forward", _CARRIED_FORWARD), ("carried_over", _CARRIED_OVER)):
         if hit := pat.search(words):
             return key, hit.group(0)
+    if _PENDING.search(words):
+        return "", ""
     rec, han = _RECEIVED.search(words), _HANDLED.search(words)
     if rec and han:
         return "", ""  # "受理并办结…": which one is not told
@@ -294,70 +299,6 @@ def _role(thing: str, words: str) -> tuple[str, str]:
     return "", ""
 
 
-# ---- period ---------------------------------------------------------------------------------
-
-
-def _lead_period(sentence: str, year: int | None) -> tuple[str, str]:
-    """The period a sentence opens with ("2023年，…", "去年…")."""
-    head = re.split(r"[，,]", sentence, maxsplit=1)[0][:14]
-    m = _YEAR.match(head.strip())
-    if m:
-        return _year_period(int(m.group(1)), year), m.group(0)
-    return "year", ""
-
-
-def _year_period(y: int, year: int | None) -> str:
-    if year is None:
-        return "unknown"
-    return "year" if y == year else "other"
-
-
-def _period(text: str, year: int | None) -> tuple[str, str]:
-    """Is the number about the report's year? ``text`` is the words before it in its clause."""
-    t = _CARRIED_OVER.sub("", _CARRIED_FORWARD.sub("", text))  # 上年结转 / 结转至2026年 name quantities
-    if hit := _OTHER_PERIOD.search(t) or _CUMULATIVE.search(t):
-        return "other", hit.group(0)
-    if hit := _AS_OF.search(t):
-        after = t[hit.end() : hit.end() + 14]
-        y = _YEAR.search(after)
-        if y and year is not None and int(y.group(1)) == year and re.search(r"12\s*月\s*31\s*日|年底|年末", after):
-            return "year", hit.group(0)
-        return ("other" if y and year is not None and int(y.group(1)) != year else "unknown"), hit.group(0)
-    for y in _YEAR.finditer(t):
-        p = _year_period(int(y.group(1)), year)
-        if p != "year":
-            return p, y.group(0)
-    return "year", ""
-
-
-# ---- scope ----------------------------------------------------------------------------------
-
-
-def _scope(label: str, agency: str | None) -> tuple[str, str]:
-    """Whose count the sentence gives: the reporting agency as a whole, or a unit of it.
-
-    ``label`` is the sentence up to its first number; its subject is the part
-    before the first cue of what is counted.
-    """
-    zone = _subject_zone(label)
-    if hit := _ON_BEHALF.search(zone):
-        # "区政府办代表区政府受理…": the office's own share, unless the office is who reports
-        whole = bool(agency and _OFFICE_AGENCY.search(agency) and _is_agency(zone[: hit.end(1)], agency))
-        return ("whole" if whole else "sub"), hit.group(0)
-    if hit := _SUB_MARKERS.search(zone):
-        return "sub", hit.group(0)
-    rest = _WHOLE.sub("｜", _TIME_WORDS.sub("｜", zone))
-    for chunk in _ZONE_CUT.split(rest):
-        for unit in _UNIT.finditer(chunk):
-            mention = chunk[: unit.end()]
-            if agency is None:
-                return "unknown", mention
-            if not _is_agency(mention, agency):
-                return "sub", mention
-    whole = _WHOLE.search(zone)
-    return "whole", whole.group(0) if whole else ""
-
-
 def _subject_zone(label: str) -> str:
     """The words before the first cue of what is counted or of what was done with it."""
     cut = len(label)
@@ -365,12 +306,3 @@ def _subject_zone(label: str) -> str:
         if m := pat.search(label):
             cut = min(cut, m.start())
     return label[:cut]
-
-
-def _is_agency(mention: str, agency: str) -> bool:
-    """"市科委" names 上海市科学技术委员会, "市政府办公厅" 上海市人民政府办公厅: its characters in order."""
-    mention = re.sub(r"^[我本该]", "", mention)
-    if len(mention) < 2:
-        return True
-    it = iter(agency)
-    return all(ch in it for ch in mention)
