@@ -166,9 +166,14 @@ CELLS = {"applications__new_received__total": 95, "applications__results_total__
     "全年共受理政府信息公开申请及咨询120件。",
     "2021年上半年共受理政府信息公开申请40件。",
     "我区共受理政府信息公开申请95件（含上年结转3件）。",
+    "全年共受理政府信息公开申请98件（其中本年新收95件，上年结转3件）。",
+    "申请总量98件，其中新收95件，上年结转3件。",
+    "本年度共收到政府信息公开申请95件，上年结转3件，共计98件。",
     "全年收到政府信息公开申请100余件。",
     "12345热线受理群众诉求300件。",
     "办理人大代表建议30件、政协提案20件。",
+    "区政府作为复议机关，全年共收到行政复议申请120件。",
+    "全年共办理行政诉讼案件45件，均按时出庭应诉。",
 ])
 def test_unlike_things_raise_nothing(text: str) -> None:
     """Sentences that use the tables' words about another thing, scope or period (several fail before)."""

@@ -74,6 +74,7 @@ _CASE_RESULTS = (
     ("pending", re.compile(r"尚未审结|未审结|未结")),
 )
 # other words of a case's course or result: the number is a part of the cases, which one is not told
+_DISCLOSURE = re.compile(r"信息公开|依申请|公开申请")
 _CASE_OTHER = re.compile(r"败诉|胜诉|驳回|审结|结案|撤诉|终止|调解|和解|开庭|出庭|应诉")
 _IN_FORCE = re.compile(r"现行有效(?:的)?(?:行政)?(规范性文件|规章)")
 # an action on a batch of documents: the count is of that action, not the stock in force
@@ -126,6 +127,7 @@ class _Context:
     year: int | None
     topic: str = ""  # the paragraph's current thing
     scope: tuple[str, str] = ("whole", "")  # whose counts the paragraph gives, unless a sentence says
+    disclosure_cases: bool = False  # the paragraph's review/litigation cases are said to concern 信息公开
 
 
 def read_claims(text: str, agency: str | None = None, year: int | None = None) -> list[Claim]:
@@ -182,6 +184,9 @@ def _read_sentence(sentence: str, ctx: _Context) -> list[Claim]:
             head = len(claims)
             if claim.thing:
                 ctx.topic = claim.thing
+        elif claim.role == "part" and re.search("结转", near + tail) and claims[head].role == "received":
+            # "共受理98件，其中本年新收95件、上年结转3件": the count mixes in last year's
+            claims[head] = replace(claims[head], includes_carried_over=True)
         claims.append(claim)
     return claims
 
@@ -214,6 +219,12 @@ def _read_item(sentence: str, label: str, near: str, tail: str, m: re.Match, ctx
     if not thing:
         return replace(base, why_not="未能判断所计数的对象")
     role, rcue = _role(thing, words)
+    if thing in ("review", "litigation"):
+        # The tables count only the cases about 政府信息公开: an agency that decides reviews
+        # (复议机关) or is sued on other matters speaks of other cases.
+        ctx.disclosure_cases = ctx.disclosure_cases or bool(_DISCLOSURE.search(sentence)) or ctx.topic == "applications"
+        if not ctx.disclosure_cases:
+            return replace(base, thing=thing, why_not="未说明为政府信息公开引起的案件")
     incl = bool(thing == "applications" and role == "received"
                 and re.match(r"\s*[（(]?\s*(?:含|包括)[^）)]{0,8}结转", sentence[m.end() :]))
     return replace(base, thing=thing, role=role, cues=tuple(c for c in (tcue, rcue) if c), includes_carried_over=incl)

@@ -230,6 +230,8 @@ def _all_upheld(tables: TableValues, sentence: str, seen: set[str], year: int | 
     """"行政复议7件，诉讼9件，均获维持": every case upheld, which the table must show."""
     if "upheld" in seen or not _UPHELD.search(sentence) or not re.search(r"复议|诉讼", sentence):
         return []
+    if not re.search(r"信息公开|依申请|公开申请", sentence):
+        return []  # cases of other matters: the tables count only those about 政府信息公开
     years = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", sentence)}
     if re.search(r"上一?年|去年|以来|累计|历年|同比", sentence) or (years and (year is None or years != {year})):
         return []  # another period: the table of this year cannot say
