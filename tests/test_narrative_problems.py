@@ -90,3 +90,10 @@ def test_a_part_nothing_speaks_of_says_what_was_searched() -> None:
                 "（五）强化监督考核。将政务公开纳入年度绩效考核。")
     (f,) = findings_of("overview.missing_part", overview=overview)
     assert f.data["part"] == "平台建设" and "网站" in f.message and "未见" in f.message
+
+
+def test_a_problem_labelled_a_measure_is_not_its_own_measure() -> None:
+    five = "对照上级新要求和公众新期待，我区在政策解读的形式上仍显单一，图解、视频解读偏少。"
+    assert findings_of("problems.missing", problems=five) == []
+    (f,) = findings_of("problems.no_measures", problems=five)
+    assert "政策解读的形式上仍显单一" in f.message

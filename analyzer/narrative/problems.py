@@ -112,7 +112,7 @@ def check_problems(statements: list[Statement], sections: dict[str, Section]) ->
         return [Finding("problems.missing", "error", "报告缺少“五、存在的主要问题及改进情况”部分，未说明工作中存在的问题。", name)]
     items = indexed(statements, "problems")
     problems = stated_problems(items)
-    measures = [(i, s) for i, s in items if s.kind == "measure"]
+    measures = [(i, s) for i, s in items if s.kind == "measure" and (i, s) not in problems]
     if not problems:
         return [_missing(items, sections["problems"], name)]
     out = []
