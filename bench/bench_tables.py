@@ -102,7 +102,7 @@ def run_case(case: Case) -> Outcome:
     tables = extract_tables(doc, secs, meta)
     out.seconds = time.perf_counter() - t0
     out.pages = max((b.page or 0 for b in doc.blocks), default=0) or None
-    findings = run_checks(tables, meta, secs, doc) + check_consistency(tables, secs, doc)
+    findings = run_checks(tables, meta, secs, doc) + check_consistency(tables, secs, doc, meta)
     unreadable = set(case.expected.get("unreadable", []))
     for table, rows in case.expected["tables"].items():
         for row, cols in rows.items():
