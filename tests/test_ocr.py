@@ -246,7 +246,7 @@ def synthetic_table() -> list[OcrLine]:
         L("7", 305, 101), L("O", 350, 100), L("7", 425, 100.8),
         L("二、上年结转政府信息公开申请数量", 60, 115, 250),
         L("1", 305, 115.5), L("0", 350, 115), L("l", 425, 114.6, conf=0.62),
-        L("本年度办理结果", 60, 128, 80, 200),  # a tall merged label over the rows below
+        L("本年度办理结果", 60, 128, 80, 168),  # a tall merged label over the rows beside it
         L("（一）予以公开", 90, 131),
         L("３", 305, 131), L("0 3", 350, 130.7, 435),  # two cells read as one line
         L("（二）部分公开（区分处理的，只", 90, 143),
@@ -290,7 +290,20 @@ def test_ocr_rows_feed_the_table_reader():
     from analyzer.model import Document, ReportMeta
     from analyzer.tables import extract_tables
 
-    page = ocr.OcrPage(lines=tuple(synthetic_table()), width=595, height=842, page=3)
+    xs = [300, 330, 360, 390, 420, 450, 480]
+    lines = [L("三、收到和处理政府信息公开申请情况", 60, 40)]
+    lines += [L(h, x - 5, 70) for h, x in zip(["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"], xs)]
+    data = [
+        ("一、本年新收政府信息公开申请数量", [7, 0, 0, 0, 0, 0, 7]),
+        ("二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0, 1]),
+        ("（一）予以公开", [3, 0, 0, 0, 0, 0, 3]),
+        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [5, 0, 0, 0, 0, 0, 5]),
+    ]
+    for k, (label, values) in enumerate(data):
+        y = 90 + 16 * k
+        lines.append(L(label, 60, y, 250))
+        lines += [L(str(v) if v != 0 or k % 2 else "O", x, y + 0.5) for v, x in zip(values, xs)]
+    page = ocr.OcrPage(lines=tuple(lines), width=595, height=842, page=3)
     layout = layout_page(page)
     assert [b.kind for b in layout.blocks] == ["heading", "table"]
     doc = Document(source=Path("scan.pdf"), format="pdf", blocks=tuple(layout.blocks))

@@ -81,6 +81,8 @@ class OcrPage:
     scale: float = DPI / 72  # pixels per point of the image read
     seconds: float = 0.0
     page: int | None = None
+    # Horizontal table rules seen in the image: (y, x0, x1) in the same points as the boxes.
+    rules: tuple[tuple[float, float, float], ...] = ()
 
     def to_original(self, box: Box) -> Box:
         """A box of this page (upright, straightened) on the page as it lies in the PDF:
@@ -279,6 +281,24 @@ def remove_seals(arr: np.ndarray) -> np.ndarray:
     return out
 
 
+def find_rules(grey: np.ndarray) -> list[tuple[float, float, float]]:
+    """Horizontal rules of ruled tables: (y, x0, x1) in pixels, runs of ink at least a
+    fiftieth of the page wide and a few pixels thick (strokes of characters are shorter)."""
+    import cv2
+
+    h, w = grey.shape[:2]
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    length = max(30, w // 50)
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        if bw >= length and bh <= max(8, h // 250, 0.02 * bw):  # thin, or long and barely tilted
+            out.append((y + bh / 2, float(x), float(x + bw)))
+    return sorted(out)
+
+
 def _crop(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """The upright image of one detected line (perspective crop of its quadrilateral)."""
     import cv2
@@ -435,6 +455,7 @@ def read_page(
         turned = (turned + 180) % 360  # turns about the centre commute with the straightening
     read = eng.recognize(crops)
     h, w = img.shape[:2]
+    rules = tuple((round(y / scale, 2), round(x0 / scale, 2), round(x1 / scale, 2)) for y, x0, x1 in find_rules(img[:, :, 0]))
     lines: list[OcrLine] = []
     for q, (text, conf) in zip(quads, read):
         text = text.strip()
@@ -457,6 +478,7 @@ def read_page(
         scale=scale,
         seconds=time.perf_counter() - t0,
         page=page,
+        rules=rules,
     )
 
 
@@ -485,6 +507,20 @@ def _strip_rulings(grey: np.ndarray) -> np.ndarray:
     return out
 
 
+def reread_cell(page_image: Any, page: OcrPage, box: Box, dpi: float = DIGITS_DPI, pad: float = 2.0) -> tuple[str, float]:
+    """The second reading of one cell: ``box`` (points of the upright page ``page``) cut out of
+    ``page_image``, the page rendered as it lies in the PDF at ``dpi``, turned and straightened
+    like the first reading, and read as digits only (:func:`ocr_digits`)."""
+    x0, top, x1, bottom = page.to_original(box)
+    s = dpi / 72
+    crop = page_image.crop((int((x0 - pad) * s), int((top - pad) * s), int((x1 + pad) * s) + 1, int((bottom + pad) * s) + 1))
+    if page.turned:
+        crop = crop.rotate(page.turned, expand=True)
+    if page.skew:
+        crop = crop.rotate(page.skew, expand=True, fillcolor="white" if crop.mode == "RGB" else 255)
+    return ocr_digits(crop)
+
+
 def ocr_digits(image_crop: Any) -> tuple[str, float]:
     """Read a cell's crop (best at :data:`DIGITS_DPI`) as digits only: ("1234", 0.98), or ("", 0.0).
 
@@ -504,9 +540,13 @@ def ocr_digits(image_crop: Any) -> tuple[str, float]:
     if len(xs) < 4 or clean.min() > 200:
         return "", 0.0
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    pad = max(2, int((y1 - y0) * 0.25))
-    paper = int(np.median(clean))
-    canvas = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), paper, dtype=np.uint8)
-    canvas[pad : pad + y1 - y0, pad : pad + x1 - x0] = clean[y0:y1, x0:x1]
+    # Paper round the ink, as the recogniser saw it in whole lines: a third of the height above
+    # and below, and at least one height either side (a lone "1" is otherwise read as "一").
+    ink_h, ink_w = y1 - y0, x1 - x0
+    pad_y = max(3, int(ink_h * 0.35))
+    pad_x = max(pad_y, int(ink_h))
+    paper = int(np.percentile(clean, 90))
+    canvas = np.full((ink_h + 2 * pad_y, ink_w + 2 * pad_x), paper, dtype=np.uint8)
+    canvas[pad_y : pad_y + ink_h, pad_x : pad_x + ink_w] = clean[y0:y1, x0:x1]
     text, conf = engine().recognize_digits([_rgb(canvas)])[0]
     return text, round(conf, 4)

@@ -29,13 +29,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
-from analyzer.ingest.layout import CHAPTER_RE, clean_prose, ends_paragraph, is_heading, starts_new_paragraph
+from analyzer.ingest.layout import CHAPTER_RE, ends_paragraph, is_heading, starts_new_paragraph
+from analyzer.ingest.normalize import clean_prose
 from analyzer.ingest.ocr import Box, OcrLine, OcrPage
 from analyzer.model import Block
+
+Rule = tuple[float, float, float]  # y, x0, x1 of a horizontal table rule
 
 # OCR's usual confusions inside a number, and the characters a number may carry.
 _DIGIT_LOOKALIKES = str.maketrans(
@@ -58,6 +61,11 @@ PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–一\s]*\d{1,4}[-—–一\s]*|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
 )
 MARGIN_SHARE = 0.08
+DOUBT_BELOW = 0.9  # recognition confidence under which a value is read a second time
+SURE = 0.95  # a second reading this sure settles a damaged or disputed value
+REPAIR = 0.8  # a second reading this sure fills a cell the first reading could not read (still in doubt)
+WRAP_GAP = 0.5  # line heights between two lines of one wrapped cell
+TITLE_DISTANCE = 1.5  # line heights: a label-only line farther than this from every row of numbers is a row of its own
 
 
 def normalize_number(text: str) -> str | None:
@@ -93,11 +101,11 @@ def cell_kind(text: str) -> str:
         return "empty"
     if t in MARKERS or re.fullmatch(r"[—\-－–―─/／]+", t):
         return "marker"
-    if normalize_number(t) is not None:
-        return "number"
     parts = t.split()
     if len(parts) > 1 and all(normalize_number(p) is not None or p in MARKERS for p in parts):
-        return "numbers"
+        return "numbers"  # cells read as one line ("0 0 0"): the recogniser writes a space for a wide gap
+    if normalize_number(t) is not None:
+        return "number"
     return "text"
 
 
@@ -110,6 +118,10 @@ class OcrCell:
     box: Box | None = None
     confidence: float | None = None  # the lowest of its lines; None for an empty cell
     page: int | None = None
+    # A value cell whose reading is in doubt: damaged beyond repair (then text is ""), read with
+    # low confidence, or read differently the second time. Findings resting on it are uncertain.
+    doubtful: bool = False
+    second: tuple[str, float] | None = None  # the second reading (digits only, higher resolution)
 
 
 EMPTY = OcrCell("")
@@ -123,6 +135,18 @@ class OcrTable:
     header_rows: int = 0
     columns: list[tuple[float, float]] = field(default_factory=list)  # x-bands of the number columns
     unplaced: list[OcrLine] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # per row: "header", "title" or "value"
+
+    @property
+    def n_labels(self) -> int:
+        return len(self.rows[0]) - len(self.columns) if self.rows else 0
+
+    def value_cells(self) -> Iterable[tuple[int, int, OcrCell]]:
+        """(row, column, cell) of every cell of a value row that stands in a number column."""
+        for r, (kind, row) in enumerate(zip(self.kinds, self.rows)):
+            if kind == "value":
+                for c in range(self.n_labels, len(row)):
+                    yield r, c, row[c]
 
     @property
     def texts(self) -> tuple[tuple[str, ...], ...]:
@@ -139,6 +163,12 @@ class OcrLayout:
 
     blocks: list[Block]
     tables: list[OcrTable]  # in the order of the table blocks
+
+    def refreshed(self) -> "OcrLayout":
+        """The layout with its table blocks made again from the tables (after a second reading)."""
+        tables = iter(self.tables)
+        blocks = [next(tables).to_block() if b.kind == "table" else b for b in self.blocks]
+        return OcrLayout(blocks, self.tables)
 
 
 # ---------------------------------------------------------------- tokens
@@ -333,16 +363,14 @@ def _label_column(t: _Tok, bands: list[tuple[float, float]], line_h: float) -> i
     return 0
 
 
-def _assign_to_rows(tok: _Tok, body: list[_Row]) -> list[int]:
+def _assign_to_rows(tok: _Tok, body: list[_Row], rules: Sequence[Rule] = ()) -> list[int]:
     """The body rows a label token belongs to: every row whose centre it covers (a merged
-    label), else the row nearest to its centre line."""
+    label), else the row nearest to its centre line that no table rule parts it from."""
     covered = [i for i, r in enumerate(body) if tok.top <= r.cy <= tok.bottom]
-    if len(covered) >= 2:
-        return covered
     if covered:
         return covered
-    nearest = min(range(len(body)), key=lambda i: abs(body[i].cy - tok.cy))
-    return [nearest]
+    candidates = [i for i, r in enumerate(body) if not _separated(tok, r, tok.x0, tok.x1, rules)] or list(range(len(body)))
+    return [min(candidates, key=lambda i: abs(body[i].cy - tok.cy))]
 
 
 def _place(tok: _Tok, columns: list[tuple[float, float]]) -> int | None:
@@ -379,6 +407,22 @@ def _merge_cell(toks: list[_Tok], page: int | None) -> OcrCell:
     return OcrCell(text, raw, tuple(round(v, 2) for v in box), min(t.conf for t in toks), page)  # type: ignore[arg-type]
 
 
+def _wrapped(rows: list[_Row], i: int, span: list[int], line_h: float) -> bool:
+    """Row i continues a label of the row above or below: one of its lines stands right under
+    or over a line of the same column (gap under half a line), as the lines of a wrapped cell do."""
+    for t in rows[i].toks:
+        for j in (i - 1, i + 1):
+            if j not in span:
+                continue
+            for u in rows[j].toks:
+                if u.kind != "text" or _overlap(t.x0, t.x1, u.x0, u.x1) <= 0:
+                    continue
+                gap = max(u.top - t.bottom, t.top - u.bottom)
+                if gap < WRAP_GAP * line_h:
+                    return True
+    return False
+
+
 def _spread(t: _Tok, columns: list[tuple[float, float]], n_label: int, line_h: float) -> list[int]:
     """The grid columns a word of a title row covers: its number column, every column a wide
     title spans (申请人情况 over seven), or the label column left of the numbers."""
@@ -391,8 +435,15 @@ def _spread(t: _Tok, columns: list[tuple[float, float]], n_label: int, line_h: f
     return spanned or [n_label + min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - t.cx))]
 
 
+def _separated(a: _Tok | _Row, b: _Row, x0: float, x1: float, rules: Sequence[Rule]) -> bool:
+    """A horizontal rule runs between a and b (between their centre lines) under most of [x0, x1]."""
+    lo, hi = sorted((a.cy, b.cy))
+    width = max(1.0, x1 - x0)
+    return any(lo < y < hi and _overlap(x0, x1, rx0, rx1) > 0.5 * width for y, rx0, rx1 in rules)
+
+
 def _build_table(rows: list[_Row], first: int, last: int, value_set: set[int], line_h: float,
-                 page: int | None, used: set[int]) -> OcrTable:
+                 page: int | None, used: set[int], rules: Sequence[Rule] = ()) -> OcrTable:
     span = list(range(first, last + 1))
     body_idx = [i for i in span if i in value_set]
     body = [rows[i] for i in body_idx]
@@ -401,7 +452,34 @@ def _build_table(rows: list[_Row], first: int, last: int, value_set: set[int], l
     # Rows without values inside the table: wrapped label lines (all left of the numbers) go
     # to the value rows beside them; title rows across the columns (第二十条第（五）项,
     # 信息内容 | 本年处理决定数量) stay rows of their own.
-    titles = [i for i in span if i not in value_set and any(t.x1 > left + line_h for t in rows[i].toks)]
+    ruled = [r for r in rules if rows[first].top - line_h <= r[0] <= rows[last].bottom + line_h and r[2] - r[1] > 3 * line_h]
+
+    def is_title(i: int) -> bool:
+        if any(t.x1 > left + line_h for t in rows[i].toks):
+            return True
+        if any(t.h > 2 * line_h for t in rows[i].toks):
+            return False  # a tall merged label: repeated into the rows it covers
+        if ruled:
+            # A ruled table: the line is its own row when a rule parts it from every row of numbers.
+            r = rows[i]
+            x0, x1 = min(t.x0 for t in r.toks), max(t.x1 for t in r.toks)
+            return all(_separated(r, rows[j], x0, x1, ruled) for j in body_idx)
+        # A wrapped label's line stands under or over a label of the rows beside it: a line
+        # that overlaps none of them (a title centred over the table) is a row of its own.
+        r = rows[i]
+        beside = [u for j in span if j != i and abs(rows[j].cy - r.cy) < 3 * line_h for u in rows[j].toks
+                  if u.kind == "text" and u.x1 <= left + 0.5 * line_h]
+        if not any(_overlap(t.x0, t.x1, u.x0, u.x1) > 0 for t in r.toks for u in beside):
+            return True
+        # A label line far from every row of numbers is a row of its own (第二十条第（五）项);
+        # a wrapped label's lines stand within a line or so of the numbers they label, or
+        # close under or over another line of the same label.
+        if min(abs(rows[i].cy - rows[j].cy) for j in body_idx) <= TITLE_DISTANCE * line_h:
+            return False
+        return not _wrapped(rows, i, span, line_h)
+
+
+    titles = [i for i in span if i not in value_set and is_title(i)]
     labels: list[_Tok] = []
     for i in span:
         if i in value_set or i not in titles:
@@ -413,7 +491,7 @@ def _build_table(rows: list[_Row], first: int, last: int, value_set: set[int], l
     unplaced: list[OcrLine] = []
     for t in labels:
         col = _label_column(t, label_cols, line_h)
-        for k in _assign_to_rows(t, body):
+        for k in _assign_to_rows(t, body, ruled):
             cells[body_idx[k]].setdefault(col, []).append(t)
     for i in body_idx:
         for t in rows[i].toks:
@@ -430,10 +508,22 @@ def _build_table(rows: list[_Row], first: int, last: int, value_set: set[int], l
                 cells[i].setdefault(c, []).append(t)
     order = sorted(body_idx + titles)
     out_rows = [[_merge_cell(cells[i].get(c, []), page) for c in range(width)] for i in order]
+    kinds = ["value" if i in value_set else "title" for i in order]
+    for row, kind in zip(out_rows, kinds):
+        if kind != "value":
+            continue
+        for c in range(n_label, width):
+            cell = row[c]
+            if cell.text and cell_kind(cell.text) not in ("number", "marker"):
+                # Words where a number belongs ("一" for 1 or for a dash): not read, kept for the
+                # second reading; never passed on, so no value is made up and no column shifts.
+                row[c] = OcrCell("", cell.raw, cell.box, cell.confidence, page, doubtful=True)
+            elif cell.confidence is not None and cell.confidence < DOUBT_BELOW:
+                row[c] = replace(cell, doubtful=True)
     used.update(span)
     toks = [t for i in span for t in rows[i].toks]
     bbox = (min(t.x0 for t in toks), min(t.top for t in toks), max(t.x1 for t in toks), max(t.bottom for t in toks))
-    return OcrTable(page, bbox, out_rows, 0, columns, unplaced)
+    return OcrTable(page, bbox, out_rows, 0, columns, unplaced, kinds)
 
 
 def _header(rows: list[_Row], first: int, table: OcrTable, line_h: float, used: set[int]) -> None:
@@ -465,8 +555,81 @@ def _header(rows: list[_Row], first: int, table: OcrTable, line_h: float, used: 
         i -= 1
     if header_rows:
         table.rows[:0] = header_rows
+        table.kinds[:0] = ["header"] * len(header_rows)
         table.header_rows = len(header_rows)
         table.bbox = (table.bbox[0], top, table.bbox[2], table.bbox[3])
+
+
+def _extend_down(rows: list[_Row], first: int, last: int, values: set[int], line_h: float, text_width: float,
+                 rules: Sequence[Rule]) -> int:
+    """The last row of a table whose last label wraps below its numbers ("5.要求行政机关确认 /
+    或重新出具已获取信 / 息"): label lines right under it, left of the numbers, not parted
+    from it by a rule (or, without rules, closer than half a line)."""
+    edge = min(t.x0 for i in range(first, last + 1) if i in values for t in rows[i].toks if t.kind == "number")
+    i = last + 1
+    while i < len(rows) and i not in values:
+        r = rows[i]
+        if _prose_row(r, text_width) or any(t.x1 > edge - 0.5 * line_h for t in r.toks):
+            break
+        x0, x1 = min(t.x0 for t in r.toks), max(t.x1 for t in r.toks)
+        near = [t for k in (i - 1, i - 2) if k >= first for t in rows[k].toks
+                if t.kind == "text" and _overlap(t.x0, t.x1, x0, x1) > 0]
+        if not near:
+            break
+        if rules:
+            if _separated(r, rows[last], x0, x1, rules):
+                break
+        elif min(r.top - t.bottom for t in near) > WRAP_GAP * line_h:
+            break
+        i += 1
+    return i - 1
+
+
+def _extend_up(rows: list[_Row], first: int, last: int, values: set[int], line_h: float, text_width: float,
+               rules: Sequence[Rule]) -> int:
+    """The first row of a table whose first label starts above its numbers (a table continued
+    from the last page opens with "1.申请人无正当理由 / 逾期不补正、行政机 / 关不再处理…"):
+    label lines right over it, left of the numbers, not parted from it by a rule (or, without
+    rules, closer than half a line to the label line under them)."""
+    edge = min(t.x0 for i in range(first, last + 1) if i in values for t in rows[i].toks if t.kind == "number")
+    i = first - 1
+    while i >= 0 and i not in values:
+        r = rows[i]
+        if _prose_row(r, text_width) or any(t.x1 > edge - 0.5 * line_h for t in r.toks):
+            break
+        text = "".join(t.text for t in r.toks)
+        if CHAPTER_RE.match(text) and len(text) >= 8:
+            break
+        x0, x1 = min(t.x0 for t in r.toks), max(t.x1 for t in r.toks)
+        near = [t for k in (i + 1, i + 2) if k <= last for t in rows[k].toks
+                if t.kind == "text" and _overlap(t.x0, t.x1, x0, x1) > 0]
+        if not near:
+            break
+        if rules:
+            if _separated(r, rows[first], x0, x1, rules):
+                break
+        elif min(t.top - r.bottom for t in near) > WRAP_GAP * line_h:
+            break
+        i -= 1
+    return i + 1
+
+
+def _sub_tables(rows: list[_Row], first: int, last: int, values: set[int], line_h: float) -> list[tuple[int, int]]:
+    """A table body cut before each row of column titles inside it (信息内容 | 本年处理决定数量):
+    the sub-tables of table 2 each have their own columns."""
+    edge = min(t.x0 for i in range(first, last + 1) if i in values for t in rows[i].toks if t.kind == "number")
+    cuts = [
+        i for i in range(first + 1, last + 1)
+        if i not in values and any(t.kind == "text" and t.x0 >= edge - line_h for t in rows[i].toks)
+    ]
+    out = []
+    start = first
+    for c in cuts:
+        if any(k in values for k in range(start, c)):
+            out.append((start, c - 1))
+            start = c
+    out.append((start, last))
+    return out
 
 
 def _lone_cell(body: list[_Row], numbers: list[_Tok], line_h: float) -> bool:
@@ -479,8 +642,13 @@ def _lone_cell(body: list[_Row], numbers: list[_Tok], line_h: float) -> bool:
     return bool(labels) and n.x0 - max(t.x1 for t in labels) > 3 * line_h
 
 
-def tables_from_lines(lines: Sequence[OcrLine], page: int | None = None) -> tuple[list[OcrTable], list[OcrLine]]:
-    """The tables of one page's OCR lines, and the lines left for the narrative."""
+def tables_from_lines(
+    lines: Sequence[OcrLine], page: int | None = None, rules: Sequence[Rule] = ()
+) -> tuple[list[OcrTable], list[OcrLine]]:
+    """The tables of one page's OCR lines, and the lines left for the narrative.
+
+    ``rules`` are the horizontal table rules seen in the image (:attr:`OcrPage.rules`):
+    where a table has them, they decide which row a wrapped label line belongs to."""
     toks = _tokens(lines)
     if not toks:
         return [], []
@@ -489,16 +657,21 @@ def tables_from_lines(lines: Sequence[OcrLine], page: int | None = None) -> tupl
     rows = group_rows(toks)
     value_idx = _value_rows(rows, line_h, text_width)
     spans = _table_spans(rows, value_idx, line_h, text_width)
+    rules = [r for r in rules if r[2] - r[1] > 3 * line_h]
     used: set[int] = set()
     tables: list[OcrTable] = []
-    for first, last in spans:
-        body = rows[first : last + 1]
-        numbers = [t for r in body for t in r.toks if t.kind == "number"]
-        if len(numbers) < 2 and not _lone_cell(body, numbers, line_h):
-            continue  # one number alone is a line of prose or a page number, not a table
-        table = _build_table(rows, first, last, set(value_idx), line_h, page, used)
-        _header(rows, first, table, line_h, used)
-        tables.append(table)
+    values = set(value_idx)
+    spans = [(_extend_up(rows, f, l, values, line_h, text_width, rules), _extend_down(rows, f, l, values, line_h, text_width, rules))
+             for f, l in spans]
+    for span_first, span_last in spans:
+        for first, last in _sub_tables(rows, span_first, span_last, values, line_h):
+            body = rows[first : last + 1]
+            numbers = [t for r in body for t in r.toks if t.kind == "number"]
+            if len(numbers) < 2 and not _lone_cell(body, numbers, line_h):
+                continue  # one number alone is a line of prose or a page number, not a table
+            table = _build_table(rows, first, last, values, line_h, page, used, rules)
+            _header(rows, first, table, line_h, used)
+            tables.append(table)
     rest = [t.line for i, r in enumerate(rows) if i not in used for t in r.toks]
     seen: set[int] = set()
     narrative = []
@@ -507,6 +680,53 @@ def tables_from_lines(lines: Sequence[OcrLine], page: int | None = None) -> tupl
             seen.add(id(ln))
             narrative.append(ln)
     return tables, narrative
+
+
+# ---------------------------------------------------------------- the second reading
+
+
+Reread = Callable[[OcrCell], tuple[str, float]]
+
+
+def second_reading(tables: Sequence[OcrTable], reread: Reread) -> int:
+    """Read the doubtful value cells again with ``reread`` (for a cell: its crop at a higher
+    resolution, digits only — :func:`analyzer.ingest.ocr.reread_cell`), and settle them.
+
+    - both readings give the same number: the value stands, no longer in doubt;
+    - the first reading was damaged (text "") and the second reads a number with some
+      confidence (:data:`REPAIR`): the second is taken, still in doubt unless it is sure;
+    - they differ: the surer one is taken only when it is sure and the other is not;
+      otherwise the first stands and the cell stays in doubt (its findings are uncertain);
+    - a second reading of a dash alone ("-") turns a damaged cell into the marker "—".
+
+    Returns the number of cells read again.
+    """
+    n = 0
+    for t in tables:
+        for r, c, cell in list(t.value_cells()):
+            if not cell.doubtful or cell.box is None:
+                continue
+            n += 1
+            text2, conf2 = reread(cell)
+            num2 = normalize_number(text2) if text2 and set(text2) - {"-", "."} else None
+            second = (text2, conf2)
+            conf1 = cell.confidence or 0.0
+            if num2 is not None and num2 == cell.text:
+                new = replace(cell, doubtful=False, second=second)
+            elif not cell.text:
+                if num2 is not None and conf2 >= REPAIR:
+                    # Damaged the first time, a digit the second: taken, in doubt unless sure.
+                    new = replace(cell, text=num2, doubtful=conf2 < SURE, second=second)
+                elif text2.strip("-") == "" and text2 and conf2 >= SURE:
+                    new = replace(cell, text="—", doubtful=False, second=second)
+                else:
+                    new = replace(cell, second=second)
+            elif num2 is not None and conf2 >= SURE and conf1 < DOUBT_BELOW - 0.1:
+                new = replace(cell, text=num2, doubtful=True, second=second)
+            else:
+                new = replace(cell, doubtful=True, second=second)
+            t.rows[r][c] = new
+    return n
 
 
 # ---------------------------------------------------------------- narrative
@@ -574,9 +794,23 @@ def paragraphs(lines: Sequence[OcrLine], page: int | None = None, page_height: f
 # ---------------------------------------------------------------- pages
 
 
+def drop_page_furniture(lines: Sequence[OcrLine], page_height: float) -> list[OcrLine]:
+    """The lines without page numbers in the top and bottom margins ("- 4 -" read as "-4" and "-")."""
+    drop: set[int] = set()
+    for group in _visual_lines(lines):
+        top = min(l.box[1] for l in group)
+        bottom = max(l.box[3] for l in group)
+        if top < page_height * MARGIN_SHARE or bottom > page_height * (1 - MARGIN_SHARE):
+            text = unicodedata.normalize("NFKC", " ".join(l.text for l in group)).strip()
+            if PAGE_NUMBER_RE.match(text):
+                drop.update(id(l) for l in group)
+    return [l for l in lines if id(l) not in drop]
+
+
 def layout_page(ocr_page: OcrPage) -> OcrLayout:
     """One OCR'd page as Blocks in reading order: paragraphs, headings and tables."""
-    tables, rest = tables_from_lines(ocr_page.lines, ocr_page.page)
+    lines = drop_page_furniture(ocr_page.lines, ocr_page.height)
+    tables, rest = tables_from_lines(lines, ocr_page.page, ocr_page.rules)
     prose = paragraphs(rest, ocr_page.page, ocr_page.height)
     # Reading order: blocks by their top; prose lines keep their own order.
     tops: list[tuple[float, int, Block, OcrTable | None]] = []
