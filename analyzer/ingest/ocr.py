@@ -46,7 +46,7 @@ MIN_CONFIDENCE = 0.5  # lines read with less are dropped (the engine's own defau
 REC_BATCH = 8
 MIN_REC_RATIO = 1.5  # narrowest recogniser input, width / height
 DIGIT_CHARS = "0123456789.-"
-ORIENT_SAMPLES = 6  # long lines read both ways to tell an upside-down page
+ORIENT_SAMPLES = 5  # long lines read both ways to tell an upside-down page
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -388,8 +388,11 @@ def _upside_down(eng: _Engine, crops: list[np.ndarray], quads: list[np.ndarray])
     pick = [i for i in ranked if _dims(quads[i])[0] > 3 * _dims(quads[i])[1]][:ORIENT_SAMPLES]
     if len(pick) < 2:
         return False
-    sample = [crops[i] for i in pick]
+    # The first dozen characters of each line say as much as the whole line, at a tenth of the cost.
+    sample = [np.ascontiguousarray(crops[i][:, : 12 * crops[i].shape[0]]) for i in pick]
     as_is = eng.recognize(sample)
+    if np.mean([c for _, c in as_is]) >= 0.9:
+        return False  # read well as it stands: upside-down text never reads this well
     turned = eng.recognize([np.ascontiguousarray(np.rot90(c, 2)) for c in sample])
     score = sum(c * len(t) for t, c in as_is)
     score_turned = sum(c * len(t) for t, c in turned)
