@@ -407,3 +407,61 @@ def test_a_scanned_corpus_page_reads_back(offline_engine, tmp_path):
     assert tables.get("active_disclosure", "rules", "issued") == 1
     assert tables.get("applications", "new_received", "total") == 0
     assert math.isclose(pages[0].seconds, pages[0].seconds)  # timing is recorded
+
+
+def _seven(label: str, y: float, values: list[str], conf: float = 0.99) -> list[OcrLine]:
+    xs = [300, 330, 360, 390, 420, 450, 480]
+    return [L(label, 60, y, 250)] + [L(v, x, y + 0.3, conf=conf) for v, x in zip(values, xs) if v]
+
+
+def test_damaged_value_is_left_blank_then_read_again():
+    from analyzer.ingest.ocr_rows import second_reading
+
+    lines = _seven("1.信访举报投诉类申请", 100, ["56", "6", "0", "0", "0", "0", "62"])
+    lines += _seven("5.要求行政机关确认或重新出具已获取信息", 116, ["一", "0", "0", "0", "0", "0", "1"])
+    lines += _seven("2.重复申请", 132, ["25", "0", "0", "0", "0", "0", "25"], conf=0.7)
+    tables, _ = tables_from_lines(lines, page=5)
+    t = tables[0]
+    damaged = t.rows[1][-7]
+    # Not passed on as words (the table reader would shift the row left), nor guessed.
+    assert damaged.text == "" and damaged.raw == "一" and damaged.doubtful
+    assert t.texts[1][-7:] == ("", "0", "0", "0", "0", "0", "1")
+    assert all(c.doubtful for c in t.rows[2][-7:])  # read with low confidence
+    calls = []
+
+    def reread(cell):
+        calls.append(cell.raw)
+        return {"一": ("1", 0.86), "25": ("25", 0.99)}.get(cell.raw, ("0", 0.99))
+
+    n = second_reading(tables, reread)
+    assert n == 8 and calls.count("一") == 1
+    fixed = t.rows[1][-7]
+    assert fixed.text == "1" and fixed.doubtful and fixed.second == ("1", 0.86)  # repaired, still in doubt
+    assert not any(c.doubtful for c in t.rows[2][-7:])  # confirmed by the second reading
+    assert t.to_block().rows[1][-7] == "1"
+
+
+def test_second_reading_that_disagrees_keeps_the_doubt():
+    from analyzer.ingest.ocr_rows import second_reading
+
+    lines = _seven("1.信访举报投诉类申请", 100, ["56", "6", "0", "0", "0", "0", "62"])
+    lines += _seven("2.重复申请", 116, ["28", "0", "0", "0", "0", "0", "28"], conf=0.85)
+    tables, _ = tables_from_lines(lines, page=5)
+    second_reading(tables, lambda cell: ("26", 0.9) if cell.text == "28" else (cell.text, 0.99))
+    cell = tables[0].rows[1][-7]
+    assert cell.text == "28" and cell.doubtful and cell.second == ("26", 0.9)
+
+
+def test_table_rules_tell_a_title_row_from_a_wrapped_label():
+    # A title centred over a ruled sub-table, tight above the row under it.
+    lines = [
+        L("规章", 85, 100), L("1", 300, 100), L("0", 400, 100), L("11", 480, 100),
+        L("第二十条第（五）项", 120, 113, 250),
+        L("信息内容", 85, 126), L("本年处理决定数量", 300, 126, 400),
+        L("行政许可", 85, 139), L("2871", 300, 139, 330),
+    ]
+    rules = [(98.0, 80.0, 520.0), (111.5, 80.0, 520.0), (124.5, 80.0, 520.0), (137.5, 80.0, 520.0), (150.0, 80.0, 520.0)]
+    page = ocr.OcrPage(lines=tuple(lines), width=595, height=842, page=2, rules=tuple(rules))
+    rows = [r for b in layout_page(page).blocks if b.kind == "table" for r in b.rows]
+    assert ("行政许可", "2871") in [tuple(c for c in r if c) for r in rows]
+    assert any("第二十条第（五）项" in r and "2871" not in r for r in rows)

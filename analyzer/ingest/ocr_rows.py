@@ -260,12 +260,21 @@ def group_rows(toks: Sequence[_Tok], overlap: float = 0.5) -> list[_Row]:
     """Tokens into rows: a token joins the row whose vertical extent it overlaps by at least
     ``overlap`` of the smaller height (rows compared by their median centre line)."""
     rows: list[_Row] = []
-    for t in sorted(toks, key=lambda t: (t.cy, t.x0)):
+    # Numbers first, then words: a label wrapped round its numbers must not pull the first of
+    # them into its own line (on a skewed scan a number may overlap both).
+    values = sorted((t for t in toks if _is_value(t)), key=lambda t: (t.cy, t.x0))
+    words = sorted((t for t in toks if not _is_value(t)), key=lambda t: (t.cy, t.x0))
+    for n, t in enumerate(values + words):
         best = None
-        for r in rows[-4:]:
+        fits = []
+        window = rows[-4:] if n < len(values) else rows
+        for r in window:
             med_h = median(x.h for x in r.toks)
             ov = _overlap(t.top, t.bottom, r.cy - med_h / 2, r.cy + med_h / 2)
-            if ov >= overlap * min(t.h, med_h) and (best is None or abs(r.cy - t.cy) < abs(best.cy - t.cy)):
+            if ov >= overlap * min(t.h, med_h):
+                fits.append(r)
+        for r in fits:
+            if best is None or abs(r.cy - t.cy) < abs(best.cy - t.cy):
                 best = r
         if best is None:
             rows.append(_Row([t]))
@@ -632,13 +641,13 @@ def _sub_tables(rows: list[_Row], first: int, last: int, values: set[int], line_
     return out
 
 
-def _lone_cell(body: list[_Row], numbers: list[_Tok], line_h: float) -> bool:
+def _lone_cell(rows: list[_Row], numbers: list[_Tok], line_h: float) -> bool:
     """One number that is a table cell all the same: its label stands well apart to its left
     (行政事业性收费 … 0 in a table of one row)."""
     if len(numbers) != 1:
         return False
     n = numbers[0]
-    labels = [t for r in body for t in r.toks if t.kind == "text" and abs(t.cy - n.cy) < line_h and t.x1 < n.x0]
+    labels = [t for r in rows for t in r.toks if t.kind == "text" and abs(t.cy - n.cy) < line_h and t.x1 < n.x0]
     return bool(labels) and n.x0 - max(t.x1 for t in labels) > 3 * line_h
 
 
@@ -667,7 +676,7 @@ def tables_from_lines(
         for first, last in _sub_tables(rows, span_first, span_last, values, line_h):
             body = rows[first : last + 1]
             numbers = [t for r in body for t in r.toks if t.kind == "number"]
-            if len(numbers) < 2 and not _lone_cell(body, numbers, line_h):
+            if len(numbers) < 2 and not _lone_cell(rows, numbers, line_h):
                 continue  # one number alone is a line of prose or a page number, not a table
             table = _build_table(rows, first, last, values, line_h, page, used, rules)
             _header(rows, first, table, line_h, used)
