@@ -16,7 +16,8 @@ For every PDF with expected values (the corpus seeds ``corpus/00N_*.pdf`` →
   (:func:`analyzer.ingest.ocr_rows.layout_pages`), read by the same
   identify / sections / tables / checks stages as any document, and compared
   with the expected values: right / wrong / missing / invented, and the
-  findings raised versus expected.
+  findings raised (tables, consistency, narrative) versus expected, and versus
+  what the same stages raise on the original PDF's text layer.
 
     .venv/bin/python bench/bench_ocr.py                    # corpus + real PDFs, default dpi
     .venv/bin/python bench/bench_ocr.py --dpi 150 --only 001,szfgs --verbose
@@ -75,6 +76,7 @@ class Outcome:
     bag: list = field(default_factory=list)
     low_conf_cells: int = 0
     reread: int = 0
+    raised_text: set = field(default_factory=set)
     cpu: list = field(default_factory=list)
     reread_seconds: float = 0.0
     doubtful: int = 0
@@ -194,7 +196,25 @@ def run_case(case: Case, args: argparse.Namespace) -> Outcome:
     meta = identify.identify(doc)
     secs = split_sections(doc)
     tables = extract_tables(doc, secs, meta)
-    findings = run_checks(tables, meta, secs, doc)
+    findings = list(run_checks(tables, meta, secs, doc))
+    # The other stages that raise findings on one report, as analyzer.pipeline runs them.
+    try:
+        from analyzer.narrative import analyze_narrative, check_consistency
+
+        findings.extend(check_consistency(tables, secs, doc))
+        findings.extend(analyze_narrative(secs, meta, tables)[1])
+    except ImportError:  # an older tree without the consistency stage
+        from analyzer.narrative import analyze_narrative
+
+        findings.extend(analyze_narrative(secs, meta, tables)[1])
+    # The same report read from its text layer: OCR should raise what it raises.
+    try:
+        from analyzer.pipeline import analyze_file
+
+        original = analyze_file(case.path)
+        out.raised_text = {f.rule for f in original.findings if f.severity != "info"}
+    except Exception as exc:  # noqa: BLE001 - the comparison is informative only
+        out.raised_text = {f"unreadable: {exc}"}
     unreadable = set(case.expected.get("unreadable", []))
     for table, rows in case.expected["tables"].items():
         for row, cols in rows.items():
@@ -254,6 +274,7 @@ def main(argv: list[str]) -> int:
     print(f"engine loaded in {load:.2f}s; threads={ocr.engine().threads}; dpi={args.dpi}")
     print(f"{'document':<16}{'pages':>6}{'s/page':>8}{'ratio':>7}{'bag':>7}{'right':>7}{'wrong':>6}{'miss':>6}{'inv':>5}{'acc':>8}  findings")
     total = Outcome()
+    exact = parity = 0
     group: dict[str, Outcome] = {"corpus": Outcome(), "real": Outcome()}
     for case in all_cases:
         o = run_case(case, args)
@@ -271,6 +292,9 @@ def main(argv: list[str]) -> int:
         acc = o.right / o.expected if o.expected else 1.0
         same = o.raised == o.wanted
         status = "ok" if same else f"missing {sorted(o.wanted - o.raised)} extra {sorted(o.raised - o.wanted)}"
+        status += "; = text layer" if o.raised == o.raised_text else f"; text layer raises {sorted(o.raised_text)}"
+        exact += same
+        parity += o.raised == o.raised_text
         print(f"{case.name:<16}{len(o.seconds):>6}{statistics.median(o.seconds):>8.2f}{statistics.mean(o.ratio):>7.3f}"
               f"{statistics.mean(o.bag):>7.3f}{o.right:>7}{len(o.wrong):>6}{len(o.missing):>6}{len(o.invented):>5}{acc:>8.1%}  {status}"
               f"  (reread {o.reread} in {o.reread_seconds:.1f}s, doubtful {o.doubtful})")
@@ -289,6 +313,7 @@ def main(argv: list[str]) -> int:
               f"{statistics.mean(agg.bag):>7.3f}{agg.right:>7}{len(agg.wrong):>6}{len(agg.missing):>6}{len(agg.invented):>5}{acc:>8.1%}"
               f"  wrong {len(agg.wrong) / max(1, agg.expected):.2%}"
               + (f"; CPU s/page median {statistics.median(agg.cpu):.2f}" if agg.cpu else ""))
+    print(f"findings as expected on {exact}/{len(all_cases)} documents; as from the text layer on {parity}/{len(all_cases)}")
     return 0
 
 
