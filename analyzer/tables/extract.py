@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from analyzer.ingest.normalize import drop_thousands_separators, nfkc
 from analyzer.model import CellSource, Document, ReportMeta, Section, TableValues
-from analyzer.tables import schema
+from analyzer.tables import columns, schema
 from analyzer.tables.assign import assign_active, assign_rows
 from analyzer.tables.match import norm_label, template_by_rows
 from analyzer.tables.numbers import parse_cell
@@ -41,6 +41,8 @@ class RowRead:
     ambiguous: bool = False
     markers: dict[int, str] = field(default_factory=dict)  # column index -> "无"/"—"
     unplaced: list[str] = field(default_factory=list)  # cells of a narrow grid whose column is unknown
+    raws: list[str | None] | None = None  # each column's cell as written, when placed by the header
+    reason: str = ""  # why the row's blank values were not read ("columns", "damaged"): TableValues.unread
 
 
 def read_row(row: TableRow, spec: Spec) -> RowRead:
@@ -60,6 +62,52 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
         if not cands:
             cands = split_pieces(pieces, n, money)
         return RowRead(spec, row, cands, ambiguous=len(cands) != 1)
+    mapped = _read_by_header(row, spec)
+    positional = _read_by_position(row, spec)
+    return positional if mapped is None else _verified(mapped, positional)
+
+
+def _verified(mapped: RowRead, positional: RowRead) -> RowRead:
+    """The header's reading, checked by the row's own 总计 (tables with one); never position alone.
+
+    The labels win when every value stands under a named column and the row's
+    total holds or cannot be checked (a column left out). A clean label reading
+    whose total fails gives way only to a position reading whose total holds
+    (values shifted against the header); otherwise it stands (the report's own
+    error, for the checks to say). When values stand under no named column, the
+    position reading is taken unless its total contradicts it; if it does, the
+    row is not read: its columns could not be told apart.
+    """
+    if mapped.spec.columns != schema.APPLICANTS:
+        return mapped if not mapped.unplaced else positional
+    clean = not mapped.unplaced
+    if clean and _total_holds(mapped.candidates[0]) is not False:
+        return mapped
+    if clean:
+        return mapped if _total_holds(positional.candidates[0]) is not True else positional
+    if _total_holds(positional.candidates[0]) is not False and not positional.unplaced:
+        return positional
+    n = len(mapped.spec.columns)
+    return RowRead(mapped.spec, mapped.row, [(None,) * n], raws=[None] * n, reason="columns")
+
+
+def _total_holds(values: tuple) -> bool | None:
+    """Whether the six applicant columns add up to 总计; None when that cannot be told (False when
+    the known ones already exceed it)."""
+    parts, total = values[:6], values[6]
+    if total is None:
+        return None
+    known = [v for v in parts if v is not None]
+    if len(known) < len(parts):
+        return False if sum(known) > total else None
+    return sums_ok(parts, total)
+
+
+def _read_by_position(row: TableRow, spec: Spec) -> RowRead:
+    """A grid row read left to right in template column order."""
+    n = len(spec.columns)
+    money = [c.money for c in spec.columns]
+    cells = row.values
     header = row.header
     if header:
         cells = _merge_by_header(cells, header)
@@ -72,6 +120,22 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
         return RowRead(spec, row, [tuple(read[0])], markers=read[1], unplaced=[c.raw for c in cells[1:]])
     values, markers = _values_of(_fit_grid(cells, n), money)
     return RowRead(spec, row, [tuple(values)], markers=markers)
+
+
+def _read_by_header(row: TableRow, spec: Spec) -> RowRead | None:
+    """A grid row read by the labels of its table's header rows (:mod:`analyzer.tables.columns`), when they name its columns."""
+    if not row.grid or not row.header_rows:
+        return None
+    n = len(spec.columns)
+    width = max(len(h) for h in row.header_rows)
+    mapping = columns.map_columns(row.header_rows, width, spec.columns)
+    placed = columns.place_cells(row.cells, mapping, n, columns.numbering_columns(row.header_rows, width)) if mapping else None
+    if placed is None:
+        return None
+    cells, unplaced = placed
+    values, markers = _values_of(cells, [c.money for c in spec.columns])
+    raws = [c.raw if c is not None and not c.empty else None for c in cells]
+    return RowRead(spec, row, [tuple(values)], markers=markers, unplaced=unplaced, raws=raws)
 
 
 def _values_of(cells: list[Cell | None], money: list[bool]) -> tuple[list, dict[int, str]]:
@@ -150,6 +214,8 @@ class Builder:
     rows_found: set[str] = field(default_factory=set)
     aux_rows: dict[str, tuple] = field(default_factory=dict)
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unread: dict[str, str] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
 
     def mark_ambiguous(self, key: str, raw: str) -> None:
         """A cell left None because its digit run splits several ways: the run is its remark."""
@@ -160,13 +226,13 @@ class Builder:
         return TableValues(
             template=self.template, values=self.values, sources=self.sources, found=self.found,
             remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
-            aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows,
+            aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows, unread=self.unread, broken=frozenset(self.broken),
         )
 
     def put(self, table: str, read: RowRead, chosen: list) -> None:
         spec = read.spec
         row = read.row
-        raw_cells = _raw_cells(row, len(spec.columns))
+        raw_cells = read.raws if read.raws is not None else _raw_cells(row, len(spec.columns))
         for i, col in enumerate(spec.columns):
             key = f"{table}.{spec.key}.{col.key}"
             v = chosen[i] if i < len(chosen) else None
@@ -174,8 +240,12 @@ class Builder:
                 continue
             if i in read.markers:
                 self.remarks[key] = read.markers[i]
+            if v is None and read.reason:
+                self.remarks[key] = " ".join(c.raw for c in row.values if not c.empty)
+                self.unread[key] = read.reason
+                continue
             if v is None:
-                if read.unplaced and i > 0 and key not in self.remarks:
+                if read.unplaced and (i > 0 or read.raws is not None) and key not in self.remarks:
                     self.mark_ambiguous(key, " ".join(c.raw for c in row.values))
                     continue
                 if read.ambiguous and any(c.run for c in row.values) and key not in self.remarks:
@@ -301,7 +371,7 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
         return
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
-    chosen, raws, ambiguous = _review_numbers(cells, raw_all)
+    chosen, raws, ambiguous = _review_numbers(picked, cells, raw_all)
     first = picked[0]
     for gi, group in enumerate(schema.REVIEW_GROUPS):
         if gi * 5 < sum(len(r.cells) for r in picked):
@@ -345,7 +415,19 @@ def _review_rows(rows: list[TableRow], start: int) -> list[TableRow]:
     return picked
 
 
-def _review_numbers(cells: list[Cell], raw_all: str) -> tuple[list, list[str | None], bool]:
+def _review_by_header(rows: list[TableRow], cells: list[Cell]) -> list[Cell | None] | None:
+    """Table 四's cells on its fifteen positions by the group and outcome labels above them; None without such labels."""
+    heads = rows[0].header_rows if len(rows) == 1 and rows[0].grid else ()
+    if not heads:
+        return None
+    mapping = columns.map_review(heads, max(len(h) for h in heads))
+    placed = columns.place_cells(rows[0].cells, mapping, 15) if mapping else None
+    if placed is None or placed[1]:
+        return None
+    return placed[0]
+
+
+def _review_numbers(rows: list[TableRow], cells: list[Cell], raw_all: str) -> tuple[list, list[str | None], bool]:
     """The fifteen values (None where unread), the raw text behind each, and whether a digit run was ambiguous."""
     if any(c.run for c in cells):
         pieces = [p for c in cells if not c.empty for p in _norm_run(c.raw).split()]
@@ -356,7 +438,7 @@ def _review_numbers(cells: list[Cell], raw_all: str) -> tuple[list, list[str | N
         return agreed(cands, 15), [raw_all] * 15, len(cands) != 1
     chosen: list = []
     raws: list[str | None] = []
-    for c in _fit_grid(cells, 15):
+    for c in _review_by_header(rows, cells) or _fit_grid(cells, 15):
         empty = c is None or c.empty
         chosen.append(None if empty else parse_cell(c.raw)[0])
         raws.append(None if empty else c.raw)

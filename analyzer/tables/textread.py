@@ -55,6 +55,7 @@ class TableRow:
     block: int | None = None  # index of the table block in Document.blocks
     order: int = 0  # position in the document's row stream
     header: tuple[str, ...] | None = None  # the grid's header line, to read merged header cells
+    header_rows: tuple[tuple[str, ...], ...] = ()  # the word-only grid lines above this row's block of rows
     hint: str = ""  # loose words near a row without words of its own (never its label)
     context: str = ""  # the words before a run of running text (its last label parts)
 
@@ -234,6 +235,10 @@ class _RowStream:
         self.pending: list[str] = []  # words of the lines before, waiting for their numbers
         self.open_row: TableRow | None = None  # a one-cell-per-line row still collecting
         self.header: tuple[int | None, tuple[str, ...]] | None = None  # (block, fields) of the last grid header
+        # Word-only grid lines of the current block (a header of 2–3 rows with spans), and whether
+        # the last line was one of them: a data row between two of them starts a new header.
+        self.heads: list[tuple[int | None, tuple[str, ...]]] = []
+        self.last_was_head = False
 
     def close(self) -> None:
         if self.open_row is not None and self.open_row.has_numbers:
@@ -243,6 +248,7 @@ class _RowStream:
     def add(self, ln: Line) -> None:
         kinds = [_field_kind(f) for f in ln.fields]
         nonempty = [k for k in kinds if k != "empty"]
+        self.note_header(ln, kinds)
         if not nonempty:
             # A blank line ends a row and the pending label (seed 000 layout).
             if not ln.grid or len(ln.fields) <= 1:
@@ -268,6 +274,20 @@ class _RowStream:
         else:
             self.running_text(ln)
 
+    def note_header(self, ln: Line, kinds: list[str]) -> None:
+        """Keep the word-only lines of a grid (two or more fields of words, no number) as its header rows."""
+        if not ln.grid:
+            return
+        head = sum(1 for k in kinds if k == "mixed") >= 2 and all(k in ("mixed", "empty") for k in kinds)
+        if head:
+            if not self.last_was_head or (self.heads and self.heads[-1][0] != ln.block):
+                self.heads = []
+            self.heads.append((ln.block, ln.fields))
+        self.last_was_head = head
+
+    def header_rows(self, ln: Line) -> tuple[tuple[str, ...], ...]:
+        return tuple(f for b, f in self.heads if b == ln.block)
+
     def grid_line(self, ln: Line, kinds: list[str], single_value: bool) -> None:
         segments = _grid_segments(ln.fields, kinds)
         raw_line = "\t".join(ln.fields)
@@ -292,6 +312,8 @@ class _RowStream:
                 header = self.header
                 if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields) and len(segments) == 1:
                     row.header = header[1]
+                if len(segments) == 1:
+                    row.header_rows = self.header_rows(ln)
                 self.rows.append(row)
             elif single_value:
                 # First value of a one-cell-per-line row.
@@ -299,7 +321,8 @@ class _RowStream:
             else:
                 # A row of values without words of its own (markdown from PDF):
                 # placed by order later; nearby loose words are only a hint.
-                self.rows.append(TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block, hint=" ".join(self.pending)))
+                self.rows.append(TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block, hint=" ".join(self.pending),
+                                          header_rows=self.header_rows(ln)))
             self.pending = []
 
     def running_text(self, ln: Line) -> None:

@@ -1,0 +1,147 @@
+"""Issue 9, the tables part: hand-made cases that failed on the code before the fix.
+
+Classes: #4 one bad cell never loses a report; #5 digit runs split with every
+total at once; #6 a table row whose label and cells stand apart; #7 web pages'
+tables read by their header labels, verified by the totals.
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+from pathlib import Path
+
+from analyzer.config import Settings
+from analyzer.ingest import html as html_reader
+from analyzer.model import Block, Document, ReportMeta
+from analyzer.tables import extract_tables, run_checks
+
+META = ReportMeta(title="青石镇2021年度政府信息公开工作报告", agency="青石镇人民政府", level="township", year=2021, template="2021")
+
+APP_LABELS = [
+    ("new_received", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "（一）予以公开"),
+    ("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied_state_secret", "1.属于国家秘密"),
+    ("denied_prohibited_by_law", "2.其他法律行政法规禁止公开"),
+    ("denied_security_stability", "3.危及“三安全一稳定”"),
+    ("denied_third_party", "4.保护第三方合法权益"),
+    ("denied_internal_affairs", "5.属于三类内部事务信息"),
+    ("denied_process_info", "6.属于四类过程性信息"),
+    ("denied_enforcement_files", "7.属于行政执法案卷"),
+    ("denied_query_matters", "8.属于行政查询事项"),
+    ("unable_not_held", "1.本机关不掌握相关政府信息"),
+    ("unable_needs_creation", "2.没有现成信息需要另行制作"),
+    ("unable_unclear", "3.补正后申请内容仍不明确"),
+    ("not_processed_petition", "1.信访举报投诉类申请"),
+    ("not_processed_repeated", "2.重复申请"),
+    ("not_processed_publication", "3.要求提供公开出版物"),
+    ("not_processed_excessive", "4.无正当理由大量反复申请"),
+    ("not_processed_confirmation", "5.要求行政机关确认或重新出具已获取信息"),
+    ("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other_other", "3.其他"),
+    ("results_total", "（七）总计"),
+    ("carried_forward", "四、结转下年度继续办理"),
+]
+APPLICANTS = ["natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
+              "legal_service_org", "other_org", "total"]
+APPLICANT_LABELS = {"natural_person": "自然人", "commercial_enterprise": "商业企业", "research_institution": "科研机构",
+                    "public_interest_org": "社会公益组织", "legal_service_org": "法律服务机构", "other_org": "其他", "total": "总计"}
+# A consistent table: every row total, 三（七） and 一+二=三+四 hold; distinct values so a column
+# read in the wrong place shows.
+TABLE = {
+    "new_received": [30, 5, 1, 2, 3, 0, 41], "carried_over": [2, 1, 0, 0, 0, 0, 3],
+    "granted": [20, 3, 1, 1, 2, 0, 27], "partially_granted": [4, 1, 0, 0, 0, 0, 5],
+    "unable_not_held": [5, 1, 0, 1, 0, 0, 7], "results_total": [29, 5, 1, 2, 2, 0, 39],
+    "carried_forward": [3, 1, 0, 0, 1, 0, 5],
+}
+
+
+def app_values(row: str) -> list[int]:
+    return TABLE.get(row, [0] * 7)
+
+
+def html_doc(body: str) -> Document:
+    page = f"<html><head><title>t</title></head><body><div class='article-content'>{body}</div></body></html>"
+    return html_reader.read(Path("hand.html"), page.encode("utf-8"), Settings())
+
+
+def app_table_html(order: list[str], seq: bool = False) -> str:
+    """Table 三 with its three header rows (申请人情况 / 自然人 · 法人或其他组织 · 总计 / the organisations) in ``order``."""
+    orgs = [c for c in order if c not in ("natural_person", "total")]
+    top = ("<td rowspan='3'>序号</td>" if seq else "") + f"<td rowspan='3' colspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan='{len(order)}'>申请人情况</td>"
+    mid, placed = "", False
+    for c in order:
+        if c in ("natural_person", "total"):
+            mid += f"<td rowspan='2'>{APPLICANT_LABELS[c]}</td>"
+        elif not placed:
+            mid += f"<td colspan='{len(orgs)}'>法人或其他组织</td>"
+            placed = True
+    low = "".join(f"<td>{APPLICANT_LABELS[c]}</td>" for c in orgs)
+    rows = [f"<tr>{top}</tr>", f"<tr>{mid}</tr>", f"<tr>{low}</tr>"]
+    for n, (key, label) in enumerate(APP_LABELS, 1):
+        vals = dict(zip(APPLICANTS, app_values(key)))
+        cells = "".join(f"<td>{vals[c]}</td>" for c in order)
+        rows.append(f"<tr>{f'<td>{n}</td>' if seq else ''}<td colspan='3'>{htmlmod.escape(label)}</td>{cells}</tr>")
+    return "<p>三、收到和处理政府信息公开申请情况</p><table>" + "".join(rows) + "</table>"
+
+
+def test_html_columns_in_another_order_are_read_by_their_labels() -> None:
+    """#7: 总计 first and the organisations reordered; the header says which column is which."""
+    order = ["total", "natural_person", "legal_service_org", "commercial_enterprise", "other_org",
+             "research_institution", "public_interest_org"]
+    t = extract_tables(html_doc(app_table_html(order)), {}, META)
+    for row in TABLE:
+        assert [t.get("applications", row, c) for c in APPLICANTS] == TABLE[row], row
+    findings = run_checks(t, META, {}, None)
+    assert not [f for f in findings if f.rule.startswith("applications.")]
+
+
+def test_html_column_left_out_stays_null_and_is_said_missing() -> None:
+    """#7: a page without the 其他 column: that column is null (never 0), the others read by label."""
+    order = [c for c in APPLICANTS if c != "other_org"]
+    t = extract_tables(html_doc(app_table_html(order)), {}, META)
+    assert [t.get("applications", "granted", c) for c in APPLICANTS] == [20, 3, 1, 1, 2, None, 27]
+    assert t.get("applications", "new_received", "total") == 41
+    findings = run_checks(t, META, {}, None)
+    missing = [f for f in findings if f.rule == "tables.missing_cell"]
+    assert missing and all(c.endswith(".other_org") for f in missing for c in f.data["cells"])
+    assert not [f for f in findings if f.rule.startswith("applications.") or f.rule == "tables.ambiguous_cell"]
+
+
+def test_html_total_left_out_leaves_no_false_claim() -> None:
+    """#7: without a 总计 column the six others are still read by their labels; no ambiguity is claimed."""
+    order = [c for c in APPLICANTS if c != "total"]
+    t = extract_tables(html_doc(app_table_html(order)), {}, META)
+    assert [t.get("applications", "new_received", c) for c in APPLICANTS] == [30, 5, 1, 2, 3, 0, None]
+    assert not [f for f in run_checks(t, META, {}, None) if f.rule == "tables.ambiguous_cell"]
+
+
+def test_html_review_groups_in_another_order() -> None:
+    """#7: table 四 with 行政诉讼 first and the outcomes in another order, read by the labels above each column."""
+    groups = [("litigation_direct", "未经复议直接起诉"), ("litigation_after_review", "复议后起诉"), ("review", None)]
+    outcomes = [("total", "总计"), ("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结")]
+    values = {"review": {"upheld": 3, "corrected": 1, "other": 0, "pending": 2, "total": 6},
+              "litigation_direct": {"upheld": 1, "corrected": 0, "other": 1, "pending": 0, "total": 2},
+              "litigation_after_review": {"upheld": 0, "corrected": 0, "other": 0, "pending": 4, "total": 4}}
+    top = "<td colspan='10'>行政诉讼</td><td colspan='5'>行政复议</td>"
+    mid = "".join(f"<td colspan='5'>{lab}</td>" for g, lab in groups if lab) + "".join(f"<td rowspan='2'>{o}</td>" for _, o in outcomes)
+    low = "".join(f"<td>{o}</td>" for _ in range(2) for _, o in outcomes)
+    data = "".join(f"<td>{values[g][o]}</td>" for g, _ in groups for o, _ in outcomes)
+    body = (app_table_html(APPLICANTS) + "<p>四、政府信息公开行政复议、行政诉讼情况</p>"
+            f"<table><tr>{top}</tr><tr>{mid}</tr><tr>{low}</tr><tr>{data}</tr></table>")
+    t = extract_tables(html_doc(body), {}, META)
+    for g in values:
+        assert t.values["review_litigation"][g] == values[g], g
+    assert not [f for f in run_checks(t, META, {}, None) if f.rule == "review_litigation.group_total"]
+
+
+def test_html_row_shifted_against_its_header_is_read_where_its_total_holds() -> None:
+    """#7: a row drawn one cell narrower (label colspan 2): its values stand one column left of the header's
+    labels (41 under 法律服务机构, nothing under 总计); the reading whose row total holds is taken."""
+    page = app_table_html(APPLICANTS).replace(
+        "<td colspan='3'>一、本年新收政府信息公开申请数量</td>", "<td colspan='2'>一、本年新收政府信息公开申请数量</td>")
+    t = extract_tables(html_doc(page), {}, META)
+    assert [t.get("applications", "new_received", c) for c in APPLICANTS] == TABLE["new_received"]
+    assert not [f for f in run_checks(t, META, {}, None) if f.rule.startswith("applications.")]
