@@ -13,37 +13,12 @@ from pathlib import Path
 from analyzer.config import Settings
 from analyzer.ingest import html as html_reader
 from analyzer.model import Block, Document, ReportMeta
-from analyzer.tables import extract_tables, run_checks
+from analyzer.tables import extract_tables, run_checks, schema
 
 META = ReportMeta(title="青石镇2021年度政府信息公开工作报告", agency="青石镇人民政府", level="township", year=2021, template="2021")
 
-APP_LABELS = [
-    ("new_received", "一、本年新收政府信息公开申请数量"),
-    ("carried_over", "二、上年结转政府信息公开申请数量"),
-    ("granted", "（一）予以公开"),
-    ("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
-    ("denied_state_secret", "1.属于国家秘密"),
-    ("denied_prohibited_by_law", "2.其他法律行政法规禁止公开"),
-    ("denied_security_stability", "3.危及“三安全一稳定”"),
-    ("denied_third_party", "4.保护第三方合法权益"),
-    ("denied_internal_affairs", "5.属于三类内部事务信息"),
-    ("denied_process_info", "6.属于四类过程性信息"),
-    ("denied_enforcement_files", "7.属于行政执法案卷"),
-    ("denied_query_matters", "8.属于行政查询事项"),
-    ("unable_not_held", "1.本机关不掌握相关政府信息"),
-    ("unable_needs_creation", "2.没有现成信息需要另行制作"),
-    ("unable_unclear", "3.补正后申请内容仍不明确"),
-    ("not_processed_petition", "1.信访举报投诉类申请"),
-    ("not_processed_repeated", "2.重复申请"),
-    ("not_processed_publication", "3.要求提供公开出版物"),
-    ("not_processed_excessive", "4.无正当理由大量反复申请"),
-    ("not_processed_confirmation", "5.要求行政机关确认或重新出具已获取信息"),
-    ("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    ("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-    ("other_other", "3.其他"),
-    ("results_total", "（七）总计"),
-    ("carried_forward", "四、结转下年度继续办理"),
-]
+# The template's rows as a page labels them.
+APP_LABELS = [(r.key, r.label) for r in schema.rows_of("applications", "2021")]
 APPLICANTS = ["natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
               "legal_service_org", "other_org", "total"]
 APPLICANT_LABELS = {"natural_person": "自然人", "commercial_enterprise": "商业企业", "research_institution": "科研机构",
