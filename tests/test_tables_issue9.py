@@ -120,3 +120,98 @@ def test_html_row_shifted_against_its_header_is_read_where_its_total_holds() -> 
     t = extract_tables(html_doc(page), {}, META)
     assert [t.get("applications", "new_received", c) for c in APPLICANTS] == TABLE["new_received"]
     assert not [f for f in run_checks(t, META, {}, None) if f.rule.startswith("applications.")]
+
+
+# ---------------------------------------------------------------- flattened text (#4, #5)
+
+FLAT_HEAD = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+             "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他")
+TXT_LABELS = [(k, lab.replace("三（", "（") if k != "granted" else "三、本年度办理结果（一）予以公开") for k, lab in APP_LABELS]
+
+
+def flat_doc(runs: dict[str, str]) -> Document:
+    """Table 三 as crawler text: each row's label and its cells run together; rows not given are all zeros."""
+    text = FLAT_HEAD + "".join(label + runs.get(key, "0000000") for key, label in TXT_LABELS) + "五、存在的主要问题及改进情况"
+    return Document(source=Path("flat.txt"), format="txt", blocks=(Block("paragraph", text, line=1),))
+
+
+def test_flattened_run_with_a_dash_loses_one_row_not_the_report() -> None:
+    """#4: "…数量640-020470" stopped the report with ValueError; now that row is unread, the rest is read."""
+    doc = flat_doc({"new_received": "13-0000013", "granted": "130000013", "results_total": "130000013"})
+    t = extract_tables(doc, {}, META)
+    assert all(v is None for v in t.values["applications"]["new_received"].values())
+    assert t.remarks["applications.new_received.natural_person"] == "13-0000013"
+    assert t.unread["applications.new_received.total"] == "damaged"
+    assert t.values["applications"]["granted"]["total"] == 13
+    findings = run_checks(t, META, {}, None)
+    said = [f for f in findings if f.rule == "tables.non_numeric_cell"]
+    assert len(said) == 1 and said[0].status == "uncertain" and "非数字字符" in said[0].message
+    # no sum through the unread row is claimed, no row is said missing
+    assert not [f for f in findings if f.rule in ("applications.balance", "applications.row_total", "tables.missing_row")]
+
+
+def test_damaged_run_still_narrows_the_other_rows() -> None:
+    """#4/#5: 四、结转 printed "0O00001" is not read, but what it may have been (a stray letter put in, or in a
+    digit's place) still tells the other rows' split: 三（七） "11100000111" is 111 natural persons."""
+    doc = flat_doc({"new_received": "11200000112", "granted": "11100000111", "results_total": "11100000111",
+                    "carried_forward": "1O00001"})
+    t = extract_tables(doc, {}, META)
+    assert t.values["applications"]["carried_forward"]["total"] is None
+    assert t.values["applications"]["results_total"]["natural_person"] == 111
+    assert t.values["applications"]["granted"]["commercial_enterprise"] == 0
+
+
+def test_sum_broken_in_every_reading_is_confirmed() -> None:
+    """#5: 三（七） and 一 each split two ways ("11100000111": 1+110 or 111+0); whatever they are, 一 ≠ 三（七）+四
+    in the 自然人 column (四 has 1): confirmed, no reading can rescue it; the cells stay unread."""
+    doc = flat_doc({"new_received": "11100000111", "granted": "11100000111", "results_total": "11100000111",
+                    "carried_forward": "1000001"})
+    t = extract_tables(doc, {}, META)
+    assert t.values["applications"]["results_total"]["natural_person"] is None
+    assert "applications.results_total.natural_person" in t.ambiguous
+    findings = run_checks(t, META, {}, None)
+    balance = {f.data["column"]: f for f in findings if f.rule == "applications.balance"}
+    assert set(balance) == {"natural_person", "total"}
+    assert all(f.status == "confirmed" and f.data["all_readings"] for f in balance.values())
+    assert "无论如何拆分" in balance["natural_person"].message
+
+
+def test_grid_cell_with_a_stray_character_keeps_its_row() -> None:
+    """#4: a tab table whose cell reads "1-" lost its whole row (a false tables.missing_row); now only that cell."""
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    for key, label in TXT_LABELS:
+        vals = [str(v) for v in app_values(key)]
+        if key == "granted":
+            vals[1] = "3O"
+        lines.append(label + "\t" + "\t".join(vals))
+    rows = tuple(tuple(x.split("\t")) for x in lines[1:])
+    doc = Document(source=Path("t.txt"), format="txt", blocks=(Block("paragraph", lines[0], line=1),
+                                                                 Block("table", "\n".join(lines[1:]), rows=rows, line=2)))
+    t = extract_tables(doc, {}, META)
+    assert [t.get("applications", "granted", c) for c in APPLICANTS] == [20, None, 1, 1, 2, 0, 27]
+    findings = run_checks(t, META, {}, None)
+    cell = [f for f in findings if f.rule == "tables.non_numeric_cell"]
+    assert len(cell) == 1 and cell[0].status == "uncertain" and cell[0].data["raw"] == "3O"
+    assert not [f for f in findings if f.rule in ("tables.missing_row", "applications.row_total", "applications.results_sum")]
+    assert [f.data["column"] for f in findings if f.rule == "applications.balance"] == []
+
+
+def test_pathological_runs_are_bounded_and_never_guessed() -> None:
+    """#5: long runs, rows of repeated digits and damaged long runs take about a second at most; what the
+    bounded search could not settle stays null (ambiguous), never a guess."""
+    import time
+
+    cases = [
+        {k: "1" * 14 for k in ("new_received", "granted", "partially_granted", "denied_state_secret", "denied_third_party",
+                               "unable_not_held", "results_total", "carried_forward", "carried_over")},
+        {"new_received": "4" * 15 + "-" + "7" * 15, "granted": "3" * 20 + "l" + "5" * 3 + "O" + "2" * 5,
+         "results_total": "918273645" * 3},
+    ]
+    for runs in cases:
+        t0 = time.perf_counter()
+        t = extract_tables(flat_doc(runs), {}, META)
+        run_checks(t, META, {}, None)
+        assert time.perf_counter() - t0 < 2.0
+        app = t.values["applications"]
+        for key in runs:
+            assert app[key]["natural_person"] is None

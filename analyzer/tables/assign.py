@@ -94,7 +94,8 @@ def _can_fill(r: TableRow, n: int) -> bool:
     runs = [c for c in r.values if c.run]
     if not runs:
         return True
-    digits = sum(len(re.sub(r"\D", "", c.raw.split(".")[0])) + ("." in c.raw) for c in runs)
+    # A damaged run's stray letter may stand for a digit ("0O00001"): it counts as one.
+    digits = sum(len(re.sub(r"\s" if c.damaged else r"\D", "", c.raw.split(".")[0])) + ("." in c.raw) for c in runs)
     return digits >= n
 
 

@@ -22,9 +22,13 @@ from analyzer.errors import AnalyzerError
 from analyzer.ingest.normalize import compact, nfkc
 from analyzer.ingest.sniff import decode_bytes
 from analyzer.model import Document
-from analyzer.tables.numbers import MARKERS, parse_cell
+from analyzer.tables.numbers import MARKERS, is_damaged, parse_cell
 
 _NUM_RUN = re.compile(r"[+\-－−]?\d[\d.,，]*(?:[ \u00a0\u3000]+\d[\d.,，]*)*")
+# A digit run with a stray dash or a digit-like letter inside ("640-020470", "12l0100", "000000l"
+# before the next label): one damaged run, never cut into a number and a label.
+_BAD_RUN = re.compile(r"\d[\d.,，]*(?:[-—–―－‐~][\d.,，]*\d[\d.,，]*|[lIOo](?![A-Za-z])[\d.,，]*)+")
+_RUNS = re.compile(f"{_BAD_RUN.pattern}|{_NUM_RUN.pattern}")
 # A number followed by one of these is part of the words ("2021年", "4位小数", "3条").
 _WORD_UNIT = re.compile(r"^\s*(?:年|月|日|号|位|项|个|件|条|次|名|家|人|户|天|批|期|%|％|余|多|万|亿|小时|分钟|周|类|起|宗|篇|份|场|本|期)")
 _LABEL_NUMBER = re.compile(r"^\s*[.．、]\s*(?=\D)")
@@ -39,6 +43,7 @@ class Cell:
     empty: bool = False
     marker: bool = False
     col: int | None = None  # grid column, to read merged header cells
+    damaged: bool = False  # a number with a stray character ("1-", a run with "—" inside): not read
 
 
 @dataclass
@@ -139,18 +144,20 @@ def _line_locator(doc: Document):
 
 
 def chunk_field(text: str) -> list[tuple[str, str]]:
-    """Split a mixed field into ("label", text) and ("num", run) chunks.
+    """Split a mixed field into ("label", text) and ("num", run) chunks; a run with a stray character is ("bad", run).
 
     >>> chunk_field("规章000行政规范性文件693665")
     [('label', '规章'), ('num', '000'), ('label', '行政规范性文件'), ('num', '693665')]
     >>> chunk_field("00000002.其他法律行政法规禁止公开0000000")
     [('num', '0000000'), ('label', '2.其他法律行政法规禁止公开'), ('num', '0000000')]
+    >>> chunk_field("一、本年新收政府信息公开申请数量640-020470二、上年结转")
+    [('label', '一、本年新收政府信息公开申请数量'), ('bad', '640-020470'), ('label', '二、上年结转')]
     """
     s = nfkc(text)
     out: list[tuple[str, str]] = []
     label = ""
     pos = 0
-    for m in _NUM_RUN.finditer(s):
+    for m in _RUNS.finditer(s):
         start, end = m.span()
         run = m.group(0)
         before = s[pos:start]
@@ -177,7 +184,7 @@ def chunk_field(text: str) -> list[tuple[str, str]]:
             if body.strip():
                 if label.strip():
                     out.append(("label", label.strip()))
-                out.append(("num", body.strip()))
+                out.append((_run_kind(body), body.strip()))
                 label = ""
             label += (tail.group(1) if tail else stripped)
             pos = end
@@ -186,12 +193,16 @@ def chunk_field(text: str) -> list[tuple[str, str]]:
         if label.strip():
             out.append(("label", label.strip()))
         label = ""
-        out.append(("num", run.strip().rstrip(".,，")))
+        out.append((_run_kind(run), run.strip().rstrip(".,，")))
         pos = end
     label += s[pos:]
     if label.strip():
         out.append(("label", label.strip()))
     return out
+
+
+def _run_kind(run: str) -> str:
+    return "bad" if _BAD_RUN.search(run) else "num"
 
 
 def _field_kind(text: str) -> str:
@@ -206,6 +217,8 @@ def _field_kind(text: str) -> str:
         return "marker"
     if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return "numbers"  # "0 0 0" in one field
+    if is_damaged(s):
+        return "damaged"  # "1-", "3O": a cell that could not be read, not words
     return "mixed"
 
 
@@ -256,7 +269,7 @@ class _RowStream:
                 self.pending = []
             return
         multi = ln.grid and len(nonempty) >= 2
-        numeric_only = all(k in ("number", "marker", "numbers") for k in nonempty)
+        numeric_only = all(k in ("number", "marker", "numbers", "damaged") for k in nonempty)
         if numeric_only and len(nonempty) == 1 and self.open_row is not None and not self.open_row.own_label and not multi:
             # One cell per line: the value continues the open row.
             f = next(f for f in ln.fields if f.strip())
@@ -330,7 +343,7 @@ class _RowStream:
         text = ln.fields[0] if len(ln.fields) == 1 else " ".join(ln.fields)
         chunks = chunk_field(text)
         self.close()
-        if not any(c[0] == "num" for c in chunks):
+        if not any(c[0] in ("num", "bad") for c in chunks):
             if len(text) <= 60:
                 self.pending.append(text.strip())
             else:
@@ -338,7 +351,7 @@ class _RowStream:
             return
         # Numbers opening a line have no words of their own: the loose words of
         # the lines before are only a hint (real0009's stray "1").
-        hint = " ".join(self.pending) if chunks[0][0] == "num" else ""
+        hint = " ".join(self.pending) if chunks[0][0] in ("num", "bad") else ""
         label_parts: list[str] = []
         current: TableRow | None = None
         for kind_, piece in chunks:
@@ -352,7 +365,7 @@ class _RowStream:
                     current = TableRow(label_parts[-1:] if label_parts else [], [], ln.line, ln.page, bool(label_parts), False, text, None,
                                        context=" ".join(label_parts[-3:]), hint="" if label_parts else hint)
                     label_parts = []
-                current.cells.extend(_run_cells(piece))
+                current.cells.extend(_run_cells(piece, damaged=kind_ == "bad"))
         if current is not None:
             self.rows.append(current)
         self.pending = [p for p in label_parts if len(p) <= 60][-3:]
@@ -379,7 +392,7 @@ def _grid_segments(fields: tuple[str, ...], kinds: list[str]) -> list[tuple[list
                         cells = []  # empties before words are merged-cell placeholders
                     labels.append(text)
                 else:
-                    cells.extend(Cell(c.raw, c.run, c.empty, c.marker, fi) for c in _run_cells(text))
+                    cells.extend(Cell(c.raw, c.run, c.empty, c.marker, fi, c.damaged) for c in _run_cells(text, kind_ == "bad"))
         elif k == "empty":
             if labels or cells:
                 cells.append(Cell("", empty=True, col=fi))
@@ -398,9 +411,9 @@ def _cells_of_field(f: str, col: int | None = None) -> list[Cell]:
         return [Cell(s, marker=True, col=col)]
     if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return [Cell(p) for p in s.split()]
-    return [Cell(s)]
+    return [Cell(s, col=col, damaged=is_damaged(s))]
 
 
-def _run_cells(run: str) -> list[Cell]:
-    """A digit run from running text; a single short number stays one fixed cell."""
-    return [Cell(run.strip(), run=True)]
+def _run_cells(run: str, damaged: bool = False) -> list[Cell]:
+    """A digit run from running text (damaged: with a stray character inside, never split)."""
+    return [Cell(run.strip(), run=True, damaged=damaged)]
