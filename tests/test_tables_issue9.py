@@ -215,3 +215,52 @@ def test_pathological_runs_are_bounded_and_never_guessed() -> None:
         app = t.values["applications"]
         for key in runs:
             assert app[key]["natural_person"] is None
+
+
+# ---------------------------------------------------------------- rows whose label stands apart (#6)
+
+
+def test_label_on_its_own_line_and_cells_on_the_next() -> None:
+    """#6: "规章" on one line, "0   0   0" on the next (a tab table and running text alike): one row, not a row
+    said missing plus loose numbers (and "89   89   89" is three cells, never the number 898989)."""
+    from analyzer.ingest import txt
+
+    lines = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+             "规章\t\t\t", "0   0   0\t\t\t", "行政规范性文件\t\t\t", "89   12   640\t\t\t",
+             "", "三、收到和处理政府信息公开申请情况"]
+    for key, label in TXT_LABELS:
+        lines += [label, "   ".join(str(v) for v in app_values(key))]
+    doc = txt.read(Path("own-line.txt"), "\n".join(lines).encode("utf-8"), Settings())
+    t = extract_tables(doc, {}, META)
+    assert t.values["active_disclosure"]["normative_documents"] == {"issued": 89, "repealed": 12, "in_force": 640}
+    assert t.values["active_disclosure"]["rules"] == {"issued": 0, "repealed": 0, "in_force": 0}
+    for row in TABLE:
+        assert [t.get("applications", row, c) for c in APPLICANTS] == TABLE[row], row
+    findings = run_checks(t, META, {}, None)
+    assert not [f for f in findings if f.rule == "applications.balance"]
+    assert not [f for f in findings if f.rule == "tables.missing_row" and f.data["table"] == "applications"]
+
+
+def test_row_label_with_a_wrong_character_is_still_its_row() -> None:
+    """#6: "（一）予以公幵" and "2.重夏申请" (one wrong character), "3.其它": matched, not said missing."""
+    from analyzer.tables import schema as sc
+    from analyzer.tables.match import match_label
+
+    specs = sc.rows_of("applications", "2021")
+    for label, key in (("三、本年度办理结果（一）予以公幵", "granted"), ("2.重夏申请", "not_processed_repeated"),
+                       ("3.其它", "other_other")):
+        m = match_label([label], specs, running_text=False)
+        assert m is not None and specs[m.spec_index].key == key, label
+
+
+def test_missing_row_says_what_was_searched_for() -> None:
+    """#6: a row said missing names the words it was looked for by, in the message and the data."""
+    doc = flat_doc({"granted": "130000013", "results_total": "130000013", "new_received": "130000013"})
+    text = doc.blocks[0].text
+    start = text.index("2.重复申请")
+    doc = Document(source=Path("flat.txt"), format="txt",
+                   blocks=(Block("paragraph", text[:start] + text[start + len("2.重复申请0000000"):], line=1),))
+    findings = [f for f in run_checks(extract_tables(doc, {}, META), META, {}, None) if f.rule == "tables.missing_row"]
+    assert len(findings) == 1 and findings[0].data["rows"] == ["not_processed_repeated"]
+    assert "重复申请" in findings[0].data["searched"]["not_processed_repeated"]
+    assert "检索" in findings[0].message and "“重复申请”" in findings[0].message
