@@ -264,3 +264,42 @@ def test_missing_row_says_what_was_searched_for() -> None:
     assert len(findings) == 1 and findings[0].data["rows"] == ["not_processed_repeated"]
     assert "重复申请" in findings[0].data["searched"]["not_processed_repeated"]
     assert "检索" in findings[0].message and "“重复申请”" in findings[0].message
+
+
+def test_a_defect_in_one_table_keeps_the_others(monkeypatch) -> None:
+    """#4: an unexpected error while reading table 三 keeps tables 二 and 四; 三 is said unreadable, uncertain."""
+    from analyzer.tables import extract as ext
+
+    def broken(rows, b):
+        raise ValueError("invalid literal for int() with base 10: '-'")
+
+    monkeypatch.setattr(ext, "_extract_applications", broken)
+    body = ("<p>二、主动公开政府信息情况</p><table><tr><td>信息内容</td><td>本年处理决定数量</td></tr>"
+            "<tr><td>行政许可</td><td>12</td></tr></table>" + app_table_html(APPLICANTS))
+    t = extract_tables(html_doc(body), {}, META)
+    assert t.values["active_disclosure"]["administrative_license"]["decisions"] == 12
+    assert all(v is None for row in t.values["applications"].values() for v in row.values())
+    said = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_table" and f.data["table"] == "applications"]
+    assert len(said) == 1 and said[0].status == "uncertain"
+
+
+def tab_table(order: list[int]) -> Document:
+    """Table 三 as tab lines without any header row, each row's seven numbers in ``order`` (template positions)."""
+    lines = [label + "\t" + "\t".join(str(app_values(key)[i]) for i in order) for key, label in TXT_LABELS]
+    rows = tuple(tuple(x.split("\t")) for x in lines)
+    return Document(source=Path("t.txt"), format="txt", blocks=(
+        Block("paragraph", "三、收到和处理政府信息公开申请情况", line=1), Block("table", "\n".join(lines), rows=rows, line=2)))
+
+
+def test_columns_by_position_alone_only_when_the_totals_confirm_them() -> None:
+    """#7: without header labels, 总计 written first is taken because every row adds up that way; columns in an
+    order no total confirms are not read, and a finding says the columns could not be told apart."""
+    t = extract_tables(tab_table([6, 0, 1, 2, 3, 4, 5]), {}, META)
+    for row in TABLE:
+        assert [t.get("applications", row, c) for c in APPLICANTS] == TABLE[row], row
+    t = extract_tables(tab_table([1, 0, 6, 2, 3, 4, 5]), {}, META)
+    assert all(v is None for row in t.values["applications"].values() for v in row.values())
+    findings = run_checks(t, META, {}, None)
+    said = [f for f in findings if f.rule == "tables.ambiguous_cell"]
+    assert said and "无法确定各自所属的列" in said[0].message
+    assert not [f for f in findings if f.rule.startswith("applications.") or f.rule == "tables.missing_cell"]

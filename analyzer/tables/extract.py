@@ -14,6 +14,7 @@ splits several ways).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ from analyzer.tables import columns, schema
 from analyzer.tables.assign import assign_active, assign_rows
 from analyzer.tables.match import norm_label, template_by_rows
 from analyzer.tables.numbers import is_damaged, parse_cell
-from analyzer.tables.rowread import RowRead, fit_grid, norm_run, raw_cells, read_row
+from analyzer.tables.rowread import RowRead, confirm_positions, fit_grid, norm_run, raw_cells, read_row
 from analyzer.tables.solve import Problem, applications_sums, solve
 from analyzer.tables.splits import agreed, split_pieces, summed_groups, sums_ok, time_budget
 from analyzer.tables.textread import Cell, TableRow, build_rows, document_lines
@@ -94,6 +95,8 @@ class Builder:
             )
 
 
+log = logging.getLogger(__name__)
+
 TABLE_SECONDS = 0.8  # tables 二 and 三: splitting their runs and the table-wide search together
 REVIEW_SECONDS = 0.2  # table 四's fifteen numbers
 
@@ -105,11 +108,30 @@ def extract_tables(doc: Document, sections: dict[str, Section], meta: ReportMeta
     b = Builder(template, schema.empty_values(template))
     # Digit runs of a pathological text are left unread past these bounds, never guessed.
     with time_budget(TABLE_SECONDS):
-        _extract_active(rows, b)
-        app_end = _extract_applications(rows, b)
+        _isolated("active_disclosure", b, lambda: _extract_active(rows, b))
+        app_end = _isolated("applications", b, lambda: _extract_applications(rows, b)) or 0
     with time_budget(REVIEW_SECONDS):
-        _extract_review(rows, b, app_end)
+        _isolated("review_litigation", b, lambda: _extract_review(rows, b, app_end))
     return b.tables()
+
+
+def _isolated(table: str, b: Builder, extract):
+    """One table's extraction; an unexpected error there keeps the other tables (issue 9 #4).
+
+    The table's cells stay None and it counts as found, so tables.missing_table says
+    it could not be read (uncertain), never that the report left it out.
+    """
+    try:
+        return extract()
+    except Exception:  # noqa: BLE001 - a defect in one table must not lose the report
+        log.exception("table %s could not be read", table)
+        b.values[table] = schema.empty_values(b.template)[table]
+        for key in [k for k in (*b.sources, *b.remarks, *b.unread) if k.startswith(table + ".")]:
+            b.sources.pop(key, None), b.remarks.pop(key, None), b.unread.pop(key, None)
+        for kept in (b.ambiguous, b.broken, b.rows_found):
+            kept -= {k for k in kept if k.startswith(table + ".")}
+        b.found[table] = True
+        return None
 
 
 def _extract_active(rows: list[TableRow], b: Builder) -> None:
@@ -141,6 +163,7 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
         spec = schema.find_row("applications", b.template, key)
         if spec is not None:
             reads[key] = read_row(r, spec)
+    confirm_positions(reads)
     _solve_applications(reads, b)
     for key, read in reads.items():
         if key in b.values["applications"]:

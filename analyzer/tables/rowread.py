@@ -36,6 +36,7 @@ class RowRead:
     reason: str = ""  # why the row's blank values were not read ("columns", "damaged"): TableValues.unread
     hints: list[tuple] = field(default_factory=list)  # readings a damaged run may have had: they only constrain other rows
     from_text: bool = False  # cut from a digit run of running text (no second reading of its cells)
+    by_position: bool = False  # a grid row read left to right, no header label naming its columns
 
 
 def read_row(row: TableRow, spec: Spec) -> RowRead:
@@ -61,7 +62,33 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
         return RowRead(spec, row, cands, ambiguous=len(cands) != 1, from_text=True)
     mapped = _read_by_header(row, spec)
     positional = _read_by_position(row, spec)
-    return positional if mapped is None else _verified(mapped, positional)
+    if mapped is None:
+        positional.by_position = True  # no label named its columns: the table's totals must confirm them
+        return positional
+    return _verified(mapped, positional)
+
+
+def confirm_positions(reads: dict[str, RowRead]) -> None:
+    """Table 三's grid rows read by position alone, accepted only when the row totals confirm the order.
+
+    When no complete, non-zero row adds up in template order but each does with
+    总计 written first, that order is taken; when neither holds for two or more
+    such rows, the columns could not be told apart and none of those rows is read.
+    """
+    pos = {k: r for k, r in reads.items() if r.by_position and len(r.candidates) == 1}
+    full = [r.candidates[0] for r in pos.values() if None not in r.candidates[0] and any(r.candidates[0])]
+    if len(full) < 2 or any(sums_ok(c[:6], c[6]) for c in full):
+        return
+    if all(sums_ok(c[1:7], c[0]) for c in full):
+        for r in pos.values():
+            c = r.candidates[0]
+            r.candidates = [tuple(c[1:]) + (c[0],)]
+            raws = r.raws or raw_cells(r.row, 7)
+            r.raws = raws[1:] + raws[:1]
+            r.markers = {(i - 1) % 7: m for i, m in r.markers.items()}
+        return
+    for r in pos.values():
+        r.candidates, r.raws, r.reason, r.markers = [(None,) * 7], [None] * 7, "columns", {}
 
 
 MAX_HINTS = 5000  # readings of a damaged run beyond which it constrains nothing

@@ -61,8 +61,8 @@ def check_ambiguous(ctx: Context) -> list[Finding]:
         raw = t.remarks.get(f"{table}.{row}.{cols[0]}", "")
         names = "、".join(f"“{col_label(table, tmpl, row, c)}”" for c in cols)
         if t.unread.get(f"{table}.{row}.{cols[0]}") == "columns":
-            message = (f"{part_number(table)}表格“{row_label(table, tmpl, row)}”一行的数字“{raw}”与表头各列对不上，"
-                       f"按列位置读取又与该行“总计”不符，{names}无法区分，未予采用，请核对原件。")
+            message = (f"{part_number(table)}表格“{row_label(table, tmpl, row)}”一行的数字“{raw}”无法确定各自所属的列"
+                       f"（按表头或按列位置读取，均与“总计”不符），{names}未予采用，请核对原件。")
         else:
             message = (f"{part_number(table)}表格“{row_label(table, tmpl, row)}”的数字在原文中连写为“{raw}”，"
                        f"可有多种拆分，{names}无法唯一确定，未予采用，请核对原件。")
