@@ -11,11 +11,20 @@ that satisfies all of them agrees on it; otherwise it stays ``None`` and
 
 * A sum that no combination of the rows' candidates can satisfy is *broken in
   every reading* (:attr:`Solution.broken`): the checks raise it as confirmed, no
-  reading can rescue it; it is then left out of the search. It is never claimed
-  when it rests on a row we could not read (a damaged run: :attr:`Problem.hints`).
+  reading can rescue it; it is then left out of the search. It is claimed only
+  when every row of it was cut from running text (a grid cell still gets its
+  second reading, :mod:`analyzer.tables.reread`), never when it rests on a row we
+  could not read (a damaged run: :attr:`Problem.hints`).
 * ``None`` in a candidate is an unknown cell: a sum through it holds whatever it is.
 * When the remaining sums admit no complete table together, or the search would
   exceed its budget, nothing is narrowed: each row keeps what it determines alone.
+* Not built (a run-level hook): when the same agency's previous report is linked,
+  its 结转下年度 row, where read for certain, is one more equality per column on
+  this year's 上年结转 (``Sum("continuity.carried_over.<col>", (("carried_over",
+  c, 1),))`` against a fixed row of last year's values). Linking happens after
+  extraction (``linking.link_previous`` in ``pipeline.finish_run``), so it needs
+  the run to re-solve a linked report whose 上年结转 or another row is still
+  ambiguous, with the row's readings kept (``RowRead.candidates``) in the result.
 
 Measured (issue 9 #5; ``bench/bench_solve.py``, 2 cores): the 319 problems of
 table 三 with two or more rows that split several ways, from the flattened and
@@ -89,8 +98,8 @@ def solve(problem: Problem) -> Solution:
         if not rows <= problem.domains.keys():
             continue  # a row the table does not show: the sum cannot be formed
         if _satisfiable(s, problem.domains) is False:
-            if not rows & problem.hints and rows & problem.text_rows:
-                broken.add(s.name)
+            if rows <= problem.text_rows and not rows & problem.hints:
+                broken.add(s.name)  # rests on the digits and the arithmetic alone (a grid row gets its second reading)
             continue
         usable.append(s)
     search = _Search(problem.domains, usable)
