@@ -34,7 +34,7 @@ from statistics import median
 from typing import Callable, Iterable, Sequence
 
 from analyzer.ingest.layout import CHAPTER_RE, ends_paragraph, is_heading, starts_new_paragraph
-from analyzer.ingest.normalize import clean_prose
+from analyzer.ingest.normalize import CJK, clean_prose
 from analyzer.ingest.ocr import Box, OcrLine, OcrPage
 from analyzer.model import Block
 
@@ -55,7 +55,7 @@ _DIGIT_LOOKALIKES = str.maketrans(
 # Cell markers kept as written: the table reader tells them from numbers.
 MARKERS = {"无", "—", "－", "-", "–", "―", "─", "/", "／", "——", "--", "\\"}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(f"[{CJK}]")
 # Page furniture in the top or bottom margin: "- 2 -", "—3—", "第 2 页", "2/6".
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–一\s]*\d{1,4}[-—–一\s]*|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
