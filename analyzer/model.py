@@ -379,3 +379,5 @@ class RunResult:
     results: list[ReportResult] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     previous: dict[str, str] = field(default_factory=dict)  # source -> source of last year's report
+    # source -> sources of last year's reports that could each be its agency's: none was linked
+    competing: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -18,12 +18,14 @@ from analyzer import sections as sections_mod
 from analyzer.config import Settings, resolve
 from analyzer.findings import with_ids
 from analyzer.ingest import read_document
-from analyzer.linking import link_previous
+from analyzer.linking import link_years
 from analyzer.model import ReportResult, RunResult
 from analyzer.narrative import analyze_narrative, check_consistency, cross_report
 from analyzer.runner import display_path
 from analyzer.scoring import score_report
 from analyzer.tables import check_continuity, extract_tables, run_checks
+
+COMPETING = "上一年度有{n}份报告都可能是本机关的报告（{names}），无法确定哪一份是其上年报告，未作跨年度比对。"
 
 
 def analyze_file(path: str | Path, settings: Settings | dict | None = None, *, keep_document: bool = True) -> ReportResult:
@@ -107,23 +109,31 @@ def analyze_single(path: str | Path, settings: Settings | dict | None = None, sc
 def finish_run(run: RunResult, score_config=None) -> RunResult:
     """The stages that need the whole run, then the score of every report."""
     results = sorted(run.results, key=lambda r: r.source)
-    previous = link_previous(results)  # source -> previous year's ReportResult
+    links = link_years(results)
+    previous = links.previous  # source -> previous year's ReportResult
     cross = cross_report(results, previous)  # source -> (NarrativeResult, [Finding])
     finished: list[ReportResult] = []
     for r in results:
         findings = list(r.findings)
         narrative = r.narrative
+        notes = list(r.notes)
         prev = previous.get(r.source)
         if prev is not None:
             findings.extend(check_continuity(prev, r))
+        if r.source in links.competing:
+            cands = links.competing[r.source]
+            names = "、".join(f"{c.meta.agency}（{Path(c.source).name}）" for c in cands)
+            notes.append(COMPETING.format(n=len(cands), names=names))
         if r.source in cross:
             narrative, extra = cross[r.source]
             findings.extend(extra)
-        r = replace(r, findings=with_ids(findings, report_key(r.meta, r.source)), narrative=narrative)
+        r = replace(r, findings=with_ids(findings, report_key(r.meta, r.source)), narrative=narrative,
+                    notes=tuple(notes))
         r = replace(r, score=score_report(r, score_config, has_previous=prev is not None))
         finished.append(r)
     return RunResult(
         results=finished,
         failures=sorted(run.failures, key=lambda f: f.source),
         previous={src: p.source for src, p in previous.items()},
+        competing={src: tuple(c.source for c in cands) for src, cands in links.competing.items()},
     )

@@ -52,6 +52,21 @@ def summary_rows(run, ids: dict[str, str]) -> list[dict]:
     return rows
 
 
+def _linked(run, source: str, ids: dict[str, str], by_source: dict) -> dict:
+    """The report linked as last year's (source, id, agency, year), or the candidates that competed for it."""
+
+    def describe(src: str) -> dict:
+        r = by_source.get(src)
+        return {"source": src, "report_id": ids.get(src), "agency": r.meta.agency if r else None,
+                "year": r.meta.year if r else None}
+
+    if source in run.previous:
+        return {"previous_report": describe(run.previous[source])}
+    if source in run.competing:
+        return {"previous_report": None, "previous_candidates": [describe(s) for s in run.competing[source]]}
+    return {}
+
+
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
     """A CSV with a header row, UTF-8 with BOM."""
     buf = io.StringIO()
@@ -67,11 +82,11 @@ def write_run(run, out_dir: Path, score_config=None) -> str:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ids = report_ids(run.results)
+    by_source = {r.source: r for r in run.results}
     for r in run.results:
         data = r.to_dict()
         data["report_id"] = ids[r.source]
-        if r.source in run.previous:
-            data["previous_report"] = run.previous[r.source]
+        data.update(_linked(run, r.source, ids, by_source))
         (out_dir / f"{ids[r.source]}.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
