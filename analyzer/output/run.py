@@ -23,7 +23,7 @@ __all__ = ["SUMMARY_COLUMNS", "report_ids", "summary_rows", "write_csv", "write_
 
 SUMMARY_COLUMNS = [
     "report_id", "source", "format", "title", "agency", "level", "year", "template", "published",
-    "sections_present", "errors", "warnings", "infos", "score", "grade",
+    "sections_present", "errors", "warnings", "infos", "score", "grade", "partial",
 ]
 
 
@@ -48,6 +48,7 @@ def summary_rows(run, ids: dict[str, str]) -> list[dict]:
             "infos": sev.count("info"),
             "score": f"{r.score.total:.1f}" if r.score else "",
             "grade": r.score.grade if r.score else "",
+            "partial": "部分完成" if r.partial else "",
         })
     return rows
 
