@@ -54,6 +54,12 @@ ABBREVIATIONS = {
     "府办": "人民政府办公室",
 }
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+# Provinces written without 省/自治区 at the head of a name (广西南宁市, 江苏昆山市); never alone.
+_REGION_SHORT = (
+    "黑龙江", "内蒙古", "北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "江苏", "浙江", "安徽", "福建",
+    "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "四川", "贵州", "云南", "西藏", "陕西", "甘肃",
+    "青海", "宁夏", "新疆",
+)
 # Areas with their own level whatever their name says (provincial 派出机构 with 设区的市 powers).
 SPECIAL_AREAS: dict[str, Level] = {"平潭综合实验区": "city", "雄安新区": "city"}
 # A government's own name forms; what remains is its place (spec/tables.md: a 办公厅
@@ -185,6 +191,8 @@ def _next_place(name: str, pos: int) -> str | None:
     known = [p for p in _known_by_initial().get(rest[0], ()) if rest.startswith(p)]
     if known:
         return max(known, key=len)
+    if pos == 0 and rest.startswith(_REGION_SHORT):  # 广西南宁市: the region written without 壮族自治区
+        return next(r for r in _REGION_SHORT if rest.startswith(r))
     m = _UNIT.match(rest)
     if not m:
         return None
@@ -223,6 +231,8 @@ def level_of(agency: str | None) -> Level | None:
 def _unit_level(chain: tuple[str, ...]) -> Level | None:
     last = chain[-1]
     known = places()
+    if last in _REGION_SHORT:
+        return None  # 江苏 alone heads no place that tells a level
     if last in known.provinces and (len(chain) == 1 or last not in MUNICIPALITIES):
         return "province"
     if last.endswith(("街道", "镇", "乡", "苏木")):

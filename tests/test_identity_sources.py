@@ -99,7 +99,11 @@ def test_year_in_chinese_numerals():
     ("阿克苏地区行政公署", "city"),
     ("延边州延吉市人民政府", "county"),
     ("中共徐州市委办公室", "city"),
+    ("广西南宁市人民政府", "city"),  # a region written without 壮族自治区
+    ("江苏昆山市人民政府", "county"),
+    ("国家税务总局江苏省税务局", "province"),
     ("国家统计局", "national"),
+    ("苏州工业园区管委会", None),  # a development zone: its level is set case by case
     ("某某市人民政府", None),  # a 市 in neither list: not guessed
     ("教育局", None),
 ])
