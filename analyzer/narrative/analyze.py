@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
-from analyzer.narrative import features, neardup, repeats, rules
+from analyzer.narrative import features, neardup, problems, repeats, rules
 from analyzer.narrative.classify import classify, describe, get_model
 from analyzer.narrative.context import Item, Labelled, label_items
 from analyzer.narrative.pairing import Pairing
@@ -171,7 +171,7 @@ def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: Ta
     result = summarize(tuple(statements), pairs=problem_pairs(statements, pairs))
     other_text = sections["other"].text if "other" in sections else ""
     findings: list[Finding] = []
-    findings += rules.check_problems(statements, sections)
+    findings += problems.check_problems(statements, sections)
     findings += rules.check_overview_parts(sections, meta)
     findings += rules.check_fee_statement(sections, meta)
     findings += rules.check_stale_years(statements, sections, meta, other_text)
