@@ -43,6 +43,12 @@ class ReviewFormat(str, Enum):
     docx = "docx"
 
 
+class SqlFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
 def fail(message: str, code: int = 2) -> None:
     """One line on standard error, then exit: never a traceback."""
     typer.echo(message.splitlines()[0] if message else "未知错误", err=True)
@@ -284,6 +290,19 @@ def corpus(
     run = _run_with_progress(analyze_run, paths, workers, None, 0)
     written = run_guarded(write_corpus_study, run, out)
     typer.echo(f"已写入 {out}/（{written}）")
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="一条 SQL 语句，例如 \"SELECT level, count(*) FROM reports GROUP BY level\"。"),
+    out: Path = typer.Option(Path("reports"), "--out", "-o", help="analyze 的输出文件夹（读取其中的 store/）。"),
+    format: SqlFormat = typer.Option(SqlFormat.table, "--format", "-f", help="table、csv 或 json。"),
+) -> None:
+    """用 DuckDB 查询语料库（reports、cells、findings、statements、scores、runs 各为一张表）。"""
+    from analyzer.output.store import format_rows, query as run_query
+
+    columns, rows = run_guarded(run_query, out, query)
+    typer.echo(format_rows(columns, rows, format.value))
 
 
 @app.command()

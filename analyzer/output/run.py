@@ -18,6 +18,7 @@ from analyzer.output.ranking import rank_results
 from analyzer.output.ranking_io import write_ranking
 from analyzer.output.review_docx import write_reviews
 from analyzer.output.site import write_index
+from analyzer.output.store import write_store
 
 __all__ = ["SUMMARY_COLUMNS", "report_ids", "summary_rows", "write_csv", "write_run"]
 
@@ -85,4 +86,5 @@ def write_run(run, out_dir: Path, score_config=None) -> str:
     write_ranking(ranking, out_dir / "ranking.xlsx")
     reviews = write_reviews(run.results, out_dir)
     write_index(run, ranking, out_dir)
-    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{len(reviews)} 份评审意见、index.html"
+    write_store(run, out_dir, ids)
+    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{len(reviews)} 份评审意见、index.html、store/"
