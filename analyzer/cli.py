@@ -43,6 +43,11 @@ class ReviewFormat(str, Enum):
     docx = "docx"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class SqlFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -105,11 +110,15 @@ def analyze(
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="输出文件夹。"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local：本机进程池；dask：Dask 集群（见 docs/CLUSTER.md）。"),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Dask 调度器地址（如 tcp://10.0.0.5:8786）；省略时在本机启动 --workers 个进程的 LocalCluster。"
+    ),
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
     from analyzer.output.run import write_run
     from analyzer.pipeline import analyze_run
-    from analyzer.runner import collect_paths
+    from analyzer.runner import collect_paths, make_engine
     from analyzer.scoring import load_config
 
     targets = paths or [Path("corpus")]
@@ -120,7 +129,8 @@ def analyze(
     files = collect_paths(targets)
     if not files:
         fail(f"在 {', '.join(map(str, targets))} 中没有找到报告文件（PDF、DOCX、HTML、TXT）。")
-    run = _run_with_progress(analyze_run, targets, workers, score_config, len(files))
+    chosen = run_guarded(make_engine, engine.value, workers=workers, scheduler=scheduler)
+    run = _run_with_progress(analyze_run, targets, workers, score_config, len(files), chosen)
     written = run_guarded(write_run, run, out, score_config)
     typer.echo(
         f"已分析 {len(run.results)} 份报告，{len(run.failures)} 份无法读取；结果写入 {out}/（{written}）。"
@@ -131,17 +141,19 @@ def analyze(
         raise typer.Exit(2)
 
 
-def _run_with_progress(analyze_run, targets, workers, score_config, total):
+def _run_with_progress(analyze_run, targets, workers, score_config, total, engine=None):
     settings = _settings()
     if not sys.stderr.isatty():
-        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config)
+        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config, engine=engine)
     with progress_bar() as bar:
         task = bar.add_task("", total=total)
 
         def tick(path: str) -> None:
             bar.update(task, advance=1, description=Path(path).name[:40])
 
-        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config, progress=tick)
+        return run_guarded(
+            analyze_run, targets, settings, workers=workers, score_config=score_config, progress=tick, engine=engine
+        )
 
 
 def progress_bar():

@@ -83,12 +83,16 @@ def analyze_run(
     workers: int = 1,
     score_config=None,
     progress: Callable[[str], None] | None = None,
+    engine: runner.Engine | None = None,
 ) -> RunResult:
-    """Analyse every report under ``paths``; a file that fails, crashes or hangs never stops the run."""
+    """Analyse every report under ``paths``; a file that fails, crashes or hangs never stops the run.
+
+    ``engine`` runs the per-file stages (default: a local pool of ``workers``; ``runner.make_engine``).
+    """
     settings = resolve(settings)
     files = runner.collect_paths(paths)
     runner.warm_up()
-    outcomes = runner.run_files(_analyze_in_worker, files, settings, workers=workers, progress=progress)
+    outcomes = runner.run_files(_analyze_in_worker, files, settings, workers=workers, progress=progress, engine=engine)
     run = RunResult(
         results=[o for o in outcomes if isinstance(o, ReportResult)],
         failures=[o for o in outcomes if not isinstance(o, ReportResult)],
