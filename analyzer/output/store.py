@@ -58,6 +58,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "applications_received": "float64", "disclosure_rate": "float64", "correction_rate": "float64",
         "score_total": "float64", "grade": "string", "score_config": "string",
         "previous_report_id": "string", "previous_source": "string", "analyzer_version": "string",
+        "duplicate_of": "string",
     },
     "cells": {
         "report_id": "string", "run_id": "string", "table": "string", "row": "string", "column": "string",
@@ -235,6 +236,7 @@ def report_row(result: ReportResult, cells: list[dict], *, rid: str, run_id: str
         "grade": result.score.grade if result.score else None,
         "score_config": result.score.config if result.score else None,
         "previous_report_id": previous_id, "previous_source": previous_source, "analyzer_version": __version__,
+        "duplicate_of": None,
     }
 
 
@@ -270,6 +272,7 @@ class StoreWriter:
         self._last: str | None = None
         self._n_reports = self._n_failures = 0
         self.closed = False
+        self._written: dict[str, str] = {}  # report_id -> source of its first copy in this run
         for table in TABLES:
             folder = self.store_dir / table
             folder.mkdir(parents=True, exist_ok=True)
@@ -285,17 +288,28 @@ class StoreWriter:
 
     def add_report(self, result: ReportResult, *, file_id: str | None, sha256: str | None, size: int | None = None,
                    previous_id: str | None = None, previous_source: str | None = None) -> str:
-        """Add an analysed (and scored) report; returns its ``report_id``."""
+        """Add an analysed (and scored) report; returns its ``report_id``.
+
+        The same content a second time in the run (a copy under another name)
+        gets its ``reports`` row, marked ``duplicate_of`` the first, and no
+        rows in the other tables: they would be the first copy's again.
+        """
         rid = report_id_of(sha256, result.source)
         cells = cell_rows(result, rid, self.run_id)
-        self._add("reports", [report_row(result, cells, rid=rid, run_id=self.run_id, file_id=file_id, sha256=sha256,
-                                         size=size, previous_id=previous_id, previous_source=previous_source)])
-        self._add("cells", cells)
+        row = report_row(result, cells, rid=rid, run_id=self.run_id, file_id=file_id, sha256=sha256,
+                         size=size, previous_id=previous_id, previous_source=previous_source)
         self._n_reports += 1
+        self._seen(result.source)
+        if rid in self._written:
+            row["duplicate_of"] = self._written[rid]
+            self._add("reports", [row])
+            return rid
+        self._written[rid] = result.source
+        self._add("reports", [row])
+        self._add("cells", cells)
         self._add("findings", finding_rows(result, rid, self.run_id))
         self._add("statements", statement_rows(result, rid, self.run_id))
         self._add("scores", score_rows(result, rid, self.run_id))
-        self._seen(result.source)
         return rid
 
     def add_failure(self, failure: Failure, *, sha256: str | None, size: int | None = None) -> str:
@@ -399,7 +413,7 @@ def view_sql(store: Path) -> list[str]:
         # One row per report_id: the newest analyzer, the run with more reports, then ids (docs/STORE.md).
         "CREATE OR REPLACE VIEW reports AS SELECT r.* FROM all_reports r JOIN runs USING (run_id) "
         f"QUALIFY row_number() OVER (PARTITION BY r.report_id ORDER BY {version_key.replace('analyzer_version', 'runs.analyzer_version')} DESC, "
-        "runs.reports DESC, r.run_id, r.source) = 1",
+        "runs.reports DESC, r.run_id, r.duplicate_of IS NOT NULL, r.source) = 1",
     ]
     for table in ("cells", "findings", "statements", "scores"):
         stmts.append(
