@@ -288,19 +288,39 @@ def rank(
 
 @app.command()
 def corpus(
-    paths: List[Path] = typer.Argument(..., help="报告文件或文件夹。"),
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="analyze 的输出文件夹（含 store/，默认 reports/）；给出报告文件或文件夹时先分析再研究。"
+    ),
     out: Path = typer.Option(Path("reports/corpus"), "--out", "-o", help="输出文件夹。"),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数（需要先分析时）。"),
 ) -> None:
-    """语料研究：统计、图表与套话（模板句）聚类。"""
-    from analyzer.output.corpus import write_corpus_study
-    from analyzer.pipeline import analyze_run
+    """语料研究（HTML 与 DOCX）：覆盖、表格数据、问题分布、问题类别、套话、相互抄用、逐年变化。"""
+    from analyzer.output.store import StoreError, store_dir_of
+    from analyzer.output.study import write_study
 
-    for t in paths:
+    targets = paths or [Path("reports")]
+    for t in targets:
         if not t.exists():
             fail(f"路径不存在：{t}")
-    run = _run_with_progress(analyze_run, paths, workers, None, 0)
-    written = run_guarded(write_corpus_study, run, out)
+    stores = []
+    for t in targets:
+        try:
+            stores.append(store_dir_of(t))
+        except StoreError:
+            pass
+    if len(stores) > 1 or (stores and len(targets) > 1):
+        fail("一次研究一个语料库：要合并多次分析，请把它们分析到同一个 --out（见 docs/STORE.md）。")
+    if not stores:  # report files: analyse them into the study's own store first
+        from analyzer.output.ids import report_ids
+        from analyzer.output.store import write_store
+        from analyzer.pipeline import analyze_run
+
+        run = _run_with_progress(analyze_run, targets, workers, None, 0)
+        if not run.results:
+            fail("没有可读取的报告。")
+        run_guarded(write_store, run, out, report_ids(run.results))
+        stores = [out / "store"]
+    written = run_guarded(write_study, stores[0], out)
     typer.echo(f"已写入 {out}/（{written}）")
 
 

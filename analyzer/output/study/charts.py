@@ -95,6 +95,10 @@ def draw_bars(labels: Sequence[str], values: Sequence[float], *, xlabel: str = "
     ax.set_xlim(0, top * 1.15 if top else 1)
     if percent:
         ax.xaxis.set_major_formatter(_percent())
+    else:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     return fig
 
@@ -144,11 +148,12 @@ def draw_boxes(groups: Sequence[str], samples: Sequence[Sequence[float]], *, xla
     fig = figure(max(1.8, 0.45 * len(groups) + 1.0))
     ax = fig.add_subplot()
     y = list(range(1, len(groups) + 1))[::-1]
-    ax.boxplot(samples, positions=y, vert=False, widths=0.55, showfliers=True,
+    ax.boxplot(samples, positions=y, orientation="horizontal", widths=0.55, showfliers=True,
                flierprops={"markersize": 2, "alpha": 0.4}, medianprops={"color": PALETTE[3]})
     ax.set_yticks(y, [f"{g}（n={len(s)}）" for g, s in zip(groups, samples)])
     if log:
         ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(left=0)
     if percent:
         ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel(xlabel)

@@ -207,14 +207,13 @@ def table_statistics(con) -> Section:
                                 [[g, num(total)] + [pct(x) for x in s] for g, s, total in shares]))
     for column, title, name in (("disclosure_rate", "实质公开率", "disclosure_rate"), ("correction_rate", "复议纠错率", "correction_rate")):
         rows = _distribution(con, column)
-        sec.tables.append(Table(f"{name}_by_level", f"{title}（按报告）", header[:-1],
-                                [r[:-1] for r in _dist_rows(rows, pct)]))
         groups, samples = _samples(con, column)
+        note = "" if groups else f"没有一个层级的样本达到{MIN_SAMPLE}份，不作分布图。"
+        sec.tables.append(Table(f"{name}_by_level", f"{title}（按报告）", header[:-1],
+                                [r[:-1] for r in _dist_rows(rows, pct)], note))
         if groups:
             sec.figures.append(Figure(f"{name}_by_level", f"各层级{title}的分布",
-                                      lambda g=groups, s=samples: charts.draw_boxes(g, s, xlabel=title, percent=True)))
-        else:
-            sec.text.append(f"{title}：没有一个层级的样本达到{MIN_SAMPLE}份，不作分布图。")
+                                      lambda g=groups, s=samples, t=title: charts.draw_boxes(g, s, xlabel=t, percent=True)))
     return sec
 
 

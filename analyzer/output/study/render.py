@@ -75,6 +75,14 @@ def _html_table(table, number: int) -> str:
 FONT = "Noto Sans CJK SC"
 
 
+def _column_widths(header, rows, total_cm: float) -> list[float]:
+    """Column widths in cm, by the longest text of each column (short columns at least 1.2 cm)."""
+    longest = [max([len(str(h))] + [min(len(str(r[j])), 60) for r in rows if j < len(r)]) for j, h in enumerate(header)]
+    weights = [max(2, n) for n in longest]
+    widths = [total_cm * w / sum(weights) for w in weights]
+    return [max(1.2, w) for w in widths]
+
+
 def write_docx(study: Study, pngs: dict[str, bytes], path: Path) -> Path:
     """The study as a Word document: title, key figures, numbered figures and tables, the citation."""
     from docx import Document
@@ -128,8 +136,13 @@ def write_docx(study: Study, pngs: dict[str, bytes], path: Path) -> Path:
             for i, row in enumerate(rows, 1):
                 for j, v in enumerate(row):
                     grid.cell(i, j).text = str(v)
+            widths = _column_widths(table.header, rows, total_cm=16.0)
+            grid.autofit = False
+            for column, width in zip(grid.columns, widths):
+                column.width = Cm(width)  # the grid LibreOffice reads; Word reads the cells'
             for row in grid.rows:
-                for cell in row.cells:
+                for cell, width in zip(row.cells, widths):
+                    cell.width = Cm(width)
                     for p in cell.paragraphs:
                         for run in p.runs:
                             run.font.size = Pt(8)
