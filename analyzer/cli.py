@@ -116,9 +116,10 @@ def analyze(
     ),
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
-    from analyzer.output.run import write_run
-    from analyzer.pipeline import analyze_run
+    from functools import partial
+
     from analyzer.runner import collect_paths, make_engine
+    from analyzer.scale import analyze_to
     from analyzer.scoring import load_config
 
     targets = paths or [Path("corpus")]
@@ -130,14 +131,14 @@ def analyze(
     if not files:
         fail(f"在 {', '.join(map(str, targets))} 中没有找到报告文件（PDF、DOCX、HTML、TXT）。")
     chosen = run_guarded(make_engine, engine.value, workers=workers, scheduler=scheduler)
-    run = _run_with_progress(analyze_run, targets, workers, score_config, len(files), chosen)
-    written = run_guarded(write_run, run, out, score_config)
+    # Results stream to disk and the run-level stages work from there (analyzer/scale.py): any size of run.
+    done = _run_with_progress(partial(analyze_to, out_dir=out), targets, workers, score_config, len(files), chosen)
     typer.echo(
-        f"已分析 {len(run.results)} 份报告，{len(run.failures)} 份无法读取；结果写入 {out}/（{written}）。"
+        f"已分析 {done.reports} 份报告，{len(done.failures)} 份无法读取；结果写入 {out}/（{done.written}）。"
     )
-    for f in run.failures:
+    for f in done.failures:
         typer.echo(f"  无法读取：{f.error}", err=True)
-    if not run.results:
+    if not done.reports:
         raise typer.Exit(2)
 
 

@@ -102,14 +102,18 @@ def index_views(con, store: Path) -> None:
         con.execute(f"CREATE OR REPLACE VIEW idx_{part} AS {body}")
 
 
-def update_index(store: Path, *, heads: int = HEADS, chunk: int = CHUNK) -> dict[str, int]:
-    """Add the store's new statement texts to the index; returns how many texts, nodes, pairs were added."""
+def update_index(store: Path, *, statements: Path | None = None, heads: int = HEADS, chunk: int = CHUNK) -> dict[str, int]:
+    """Add the store's new statement texts to the index; returns how many texts, nodes, pairs were added.
+
+    ``statements``: a folder of Parquet files with a ``text`` column to read
+    instead of the store's ``statements`` (a run not written to the store yet).
+    """
     import duckdb
 
     store = Path(store)
     con = duckdb.connect(":memory:")
     index_views(con, store)
-    statements = store / "statements"
+    statements = Path(statements) if statements is not None else store / "statements"
     if not _has_parts(statements):
         return {"texts": 0, "nodes": 0, "pairs": 0}
     name = _update_name(store)

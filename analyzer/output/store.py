@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import Iterable
 
-from analyzer import __version__
 from analyzer.errors import AnalyzerError
 from analyzer.labels import PART_LABELS
 from analyzer.linking import agency_key
@@ -38,6 +38,10 @@ from analyzer.model import Failure, ReportResult
 from analyzer.rules import label as rule_label
 from analyzer.rules import rule as rule_of
 from analyzer.tables import schema
+
+# The package's version without importing the package root (its lazy API reaches the pipeline,
+# a layer above this one); the root is always loaded before any of its modules.
+__version__ = sys.modules["analyzer"].__version__
 
 TABLES = ("reports", "cells", "findings", "statements", "scores", "runs")
 BATCH_ROWS = 50_000
@@ -358,7 +362,7 @@ def write_store(run, out_dir: Path, ids: dict[str, str], score_config: str = "")
     """Write a finished run (a ``RunResult``) into ``out_dir/store``; returns rows written per table."""
     sources = [r.source for r in run.results] + [f.source for f in run.failures]
     hashes = {src: content_hash(src) for src in sources}
-    sizes = {src: _size(src) for src in sources}
+    sizes = {src: file_size(src) for src in sources}
     config = score_config or next((r.score.config for r in run.results if r.score), "")
     run_id = run_id_of(hashes.values(), config)
     with StoreWriter(Path(out_dir) / "store", run_id) as writer:
@@ -373,7 +377,8 @@ def write_store(run, out_dir: Path, ids: dict[str, str], score_config: str = "")
         return writer.close(config)
 
 
-def _size(path: str) -> int | None:
+def file_size(path: str) -> int | None:
+    """A file's size in bytes, or None when it is gone."""
     try:
         return Path(path).stat().st_size
     except OSError:
@@ -489,3 +494,66 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str = "table") -> st
     out += [line(r) for r in cells[1:]]
     out.append(f"({len(rows)} 行)")
     return "\n".join(out)
+
+
+RANKING_COLUMNS = ["名次", "report_id", "报告文件", "机关", "年度", "层级", "总分", "等级", "准确性", "内容质量",
+                   "实质公开率", "实质公开率偏离", "复议纠错率", "复议纠错率偏离"]
+
+
+def ranking_sql(store: Path, run_id: str) -> str:
+    """The ranking of one run, computed in DuckDB from the store (``output.ranking`` rules).
+
+    Sort by total, then 准确性, then 内容质量 (ties share a rank, 1, 1, 3); a
+    rate deviates when more than both 3 robust standard deviations (1.4826 ×
+    MAD) and 10 points from the run's median, and only when at least 30
+    reports have it.
+    """
+    from analyzer.output.ranking import MAD_SCALE, MIN_COMPARABLE, MIN_DEVIATION, ROBUST_Z
+
+    def parts(table: str) -> str:
+        return "read_parquet('" + str(Path(store).resolve() / table / PART_GLOB).replace("'", "''") + "')"
+
+    rid = run_id.replace("'", "''")
+    flags = []
+    for col in ("disclosure_rate", "correction_rate"):
+        flags.append(f"""
+          CASE WHEN r.{col} IS NULL OR (SELECT n FROM st_{col}) < {MIN_COMPARABLE} THEN NULL
+               WHEN abs(r.{col} - (SELECT med FROM st_{col})) >
+                    greatest({ROBUST_Z} * {MAD_SCALE} * (SELECT mad FROM st_{col}), {MIN_DEVIATION}) + 1e-12 THEN true
+               ELSE false END AS {col}_flag""")
+    stats = ",".join(
+        f"""st_{col} AS (SELECT count({col}) AS n, median({col}) AS med,
+               median(abs({col} - (SELECT median({col}) FROM run))) AS mad FROM run)"""
+        for col in ("disclosure_rate", "correction_rate")
+    )
+    return f"""
+        WITH run AS (SELECT * FROM {parts('reports')} WHERE run_id = '{rid}' AND status <> 'unreadable'),
+        kept AS (SELECT report_id, sum(points) FILTER (WHERE part = 'accuracy') AS accuracy,
+                        sum(points) FILTER (WHERE part = 'substance') AS substance
+                 FROM {parts('scores')} WHERE run_id = '{rid}' AND kind = 'kept' GROUP BY report_id),
+        {stats}
+        SELECT rank() OVER (ORDER BY round(r.score_total, 2) DESC, round(k.accuracy, 2) DESC, round(k.substance, 2) DESC) AS rank,
+               r.file_id, r.source, r.agency, r.year, r.level, r.score_total, r.grade, k.accuracy, k.substance,
+               r.disclosure_rate, {flags[0].strip()}, r.correction_rate, {flags[1].strip()}
+        FROM run r LEFT JOIN kept k USING (report_id)
+        ORDER BY rank, r.source
+    """
+
+
+def write_ranking_csv(out_dir: Path, run_id: str) -> Path:
+    """``ranking.csv`` of a run too large for the whole-run outputs, from the store (UTF-8 with BOM)."""
+    import csv
+    import io
+
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    cur = con.execute(ranking_sql(Path(out_dir) / "store", run_id))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(RANKING_COLUMNS)
+    while rows := cur.fetchmany(10_000):
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+    path = Path(out_dir) / "ranking.csv"
+    path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    return path

@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
-from analyzer import __version__
 from analyzer.labels import CATEGORY_LABELS, LEVEL_LABELS
+from analyzer.output.store import __version__
 from analyzer.output.study import charts
 from analyzer.tables import schema
 
