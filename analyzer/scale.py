@@ -293,16 +293,20 @@ def analyze_to(
 
 
 def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_config=None, *,
-                 whole_run_limit: int = WHOLE_RUN_LIMIT, timings: dict[str, float] | None = None) -> Outcome:
-    """Passes 2 and 3 over a filled spill: the run-level stages, then every output."""
+                 whole_run_limit: int = WHOLE_RUN_LIMIT, timings: dict[str, float] | None = None,
+                 store_only: bool = False) -> Outcome:
+    """Passes 2 and 3 over a filled spill: the run-level stages, then every output.
+
+    ``store_only`` (above ``whole_run_limit``): the store and ranking.csv, no per-report JSON or summary.csv.
+    """
     import time
 
-    import duckdb
+    from analyzer.output.store import duckdb_connection
 
     timings = {} if timings is None else timings
     spill.close_pass()
     failures = sorted(failures, key=lambda f: f.source)
-    con = duckdb.connect(":memory:")
+    con = duckdb_connection(temp=spill.folder / "duckdb")
     con.execute(f"CREATE VIEW idx AS SELECT * FROM read_parquet('{spill.glob('index')}')")
     con.execute(f"CREATE VIEW stmts AS SELECT * FROM read_parquet('{spill.glob('statements')}')")
     mark = time.perf_counter()
@@ -326,14 +330,14 @@ def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_con
             written = write_run(run, out_dir, score_config)
             timings["outputs_s"] = time.perf_counter() - mark - timings["finishing_s"]
             return Outcome(len(results), failures, written, run, timings)
-        written = _write_streaming(con, spill, failures, out_dir, score_config)
+        written = _write_streaming(con, spill, failures, out_dir, score_config, store_only)
         timings["finishing_and_outputs_s"] = time.perf_counter() - mark
         return Outcome(spill.reports, failures, written, None, timings)
     finally:
         con.close()
 
 
-def _write_streaming(con, spill: Spill, failures: list[Failure], out_dir: Path, score_config) -> str:
+def _write_streaming(con, spill: Spill, failures: list[Failure], out_dir: Path, score_config, store_only: bool = False) -> str:
     """Each report's JSON, summary.csv, failures.csv and the store as reports finish; ranking.csv from the store."""
     from analyzer.output.ids import report_ids
     from analyzer.output.run import SUMMARY_COLUMNS, summary_rows, write_csv
@@ -351,21 +355,24 @@ def _write_streaming(con, spill: Spill, failures: list[Failure], out_dir: Path, 
     writer.writeheader()
     with StoreWriter(out_dir / "store", run_id) as store:
         for r, prev in _finished(con, spill, score_config):
-            data = r.to_dict()
-            data["report_id"] = ids[r.source]
-            if prev is not None:
-                data["previous_report"] = prev
-            (out_dir / f"{ids[r.source]}.json").write_text(
-                json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-            writer.writerows(summary_rows(RunResult(results=[r]), ids))
+            if not store_only:
+                data = r.to_dict()
+                data["report_id"] = ids[r.source]
+                if prev is not None:
+                    data["previous_report"] = prev
+                (out_dir / f"{ids[r.source]}.json").write_text(
+                    json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+                writer.writerows(summary_rows(RunResult(results=[r]), ids))
             store.add_report(r, file_id=ids[r.source], sha256=hashes[r.source], size=file_size(r.source),
                              previous_id=report_id_of(hashes.get(prev), prev) if prev else None, previous_source=prev)
         for f in failures:
             store.add_failure(f, sha256=hashes[f.source], size=file_size(f.source))
         store.close(config)
+    write_ranking_csv(out_dir, run_id)
+    if store_only:
+        return f"store/、ranking.csv（{len(sources)} 份报告）"
     (out_dir / "summary.csv").write_text("\ufeff" + summary.getvalue(), encoding="utf-8")
     write_csv(out_dir / "failures.csv", ["source", "error"], [{"source": f.source, "error": f.error} for f in failures])
-    write_ranking_csv(out_dir, run_id)
     return (f"{len(sources)} 份报告 JSON、summary.csv、failures.csv、ranking.csv、store/"
             f"（超过{WHOLE_RUN_LIMIT}份，未生成 ranking.xlsx、index.html 与评审意见）")
 

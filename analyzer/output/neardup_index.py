@@ -108,10 +108,10 @@ def update_index(store: Path, *, statements: Path | None = None, heads: int = HE
     ``statements``: a folder of Parquet files with a ``text`` column to read
     instead of the store's ``statements`` (a run not written to the store yet).
     """
-    import duckdb
+    from analyzer.output.store import duckdb_connection
 
     store = Path(store)
-    con = duckdb.connect(":memory:")
+    con = duckdb_connection()
     index_views(con, store)
     statements = Path(statements) if statements is not None else store / "statements"
     if not _has_parts(statements):

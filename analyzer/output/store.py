@@ -428,14 +428,32 @@ def view_sql(store: Path) -> list[str]:
     return stmts
 
 
-def connect(path: Path, *, memory_limit: str | None = None):
-    """A DuckDB connection with the store's tables as views (``path``: an analyze folder or a store)."""
+DUCKDB_MEMORY = "1GB"  # DuckDB spills joins and sorts to disk past this: the run-level stages stay flat
+
+
+def duckdb_connection(memory_limit: str = DUCKDB_MEMORY, temp: Path | None = None):
+    """An in-memory DuckDB connection whose memory is capped, spilling to ``temp`` (else a temporary folder
+    removed with the connection; DuckDB's own default is ``.tmp`` in the working folder)."""
+    import shutil
+    import tempfile
+    import weakref
+
     import duckdb
 
-    store = store_dir_of(path)
     con = duckdb.connect(":memory:")
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")  # every query that needs an order says so
+    if temp is None:
+        temp = Path(tempfile.mkdtemp(prefix="analyzer-duckdb-"))
+        weakref.finalize(con, shutil.rmtree, str(temp), True)
+    con.execute(f"SET temp_directory = '{str(temp).replace(chr(39), chr(39) * 2)}'")
+    return con
+
+
+def connect(path: Path, *, memory_limit: str = DUCKDB_MEMORY):
+    """A DuckDB connection with the store's tables as views (``path``: an analyze folder or a store)."""
+    store = store_dir_of(path)
+    con = duckdb_connection(memory_limit)
     for stmt in view_sql(store):
         con.execute(stmt)
     return con
@@ -545,9 +563,7 @@ def write_ranking_csv(out_dir: Path, run_id: str) -> Path:
     import csv
     import io
 
-    import duckdb
-
-    con = duckdb.connect(":memory:")
+    con = duckdb_connection()
     cur = con.execute(ranking_sql(Path(out_dir) / "store", run_id))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
