@@ -47,8 +47,7 @@ def write_study(path: Path, out_dir: Path, timings: dict[str, float] | None = No
     svgs, pngs = {}, {}
     for sec in study.sections:
         for fig in sec.figures:
-            svgs[fig.name] = charts.svg(fig.draw())
-            pngs[fig.name] = charts.png(fig.draw())
+            svgs[fig.name], pngs[fig.name] = charts.render(fig.draw())
     timings["charts_s"] = time.perf_counter() - mark
     timings["figures"] = len(svgs)
     (out / "study.html").write_text(render_html(study, svgs), encoding="utf-8")

@@ -6,8 +6,8 @@ SVG keeps its text as text (``svg.fonttype = none``), so a page stays small
 and the reader's browser draws the labels with its own CJK font; the SVG's
 ids and metadata are fixed so that the same data gives the same bytes.
 
-Each ``draw_*`` function returns a matplotlib ``Figure``; :func:`svg` and
-:func:`png` render and close it.
+Each ``draw_*`` function returns a matplotlib ``Figure``; :func:`render`
+makes its SVG and PNG and closes it.
 """
 
 from __future__ import annotations
@@ -56,25 +56,17 @@ def figure(height: float = 3.2):
     return plt.figure(figsize=(WIDTH, height), dpi=100)
 
 
-def svg(fig) -> str:
-    """The figure as an SVG fragment (no XML prolog), closed afterwards."""
+def render(fig, dpi: int = 150) -> tuple[str, bytes]:
+    """The figure as an SVG fragment (no XML prolog) and as PNG bytes; closed afterwards."""
     import matplotlib.pyplot as plt
 
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    text = io.StringIO()
+    fig.savefig(text, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    data = io.BytesIO()
+    fig.savefig(data, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
-    text = buf.getvalue()
-    return text[text.index("<svg"):]
-
-
-def png(fig, dpi: int = 150) -> bytes:
-    """The figure as PNG bytes, closed afterwards."""
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    svg = text.getvalue()
+    return svg[svg.index("<svg"):], data.getvalue()
 
 
 def _short(text: str, n: int = 18) -> str:

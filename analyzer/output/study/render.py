@@ -131,21 +131,17 @@ def write_docx(study: Study, pngs: dict[str, bytes], path: Path) -> Path:
             rows = table.rows[:SHOWN_ROWS] or [["（无）"] + [""] * (len(table.header) - 1)]
             grid = doc.add_table(rows=1 + len(rows), cols=len(table.header))
             grid.style = "Table Grid"
-            for j, h in enumerate(table.header):
-                grid.cell(0, j).text = str(h)
-            for i, row in enumerate(rows, 1):
-                for j, v in enumerate(row):
-                    grid.cell(i, j).text = str(v)
-            widths = _column_widths(table.header, rows, total_cm=16.0)
             grid.autofit = False
+            widths = [Cm(w) for w in _column_widths(table.header, rows, total_cm=16.0)]
             for column, width in zip(grid.columns, widths):
-                column.width = Cm(width)  # the grid LibreOffice reads; Word reads the cells'
-            for row in grid.rows:
-                for cell, width in zip(row.cells, widths):
-                    cell.width = Cm(width)
-                    for p in cell.paragraphs:
-                        for run in p.runs:
-                            run.font.size = Pt(8)
+                column.width = width  # the grid LibreOffice reads; Word reads the cells'
+            # row by row: python-docx's table.cell(i, j) walks the whole table each time
+            for row, values in zip(grid.rows, [table.header] + rows):
+                for cell, value, width in zip(row.cells, values, widths):
+                    cell.width = width
+                    cell.text = str(value)
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = Pt(8)
             if len(table.rows) > SHOWN_ROWS:
                 doc.add_paragraph(f"共{len(table.rows)}行，此处列出前{SHOWN_ROWS}行；全部见 tables/{table.name}.csv。")
             if table.note:
