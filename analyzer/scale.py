@@ -54,6 +54,7 @@ WHOLE_RUN_LIMIT = 5_000  # reports: up to here the whole-run outputs are written
 IN_MEMORY_STATEMENTS = 50_000  # up to here shared statements are found exactly as cross_report finds them
 MIN_AGENCIES = 3  # narrative.analyze.MIN_AGENCIES: shared with this many other agencies = boilerplate
 BATCH = 10_000
+SPILL = ".analyzer-spill"  # under the output folder while a run lasts
 
 
 # ---------------------------------------------------------------- pass 1: the spill
@@ -278,7 +279,8 @@ def analyze_to(
     engine = engine or runner.LocalEngine(workers)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    spill = Spill(out_dir / ".analyzer-spill")
+    shutil.rmtree(out_dir / SPILL, ignore_errors=True)  # what an interrupted run left
+    spill = Spill(out_dir / SPILL)
     try:
         failures = []
         for _, outcome in runner.iter_files(_analyze_in_worker, files, settings, engine=engine, progress=progress):
