@@ -169,6 +169,13 @@ class TableValues:
     aux_rows: dict[str, tuple[Number, ...]] = field(default_factory=dict)
     # Per table: rows of numbers (their cells as written) that could not be placed on a template row.
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Why a cell with a remark was not read, when not as written: "damaged" (a number with a stray
+    # character: "1-", "3O", a digit run with "—" inside), "columns" (a grid whose columns could not
+    # be told apart). Cells of ``ambiguous`` split several ways.
+    unread: dict[str, str] = field(default_factory=dict)
+    # Checks every admissible reading of the digit runs breaks ("applications.balance.total",
+    # "applications.row_total.granted", …): no reading can rescue them (tables.splits).
+    broken: frozenset[str] = frozenset()
 
     def get(self, table: str, row: str, col: str) -> Number:
         return self.values.get(table, {}).get(row, {}).get(col)
@@ -270,9 +277,13 @@ class Reason:
     section: str | None = None  # the section it is about (score.section_missing)
     table: str | None = None  # the table it is about (score.table_missing, score.cells_missing)
     fact: str = ""  # the measured fact alone, without the score's threshold ("" = the text)
+    held: float = 0.0  # points neither given nor lost: held back until a person checks (待核实)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "points": round(self.points, 2), "rule": self.rule, "finding_id": self.finding_id}
+        d = {"text": self.text, "points": round(self.points, 2), "rule": self.rule, "finding_id": self.finding_id}
+        if self.held:
+            d["held"] = round(self.held, 2)
+        return d
 
 
 @dataclass(frozen=True)
@@ -284,12 +295,18 @@ class ScorePart:
     reasons: tuple[Reason, ...] = ()
     judged: bool = True
 
+    @property
+    def pending(self) -> float:
+        """Points held back until a person checks what the analyzer could not (待核实)."""
+        return round(float(sum(r.held for r in self.reasons)), 2)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "label": self.label,
             "points": round(self.points, 2),
             "max_points": self.max_points,
+            "pending": self.pending,
             "judged": self.judged,
             "reasons": [r.to_dict() for r in self.reasons],
         }
@@ -301,14 +318,22 @@ class Score:
     grade: str  # 优秀 / 良好 / 合格 / 不合格
     parts: tuple[ScorePart, ...]
     config: str = "default"  # name or hash of the weights configuration
+    provisional: bool = False  # the points held (待核实) could change the grade
 
     def part(self, key: str) -> ScorePart | None:
         return next((p for p in self.parts if p.key == key), None)
 
+    @property
+    def pending(self) -> float:
+        """Points held back in all parts (待核实): not in ``total``, not lost either."""
+        return round(float(sum(p.pending for p in self.parts)), 2)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": round(self.total, 2),
+            "pending": self.pending,
             "grade": self.grade,
+            "provisional": self.provisional,
             "config": self.config,
             "parts": {p.key: p.to_dict() for p in self.parts},
         }

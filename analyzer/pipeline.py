@@ -43,7 +43,7 @@ def analyze_file(path: str | Path, settings: Settings | dict | None = None, *, k
         )
     tables = extract_tables(doc, secs, meta)
     findings = list(run_checks(tables, meta, secs, doc))
-    findings.extend(check_consistency(tables, secs, doc))
+    findings.extend(check_consistency(tables, secs, doc, meta))
     narrative, narrative_findings = analyze_narrative(secs, meta, tables)
     findings.extend(narrative_findings)
     notes = list(doc.notes)

@@ -270,9 +270,12 @@ class Outcome:
 def analyze_to(
     paths: Iterable[str | Path], settings: Settings | dict | None = None, *, out_dir: Path,
     engine: runner.Engine | None = None, workers: int = 1, score_config=None,
-    progress: Callable[[str], None] | None = None, whole_run_limit: int = WHOLE_RUN_LIMIT,
+    progress: Callable[[str], None] | None = None, whole_run_limit: int = WHOLE_RUN_LIMIT, reviewer: str | None = None,
 ) -> Outcome:
-    """Analyse every report under ``paths`` into ``out_dir`` (everything ``analyze`` writes), in bounded memory."""
+    """Analyse every report under ``paths`` into ``out_dir`` (everything ``analyze`` writes), in bounded memory.
+
+    ``reviewer`` signs the review comments (``output.run.write_run``).
+    """
     settings = resolve(settings)
     files = runner.collect_paths(paths)
     runner.warm_up()
@@ -288,7 +291,7 @@ def analyze_to(
                 spill.add(outcome)
             else:
                 failures.append(outcome)
-        return finish_spill(spill, failures, out_dir, score_config, whole_run_limit=whole_run_limit)
+        return finish_spill(spill, failures, out_dir, score_config, whole_run_limit=whole_run_limit, reviewer=reviewer)
     finally:
         spill.close()
         shutil.rmtree(spill.folder, ignore_errors=True)
@@ -296,7 +299,7 @@ def analyze_to(
 
 def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_config=None, *,
                  whole_run_limit: int = WHOLE_RUN_LIMIT, timings: dict[str, float] | None = None,
-                 store_only: bool = False) -> Outcome:
+                 store_only: bool = False, reviewer: str | None = None) -> Outcome:
     """Passes 2 and 3 over a filled spill: the run-level stages, then every output.
 
     ``store_only`` (above ``whole_run_limit``): the store and ranking.csv, no per-report JSON or summary.csv.
@@ -329,7 +332,7 @@ def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_con
                     previous[r.source] = prev
             timings["finishing_s"] = time.perf_counter() - mark
             run = RunResult(results=results, failures=failures, previous=previous)
-            written = write_run(run, out_dir, score_config)
+            written = write_run(run, out_dir, score_config, reviewer)
             timings["outputs_s"] = time.perf_counter() - mark - timings["finishing_s"]
             return Outcome(len(results), failures, written, run, timings)
         written = _write_streaming(con, spill, failures, out_dir, score_config, store_only)

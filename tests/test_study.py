@@ -114,7 +114,9 @@ def _pairs(store: Path) -> set:
 
     con = duckdb.connect()
     neardup_index.index_views(con, store)
-    return set(con.execute("SELECT a, b FROM idx_pairs").fetchall())
+    pairs = set(con.execute("SELECT a, b FROM idx_pairs").fetchall())
+    con.close()
+    return pairs
 
 
 def test_corpus_command_reads_a_store_or_analyses_files(store, tmp_path):

@@ -112,8 +112,14 @@ def update_index(store: Path, *, statements: Path | None = None, heads: int = HE
 
     store = Path(store)
     con = duckdb_connection()
+    try:
+        return _update(con, store, Path(statements) if statements is not None else store / "statements", heads, chunk)
+    finally:
+        con.close()
+
+
+def _update(con, store: Path, statements: Path, heads: int, chunk: int) -> dict[str, int]:
     index_views(con, store)
-    statements = Path(statements) if statements is not None else store / "statements"
     if not _has_parts(statements):
         return {"texts": 0, "nodes": 0, "pairs": 0}
     name = _update_name(store)

@@ -16,6 +16,7 @@ from pathlib import Path
 from analyzer.output.ids import report_ids
 from analyzer.output.ranking import rank_results
 from analyzer.output.ranking_io import write_ranking
+from analyzer.output.review import Letterhead
 from analyzer.output.review_docx import write_reviews
 from analyzer.output.site import write_index
 from analyzer.output.store import write_store
@@ -63,8 +64,11 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
     path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
 
 
-def write_run(run, out_dir: Path, score_config=None) -> str:
-    """Write every output of a run (a ``RunResult``); return a short description of what was written."""
+def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None) -> str:
+    """Write every output of a run (a ``RunResult``); return a short description of what was written.
+
+    ``reviewer`` (the CLI's ``--reviewer``) signs the review comments, over the configuration's ``[review] unit``.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ids = report_ids(run.results)
@@ -84,7 +88,9 @@ def write_run(run, out_dir: Path, score_config=None) -> str:
     ranking = rank_results(run, score_config)
     write_ranking(ranking, out_dir / "ranking.csv")
     write_ranking(ranking, out_dir / "ranking.xlsx")
-    reviews = write_reviews(run.results, out_dir)
+    from analyzer.scoring import resolve_config
+
+    reviews = write_reviews(run.results, out_dir, Letterhead.of(resolve_config(score_config), reviewer))
     write_index(run, ranking, out_dir)
     write_store(run, out_dir, ids)
     return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{len(reviews)} 份评审意见、index.html、store/"

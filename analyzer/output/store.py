@@ -35,6 +35,7 @@ from analyzer.errors import AnalyzerError
 from analyzer.labels import PART_LABELS
 from analyzer.linking import agency_key
 from analyzer.model import Failure, ReportResult
+from analyzer.output.dedupe import fingerprint
 from analyzer.rules import label as rule_label
 from analyzer.rules import rule as rule_of
 from analyzer.tables import schema
@@ -62,7 +63,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "applications_received": "float64", "disclosure_rate": "float64", "correction_rate": "float64",
         "score_total": "float64", "grade": "string", "score_config": "string",
         "previous_report_id": "string", "previous_source": "string", "analyzer_version": "string",
-        "duplicate_of": "string",
+        "duplicate_of": "string", "fingerprint": "string",
     },
     "cells": {
         "report_id": "string", "run_id": "string", "table": "string", "row": "string", "column": "string",
@@ -240,7 +241,7 @@ def report_row(result: ReportResult, cells: list[dict], *, rid: str, run_id: str
         "grade": result.score.grade if result.score else None,
         "score_config": result.score.config if result.score else None,
         "previous_report_id": previous_id, "previous_source": previous_source, "analyzer_version": __version__,
-        "duplicate_of": None,
+        "duplicate_of": None, "fingerprint": fingerprint(result),
     }
 
 
@@ -519,12 +520,15 @@ RANKING_COLUMNS = ["名次", "report_id", "报告文件", "机关", "年度", "�
 
 
 def ranking_sql(store: Path, run_id: str) -> str:
-    """The ranking of one run, computed in DuckDB from the store (``output.ranking`` rules).
+    """The ranking of one run, computed in DuckDB from the store (the rules of ``output.ranking``).
 
-    Sort by total, then 准确性, then 内容质量 (ties share a rank, 1, 1, 3); a
-    rate deviates when more than both 3 robust standard deviations (1.4826 ×
-    MAD) and 10 points from the run's median, and only when at least 30
-    reports have it.
+    One ranking per statistical year, newest first; the same report twice
+    (same ``fingerprint``) and two reports of one agency for one year count
+    once, the first by source standing for the others. Within a year: total,
+    then 准确性, then 内容质量 (ties share a rank, 1, 1, 3). A rate deviates
+    when it lies more than both 3 robust standard deviations (1.4826 × MAD)
+    and 10 points from the median of the ranked reports, and only when at
+    least 30 of them have it.
     """
     from analyzer.output.ranking import MAD_SCALE, MIN_COMPARABLE, MIN_DEVIATION, ROBUST_Z
 
@@ -541,20 +545,24 @@ def ranking_sql(store: Path, run_id: str) -> str:
                ELSE false END AS {col}_flag""")
     stats = ",".join(
         f"""st_{col} AS (SELECT count({col}) AS n, median({col}) AS med,
-               median(abs({col} - (SELECT median({col}) FROM run))) AS mad FROM run)"""
+               median(abs({col} - (SELECT median({col}) FROM ranked))) AS mad FROM ranked)"""
         for col in ("disclosure_rate", "correction_rate")
     )
     return f"""
         WITH run AS (SELECT * FROM {parts('reports')} WHERE run_id = '{rid}' AND status <> 'unreadable'),
+        ranked AS (SELECT * FROM run QUALIFY row_number() OVER (
+            PARTITION BY CASE WHEN agency_key IS NOT NULL AND year IS NOT NULL THEN agency_key || '|' || year
+                              ELSE 'fingerprint|' || fingerprint END ORDER BY source) = 1),
         kept AS (SELECT report_id, sum(points) FILTER (WHERE part = 'accuracy') AS accuracy,
                         sum(points) FILTER (WHERE part = 'substance') AS substance
                  FROM {parts('scores')} WHERE run_id = '{rid}' AND kind = 'kept' GROUP BY report_id),
         {stats}
-        SELECT rank() OVER (ORDER BY round(r.score_total, 2) DESC, round(k.accuracy, 2) DESC, round(k.substance, 2) DESC) AS rank,
+        SELECT rank() OVER (PARTITION BY r.year
+                            ORDER BY round(r.score_total, 2) DESC, round(k.accuracy, 2) DESC, round(k.substance, 2) DESC) AS rank,
                r.file_id, r.source, r.agency, r.year, r.level, r.score_total, r.grade, k.accuracy, k.substance,
                r.disclosure_rate, {flags[0].strip()}, r.correction_rate, {flags[1].strip()}
-        FROM run r LEFT JOIN kept k USING (report_id)
-        ORDER BY rank, r.source
+        FROM ranked r LEFT JOIN kept k USING (report_id)
+        ORDER BY r.year IS NULL, r.year DESC, rank, r.source
     """
 
 

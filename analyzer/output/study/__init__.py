@@ -37,9 +37,12 @@ def write_study(path: Path, out_dir: Path, timings: dict[str, float] | None = No
     started = time.perf_counter()
     store = store_dir_of(Path(path))
     con = connect(store)
-    clusters = find_clusters(con, store)
-    timings["clusters_s"] = time.perf_counter() - started
-    study = build(con, clusters)
+    try:
+        clusters = find_clusters(con, store)
+        timings["clusters_s"] = time.perf_counter() - started
+        study = build(con, clusters)
+    finally:
+        con.close()  # DuckDB's threads end with it: nothing of it is left for a later fork to copy
     timings["statistics_s"] = time.perf_counter() - started - timings["clusters_s"]
     out = Path(out_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
