@@ -20,6 +20,7 @@ of 2 worker processes.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import resource
 import shutil
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         print(json.dumps(run_once(Path(args.one[0]), args.one[1], int(args.one[2]))))
         return 0
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared)", flush=True)
     from bench_run import make_variants
 
     folders: dict[int, Path] = {}
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for folder in folders.values():
             shutil.rmtree(folder, ignore_errors=True)
+    print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
     return 0
 
 

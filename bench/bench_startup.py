@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not shutil.which("time", path="/usr/bin"):
         raise SystemExit("/usr/bin/time is missing (Debian: apt-get install time)")
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared)", flush=True)
     t, m, all_t = median_of([str(ANALYZER), "--version"], args.runs)
     print(f"analyzer --version: median {t:.2f} s, peak {m:.0f} MB  (runs: {', '.join(f'{x:.2f}' for x in all_t)})")
     if PDF.exists():
@@ -77,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
               f"  (runs: {', '.join(f'{x:.1f}' for x in all_t)})")
     finally:
         shutil.rmtree(batch, ignore_errors=True)
+    print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
     return 0
 
 

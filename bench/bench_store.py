@@ -24,6 +24,7 @@ Each N runs in a fresh process; peak memory is that process's ``ru_maxrss``.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import pickle
 import random
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         print(json.dumps(run_once(args.one)))
         return 0
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared)", flush=True)
     print(f"bases: {len(bases())} per-file results of corpus/ and ../shared/corpus-real", flush=True)
     for n in (int(x) for x in args.n.split(",")):
         done = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True)
@@ -146,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(done.stderr[-3000:])
         row = json.loads(done.stdout.strip().splitlines()[-1])
         print("  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
     return 0
 
 
