@@ -175,7 +175,7 @@ def draw_heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[S
     return fig
 
 
-def draw_histogram(values: Sequence[float], *, xlabel: str = "", bins: int = 20):
+def draw_histogram(values: Sequence[float], *, xlabel: str = "", ylabel: str = "", bins: int = 20):
     """A histogram with the median marked."""
     import statistics
 
@@ -185,9 +185,9 @@ def draw_histogram(values: Sequence[float], *, xlabel: str = "", bins: int = 20)
     if values:
         med = statistics.median(values)
         ax.axvline(med, color=PALETTE[3], linewidth=1)
-        ax.text(med, ax.get_ylim()[1] * 0.95, f" 中位数 {med:+.1f}", color=PALETTE[3], fontsize=8, va="top")
+        ax.text(med, ax.get_ylim()[1] * 1.02, f"中位数 {med:+.1f}", color=PALETTE[3], fontsize=8, ha="center", va="bottom")
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("机关数")
+    ax.set_ylabel(ylabel)
     return fig
 
 

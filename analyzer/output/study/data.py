@@ -395,7 +395,7 @@ def year_over_year(con) -> Section:
         f"{len(rows)}对相邻年度的报告：得分提高{better}对、降低{sum(1 for c in changes if c < 0)}对；"
         f"上一年报告文字被沿用的平均比例{pct(_mean([r[11] for r in rows]))}。"
     )
-    sec.figures.append(Figure("score_change", "得分的逐年变化", lambda: charts.draw_histogram(changes, xlabel="得分变化（分）")))
+    sec.figures.append(Figure("score_change", "得分的逐年变化", lambda: charts.draw_histogram(changes, xlabel="得分变化（分）", ylabel="报告对数")))
     table = []
     for agency, y0, y1, s0, s1, a0, a1, d0, d1, f0, f1, copied in sorted(rows, key=lambda r: -abs((r[4] or 0) - (r[3] or 0))):
         table.append([agency, f"{y0}→{y1}", num(s0), num(s1), num((s1 or 0) - (s0 or 0)), num(a0), num(a1),
