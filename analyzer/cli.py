@@ -43,6 +43,17 @@ class ReviewFormat(str, Enum):
     docx = "docx"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class SqlFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
 class Level(str, Enum):
     national = "national"
     province = "province"
@@ -107,12 +118,17 @@ def analyze(
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="输出文件夹。"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local：本机进程池；dask：Dask 集群（见 docs/CLUSTER.md）。"),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Dask 调度器地址（如 tcp://10.0.0.5:8786）；省略时在本机启动 --workers 个进程的 LocalCluster。"
+    ),
     reviewer: Optional[str] = typer.Option(None, "--reviewer", help="评审意见落款单位（日期见配置文件[review] date）。"),
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
-    from analyzer.output.run import write_run
-    from analyzer.pipeline import analyze_run
-    from analyzer.runner import collect_paths
+    from functools import partial
+
+    from analyzer.runner import collect_paths, make_engine
+    from analyzer.scale import analyze_to
     from analyzer.scoring import load_config
 
     targets = paths or [Path("corpus")]
@@ -123,28 +139,32 @@ def analyze(
     files = collect_paths(targets)
     if not files:
         fail(f"在 {', '.join(map(str, targets))} 中没有找到报告文件（PDF、DOCX、HTML、TXT）。")
-    run = _run_with_progress(analyze_run, targets, workers, score_config, len(files))
-    written = run_guarded(write_run, run, out, score_config, reviewer)
+    chosen = run_guarded(make_engine, engine.value, workers=workers, scheduler=scheduler)
+    # Results stream to disk and the run-level stages work from there (analyzer/scale.py): any size of run.
+    task = partial(analyze_to, out_dir=out, reviewer=reviewer)
+    done = _run_with_progress(task, targets, workers, score_config, len(files), chosen)
     typer.echo(
-        f"已分析 {len(run.results)} 份报告，{len(run.failures)} 份无法读取；结果写入 {out}/（{written}）。"
+        f"已分析 {done.reports} 份报告，{len(done.failures)} 份无法读取；结果写入 {out}/（{done.written}）。"
     )
-    for f in run.failures:
+    for f in done.failures:
         typer.echo(f"  无法读取：{f.error}", err=True)
-    if not run.results:
+    if not done.reports:
         raise typer.Exit(2)
 
 
-def _run_with_progress(analyze_run, targets, workers, score_config, total):
+def _run_with_progress(analyze_run, targets, workers, score_config, total, engine=None):
     settings = _settings()
     if not sys.stderr.isatty():
-        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config)
+        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config, engine=engine)
     with progress_bar() as bar:
         task = bar.add_task("", total=total)
 
         def tick(path: str) -> None:
             bar.update(task, advance=1, description=Path(path).name[:40])
 
-        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config, progress=tick)
+        return run_guarded(
+            analyze_run, targets, settings, workers=workers, score_config=score_config, progress=tick, engine=engine
+        )
 
 
 def progress_bar():
@@ -283,20 +303,53 @@ def rank(
 
 @app.command()
 def corpus(
-    paths: List[Path] = typer.Argument(..., help="报告文件或文件夹。"),
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="analyze 的输出文件夹（含 store/，默认 reports/）；给出报告文件或文件夹时先分析再研究。"
+    ),
     out: Path = typer.Option(Path("reports/corpus"), "--out", "-o", help="输出文件夹。"),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数（需要先分析时）。"),
 ) -> None:
-    """语料研究：统计、图表与套话（模板句）聚类。"""
-    from analyzer.output.corpus import write_corpus_study
-    from analyzer.pipeline import analyze_run
+    """语料研究（HTML 与 DOCX）：覆盖、表格数据、问题分布、问题类别、套话、相互抄用、逐年变化。"""
+    from analyzer.output.store import StoreError, store_dir_of
+    from analyzer.output.study import write_study
 
-    for t in paths:
+    targets = paths or [Path("reports")]
+    for t in targets:
         if not t.exists():
             fail(f"路径不存在：{t}")
-    run = _run_with_progress(analyze_run, paths, workers, None, 0)
-    written = run_guarded(write_corpus_study, run, out)
+    stores = []
+    for t in targets:
+        try:
+            stores.append(store_dir_of(t))
+        except StoreError:
+            pass
+    if len(stores) > 1 or (stores and len(targets) > 1):
+        fail("一次研究一个语料库：要合并多次分析，请把它们分析到同一个 --out（见 docs/STORE.md）。")
+    if not stores:  # report files: analyse them into the study's own store first
+        from analyzer.output.ids import report_ids
+        from analyzer.output.store import write_store
+        from analyzer.pipeline import analyze_run
+
+        run = _run_with_progress(analyze_run, targets, workers, None, 0)
+        if not run.results:
+            fail("没有可读取的报告。")
+        run_guarded(write_store, run, out, report_ids(run.results))
+        stores = [out / "store"]
+    written = run_guarded(write_study, stores[0], out)
     typer.echo(f"已写入 {out}/（{written}）")
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="一条 SQL 语句，例如 \"SELECT level, count(*) FROM reports GROUP BY level\"。"),
+    out: Path = typer.Option(Path("reports"), "--out", "-o", help="analyze 的输出文件夹（读取其中的 store/）。"),
+    format: SqlFormat = typer.Option(SqlFormat.table, "--format", "-f", help="table、csv 或 json。"),
+) -> None:
+    """用 DuckDB 查询语料库（reports、cells、findings、statements、scores、runs 各为一张表）。"""
+    from analyzer.output.store import format_rows, query as run_query
+
+    columns, rows = run_guarded(run_query, out, query)
+    typer.echo(format_rows(columns, rows, format.value))
 
 
 @app.command()
