@@ -106,7 +106,7 @@ def ranking_page(bench: Workbench, query: RankingQuery) -> dict:
         change = round(r.total - prev.score.total, 2) if prev is not None and prev.score else None
         row = bench.row(r.source)
         rows.append({
-            "id": r.source, "rank": r.rank, "agency": r.agency or r.title or (row.file if row else r.source),
+            "id": r.source, "rank": r.rank, "agency": display_name(r.agency, r.title, row.file if row else r.source),
             "agency_key": agency_key(r.agency) or r.source,
             "level": r.level, "level_label": LEVEL_LABELS.get(r.level, "未识别"), "total": r.total, "grade": r.grade,
             "parts": r.parts, "errors": r.counts.get("error", 0), "warnings": r.counts.get("warning", 0),
@@ -133,6 +133,15 @@ def ranking_page(bench: Workbench, query: RankingQuery) -> dict:
         "unreadable": unreadable, "unknown_year": len(bench.year_ids(None)),
         "part_labels": PART_LABELS,
     }
+
+
+def display_name(agency: str | None, title: str | None, file: str) -> str:
+    """What a list calls a report: its agency, else a short title, else its file name."""
+    if agency:
+        return agency
+    if title and len(title) <= 40:
+        return title
+    return f"（机关未识别）{file}"
 
 
 def _sort_value(row: dict, sort: str):
