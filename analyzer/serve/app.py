@@ -209,10 +209,14 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
 
     @app.get("/", response_class=HTMLResponse)
     def ranking_page(request: Request, year: int | None = None, level: str = "", grade: str = "", q: str = "",
-                     sort: str = "rank", desc: bool = False, page: int = Query(1, ge=1, le=100000)):
+                     sort: str = "rank", desc: bool = False, page: int = Query(1, ge=1, le=100000),
+                     was_empty: bool = False):
         query = views.RankingQuery(year=year, level=level, grade=grade, q=q[:100], sort=sort, desc=desc, page=page)
         data = views.ranking_page(bench, query)
         headers = {"Vary": "HX-Request"}
+        if is_htmx(request) and was_empty and data["years"]:
+            # The first reports of an empty workspace: the whole page (years, filters, downloads) appears.
+            return HTMLResponse("", headers={**headers, "HX-Refresh": "true"})
         if is_htmx(request) and request.headers.get("hx-target") == "ranking":
             return render(request, "_ranking_table.html", headers=headers, **data)
         return render(request, "ranking.html", headers=headers, progress=views.progress(bench), **data)

@@ -435,8 +435,8 @@ def agency_page(bench: Workbench, key: str) -> dict | None:
             if it["recurrence_class"] == "recur":
                 recurring.append({"year": bench.decided(rid).meta.year, "id": rid, "label": it["label"],
                                   "message": it["message"], "status": it["recurrence"]})
-    names = sorted({r.meta.agency for r in results if r.meta.agency})
-    return {"key": key, "names": names, "ids": ids, "results": results, "table": table,
+    names = sorted({display_name(r.meta.agency, None, "") for r in results if r.meta.agency and len(r.meta.agency) <= 40})
+    return {"key": key, "names": names or ["（机关名称未识别）"], "ids": ids, "results": results, "table": table,
             "continuity": continuity, "repeated": repeated, "recurring": recurring,
             "rows": [bench.row(rid) for rid in ids]}
 
