@@ -30,7 +30,7 @@ import threading
 import time
 import unicodedata
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analyzer import errors, runner
@@ -68,6 +68,57 @@ def duplicate_key(result: ReportResult, report_id: str) -> str:
     return f"{key}|{result.meta.year}" if key and result.meta.year else report_id
 
 
+@dataclass(frozen=True)
+class Index:
+    """Lookups over the current reports, built once per change (pages ask them for every row)."""
+
+    duplicates: dict[str, list[str]]  # duplicate key -> every upload of it
+    agencies: dict[str, list[str]]  # agency key -> shown reports
+    linked: dict[str, frozenset[str]]  # shown report -> its agency's reports of every year (links included)
+    years: dict[int | None, list[str]]  # statistical year -> shown reports
+    findings: dict[str, list[str]]  # finding id -> reports carrying it (shown first)
+
+
+def build_index(readings: dict[str, ReportResult], finished: dict[str, ReportResult],
+                previous: dict[str, str]) -> Index:
+    duplicates: dict[str, list[str]] = {}
+    for rid, r in readings.items():
+        duplicates.setdefault(duplicate_key(r, rid), []).append(rid)
+    agencies: dict[str, list[str]] = {}
+    years: dict[int | None, list[str]] = {}
+    for rid, r in finished.items():
+        agencies.setdefault(agency_key(r.meta.agency) or rid, []).append(rid)
+        years.setdefault(r.meta.year, []).append(rid)
+    # One agency across years: the same name key, or linked year to year under names written
+    # differently (淮安市洪泽区 / 洪泽区): the connected groups of both relations.
+    parent = {rid: rid for rid in finished}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for members in agencies.values():
+        for rid in members[1:]:
+            parent[find(rid)] = find(members[0])
+    for rid, prev in previous.items():
+        if rid in parent and prev in parent:
+            parent[find(rid)] = find(prev)
+    groups: dict[str, set[str]] = {}
+    for rid in finished:
+        groups.setdefault(find(rid), set()).add(rid)
+    linked = {rid: frozenset(groups[find(rid)]) for rid in finished}
+    findings: dict[str, list[str]] = {}
+    for source in (finished, readings):
+        for rid, r in source.items():
+            if source is readings and rid in finished:
+                continue
+            for f in r.findings:
+                findings.setdefault(f.id, []).append(rid)
+    return Index(duplicates, agencies, linked, years, findings)
+
+
 def shown_reports(readings: dict[str, ReportResult], rows: dict[str, ReportRow]) -> dict[str, str]:
     """Duplicate key -> the report shown for it: the latest upload of each agency and year."""
     best: dict[str, tuple[str, str]] = {}
@@ -100,6 +151,8 @@ class Workbench:
         self._decisions: dict[str, Decision] = {}
         self._decided: dict[str, ReportResult] = {}
         self._rankings: dict[int, Ranking] = {}
+        self._ranks: dict[str, int] = {}
+        self._index: Index | None = None
         self._full_pending = False
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -289,11 +342,18 @@ class Workbench:
     def _invalidate(self, report_ids: set[str] | None = None) -> None:
         if report_ids is None:
             self._decided.clear()
+            self._index = None
         else:
             for rid in report_ids:
                 self._decided.pop(rid, None)
         self._rankings.clear()
+        self._ranks.clear()
         self.changed_at = time.time()
+
+    def _indexed(self) -> Index:
+        if self._index is None:
+            self._index = build_index(self._readings, self._finished, self._previous)
+        return self._index
 
     # ------------------------------------------------------------ reading the views
 
@@ -320,8 +380,8 @@ class Workbench:
             result = self._readings.get(report_id)
             if result is None:
                 return []
-            key = duplicate_key(result, report_id)
-            others = [rid for rid, r in self._readings.items() if rid != report_id and duplicate_key(r, rid) == key]
+            others = [rid for rid in self._indexed().duplicates.get(duplicate_key(result, report_id), ())
+                      if rid != report_id]
             return sorted(others, key=lambda rid: self._rows[rid].uploaded_at, reverse=True)
 
     def shown_as(self, report_id: str) -> str | None:
@@ -376,7 +436,7 @@ class Workbench:
 
     def year_ids(self, year: int | None) -> list[str]:
         with self.lock:
-            return [rid for rid, r in self._finished.items() if r.meta.year == year]
+            return list(self._indexed().years.get(year, ()))
 
     def ranking(self, year: int | None) -> Ranking:
         """The ranking of one statistical year, decisions applied (``None``: reports of unknown year)."""
@@ -389,6 +449,7 @@ class Workbench:
             results = [self.decided(rid) for rid in ids]
             ranking = rank_results(RunResult(results=results), self.score_config)
             self._rankings[key] = ranking
+            self._ranks.update((row.source, row.rank) for row in ranking.ranked)
             return ranking
 
     def rank(self, report_id: str) -> int | None:
@@ -396,33 +457,23 @@ class Workbench:
             result = self._finished.get(report_id)
             if result is None:
                 return None
-            for row in self.ranking(result.meta.year).ranked:
-                if row.source == report_id:
-                    return row.rank
-            return None
+            self.ranking(result.meta.year)
+            return self._ranks.get(report_id)
 
     def agency_ids(self, key: str) -> list[str]:
         """The shown reports of one agency (by ``linking.agency_key``), oldest year first."""
         with self.lock:
-            ids = [rid for rid, r in self._finished.items() if (agency_key(r.meta.agency) or rid) == key]
-            linked = set(ids)
-            # Names written differently but linked year to year (淮安市洪泽区 / 洪泽区) belong together.
-            grew = True
-            while grew:
-                grew = False
-                for rid, prev in self._previous.items():
-                    if (rid in linked) != (prev in linked):
-                        linked.update((rid, prev))
-                        grew = True
+            index = self._indexed()
+            members = index.agencies.get(key)
+            if not members:
+                return []
+            linked = index.linked[members[0]]
             return sorted(linked, key=lambda rid: (self._finished[rid].meta.year or 0, rid))
 
     def owner_of(self, finding_id: str) -> list[str]:
         """The reports (shown or not) that carry a finding."""
         with self.lock:
-            out = [rid for rid, r in self._finished.items() if any(f.id == finding_id for f in r.findings)]
-            out += [rid for rid, r in self._readings.items()
-                    if rid not in self._finished and any(f.id == finding_id for f in r.findings)]
-            return out
+            return list(self._indexed().findings.get(finding_id, ()))
 
     # ------------------------------------------------------------ decisions
 
