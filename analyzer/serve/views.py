@@ -27,6 +27,7 @@ SORTS = {
     "rank": "名次", "total": "总分", **PART_LABELS, "errors": "错误数", "change": "较上年", "agency": "机关",
 }
 PAGE_SIZE = 100
+NAME_PLAUSIBLE = 30  # an "agency" longer than this is a sentence read by mistake: not shown as a name
 DECISION_LABELS = {"confirmed": "已确认", "dismissed": "已驳回"}
 
 
@@ -137,11 +138,11 @@ def ranking_page(bench: Workbench, query: RankingQuery) -> dict:
 
 def display_name(agency: str | None, title: str | None, file: str) -> str:
     """What a list calls a report: its agency, else a short title, else its file name."""
-    if agency:
+    if agency and len(agency) <= NAME_PLAUSIBLE:
         return agency
     if title and len(title) <= 40:
         return title
-    return f"（机关未识别）{file}"
+    return "（机关未识别）"
 
 
 def _sort_value(row: dict, sort: str):
@@ -435,7 +436,7 @@ def agency_page(bench: Workbench, key: str) -> dict | None:
             if it["recurrence_class"] == "recur":
                 recurring.append({"year": bench.decided(rid).meta.year, "id": rid, "label": it["label"],
                                   "message": it["message"], "status": it["recurrence"]})
-    names = sorted({display_name(r.meta.agency, None, "") for r in results if r.meta.agency and len(r.meta.agency) <= 40})
+    names = sorted({r.meta.agency for r in results if r.meta.agency and len(r.meta.agency) <= NAME_PLAUSIBLE})
     return {"key": key, "names": names or ["（机关名称未识别）"], "ids": ids, "results": results, "table": table,
             "continuity": continuity, "repeated": repeated, "recurring": recurring,
             "rows": [bench.row(rid) for rid in ids]}
