@@ -118,6 +118,15 @@ def test_upload_shows_progress_then_the_ranking(browser, empty_server, tmp_path)
     shot(page, "ranking-after-upload")
     statuses = {r["file"]: r["status"] for r in api(empty_server, "/api/reports")["reports"]}
     assert statuses == {TXT0.name: "done", "002_1d3bd799e56a65c1.txt": "done", "空白.txt": "unreadable"}
+    # A whole folder, nested folders included, through the folder picker.
+    folder = tmp_path / "年报" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "朱阳关镇.txt").write_bytes((CORPUS / "003_3e90722e65647b3d.txt").read_bytes())
+    (folder.parent / "殷都区.txt").write_bytes((CORPUS / "001_dc17ca86c1b8bf45.txt").read_bytes())
+    page.locator("#pick-folder").set_input_files(str(folder.parent))
+    expect(progress.get_by_text("最近一次上传 2 个文件：已完成 2")).to_be_visible()
+    files = {r["file"] for r in api(empty_server, "/api/reports")["reports"]}
+    assert {"朱阳关镇.txt", "殷都区.txt"} <= files
     context.close()
 
 
