@@ -488,3 +488,36 @@ def test_json_of_report_matches_what_the_page_shows(client):
     for f in data["findings"]:
         assert f'id="{f["id"]}"' in html
     assert json.dumps(data, ensure_ascii=False)  # serialisable as it is
+
+
+def test_a_server_on_another_host_answers_signed_out_requests_with_401(tmp_path):
+    import base64
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from support.serve import free_port, stop_server
+
+    port = free_port()
+    # /api/health needs signing in too: wait for the server through a signed request.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer.cli", "serve", "--workspace", str(tmp_path / "ws"), "--host", "0.0.0.0",
+         "--port", str(port)], env={**os.environ, "ANALYZER_PASSWORD": "口令"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    token = base64.b64encode("x:口令".encode()).decode()
+    try:
+        for _ in range(300):
+            try:
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/api/health", headers={"Authorization": f"Basic {token}"})
+                if urllib.request.urlopen(req, timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=5)
+        assert err.value.code == 401 and json.loads(err.value.read()) == {"error": "请先登录"}
+    finally:
+        stop_server(proc)

@@ -131,7 +131,9 @@ def ranking_page(bench: Workbench, query: RankingQuery) -> dict:
         "years": years, "year": year, "query": query, "sort": sort, "sorts": SORTS,
         "rows": shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "total_rows": len(rows), "matched": len(shown),
         "page": page, "pages": pages, "levels": [(k, LEVEL_LABELS[k]) for k in levels], "grades": GRADES,
-        "unreadable": unreadable, "unknown_year": len(bench.year_ids(None)),
+        "unreadable": unreadable,
+        "unknown_year": [(rid, display_name(bench.finished(rid).meta.agency, bench.finished(rid).meta.title,
+                                            bench.row(rid).file)) for rid in bench.year_ids(None)],
         "part_labels": PART_LABELS,
     }
 
