@@ -521,3 +521,13 @@ def test_a_server_on_another_host_answers_signed_out_requests_with_401(tmp_path)
         assert err.value.code == 401 and json.loads(err.value.read()) == {"error": "请先登录"}
     finally:
         stop_server(proc)
+
+
+def test_while_the_store_loads_pages_say_so_and_the_api_answers_503(workspace):
+    # Without the lifespan (no ``with``), the loading thread never starts: the store stays "loading".
+    c = TestClient(create_app(workspace, load_in_background=True), raise_server_exceptions=False)
+    assert_error(c.get("/api/reports"), 503)
+    html = c.get("/", headers={"accept": "text/html"}).text
+    assert "正在载入工作区中的" in html and 'hx-get="/ready"' in html
+    assert c.get("/ready").status_code == 204
+    assert c.get("/api/health").status_code == 200

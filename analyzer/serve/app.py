@@ -31,6 +31,7 @@ from analyzer.serve.workbench import FINDING_ID, REPORT_ID, Workbench, new_batch
 
 HERE = Path(__file__).resolve().parent
 REASON_LIMIT = 2000
+LOADING = "工作区正在载入，请稍候再试"
 FIELD_LIMIT = 20000
 
 
@@ -49,9 +50,14 @@ def _environment() -> jinja2.Environment:
 
 def create_app(workspace: Path, *, password: str | None = None, workers: int = 2, limits: Limits = Limits(),
                allowed_hosts: set[str] | None = None, settings=None, score_config=None,
-               analyse: bool = True) -> FastAPI:
-    """The workbench on one workspace folder (its store is created on first start)."""
-    bench = Workbench(Path(workspace), workers=workers, settings=settings, score_config=score_config)
+               analyse: bool = True, load_in_background: bool = False) -> FastAPI:
+    """The workbench on one workspace folder (its store is created on first start).
+
+    ``load_in_background``: answer at once while the store loads (pages say so); with
+    ``analyse=False`` (no analysis thread) the store is always loaded before the app is returned.
+    """
+    bench = Workbench(Path(workspace), workers=workers, settings=settings, score_config=score_config,
+                      load_in_background=load_in_background and analyse)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -64,11 +70,13 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
     app.state.bench = bench
     env = _environment()
     auth = Auth(password) if password else None
+    xlsx_cache: dict[int, tuple[float, bytes]] = {}
     security.install(app, auth=auth, limits=limits, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def render(request: Request, name: str, status: int = 200, headers: dict | None = None, **ctx) -> HTMLResponse:
         ctx.setdefault("signed_in", auth is not None)
+        ctx.setdefault("loading", None if bench.ready.is_set() else len(bench.rows()))
         html = env.get_template(name).render(request=request, **ctx)
         return HTMLResponse(html, status_code=status, headers=headers)
 
@@ -115,6 +123,8 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
     ReportDep = Annotated[ReportRow, Depends(get_report)]
 
     def get_done(row: ReportDep) -> ReportRow:
+        if not bench.ready.is_set():
+            raise HTTPException(503, LOADING)
         if row.status != "done":
             raise HTTPException(409, f"该报告{views.STATUS_LABELS[row.status]}，暂无分析结果")
         return row
@@ -168,14 +178,20 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
 
     @app.get("/api/reports")
     def list_reports():
+        if not bench.ready.is_set():
+            raise HTTPException(503, LOADING)
         return {"reports": [views.report_summary(bench, r) for r in sorted(bench.rows(), key=lambda r: r.id)]}
 
     @app.get("/api/reports/{report_id}")
     def get_report_json(row: ReportDep):
+        if not bench.ready.is_set():
+            raise HTTPException(503, LOADING)
         return views.report_json(bench, row)
 
     @app.post("/api/findings/{finding_id}/decision")
     async def decide(finding_id: str, request: Request):
+        if not bench.ready.is_set():
+            raise HTTPException(503, LOADING)
         check_finding(finding_id)
         try:
             body = await request.json()
@@ -199,9 +215,15 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
 
     @app.get("/api/rankings/{year}.xlsx")
     def ranking_xlsx(year: str):
+        if not bench.ready.is_set():
+            raise HTTPException(503, LOADING)
         if not year.isdigit() or int(year) not in bench.years():
             raise HTTPException(404, "没有该年度的报告")
-        data = exports.ranking_xlsx(bench.ranking(int(year)))
+        stamp, data = xlsx_cache.get(int(year), (None, b""))
+        if stamp != bench.changed_at:  # the writer takes seconds for a large year: once per change
+            stamp = bench.changed_at
+            data = exports.ranking_xlsx(bench.ranking(int(year)))
+            xlsx_cache[int(year)] = (stamp, data)
         return Response(data, media_type=exports.XLSX_TYPE,
                         headers={"Content-Disposition": exports.attachment(f"{year}年度报告评分排名.xlsx")})
 
@@ -221,6 +243,13 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
             return render(request, "_ranking_table.html", headers=headers, **data)
         return render(request, "ranking.html", headers=headers, progress=views.progress(bench), **data)
 
+    @app.get("/ready")
+    def ready():
+        """204 while the store loads; then the page that asked reloads itself."""
+        if not bench.ready.is_set():
+            return Response(status_code=204)
+        return Response(headers={"HX-Refresh": "true"})
+
     @app.get("/progress", response_class=HTMLResponse)
     def progress(request: Request, was_busy: bool = False):
         data = views.progress(bench)
@@ -231,7 +260,7 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
 
     @app.get("/reports/{report_id}", response_class=HTMLResponse)
     def report_page(request: Request, row: ReportDep):
-        if row.status != "done":
+        if row.status != "done" or not bench.ready.is_set():
             return render(request, "pending.html", row=row, status_labels=views.STATUS_LABELS)
         return render(request, "report.html", **views.report_page(bench, row))
 
@@ -329,6 +358,8 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
 
     @app.get("/agencies/{key}", response_class=HTMLResponse)
     def agency_page(request: Request, key: str):
+        if not bench.ready.is_set():
+            raise HTTPException(503, LOADING)
         data = views.agency_page(bench, key[:100])
         if data is None:
             raise HTTPException(404, "未找到该机关的报告")
@@ -336,6 +367,8 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
 
     @app.get("/years/{year}/compilation.docx")
     def compilation(year: int):
+        if not bench.ready.is_set():
+            raise HTTPException(503, LOADING)
         if year not in bench.years():
             raise HTTPException(404, "没有该年度的报告")
         ranking = bench.ranking(year)

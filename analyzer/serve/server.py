@@ -54,7 +54,7 @@ def serve(workspace: Path, *, host: str, port: int, password: str | None, worker
     check_access(host, password)
     sock = bind(host, port)
     allowed = LOOPBACK_NAMES | {host} if is_loopback(host) else None
-    app = create_app(workspace, password=password, workers=workers, allowed_hosts=allowed)
+    app = create_app(workspace, password=password, workers=workers, allowed_hosts=allowed, load_in_background=True)
     queued = app.state.bench.add_paths(paths) if paths else []
     shown = f"[{host}]" if ":" in host else host
     announce(f"请在浏览器打开 http://{shown}:{port}/ （工作区：{workspace}；Ctrl+C 退出）"

@@ -137,7 +137,7 @@ class Workbench:
     """One workspace: its store, its analysis thread and its derived views."""
 
     def __init__(self, workspace: Path, *, workers: int = 2, settings: Settings | dict | None = None,
-                 score_config=None):
+                 score_config=None, load_in_background: bool = False):
         self.store = Store(workspace)
         self.settings = resolve(settings)
         self.score_config = resolve_config(score_config)
@@ -158,11 +158,19 @@ class Workbench:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.changed_at = time.time()
-        self._load()
+        # Loading a large store takes seconds (every reading, then the run-level stages over all):
+        # ``analyzer serve`` answers at once and says it is loading; tests load before they ask.
+        self.ready = threading.Event()
+        with self.lock:
+            self._reload_rows()
+        if not load_in_background:
+            self._load()
 
     # ------------------------------------------------------------ life cycle
 
     def _load(self) -> None:
+        if self.ready.is_set():
+            return
         self.store.requeue_interrupted()
         self.store.requeue_stale()
         readings = {rid: r for rid, r in self.store.readings()}
@@ -171,6 +179,7 @@ class Workbench:
             self._decisions = self.store.decisions()
             self._reload_rows()
             self._refresh_all()
+        self.ready.set()
 
     def start(self) -> None:
         """Start the analysis thread (idempotent)."""
@@ -186,7 +195,9 @@ class Workbench:
         self.store.close()
 
     def idle(self) -> bool:
-        """Nothing queued or running, and the views are up to date."""
+        """Loaded, nothing queued or running, and the views are up to date."""
+        if not self.ready.is_set():
+            return False
         with self.lock:
             busy = any(r.status in ("queued", "running") for r in self._rows.values())
             return not busy and not self._full_pending
@@ -228,6 +239,7 @@ class Workbench:
     # ------------------------------------------------------------ the analysis thread
 
     def _work(self) -> None:
+        self._load()
         warmed = False
         while not self._stop.is_set():
             queued = self.store.reports(status="queued")[: self.workers * 2]

@@ -73,7 +73,8 @@ def start_server(workspace: Path, port: int, *args: str, env: dict | None = None
         if proc.poll() is not None:
             break
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1) as r:
+            # /api/reports answers 200 once the store is loaded (503 before).
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/reports", timeout=5) as r:
                 if r.status == 200:
                     return proc
         except OSError:
