@@ -483,7 +483,10 @@ def test_the_store_is_created_and_versioned(tmp_path):
 def test_json_of_report_matches_what_the_page_shows(client):
     rid = by_file(client, TXT0.name)["id"]
     data = client.get(f"/api/reports/{rid}").json()
-    html = client.get(f"/reports/{rid}").text
+    page = client.get(f"/reports/{rid}")
+    assert page.headers["link"] == f'</api/reports/{rid}>; rel="alternate"; type="application/json"'
+    html = page.text
+    assert f'<link rel="alternate" type="application/json" href="/api/reports/{rid}">' in html
     assert f"{data['score']['total']:g}<small>分</small>" in html
     for f in data["findings"]:
         assert f'id="{f["id"]}"' in html

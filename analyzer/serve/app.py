@@ -262,7 +262,8 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
     def report_page(request: Request, row: ReportDep):
         if row.status != "done" or not bench.ready.is_set():
             return render(request, "pending.html", row=row, status_labels=views.STATUS_LABELS)
-        return render(request, "report.html", **views.report_page(bench, row))
+        return render(request, "report.html", headers={"Link": f'</api/reports/{row.id}>; rel="alternate"; type="application/json"'},
+                      **views.report_page(bench, row))
 
     @app.get("/reports/{report_id}/cells/{key}", response_class=HTMLResponse)
     def cell(request: Request, row: DoneDep, key: str):

@@ -438,9 +438,10 @@ def agency_page(bench: Workbench, key: str) -> dict | None:
             if it["recurrence_class"] == "recur":
                 recurring.append({"year": bench.decided(rid).meta.year, "id": rid, "label": it["label"],
                                   "message": it["message"], "status": it["recurrence"]})
+    pairs = sum(1 for rid in ids if bench.previous_of(rid) in ids)
     names = sorted({r.meta.agency for r in results if r.meta.agency and len(r.meta.agency) <= NAME_PLAUSIBLE})
     return {"key": key, "names": names or ["（机关名称未识别）"], "ids": ids, "results": results, "table": table,
-            "continuity": continuity, "repeated": repeated, "recurring": recurring,
+            "continuity": continuity, "repeated": repeated, "recurring": recurring, "pairs": pairs,
             "rows": [bench.row(rid) for rid in ids]}
 
 
