@@ -10,11 +10,14 @@ nothing of either is rewritten here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Mapping
 
 from analyzer.model import Finding, ReportResult
 from analyzer.scoring import score_report
+
+CELL_KEY = re.compile(r"^[a-z_]+\.[a-z0-9_]+\.[a-z0-9_]+$")  # table.row.col of spec/tables.md
 
 
 def apply_decisions(result: ReportResult, decisions: Mapping[str, object], *, score_config=None,
@@ -52,4 +55,4 @@ def cells_of(finding: Finding) -> list[str]:
         cells.append(f"applications.carried_over.{data['column']}")
     if not cells and finding.rule == "continuity.in_force" and data.get("row"):
         cells.append(f"active_disclosure.{data['row']}.in_force")
-    return [c for c in cells if isinstance(c, str) and c.count(".") == 2]
+    return [c for c in cells if isinstance(c, str) and CELL_KEY.match(c)]
