@@ -152,6 +152,7 @@ class Workbench:
         self._decided: dict[str, ReportResult] = {}
         self._rankings: dict[int, Ranking] = {}
         self._ranks: dict[str, int] = {}
+        self._alone: dict[str, ReportResult] = {}  # superseded duplicates, finished on their own
         self._index: Index | None = None
         self._full_pending = False
         self._wake = threading.Event()
@@ -354,6 +355,7 @@ class Workbench:
     def _invalidate(self, report_ids: set[str] | None = None) -> None:
         if report_ids is None:
             self._decided.clear()
+            self._alone.clear()
             self._index = None
         else:
             for rid in report_ids:
@@ -407,11 +409,15 @@ class Workbench:
         with self.lock:
             if report_id in self._finished:
                 return self._finished[report_id]
+            hit = self._alone.get(report_id)
+            if hit is not None:
+                return hit
             reading = self._readings.get(report_id)
             if reading is None:
                 return None
             # A superseded duplicate: finished on its own, on demand.
-            return finish_run(RunResult(results=[reading]), self.score_config).results[0]
+            self._alone[report_id] = finish_run(RunResult(results=[reading]), self.score_config).results[0]
+            return self._alone[report_id]
 
     def previous_of(self, report_id: str) -> str | None:
         with self.lock:
