@@ -134,7 +134,7 @@ def ranking_page(bench: Workbench, query: RankingQuery) -> dict:
         "unreadable": unreadable,
         "unknown_year": [(rid, display_name(bench.finished(rid).meta.agency, bench.finished(rid).meta.title,
                                             bench.row(rid).file)) for rid in bench.year_ids(None)],
-        "part_labels": PART_LABELS,
+        "part_labels": PART_LABELS, "cross_checking": bench.cross_checking(),
     }
 
 

@@ -155,6 +155,7 @@ class Workbench:
         self._alone: dict[str, ReportResult] = {}  # superseded duplicates, finished on their own
         self._index: Index | None = None
         self._full_pending = False
+        self._full_running = False
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -169,7 +170,8 @@ class Workbench:
 
     # ------------------------------------------------------------ life cycle
 
-    def _load(self) -> None:
+    def _load(self, quick: bool = False) -> None:
+        """Read the store; ``quick``: finish agency by agency now and over all reports later (in the thread)."""
         if self.ready.is_set():
             return
         self.store.requeue_interrupted()
@@ -179,7 +181,11 @@ class Workbench:
             self._readings = readings
             self._decisions = self.store.decisions()
             self._reload_rows()
-            self._refresh_all()
+            if quick:
+                self._refresh_agencies({agency_key(r.meta.agency) or rid for rid, r in readings.items()})
+                self._full_pending = bool(readings)
+            else:
+                self._refresh_all()
         self.ready.set()
 
     def start(self) -> None:
@@ -201,7 +207,11 @@ class Workbench:
             return False
         with self.lock:
             busy = any(r.status in ("queued", "running") for r in self._rows.values())
-            return not busy and not self._full_pending
+            return not busy and not self.cross_checking()
+
+    def cross_checking(self) -> bool:
+        """Whether the run-level stages over all reports (text shared across agencies) are still to come."""
+        return self._full_pending or self._full_running
 
     def wait_idle(self, timeout: float = 120.0) -> bool:
         """Block until :meth:`idle` (tests, benchmarks, ``serve PATH…`` at start)."""
@@ -240,7 +250,7 @@ class Workbench:
     # ------------------------------------------------------------ the analysis thread
 
     def _work(self) -> None:
-        self._load()
+        self._load(quick=True)
         warmed = False
         while not self._stop.is_set():
             queued = self.store.reports(status="queued")[: self.workers * 2]
@@ -327,9 +337,12 @@ class Workbench:
                 self._previous.pop(rid, None)
         todo = sorted(rid for rid in shown
                       if (agency_key(self._readings[rid].meta.agency) or rid) in agencies or rid not in self._finished)
-        if todo:
-            finished, previous = self._finish(todo)
-            for rid in todo:
+        groups: dict[str, list[str]] = {}
+        for rid in todo:
+            groups.setdefault(agency_key(self._readings[rid].meta.agency) or rid, []).append(rid)
+        for group in groups.values():  # one agency at a time: small runs, milliseconds each
+            finished, previous = self._finish(group)
+            for rid in group:
                 self._previous.pop(rid, None)
             self._finished.update(finished)
             self._previous.update(previous)
@@ -341,6 +354,13 @@ class Workbench:
             readings = dict(self._readings)
             rows = dict(self._rows)
             self._full_pending = False
+            self._full_running = True
+        try:
+            self._finish_all(readings, rows)
+        finally:
+            self._full_running = False
+
+    def _finish_all(self, readings: dict[str, ReportResult], rows: dict[str, ReportRow]) -> None:
         canonical = shown_reports(readings, rows)
         run = finish_run(RunResult(results=[readings[r] for r in sorted(canonical.values())]), self.score_config)
         with self.lock:
