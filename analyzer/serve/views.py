@@ -16,7 +16,7 @@ from analyzer.model import Finding, ReportResult
 from analyzer.output.ranking import correction_rate, disclosure_rate
 from analyzer.output.review import Comment, build_comment
 from analyzer.serve.decisions import cells_of
-from analyzer.serve.store import RECTIFICATION_STATES, ReportRow
+from analyzer.serve.store import ReportRow
 from analyzer.serve.workbench import Workbench
 from analyzer.tables import schema
 
@@ -445,4 +445,3 @@ def agency_page(bench: Workbench, key: str) -> dict | None:
             "rows": [bench.row(rid) for rid in ids]}
 
 
-RECTIFICATION_STATES = RECTIFICATION_STATES
