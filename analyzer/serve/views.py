@@ -7,7 +7,7 @@ analyzer's own objects; nothing here knows HTML or HTTP.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analyzer import rules
 from analyzer.labels import CATEGORY_LABELS, LEVEL_LABELS, PART_LABELS, SEVERITY_LABELS
@@ -330,7 +330,8 @@ def comments(bench: Workbench, row: ReportRow) -> tuple[Comment, Comment, object
     edit = bench.store.review(bench.report_key(row.id))
     if edit is None:
         return generated, generated, None
-    edited = Comment(heading=generated.heading, overall=edit.overall, problems=list(edit.problems),
+    # replace(): whatever else a comment carries (addressee, signature…) stays as generated.
+    edited = replace(generated, overall=edit.overall, problems=list(edit.problems),
                      suggestions=list(edit.suggestions), closing=edit.closing or None)
     return edited, generated, edit
 
