@@ -43,6 +43,14 @@ class ReviewFormat(str, Enum):
     docx = "docx"
 
 
+class Level(str, Enum):
+    national = "national"
+    province = "province"
+    city = "city"
+    county = "county"
+    township = "township"
+
+
 def fail(message: str, code: int = 2) -> None:
     """One line on standard error, then exit: never a traceback."""
     typer.echo(message.splitlines()[0] if message else "未知错误", err=True)
@@ -99,6 +107,7 @@ def analyze(
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="输出文件夹。"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="评审意见落款单位（日期见配置文件[review] date）。"),
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
     from analyzer.output.run import write_run
@@ -115,7 +124,7 @@ def analyze(
     if not files:
         fail(f"在 {', '.join(map(str, targets))} 中没有找到报告文件（PDF、DOCX、HTML、TXT）。")
     run = _run_with_progress(analyze_run, targets, workers, score_config, len(files))
-    written = run_guarded(write_run, run, out, score_config)
+    written = run_guarded(write_run, run, out, score_config, reviewer)
     typer.echo(
         f"已分析 {len(run.results)} 份报告，{len(run.failures)} 份无法读取；结果写入 {out}/（{written}）。"
     )
@@ -224,20 +233,22 @@ def review(
     format: ReviewFormat = typer.Option(ReviewFormat.md, "--format", "-f", help="md 或 docx。"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出文件（docx 默认为 <报告名>.评审意见.docx）。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="评审意见落款单位（日期见配置文件[review] date）。"),
 ) -> None:
     """生成一份报告的评审意见（Markdown 或 DOCX）。"""
     from analyzer.pipeline import analyze_single
-    from analyzer.output.review import render_markdown
+    from analyzer.output.review import Letterhead, render_markdown
     from analyzer.output.review_docx import write_docx
     from analyzer.scoring import load_config
 
     score_config = run_guarded(load_config, config)
     result = run_guarded(analyze_single, file, _settings(), score_config)
+    letterhead = Letterhead.of(score_config, reviewer)
     if format is ReviewFormat.md:
-        _emit(render_markdown(result), out)
+        _emit(render_markdown(result, letterhead), out)
     else:
         target = out or Path(f"{file.stem}.评审意见.docx")
-        run_guarded(write_docx, [result], target)
+        run_guarded(write_docx, [result], target, letterhead)
         typer.echo(f"已写入 {target}")
 
 
@@ -247,8 +258,10 @@ def rank(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="另存排名表：.csv 或 .xlsx。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
+    level: Optional[Level] = typer.Option(None, "--level", help="只排此级别的报告。"),
+    year: Optional[int] = typer.Option(None, "--year", help="只排此统计年度的报告（默认每个年度各排一表）。"),
 ) -> None:
-    """对多份报告评分并排名（终端表格，可另存 CSV/XLSX）。"""
+    """对多份报告评分并排名，每个统计年度一张排名表（终端表格，可另存 CSV/XLSX）。"""
     from analyzer.pipeline import analyze_run
     from analyzer.output.ranking import rank_results
     from analyzer.output.ranking_io import print_ranking, write_ranking
@@ -259,7 +272,7 @@ def rank(
             fail(f"路径不存在：{t}")
     score_config = run_guarded(load_config, config)
     run = _run_with_progress(analyze_run, paths, workers, score_config, 0)
-    ranking = rank_results(run, score_config)
+    ranking = rank_results(run, score_config, level=level.value if level else None, year=year)
     run_guarded(print_ranking, ranking)
     if out:
         run_guarded(write_ranking, ranking, out)

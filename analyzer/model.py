@@ -169,6 +169,13 @@ class TableValues:
     aux_rows: dict[str, tuple[Number, ...]] = field(default_factory=dict)
     # Per table: rows of numbers (their cells as written) that could not be placed on a template row.
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Why a cell with a remark was not read, when not as written: "damaged" (a number with a stray
+    # character: "1-", "3O", a digit run with "—" inside), "columns" (a grid whose columns could not
+    # be told apart). Cells of ``ambiguous`` split several ways.
+    unread: dict[str, str] = field(default_factory=dict)
+    # Checks every admissible reading of the digit runs breaks ("applications.balance.total",
+    # "applications.row_total.granted", …): no reading can rescue them (tables.splits).
+    broken: frozenset[str] = frozenset()
 
     def get(self, table: str, row: str, col: str) -> Number:
         return self.values.get(table, {}).get(row, {}).get(col)
@@ -270,9 +277,13 @@ class Reason:
     section: str | None = None  # the section it is about (score.section_missing)
     table: str | None = None  # the table it is about (score.table_missing, score.cells_missing)
     fact: str = ""  # the measured fact alone, without the score's threshold ("" = the text)
+    held: float = 0.0  # points neither given nor lost: held back until a person checks (待核实)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "points": round(self.points, 2), "rule": self.rule, "finding_id": self.finding_id}
+        d = {"text": self.text, "points": round(self.points, 2), "rule": self.rule, "finding_id": self.finding_id}
+        if self.held:
+            d["held"] = round(self.held, 2)
+        return d
 
 
 @dataclass(frozen=True)
@@ -284,12 +295,18 @@ class ScorePart:
     reasons: tuple[Reason, ...] = ()
     judged: bool = True
 
+    @property
+    def pending(self) -> float:
+        """Points held back until a person checks what the analyzer could not (待核实)."""
+        return round(float(sum(r.held for r in self.reasons)), 2)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "label": self.label,
             "points": round(self.points, 2),
             "max_points": self.max_points,
+            "pending": self.pending,
             "judged": self.judged,
             "reasons": [r.to_dict() for r in self.reasons],
         }
@@ -301,17 +318,39 @@ class Score:
     grade: str  # 优秀 / 良好 / 合格 / 不合格
     parts: tuple[ScorePart, ...]
     config: str = "default"  # name or hash of the weights configuration
+    provisional: bool = False  # the points held (待核实) could change the grade
 
     def part(self, key: str) -> ScorePart | None:
         return next((p for p in self.parts if p.key == key), None)
 
+    @property
+    def pending(self) -> float:
+        """Points held back in all parts (待核实): not in ``total``, not lost either."""
+        return round(float(sum(p.pending for p in self.parts)), 2)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": round(self.total, 2),
+            "pending": self.pending,
             "grade": self.grade,
+            "provisional": self.provisional,
             "config": self.config,
             "parts": {p.key: p.to_dict() for p in self.parts},
         }
+
+
+@dataclass(frozen=True)
+class StageFailure:
+    """A stage that failed on one report, which is kept, partial; ``rules`` are those it left unjudged
+    (the score treats them as not judged, never as "no problem")."""
+
+    stage: str  # "identify", "sections", "tables", "check:<function>", "consistency", "narrative", …
+    note: str  # Chinese, for the reader: what could not be done
+    rules: tuple[str, ...] = ()
+    error: str = ""  # the exception, for whoever fixes it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stage": self.stage, "note": self.note, "rules": list(self.rules), "error": self.error}
 
 
 @dataclass(frozen=True)
@@ -328,6 +367,11 @@ class ReportResult:
     score: Score | None = None
     notes: tuple[str, ...] = ()
     document: Document | None = None  # kept in memory for later stages, never serialised
+    failed: tuple[StageFailure, ...] = ()  # stages that failed: the result is partial
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.failed)
 
     @property
     def report_id(self) -> str:
@@ -357,6 +401,9 @@ class ReportResult:
             d["narrative"] = self.narrative.to_dict()
         if self.score is not None:
             d["score"] = self.score.to_dict()
+        if self.failed:
+            d["partial"] = True
+            d["failed_stages"] = [f.to_dict() for f in self.failed]
         return d
 
 
@@ -379,3 +426,5 @@ class RunResult:
     results: list[ReportResult] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     previous: dict[str, str] = field(default_factory=dict)  # source -> source of last year's report
+    # source -> sources of last year's reports that could each be its agency's: none was linked
+    competing: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -41,6 +41,14 @@ class Rule:
     ``suggestion`` is this rule's fragment of its category's 整改建议 ("" adds
     none). Fragments sharing a ``frame`` (a text with ``{}``) are listed
     together inside it: "与上年报告相衔接的{}" → "与上年报告相衔接的上年结转数、现行有效件数".
+    A fragment with ``{data}`` names what its findings found: the values of
+    their ``data[suggestion_key]`` (“主动公开”、“监督保障”).
+
+    ``says`` is how a review comment states one finding when its message
+    carries figures meant for the score (“约63%”): ``{message}`` is the
+    message, ``{example}`` “（如“…”）” from its quote; "" states the message.
+    ``verified`` is how a comment names the relation this rule checks once
+    every instance of it was computed and holds (``scoring.verify``).
     """
 
     name: str
@@ -53,6 +61,12 @@ class Rule:
     frame: str = ""
     reread: bool = False  # its cells are read a second way (tables' second reading) before it is confirmed
     needs_previous: bool = False  # judged only when the same agency's previous report is in the run
+    # A note on the analyzer's own reading of the file, not on the report: it costs no point (the
+    # accuracy part holds the points of the cells concerned) and a review comment never states it.
+    reading_note: bool = False
+    says: str = ""
+    verified: str = ""
+    suggestion_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,8 @@ class Measure:
     wrote it, ``{fact}`` the measured fact without the score's threshold,
     ``{table}`` the table it is about. ``category`` None: the comment never
     says it on its own. ``said_by``: finding rules stating the same fact; the
-    comment then says it once, through the finding.
+    comment then says it once, through the finding. ``{data}`` in the
+    suggestion stands for the reasons' facts (what the title lacks).
     """
 
     key: str
@@ -81,6 +96,7 @@ class Category:
 
     The suggestion is ``head`` + the fragments of the category's rules found,
     joined by ``sep``, + ``tail``; ``advice`` stands in when no rule adds one.
+    Only the rules found speak: a comment never advises what the report has.
     """
 
     key: str
@@ -110,9 +126,8 @@ CATEGORIES = _categories(
              head="对照政府信息公开申请办理台账和相关案件记录，逐项核实", tail="，确保数据准确一致。"),
     Category("legal_power", "法定权限",
              "核实第二部分“规章”一栏的数据：本机关不具有规章制定权，所制发文件如属行政规范性文件，应在相应栏目填报。"),
-    Category("title", "报告标题", "在报告标题中写明发布机关全称和报告年度。"),
-    Category("overview", "总体情况",
-             "在总体情况中按主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面分别说明，并以具体数字反映全年工作。"),
+    Category("title", "报告标题", "在报告标题中写明发布机关全称和报告年度", head="在报告标题中写明", sep="和", tail="。"),
+    Category("overview", "总体情况", "充实总体情况的内容", head="在总体情况中", sep="，", tail="。"),
     Category("problems", "存在问题及改进", "应列明具体问题并提出改进措施", head="第五部分", sep="，", tail="。"),
     Category("narrative", "正文表述", "结合本年度工作实际撰写正文", sep="，", tail="。"),
     Category("fee", "信息处理费说明", "在第六部分说明本年度信息处理费的收取情况，未收取的也应写明。"),
@@ -122,7 +137,7 @@ CATEGORIES = _categories(
 
 _APPLICATIONS = "第三部分表格各列、各行的合计及“第一项加第二项之和等于第三项加第四项之和”的勾稽关系"
 _CONTINUITY = "与上年报告相衔接的{}"
-_BOILERPLATE = "减少通用套话，多写本机关本年度的具体做法和成效"
+_BOILERPLATE = "减少程式化表述，多写本机关本年度的具体做法和成效"
 
 
 def _rules(*items: Rule) -> dict[str, Rule]:
@@ -133,13 +148,14 @@ def _rules(*items: Rule) -> dict[str, Rule]:
 RULES = _rules(
     # Table arithmetic and data (accuracy).
     Rule("applications.balance", "申请情况表勾稽关系不符", "error", "accuracy", "table_data",
-         suggestion=_APPLICATIONS, reread=True),
+         suggestion=_APPLICATIONS, reread=True, verified="各列“第一项加第二项之和等于第三项加第四项之和”的勾稽关系"),
     Rule("applications.results_sum", "办理结果总计与分项之和不符", "error", "accuracy", "table_data",
-         suggestion=_APPLICATIONS, reread=True),
+         suggestion=_APPLICATIONS, reread=True, verified="各列办理结果之和与总计"),
     Rule("applications.row_total", "申请情况表总计列与各类申请人之和不符", "error", "accuracy", "table_data",
-         suggestion=_APPLICATIONS, reread=True),
+         suggestion=_APPLICATIONS, reread=True, verified="各行各类申请人之和与总计"),
     Rule("review_litigation.group_total", "行政复议、行政诉讼总计与分项之和不符", "error", "accuracy", "table_data",
-         suggestion="第四部分表格各类行政复议、行政诉讼案件的总计与分项之和", reread=True),
+         suggestion="第四部分表格各类行政复议、行政诉讼案件的总计与分项之和", reread=True,
+         verified="行政复议、行政诉讼各项结果之和与总计"),
     Rule("continuity.carried_over", "上年结转数与上年报告结转下年度数不一致", "warning", "accuracy", "table_data",
          suggestion="上年结转数", frame=_CONTINUITY, needs_previous=True),
     Rule("continuity.in_force", "现行有效件数与上年数据不衔接", "warning", "accuracy", "table_data",
@@ -148,7 +164,7 @@ RULES = _rules(
          suggestion="正文所述数字与表格数据", reread=True),
     Rule("tables.impossible_value", "表格数值不可能成立", "error", "accuracy", "table_data", reread=True),
     # How we read the tables: a note on our own reading, judged (by severity) in conformity.
-    Rule("tables.ambiguous_cell", "表格数字无法唯一识别", "info", "conformity", "table_data"),
+    Rule("tables.ambiguous_cell", "表格数字无法唯一识别", "info", "conformity", "table_data", reading_note=True),
     # Completeness of the tables: measured cell by cell in completeness, not charged per finding.
     Rule("tables.missing_table", "未列出统计表格", "error", "completeness", "table_completeness"),
     Rule("tables.missing_row", "表格缺少行", "warning", "completeness", "table_completeness"),
@@ -161,7 +177,8 @@ RULES = _rules(
     Rule("other.missing_fee_statement", "未说明信息处理费收取情况", "info", "conformity", "fee", weight="own"),
     Rule("publication.late", "未按期发布年度报告", "warning", "conformity", "publication", weight="own"),
     # Substance of the narrative.
-    Rule("overview.missing_part", "总体情况缺少规定内容", "warning", "substance", "overview", weight="own"),
+    Rule("overview.missing_part", "总体情况缺少规定内容", "warning", "substance", "overview", weight="own",
+         suggestion="补充{data}方面的工作情况", suggestion_key="part"),
     Rule("problems.missing", "未列明存在的主要问题", "error", "substance", "problems", weight="own",
          suggestion="如实列明本年度政府信息公开工作存在的具体问题"),
     Rule("problems.vague", "问题表述笼统", "warning", "substance", "problems", weight="own",
@@ -173,9 +190,11 @@ RULES = _rules(
     Rule("narrative.stale_year", "正文年份表述有误", "warning", "substance", "narrative", weight="own",
          suggestion="核对正文中的年份表述"),
     Rule("narrative.copied", "正文大量沿用上年报告", "warning", "substance", "narrative", weight="own",
-         suggestion="结合本年度工作实际撰写正文，避免沿用上年报告", needs_previous=True),
+         suggestion="结合本年度工作实际撰写正文，避免沿用上年报告", needs_previous=True,
+         says="总体情况和存在问题部分的文字大量沿用上年报告{example}，未能反映本年度工作情况"),
     Rule("narrative.boilerplate", "正文套话比例较高", "info", "substance", "narrative", weight="own",
-         suggestion=_BOILERPLATE),
+         suggestion=_BOILERPLATE,
+         says="总体情况和存在问题部分程式化表述较多{example}，反映本机关本年度具体工作的内容偏少"),
 )
 
 
@@ -190,12 +209,19 @@ MEASURES = _measures(
             says="报告{table}未见，无法核验相关数据", said_by=("tables.missing_table",)),
     Measure("score.cells_missing", "表格单元格不全", "table_completeness", "warning",
             said_by=("tables.missing_cell", "tables.missing_row")),
-    Measure("score.title", "标题要素", "title", "warning"),
-    # The score's threshold is for the supervisor, not for the agency's comment.
-    Measure("score.figures", "总体情况具体数字", "overview", "warning", says="{fact}，工作成效缺少数据支撑"),
-    Measure("score.boilerplate_share", "套话占比", "narrative", "info",
+    # ``{data}``: what the title lacks, from the reasons' facts (发布机关全称, 报告年度).
+    Measure("score.title", "标题要素", "title", "warning", suggestion="{data}"),
+    # The score's threshold is for the supervisor (the ranking's 说明), not for the agency's comment.
+    Measure("score.figures", "总体情况具体数字", "overview", "warning", says="{fact}",
+            suggestion="以具体数字反映各方面工作成效"),
+    # The share and its threshold are the score's mechanics: a comment speaks of stock phrasing only
+    # through the narrative.boilerplate finding, when the narrative analysis raises it.
+    Measure("score.boilerplate_share", "套话占比", None, "info",
             said_by=("narrative.boilerplate",), suggestion=_BOILERPLATE),
     Measure("score.not_judged", "未评事项"),
+    # Cells the analyzer could not read with certainty: their points are held (待核实); a comment
+    # says which tables await checking, never that they were checked.
+    Measure("score.unverified", "待核实数据"),
 )
 
 

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-from analyzer.ingest.normalize import CN_NUMERALS
+from analyzer.ingest.normalize import CJK, CN_NUMERALS
 from analyzer.model import Block, Document, Section, SubPart
 
 SECTION_TITLES = {
@@ -61,7 +62,9 @@ TOP_NUMBER = re.compile(rf"^(?:#+\s*)?(?:([{_CN_NUM}]{{1,2}})\s*[、.．,，]|�
 SUB_NUMBER = re.compile(rf"^(?:#+\s*)?[（(]\s*([{_CN_NUM}]{{1,2}})\s*[）)]\s*")
 # A numbered top-level heading inside running text (flattened web pages).
 _INLINE_HEADING = re.compile(rf"(?<![{_CN_NUM}（(])([{_CN_NUM}]{{1,2}})[、.．]\s*(?=\S)")
-_FUZZY_MIN = 82
+_FUZZY_MIN = 82  # a heading on its own line, any number
+_FUZZY_NUMBERED = 70  # … whose number is the template's for that title (one character in four may differ)
+_FUZZY_RUN_INTO_TEXT = 88  # a heading run into its text: number agrees and the words nearly so
 _PROBLEM_WORDS = re.compile(r"存在的?(?:主要)?问题|主要问题|问题(?:及|和)改进")
 
 
@@ -78,13 +81,14 @@ def split_sections(doc: Document) -> dict[str, Section]:
     units = _split_inline_headings(doc.blocks)
     candidates = [c for i, b in enumerate(units) if (c := _classify(i, b)) is not None]
     chosen = _choose(candidates)
+    _add_by_tables(units, chosen)
     order = sorted(chosen.values(), key=lambda c: c.index)
     sections: dict[str, Section] = {}
     for n, cand in enumerate(order):
         end = order[n + 1].index if n + 1 < len(order) else len(units)
         head = units[cand.index]
         if cand.strength == 0:
-            # A sub-part standing in for the lost heading is the section's first part.
+            # A sub-part or a table standing in for the lost heading is the section's first part.
             body = list(units[cand.index : end])
         else:
             body = list(units[cand.index + 1 : end])
@@ -136,7 +140,7 @@ def _classify(index: int, block: Block) -> _Candidate | None:
             hit = pat.match(rest)
             if not hit:
                 continue
-            title = text[: (m.end() if m else sub.end() if sub else 0) + hit.end()]
+            title = _whole_title(text, (m.end() if m else sub.end() if sub else 0), hit.end(), key, short)
             if m:
                 return _Candidate(index, key, strength + 1, title)
             if sub:
@@ -148,12 +152,71 @@ def _classify(index: int, block: Block) -> _Candidate | None:
     if sub and short and _PROBLEM_WORDS.search(rest):
         # "（一）2024年工作中存在问题的改进情况" under a lost 五、 heading.
         return _Candidate(index, "problems", 0, text)
-    if m and short:
-        # OCR-damaged heading: compare with the template's titles.
-        best = max(SECTION_TITLES.items(), key=lambda kv: fuzz.ratio(rest, kv[1][2:]))
-        if fuzz.ratio(rest, best[1][2:]) >= _FUZZY_MIN:
-            return _Candidate(index, best[0], 1, text)
+    if m:
+        return _fuzzy_heading(index, text, m, short)
     return None
+
+
+def _whole_title(text: str, start: int, matched: int, key: str, short: bool) -> str:
+    """The heading as printed: the words a title pattern matched, extended over the rest of the
+    template's title when the text goes on with it ("五、存在的问题" + "及改进情况")."""
+    title = text[: start + matched]
+    rest = text[start + matched :].strip()
+    if short and re.fullmatch(f"[{CJK}]{{1,8}}", rest) and not re.match(r"[一二三四五六七八九十]是|首先|其中", rest):
+        return text.rstrip()  # "五、存在的问题" + "及改进措施" on one line: all of it is the heading
+    words = SECTION_TITLES[key][2:]
+    if matched >= len(words):
+        return title
+    tail = re.sub(r"\s+", "", text[start:])
+    best = max(range(matched, len(words) + 3), key=lambda n: fuzz.ratio(tail[:n], words))
+    if best > matched and fuzz.ratio(tail[:best], words) >= _FUZZY_RUN_INTO_TEXT:
+        return _prefix_of(text, start, best)
+    return title
+
+
+def _fuzzy_heading(index: int, text: str, m: re.Match, short: bool) -> _Candidate | None:
+    """A numbered heading whose words deviate from every title (a wrong or stray character, a
+    word left out): the closest template title, by the best-matching prefix of the words.
+
+    A heading on its own line needs a close match, a little less when its number is the
+    template's number for that title ("一、总体倩况"); a heading run into its text needs its
+    number to agree and a closer match, so that a sentence is never taken for a heading.
+    """
+    rest = re.sub(r"\s+", "", text[m.end():])
+    number = m.group(1) or m.group(2)
+    best: tuple[float, str, int] = (0.0, "", 0)
+    for key, title in SECTION_TITLES.items():
+        words = title[2:]
+        for n in range(max(2, len(words) - 2), len(words) + 3):
+            score = fuzz.ratio(rest[:n], words)
+            if score > best[0]:
+                best = (score, key, n)
+    score, key, n = best
+    if not key:
+        return None
+    same_number = number == SECTION_TITLES[key][0]
+    if short and len(rest) <= n + 2:
+        if score >= (_FUZZY_NUMBERED if same_number else _FUZZY_MIN):
+            return _Candidate(index, key, 1, text)
+        return None
+    words = SECTION_TITLES[key][2:]
+    # Run into its text: the number agrees, and the words nearly so or with one wrong character.
+    allowed = 1 if len(words) <= 8 else 2
+    if same_number and (score >= _FUZZY_RUN_INTO_TEXT or Levenshtein.distance(rest[: len(words)], words) <= allowed):
+        n = n if score >= _FUZZY_RUN_INTO_TEXT else len(words)
+        return _Candidate(index, key, 1, _prefix_of(text, m.end(), n))
+    return None
+
+
+def _prefix_of(text: str, start: int, n: int) -> str:
+    """The text up to ``start`` and the next ``n`` characters other than spaces."""
+    seen = 0
+    i = start
+    while i < len(text) and seen < n:
+        if not text[i].isspace():
+            seen += 1
+        i += 1
+    return text[:i]
 
 
 def _choose(candidates: list[_Candidate]) -> dict[str, _Candidate]:
@@ -177,6 +240,36 @@ def _choose(candidates: list[_Candidate]) -> dict[str, _Candidate]:
         else:
             del chosen["problems"]
     return chosen
+
+
+# Words only a table of the template prints (a header, or a row label followed by its numbers).
+_TABLE_CUES = {
+    "active_disclosure": re.compile(r"第二十条第[（(]一[）)]项|本年制发件数|本年新制作数量"),
+    "applications": re.compile(r"申请人情况|本年新收政府信息公开申请数量\d|上年结转政府信息公开申请数量\d"),
+    "review_litigation": re.compile(r"未经复议直接起诉|复议后起诉"),
+}
+
+
+def _add_by_tables(units: list[Block], chosen: dict[str, _Candidate]) -> None:
+    """Sections 二/三/四 whose heading was not recognised, found by the table that stands for them.
+
+    The table must come after the sections the template puts before it and before
+    those it puts after, in a block no recognised heading starts.
+    """
+    keys = list(SECTION_TITLES)
+    for key, cue in _TABLE_CUES.items():
+        if key in chosen:
+            continue
+        pos = keys.index(key)
+        after = max((c.index for k, c in chosen.items() if keys.index(k) < pos), default=-1)
+        before = min((c.index for k, c in chosen.items() if keys.index(k) > pos), default=len(units))
+        taken = {c.index for c in chosen.values()}
+        for i in range(after + 1, before):
+            b = units[i]
+            text = " ".join(" ".join(r) for r in b.rows) if b.kind == "table" and b.rows else b.text
+            if i not in taken and cue.search(re.sub(r"\s+", "", text)):
+                chosen[key] = _Candidate(i, key, 0, "")
+                break
 
 
 _PART_STYLES = [

@@ -24,8 +24,8 @@ def run_of(*results, failures=(), previous=None) -> RunResult:
 def test_order_ties_and_unreadable():
     run = run_of(
         scored(flawed_result("b/flawed.txt")),
-        scored(clean_result("b/clean1.txt")),
-        scored(clean_result("a/clean2.txt")),
+        scored(clean_result("b/clean1.txt", agency="某某市甲区人民政府")),
+        scored(clean_result("a/clean2.txt", agency="某某市乙区人民政府")),
         failures=[Failure("x/broken.pdf", "broken.pdf：PDF 文件已加密，无法读取，请提供未加密的版本。")],
     )
     ranking = rank_results(run, None)
@@ -35,8 +35,8 @@ def test_order_ties_and_unreadable():
 
 
 def test_same_total_then_accuracy_then_substance():
-    a = scored(clean_result("a.txt"))
-    b = scored(clean_result("b.txt"))
+    a = scored(clean_result("a.txt", agency="某某市甲区人民政府"))
+    b = scored(clean_result("b.txt", agency="某某市乙区人民政府"))
     # Rewrite parts directly so that totals tie but accuracy differs.
     pa = tuple(replace(p, points=p.points - (5 if p.key == "accuracy" else 0)) for p in a.score.parts)
     pb = tuple(replace(p, points=p.points - (5 if p.key == "substance" else 0)) for p in b.score.parts)
@@ -68,7 +68,7 @@ def test_rates_and_missing_denominators():
 
 
 def _with_rate(source: str, granted: int, total: int = 10):
-    r = clean_result(source)
+    r = clean_result(source, agency=f"某某市{source.split('.')[0]}区人民政府")
     values = {t: {k: dict(c) for k, c in rows.items()} for t, rows in full_tables().values.items()}
     app = values["applications"]
     app["granted"]["total"], app["partially_granted"]["total"], app["results_total"]["total"] = granted, 0, total

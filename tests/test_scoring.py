@@ -19,8 +19,9 @@ from analyzer.scoring import (
 
 
 def lost(score, key: str) -> float:
+    """Points lost in one part (points held back as 待核实 are not lost)."""
     part = score.part(key)
-    return round(part.max_points - part.points, 2)
+    return round(part.max_points - part.points - part.pending, 2)
 
 
 def test_default_config_is_shipped_and_named():
@@ -55,13 +56,16 @@ def test_every_lost_point_has_a_reason_naming_its_finding():
     assert score.total == 79 and score.grade == "良好"
 
 
-def test_uncertain_finding_costs_nothing_and_says_so():
+def test_uncertain_finding_is_held_neither_given_nor_lost():
+    """Issue 9 class 8: a doubtful finding's points are held as 待核实, not given as full marks."""
     doubtful = replace(BALANCE, status="uncertain")
     result = replace(clean_result(), findings=with_ids([doubtful], "k"))
     score = score_report(result, None)
-    assert lost(score, "accuracy") == 0
-    reason = score.part("accuracy").reasons[0]
-    assert "存疑" in reason.text and reason.points == 0 and reason.finding_id
+    acc = score.part("accuracy")
+    assert lost(score, "accuracy") == 0 and acc.pending == 5 and acc.points == 25
+    reason = acc.reasons[0]
+    assert "待核实" in reason.text and reason.points == 0 and reason.held == 5 and reason.finding_id
+    assert score.total == 95 and score.pending == 5 and not score.provisional  # 优秀 with or without the 5
 
 
 def test_uncertain_factor_from_config(tmp_path):
@@ -69,7 +73,8 @@ def test_uncertain_factor_from_config(tmp_path):
     cfg_file.write_text("[uncertain]\nfactor = 0.5\n", encoding="utf-8")
     doubtful = replace(BALANCE, status="uncertain")
     result = replace(clean_result(), findings=with_ids([doubtful], "k"))
-    assert lost(score_report(result, load_config(cfg_file)), "accuracy") == 2.5
+    score = score_report(result, load_config(cfg_file))
+    assert lost(score, "accuracy") == 2.5 and score.pending == 2.5
 
 
 def test_repeated_problems_judged_only_with_previous_report():
@@ -219,7 +224,8 @@ def test_findings_used_in_right_parts():
     assert "problems.vague" in rules["substance"]
 
 
-def test_unreadable_tables_with_doubtful_finding_cost_nothing_in_accuracy():
+def test_unreadable_tables_are_held_not_given_full_marks():
+    """Issue 9 class 8: tables located but not read: accuracy is neither full marks nor lost, but held (待核实)."""
     base = clean_result()
     empty = {t: {r: {c: None for c in cols} for r, cols in rows.items()} for t, rows in base.tables.values.items()}
     tables = replace(base.tables, values=empty)  # found, but nothing read
@@ -227,8 +233,9 @@ def test_unreadable_tables_with_doubtful_finding_cost_nothing_in_accuracy():
              for t in ("active_disclosure", "applications", "review_litigation")]
     score = score_report(replace(base, tables=tables, findings=with_ids(doubt, "k")), None)
     acc = score.part("accuracy")
-    assert not acc.judged and acc.points == acc.max_points and "人工核对" in acc.reasons[0].text
-    assert lost(score, "completeness") == 0  # uncertain factor 0: our misreading costs nothing
+    assert not acc.judged and acc.points == 0 and acc.pending == acc.max_points and "人工核对" in acc.reasons[0].text
+    assert lost(score, "completeness") == 0  # uncertain factor 0: our misreading costs nothing, its points are held
+    assert score.part("completeness").pending == 13
 
 
 def test_every_weight_has_a_chinese_name():

@@ -32,11 +32,12 @@ def test_dismissed_findings_leave_the_report_and_the_score_follows():
     assert decided.score.total > base.score.total
 
 
-def test_confirming_a_doubtful_finding_makes_it_certain_and_costly():
+def test_confirming_a_doubtful_finding_makes_it_certain_and_its_points_lost():
     base = apply_decisions(_result(DOUBT), {})
     decided = apply_decisions(_result(DOUBT), {DOUBT.id: Decision(DOUBT.id, "confirmed", "", "t")})
     assert decided.findings[0].status == "confirmed"
-    assert decided.score.total < base.score.total
+    # Points held while the reading was in doubt (待核实) are now lost.
+    assert decided.score.pending < base.score.pending and decided.score.total <= base.score.total
 
 
 def test_cells_of_a_finding():

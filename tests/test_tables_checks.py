@@ -63,7 +63,7 @@ def tables_of(values: dict, template: str = "2021", remarks: dict | None = None,
 
 def all_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Section], doc=None) -> list:
     """The table checks and the narrative-against-tables check, as the pipeline runs them on one report."""
-    return run_checks(tables, meta, sections, doc) + check_consistency(tables, sections, doc)
+    return run_checks(tables, meta, sections, doc) + check_consistency(tables, sections, doc, meta)
 
 
 def overview(text: str) -> dict[str, Section]:

@@ -33,6 +33,27 @@ REAL = {
 }
 
 
+# Where the analyzer deliberately departs from an expected file (issue 9, class 3: a number
+# is compared with a cell only when it speaks of the same thing, scope and period):
+# Expected findings the analyzer deliberately does not raise, with the evidence (one file).
+DEPARTS = {
+    stem: {d["rule"] for d in items}
+    for stem, items in json.loads((Path(__file__).parent / "data" / "expected" / "departures.json").read_text("utf-8")).items()
+    if not stem.startswith("_")
+}
+
+
+# Where the analyzer deliberately departs from an expected file (issue 9, class 3: a number
+# is compared with a cell only when it speaks of the same thing, scope and period):
+DEPARTS = {
+    # "清理并集中发布现行有效行政规范性文件393件" is a one-off clean-up batch, not the year-end
+    # stock: 393 + the 77 issued this year = 470, the table's 现行有效件数.
+    "real0005": {"narrative.table_mismatch"},
+    # "区政府办代表区政府受理政府信息公开申请17件" is the office's share of the district's 95.
+    "pdf_hzq2024": {"narrative.table_mismatch"},
+}
+
+
 def _local_expected(stem: str) -> Path | None:
     for d in LOCAL_EXPECTED:
         if (d / f"{stem}.json").is_file():
@@ -68,7 +89,7 @@ def analysed():
             meta = identify.identify(doc)
             secs = split_sections(doc)
             tables = extract_tables(doc, secs, meta)
-            cache[path] = (tables, run_checks(tables, meta, secs, doc) + check_consistency(tables, secs, doc))
+            cache[path] = (tables, run_checks(tables, meta, secs, doc) + check_consistency(tables, secs, doc, meta))
         return cache[path]
 
     return run
@@ -110,7 +131,7 @@ def test_findings(path: Path, expected: Path | None, analysed) -> None:
     exp = _load(path, expected)
     _, findings = analysed(path)
     raised = {f.rule for f in findings if f.severity != "info"}
-    wanted = {f["rule"] for f in exp.get("expected_findings", [])}
+    wanted = {f["rule"] for f in exp.get("expected_findings", [])} - DEPARTS.get(Path(expected).stem, set())
     assert raised == wanted
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from analyzer.model import Finding, NarrativeResult, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
-from analyzer.narrative import neardup, rules
+from analyzer.narrative import neardup, problems, rules
 from analyzer.narrative.classify import apply_priors, classify, describe, get_model
 from analyzer.narrative.segment import Segment, segment_text, split_problem_measure
 
@@ -185,7 +185,7 @@ def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: Ta
     result = summarize(tuple(statements))
     other_text = sections["other"].text if "other" in sections else ""
     findings: list[Finding] = []
-    findings += rules.check_problems(statements, sections)
+    findings += problems.check_problems(statements, sections)
     findings += rules.check_overview_parts(sections, meta)
     findings += rules.check_fee_statement(sections, meta)
     findings += rules.check_stale_years(statements, sections, meta, other_text)

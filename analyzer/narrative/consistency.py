@@ -1,9 +1,13 @@
 """Numbers stated in the narrative against the tables (``narrative.table_mismatch``).
 
-Conservative on purpose: only phrasings that unambiguously name one table
-quantity are compared ("共收到政府信息公开申请8件" is 本年新收·总计; "行政复议7件"
-is the 行政复议 总计). A sub-count ("其中自然人…"), a phrase that mixes in
-上年结转, or a number the table does not hold is left alone.
+Each counted number of 总体情况 is first read as a typed claim
+(:mod:`analyzer.narrative.claims`): what it counts, for whom, for which period.
+It is compared with a cell only when the claim is about a quantity the tables
+hold, for the reporting agency as a whole and for the report's year ("全年共
+制发政府信息N条，其中…不予公开c条" counts documents, "区政府办代表区政府受理…"
+is the office's share, "较上年的N件" is last year's: none is compared). When
+the sense cannot be told nothing is raised; the finding's data carries the
+claim (quantity, scope, period, cue words) so each decision can be explained.
 
 When the table cell is unknown the comparison still works from what is
 known: a row total that is blank is at least the sum of the parts shown, and
@@ -15,97 +19,89 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
-from analyzer.ingest.normalize import nfkc
-from analyzer.model import Document, Finding, Section, TableValues
+from analyzer.model import Document, Finding, ReportMeta, Section, TableValues
+from analyzer.narrative.claims import Claim, read_claims, sentences
 from analyzer.tables import schema
 from analyzer.tables.reread import verify_finding
 from analyzer.tables.splits import split_pieces
 
-NUM = r"\s*(\d+)\s*"
-UNIT = r"(?:件|条|个|宗|份|起|项)"
+_APP_TITLE = schema.TABLE_TITLES["applications"]
+_REV_TITLE = schema.TABLE_TITLES["review_litigation"]
+_ACT_TITLE = schema.TABLE_TITLES["active_disclosure"]
+_LITIGATION = ("litigation_direct", "litigation_after_review")
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A table quantity a narrative phrase may state."""
+    """A table quantity a claim may state: how a supervisor names it, the cells summed, where it stands."""
 
     key: str
-    label: str  # how a supervisor names it
-    cells: tuple[str, ...]  # "table.row.col" summed
-    patterns: tuple[str, ...]
+    label: str
+    cells: tuple[str, ...]
     where: str
-    exclude: str = r"其中|同比|上年|去年|较"  # words that make the phrase a part or a comparison
 
 
 def _app(rows: tuple[str, ...], col: str = "total") -> tuple[str, ...]:
     return tuple(f"applications.{r}.{col}" for r in rows)
 
 
-_DENIED = tuple(k for k in schema.RESULT_ROWS_2021 if k.startswith("denied_"))
-_UNABLE = tuple(k for k in schema.RESULT_ROWS_2021 if k.startswith("unable_"))
-_NOT_PROCESSED = tuple(k for k in schema.RESULT_ROWS_2021 if k.startswith("not_processed_"))
-_APP_TITLE = schema.TABLE_TITLES["applications"]
-_REV_TITLE = schema.TABLE_TITLES["review_litigation"]
-_ACT_TITLE = schema.TABLE_TITLES["active_disclosure"]
-
-# A phrase stops at sentence punctuation; "其中", "结转", "自然人" inside it make it a sub-count.
-_GAP = r"[^。；;，,\d（(]{0,18}?"
-QUANTITIES = (
-    Quantity(
-        "received", "本年新收政府信息公开申请总计", _app(("new_received",)),
-        (rf"(?:收到|受理|接收|收悉){_GAP}(?:申请|办件){_GAP}{NUM}{UNIT}",
-         rf"(?:收到|受理|接收){NUM}{UNIT}(?:政府信息公开|依申请公开)?申请"),
-        f"{_APP_TITLE} / 总计 / 一、本年新收政府信息公开申请数量",
-        r"其中|结转|自然人|法人|企业|网上|当面|信函|邮寄|电子邮件|传真|平台|窗口|答复|办结|办理|处理|转办|咨询|同比|上年|去年|较|复议|诉讼",
-    ),
-    Quantity(
-        "granted_and_partial", "予以公开与部分公开合计", _app(("granted", "partially_granted")),
-        (rf"予以公开(?:及|和|与|、)部分公开{NUM}{UNIT}",),
-        f"{_APP_TITLE} / 总计 / 三（一）予以公开、三（二）部分公开",
-    ),
-    Quantity(
-        "unable", "无法提供合计", _app(_UNABLE),
-        (rf"无法提供{NUM}{UNIT}",),
-        f"{_APP_TITLE} / 总计 / 三（四）无法提供",
-    ),
-    Quantity(
-        "denied", "不予公开合计", _app(_DENIED),
-        (rf"(?<!部分公开、)不予公开{NUM}{UNIT}",),
-        f"{_APP_TITLE} / 总计 / 三（三）不予公开",
-    ),
-    Quantity(
-        "carried_forward", "结转下年度继续办理总计", _app(("carried_forward",)),
-        (rf"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?{NUM}{UNIT}",),
-        f"{_APP_TITLE} / 总计 / 四、结转下年度继续办理",
-    ),
-    Quantity(
-        "review", "行政复议总计", ("review_litigation.review.total",),
-        (rf"(?<!被)行政复议(?:案件)?(?:共)?{NUM}{UNIT}", rf"(?<!被)复议(?:案件)?{NUM}{UNIT}"),
-        f"{_REV_TITLE} / 行政复议 / 总计",
-    ),
-    Quantity(
-        "litigation", "行政诉讼总计（未经复议直接起诉与复议后起诉之和）",
-        ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
-        (rf"行政诉讼(?:案件)?(?:共)?{NUM}{UNIT}", rf"(?<![行政])诉讼(?:案件)?{NUM}{UNIT}"),
-        f"{_REV_TITLE} / 行政诉讼 / 总计",
-    ),
-    Quantity(
-        "normative_in_force", "行政规范性文件现行有效件数", ("active_disclosure.normative_documents.in_force",),
-        (rf"现行有效(?:的)?(?:行政)?规范性文件{NUM}{UNIT}",),
-        f"{_ACT_TITLE} / 行政规范性文件 / 现行有效件数",
-    ),
-    Quantity(
-        "rules_in_force", "规章现行有效件数", ("active_disclosure.rules.in_force",),
-        (rf"现行有效(?:的)?规章{NUM}{UNIT}",),
-        f"{_ACT_TITLE} / 规章 / 现行有效件数",
-    ),
-)
+def _rows(prefix: str, template: str | None) -> tuple[str, ...]:
+    return tuple(k for k in schema.result_rows(template) if k.startswith(prefix))
 
 
-def _sentences(text: str) -> list[str]:
-    text = nfkc(text)  # also turns U+3000 into a space
-    return [s for s in re.split(r"(?<=[。；;！!？?\n])", text) if s.strip()]
+def quantity_of(claim: Claim, template: str | None) -> Quantity | None:
+    """The table quantity a comparable claim states, for the report's template; None when the tables hold none."""
+    key, role = claim.quantity, claim.role
+    if claim.thing == "applications":
+        return _application_quantity(claim, template)
+    if claim.thing in ("review", "litigation"):
+        groups = ("review",) if claim.thing == "review" else _LITIGATION
+        col = "total" if role == "total" else role
+        col_label = {"total": "总计", "upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结"}[col]
+        name = "行政复议" if claim.thing == "review" else "行政诉讼（未经复议直接起诉与复议后起诉之和）"
+        return Quantity(key, f"{name}{col_label}", tuple(f"review_litigation.{g}.{col}" for g in groups),
+                        f"{_REV_TITLE} / {name[:4]} / {col_label}")
+    if key == "documents.in_force_normative" and template != "2019":
+        return Quantity(key, "行政规范性文件现行有效件数", ("active_disclosure.normative_documents.in_force",), f"{_ACT_TITLE} / 行政规范性文件 / 现行有效件数")
+    if key == "documents.in_force_rules" and template != "2019":
+        return Quantity(key, "规章现行有效件数", ("active_disclosure.rules.in_force",), f"{_ACT_TITLE} / 规章 / 现行有效件数")
+    return None
+
+
+_OUTCOME_ROWS = {
+    "granted_and_partial": ("予以公开与部分公开合计", "三（一）予以公开、三（二）部分公开"),
+    "granted": ("予以公开", "三（一）予以公开"),
+    "partially_granted": ("部分公开", "三（二）部分公开"),
+    "denied": ("不予公开合计", "三（三）不予公开"),
+    "unable": ("无法提供合计", "三（四）无法提供"),
+    "not_processed": ("不予处理合计", "三（五）不予处理"),
+    "other_processing": ("其他处理合计", "三（六）其他处理"),
+}
+
+
+def _application_quantity(claim: Claim, template: str | None) -> Quantity | None:
+    key, role = claim.quantity, claim.role
+    rows = {
+        "granted_and_partial": ("granted", "partially_granted"), "granted": ("granted",),
+        "partially_granted": ("partially_granted",), "denied": _rows("denied_", template),
+        "unable": _rows("unable_", template), "not_processed": _rows("not_processed_", template),
+        "other_processing": _rows("other_", template),
+    }
+    if role in rows:
+        label, row_label = _OUTCOME_ROWS[role]
+        return Quantity(key, label, _app(rows[role]), f"{_APP_TITLE} / 总计 / {row_label}")
+    simple = {
+        "received": ("new_received", "本年新收政府信息公开申请总计", "一、本年新收政府信息公开申请数量"),
+        "handled": ("results_total", "本年度办理结果总计", "三（七）总计"),
+        "carried_over": ("carried_over", "上年结转政府信息公开申请总计", "二、上年结转政府信息公开申请数量"),
+        "carried_forward": ("carried_forward", "结转下年度继续办理总计", "四、结转下年度继续办理"),
+    }
+    if role in simple:
+        row, label, row_label = simple[role]
+        return Quantity(key, label, _app((row,)), f"{_APP_TITLE} / 总计 / {row_label}")
+    return None
 
 
 def possible_values(tables: TableValues, cell: str) -> tuple[set | None, int | None]:
@@ -176,62 +172,69 @@ def _fmt(v) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
-def check_consistency(tables: TableValues, sections: dict[str, Section], doc: Document | None) -> list[Finding]:
+def check_consistency(tables: TableValues, sections: dict[str, Section], doc: Document | None,
+                      meta: ReportMeta | None = None) -> list[Finding]:
     """Statements of 总体情况 that contradict the tables, each re-read a second way.
 
+    ``meta`` gives the reporting agency and year (scope and period of a claim);
+    without it a sentence naming a unit or a year is not compared.
     The cells behind a finding are read again (:func:`analyzer.tables.reread.verify_finding`)
     unless every possible reading of the table contradicts the statement (``all_readings``).
     """
-    return [f if f.data.get("all_readings") else verify_finding(f, tables, doc) for f in check_statements(tables, sections)]
+    return [f if f.data.get("all_readings") else verify_finding(f, tables, doc) for f in check_statements(tables, sections, meta)]
 
 
-def check_statements(tables: TableValues, sections: dict[str, Section]) -> list[Finding]:
+def check_statements(tables: TableValues, sections: dict[str, Section], meta: ReportMeta | None = None) -> list[Finding]:
     """Statements of 总体情况 that contradict the tables (first reading only)."""
     text = sections["overview"].text if "overview" in sections else ""
+    agency, year = (meta.agency, meta.year) if meta else (None, None)
     out: list[Finding] = []
     seen: set[str] = set()
-    for sentence in _sentences(text):
-        for q in QUANTITIES:
-            for pat in q.patterns:
-                for m in re.finditer(pat, sentence):
-                    phrase = m.group(0)
-                    before = sentence[max(0, m.start() - 6) : m.start()]
-                    after = sentence[m.end() : m.end() + 15]
-                    if re.search(q.exclude, phrase) or re.search(r"其中|包括|含", before):
-                        continue
-                    if q.key == "received" and re.search(r"(?:含|包括).{0,6}结转", after):
-                        continue  # "12件（含上年结转2件）" says what it counts
-                    stated = int(m.group(1))
-                    res = compare(tables, q, stated)
-                    if res is None or not res[0] or q.key in seen:
-                        continue
-                    seen.add(q.key)
-                    out.append(_finding(tables, q, stated, res[1], res[2], sentence.strip(), phrase))
-        out.extend(_all_upheld(tables, sentence, seen))
+    for _, group in groupby(read_claims(text, agency, year), key=lambda c: c.sid):
+        wrong_heads: set[int] = set()
+        for i, claim in enumerate(group):
+            if not claim.comparable or claim.quantity in seen or claim.part_of in wrong_heads:
+                continue
+            q = quantity_of(claim, tables.template)
+            res = compare(tables, q, claim.number) if q else None
+            if res is None or not res[0]:
+                continue
+            wrong_heads.add(i)  # its parts repeat the same mistake: one finding says it
+            seen.add(claim.quantity)
+            out.append(_finding(tables, q, claim, res[1], res[2]))
+    for sentence in sentences(text):
+        out.extend(_all_upheld(tables, sentence, seen, year))
     return out
 
 
-def _finding(tables: TableValues, q: Quantity, stated: int, desc: str, data: dict, sentence: str, phrase: str) -> Finding:
+def _finding(tables: TableValues, q: Quantity, claim: Claim, desc: str, data: dict) -> Finding:
     extra = ""
-    if q.key == "received":
+    stated = claim.number
+    if claim.role == "received":
         nr = tables.get("applications", "new_received", "total")
         co = tables.get("applications", "carried_over", "total")
-        if nr is not None and co is not None and nr + co == stated:
+        if nr is not None and co is not None and co and nr + co == stated:
             extra = f"（正文数字{stated}件恰为本年新收{_fmt(nr)}件与上年结转{_fmt(co)}件之和，疑将上年结转计入本年收到的申请）"
-    message = f"总体情况中称“{phrase.strip()}”，而表格中{q.label}{desc}，两者不一致{extra}。"
+    message = f"总体情况中称“{claim.phrase}”，而表格中{q.label}{desc}，两者不一致{extra}。"
     return Finding(
         rule="narrative.table_mismatch", severity="error", message=message,
-        where=q.where, quote=sentence[:120],
-        data={"quantity": q.key, "stated": stated, "cells": list(q.cells), **data},
+        where=q.where, quote=claim.sentence[:120],
+        data={"quantity": q.key, "stated": stated, "cells": list(q.cells), "claim": claim.as_data(), **data},
     )
 
 
-def _all_upheld(tables: TableValues, sentence: str, seen: set[str]) -> list[Finding]:
+_UPHELD = re.compile(r"均(?:获|被|予以|已)?维持|全部(?:获|被|予以)?维持")
+
+
+def _all_upheld(tables: TableValues, sentence: str, seen: set[str], year: int | None) -> list[Finding]:
     """"行政复议7件，诉讼9件，均获维持": every case upheld, which the table must show."""
-    if "upheld" in seen or not re.search(r"均(?:获|被|予以|已)?维持|全部(?:获|被|予以)?维持", sentence):
+    if "upheld" in seen or not _UPHELD.search(sentence) or not re.search(r"复议|诉讼", sentence):
         return []
-    if not re.search(r"复议|诉讼", sentence):
-        return []
+    if not re.search(r"信息公开|依申请|公开申请", sentence):
+        return []  # cases of other matters: the tables count only those about 政府信息公开
+    years = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", sentence)}
+    if re.search(r"上一?年|去年|以来|累计|历年|同比", sentence) or (years and (year is None or years != {year})):
+        return []  # another period: the table of this year cannot say
     bad = []
     for g in schema.REVIEW_GROUPS:
         up, total = tables.get("review_litigation", g.key, "upheld"), tables.get("review_litigation", g.key, "total")
@@ -246,4 +249,3 @@ def _all_upheld(tables: TableValues, sentence: str, seen: set[str]) -> list[Find
         where=f"{_REV_TITLE} / 结果维持", quote=sentence.strip()[:120],
         data={"quantity": "upheld", "cells": [f"review_litigation.{g.key}.{c}" for g in schema.REVIEW_GROUPS for c in ("upheld", "total")]},
     )]
-

@@ -1,5 +1,7 @@
 """Narrative findings of ``spec/taxonomy.md`` §3: one function per rule.
 
+The findings on section 五 (problems.*) are in :mod:`analyzer.narrative.problems`.
+
 Each check takes the labelled statements (and what else it needs) and returns
 findings whose message quotes the sentence concerned and whose ``where`` names
 the section and the sentence ("五、存在的主要问题及改进情况 / 第2句").
@@ -37,118 +39,90 @@ def where_of(st: Statement, index: int, sections: dict[str, Section] | None = No
     return f"{section_name(st.section, sections)} / 第{index}句"
 
 
-def _indexed(statements: tuple[Statement, ...] | list[Statement], section: str) -> list[tuple[int, Statement]]:
+def indexed(statements: tuple[Statement, ...] | list[Statement], section: str) -> list[tuple[int, Statement]]:
+    """The statements of one section with their 1-based place in it."""
     return [(i, s) for i, s in enumerate((s for s in statements if s.section == section), 1)]
-
-
-# --- problems.* ------------------------------------------------------------------------------
-
-
-def check_problems(statements: list[Statement], sections: dict[str, Section]) -> list[Finding]:
-    """problems.missing, problems.no_measures, problems.vague."""
-    name = section_name("problems", sections)
-    if "problems" not in sections:
-        return [Finding("problems.missing", "error", "报告缺少“五、存在的主要问题及改进情况”部分，未说明工作中存在的问题。", name)]
-    items = _indexed(statements, "problems")
-    problems = [(i, s) for i, s in items if s.kind == "problem"]
-    measures = [(i, s) for i, s in items if s.kind == "measure"]
-    if not problems:
-        first = items[0][1].text if items else sections["problems"].text
-        quote = shorten(first) if first.strip() else ""
-        msg = "“存在的主要问题及改进情况”部分未写明任何具体问题" + (f"（该部分为：“{quote}”）。" if quote else "（该部分为空）。")
-        return [Finding("problems.missing", "error", msg, name, quote=quote)]
-    out = []
-    if not measures:
-        i, s = problems[-1]
-        out.append(
-            Finding(
-                "problems.no_measures",
-                "warning",
-                f"列出了{len(problems)}个问题，但未提出相应的改进措施（如：“{shorten(s.text)}”）。",
-                name,
-                quote=shorten(s.text),
-                data={"problems": len(problems)},
-            )
-        )
-    vague = [(i, s) for i, s in problems if is_vague(s)]
-    if len(vague) == len(problems):
-        i, s = problems[0]
-        examples = "；".join(f"“{shorten(problem_core(p.text), 24)}”" for _, p in problems[:3])
-        lead = f"所列{len(problems)}个问题均" if len(problems) > 1 else "所列问题"
-        out.append(
-            Finding(
-                "problems.vague",
-                "warning",
-                f"{lead}为泛泛而谈（套话、无具体对象或数据），如{examples}，未反映本机关的实际短板。",
-                name,
-                quote=shorten(problem_core(s.text)),
-                data={"problems": len(problems)},
-            )
-        )
-    return out
-
-
-_PROBLEM_INTRO = re.compile(r"(?:不足|差距|问题|地方|短板|薄弱环节)[^。；]{0,12}?[，,：:]\s*(?:如|主要是|主要表现为|主要表现在|具体表现为|表现在)[：:，,]?\s*")
-
-
-def problem_core(text: str) -> str:
-    """The problem itself, without the ritual opening: "…但也存在不足，如公开内容不够丰富…" → "公开内容不够丰富…"."""
-    m = _PROBLEM_INTRO.search(text)
-    return text[m.end():] if m and len(text) - m.end() >= 6 else text
-
-
-# Objects a concrete problem names: a channel, a document, a procedure, a group of people.
-_SPECIFIC_OBJECTS = re.compile(
-    "政策解读|解读|依申请|申请|答复|复议|诉讼|网站|新媒体|公众号|微博|栏目|专栏|专区|指南|目录|规范性文件|保密审查|审核|"
-    "培训|兼职|编制|考核|留言|检索|搜索|适老化|无障碍|预决算|村务|居务|标准目录|听证|征求意见|发布会|热线|"
-    "重点领域|财政|项目|采购|办事指南|权责清单|属性|归档|信息噪音|错别字|链接"
-)
-_YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
-_FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|条|件|次|篇|家|项|名|人)")
-
-
-def is_vague(st: Statement) -> bool:
-    """A problem is vague when it is boilerplate, or names no specific object and no figure."""
-    text = _YEAR.sub("", st.text)  # "2021年，…" dates the sentence; it is not a figure about the problem
-    if _FIGURE.search(text) or re.search(r"[《“\"]", text):
-        return False
-    if st.boilerplate:
-        return True
-    objects = set(_SPECIFIC_OBJECTS.findall(text))
-    return not objects or (len(objects) == 1 and len(re.sub(r"\W", "", text)) < 16)
 
 
 # --- overview.missing_part -----------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class OverviewPart:
+    """One of the five parts of 2021's 总体情况, found by its vocabulary anywhere in the section.
+
+    A report may treat a part under a sub-heading of another name (平台建设 under
+    "政务公开平台…", 监督保障 under "加强组织领导"), or in running text with no
+    sub-heading at all: the part is there when any of its words is.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    searched: str  # what a finding says was looked for (Chinese)
+
+
 OVERVIEW_PARTS = {
-    "主动公开": re.compile(r"主动公开|公开政府信息|发布(?:政府)?信息|政策解读"),
-    "依申请公开": re.compile(r"依申请|公开申请|信息公开申请|申请公开"),
-    "政府信息管理": re.compile(r"政府信息管理|信息管理|公开属性|保密审查|发布审核|审核发布|规范性文件|公开目录|公开指南|信息发布(?:审核|审查)|三审"),
-    "平台建设": re.compile(r"平台|网站|新媒体|公众号|政务公开专区|公开栏|查阅点|政府公报"),
-    "监督保障": re.compile(r"监督|考核|督查|培训|问责|评议|评估|领导小组|组织领导|责任追究"),
+    p.name: p
+    for p in (
+        OverviewPart(
+            "主动公开",
+            re.compile(r"主动公开|公开[^。；，,]{0,8}?信息|发布[^。；，,]{0,6}?信息|政策解读|解读|重点领域|预决算|政策文件|向社会公开|公开(?:栏目|目录|内容)"),
+            "“主动公开”“公开/发布…信息”“政策解读”“重点领域”等",
+        ),
+        OverviewPart(
+            "依申请公开",
+            re.compile(r"依申请|公开申请|信息公开申请|申请公开|申请人|申请件|答复"),
+            "“依申请公开”“政府信息公开申请”“申请人”“答复”等",
+        ),
+        OverviewPart(
+            "政府信息管理",
+            re.compile(r"信息管理|公开属性|保密审查|发布审核|审核发布|发布审查|审查机制|规范性文件|公开目录|公开指南|三审|源头认定|"
+                       r"信息清理|清理|动态更新|文件库|档案|归档"),
+            "“政府信息管理”“公开属性”“保密审查”“发布审核”“规范性文件”“公开指南/目录”“清理”等",
+        ),
+        OverviewPart(
+            "平台建设",
+            re.compile(r"平台|网站|网页|新媒体|公众号|微信|微博|客户端|APP|App|政务服务网|专区|专栏|公开栏|宣传栏|查阅点|查阅室|"
+                       r"政府公报|公报|电子屏|显示屏|热线"),
+            "“平台”“网站”“政务新媒体”“公众号/微信/微博”“专区/专栏”“公开栏/查阅点”“政府公报”等",
+        ),
+        OverviewPart(
+            "监督保障",
+            re.compile(r"监督|考核|督查|督促|督导|培训|问责|评议|评估|考评|通报|检查|领导小组|工作小组|协调小组|组织领导|责任追究|责任制|"
+                       r"(?:工作|组织|机制|制度|经费|人员)保障|保障(?:机制|措施)|队伍建设|专人"),
+            "“监督”“考核”“督查”“培训”“评议/评估”“通报/检查”“领导小组/组织领导”“责任追究”“工作保障”等",
+        ),
+    )
 }
 
 
 def check_overview_parts(sections: dict[str, Section], meta: ReportMeta) -> list[Finding]:
-    """The 2021 template's 总体情况 covers five parts; each one not mentioned at all is a finding."""
+    """The 2021 template's 总体情况 covers five parts; each one nothing in the section speaks of is a finding.
+
+    The whole section is searched (its sub-headings and its running text), so a
+    part treated under another heading, or without one, is found; a finding says
+    what was searched for.
+    """
     if not _uses_2021_template(meta):
         return []
     name = section_name("overview", sections)
     if "overview" not in sections:
-        return [Finding("overview.missing_part", "warning", "报告缺少“一、总体情况”部分，主动公开、依申请公开、政府信息管理、平台建设、监督保障五方面情况均未说明。", name, data={"missing": list(OVERVIEW_PARTS)})]
-    text = sections["overview"].text
+        return [Finding("overview.missing_part", "warning", "报告中未见“一、总体情况”部分（未找到该标题或与之相近的标题），主动公开、依申请公开、政府信息管理、平台建设、监督保障五方面情况均未见说明。", name, data={"missing": list(OVERVIEW_PARTS)})]
+    sec = sections["overview"]
+    text = compact(sec.title + "\n" + sec.text)
     out = []
-    for part, pattern in OVERVIEW_PARTS.items():
-        if not pattern.search(text):
-            out.append(
-                Finding(
-                    "overview.missing_part",
-                    "warning",
-                    f"总体情况未涉及“{part}”方面的工作（按2021年版年报格式，总体情况应包括主动公开、依申请公开、政府信息管理、平台建设、监督保障五方面）。",
-                    f"{name} / {part}",
-                    data={"part": part},
-                )
+    for part in OVERVIEW_PARTS.values():
+        if part.pattern.search(text):
+            continue
+        out.append(
+            Finding(
+                "overview.missing_part",
+                "warning",
+                f"总体情况未涉及“{part.name}”方面的工作，其小标题和正文中均未见{part.searched}表述"
+                "（按2021年版年报格式，总体情况应包括主动公开、依申请公开、政府信息管理、平台建设、监督保障五方面）。",
+                f"{name} / {part.name}",
+                data={"part": part.name, "searched": part.pattern.pattern},
             )
+        )
     return out
 
 
@@ -243,7 +217,7 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
     out: list[Finding] = []
     rows: list[tuple[str, str]] = []
     for key in ("overview", "problems"):
-        for i, s in _indexed(statements, key):
+        for i, s in indexed(statements, key):
             rows.append((where_of(s, i, sections), s.text))
     if other_text.strip():
         for i, sent in enumerate((x for x in re.split(r"(?<=[。；！？])", other_text) if x.strip()), 1):

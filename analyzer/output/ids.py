@@ -1,4 +1,4 @@
-"""File names of the reports of a run: one id per report, the same in every output."""
+"""File names of the reports of a run (one id per report, the same in every output), and names fit to show."""
 
 from __future__ import annotations
 
@@ -31,3 +31,12 @@ def report_ids(results: list[ReportResult]) -> dict[str, str]:
         used.add(rid)
         ids[r.source] = rid
     return ids
+
+
+_SENTENCE_MARKS = re.compile(r"[《》，。；：、]|^(?:根据|依据|按照|本报告)")
+
+
+def plausible_name(text: str, longest: int) -> bool:
+    """Whether a title or an agency name read from a report looks like one (not a sentence taken for it)."""
+    text = text.strip()
+    return bool(text) and len(text) <= longest and not _SENTENCE_MARKS.search(text)

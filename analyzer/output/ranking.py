@@ -1,8 +1,14 @@
 """Rank the scored reports of a run, with the indicators supervisors watch.
 
+A supervisor ranks the reports of one statistical year among themselves: a
+run with several years gives one ranking per year (``Ranking.by_year``), and
+may be narrowed to one level or one year. The same report twice in a run (two
+formats, two file names) and two reports of one agency for one year are
+counted once, with a note (``dedupe``); name forms of one agency show as one.
+
 Sort order (shared/spec/rubric.md): total, then accuracy, then substance;
-reports equal on all three share a rank (1, 1, 3). Unreadable files are
-listed with their reason and never ranked.
+reports of one year equal on all three share a rank (1, 1, 3). Unreadable
+files are listed with their reason and never ranked.
 
 Indicators, from the 总计 column of the applications table and the 行政复议
 group of the review table:
@@ -21,11 +27,14 @@ and the rate is marked as too few to compare.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from analyzer.labels import PART_LABELS
+from analyzer.labels import LEVEL_LABELS, PART_LABELS
+from analyzer.linking import agency_key
 from analyzer.model import Finding, ReportResult
+from analyzer.output.dedupe import Duplicate, agency_names, split_duplicates
+from analyzer.output.ids import plausible_name
 from analyzer.scoring import ScoreConfig, resolve_config
 
 PART_KEYS = tuple(PART_LABELS)
@@ -81,6 +90,7 @@ class RankingRow:
     title: str | None
     total: float | None
     grade: str
+    pending: float = 0.0  # points held until a person checks what the analyzer could not read (待核实)
     parts: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # findings by severity
     previous_source: str | None = None
@@ -89,22 +99,30 @@ class RankingRow:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
     reason: str = ""  # why an unreadable file was not scored
+    duplicates: tuple[str, ...] = ()  # sources counted in this row (the same report, or the same agency and year)
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """The ranked rows of a run, with the configuration that scored them."""
+    """The ranked rows of a run, one ranking per statistical year, with the configuration that scored them."""
 
-    rows: tuple[RankingRow, ...]  # ranked rows first, then unreadable files
+    rows: tuple[RankingRow, ...]  # ranked rows, latest year first, then unreadable files
     config_label: str
     weights: tuple[tuple[str, str], ...]  # (Chinese name, value) of every weight
     stats: dict[str, IndicatorStats]
     rule_costs: tuple[tuple[str, str], ...] = ()  # (rule label, what a finding of it costs)
+    duplicates: tuple[Duplicate, ...] = ()  # results counted once, under another row
+    filters: tuple[tuple[str, str], ...] = ()  # (Chinese name, value) of the level or year asked for
 
     @property
     def ranked(self) -> tuple[RankingRow, ...]:
-        """The scored reports, in rank order."""
+        """The scored reports, year by year (latest first), in rank order within a year."""
         return tuple(r for r in self.rows if r.rank is not None)
+
+    def by_year(self) -> list[tuple[int | None, tuple[RankingRow, ...]]]:
+        """One ranking per statistical year, latest first; reports without a year last."""
+        years = list(dict.fromkeys(r.year for r in self.ranked))
+        return [(y, tuple(r for r in self.ranked if r.year == y)) for y in years]
 
     @property
     def unreadable(self) -> tuple[RankingRow, ...]:
@@ -174,30 +192,51 @@ def _sort_key(r: ReportResult) -> tuple:
     return (-round(total, 2), -round(acc, 2), -round(sub, 2))
 
 
-def rank_results(run, config: ScoreConfig | Path | str | None = None) -> Ranking:
-    """Rank the scored reports of a ``RunResult``; unreadable files follow, unranked."""
+def _year_order(r: ReportResult) -> tuple:
+    return (r.meta.year is None, -(r.meta.year or 0))
+
+
+def rank_results(run, config: ScoreConfig | Path | str | None = None, *, level: str | None = None,
+                 year: int | None = None) -> Ranking:
+    """Rank the scored reports of a ``RunResult``, one ranking per year; unreadable files follow, unranked.
+
+    ``level`` (a ``ReportMeta.level`` key) and ``year`` narrow the ranking to one level or one year.
+    """
     cfg = resolve_config(config)
-    results = sorted(run.results, key=lambda r: (_sort_key(r), r.source))
+    chosen = [r for r in run.results
+              if (level is None or r.meta.level == level) and (year is None or r.meta.year == year)]
+    kept, dups = split_duplicates(chosen)
+    names = agency_names(kept)
+    counted: dict[str, list[str]] = {}
+    for d in dups:
+        counted.setdefault(d.kept, []).append(d.source)
+    results = sorted(kept, key=lambda r: (_year_order(r), _sort_key(r), r.source))
     by_source = {r.source: r for r in run.results}
     rates = {key: {r.source: fn(r) for r in results} for key, fn in _RATES.items()}
     stats = {key: indicator_stats(key, [v for v in vals.values() if v is not None]) for key, vals in rates.items()}
     rows: list[RankingRow] = []
-    rank = 0
-    previous_key = None
-    for i, r in enumerate(results, 1):
-        key = _sort_key(r)
+    rank, previous_key, position = 0, None, 0
+    for r in results:
+        position = 1 if rows and rows[-1].year != r.meta.year else position + 1
+        key = (r.meta.year, _sort_key(r))
         if key != previous_key:
-            rank = i  # competition ranking: ties share a rank, the next rank skips
+            rank = position  # competition ranking within a year: ties share a rank, the next rank skips
             previous_key = key
         prev_src = run.previous.get(r.source) if run.previous else None
         indicators = {k: judge(rates[k][r.source], stats[k]) for k in _RATES}
-        rows.append(_row(r, rank, prev_src, by_source.get(prev_src) if prev_src else None, indicators))
+        row = _row(r, rank, prev_src, by_source.get(prev_src) if prev_src else None, indicators)
+        shown = names.get(agency_key(r.meta.agency) or "", r.meta.agency)
+        rows.append(replace(row, agency=shown if plausible_name(shown or "", 40) else None,
+                            duplicates=tuple(counted.get(r.source, ()))))
     for f in sorted(run.failures, key=lambda f: f.source):
         rows.append(
             RankingRow(rank=None, source=f.source, report_id=Path(f.source).stem, agency=None, year=None,
                        level=None, title=None, total=None, grade=UNREADABLE, reason=f.error)
         )
-    return Ranking(tuple(rows), cfg.label, tuple(cfg.labelled_weights()), stats, tuple(cfg.rule_costs()))
+    filters = tuple(x for x in (("级别", LEVEL_LABELS.get(level, level)) if level else None,
+                                ("年度", f"{year}年度") if year else None) if x)
+    return Ranking(tuple(rows), cfg.label, tuple(cfg.labelled_weights()), stats, tuple(cfg.rule_costs()),
+                   tuple(dups), filters)
 
 
 def _row(r: ReportResult, rank: int, prev_src: str | None, prev: ReportResult | None,
@@ -214,6 +253,7 @@ def _row(r: ReportResult, rank: int, prev_src: str | None, prev: ReportResult | 
         title=r.meta.title,
         total=total,
         grade=r.score.grade if r.score else "未评分",
+        pending=r.score.pending if r.score else 0.0,
         parts={p.key: p.points for p in r.score.parts} if r.score else {},
         counts={sev: sum(1 for f in r.findings if f.severity == sev) for sev in ("error", "warning", "info")},
         previous_source=prev_src,

@@ -1,12 +1,20 @@
-"""Review comments (评审意见) a supervisor can sign after light editing: the text.
+"""Review comments (评审意见) a supervising office can sign after light editing: the text.
 
-Structure and register follow ``shared/spec/review.md``. Every sentence is
-built from the report's findings, its score reasons or a measured fact; a
-report without problems gets a short comment and no invented criticism.
-What a rule is called, its category and its 整改建议 come from the rule
-registry (``analyzer.rules``); what a measured fact says comes from the
-reason's typed fields, never from parsing the score's wording. The same
-report gives the same text, word for word. ``review_docx`` lays it out in Word.
+Structure and register follow ``shared/spec/review.md``: heading, 主送 line,
+总体评价, 存在的问题, 整改建议, closing, 落款 (unit and date from the
+settings, a visible placeholder when unset: never the clock). Every sentence
+rests on a confirmed finding or a measured fact; what the analyzer could not
+settle (doubtful findings, cells it could not read) is not put to the agency:
+the letter says which parts await checking, and an appendix after the 落款
+lists those items for the reviewer (附：待核实事项), who checks the original
+before anything of it goes out. Scores, thresholds and rule names stay in the
+ranking's 说明; the letter gives the grade only.
+
+What a rule is called, its category, its wording for a letter and its
+整改建议 come from the rule registry (``analyzer.rules``); what a measured
+fact says comes from the reason's typed fields. ``review_overall`` writes the
+总体评价; ``review_docx`` lays the comment out in Word. The same report and
+settings give the same text, word for word.
 """
 
 from __future__ import annotations
@@ -17,15 +25,40 @@ from dataclasses import dataclass
 from analyzer import rules
 from analyzer.findings import SEVERITY_ORDER
 from analyzer.model import SECTION_KEYS, Finding, Reason, ReportResult
+from analyzer.output.ids import plausible_name
+from analyzer.output.review_overall import overall, pending_places
 from analyzer.scoring import TABLE_LABELS
 from analyzer.sections import part_name, part_number
 
 CLOSING = "请对照上述问题核实修改，并重新发布。"
+UNIT_PLACEHOLDER = "（评审单位）"
+DATE_PLACEHOLDER = "　　年　　月　　日"
+ADDRESSEE_PLACEHOLDER = "（主送单位）"
+APPENDIX_TITLE = "附：待核实事项（供评审人员核对原件，核实前不列入意见）"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Who signs the comment and on which date: settings only, so that outputs stay deterministic."""
+
+    unit: str = ""
+    date: str = ""
+
+    @classmethod
+    def of(cls, config=None, reviewer: str | None = None) -> Letterhead:
+        """From a score configuration's ``[review]`` table, the unit overridden by ``--reviewer``."""
+        unit = getattr(config, "review_unit", "") or ""
+        date = getattr(config, "review_date", "") or ""
+        return cls((reviewer or unit).strip(), date.strip())
+
+    def signature(self) -> tuple[str, str]:
+        """The 落款 lines: the unit, then the date (placeholders when not set)."""
+        return self.unit or UNIT_PLACEHOLDER, self.date or DATE_PLACEHOLDER
 
 
 @dataclass(frozen=True)
 class Item:
-    """One numbered problem of the comment."""
+    """One numbered problem of the comment (or, when ``uncertain``, one item to verify)."""
 
     severity: str
     category: str
@@ -35,12 +68,30 @@ class Item:
 
 
 def report_title(result: ReportResult) -> str:
-    """The report's title as the comment's heading quotes it (made up from agency and year when missing)."""
-    if result.meta.title:
-        return result.meta.title.strip().strip("《》")
-    if result.meta.agency and result.meta.year:
-        return f"{result.meta.agency}{result.meta.year}年政府信息公开工作年度报告"
+    """The report's title as the heading quotes it; made up from agency and year when no plausible title was read."""
+    title = (result.meta.title or "").strip().strip("《》")
+    if title and plausible_name(title, 60):
+        return title
+    agency = result.meta.agency if plausible_name(result.meta.agency or "", 30) else None
+    if agency and result.meta.year:
+        return f"{agency}{result.meta.year}年政府信息公开工作年度报告"
+    if result.meta.year:
+        return f"{result.meta.year}年政府信息公开工作年度报告"
     return f"{result.report_id}政府信息公开工作年度报告"
+
+
+def heading(result: ReportResult) -> str:
+    """关于《title》的评审意见; a title made up from the year alone is not quoted as the report's own."""
+    title = report_title(result)
+    read = plausible_name((result.meta.title or "").strip().strip("《》"), 60)
+    named = read or plausible_name(result.meta.agency or "", 30)
+    return f"关于《{title}》的评审意见" if named else f"关于{title.replace('年政府', '年度政府', 1)}的评审意见"
+
+
+def addressee(result: ReportResult) -> str:
+    """The 主送 line: the agency that published the report, or a placeholder when it was not identified."""
+    agency = (result.meta.agency or "").strip()
+    return f"{agency if plausible_name(agency, 30) else ADDRESSEE_PLACEHOLDER}："
 
 
 def _sentence(text: str) -> str:
@@ -48,10 +99,17 @@ def _sentence(text: str) -> str:
     return text + "。"
 
 
+_SENTENCE_PLACE = re.compile(r"^第\d+句$")
+
+
 def _with_place(f: Finding) -> str:
-    """The finding's message, with its place added when the message does not already name it."""
+    """The finding as a letter states it, with its place added when the wording does not already name it."""
+    r = rules.rule(f.rule)
     message = f.message.strip().rstrip("。；;，, ")
-    parts = [p.strip() for p in re.split(r"\s*/\s*", f.where or "") if p.strip()]
+    if r.says:
+        example = f"（如“{f.quote}”）" if f.quote else ""
+        message = r.says.format(message=message, example=example)
+    parts = [p.strip() for p in re.split(r"\s*/\s*", f.where or "") if p.strip() and not _SENTENCE_PLACE.match(p.strip())]
     if parts and not _names_place(message, parts):
         message = f"{message}（位置：{'—'.join(parts)}）"
     return message
@@ -70,23 +128,19 @@ def _names_place(message: str, parts: list[str]) -> bool:
     return False
 
 
-def _finding_items(findings: list[Finding]) -> list[Item]:
-    """One item per rule and status; several findings of one rule become one item."""
-    groups: dict[tuple[str, bool], list[Finding]] = {}
+def _finding_items(findings: list[Finding], uncertain: bool) -> list[Item]:
+    """One item per rule; several findings of one rule become one item."""
+    groups: dict[str, list[Finding]] = {}
     for f in findings:
-        groups.setdefault((f.rule, f.status == "uncertain"), []).append(f)
+        groups.setdefault(f.rule, []).append(f)
     items = []
-    for (name, uncertain), group in groups.items():
+    for name, group in groups.items():
         severity = min((f.severity for f in group), key=lambda s: SEVERITY_ORDER.get(s, 9))
         texts = [_with_place(f) for f in group]
         if len(texts) == 1:
             body = texts[0]
         else:
-            body = f"{rules.label(name)}，共{len(texts)}处：" + "；".join(
-                f"（{i}）{t}" for i, t in enumerate(texts, 1)
-            )
-        if uncertain:
-            body = f"经自动核对存疑，请核实：{body}"
+            body = f"{rules.label(name)}，共{len(texts)}处：" + "；".join(f"（{i}）{t}" for i, t in enumerate(texts, 1))
         items.append(Item(severity, rules.rule(name).category, _sentence(body), name, uncertain))
     return items
 
@@ -105,7 +159,7 @@ def _measured_items(result: ReportResult) -> list[Item]:
         # The report's structure says it, once for all its missing sections.
         names = "、".join(part_name(k) for k in missing)
         items.append(Item("error", "sections", f"报告未见{names}，与年度报告格式要求不符。", "score.section_missing"))
-    finding_rules = {f.rule for f in result.findings}
+    finding_rules = {f.rule for f in result.findings if f.status != "uncertain"}
     for part in result.score.parts:
         for reason in part.reasons:
             measure = rules.MEASURES.get(reason.rule or "")
@@ -122,85 +176,52 @@ def _say(measure: rules.Measure, reason: Reason) -> str:
     return measure.says.format(text=reason.text, fact=reason.fact or reason.text, table=table)
 
 
-def collect_items(result: ReportResult) -> list[Item]:
-    """Every problem of the report: errors first, then warnings, then notes; doubtful findings last."""
-    # A doubtful note (severity info) is about our own reading of the file, such as
-    # digits run together by a conversion: it is for the supervisor's page and
-    # spreadsheet, not for the comment sent to the agency.
-    findings = [f for f in result.findings if not (f.status == "uncertain" and f.severity == "info")]
-    items = _finding_items(findings) + _measured_items(result)
+def _ordered(items: list[Item]) -> list[Item]:
     order = {c: i for i, c in enumerate(rules.CATEGORIES)}
     # Stable sort keeps the findings' own order (rule, place) inside one severity.
-    return sorted(items, key=lambda it: (it.uncertain, SEVERITY_ORDER.get(it.severity, 9), order.get(it.category, 99)))
+    return sorted(items, key=lambda it: (SEVERITY_ORDER.get(it.severity, 9), order.get(it.category, 99)))
 
 
-def _strengths(result: ReportResult) -> list[str]:
-    """What the report does well, each backed by the score or the findings."""
-    score = result.score
-    out: list[str] = []
-    if all(k in result.sections for k in SECTION_KEYS):
-        out.append("六个部分齐全")
-    comp = score.part("completeness") if score else None
-    tables_ok = result.tables is not None and all(
-        result.tables.found.get(t, False) for t in TABLE_LABELS
-    )
-    if tables_ok and comp is not None and not any(r.table and r.points > 0 for r in comp.reasons):
-        out.append("三张统计表格填报完整")
-    acc = score.part("accuracy") if score else None
-    if acc is not None and acc.judged and acc.points >= acc.max_points and tables_ok:
-        out.append("表格数据经核验未见勾稽关系错误")
-    sub = score.part("substance") if score else None
-    if sub is not None and "overview" in result.sections and not any(r.rule == "score.figures" for r in sub.reasons):
-        out.append("总体情况以具体数字反映全年工作")
-    if "problems" in result.sections and not any(rules.rule(f.rule).category == "problems" for f in result.findings):
-        kinds = result.narrative.kind_counts if result.narrative else {}
-        has_measure = any(s.kind == "measure" for s in result.narrative.statements) if result.narrative else False
-        if has_measure or kinds.get("measure"):
-            out.append("存在问题部分列明了具体问题并提出改进措施")
-    return out
+def collect_items(result: ReportResult) -> list[Item]:
+    """The problems that stand: confirmed findings and measured facts, errors first, then warnings, then notes."""
+    confirmed = [f for f in result.findings if f.status != "uncertain" and not rules.rule(f.rule).reading_note]
+    return _ordered(_finding_items(confirmed, False) + _measured_items(result))
 
 
-def _overall(result: ReportResult, items: list[Item]) -> str:
-    score = result.score
-    head = (
-        f"该报告评分为{score.total:g}分（满分100分），等级为“{score.grade}”。" if score else "该报告未评分。"
-    )
-    strengths = _strengths(result)
-    good = f"报告{'，'.join(strengths)}。" if strengths else ""
-    if not items:
-        return head + good + "经核查，未发现需要整改的问题。"
-    confirmed = [it for it in items if not it.uncertain]
-    n_err = sum(1 for it in confirmed if it.severity == "error")
-    n_other = len(confirmed) - n_err
-    counts = []
-    if n_err:
-        counts.append(f"{n_err}项错误")
-    if n_other:
-        counts.append(f"{n_other}项需改进之处")
-    cats = []
-    for it in confirmed:
-        label = rules.category(it.category).label
-        if label not in cats:
-            cats.append(label)
-    tail = ""
-    if counts:
-        tail = f"经核查，报告存在{'、'.join(counts)}，主要涉及{'、'.join(cats[:4])}等方面。"
-    if len(confirmed) < len(items):
-        tail += f"另有{len(items) - len(confirmed)}项情况经自动核对存疑，需核实。"
-    return head + good + tail
+def pending_items(result: ReportResult) -> list[Item]:
+    """What awaits a person with the original: every doubtful finding, notes on our own reading included."""
+    doubtful = [f for f in result.findings if f.status == "uncertain"]
+    return _ordered(_finding_items(doubtful, True))
 
 
-def fragments(category: str, found: set[str]) -> list[str]:
+def _data_values(key: str, found_findings: list[Finding], reasons: list[Reason], name: str) -> list[str]:
+    values: list[str] = []
+    for f in found_findings:
+        if f.rule == name and key:
+            v = f.data.get(key)
+            values += [str(x) for x in (v if isinstance(v, (list, tuple)) else [v]) if x]
+    values += [r.fact for r in reasons if r.rule == name and r.fact]
+    return list(dict.fromkeys(values))
+
+
+def fragments(category: str, found: set[str], findings: list[Finding] = (), reasons: list[Reason] = ()) -> list[str]:
     """The suggestion fragments of the rules and measured facts found in one category, in registry order.
 
-    Fragments sharing a frame are listed inside it, at the place of the first.
+    Fragments sharing a frame are listed inside it, at the place of the first;
+    ``{data}`` names what the findings (``Rule.suggestion_key``) or reasons (their facts) found.
     """
-    entries = [(r.name, r.category, r.suggestion, r.frame) for r in rules.RULES.values()]
-    entries += [(m.key, m.category, m.suggestion, "") for m in rules.MEASURES.values()]
+    entries = [(r.name, r.category, r.suggestion, r.frame, r.suggestion_key) for r in rules.RULES.values()]
+    entries += [(m.key, m.category, m.suggestion, "", "") for m in rules.MEASURES.values()]
     slots: list[tuple[str, list[str]]] = []  # (frame or "", fragments)
-    for name, cat, fragment, frame in entries:
+    for name, cat, fragment, frame, key in entries:
         if cat != category or name not in found or not fragment:
             continue
+        if "{data}" in fragment:
+            values = _data_values(key, list(findings), list(reasons), name)
+            quoted = [v if rules.MEASURES.get(name) else f"“{v}”" for v in values]
+            fragment = fragment.format(data="、".join(quoted)) if values else ""
+            if not fragment:
+                continue
         slot = next((s for s in slots if s[0] == frame and (frame or fragment in s[1])), None)
         if slot is None:
             slots.append((frame, [fragment]))
@@ -210,23 +231,22 @@ def fragments(category: str, found: set[str]) -> list[str]:
 
 
 def suggestions(result: ReportResult, items: list[Item]) -> list[str]:
-    """One concrete suggestion per problem category found (doubtful items get one shared request to verify)."""
+    """One concrete suggestion per category of the problems that stand, in the order of the problems."""
     cats: list[str] = []
     for it in items:  # in the order of the problems: errors first
         if not it.uncertain and it.category not in cats:
             cats.append(it.category)
-    found = {f.rule for f in result.findings if f.status != "uncertain"}
-    found |= {it.rule for it in items if it.rule and not it.uncertain}
+    confirmed = [f for f in result.findings if f.status != "uncertain"]
+    found = {f.rule for f in confirmed} | {it.rule for it in items if it.rule and not it.uncertain}
+    reasons = [r for p in (result.score.parts if result.score else ()) for r in p.reasons if r.points > 0]
     out = []
     for key in cats:
         if key == "sections":
             # The sections a report lacks are named by their place in the template.
             parts = [part_number(k) for k in _missing_sections(result)]
         else:
-            parts = fragments(key, found)
+            parts = fragments(key, found, confirmed, reasons)
         out.append(rules.category(key).suggest(parts))
-    if any(it.uncertain for it in items):
-        out.append("对上述存疑事项逐项核实，如确有错误一并修改。")
     return out
 
 
@@ -240,28 +260,35 @@ class Comment:
     """The parts of one review comment, shared by the Markdown and DOCX writers."""
 
     heading: str
+    addressee: str
     overall: str
     problems: list[str]
     suggestions: list[str]
     closing: str | None
+    signature: tuple[str, str]
+    pending: list[str]  # for the reviewer, after the 落款: not part of the letter
 
 
-def build_comment(result: ReportResult) -> Comment:
-    """The comment's heading, overall judgement, problems, suggestions and closing."""
+def build_comment(result: ReportResult, letterhead: Letterhead | None = None) -> Comment:
+    """The comment's heading, 主送, overall judgement, problems, suggestions, closing, 落款 and items to verify."""
     items = collect_items(result)
+    pending = pending_items(result)
     return Comment(
-        heading=f"关于《{report_title(result)}》的评审意见",
-        overall=_overall(result, items),
+        heading=heading(result),
+        addressee=addressee(result),
+        overall=overall(result, items, pending_places(result)),
         problems=[it.text for it in items],
         suggestions=suggestions(result, items),
         closing=CLOSING if has_errors(items) else None,
+        signature=(letterhead or Letterhead()).signature(),
+        pending=[it.text for it in pending],
     )
 
 
-def render_markdown(result: ReportResult) -> str:
+def render_markdown(result: ReportResult, letterhead: Letterhead | None = None) -> str:
     """The review comment as Markdown."""
-    c = build_comment(result)
-    lines = [f"# {c.heading}", "", "## 一、总体评价", "", c.overall, ""]
+    c = build_comment(result, letterhead)
+    lines = [f"# {c.heading}", "", c.addressee, "", "## 一、总体评价", "", c.overall, ""]
     if c.problems:
         lines += ["## 二、存在的问题", ""]
         lines += [f"{i}. {t}" for i, t in enumerate(c.problems, 1)]
@@ -271,4 +298,9 @@ def render_markdown(result: ReportResult) -> str:
         lines.append("")
     if c.closing:
         lines += [c.closing, ""]
+    lines += [c.signature[0], "", c.signature[1], ""]
+    if c.pending:
+        lines += ["---", "", f"## {APPENDIX_TITLE}", ""]
+        lines += [f"{i}. {t}" for i, t in enumerate(c.pending, 1)]
+        lines.append("")
     return "\n".join(lines)

@@ -13,7 +13,7 @@ from pathlib import Path
 from analyzer.model import ReportResult
 from analyzer.output._zip import FIXED_TIME, write_frozen_zip
 from analyzer.output.ids import report_ids
-from analyzer.output.review import Comment, build_comment, render_markdown
+from analyzer.output.review import APPENDIX_TITLE, Comment, Letterhead, build_comment, render_markdown
 
 COMBINED_NAME = "评审意见汇编.docx"
 
@@ -43,9 +43,11 @@ def _set_fonts(run_or_style, east_asian: str, size_pt: float, bold: bool = False
 
 TITLE_STYLE = "评审意见标题"
 HEADING_STYLE = "评审意见小标题"
+PLAIN_STYLE = "评审意见顶格"  # 主送 line: flush left
+SIGNATURE_STYLE = "评审意见落款"  # unit and date: flush right
 
 
-def _style(doc, name: str, font: str, size: float, *, indent: bool, center: bool = False):
+def _style(doc, name: str, font: str, size: float, *, indent: bool, center: bool = False, right: bool = False):
     """A paragraph style: fonts and spacing set once, so each paragraph is only its text (fast, and editable in Word)."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -63,6 +65,9 @@ def _style(doc, name: str, font: str, size: float, *, indent: bool, center: bool
     fmt.first_line_indent = Pt(32) if indent else Pt(0)  # two characters of 三号
     if center:
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if right:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fmt.right_indent = Pt(64)  # 公文: the 落款 ends four characters from the right margin
     return style
 
 
@@ -95,6 +100,8 @@ def _build_template():
     _style(doc, "Normal", BODY_FONT, 16, indent=True)  # body: 仿宋 三号
     _style(doc, TITLE_STYLE, HEADING_FONT, 22, indent=False, center=True)  # title: 二号
     _style(doc, HEADING_STYLE, HEADING_FONT, 16, indent=True)  # 一级标题: 黑体 三号
+    _style(doc, PLAIN_STYLE, BODY_FONT, 16, indent=False)
+    _style(doc, SIGNATURE_STYLE, BODY_FONT, 16, indent=False, right=True)
     props = doc.core_properties
     props.author = "政府信息公开工作年度报告分析器"
     props.last_modified_by = ""
@@ -117,27 +124,38 @@ def _add(doc, text: str, style_id: str | None = None):
 
 def _add_comment(doc, comment: Comment):
     """Add one comment; return its last paragraph (where a page break may follow)."""
-    title = doc.styles[TITLE_STYLE].style_id
-    heading = doc.styles[HEADING_STYLE].style_id
-    _add(doc, comment.heading, title)
-    _add(doc, "", title)
-    _add(doc, "一、总体评价", heading)
-    last = _add(doc, comment.overall)
+    ids = {name: doc.styles[name].style_id for name in (TITLE_STYLE, HEADING_STYLE, PLAIN_STYLE, SIGNATURE_STYLE)}
+    _add(doc, comment.heading, ids[TITLE_STYLE])
+    _add(doc, "", ids[TITLE_STYLE])
+    _add(doc, comment.addressee, ids[PLAIN_STYLE])
+    _add(doc, "一、总体评价", ids[HEADING_STYLE])
+    _add(doc, comment.overall)
     if comment.problems:
-        _add(doc, "二、存在的问题", heading)
+        _add(doc, "二、存在的问题", ids[HEADING_STYLE])
         for i, t in enumerate(comment.problems, 1):
             _add(doc, f"{i}. {t}")
-        _add(doc, "三、整改建议", heading)
+        _add(doc, "三、整改建议", ids[HEADING_STYLE])
         for i, t in enumerate(comment.suggestions, 1):
-            last = _add(doc, f"{i}. {t}")
+            _add(doc, f"{i}. {t}")
     if comment.closing:
-        last = _add(doc, comment.closing)
+        _add(doc, comment.closing)
+    _add(doc, "")
+    _add(doc, comment.signature[0], ids[SIGNATURE_STYLE])
+    last = _add(doc, comment.signature[1], ids[SIGNATURE_STYLE])
+    if comment.pending:
+        from docx.enum.text import WD_BREAK
+
+        # For the reviewer only: on a page of its own, so the letter prints without it.
+        last.add_run().add_break(WD_BREAK.PAGE)
+        _add(doc, APPENDIX_TITLE, ids[HEADING_STYLE])
+        for i, t in enumerate(comment.pending, 1):
+            last = _add(doc, f"{i}. {t}")
     return last
 
 
-def write_docx(results: list[ReportResult], path: Path) -> Path:
+def write_docx(results: list[ReportResult], path: Path, letterhead: Letterhead | None = None) -> Path:
     """One DOCX with the comment of each result; a page break between reports."""
-    return write_comments([build_comment(r) for r in results], path)
+    return write_comments([build_comment(r, letterhead) for r in results], path)
 
 
 def write_comments(comments: list[Comment], path: Path, front=None) -> Path:
@@ -164,7 +182,7 @@ def write_comments(comments: list[Comment], path: Path, front=None) -> Path:
     return path
 
 
-def write_reviews(results: list[ReportResult], out_dir: Path) -> list[Path]:
+def write_reviews(results: list[ReportResult], out_dir: Path, letterhead: Letterhead | None = None) -> list[Path]:
     """One .md and one .docx per report under ``out_dir/reviews/``, plus the combined 评审意见汇编.docx.
 
     Files are named by the report ids of the run's JSON files (``output.ids``):
@@ -178,9 +196,9 @@ def write_reviews(results: list[ReportResult], out_dir: Path) -> list[Path]:
     for r in ordered:
         name = names[r.source]
         md = folder / f"{name}.评审意见.md"
-        md.write_text(render_markdown(r), encoding="utf-8")
+        md.write_text(render_markdown(r, letterhead), encoding="utf-8")
         written.append(md)
-        written.append(write_docx([r], folder / f"{name}.评审意见.docx"))
+        written.append(write_docx([r], folder / f"{name}.评审意见.docx", letterhead))
     if ordered:
-        written.append(write_docx(ordered, folder / COMBINED_NAME))
+        written.append(write_docx(ordered, folder / COMBINED_NAME, letterhead))
     return written

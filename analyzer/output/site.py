@@ -2,9 +2,11 @@
 
 No network, no scripts, no external fonts or stylesheets: inline CSS and
 inline SVG charts, so the page opens from a USB stick or an offline
-intranet. It shows the ranking, three charts (score distribution, findings
-by rule, problem categories), and for every report its score breakdown with
-reasons and its findings, under an anchor of its own.
+intranet. It shows one ranking per statistical year (a level filter made of
+radio buttons and CSS alone), the reports counted once, three charts (score
+distribution, findings by rule, problem categories), and for every report
+its score breakdown with reasons, points held for checking (待核实) and its
+findings, under an anchor of its own.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 from analyzer import rules
-from analyzer.labels import CATEGORY_LABELS, PART_LABELS, SEVERITY_LABELS
+from analyzer.labels import CATEGORY_LABELS, LEVEL_LABELS, PART_LABELS, SEVERITY_LABELS
 from analyzer.model import ReportResult
 from analyzer.output.ids import report_ids
 from analyzer.output.ranking import INDICATORS, MIN_COMPARABLE, Ranking, RankingRow
@@ -50,6 +52,7 @@ ul.reasons{margin:4px 0 0 18px;padding:0}
 .bar{fill:#0969da}.bar-err{fill:#cf222e}.bar-warn{fill:#d4a72c}.bar-info{fill:#8c959f}
 svg text{font-family:inherit;font-size:12px;fill:#1f2328}
 a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}
+.filter{margin:8px 0}.filter input{margin-left:12px}
 """
 
 
@@ -148,28 +151,64 @@ def problem_categories(results: list[ReportResult]) -> list[tuple[str, int, str]
 # ---------------------------------------------------------------- page parts
 
 
-def _ranking_table(ranking: Ranking) -> str:
-    heads = ["名次", "机关", "年度", "总分", "等级", *PART_LABELS.values(), "错误", "警告", "较上年",
+def _level_class(level: str | None) -> str:
+    return f"lv-{level or 'unknown'}"
+
+
+def _ranking_table(rows: tuple[RankingRow, ...]) -> str:
+    heads = ["名次", "机关", "年度", "级别", "总分", "等级", *PART_LABELS.values(), "待核实", "错误", "警告", "较上年",
              INDICATORS["disclosure_rate"], INDICATORS["correction_rate"]]
     out = ["<table><thead><tr>", *(f"<th>{h}</th>" for h in heads), "</tr></thead><tbody>"]
-    for r in ranking.ranked:
+    for r in rows:
         name = escape(r.agency or r.report_id)
         colour = GRADE_COLOURS.get(r.grade, "#1f2328")
+        also = f'<div class="note">另计入：{escape("、".join(r.duplicates))}</div>' if r.duplicates else ""
         cells = [
             f'<td class="n">{r.rank}</td>',
-            f'<td><a href="#{anchor(r.source)}">{name}</a><div class="note">{escape(r.source)}</div></td>',
+            f'<td><a href="#{anchor(r.source)}">{name}</a><div class="note">{escape(r.source)}</div>{also}</td>',
             f'<td class="n">{_num(r.year)}</td>',
+            f"<td>{escape(LEVEL_LABELS.get(r.level, r.level or ''))}</td>",
             f'<td class="n"><b>{_num(r.total)}</b></td>',
             f'<td class="grade" style="color:{colour}">{escape(r.grade)}</td>',
             *(f'<td class="n">{_num(r.parts.get(k))}</td>' for k in PART_LABELS),
+            f'<td class="n">{_num(r.pending or None)}</td>',
             f'<td class="n">{r.counts.get("error", 0)}</td>',
             f'<td class="n">{r.counts.get("warning", 0)}</td>',
             f'<td class="n">{"—" if r.change is None else f"{r.change:+g}"}</td>',
             _indicator_cell(r, "disclosure_rate"),
             _indicator_cell(r, "correction_rate"),
         ]
-        out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append(f'<tr class="{_level_class(r.level)}">' + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _rankings(ranking: Ranking) -> str:
+    """One ranking per year, under a level filter (radio buttons and CSS: the page carries no script)."""
+    years = ranking.by_year()
+    levels = list(dict.fromkeys(r.level for r in ranking.ranked))
+    out = []
+    if len(years) > 1:
+        out.append('<p class="meta">' + " ｜ ".join(
+            f'<a href="#y-{y or "unknown"}">{f"{y}年度" if y else "年度未识别"}</a>' for y, _ in years) + "</p>")
+    rules_css = "".join(
+        f"#f-{_level_class(lv)}:checked~.rankings tbody tr:not(.{_level_class(lv)}){{display:none}}" for lv in levels)
+    out.append(f"<style>{rules_css}</style>" if len(levels) > 1 else "")
+    out.append('<div class="filter">')
+    if len(levels) > 1:
+        out.append('按级别：<input type="radio" name="level" id="f-all" checked><label for="f-all">全部</label>')
+        for lv in levels:
+            label = escape(LEVEL_LABELS.get(lv, lv or "未识别"))
+            out.append(f'<input type="radio" name="level" id="f-{_level_class(lv)}"><label for="f-{_level_class(lv)}">{label}</label>')
+    out.append('<div class="rankings">')
+    for y, rows in years:
+        title = f"{y}年度排名" if y else "年度未识别的报告"
+        out.append(f'<h3 id="y-{y or "unknown"}">{title}（{len(rows)}份）</h3>{_ranking_table(rows)}')
+    out.append("</div></div>")
+    if ranking.duplicates:
+        out.append('<p class="note">以下文件未重复排名：</p><ul class="reasons note">')
+        out += [f"<li>{escape(d.source)}：{escape(d.note)}</li>" for d in ranking.duplicates]
+        out.append("</ul>")
     return "".join(out)
 
 
@@ -193,9 +232,11 @@ def _report_block(result: ReportResult, row: RankingRow | None, name: str) -> st
         f"文件：{escape(result.source)}",
     ]
     if s:
-        facts.insert(0, f'<b>{s.total:g}分 · <span style="color:{GRADE_COLOURS.get(s.grade, "#1f2328")}">{s.grade}</span></b>')
+        grade = f"{s.grade}（初评）" if s.provisional else s.grade
+        held = f"，另有{s.pending:g}分待核实" if s.pending else ""
+        facts.insert(0, f'<b>{s.total:g}分{held} · <span style="color:{GRADE_COLOURS.get(s.grade, "#1f2328")}">{grade}</span></b>')
     if row is not None and row.rank is not None:
-        facts.insert(0, f"第{row.rank}名")
+        facts.insert(0, f"{row.year}年度第{row.rank}名" if row.year else f"第{row.rank}名")
     if row is not None and row.change is not None:
         facts.append(f"较上年 {row.change:+g}分")
     out.append('<p class="meta">' + " ｜ ".join(facts) + "</p>")
@@ -209,6 +250,7 @@ def _report_block(result: ReportResult, row: RankingRow | None, name: str) -> st
         for p in s.parts:
             reasons = "".join(
                 f"<li>{escape(r.text)}{'' if r.points == 0 else f'（扣{r.points:g}分）'}"
+                f"{'' if not r.held else f'（待核实{r.held:g}分）'}"
                 f"{'' if not r.finding_id else f' <span class=note>{escape(r.finding_id)}</span>'}</li>"
                 for r in p.reasons
             )
@@ -263,7 +305,7 @@ def render_index(run, ranking: Ranking) -> str:
         f'<div class="chart"><h3>第五部分所列问题的类别</h3>{bars_svg(problem_categories(results))}</div>',
         "</div>",
         "<h2>排名</h2>",
-        _ranking_table(ranking),
+        _rankings(ranking),
     ]
     notes = []
     for key, st in sorted(ranking.stats.items()):
@@ -273,7 +315,8 @@ def render_index(run, ranking: Ranking) -> str:
             notes.append(
                 f"{INDICATORS[key]}：{st.n}份报告，中位数{st.median:.1%}；红色为明显偏离（超出{st.low:.1%}至{st.high:.1%}）。"
             )
-    notes.append("排序依次按总分、准确性、内容质量；三项均相同者名次并列。")
+    notes.append("每个统计年度单独排名；同一年度内依次按总分、准确性、内容质量排序，三项均相同者名次并列。")
+    notes.append("待核实：识别存疑或无法读取的数据，其分值既不计入总分也不扣除，核对原件后确定；等级可能因此调整的标注“初评”。")
     parts.append("".join(f'<p class="note">{escape(n)}</p>' for n in notes))
     if run.failures:
         parts.append("<h2>无法读取的文件</h2><table><thead><tr><th>文件</th><th>原因</th></tr></thead><tbody>")

@@ -74,6 +74,8 @@ class ScoreConfig:
     boilerplate_points: float
     boilerplate_low: float
     boilerplate_high: float
+    review_unit: str = ""  # who signs the review comments ([review] unit; the CLI's --reviewer overrides it)
+    review_date: str = ""  # their date as written, fixed in the settings ([review] date)
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -99,7 +101,9 @@ class ScoreConfig:
         share = rules.MEASURES["score.boilerplate_share"]
         for r in rules.RULES.values():
             part = PART_LABELS[r.part]
-            if r.part not in FINDING_PARTS:
+            if r.reading_note:
+                out.append((r.label, "不扣分：所涉单元格的分值在准确性中列为待核实"))
+            elif r.part not in FINDING_PARTS:
                 out.append((r.label, f"{part}：按表格显示的单元格比例计分"))
             elif r.name in share.said_by and self.boilerplate_points:
                 out.append((r.label, f"{part}：按{share.label}计分"))
@@ -188,6 +192,8 @@ def _build(data: dict[str, Any]) -> ScoreConfig:
         boilerplate_points=float(sub.get("boilerplate", 0)),
         boilerplate_low=float(sub.get("boilerplate_low", 0.3)),
         boilerplate_high=float(sub.get("boilerplate_high", 0.8)),
+        review_unit=str(data.get("review", {}).get("unit", "")),
+        review_date=str(data.get("review", {}).get("date", "")),
         raw=data,
     )
 

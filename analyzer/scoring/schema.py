@@ -89,7 +89,14 @@ SCHEMA: Schema = {
         boilerplate_low=Number("内容质量：套话占比超过此值开始扣分"),
         boilerplate_high=Number("内容质量：套话占比达到此值扣完"),
     ),
+    # Not a weight: who signs the review comments, and their date (outputs never read the clock).
+    "review": {
+        "unit": Text("评审意见落款单位"),
+        "date": Text("评审意见落款日期"),
+    },
 }
+# Tables of the file that are settings, not weights: outside the configuration's hash.
+NOT_WEIGHTS = ("review",)
 
 # Keys the file carried before the rule registry: refused with a pointer to it.
 _RETIRED = {"rules", "default_part"}
@@ -192,5 +199,6 @@ def labelled(data: dict[str, Any], schema: Schema = SCHEMA) -> list[tuple[str, s
 
 def digest_of(data: dict[str, Any]) -> str:
     """The hash of the effective weights (not of the file's bytes): two files saying the same thing share it."""
-    entries = [(key, repr(value)) for key, value in flatten(data)] + list(V1_ASSIGNMENT)
+    weights = {k: v for k, v in data.items() if k not in NOT_WEIGHTS}
+    entries = [(key, repr(value)) for key, value in flatten(weights)] + list(V1_ASSIGNMENT)
     return hashlib.sha256(repr(sorted(entries)).encode("utf-8")).hexdigest()[:8]

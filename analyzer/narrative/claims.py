@@ -1,0 +1,319 @@
+"""What a sentence of 总体情况 says about one number: a typed claim (issue 9, class 3).
+
+A number in the narrative may be compared with a table cell only when the
+sentence speaks of the same thing, for the same scope and the same period. A
+:class:`Claim` holds that reading explicitly, with the cue words that decided
+each part, so a finding built on it can say why it compared what it compared:
+
+``thing``   what is counted: ``applications``, ``review``, ``litigation``,
+            ``documents`` (information published, files issued), or ``""``.
+``role``    which quantity of that thing: ``received``, ``handled``,
+            ``carried_over``, ``carried_forward``, an outcome (``granted``,
+            ``denied`` …), a result of review/litigation (``upheld`` …), an
+            applicant type (``natural_person`` …), ``in_force`` …
+``scope``   ``whole`` (the reporting agency as a whole), ``sub`` (a named
+            office, department, township, an office acting for its government,
+            a channel) or ``part`` (an item of a "其中…" list the tables do not
+            hold), ``unknown``.
+``period``  ``year`` (the report's year), ``other`` (上年, 同比, 累计, 截至…, an
+            explicit other year, a part of the year) or ``unknown``.
+
+The reading is lexical, over small cue vocabularies: a number is read with the
+words since the previous number (its *label*) and the words right after its
+unit (its *tail*). Items of a "其中/涉及/包括" list are parts of the count
+before them; a bare outcome ("不予公开5件") takes the paragraph's current
+thing, so the same words about documents ("全年共制发政府信息…，其中…不予公开c条")
+are never read as applications. When the sense cannot be told the claim's
+``quantity`` is ``""`` and nothing is compared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from analyzer.ingest.normalize import nfkc
+from analyzer.narrative.claim_context import lead_period, lead_unit, period_of, scope_of
+
+UNITS = "件条宗起个份项"
+_NUMBER = re.compile(rf"(?<![\d.．])(?<!\d,)(\d{{1,3}}(?:,\d{{3}})+|\d+)\s*(余|多)?\s*([{UNITS}])")
+_CLAUSE_END = re.compile(r"[，,；;：:（）()、。\d]")
+_APPROX = re.compile(r"(?:近|约|逾|超过|将近|大约|超)$")
+
+# ---- what is counted --------------------------------------------------------------------------
+_REVIEW = re.compile(r"行政复议|复议(?!后起诉)")
+_LITIGATION = re.compile(r"行政诉讼|诉讼|起诉")
+_APPLICATION = re.compile(r"(?<!依)申请(?!人)|办件|申请件")
+_DOCUMENT = re.compile(r"(?:政府)?信息(?!公开(?:工作)?(?:申请|年报|年度报告|工作))|文件|规章|解读|公告|篇|稿件|动态")
+_BY_REQUEST = re.compile(r"依申请")
+# things that are not applications although handled like them
+_NOT_APPLICATION = re.compile(r"咨询|诉求|信访|来电|来信|留言|投诉|举报|建议|提案|热线|案件|事项|纠纷|问题|人次|批次")
+# a channel or a sub-kind of applications: a part of the count, not its total
+_CHANNEL = re.compile(r"网上|网络|当面|现场|信函|邮寄|电子邮件|传真|平台|窗口|电话|线上|线下")
+
+# ---- which quantity of it ---------------------------------------------------------------------
+_CARRIED_OVER = re.compile(r"(?:上一?年度?|往年|(?:19|20)\d{2}\s*年度?)\s*结转|结转(?:自)?上一?年度?")
+_CARRIED_FORWARD = re.compile(r"结转(?:至|到)?\s*(?:下一?年度?|(?:19|20)\d{2}\s*年)|转(?:入|至|到)?下一?年度|顺延(?:至|到)?下一?年度?|待下一?年度")
+_RECEIVED = re.compile(r"新收|收到|接到|受理|接收|收悉|共收|新增|申请(?:总)?(?:数量?|量)(?:为|共|达)?")
+_HANDLED = re.compile(r"办结|答复|办理完毕|处理完毕|办理|处理")
+# still open at the year's end, or a result of it: not the number handled
+_PENDING = re.compile(r"正在|办理中|处理中|在办|未办结|尚未|待办|待答复|逾期")
+_OUTCOMES = (  # most specific first
+    ("granted_and_partial", re.compile(r"(?:予以|同意|全部)?公开(?:及|和|与|、|或)部分公开")),
+    ("granted", re.compile(r"(?:予以|同意|全部)公开(?!及|和|与|、|或)")),
+    ("partially_granted", re.compile(r"(?<![及和与、或])部分公开")),
+    ("denied", re.compile(r"不予公开")),
+    ("unable", re.compile(r"无法提供")),
+    ("not_processed", re.compile(r"不予处理")),
+    ("other_processing", re.compile(r"其他处理")),
+)
+_CASE_RESULTS = (
+    ("upheld", re.compile(r"维持")),
+    ("corrected", re.compile(r"纠正|纠错|撤销|确认违法")),
+    ("other", re.compile(r"其他结果")),
+    ("pending", re.compile(r"尚未审结|未审结|未结")),
+)
+# other words of a case's course or result: the number is a part of the cases, which one is not told
+_DISCLOSURE = re.compile(r"信息公开|依申请|公开申请")
+_CASE_OTHER = re.compile(r"败诉|胜诉|驳回|审结|结案|撤诉|终止|调解|和解|开庭|出庭|应诉")
+_IN_FORCE = re.compile(r"现行有效(?:的)?(?:行政)?(规范性文件|规章)")
+# an action on a batch of documents: the count is of that action, not the stock in force
+_DOC_ACTION = re.compile(r"清理|发布|公布|梳理|汇编|集中|入库|上传|更新|公开|制发|审核|备案|废止|修改|修订|印发|报送|录入")
+
+# ---- a part of the count before it ------------------------------------------------------------
+_SUBSET = re.compile(r"其中|涉及|包括|包含|分别为|分别是|^\s*含")
+
+@dataclass(frozen=True)
+class Claim:
+    """One number of the narrative and what it is read to count."""
+
+    number: int
+    unit: str
+    phrase: str  # the words quoted: label + number + unit
+    sentence: str
+    thing: str = ""
+    role: str = ""
+    scope: str = "unknown"
+    period: str = "unknown"
+    cues: tuple[str, ...] = ()
+    part_of: int | None = None  # index, among its sentence's claims, of the count this one is a part of
+    sid: int = 0  # which sentence of the text
+    approximate: bool = False
+    includes_carried_over: bool = False  # "12件（含上年结转2件）": new and carried over mixed, not compared
+    why_not: str = ""  # why it is not compared, when it is not
+
+    @property
+    def quantity(self) -> str:
+        """The table quantity it states ("applications.received" …), or "" when it cannot be told."""
+        if not self.thing or not self.role or self.approximate:
+            return ""
+        return f"{self.thing}.{self.role}"
+
+    @property
+    def comparable(self) -> bool:
+        return bool(self.quantity) and self.scope == "whole" and self.period == "year" and not self.includes_carried_over
+
+    def as_data(self) -> dict:
+        return {
+            "quantity": self.quantity, "thing": self.thing, "role": self.role, "scope": self.scope,
+            "period": self.period, "number": self.number, "unit": self.unit, "cues": list(self.cues),
+            "includes_carried_over": self.includes_carried_over,
+        }
+
+
+@dataclass
+class _Context:
+    agency: str | None
+    year: int | None
+    topic: str = ""  # the paragraph's current thing
+    scope: tuple[str, str] = ("whole", "")  # whose counts the paragraph gives, unless a sentence says
+    disclosure_cases: bool = False  # the paragraph's review/litigation cases are said to concern 信息公开
+
+
+def read_claims(text: str, agency: str | None = None, year: int | None = None) -> list[Claim]:
+    """Every counted number of the text, read as a claim (paragraph by paragraph, sentence by sentence).
+
+    A paragraph that opens on a unit ("区教育局…") speaks for that unit until a
+    sentence names another subject; a heading line naming a unit ("（三）区教育局")
+    does so for the paragraph after it.
+    """
+    out: list[Claim] = []
+    sid = 0
+    carried = ("whole", "")
+    for paragraph in nfkc(text).split("\n"):
+        ctx = _Context(agency, year, scope=carried)
+        for sentence in re.split(r"(?<=[。；;！!？?])", paragraph):
+            if sentence.strip():
+                out.extend(replace(c, sid=sid) for c in _read_sentence(sentence.strip(), ctx))
+                sid += 1
+        heading = len(paragraph.strip()) <= 30 and not re.search(r"[。；;]", paragraph)
+        carried = ctx.scope if heading else ("whole", "")
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences (split at 。；！？ and line ends), NFKC-normalised."""
+    return [s.strip() for s in re.split(r"(?<=[。；;！!？?\n])", nfkc(text)) if s.strip()]
+
+
+def _read_sentence(sentence: str, ctx: _Context) -> list[Claim]:
+    """The claims of one sentence, in order; items of a "其中" list point at the count they divide."""
+    claims: list[Claim] = []
+    head: int | None = None
+    subset = False
+    prev_end = 0
+    scope = ("unknown", "")
+    lead = lead_period(sentence, ctx.year)
+    if opener := lead_unit(sentence, ctx.agency):
+        ctx.scope = opener
+    for m in _NUMBER.finditer(sentence):
+        label, prev_end = sentence[prev_end : m.start()], m.end()
+        tail = _CLAUSE_END.split(sentence[m.end() :], maxsplit=1)[0]
+        near = re.split(r"[，,；;：:]", label)[-1]
+        subset = subset or bool(_SUBSET.search(near) or _SUBSET.search(label.lstrip("，,、：:（( ")[:3]))
+        if not claims:
+            scope = scope_of(_subject_zone(label), ctx.agency)
+            if scope[1]:
+                ctx.scope = scope
+            else:  # no subject of its own: the paragraph's
+                scope = ctx.scope
+        divided = claims[head] if subset and head is not None else None
+        claim = _read_item(sentence, label, near, tail, m, ctx, divided, head)
+        claim = _situate(claim, label if not claims else near, near + tail, scope, lead, ctx.year, divided)
+        if claim.part_of is None:
+            head = len(claims)
+            if claim.thing:
+                ctx.topic = claim.thing
+        elif claim.role == "part" and re.search("结转", near + tail) and claims[head].role == "received":
+            # "共受理98件，其中本年新收95件、上年结转3件": the count mixes in last year's
+            claims[head] = replace(claims[head], includes_carried_over=True)
+        claims.append(claim)
+    return claims
+
+
+def _situate(claim: Claim, before: str, words: str, scope: tuple[str, str], lead: tuple[str, str], year: int | None,
+             head: Claim | None = None) -> Claim:
+    """The claim with its scope and period, and the cues that decided them."""
+    period, pcue = period_of(_CARRIED_OVER.sub("", _CARRIED_FORWARD.sub("", before)), year)  # 上年结转 names a quantity
+    if lead[0] != "year" and period == "year":
+        period, pcue = lead
+    s, scue = scope
+    if head is not None and head.scope != "whole":
+        s, scue = head.scope, "所属总数的范围"
+    if claim.part_of is not None and claim.role == "part":
+        s, scue = "part", "其中"
+    elif claim.thing == "applications" and (ch := _CHANNEL.search(words)):
+        s, scue = "sub", ch.group(0)
+    return replace(claim, scope=s, period=period, cues=tuple(c for c in (*claim.cues, scue, pcue) if c))
+
+
+def _read_item(sentence: str, label: str, near: str, tail: str, m: re.Match, ctx: _Context, head: Claim | None, head_index: int | None) -> Claim:
+    number, approx, unit = int(m.group(1).replace(",", "")), bool(m.group(2)), m.group(3)
+    approx = approx or bool(_APPROX.search(label.rstrip()))
+    phrase = (near.strip(" ，,、：:（(") + m.group(0) + tail).strip()
+    base = Claim(number, unit, phrase, sentence, approximate=approx)
+    words = near + "｜" + tail
+    if head is not None:
+        return replace(_read_part(base, words, ctx.topic, head), part_of=head_index)
+    thing, tcue = _thing(words, ctx.topic)
+    if not thing:
+        return replace(base, why_not="未能判断所计数的对象")
+    role, rcue = _role(thing, words)
+    if thing in ("review", "litigation"):
+        # The tables count only the cases about 政府信息公开: an agency that decides reviews
+        # (复议机关) or is sued on other matters speaks of other cases.
+        ctx.disclosure_cases = ctx.disclosure_cases or bool(_DISCLOSURE.search(sentence)) or ctx.topic == "applications"
+        if not ctx.disclosure_cases:
+            return replace(base, thing=thing, why_not="未说明为政府信息公开引起的案件")
+    incl = bool(thing == "applications" and role == "received"
+                and re.match(r"\s*[（(]?\s*(?:含|包括)[^）)]{0,8}结转", sentence[m.end() :]))
+    return replace(base, thing=thing, role=role, cues=tuple(c for c in (tcue, rcue) if c), includes_carried_over=incl)
+
+
+def _read_part(base: Claim, words: str, topic: str, head: Claim) -> Claim:
+    """An item of a "其中…" list: a known part of the count before it, or a part the tables do not hold."""
+    if topic == "applications" and head.thing == "applications":
+        for key, pat in _OUTCOMES:
+            if (hit := pat.search(words)) and not _other_outcome(words, key):
+                return replace(base, thing=topic, role=key, cues=(hit.group(0),))
+    if head.thing in ("review", "litigation") and head.role == "total":
+        for key, pat in _CASE_RESULTS:
+            if hit := pat.search(words):
+                return replace(base, thing=head.thing, role=key, cues=(hit.group(0),))
+    return replace(base, thing=head.thing, role="part", why_not="“其中”所列部分数，表格无对应单元格")
+
+
+def _other_outcome(words: str, key: str) -> bool:
+    """Two different outcomes named for one number ("不予公开、无法提供共10件"): which one is not told."""
+    found = {k for k, p in _OUTCOMES if p.search(words)}
+    found -= {"granted", "partially_granted"} if key == "granted_and_partial" else set()
+    return len(found) > 1
+
+
+def _thing(words: str, topic: str) -> tuple[str, str]:
+    """What the number counts, with the cue that says so; "" when it cannot be told."""
+    rev, lit = _REVIEW.search(words), _LITIGATION.search(words)
+    if rev and lit:
+        return "", ""
+    if rev or lit:
+        return ("review", rev.group(0)) if rev else ("litigation", lit.group(0))
+    if _NOT_APPLICATION.search(words):
+        return "", ""
+    app, doc = _last(_APPLICATION, words), _last(_DOCUMENT, words)
+    if app and doc:
+        return ("applications", app.group(0)) if app.start() > doc.start() else ("documents", doc.group(0))
+    if app or doc:
+        return ("applications", app.group(0)) if app else ("documents", doc.group(0))
+    if any(p.search(words) for _, p in _OUTCOMES):
+        # a bare outcome names applications only where the paragraph speaks of applications
+        return (topic, "") if topic == "applications" else ("", "")
+    by_request = _BY_REQUEST.search(words)
+    acted = _RECEIVED.search(words) or _HANDLED.search(words) or _CARRIED_OVER.search(words) or _CARRIED_FORWARD.search(words)
+    if acted and (by_request or topic == "applications"):
+        return "applications", (by_request.group(0) if by_request else "")
+    return "", ""
+
+
+def _last(pat: re.Pattern[str], text: str) -> re.Match | None:
+    found = list(pat.finditer(text))
+    return found[-1] if found else None
+
+
+def _role(thing: str, words: str) -> tuple[str, str]:
+    if thing in ("review", "litigation"):
+        if re.search(r"复议后|直接起诉|未经复议", words):
+            return "", ""  # one group of litigation only
+        for key, pat in _CASE_RESULTS:
+            if hit := pat.search(words):
+                return key, hit.group(0)
+        return ("", "") if _CASE_OTHER.search(words) else ("total", "")
+    if thing == "documents":
+        hit = _IN_FORCE.search(words)
+        if hit and not _DOC_ACTION.search(words.replace(hit.group(0), "")):
+            return ("in_force_rules" if hit.group(1) == "规章" else "in_force_normative"), hit.group(0)
+        return "", ""
+    for key, pat in _OUTCOMES:
+        if (hit := pat.search(words)) and not _other_outcome(words, key):
+            return key, hit.group(0)
+    for key, pat in (("carried_forward", _CARRIED_FORWARD), ("carried_over", _CARRIED_OVER)):
+        if hit := pat.search(words):
+            return key, hit.group(0)
+    if _PENDING.search(words):
+        return "", ""
+    rec, han = _RECEIVED.search(words), _HANDLED.search(words)
+    if rec and han:
+        return "", ""  # "受理并办结…": which one is not told
+    if rec:
+        return "received", rec.group(0)
+    if han:
+        return "handled", han.group(0)
+    return "", ""
+
+
+def _subject_zone(label: str) -> str:
+    """The words before the first cue of what is counted or of what was done with it."""
+    cut = len(label)
+    for pat in (_APPLICATION, _DOCUMENT, _REVIEW, _LITIGATION, _RECEIVED, _HANDLED, _BY_REQUEST, _CARRIED_OVER, _CARRIED_FORWARD):
+        if m := pat.search(label):
+            cut = min(cut, m.start())
+    return label[:cut]

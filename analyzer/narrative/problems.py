@@ -1,0 +1,148 @@
+"""Findings on section 五 (``spec/taxonomy.md`` §3): problems.missing, problems.no_measures, problems.vague.
+
+What the findings say is only what was read (issue 9, class 9):
+
+* the problems quoted are statements that state a problem; the section's ritual
+  opening ("…取得一定成效，但仍存在一定差距") names none and is never quoted as one;
+* a section that states a shortcoming in any sentence (even one the classifier
+  did not label a problem) is not "未写明任何具体问题";
+* a concrete, self-critical problem — a named kind of mistake in published texts,
+  a named lapse in handling personal data, a named column, a figure — is not
+  泛泛而谈, even in stock wording;
+* no message counts problems: one sentence may list three ("如A、B、C等").
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.model import Finding, Section, Statement
+from analyzer.narrative.rules import indexed, section_name, shorten
+
+# --- what a sentence of 五 says ------------------------------------------------------------------
+
+# "…取得一定成效/成绩，但…仍存在一定差距/不足": the genre's opening, naming no problem.
+_RITUAL = re.compile(
+    r"(?:取得|有所|一定|明显|积极|较大|新的?)[^。；]{0,14}?(?:成效|成绩|进展|进步|成果|发展|提升|提高)"
+    r"[^。；]{0,30}?(?:但|然而|同时|不过)[^。；]{0,30}?(?:存在|还有|仍有|也有)[^。；]{0,14}?(?:不足|差距|问题|短板|薄弱|地方)"
+)
+_PROBLEM_INTRO = re.compile(r"(?:不足|差距|问题|地方|短板|薄弱环节)[^。；]{0,12}?[，,：:]\s*(?:如|主要是|主要表现为|主要表现在|具体表现为|表现在)[：:，,]?\s*")
+_LIST_LEAD = re.compile(r"(?:如|例如|比如|主要是|主要有|主要表现为|主要表现在|具体表现为|表现在)[：:，,]?\s*")
+# Words that state a shortcoming.
+_SHORTCOMING = re.compile(
+    r"不够|不足|有待|欠缺|薄弱|短板|差距|滞后|不到位|不及时|不规范|不完善|不健全|不精准|不精确|不准确|不高|不强|不平衡|不充分|"
+    r"不便|不多|偏少|较少|单一|仍需|尚需|还需|亟需|亟待|需要?进一步|未能|难以|缺乏|缺少|存在[^。；]{0,16}?(?:问题|情况|现象|隐患|风险|噪音)|"
+    r"错别字|错误|疏漏|遗漏|泄露|泄漏|超期|逾期|纠错|败诉"
+)
+# "针对存在问题，…": the turn from the problems to the measures.
+_LEAD_IN = re.compile(r"(?:针对|对照|围绕|就)(?:上述|以上|存在的?|这些)?(?:问题|不足)")
+# What a measure says: a commitment ("下一步将…", "我局将继续…", "拟…").
+_COMMITMENT = re.compile(r"下一步|今后|明年|将(?:进一步|继续|持续|加强|着力|不断|切实|全面|重点|以)|(?:^|[，,。；])(?:我\S{0,3}|本机关)?(?:将|拟|要|计划|着力|继续|持续)")
+_NO_PROBLEM = re.compile(r"(?:未发现|没有发现|不存在|无)(?:明显)?(?:的)?(?:问题|不足)")
+# A concrete problem names what went wrong: a kind of mistake in published texts, a lapse with
+# personal data, a missed deadline, a decision corrected on review.
+_CONCRETE = re.compile(
+    r"错别字|错字|别字|漏字|错漏|笔误|标点|格式(?:不规范|错误|不统一)|文字错误|表述(?:错误|不准确|不规范)|"
+    r"数据(?:错误|有误|不准确|不一致)|日期错误|链接(?:失效|错误|无法打开|打不开)|断链|错链|附件(?:无法|缺失|不全)|乱码|"
+    r"个人信息|个人隐私|隐私|身份证|手机号|电话号码|家庭住址|银行账号|脱敏|去标识化|泄露|泄漏|"
+    r"逾期答复|答复超期|超过法定期限|超期|被(?:复议机关|法院)?(?:纠错|撤销|确认违法)|败诉"
+)
+# Objects a concrete problem names: a channel, a document, a procedure, a group of people.
+_SPECIFIC_OBJECTS = re.compile(
+    "政策解读|解读|依申请|申请|答复|复议|诉讼|网站|新媒体|公众号|微博|栏目|专栏|专区|指南|目录|规范性文件|保密审查|审核|"
+    "培训|兼职|编制|考核|留言|检索|搜索|适老化|无障碍|预决算|村务|居务|标准目录|听证|征求意见|发布会|热线|"
+    "重点领域|财政|项目|采购|办事指南|权责清单|属性|归档|信息噪音|错别字|链接"
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|条|件|次|篇|家|项|名|人)")
+
+
+def is_ritual(text: str) -> bool:
+    """The section's opening formula, with no problem of its own after it."""
+    return bool(_RITUAL.search(text)) and problem_core(text) == text
+
+
+def states_problem(text: str) -> bool:
+    """The sentence states a shortcoming (not "未发现问题", not only the ritual opening)."""
+    return bool(_SHORTCOMING.search(text)) and not _NO_PROBLEM.search(text) and not is_ritual(text)
+
+
+def problem_core(text: str) -> str:
+    """The problem itself, without the ritual opening: "…但也存在不足，如公开内容不够丰富…" → "公开内容不够丰富…"."""
+    m = _PROBLEM_INTRO.search(text)
+    core = text[m.end():] if m and len(text) - m.end() >= 6 else text
+    lead = _LIST_LEAD.match(core)
+    return core[lead.end():] if lead and len(core) - lead.end() >= 6 else core
+
+
+def is_concrete(text: str) -> bool:
+    """A named mistake, lapse or figure: what a supervisor can check."""
+    t = _YEAR.sub("", text)  # "2021年，…" dates the sentence; it is not a figure about the problem
+    return bool(_FIGURE.search(t) or re.search(r"[《“\"]", t) or _CONCRETE.search(t))
+
+
+def is_vague(st: Statement) -> bool:
+    """A problem is vague when it names nothing concrete and is boilerplate or names no specific object."""
+    text = _YEAR.sub("", st.text)
+    if is_concrete(text):
+        return False
+    if st.boilerplate:
+        return True
+    objects = set(_SPECIFIC_OBJECTS.findall(text))
+    return not objects or (len(objects) == 1 and len(re.sub(r"\W", "", text)) < 16)
+
+
+# --- the findings -------------------------------------------------------------------------------
+
+
+def stated_problems(items: list[tuple[int, Statement]]) -> list[tuple[int, Statement]]:
+    """The statements of 五 that state a problem: those labelled so, less the ritual opening;
+    when none is labelled, any sentence that states a shortcoming and commits to nothing."""
+    labelled = [(i, s) for i, s in items if s.kind == "problem" and not is_ritual(s.text) and not _LEAD_IN.match(s.text)]
+    if labelled:
+        return labelled
+    # The classifier may call a problem a measure: a sentence that commits to nothing is not one.
+    return [(i, s) for i, s in items if states_problem(problem_core(s.text)) and not _COMMITMENT.search(s.text)]
+
+
+def check_problems(statements: list[Statement], sections: dict[str, Section]) -> list[Finding]:
+    """problems.missing, problems.no_measures, problems.vague."""
+    name = section_name("problems", sections)
+    if "problems" not in sections:
+        return [Finding("problems.missing", "error", "报告缺少“五、存在的主要问题及改进情况”部分，未说明工作中存在的问题。", name)]
+    items = indexed(statements, "problems")
+    problems = stated_problems(items)
+    measures = [(i, s) for i, s in items if s.kind == "measure" and (i, s) not in problems]
+    if not problems:
+        return [_missing(items, sections["problems"], name)]
+    out = []
+    if not measures:
+        i, s = problems[-1]
+        out.append(Finding(
+            "problems.no_measures", "warning",
+            f"写明了存在的问题（如“{shorten(problem_core(s.text))}”），但未提出相应的改进措施。",
+            name, quote=shorten(problem_core(s.text)), data={"problems": len(problems)},
+        ))
+    if all(is_vague(s) for _, s in problems):
+        _, s = problems[0]
+        examples = "；".join(f"“{shorten(problem_core(p.text), 24)}”" for _, p in problems[:3])
+        out.append(Finding(
+            "problems.vague", "warning",
+            f"所列问题{'均' if len(problems) > 1 else ''}为泛泛而谈（套话，未指明具体对象、具体差错或数据），如{examples}，未反映本机关的实际短板。",
+            name, quote=shorten(problem_core(s.text)), data={"problems": len(problems)},
+        ))
+    return out
+
+
+def _missing(items: list[tuple[int, Statement]], section: Section, name: str) -> Finding:
+    """problems.missing for a section 五 that states no problem: what it says instead."""
+    ritual = next((s.text for _, s in items if is_ritual(s.text)), None)
+    first = ritual or (items[0][1].text if items else section.text)
+    quote = shorten(first) if first.strip() else ""
+    if not quote:
+        msg = "“存在的主要问题及改进情况”部分为空，未写明任何具体问题。"
+    elif ritual:
+        msg = f"“存在的主要问题及改进情况”部分仅笼统表述存在不足（“{quote}”），未写明任何具体问题。"
+    else:
+        msg = f"“存在的主要问题及改进情况”部分未写明任何具体问题（该部分写道：“{quote}”）。"
+    return Finding("problems.missing", "error", msg, name, quote=quote)

@@ -1,0 +1,191 @@
+"""Numbers of 总体情况 against the tables: compared only for the same thing, scope and period.
+
+Issue 9, class 3 ("text against tables compares unlike things"). Each case is a
+hand-made sentence over a small table; those marked *fails before* raised a
+false ``narrative.table_mismatch`` (or missed a true one) on the code this
+mechanism replaced.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.model import Block, ReportMeta, Section, TableValues
+from analyzer.narrative.claims import read_claims
+from analyzer.narrative.consistency import check_statements
+from analyzer.tables import schema
+
+DISTRICT = ReportMeta(title="某区2021年政府信息公开工作年度报告", agency="某市某区人民政府", level="district", year=2021, template="2021")
+OFFICE = ReportMeta(title="某市人民政府办公厅2021年政府信息公开工作年度报告", agency="某市人民政府办公厅", level="city", year=2021, template="2021")
+
+
+def tables(**cells: int) -> TableValues:
+    """A 2021 table with the given cells ("applications__new_received__total": 95) and the rest 0."""
+    values = schema.empty_values("2021")
+    for table, rows in values.items():
+        for row, cols in rows.items():
+            for col in cols:
+                cols[col] = 0
+    for key, v in cells.items():
+        t, r, c = key.split("__")
+        values[t][r][c] = v
+    return TableValues(template="2021", values=values, found={t: True for t in schema.TABLES}, remarks={}, ambiguous=frozenset())
+
+
+def overview(text: str) -> dict[str, Section]:
+    return {"overview": Section("overview", "一、总体情况", tuple(Block("paragraph", p) for p in text.split("\n")))}
+
+
+def mismatches(text: str, meta: ReportMeta = DISTRICT, **cells: int) -> list:
+    return [f for f in check_statements(tables(**cells), overview(text), meta) if f.rule == "narrative.table_mismatch"]
+
+
+NEW95 = {"applications__new_received__total": 95, "applications__new_received__natural_person": 95}
+
+
+def test_documents_sorted_by_disclosure_attribute_are_not_applications() -> None:
+    """Fails before: c (documents not to be disclosed) was compared with 不予公开 applications."""
+    text = "全年共制发政府信息120条，其中主动公开100条、依申请公开15条、不予公开5条。"
+    assert mismatches(text, applications__denied_state_secret__total=2) == []
+
+
+def test_documents_topic_carries_to_the_next_sentence() -> None:
+    """Fails before: a bare "不予公开5条" after a sentence about documents was read as applications."""
+    text = "全年主动公开政府信息300条。不予公开5条，均按规定履行审查程序。"
+    assert mismatches(text, applications__denied_state_secret__total=2) == []
+
+
+def test_bare_outcome_after_applications_is_compared() -> None:
+    text = "全年共办结政府信息公开申请95件。不予公开5件，无法提供10件。"
+    found = mismatches(text, **NEW95, applications__results_total__total=95, applications__denied_state_secret__total=2,
+                       applications__unable_not_held__total=10)
+    assert [f.data["quantity"] for f in found] == ["applications.denied"]
+    assert found[0].data["claim"]["cues"][0] == "不予公开"
+
+
+def test_office_acting_for_its_government_is_a_share() -> None:
+    """Fails before: the office's 17 was compared with the whole district's 95."""
+    text = "2021年，区政府办代表区政府受理政府信息公开申请17件，均已在法定期限内予以答复。"
+    assert mismatches(text, **NEW95) == []
+    (claim,) = read_claims(text, DISTRICT.agency, 2021)
+    assert claim.quantity == "applications.received" and claim.scope == "sub" and "政府办代表" in claim.cues
+
+
+def test_office_acting_for_its_government_is_whole_when_the_office_reports() -> None:
+    text = "市政府办公厅代表市政府共受理政府信息公开申请17件。"
+    (f,) = mismatches(text, OFFICE, **NEW95)
+    assert f.data["claim"]["scope"] == "whole" and "95件" in f.message
+
+
+@pytest.mark.parametrize("text", [
+    "区社会事业局受理政府信息公开申请17件。",
+    "各乡镇（街道）共受理政府信息公开申请17件。",
+    "区直部门共收到政府信息公开申请17件。",
+])
+def test_named_sub_units_are_not_compared(text: str) -> None:
+    """Fails before: a department's, the townships' or the district departments' count against the whole table."""
+    assert mismatches(text, **NEW95) == []
+
+
+@pytest.mark.parametrize("text", [
+    "2020年，本机关共收到政府信息公开申请50件。",
+    "本年度新收政府信息公开申请数量较上年的50件有所增加。",
+    "自2019年以来，累计受理政府信息公开申请500件。",
+    "去年共收到政府信息公开申请50件。",
+])
+def test_other_periods_are_not_compared(text: str) -> None:
+    """Fails before (all but "较上年"): last year's count or a cumulative count against this year's table."""
+    assert mismatches(text, **NEW95) == []
+
+
+def test_received_including_carried_over_is_a_true_contradiction() -> None:
+    """受理 for the year, the number being new + carried over: raised, with the arithmetic explained."""
+    text = "全县全年共受理政府信息公开申请749件，其中自然人申请741件，法人或其他组织申请8件；共办理718件，结转下一年31件。"
+    cells = {"applications__new_received__total": 713, "applications__carried_over__total": 36,
+             "applications__results_total__total": 718, "applications__carried_forward__total": 31}
+    (f,) = mismatches(text, replace_meta(DISTRICT, agency="某县人民政府"), **cells)
+    assert "713" in f.message and "上年结转36件之和" in f.message
+    claim = f.data["claim"]
+    assert (claim["quantity"], claim["scope"], claim["period"], claim["number"]) == ("applications.received", "whole", "year", 749)
+
+
+def test_clean_up_batch_is_not_the_stock_in_force() -> None:
+    """Fails before: a one-off clean-up count was compared with 现行有效件数."""
+    text = "清理并集中发布现行有效行政规范性文件393件，动态更新本年度制发的规范性文件77件。"
+    assert mismatches(text, active_disclosure__normative_documents__in_force=470) == []
+    stock = "截至2021年12月31日，现行有效行政规范性文件共393件。"
+    (f,) = mismatches(stock, active_disclosure__normative_documents__in_force=470)
+    assert f.data["quantity"] == "documents.in_force_normative"
+
+
+def test_review_results_listed_after_the_total() -> None:
+    """Fails before (missed): "其中结果维持72件" against the table's 结果维持."""
+    text = "政府信息公开行政复议10件，其中结果维持7件，结果纠正3件。"
+    found = mismatches(text, review_litigation__review__total=10, review_litigation__review__upheld=6,
+                       review_litigation__review__corrected=3, review_litigation__review__pending=1)
+    assert [f.data["quantity"] for f in found] == ["review.upheld"]
+
+
+def test_cases_of_both_kinds_together_are_not_read_as_one() -> None:
+    text = "依法做好相关行政复议、行政诉讼案件的应诉工作，全县共办理相关案件74件。"
+    assert mismatches(text, **NEW95, applications__results_total__total=95) == []
+
+
+def test_without_meta_a_named_year_is_not_compared() -> None:
+    text = "2021年共收到政府信息公开申请8件。"
+    assert check_statements(tables(**NEW95), overview(text), None) == []
+    assert len(mismatches(text, **NEW95)) == 1
+
+
+def replace_meta(meta: ReportMeta, **kw) -> ReportMeta:
+    from dataclasses import replace
+
+    return replace(meta, **kw)
+
+
+CELLS = {"applications__new_received__total": 95, "applications__results_total__total": 90, "applications__carried_over__total": 3,
+         "applications__carried_forward__total": 8, "applications__granted__total": 40, "applications__denied_state_secret__total": 2,
+         "review_litigation__review__total": 6, "review_litigation__review__upheld": 4, "review_litigation__review__corrected": 2,
+         "review_litigation__litigation_direct__total": 3, "review_litigation__litigation_direct__upheld": 3,
+         "active_disclosure__normative_documents__in_force": 50}
+
+
+@pytest.mark.parametrize("text", [
+    "与上年相比，全年受理政府信息公开申请50件，增长15%。",
+    "全年共收到政府信息公开申请95件，其中网上申请80件、当面申请15件。",
+    "2021年1-11月，共受理政府信息公开申请70件。",
+    "全年共受理政府信息公开申请95件，办结90件，2件正在办理中。",
+    "我县（含各乡镇、县直部门）共受理政府信息公开申请60件。",
+    "全年共收到政府信息公开申请95件，其中区政府办公室受理30件。",
+    "全年主动公开政府信息2000条，依申请公开政府信息5条。",
+    "行政诉讼败诉0件。",
+    "对现行有效的规范性文件进行清理，共清理30件。",
+    "区教育局积极做好依申请公开工作。全年受理政府信息公开申请5件，不予公开1件。",
+    "（三）区教育局\n全年受理政府信息公开申请5件。",
+    "全年累计主动公开政府信息1200条，不予公开信息12条。",
+    "全年共受理政府信息公开申请及咨询120件。",
+    "2021年上半年共受理政府信息公开申请40件。",
+    "我区共受理政府信息公开申请95件（含上年结转3件）。",
+    "全年共受理政府信息公开申请98件（其中本年新收95件，上年结转3件）。",
+    "申请总量98件，其中新收95件，上年结转3件。",
+    "本年度共收到政府信息公开申请95件，上年结转3件，共计98件。",
+    "全年收到政府信息公开申请100余件。",
+    "12345热线受理群众诉求300件。",
+    "办理人大代表建议30件、政协提案20件。",
+    "区政府作为复议机关，全年共收到行政复议申请120件。",
+    "全年共办理行政诉讼案件45件，均按时出庭应诉。",
+])
+def test_unlike_things_raise_nothing(text: str) -> None:
+    """Sentences that use the tables' words about another thing, scope or period (several fail before)."""
+    assert mismatches(text, **CELLS) == []
+
+
+@pytest.mark.parametrize("text, quantity", [
+    ("2021年，本机关共收到政府信息公开申请97件，均按时答复。", "applications.received"),
+    ("本年度共办结政府信息公开申请80件。", "applications.handled"),
+    ("全年收到政府信息公开申请95件，其中予以公开30件。", "applications.granted"),
+    ("全年共发生政府信息公开行政复议案件9件。", "review.total"),
+    ("截至2021年底，现行有效规范性文件共60件。", "documents.in_force_normative"),
+])
+def test_like_things_are_compared(text: str, quantity: str) -> None:
+    assert [f.data["quantity"] for f in mismatches(text, **CELLS)][:1] == [quantity]
