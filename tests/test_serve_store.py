@@ -87,3 +87,15 @@ def test_migrations_run_once_and_keep_data(tmp_path):
     store.close()
     conn = sqlite3.connect(tmp_path / STORE_NAME)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_readings_of_another_version_are_read_again(tmp_path):
+    store = Store(tmp_path)
+    sha = store.keep_upload(b"x", suffix=".txt")
+    store.add_report(report_id="r" + sha[:12], sha256=sha, file="a.txt", batch="b")
+    store.save_reading("r" + sha[:12], _result(POWER))
+    assert [rid for rid, _ in store.readings()] == ["r" + sha[:12]]
+    store.conn.execute("UPDATE reports SET version = '0.0.1+deadbeef'")
+    assert list(store.readings()) == []
+    assert store.requeue_stale() == 1 and store.report("r" + sha[:12]).status == "queued"
+    store.close()

@@ -23,6 +23,7 @@ threads share it).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -60,7 +61,7 @@ MIGRATIONS: tuple[str, ...] = (
         reason      TEXT,                  -- why it is unreadable, one line
         uploaded_at TEXT NOT NULL,
         analyzed_at TEXT,
-        version     TEXT,                  -- analyzer version of the reading
+        version     TEXT,                  -- store.reading_tag() of the reading (analyzer version + model shape)
         agency      TEXT,
         year        INTEGER,
         level       TEXT,
@@ -92,6 +93,26 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
 )
+
+
+@functools.cache
+def reading_tag() -> str:
+    """What a stored reading was made by: the analyzer version and the shape of its objects.
+
+    A reading pickled by another version, or before a field was added to a
+    model class, is read again from its upload instead of being unpickled into
+    an object that lacks what the code now expects.
+    """
+    import dataclasses
+
+    from analyzer import model
+
+    shape = ";".join(
+        f"{name}:{','.join(f.name for f in dataclasses.fields(obj))}"
+        for name, obj in sorted(vars(model).items())
+        if dataclasses.is_dataclass(obj) and isinstance(obj, type) and obj.__module__ == model.__name__
+    )
+    return f"{__version__}+{hashlib.sha1(shape.encode()).hexdigest()[:8]}"
 
 
 def now() -> str:
@@ -275,7 +296,7 @@ class Store:
         """Readings made by another analyzer version are read again from the kept upload."""
         return self._write(
             "UPDATE reports SET status = 'queued' WHERE status = 'done' AND (version IS NOT ? OR reading IS NULL)",
-            (__version__,),
+            (reading_tag(),),
         )
 
     def save_reading(self, report_id: str, result) -> None:
@@ -285,14 +306,14 @@ class Store:
         self._write(
             """UPDATE reports SET status = 'done', reason = NULL, analyzed_at = ?, version = ?,
                    agency = ?, year = ?, level = ?, reading = ? WHERE id = ?""",
-            (now(), __version__, meta.agency, meta.year, meta.level, blob, report_id),
+            (now(), reading_tag(), meta.agency, meta.year, meta.level, blob, report_id),
         )
 
     def save_unreadable(self, report_id: str, reason: str) -> None:
         self._write(
             """UPDATE reports SET status = 'unreadable', reason = ?, analyzed_at = ?, version = ?,
                    agency = NULL, year = NULL, level = NULL, reading = NULL WHERE id = ?""",
-            (reason.splitlines()[0] if reason else "无法读取", now(), __version__, report_id),
+            (reason.splitlines()[0] if reason else "无法读取", now(), reading_tag(), report_id),
         )
 
     def readings(self) -> Iterator[tuple[str, Any]]:
@@ -300,7 +321,7 @@ class Store:
         with self.lock:
             rows = self.conn.execute(
                 "SELECT id, reading FROM reports WHERE status = 'done' AND reading IS NOT NULL AND version = ?",
-                (__version__,),
+                (reading_tag(),),
             ).fetchall()
         for row in rows:
             try:
