@@ -354,40 +354,25 @@ def sql(
 
 @app.command()
 def serve(
-    folder: Path = typer.Argument(Path("reports"), help="analyze 的输出文件夹。"),
-    port: int = typer.Option(8765, "--port", help="端口（仅本机 127.0.0.1）。"),
+    paths: Optional[List[Path]] = typer.Argument(None, help="启动时加入工作区并在后台分析的报告文件或文件夹（可省略）。"),
+    workspace: Path = typer.Option(Path("workspace"), "--workspace", help="工作区文件夹（数据库与上传文件保存于此，首次启动时创建）。"),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址；默认仅本机可访问，其他地址须设置访问密码。"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口。"),
+    password: Optional[str] = typer.Option(None, "--password", envvar="ANALYZER_PASSWORD", show_envvar=True,
+                                           help="访问密码（也可用环境变量 ANALYZER_PASSWORD）。"),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, max=64, help="后台分析的并行进程数。"),
 ) -> None:
-    """在本机浏览器中查看分析结果（index.html），仅监听 127.0.0.1。"""
-    import errno
-    import functools
-    import http.server
+    """评审工作台：在浏览器中上传报告、查看排名、处理问题、编辑评审意见、跟踪整改。"""
+    from analyzer.serve.server import ServeError, serve as run_server
 
-    if not (folder / "index.html").is_file():
-        fail(f"{folder}/index.html 不存在，请先运行 analyzer analyze --out {folder}")
-
-    class ReportHandler(http.server.SimpleHTTPRequestHandler):
-        # Everything analyze writes is UTF-8; a text type without a charset shows as mojibake.
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".md": "text/markdown"}
-
-        def guess_type(self, path):
-            kind = super().guess_type(path)
-            return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind == "application/json" else kind
-
-        def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-            pass  # an access log in English on the supervisor's terminal helps no one
-
-    handler = functools.partial(ReportHandler, directory=str(folder))
+    for t in paths or []:
+        if not t.exists():
+            fail(f"路径不存在：{t}")
     try:
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        reason = "端口已被占用" if exc.errno == errno.EADDRINUSE else f"系统错误 {exc.errno}"
-        fail(f"无法在 127.0.0.1:{port} 上启动服务（{reason}）；请用 --port 换一个端口。")
-    with httpd:
-        typer.echo(f"请在浏览器打开 http://127.0.0.1:{port}/ （Ctrl+C 退出）")
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
+        run_server(workspace, host=host, port=port, password=password, workers=workers, paths=list(paths or []),
+                   announce=typer.echo)
+    except ServeError as exc:
+        fail(str(exc))
 
 
 if __name__ == "__main__":
