@@ -147,9 +147,26 @@ def analyze(
         f"已分析 {done.reports} 份报告，{len(done.failures)} 份无法读取；结果写入 {out}/（{done.written}）。"
     )
     for f in done.failures:
-        typer.echo(f"  无法读取：{f.error}", err=True)
+        typer.echo(f"  无法读取：{_failure_line(f)}", err=True)
     if not done.reports:
         raise typer.Exit(2)
+
+
+def _failure_line(failure) -> str:
+    """A failure named by its path, not its bare file name: two folders may each hold a README.md."""
+    import os
+
+    source = Path(failure.source)
+    try:
+        shown = os.path.relpath(source) if source.is_absolute() else str(source)
+    except ValueError:  # another drive (Windows)
+        shown = str(source)
+    if shown.startswith(".." + os.sep + ".." + os.sep):
+        shown = str(source)
+    reason = failure.error
+    if reason.startswith(source.name + "："):
+        reason = reason[len(source.name) + 1:]
+    return f"{shown}：{reason}"
 
 
 def _run_with_progress(analyze_run, targets, workers, score_config, total, engine=None):
