@@ -230,7 +230,7 @@ class Statement:
     runner_up: str | None = None  # second category when close
     boilerplate: bool = False
     carried_over: bool = False  # near-duplicate of the same agency's previous report
-    boilerplate_evidence: str | None = None  # the stock phrase matched, or "与N个其他机关的报告相同"
+    boilerplate_evidence: str | None = None  # the stock phrase matched, or "与至少3个其他机关的报告基本相同" (run level)
 
     def to_dict(self) -> dict[str, Any]:
         return {

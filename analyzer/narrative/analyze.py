@@ -33,7 +33,9 @@ NARRATIVE_SECTIONS = ("overview", "problems")
 READER = "segmenter"
 READ_COMPONENTS = ("narrative_statements", "narrative_stock_phrases")  # what the analysis needs of the spaCy pipeline
 MIN_AGENCIES = 3  # a statement near-duplicated in at least this many other agencies' reports is boilerplate
-SHARED_EVIDENCE = "与至少{n}个其他机关的报告基本相同"  # the evidence of boilerplate found by corpus frequency
+# The evidence of boilerplate found by corpus frequency. It names the threshold, not the count found: the
+# MinHash search stops at MIN_AGENCIES agencies, and a streamed run (analyzer.scale) knows only that it was reached.
+SHARED_EVIDENCE = f"与至少{MIN_AGENCIES}个其他机关的报告基本相同"
 
 
 def section_body(section: Section) -> str:
@@ -215,9 +217,8 @@ def cross_report(results: list[ReportResult], previous: dict[str, ReportResult])
         old = r.narrative
         stmts = []
         for si, s in enumerate(old.statements):
-            n = len(shared_with.get((ri, si), ()))
-            if not s.boilerplate and n >= MIN_AGENCIES:
-                s = replace(s, boilerplate=True, boilerplate_evidence=SHARED_EVIDENCE.format(n=n))
+            if not s.boilerplate and len(shared_with.get((ri, si), ())) >= MIN_AGENCIES:
+                s = replace(s, boilerplate=True, boilerplate_evidence=SHARED_EVIDENCE)
             stmts.append(s)
         findings: list[Finding] = []
         copied_share, by_section, pairs = old.copied_share, dict(old.copied_by_section), old.pairs

@@ -322,7 +322,7 @@ class Judgement:
 
     boilerplate: bool
     probability: float
-    evidence: str | None = None  # the stock phrase matched, or "与至少N个其他机关的报告基本相同" (set at run level)
+    evidence: str | None = None  # the stock phrase matched, or analyze.SHARED_EVIDENCE (set at run level)
 
 
 GENERIC_EVIDENCE = "通用表述（无数字、无具体对象）"
