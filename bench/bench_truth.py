@@ -43,8 +43,8 @@ Cells
 
 Formats
     Variants are rendered as TXT, HTML and DOCX, and a sample of them as PDF
-    (``bench/pdf_render.py``: each family, each base, one kind of variant; ``control`` in
-    every layout) printed by LibreOffice from a Word file in three layouts (ruled tables,
+    (``bench/pdf_render.py``: each family, every other base, one kind of variant; ``control``
+    in every layout) printed by LibreOffice from a Word file in three layouts (ruled tables,
     tables without ruling lines, table 三 broken across a page) — cached by content under
     ``~/.cache/analyzer-bench-pdf``, so only the first run pays for the conversion. Results are
     printed per family and per format (PDF also per layout).
@@ -52,8 +52,9 @@ Formats
 Options
     ``--family X`` (repeatable; ``base`` is the visible documents), ``--formats LIST``
     (of txt, html, docx, pdf; default all four, pdf only when LibreOffice is installed),
-    ``--pdf-every-base`` (PDF variants of every base, not every other one), ``--all`` (every variant: the default), ``--sample N`` (at most N
-    groups of each family and format kind, chosen by name, for a quicker look),
+    ``--pdf-every-base`` (PDF variants of every base, not every other one), ``--all`` (every
+    variant: the default), ``--sample N`` (at most N groups of each family, chosen by name, for
+    a quicker look; PDF variants apart, those printed from a sampled variant first),
     ``--list-failures`` (every wrong claim, missed finding, wrong identity, wrong cell and
     lost report, with the document's name), ``--write DIR`` (write the variants and their
     ``.expected.json`` to DIR and stop), ``--workers N`` (parallel runs, default 2).
@@ -181,8 +182,9 @@ def visible_docs() -> list[Doc]:
     return out
 
 
-def _sampled(items: list, per_family: int | None, family_of, group_of) -> list:
-    """At most ``per_family`` groups of each family (a stable sample by name); all without a limit."""
+def _sampled(items: list, per_family: int | None, family_of, group_of, first=lambda group: False) -> list:
+    """At most ``per_family`` groups of each family (a stable sample by name, the groups ``first``
+    holds for taken first); all without a limit."""
     by_family: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for x in items:
         by_family[family_of(x)][group_of(x)].append(x)
@@ -190,7 +192,7 @@ def _sampled(items: list, per_family: int | None, family_of, group_of) -> list:
     for fam, groups in by_family.items():
         names = sorted(groups)
         if per_family is not None and len(names) > per_family:
-            names = sorted(names, key=lambda g: V.rng(g).random())[:per_family]
+            names = sorted(names, key=lambda g: (not first(g), V.rng(g).random()))[:per_family]
         for g in sorted(names):
             out += groups[g]
     return out
@@ -199,14 +201,18 @@ def _sampled(items: list, per_family: int | None, family_of, group_of) -> list:
 def variant_docs(families=None, per_family: int | None = None, formats=FORMATS, pdf_every_base: bool = False) -> list[Doc]:
     """Variants as documents in the chosen formats; with ``per_family``, a stable sample of each family.
 
-    PDF variants are printed from a sample of the others (``bench/pdf_render.py``), sampled apart.
+    PDF variants are printed from a sample of the others (``bench/pdf_render.py``) and sampled
+    apart, those printed from a variant of the sample first, so that PDF AGAINST ITS SOURCE has pairs.
     """
     fams = [f for f in V.FAMILIES if not families or f in families]
     vs = V.generate(fams)
     chosen = [v for v in vs if v.suffix.lstrip(".") in formats]
     chosen = _sampled(chosen, per_family, lambda v: v.family, lambda v: v.expected["group"])
     if "pdf" in formats:
-        picks = _sampled(P.choose(vs, pdf_every_base), per_family, lambda pick: pick[0][0].family, P.pdf_name_of)
+        sampled = {v.name for v in chosen}
+        picks = P.choose(vs, pdf_every_base)
+        source_read = {P.pdf_name_of(pick): pick[0][0].name in sampled for pick in picks}
+        picks = _sampled(picks, per_family, lambda pick: pick[0][0].family, P.pdf_name_of, source_read.get)
         pdfs, cost = P.render(picks)
         print(f"(PDF: {len(pdfs)} variants of {sum(len(m) for m, _ in picks)} chosen; {cost['converted']} converted by "
               f"LibreOffice in {cost['seconds']:.0f} s, the rest from {P.cache_dir()}"

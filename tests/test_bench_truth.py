@@ -450,3 +450,17 @@ def test_results_are_told_per_format_and_against_the_source(variants, capsys):
     out = capsys.readouterr().out
     assert re.search(r"^  pdf\s+1\s+0\s+0\.0%", out, re.M) and re.search(r"^    ruled\s+1", out, re.M)
     assert re.search(r"identity\s+1 in\s+1 documents", out)
+
+
+def test_a_sample_prints_to_pdf_what_it_reads_in_other_formats(variants, monkeypatch):
+    from bench import pdf_render as P
+
+    monkeypatch.setattr(B.V, "generate", lambda families: [v for v in variants if v.family in families])
+    monkeypatch.setattr(P, "convert", lambda items, **kw: ([b"%PDF-1.4 fake"] * len(items), 0))
+    docs = B.variant_docs(["control", "department"], per_family=2)
+    read = {d.name for d in docs if d.format != "pdf"}
+    pdfs = [d for d in docs if d.format == "pdf"]
+    for family in ("control", "department"):
+        assert 0 < len({d.group for d in pdfs if d.family == family}) <= 2, family
+    # every base of control is printed: its sampled PDFs are those of the sampled TXT/HTML
+    assert all(d.expected["source"] in read for d in pdfs if d.family == "control"), [d.name for d in pdfs]
