@@ -13,6 +13,7 @@ says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 from difflib import SequenceMatcher
 
 from analyzer.agency import is_national, is_place_prefix, link_key, place_chain
@@ -47,28 +48,56 @@ def link_previous(results: list[ReportResult]) -> dict[str, ReportResult]:
 def link_years(results: list[ReportResult]) -> YearLinks:
     """Last year's report of each report's agency, when exactly one report of the run can be it.
 
-    A candidate is a report of the year before whose key equals this one's, or is it
-    with a higher place prefixed (洪泽区 / 淮安市洪泽区; 平潭综合实验区公安局 / 福建省平潭综合实验区公安局).
-    Several readings of one report (the same text in several formats) count once, the
-    first by source; different reports that all could be the agency's compete, and
-    none is linked.
+    A candidate is a report of the year before whose key is the same agency
+    (:func:`year_candidates`). Several readings of one report (the same text in
+    several formats) count once, the first by source; different reports that all
+    could be the agency's compete, and none is linked.
     """
-    by_year: dict[int, list[tuple[str, ReportResult]]] = {}
-    for r in sorted(results, key=lambda r: r.source):
-        key = agency_key(r.meta.agency)
-        if key and r.meta.year and _linkable(key):
-            by_year.setdefault(r.meta.year, []).append((key, r))
+    by_source = {r.source: r for r in results}
+    found = year_candidates((r.source, agency_key(r.meta.agency), r.meta.year) for r in results)
+    return resolve_candidates({src: [by_source[c] for c in cands] for src, cands in found.items()})
+
+
+def resolve_candidates(found: dict[str, list[ReportResult]]) -> YearLinks:
+    """Per report, its candidates (in source order) merged by :func:`_distinct`: one is a link, several compete."""
     previous: dict[str, ReportResult] = {}
     competing: dict[str, tuple[ReportResult, ...]] = {}
-    for year, members in by_year.items():
-        for key, r in members:
-            found = [c for k, c in by_year.get(year - 1, []) if same_agency(key, k)]
-            distinct = _distinct(found)
-            if len(distinct) == 1:
-                previous[r.source] = distinct[0]
-            elif len(distinct) > 1:
-                competing[r.source] = tuple(distinct)
+    for source, cands in found.items():
+        distinct = _distinct(cands)
+        if len(distinct) == 1:
+            previous[source] = distinct[0]
+        elif len(distinct) > 1:
+            competing[source] = tuple(distinct)
     return YearLinks(previous, competing)
+
+
+def year_candidates(entries: Iterable[tuple[str, str | None, int | None]]) -> dict[str, list[str]]:
+    """Per source: the sources of the year before whose agency key is the same agency, in source order.
+
+    ``entries`` are (source, agency key, year). Keys are matched by :func:`same_agency`
+    through an index of the year before's keys and their endings, so the work grows
+    with the number of reports, not its square (a streamed run links 100,000 reports).
+    """
+    by_year: dict[int, dict[str, list[str]]] = {}
+    for source, key, year in sorted(entries, key=lambda e: e[0]):
+        if key and year and _linkable(key):
+            by_year.setdefault(year, {}).setdefault(key, []).append(source)
+    found: dict[str, list[str]] = {}
+    for year, keys in by_year.items():
+        before = by_year.get(year - 1)
+        if not before:
+            continue
+        endings: dict[str, list[str]] = {}  # an ending of an earlier key -> the earlier keys ending so
+        for k in before:
+            for i in range(1, len(k)):
+                endings.setdefault(k[i:], []).append(k)
+        for key, sources in keys.items():
+            near = {key} | {key[i:] for i in range(1, len(key))} | set(endings.get(key, ()))
+            matched = sorted(s for k in near if k in before and same_agency(key, k) for s in before[k])
+            if matched:
+                for source in sources:
+                    found[source] = matched
+    return found
 
 
 def same_agency(a: str, b: str) -> bool:

@@ -181,12 +181,16 @@ def analyze_run(
     workers: int = 1,
     score_config=None,
     progress: Callable[[str], None] | None = None,
+    engine: runner.Engine | None = None,
 ) -> RunResult:
-    """Analyse every report under ``paths``; a file that fails, crashes or hangs never stops the run."""
+    """Analyse every report under ``paths``; a file that fails, crashes or hangs never stops the run.
+
+    ``engine`` runs the per-file stages (default: a local pool of ``workers``; ``runner.make_engine``).
+    """
     settings = resolve(settings)
     files = runner.collect_paths(paths)
     runner.warm_up()
-    outcomes = runner.run_files(_analyze_in_worker, files, settings, workers=workers, progress=progress)
+    outcomes = runner.run_files(_analyze_in_worker, files, settings, workers=workers, progress=progress, engine=engine)
     run = RunResult(
         results=[o for o in outcomes if isinstance(o, ReportResult)],
         failures=[o for o in outcomes if not isinstance(o, ReportResult)],
@@ -202,11 +206,16 @@ def analyze_single(path: str | Path, settings: Settings | dict | None = None, sc
     return finish_run(RunResult(results=[result]), score_config).results[0]
 
 
-def finish_run(run: RunResult, score_config=None) -> RunResult:
-    """The stages that need the whole run, then the score of every report; a failing stage costs only itself."""
+def finish_run(run: RunResult, score_config=None, links: YearLinks | None = None) -> RunResult:
+    """The stages that need the whole run, then the score of every report; a failing stage costs only itself.
+
+    ``links``: the year links when they were found over a larger run than
+    ``run`` (``scale.finish_one`` finishes one report and its previous one).
+    """
     results = sorted(run.results, key=lambda r: r.source)
     run_guard = StageGuard()
-    links = run_guard("linking", YearLinks(), link_years, results)
+    if links is None:
+        links = run_guard("linking", YearLinks(), link_years, results)
     cross = run_guard("cross_report", {}, cross_report, results, links.previous)  # source -> (NarrativeResult, [Finding])
     finished = [_finish_report(r, links, cross, run_guard.failed, score_config) for r in results]
     return RunResult(

@@ -1,3 +1,5 @@
+import random
+
 from analyzer.linking import agency_key, link_previous
 from analyzer.model import ReportMeta, ReportResult
 
@@ -141,3 +143,22 @@ def test_real_department_pair_links_and_breaks_in_force():
     assert run.previous == {b.source: a.source}
     found = [f for r in run.results if r.source == b.source for f in r.findings if f.rule == "continuity.in_force"]
     assert found and "行政规范性文件" in found[0].where
+
+
+def test_candidates_by_index_are_every_pair_of_the_same_agency():
+    # year_candidates looks keys up by their endings; it must find exactly what comparing every pair finds.
+    from analyzer.linking import _linkable, same_agency, year_candidates
+
+    names = ["洪泽区人民政府", "淮安市洪泽区人民政府", "江苏省淮安市洪泽区人民政府", "南京市鼓楼区人民政府", "福州市鼓楼区人民政府",
+             "鼓楼区人民政府", "某县教育局", "平潭综合实验区公安局", "福建省平潭综合实验区公安局", "昆山市人民政府",
+             "苏州市昆山市人民政府", "江苏昆山市人民政府", "上海市科学技术委员会", "国务院办公厅", "公安局"]
+    rng = random.Random(7)
+    entries = [(f"s{i:03d}", agency_key(rng.choice(names)), rng.choice([2021, 2022, 2023])) for i in range(120)]
+    want = {}
+    for src, key, year in sorted(entries):
+        if not (key and _linkable(key)):
+            continue
+        found = sorted(s for s, k, y in entries if y == year - 1 and k and _linkable(k) and same_agency(key, k))
+        if found:
+            want[src] = found
+    assert year_candidates(entries) == want and len(want) > 30

@@ -19,6 +19,7 @@ from analyzer.output.ranking_io import write_ranking
 from analyzer.output.review import Letterhead
 from analyzer.output.review_docx import write_reviews
 from analyzer.output.site import write_index
+from analyzer.output.store import write_store
 
 __all__ = ["SUMMARY_COLUMNS", "report_ids", "summary_rows", "write_csv", "write_run"]
 
@@ -54,7 +55,7 @@ def summary_rows(run, ids: dict[str, str]) -> list[dict]:
     return rows
 
 
-def _linked(run, source: str, ids: dict[str, str], by_source: dict) -> dict:
+def linked_report(run, source: str, ids: dict[str, str], by_source: dict) -> dict:
     """The report linked as last year's (source, id, agency, year), or the candidates that competed for it."""
 
     def describe(src: str) -> dict:
@@ -91,7 +92,7 @@ def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None
     for r in run.results:
         data = r.to_dict()
         data["report_id"] = ids[r.source]
-        data.update(_linked(run, r.source, ids, by_source))
+        data.update(linked_report(run, r.source, ids, by_source))
         (out_dir / f"{ids[r.source]}.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
@@ -107,4 +108,5 @@ def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None
 
     reviews = write_reviews(run.results, out_dir, Letterhead.of(resolve_config(score_config), reviewer))
     write_index(run, ranking, out_dir)
-    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{len(reviews)} 份评审意见、index.html"
+    write_store(run, out_dir, ids)
+    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{len(reviews)} 份评审意见、index.html、store/"
