@@ -263,9 +263,11 @@ class ProblemPair:
     measures: tuple[int, ...] = ()
     how: tuple[str, ...] = ()  # one per measure
     repeats_previous: bool = False  # the same agency's previous report states the same problem (by meaning)
+    specific: bool = False  # it names something concrete (narrative.problems.is_vague is false): a review may praise it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"problem": self.problem, "measures": list(self.measures), "how": list(self.how), "repeats_previous": self.repeats_previous}
+        return {"problem": self.problem, "measures": list(self.measures), "how": list(self.how),
+                "repeats_previous": self.repeats_previous, "specific": self.specific}
 
 
 @dataclass(frozen=True)

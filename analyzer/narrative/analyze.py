@@ -138,7 +138,8 @@ def problem_pairs(statements: list[Statement] | tuple[Statement, ...], pairs: li
     for i, s in enumerate(statements):
         if s.section == "problems" and s.kind == "problem":
             got = sorted(by_problem.get(i, []), key=lambda p: p.measure)
-            out.append(ProblemPair(i, tuple(p.measure for p in got), tuple(p.how for p in got)))
+            out.append(ProblemPair(i, tuple(p.measure for p in got), tuple(p.how for p in got),
+                                   specific=not problems.is_vague(s)))
     return tuple(out)
 
 
