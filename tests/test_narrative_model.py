@@ -86,3 +86,21 @@ def test_features_fold_figures_and_drop_leading_markers():
     assert features.normalize("一是全年公开312条") == "全年公开0条"
     assert features.char_ngrams("（二）公开12条", 1, 2)[:3] == ["公", "开", "0"]
     assert features.kind_cue_block(1.0).values("健全组织领导")[-2] == 1.0  # heading shape
+
+
+def test_warm_up_and_the_default_reader_import_no_spacy():
+    # spaCy costs about a second of start-up; the default reader (the segmenter) does not need it.
+    code = (
+        "import sys\n"
+        "from analyzer import runner\n"
+        "runner.warm_up()\n"
+        "from analyzer.narrative import analyze\n"
+        "assert analyze.READER == 'segmenter'\n"
+        "from analyzer.pipeline import analyze_file\n"
+        "from analyzer.config import resolve\n"
+        "analyze_file(sys.argv[1], resolve(None))\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    sample = ROOT / "corpus" / "000_d1513ee4e846cccb.txt"
+    out = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "False"
