@@ -523,11 +523,17 @@ def reread_cell(page_image: Any, page: OcrPage, box: Box, dpi: float = DIGITS_DP
     x0, top, x1, bottom = page.to_original(box)
     s = dpi / 72
     crop = page_image.crop((int((x0 - pad) * s), int((top - pad) * s), int((x1 + pad) * s) + 1, int((bottom + pad) * s) + 1))
-    if page.turned:
-        crop = crop.rotate(page.turned, expand=True)
-    if page.skew:
-        crop = crop.rotate(page.skew, expand=True, fillcolor="white" if crop.mode == "RGB" else 255)
-    return ocr_digits(crop)
+    return ocr_digits(upright(crop, page.turned, page.skew))
+
+
+def upright(crop: Any, turned: int, skew: float) -> Any:
+    """A crop of the page as it lies (a PIL image) turned and straightened like the page was
+    for its first reading (:attr:`OcrPage.turned`, :attr:`OcrPage.skew`)."""
+    if turned:
+        crop = crop.rotate(turned, expand=True)
+    if skew:
+        crop = crop.rotate(skew, expand=True, fillcolor="white" if crop.mode == "RGB" else 255)
+    return crop
 
 
 def ocr_digits(image_crop: Any) -> tuple[str, float]:

@@ -34,7 +34,7 @@ from statistics import median
 from typing import Callable, Iterable, Sequence
 
 from analyzer.ingest.layout import CHAPTER_RE, ends_paragraph, is_heading, starts_new_paragraph
-from analyzer.ingest.normalize import clean_prose
+from analyzer.ingest.normalize import CJK_RE, clean_prose
 from analyzer.ingest.ocr import Box, OcrLine, OcrPage
 from analyzer.model import Block
 
@@ -55,7 +55,6 @@ _DIGIT_LOOKALIKES = str.maketrans(
 # Cell markers kept as written: the table reader tells them from numbers.
 MARKERS = {"无", "—", "－", "-", "–", "―", "─", "/", "／", "——", "--", "\\"}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Page furniture in the top or bottom margin: "- 2 -", "—3—", "第 2 页", "2/6".
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–一\s]*\d{1,4}[-—–一\s]*|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
@@ -79,7 +78,7 @@ def normalize_number(text: str) -> str | None:
     """
     s = unicodedata.normalize("NFKC", text).strip()
     s = re.sub(r"\s+", "", s)
-    if not s or _CJK.search(s.replace("〇", "")):
+    if not s or CJK_RE.search(s.replace("〇", "")):
         return None
     if not any(ch.isdigit() for ch in s) and s not in ("O", "o", "〇", "○", "D", "Q", "l", "I", "|"):
         return None
@@ -741,7 +740,7 @@ def second_reading(tables: Sequence[OcrTable], reread: Reread) -> int:
 # ---------------------------------------------------------------- narrative
 
 
-def _visual_lines(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
+def visual_lines(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
     """OCR lines side by side (the detector split one printed line) joined, top to bottom."""
     toks = [_Tok(l.text, l.text, *l.box, l.confidence, "text", l) for l in lines]
     return [[t.line for t in r.toks] for r in group_rows(toks, overlap=0.5)]
@@ -749,7 +748,7 @@ def _visual_lines(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
 
 def paragraphs(lines: Sequence[OcrLine], page: int | None = None, page_height: float | None = None) -> list[Block]:
     """OCR lines (outside tables) as headings and paragraphs in reading order."""
-    vis = _visual_lines(lines)
+    vis = visual_lines(lines)
     items = []
     for group in vis:
         text = "".join(l.text for l in group).strip()
@@ -806,7 +805,7 @@ def paragraphs(lines: Sequence[OcrLine], page: int | None = None, page_height: f
 def drop_page_furniture(lines: Sequence[OcrLine], page_height: float) -> list[OcrLine]:
     """The lines without page numbers in the top and bottom margins ("- 4 -" read as "-4" and "-")."""
     drop: set[int] = set()
-    for group in _visual_lines(lines):
+    for group in visual_lines(lines):
         top = min(l.box[1] for l in group)
         bottom = max(l.box[3] for l in group)
         if top < page_height * MARGIN_SHARE or bottom > page_height * (1 - MARGIN_SHARE):
@@ -834,7 +833,7 @@ def layout_page(ocr_page: OcrPage) -> OcrLayout:
 
 def _block_tops(lines: Sequence[OcrLine], blocks: list[Block], page_height: float) -> list[float]:
     """The top of each paragraph block, found from the first line whose text opens it."""
-    vis = _visual_lines(lines)
+    vis = visual_lines(lines)
     starts = [(min(l.box[1] for l in g), clean_prose("".join(l.text for l in g).strip())) for g in vis]
     out = []
     j = 0

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from analyzer.ingest.normalize import drop_thousands_separators, nfkc
-from analyzer.model import CellSource, Document, ReportMeta, Section, TableValues
+from analyzer.model import CellReading, CellSource, Document, ReportMeta, Section, TableValues
 from analyzer.tables import schema
 from analyzer.tables.assign import assign_active, assign_rows
 from analyzer.tables.match import norm_label, template_by_rows
@@ -150,6 +150,7 @@ class Builder:
     rows_found: set[str] = field(default_factory=set)
     aux_rows: dict[str, tuple] = field(default_factory=dict)
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    doubtful: set[str] = field(default_factory=set)
 
     def mark_ambiguous(self, key: str, raw: str) -> None:
         """A cell left None because its digit run splits several ways: the run is its remark."""
@@ -160,18 +161,21 @@ class Builder:
         return TableValues(
             template=self.template, values=self.values, sources=self.sources, found=self.found,
             remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
-            aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows,
+            aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows, doubtful=frozenset(self.doubtful),
         )
 
     def put(self, table: str, read: RowRead, chosen: list) -> None:
         spec = read.spec
         row = read.row
         raw_cells = _raw_cells(row, len(spec.columns))
+        readings = _readings(row.values, len(spec.columns))
         for i, col in enumerate(spec.columns):
             key = f"{table}.{spec.key}.{col.key}"
             v = chosen[i] if i < len(chosen) else None
             if table not in self.values or spec.key not in self.values[table]:
                 continue
+            if readings[i] is not None and readings[i].doubtful:
+                self.doubtful.add(key)
             if i in read.markers:
                 self.remarks[key] = read.markers[i]
             if v is None:
@@ -189,7 +193,14 @@ class Builder:
                 page=row.page,
                 line=row.line,
                 method="grid" if row.grid else "text",
-            )
+            ).read_by(readings[i])
+
+
+def _readings(cells: list[Cell], n: int) -> list[CellReading | None]:
+    """How OCR read the cells that give the template's n columns (all None for text)."""
+    if any(c.run for c in cells):
+        return [None] * n
+    return [c.reading if c is not None else None for c in _fit_grid(cells, n)]
 
 
 def _raw_cells(row: TableRow, n: int) -> list[str | None]:
@@ -302,6 +313,7 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
     chosen, raws, ambiguous = _review_numbers(cells, raw_all)
+    readings = _readings(cells, 15)
     first = picked[0]
     for gi, group in enumerate(schema.REVIEW_GROUPS):
         if gi * 5 < sum(len(r.cells) for r in picked):
@@ -310,6 +322,8 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
             i = gi * 5 + ci
             key = f"review_litigation.{group.key}.{col.key}"
             v = chosen[i]
+            if readings[i] is not None and readings[i].doubtful:
+                b.doubtful.add(key)
             if raws[i] is not None and v is None and not ambiguous:
                 b.remarks[key] = raws[i]
             if v is None:
@@ -320,7 +334,7 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
             b.sources[key] = CellSource(
                 raw=raws[i] or str(v), row_label=group.label, col_label=col.label,
                 page=first.page, line=first.line, method="grid" if first.grid else "text",
-            )
+            ).read_by(readings[i])
 
 
 def _review_rows(rows: list[TableRow], start: int) -> list[TableRow]:
