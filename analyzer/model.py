@@ -210,6 +210,13 @@ class TableValues:
     aux_rows: dict[str, tuple[Number, ...]] = field(default_factory=dict)
     # Per table: rows of numbers (their cells as written) that could not be placed on a template row.
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Why a cell with a remark was not read, when not as written: "damaged" (a number with a stray
+    # character: "1-", "3O", a digit run with "—" inside), "columns" (a grid whose columns could not
+    # be told apart). Cells of ``ambiguous`` split several ways.
+    unread: dict[str, str] = field(default_factory=dict)
+    # Checks every admissible reading of the digit runs breaks ("applications.balance.total",
+    # "applications.row_total.granted", …): no reading can rescue them (tables.splits).
+    broken: frozenset[str] = frozenset()
     # Cells OCR read in doubt (``CellReading.doubtful``), with or without a value: findings resting
     # on one are uncertain.
     doubtful: frozenset[str] = frozenset()

@@ -32,6 +32,8 @@ from analyzer.model import ReportMeta  # noqa: E402,F401
 from analyzer.sections import split_sections  # noqa: E402
 from analyzer.narrative.consistency import check_consistency  # noqa: E402
 from analyzer.tables import extract_tables, run_checks  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from variants import expected_findings  # noqa: E402  (the expected files less the deliberate departures)
 
 REAL = {
     "real0001": "real0001.txt", "real0003": "real0003.txt", "real0005": "real0005.txt", "real0007": "real0007.txt",
@@ -122,7 +124,7 @@ def run_case(case: Case) -> Outcome:
                     out.correct += 1
                 else:
                     out.wrong.append((key, want, got))
-    out.wanted = {f["rule"] for f in case.expected.get("expected_findings", [])}
+    out.wanted = {f["rule"] for f in expected_findings(case.expected)}
     out.raised = {f.rule for f in findings if f.severity != "info"}
     out.infos = sorted({f.rule for f in findings if f.severity == "info"})
     return out

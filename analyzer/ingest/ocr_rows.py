@@ -34,7 +34,7 @@ from statistics import median
 from typing import Callable, Iterable, Sequence
 
 from analyzer.ingest.layout import CHAPTER_RE, ends_paragraph, is_heading, starts_new_paragraph
-from analyzer.ingest.normalize import CJK_RE, clean_prose
+from analyzer.ingest.normalize import CJK, clean_prose
 from analyzer.ingest.ocr import Box, OcrLine, OcrPage
 from analyzer.model import Block
 
@@ -55,6 +55,7 @@ _DIGIT_LOOKALIKES = str.maketrans(
 # Cell markers kept as written: the table reader tells them from numbers.
 MARKERS = {"无", "—", "－", "-", "–", "―", "─", "/", "／", "——", "--", "\\"}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_CJK = re.compile(f"[{CJK}]")
 # Page furniture in the top or bottom margin: "- 2 -", "—3—", "第 2 页", "2/6".
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–一\s]*\d{1,4}[-—–一\s]*|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
@@ -78,7 +79,7 @@ def normalize_number(text: str) -> str | None:
     """
     s = unicodedata.normalize("NFKC", text).strip()
     s = re.sub(r"\s+", "", s)
-    if not s or CJK_RE.search(s.replace("〇", "")):
+    if not s or _CJK.search(s.replace("〇", "")):
         return None
     if not any(ch.isdigit() for ch in s) and s not in ("O", "o", "〇", "○", "D", "Q", "l", "I", "|"):
         return None

@@ -39,6 +39,7 @@ def assign_rows(
     single （六）其他处理 row); they anchor the order like any other.
     """
     all_specs = specs + extra
+    _label_from_above(rows, all_specs)
     order_of = {s.key: i for i, s in enumerate(specs)}
     if extra:
         # The single （六） row sits where the three sub-rows would.
@@ -89,12 +90,27 @@ def assign_rows(
     return taken
 
 
+def _label_from_above(rows: list[TableRow], specs: tuple[Spec, ...]) -> None:
+    """A row of numbers only whose line above names a template row is that row, unless other words above it
+    name one too (labels a PDF conversion pulled out of the table and wrapped: which one is its own cannot be told)."""
+    for r in rows:
+        if r.labels or not r.above:
+            continue
+        *before, last = r.above
+        if match_label([last], specs, running_text=True) is None:
+            continue
+        if any(match_label([b], specs, running_text=True) is not None for b in before):
+            continue
+        r.labels, r.hint, r.label_above = [last], "", True
+
+
 def _can_fill(r: TableRow, n: int) -> bool:
     """A run of running text must hold at least one digit per column."""
     runs = [c for c in r.values if c.run]
     if not runs:
         return True
-    digits = sum(len(re.sub(r"\D", "", c.raw.split(".")[0])) + ("." in c.raw) for c in runs)
+    # A damaged run's stray letter may stand for a digit ("0O00001"): it counts as one.
+    digits = sum(len(re.sub(r"\s" if c.damaged else r"\D", "", c.raw.split(".")[0])) + ("." in c.raw) for c in runs)
     return digits >= n
 
 

@@ -14,124 +14,19 @@ splits several ways).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
-from analyzer.ingest.normalize import drop_thousands_separators, nfkc
 from analyzer.model import CellReading, CellSource, Document, ReportMeta, Section, TableValues
-from analyzer.tables import schema
+from analyzer.tables import columns, schema
 from analyzer.tables.assign import assign_active, assign_rows
 from analyzer.tables.match import norm_label, template_by_rows
-from analyzer.tables.numbers import parse_cell
-from analyzer.tables.schema import Row as Spec
-from analyzer.tables.splits import agreed, choose_consistent, split_pieces, split_summed_groups, sums_ok
+from analyzer.tables.numbers import is_damaged, parse_cell
+from analyzer.tables.rowread import RowRead, cell_readings, confirm_positions, fit_grid, norm_run, raw_cells, read_row
+from analyzer.tables.solve import Problem, applications_sums, solve
+from analyzer.tables.splits import agreed, split_pieces, summed_groups, sums_ok, time_budget
 from analyzer.tables.textread import Cell, TableRow, build_rows, document_lines
-
-
-# ---------------------------------------------------------------- reading values
-
-
-@dataclass
-class RowRead:
-    """The candidate readings of one template row from one document row."""
-
-    spec: Spec
-    row: TableRow
-    candidates: list[tuple]  # complete readings (values or None)
-    ambiguous: bool = False
-    markers: dict[int, str] = field(default_factory=dict)  # column index -> "无"/"—"
-    unplaced: list[str] = field(default_factory=list)  # cells of a narrow grid whose column is unknown
-
-
-def read_row(row: TableRow, spec: Spec) -> RowRead:
-    """The candidate readings of one template row from one document row (several when a digit run splits several ways)."""
-    n = len(spec.columns)
-    money = [c.money for c in spec.columns]
-    cells = row.values
-    if any(c.run for c in cells):
-        pieces: list[str] = []
-        for c in cells:
-            if not c.empty and not c.marker:
-                pieces.extend(_norm_run(c.raw).split())
-        cands: list[tuple] = []
-        if spec.columns == schema.APPLICANTS:
-            # The row's own total prunes the search (and reaches long runs).
-            cands = split_summed_groups(pieces, [6])
-        if not cands:
-            cands = split_pieces(pieces, n, money)
-        return RowRead(spec, row, cands, ambiguous=len(cands) != 1)
-    header = row.header
-    if header:
-        cells = _merge_by_header(cells, header)
-    if len(row.cells) < n and len(cells) > 1 and not any(c.empty for c in row.cells):
-        # A grid narrower than the template (markdown "| 规章 | 22 | 235 |"): the
-        # cell next to the label is the first column; where the others belong
-        # cannot be told, so they are not read.
-        first = _fit_grid(cells[:1], n)
-        read = _values_of(first, money)
-        return RowRead(spec, row, [tuple(read[0])], markers=read[1], unplaced=[c.raw for c in cells[1:]])
-    values, markers = _values_of(_fit_grid(cells, n), money)
-    return RowRead(spec, row, [tuple(values)], markers=markers)
-
-
-def _values_of(cells: list[Cell | None], money: list[bool]) -> tuple[list, dict[int, str]]:
-    values: list = []
-    markers: dict[int, str] = {}
-    for i, cell in enumerate(cells):
-        if cell is None or cell.empty:
-            values.append(None)
-            continue
-        v, kind = parse_cell(cell.raw, money=money[i])
-        if kind == "marker" or kind == "text":
-            markers[i] = cell.raw
-        values.append(v)
-    return values, markers
-
-
-def _merge_by_header(cells: list[Cell], header: tuple[str, ...]) -> list[Cell]:
-    """One value per merged header cell: HTML/PDF grids repeat a colspan cell
-    ("本年新公开数量" over two columns) and its value in every column it covers."""
-    out: list[Cell] = []
-    for c in cells:
-        if out and c.col is not None and out[-1].col is not None and c.col > 0:
-            prev = out[-1]
-            head = norm_label(header[c.col])
-            same_head = bool(head) and head == norm_label(header[prev.col]) and c.col == prev.col + 1
-            if same_head and c.raw.strip() == prev.raw.strip():
-                out[-1] = Cell(c.raw, c.run, c.empty, c.marker, c.col)
-                continue
-        out.append(c)
-    return out
-
-
-def _norm_run(raw: str) -> str:
-    """A digit run ready to split at its spaces (NFKC also turns U+3000 into a space)."""
-    return drop_thousands_separators(nfkc(raw))
-
-
-def _fit_grid(cells: list[Cell], n: int) -> list[Cell | None]:
-    """Grid cells to the template's n columns.
-
-    Merged cells repeated by the reader collapse ("447228 447228 447228" for one
-    column); extra leading empties of a shifted row are dropped (seed 001's
-    结转 row); a short row is read left to right and its end stays missing.
-    """
-    cells = list(cells)
-    while len(cells) > n and cells[0].empty:
-        cells.pop(0)
-    if len(cells) > n:
-        collapsed: list[Cell] = []
-        for c in cells:
-            if collapsed and not c.empty and collapsed[-1].raw.strip() == c.raw.strip():
-                continue
-            collapsed.append(c)
-        while collapsed and collapsed[-1].empty:
-            collapsed.pop()
-        if len(collapsed) == n and not any(c.empty for c in collapsed):
-            cells = collapsed
-    if len(cells) > n:
-        cells = cells[:n]
-    return cells + [None] * (n - len(cells))  # type: ignore[operator]
 
 
 # ---------------------------------------------------------------- the tables
@@ -150,6 +45,8 @@ class Builder:
     rows_found: set[str] = field(default_factory=set)
     aux_rows: dict[str, tuple] = field(default_factory=dict)
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unread: dict[str, str] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
     doubtful: set[str] = field(default_factory=set)
 
     def mark_ambiguous(self, key: str, raw: str) -> None:
@@ -161,14 +58,15 @@ class Builder:
         return TableValues(
             template=self.template, values=self.values, sources=self.sources, found=self.found,
             remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
-            aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows, doubtful=frozenset(self.doubtful),
+            aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows, unread=self.unread, broken=frozenset(self.broken),
+            doubtful=frozenset(self.doubtful),
         )
 
     def put(self, table: str, read: RowRead, chosen: list) -> None:
         spec = read.spec
         row = read.row
-        raw_cells = _raw_cells(row, len(spec.columns))
-        readings = _readings(row.values, len(spec.columns))
+        raws = read.raws if read.raws is not None else raw_cells(row, len(spec.columns))
+        readings = read.readings if read.readings is not None else cell_readings(row, len(spec.columns))
         for i, col in enumerate(spec.columns):
             key = f"{table}.{spec.key}.{col.key}"
             v = chosen[i] if i < len(chosen) else None
@@ -178,8 +76,14 @@ class Builder:
                 self.doubtful.add(key)
             if i in read.markers:
                 self.remarks[key] = read.markers[i]
+                if is_damaged(read.markers[i]):
+                    self.unread[key] = "damaged"
+            if v is None and read.reason:
+                self.remarks[key] = " ".join(c.raw for c in row.values if not c.empty)
+                self.unread[key] = read.reason
+                continue
             if v is None:
-                if read.unplaced and i > 0 and key not in self.remarks:
+                if read.unplaced and (i > 0 or read.raws is not None) and key not in self.remarks:
                     self.mark_ambiguous(key, " ".join(c.raw for c in row.values))
                     continue
                 if read.ambiguous and any(c.run for c in row.values) and key not in self.remarks:
@@ -187,7 +91,7 @@ class Builder:
                 continue
             self.values[table][spec.key][col.key] = v
             self.sources[key] = CellSource(
-                raw=raw_cells[i] if raw_cells[i] is not None else str(v),
+                raw=raws[i] if raws[i] is not None else str(v),
                 row_label=row.label or row.hint or "（无行标签，按顺序定位）",
                 col_label=col.label,
                 page=row.page,
@@ -196,19 +100,10 @@ class Builder:
             ).read_by(readings[i])
 
 
-def _readings(cells: list[Cell], n: int) -> list[CellReading | None]:
-    """How OCR read the cells that give the template's n columns (all None for text)."""
-    if any(c.run for c in cells):
-        return [None] * n
-    return [c.reading if c is not None else None for c in _fit_grid(cells, n)]
+log = logging.getLogger(__name__)
 
-
-def _raw_cells(row: TableRow, n: int) -> list[str | None]:
-    if any(c.run for c in row.values):
-        run = " ".join(c.raw for c in row.values)
-        return [run] * n
-    fitted = _fit_grid(row.values, n)
-    return [c.raw if c is not None and not c.empty else None for c in fitted]
+TABLE_SECONDS = 0.8  # tables 二 and 三: splitting their runs and the table-wide search together
+REVIEW_SECONDS = 0.2  # table 四's fifteen numbers
 
 
 def extract_tables(doc: Document, sections: dict[str, Section], meta: ReportMeta) -> TableValues:
@@ -216,10 +111,32 @@ def extract_tables(doc: Document, sections: dict[str, Section], meta: ReportMeta
     rows = build_rows(document_lines(doc))
     template = meta.template or schema.detect_template(doc.text) or template_by_rows(rows)
     b = Builder(template, schema.empty_values(template))
-    _extract_active(rows, b)
-    app_end = _extract_applications(rows, b)
-    _extract_review(rows, b, app_end)
+    # Digit runs of a pathological text are left unread past these bounds, never guessed.
+    with time_budget(TABLE_SECONDS):
+        _isolated("active_disclosure", b, lambda: _extract_active(rows, b))
+        app_end = _isolated("applications", b, lambda: _extract_applications(rows, b)) or 0
+    with time_budget(REVIEW_SECONDS):
+        _isolated("review_litigation", b, lambda: _extract_review(rows, b, app_end))
     return b.tables()
+
+
+def _isolated(table: str, b: Builder, extract):
+    """One table's extraction; an unexpected error there keeps the other tables (issue 9 #4).
+
+    The table's cells stay None and it counts as found, so tables.missing_table says
+    it could not be read (uncertain), never that the report left it out.
+    """
+    try:
+        return extract()
+    except Exception:  # noqa: BLE001 - a defect in one table must not lose the report
+        log.exception("table %s could not be read", table)
+        b.values[table] = schema.empty_values(b.template)[table]
+        for key in [k for k in (*b.sources, *b.remarks, *b.unread) if k.startswith(table + ".")]:
+            b.sources.pop(key, None), b.remarks.pop(key, None), b.unread.pop(key, None)
+        for kept in (b.ambiguous, b.broken, b.rows_found):
+            kept -= {k for k in kept if k.startswith(table + ".")}
+        b.found[table] = True
+        return None
 
 
 def _extract_active(rows: list[TableRow], b: Builder) -> None:
@@ -249,16 +166,10 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
     for key, r in taken.items():
         b.rows_found.add(f"applications.{key}")
         spec = schema.find_row("applications", b.template, key)
-        if spec is None:
-            continue
-        read = read_row(r, spec)
-        # A row's own total keeps only the readings that add up.
-        fitting = [c for c in read.candidates if sums_ok(c[:6], c[6])]
-        if read.ambiguous and fitting:
-            read.candidates = fitting
-            read.ambiguous = len(fitting) != 1
-        reads[key] = read
-    _resolve_columns(reads, b.template)
+        if spec is not None:
+            reads[key] = read_row(r, spec)
+    confirm_positions(reads)
+    _solve_applications(reads, b)
     for key, read in reads.items():
         if key in b.values["applications"]:
             b.put("applications", read, agreed(read.candidates, 7))
@@ -270,35 +181,30 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
     return max(r.order for r in taken.values()) + 1
 
 
-def _resolve_columns(reads: dict[str, RowRead], template: str | None) -> None:
-    """Narrow ambiguous rows with the column sums and 一+二=三(七)+四, where a unique answer exists."""
-    ambiguous = {k: r.candidates for k, r in reads.items() if r.ambiguous and len(r.candidates) > 1}
-    if not ambiguous:
-        return
-    fixed = {k: r.candidates[0] for k, r in reads.items() if k not in ambiguous and r.candidates}
-    results = [k for k in schema.result_rows(template) if k in reads or k == "other_processing"]
-
-    def consistent(choice: dict) -> bool:
-        get = {**fixed, **choice}
-        for c in range(7):
-            parts = [get[k][c] if k in get else None for k in results if k in get]
-            total = get.get("results_total")
-            if total is not None and len(parts) == len([k for k in results if k in reads]):
-                if not sums_ok(parts, total[c]):
-                    return False
-            nr, co, rt, cf = (get.get(k) for k in ("new_received", "carried_over", "results_total", "carried_forward"))
-            if all(x is not None for x in (nr, co, rt, cf)):
-                if not sums_ok([nr[c], co[c]], rt[c] + cf[c] if rt[c] is not None and cf[c] is not None else None):
-                    return False
-        return True
-
-    combos = choose_consistent(ambiguous, consistent)
-    if not combos:
-        return  # none or too many: each row keeps only what it determines alone
-    for k in ambiguous:
-        options = sorted({c[k] for c in combos})
-        reads[k].candidates = options
-        reads[k].ambiguous = len(options) != 1
+def _solve_applications(reads: dict[str, RowRead], b: Builder) -> None:
+    """Every row's readings narrowed at once by the row totals, 三（七） and 一+二=三（七）+四 (:mod:`analyzer.tables.solve`)."""
+    domains: dict[str, list[tuple]] = {}
+    for key, read in reads.items():
+        if read.reason == "damaged":
+            domains[key] = read.hints or [(None,) * 7]
+            continue
+        # A row's own total keeps only the readings that add up; when none does, every reading breaks it.
+        fitting = [c for c in read.candidates if sums_ok(c[:6], c[6])]
+        if fitting:
+            domains[key] = fitting
+        elif read.candidates:
+            domains[key] = read.candidates
+            if read.from_text:
+                b.broken.add(f"applications.row_total.{key}")
+    problem = Problem(domains, applications_sums(b.template, set(reads)),
+                      hints={k for k, r in reads.items() if r.reason == "damaged"},
+                      text_rows={k for k, r in reads.items() if r.from_text})
+    solution = solve(problem)
+    b.broken |= solution.broken
+    for key, read in reads.items():
+        if read.reason != "damaged" and read.candidates:
+            read.candidates = solution.domains[key]
+            read.ambiguous = len(read.candidates) != 1
 
 
 _REVIEW_WORDS = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
@@ -312,8 +218,10 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
         return
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
-    chosen, raws, ambiguous = _review_numbers(cells, raw_all)
-    readings = _readings(cells, 15)
+    chosen, raws, ambiguous = _review_numbers(picked, cells, raw_all, b.broken)
+    readings = [None] * 15 if any(c.run for c in cells) else [
+        c.reading if c is not None else None for c in _review_by_header(picked, cells) or fit_grid(cells, 15)
+    ]
     first = picked[0]
     for gi, group in enumerate(schema.REVIEW_GROUPS):
         if gi * 5 < sum(len(r.cells) for r in picked):
@@ -326,6 +234,8 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
                 b.doubtful.add(key)
             if raws[i] is not None and v is None and not ambiguous:
                 b.remarks[key] = raws[i]
+                if is_damaged(raws[i]):
+                    b.unread[key] = "damaged"
             if v is None:
                 if ambiguous:
                     b.mark_ambiguous(key, raw_all)
@@ -359,18 +269,37 @@ def _review_rows(rows: list[TableRow], start: int) -> list[TableRow]:
     return picked
 
 
-def _review_numbers(cells: list[Cell], raw_all: str) -> tuple[list, list[str | None], bool]:
-    """The fifteen values (None where unread), the raw text behind each, and whether a digit run was ambiguous."""
+def _review_by_header(rows: list[TableRow], cells: list[Cell]) -> list[Cell | None] | None:
+    """Table 四's cells on its fifteen positions by the group and outcome labels above them; None without such labels."""
+    heads = rows[0].header_rows if len(rows) == 1 and rows[0].grid else ()
+    if not heads:
+        return None
+    mapping = columns.map_review(heads, max(len(h) for h in heads))
+    placed = columns.place_cells(rows[0].cells, mapping, 15) if mapping else None
+    if placed is None or placed[1]:
+        return None
+    return placed[0]
+
+
+def _review_numbers(rows: list[TableRow], cells: list[Cell], raw_all: str, broken: set[str]) -> tuple[list, list[str | None], bool]:
+    """The fifteen values (None where unread), the raw text behind each, and whether a digit run was ambiguous;
+    ``broken`` gains the groups whose total every split of a run breaks."""
+    if any(c.run and c.damaged for c in cells):
+        return [None] * 15, [raw_all] * 15, False  # a stray character inside the run: not split
     if any(c.run for c in cells):
-        pieces = [p for c in cells if not c.empty for p in _norm_run(c.raw).split()]
-        cands = split_summed_groups(pieces, [4, 4, 4])
+        pieces = [p for c in cells if not c.empty for p in norm_run(c.raw).split()]
+        cands, complete = summed_groups(pieces, [4, 4, 4])
         if not cands:
-            # The report's own totals do not add up: read what the digits alone determine.
+            # The report's own totals do not add up: read what the digits alone determine,
+            # and say which group no reading can make add up.
             cands = split_pieces(pieces, 15, [False] * 15)
+            if complete and cands:
+                broken |= {f"review_litigation.group_total.{g.key}" for gi, g in enumerate(schema.REVIEW_GROUPS)
+                           if not any(sums_ok(c[gi * 5:gi * 5 + 4], c[gi * 5 + 4]) for c in cands)}
         return agreed(cands, 15), [raw_all] * 15, len(cands) != 1
     chosen: list = []
     raws: list[str | None] = []
-    for c in _fit_grid(cells, 15):
+    for c in _review_by_header(rows, cells) or fit_grid(cells, 15):
         empty = c is None or c.empty
         chosen.append(None if empty else parse_cell(c.raw)[0])
         raws.append(None if empty else c.raw)

@@ -3,8 +3,9 @@
 Labels are compared after :func:`norm_label` (NFKC, no quotation marks, no
 whitespace). A cue contained in the label matches; short labels ("规章",
 "3.其他") must end the label; a damaged label (OCR noise, "菩 部分公开")
-matches a long cue through rapidfuzz's ``partial_ratio``. The longest cue
-that matches wins, so "2.其他法律行政法规禁止公开" is never taken for "3.其他".
+matches a long cue through rapidfuzz's ``partial_ratio``, a short one when it
+ends the label but for one character ("予以公幵") and no other cue fits so. The
+longest cue that matches wins, so "2.其他法律行政法规禁止公开" is never taken for "3.其他".
 """
 
 from __future__ import annotations
@@ -78,7 +79,27 @@ def _best(label: str, specs: tuple[Spec, ...], running_text: bool, fuzzy: bool =
                     score = 0.0
             if score and (best is None or (score, len(c)) > (best.score, best.cue_len)):
                 best = Match(i, score, len(c))
+    if best is None and fuzzy:
+        best = _one_char_off(label, specs)
     return best
+
+
+def _one_char_off(label: str, specs: tuple[Spec, ...]) -> Match | None:
+    """A short label with one wrong character ("予以公幵", "重夏申请"): the one template cue of 4–5
+    characters that the label ends with, but for one character; none when two cues would fit."""
+    found: set[int] = set()
+    for i, spec in enumerate(specs):
+        for cue in spec.cues:
+            c = _norm_cue(cue)
+            if not 4 <= len(c) <= 5 or c[0].isdigit() or len(label) < len(c):
+                continue
+            tail = label[-len(c):]
+            if sum(a != b for a, b in zip(tail, c)) == 1 and (spec.exact is False or len(label) - len(c) <= 6):
+                found.add(i)
+    if len(found) != 1:
+        return None
+    i = found.pop()
+    return Match(i, float(FUZZY_MIN), max(len(_norm_cue(c)) for c in specs[i].cues))
 
 
 def template_by_rows(rows: list[TableRow]) -> str | None:

@@ -9,6 +9,8 @@ never 0"):
 * a placeholder "无", "—", "/", "-" -> ``None`` as well, with the raw text kept
   in ``TableValues.remarks`` and a softer ``tables.non_numeric_cell`` (info):
   the template asks for a number, but the report did say something;
+* a number with a stray character ("1-", "3O", "2l", "64—0") -> ``None`` with
+  the raw text kept: it could not be read (:func:`is_damaged`), never guessed;
 * anything else -> ``None`` with the raw text kept (``text``).
 """
 
@@ -67,3 +69,20 @@ def parse_cell(raw: str, money: bool = False) -> tuple[int | float | None, CellK
     if sign:
         value = -value
     return value, "number"
+
+
+# Characters that stray into numbers: dashes, and letters that look like digits.
+STRAY = "-—–―－‐~_lIOo|"
+_DAMAGED = re.compile(rf"[\d.,，{re.escape(STRAY)}]+")
+
+
+def is_damaged(raw: str) -> bool:
+    """A number with a stray character in it ("1-", "3O", "2l", "640-020470"): unreadable, not words.
+
+    >>> is_damaged("1-"), is_damaged("3O"), is_damaged("—"), is_damaged("-3"), is_damaged("无")
+    (True, True, False, False, False)
+    """
+    s = normalize(raw)
+    if not s or len(s) > 40 or not _DAMAGED.fullmatch(s) or not any(ch.isdigit() for ch in s):
+        return False
+    return any(ch in STRAY for ch in s) and parse_cell(raw)[1] == "text"

@@ -123,7 +123,7 @@ _TAIL = (
 _OTHER_2021 = (
     _a("other_no_correction", "三（六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "无正当理由逾期不补正", "逾期不补正", block="（六）其他处理"),
     _a("other_fee_unpaid", "三（六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "逾期未按收费通知要求缴纳费用", "收费通知要求缴纳费用", "缴纳费用", block="（六）其他处理"),
-    _a("other_other", "三（六）3.其他", "3.其他", "3、其他", block="（六）其他处理", exact=True),
+    _a("other_other", "三（六）3.其他", "3.其他", "3、其他", "3.其它", "3、其它", block="（六）其他处理", exact=True),
 )
 # The 2019 template has one undivided （六）其他处理 row; some 2021 reports keep it.
 OTHER_PROCESSING = _a("other_processing", "三（六）其他处理", "(六)其他处理", "其他处理", block="（六）其他处理")

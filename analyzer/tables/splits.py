@@ -11,6 +11,9 @@ agrees on it; otherwise it stays ``None`` and a note says why: never a guess.
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from itertools import product
 from math import comb
@@ -22,10 +25,35 @@ MAX_SPLITS = 20000  # per row; beyond this the row is left unread (never guessed
 MAX_STEPS = 100_000  # search budget of split_summed_groups; beyond it the run is left unread
 MAX_COMPOSITIONS = 50_000  # digit strings that could be cut more ways than this are not tried
 
+# The time one table's runs may take (:func:`time_budget`); past it a run is left unread, never guessed.
+_DEADLINE: ContextVar[float | None] = ContextVar("split_deadline", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Bound every split made inside (and :mod:`analyzer.tables.solve`'s search) to ``seconds`` in all."""
+    token = _DEADLINE.set(time.perf_counter() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def out_of_time() -> bool:
+    """Whether the current :func:`time_budget` is spent."""
+    deadline = _DEADLINE.get()
+    return deadline is not None and time.perf_counter() > deadline
+
+
+def seconds_left(default: float) -> float:
+    """Time left in the current budget (``default`` without one)."""
+    deadline = _DEADLINE.get()
+    return default if deadline is None else min(default, max(0.0, deadline - time.perf_counter()))
+
 
 def _parse_part(part: str, money: bool) -> Value | None:
-    if not part:
-        return None
+    if not part or not part.replace(".", "").isdigit():
+        return None  # a stray character is never part of a number
     if "." in part:
         if not money or part.count(".") > 1 or part.startswith(".") or part.endswith("."):
             return None
@@ -72,8 +100,14 @@ def split_pieces(pieces: Sequence[str], n: int, money: Sequence[bool]) -> list[t
         return []  # far too many ways to cut: unread, never a guess (and never slow)
     results: list[tuple[Value, ...]] = []
 
+    calls = [0]
+
     def rec(i: int, start: int, acc: tuple[Value, ...]) -> None:
         if len(results) > MAX_SPLITS:
+            return
+        calls[0] += 1
+        if calls[0] % 256 == 0 and out_of_time():
+            results.extend([acc] * (MAX_SPLITS + 1 - len(results)))  # out of time: read nothing
             return
         if i == len(pieces):
             if start == n:
@@ -165,12 +199,19 @@ def split_summed_groups(pieces: Sequence[str], group_parts: Sequence[int]) -> li
     >>> split_summed_groups(["10203120001200000"], [4, 4, 4])
     [(1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0)]
     """
+    return summed_groups(pieces, group_parts)[0]
+
+
+def summed_groups(pieces: Sequence[str], group_parts: Sequence[int]) -> tuple[list[tuple[int, ...]], bool]:
+    """:func:`split_summed_groups` and whether its search was complete (False: over budget, nothing read)."""
     s, cuts = _digits_and_cuts([p for p in pieces if p])
     if not s.isdigit():
-        return []
+        return [], True
     search = _GroupSearch(s, cuts, tuple(group_parts))
     search.rec(0, 0, ())
-    return [] if len(search.out) > MAX_SPLITS or search.steps > MAX_STEPS else search.out
+    if len(search.out) > MAX_SPLITS or search.steps > MAX_STEPS:
+        return [], False
+    return search.out, True
 
 
 class _GroupSearch:
@@ -182,10 +223,15 @@ class _GroupSearch:
         self.out: list[tuple[int, ...]] = []
         self.steps = 0
 
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps % 512 == 0 and out_of_time():
+            self.steps = MAX_STEPS + 1  # out of time: the run is left unread
+
     def numbers(self, start: int, k: int, end: int, remaining: int):
         """Ways to read k numbers from s[start:end] exactly, adding up to ``remaining``."""
         s, cuts = self.s, self.cuts
-        self.steps += 1
+        self.tick()
         if self.steps > MAX_STEPS:
             return
         if k == 1:
@@ -208,7 +254,7 @@ class _GroupSearch:
         if k == 0:
             yield (), start
             return
-        self.steps += 1
+        self.tick()
         if self.steps > MAX_STEPS:
             return
         s, cuts = self.s, self.cuts

@@ -9,7 +9,11 @@ hold several cells, split later by :mod:`analyzer.tables.splits` under the
 table's own arithmetic.
 
 Numbers that are part of the words are not cells: "2021年", "保留4位小数",
-"（其中修订16件）", the "2." that numbers the next label.
+"（其中修订16件）", the "2." that numbers the next label (:mod:`analyzer.tables.chunks`).
+
+A row whose label stands alone on its line and whose cells fill the next line
+("规章" / "0   0   0") is one row: the label line is the row's label
+(``TableRow.label_above``), not a loose hint.
 """
 
 from __future__ import annotations
@@ -22,12 +26,10 @@ from analyzer.errors import AnalyzerError
 from analyzer.ingest.normalize import compact, nfkc
 from analyzer.ingest.sniff import decode_bytes
 from analyzer.model import CellReading, Document
-from analyzer.tables.numbers import MARKERS, parse_cell
+from analyzer.tables.chunks import chunk_field
+from analyzer.tables.numbers import MARKERS, is_damaged, parse_cell
 
-_NUM_RUN = re.compile(r"[+\-－−]?\d[\d.,，]*(?:[ \u00a0\u3000]+\d[\d.,，]*)*")
-# A number followed by one of these is part of the words ("2021年", "4位小数", "3条").
-_WORD_UNIT = re.compile(r"^\s*(?:年|月|日|号|位|项|个|件|条|次|名|家|人|户|天|批|期|%|％|余|多|万|亿|小时|分钟|周|类|起|宗|篇|份|场|本|期)")
-_LABEL_NUMBER = re.compile(r"^\s*[.．、]\s*(?=\D)")
+__all__ = ["Cell", "Line", "TableRow", "build_rows", "chunk_field", "document_lines"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Cell:
     empty: bool = False
     marker: bool = False
     col: int | None = None  # grid column, to read merged header cells
+    damaged: bool = False  # a number with a stray character ("1-", a run with "—" inside): not read
     reading: CellReading | None = None  # how OCR read the cell (a scanned page)
 
 
@@ -56,8 +59,11 @@ class TableRow:
     block: int | None = None  # index of the table block in Document.blocks
     order: int = 0  # position in the document's row stream
     header: tuple[str, ...] | None = None  # the grid's header line, to read merged header cells
+    header_rows: tuple[tuple[str, ...], ...] = ()  # the word-only grid lines above this row's block of rows
     hint: str = ""  # loose words near a row without words of its own (never its label)
     context: str = ""  # the words before a run of running text (its last label parts)
+    label_above: bool = False  # the label stood alone on the line just before the cells
+    above: tuple[str, ...] = ()  # loose lines of words just above a row of numbers only (the last one next to it)
 
     @property
     def label(self) -> str:
@@ -140,67 +146,13 @@ def _line_locator(doc: Document):
     return locate
 
 
-def chunk_field(text: str) -> list[tuple[str, str]]:
-    """Split a mixed field into ("label", text) and ("num", run) chunks.
-
-    >>> chunk_field("规章000行政规范性文件693665")
-    [('label', '规章'), ('num', '000'), ('label', '行政规范性文件'), ('num', '693665')]
-    >>> chunk_field("00000002.其他法律行政法规禁止公开0000000")
-    [('num', '0000000'), ('label', '2.其他法律行政法规禁止公开'), ('num', '0000000')]
-    """
-    s = nfkc(text)
-    out: list[tuple[str, str]] = []
-    label = ""
-    pos = 0
-    for m in _NUM_RUN.finditer(s):
-        start, end = m.span()
-        run = m.group(0)
-        before = s[pos:start]
-        after = s[end:]
-        prev_char = s[start - 1] if start else ""
-        # "第3" / "（6" / letters: part of the words.
-        if (prev_char and prev_char in "第（(〔[【") or re.match(r"[A-Za-z]", prev_char or " ") or _WORD_UNIT.match(after):
-            label += before + run
-            pos = end
-            continue
-        if run.endswith((".", "．")) and after[:1] and not after[:1].isdigit():
-            # "…00000002.其他法律": the run swallowed the label's own "2.".
-            after = run[-1] + after
-            run = run[:-1]
-            end -= 1
-        if _LABEL_NUMBER.match(after) and not after.lstrip().startswith(("..", "．．")):
-            # The next label's own number ("…00000002.其他法律"): 1–2 digits
-            # written just before "." or "、" belong to the label.
-            stripped = run.rstrip(".,，")
-            # Template sub-items are numbered 1–8: one digit is the label's.
-            tail = re.search(r"(\d)$", stripped)
-            body = stripped[: tail.start()] if tail else ""
-            label += before
-            if body.strip():
-                if label.strip():
-                    out.append(("label", label.strip()))
-                out.append(("num", body.strip()))
-                label = ""
-            label += (tail.group(1) if tail else stripped)
-            pos = end
-            continue
-        label += before
-        if label.strip():
-            out.append(("label", label.strip()))
-        label = ""
-        out.append(("num", run.strip().rstrip(".,，")))
-        pos = end
-    label += s[pos:]
-    if label.strip():
-        out.append(("label", label.strip()))
-    return out
-
-
 def _field_kind(text: str) -> str:
     """'empty', 'number', 'marker' or 'mixed' for one grid field."""
     s = text.strip()
     if not s:
         return "empty"
+    if _several_numbers(s):
+        return "numbers"  # "0   0   0" in one field: three cells, never the number 000
     value, kind = parse_cell(s, money=True)
     if kind == "number":
         return "number"
@@ -208,6 +160,8 @@ def _field_kind(text: str) -> str:
         return "marker"
     if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return "numbers"  # "0 0 0" in one field
+    if is_damaged(s):
+        return "damaged"  # "1-", "3O": a cell that could not be read, not words
     return "mixed"
 
 
@@ -237,6 +191,13 @@ class _RowStream:
         self.pending: list[str] = []  # words of the lines before, waiting for their numbers
         self.open_row: TableRow | None = None  # a one-cell-per-line row still collecting
         self.header: tuple[int | None, tuple[str, ...]] | None = None  # (block, fields) of the last grid header
+        # Word-only grid lines of the current block (a header of 2–3 rows with spans), and whether
+        # the last line was one of them: a data row between two of them starts a new header.
+        self.heads: list[tuple[int | None, tuple[str, ...]]] = []
+        self.last_was_head = False
+        # The label of the line just before, when it stood alone: (label, the blank grid row it made, its block).
+        self.label_line: tuple[str, TableRow | None, int | None] | None = None
+        self.prev_label: tuple[str, TableRow | None, int | None] | None = None
 
     def close(self) -> None:
         if self.open_row is not None and self.open_row.has_numbers:
@@ -246,6 +207,8 @@ class _RowStream:
     def add(self, ln: Line) -> None:
         kinds = [_field_kind(f) for f in ln.fields]
         nonempty = [k for k in kinds if k != "empty"]
+        self.note_header(ln, kinds)
+        self.prev_label, self.label_line = self.label_line, None
         if not nonempty:
             # A blank line ends a row and the pending label (seed 000 layout).
             if not ln.grid or len(ln.fields) <= 1:
@@ -253,7 +216,7 @@ class _RowStream:
                 self.pending = []
             return
         multi = ln.grid and len(nonempty) >= 2
-        numeric_only = all(k in ("number", "marker", "numbers") for k in nonempty)
+        numeric_only = all(k in ("number", "marker", "numbers", "damaged") for k in nonempty)
         if numeric_only and len(nonempty) == 1 and self.open_row is not None and not self.open_row.own_label and not multi:
             # One cell per line: the value continues the open row.
             f = next(f for f in ln.fields if f.strip())
@@ -267,9 +230,23 @@ class _RowStream:
             self.pending = []
             self.header = (ln.block, ln.fields)
         elif ln.grid and not (len(ln.fields) == 1 and kinds[0] == "mixed"):
-            self.grid_line(ln, kinds, single_value=len(nonempty) == 1 and not multi)
+            self.grid_line(ln, kinds, single_value=len(nonempty) == 1 and nonempty[0] != "numbers" and not multi)
         else:
             self.running_text(ln)
+
+    def note_header(self, ln: Line, kinds: list[str]) -> None:
+        """Keep the word-only lines of a grid (two or more fields of words, no number) as its header rows."""
+        if not ln.grid:
+            return
+        head = sum(1 for k in kinds if k == "mixed") >= 2 and all(k in ("mixed", "empty") for k in kinds)
+        if head:
+            if not self.last_was_head or (self.heads and self.heads[-1][0] != ln.block):
+                self.heads = []
+            self.heads.append((ln.block, ln.fields))
+        self.last_was_head = head
+
+    def header_rows(self, ln: Line) -> tuple[tuple[str, ...], ...]:
+        return tuple(f for b, f in self.heads if b == ln.block)
 
     def grid_line(self, ln: Line, kinds: list[str], single_value: bool) -> None:
         segments = _grid_segments(ln.fields, kinds)
@@ -279,12 +256,16 @@ class _RowStream:
         if not any(not c.empty for _, cs in segments for c in cs):
             self.close()
             labels = [p for lp, _ in segments for p in lp if p]
+            blank = None
             if labels and any(c.empty for _, cs in segments for c in cs) and len(segments) == 1:
                 # A row left blank in a grid (real0011): present, every cell missing.
-                self.rows.append(TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block))
+                blank = TableRow(labels, list(segments[0][1]), ln.line, ln.page, True, True, raw_line, ln.block)
+                self.rows.append(blank)
                 self.pending = []
             else:
                 self.pending.extend(labels)  # label-only line: accumulate (one cell per line layout)
+            if len(labels) == 1 and len(labels[0]) <= 60 and blank is not None:
+                self.label_line = (labels[0], blank, ln.block)
             return
         self.close()
         for label_parts, cells in segments:
@@ -297,14 +278,21 @@ class _RowStream:
                 header = self.header
                 if header is not None and header[0] == ln.block and len(header[1]) == len(ln.fields) and len(segments) == 1:
                     row.header = header[1]
+                if len(segments) == 1:
+                    row.header_rows = self.header_rows(ln)
                 self.rows.append(row)
             elif single_value:
                 # First value of a one-cell-per-line row.
                 self.open_row = TableRow(list(self.pending), cells, ln.line, ln.page, False, True, raw_line, ln.block)
+                if not self.pending:
+                    self.open_row = self.labelled_from_above(self.open_row, len(segments) == 1)
             else:
                 # A row of values without words of its own (markdown from PDF):
-                # placed by order later; nearby loose words are only a hint.
-                self.rows.append(TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block, hint=" ".join(self.pending)))
+                # placed by order later; nearby loose words are only a hint,
+                # unless its label stood alone on the line just before.
+                row = TableRow([], cells, ln.line, ln.page, False, True, raw_line, ln.block, hint=" ".join(self.pending),
+                               header_rows=self.header_rows(ln))
+                self.rows.append(self.labelled_from_above(row, len(segments) == 1))
             self.pending = []
 
     def running_text(self, ln: Line) -> None:
@@ -312,15 +300,16 @@ class _RowStream:
         text = ln.fields[0] if len(ln.fields) == 1 else " ".join(ln.fields)
         chunks = chunk_field(text)
         self.close()
-        if not any(c[0] == "num" for c in chunks):
+        if not any(c[0] in ("num", "bad") for c in chunks):
             if len(text) <= 60:
                 self.pending.append(text.strip())
+                self.label_line = (text.strip(), None, None) if text.strip() else None
             else:
                 self.pending = []
             return
         # Numbers opening a line have no words of their own: the loose words of
         # the lines before are only a hint (real0009's stray "1").
-        hint = " ".join(self.pending) if chunks[0][0] == "num" else ""
+        hint = " ".join(self.pending) if chunks[0][0] in ("num", "bad") else ""
         label_parts: list[str] = []
         current: TableRow | None = None
         for kind_, piece in chunks:
@@ -334,10 +323,33 @@ class _RowStream:
                     current = TableRow(label_parts[-1:] if label_parts else [], [], ln.line, ln.page, bool(label_parts), False, text, None,
                                        context=" ".join(label_parts[-3:]), hint="" if label_parts else hint)
                     label_parts = []
-                current.cells.extend(_run_cells(piece))
+                current.cells.extend(_run_cells(piece, damaged=kind_ == "bad"))
         if current is not None:
-            self.rows.append(current)
+            self.rows.append(self.labelled_from_above(current, all(k != "label" for k, _ in chunks)))
         self.pending = [p for p in label_parts if len(p) <= 60][-3:]
+
+    def labelled_from_above(self, row: TableRow, whole_line: bool) -> TableRow:
+        """A row of numbers only, the whole line, right under a label standing alone: that label is its own.
+
+        Only within one kind of line: a grid row under a grid row of the same table
+        whose cells are all blank, or running text under the one loose line of words
+        since the last row. Labels a PDF conversion pulled out of its table (several
+        wrapped lines, then a markdown row) stay hints.
+        """
+        if not whole_line or self.prev_label is None or row.labels:
+            return row
+        label, blank, block = self.prev_label
+        if row.grid:
+            if blank is None or block != row.block or not self.rows or self.rows[-1] is not blank:
+                return row
+            self.rows.pop()  # the label's line was no blank row: its cells are on this line
+        elif blank is not None or not self.pending or self.pending[-1] != label:
+            return row
+        elif self.pending != [label]:
+            row.above = tuple(self.pending[-3:])  # other loose words above: assign decides (by the template's labels)
+            return row
+        row.labels, row.hint, row.label_above = [label], "", True
+        return row
 
 
 def _grid_segments(fields: tuple[str, ...], kinds: list[str]) -> list[tuple[list[str], list[Cell]]]:
@@ -361,7 +373,7 @@ def _grid_segments(fields: tuple[str, ...], kinds: list[str]) -> list[tuple[list
                         cells = []  # empties before words are merged-cell placeholders
                     labels.append(text)
                 else:
-                    cells.extend(Cell(c.raw, c.run, c.empty, c.marker, fi) for c in _run_cells(text))
+                    cells.extend(Cell(c.raw, c.run, c.empty, c.marker, fi, c.damaged) for c in _run_cells(text, kind_ == "bad"))
         elif k == "empty":
             if labels or cells:
                 cells.append(Cell("", empty=True, col=fi))
@@ -371,8 +383,18 @@ def _grid_segments(fields: tuple[str, ...], kinds: list[str]) -> list[tuple[list
     return segments
 
 
+def _several_numbers(s: str) -> bool:
+    """Numbers separated by spaces in one field ("89   89   89", "396 0 181")."""
+    parts = nfkc(s).split()
+    return len(parts) >= 2 and all(re.fullmatch(r"\d+(?:\.\d+)?", p) for p in parts)
+
+
 def _cells_of_field(f: str, col: int | None = None) -> list[Cell]:
     s = f.strip()
+    if _several_numbers(s):
+        # Several cells, or one number with spaced thousands ("1 234"): read as a run whose
+        # spaces are cell boundaries, so a row with fewer columns than parts is not read.
+        return [Cell(" ".join(nfkc(s).split()), run=True, col=col)]
     value, kind = parse_cell(s, money=True)
     if kind == "number":
         return [Cell(s, col=col)]
@@ -380,9 +402,9 @@ def _cells_of_field(f: str, col: int | None = None) -> list[Cell]:
         return [Cell(s, marker=True, col=col)]
     if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return [Cell(p) for p in s.split()]
-    return [Cell(s)]
+    return [Cell(s, col=col, damaged=is_damaged(s))]
 
 
-def _run_cells(run: str) -> list[Cell]:
-    """A digit run from running text; a single short number stays one fixed cell."""
-    return [Cell(run.strip(), run=True)]
+def _run_cells(run: str, damaged: bool = False) -> list[Cell]:
+    """A digit run from running text (damaged: with a stray character inside, never split)."""
+    return [Cell(run.strip(), run=True, damaged=damaged)]

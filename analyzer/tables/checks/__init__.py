@@ -4,7 +4,8 @@ Each check takes a :class:`Context` and returns findings with a message in
 official Chinese that names the cells and the numbers. The checks are grouped
 by family: :mod:`.arithmetic` (the template's sums), :mod:`.powers` (who may
 make 规章), :mod:`.completeness` (missing tables, rows, cells), :mod:`.cells`
-(non-numeric, ambiguous and impossible cells), :mod:`.template` (the right
+(non-numeric, ambiguous and impossible cells), :mod:`.readings` (sums every
+reading of the digit runs breaks), :mod:`.template` (the right
 template for the year), :mod:`.continuity` (across years, run level).
 Numbers stated in the narrative are compared with the tables by
 :mod:`analyzer.narrative.consistency`.
@@ -23,6 +24,7 @@ from analyzer.tables.checks.cells import check_ambiguous, check_impossible, chec
 from analyzer.tables.checks.completeness import check_missing_cell, check_missing_row, check_missing_table
 from analyzer.tables.checks.continuity import check_continuity
 from analyzer.tables.checks.powers import check_rules_without_power
+from analyzer.tables.checks.readings import check_unrescuable
 from analyzer.tables.checks.template import check_template
 from analyzer.tables.publication import check_publication
 from analyzer.tables.reread import held_in_doubt, verify_finding
@@ -40,6 +42,7 @@ CHECKS: list[Callable[[Context], list[Finding]]] = [
     check_results_sum,
     check_row_total,
     check_group_total,
+    check_unrescuable,
     check_rules_without_power,
     check_missing_table,
     check_missing_row,

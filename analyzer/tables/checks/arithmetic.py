@@ -13,6 +13,11 @@ from analyzer.tables.checks.base import T_APP, T_REVIEW, Context, aux_other, fmt
 BALANCE_RULE_TEXT = "“第一项加第二项之和等于第三项加第四项之和”"
 
 
+def every_reading(t: TableValues, name: str) -> dict:
+    """``all_readings`` for a sum that every admissible split of the digit runs breaks (no second reading can rescue it)."""
+    return {"all_readings": True} if name in t.broken else {}
+
+
 def check_balance(ctx: Context) -> list[Finding]:
     """applications.balance: per column, 一 + 二 = 三（七）+ 四 (the template's own 勾稽关系)."""
     t = ctx.tables
@@ -29,7 +34,8 @@ def check_balance(ctx: Context) -> list[Finding]:
                      f"而办理结果总计{fmt(rt)}件与结转下年度{fmt(cf)}件之和为{fmt(rt + cf)}件，不符合{BALANCE_RULE_TEXT}的勾稽关系。"),
             where=f"{schema.TABLE_TITLES[T_APP]} / {col.label} / 勾稽关系（一+二=三+四）",
             data={"column": col.key, "new_received": nr, "carried_over": co, "results_total": rt, "carried_forward": cf,
-                  "cells": [f"{T_APP}.{r}.{col.key}" for r in ("new_received", "carried_over", "results_total", "carried_forward")]},
+                  "cells": [f"{T_APP}.{r}.{col.key}" for r in ("new_received", "carried_over", "results_total", "carried_forward")],
+                  **every_reading(t, f"applications.balance.{col.key}")},
         ))
     return out
 
@@ -69,7 +75,8 @@ def check_results_sum(ctx: Context) -> list[Finding]:
                      f"而“（七）总计”填报{fmt(total)}件，两者不一致。"),
             where=schema.where(T_APP, tmpl, "results_total", col.key),
             data={"column": col.key, "sum": s, "results_total": total,
-                  "cells": [f"{T_APP}.{k}.{col.key}" for k in keys] + [f"{T_APP}.results_total.{col.key}"]},
+                  "cells": [f"{T_APP}.{k}.{col.key}" for k in keys] + [f"{T_APP}.results_total.{col.key}"],
+                  **every_reading(t, f"applications.results_sum.{col.key}")},
         ))
     return out
 
@@ -99,7 +106,8 @@ def check_row_total(ctx: Context) -> list[Finding]:
                      f"（{'、'.join(fmt(v) for v in parts)}），而“总计”填报{fmt(total)}件，两者不一致。"),
             where=schema.where(T_APP, tmpl, spec.key, "total"),
             data={"row": spec.key, "parts": parts, "sum": s, "total": total,
-                  "cells": [f"{T_APP}.{spec.key}.{c}" for c in schema.APPLICANT_PARTS + ("total",)]},
+                  "cells": [f"{T_APP}.{spec.key}.{c}" for c in schema.APPLICANT_PARTS + ("total",)],
+                  **every_reading(t, f"applications.row_total.{spec.key}")},
         )
         for spec, parts, s, total in _broken_totals(t, T_APP, schema.rows_of(T_APP, tmpl), schema.APPLICANT_PARTS)
     ]
@@ -115,7 +123,8 @@ def check_group_total(ctx: Context) -> list[Finding]:
                      f"尚未审结{fmt(parts[3])}件，合计{fmt(s)}件，而“总计”填报{fmt(total)}件，两者不一致。"),
             where=schema.where(T_REVIEW, t.template, g.key, "total"),
             data={"group": g.key, "parts": parts, "sum": s, "total": total,
-                  "cells": [f"{T_REVIEW}.{g.key}.{c}" for c in schema.OUTCOME_PARTS + ("total",)]},
+                  "cells": [f"{T_REVIEW}.{g.key}.{c}" for c in schema.OUTCOME_PARTS + ("total",)],
+                  **every_reading(t, f"review_litigation.group_total.{g.key}")},
         )
         for g, parts, s, total in _broken_totals(t, T_REVIEW, schema.REVIEW_GROUPS, schema.OUTCOME_PARTS)
     ]

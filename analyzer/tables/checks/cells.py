@@ -9,39 +9,67 @@ from analyzer.tables.checks.base import T_APP, T_REVIEW, Context, col_label, fmt
 
 
 def check_non_numeric(ctx: Context) -> list[Finding]:
-    """tables.non_numeric_cell: a placeholder or words where the template asks for a number."""
+    """tables.non_numeric_cell: a placeholder or words where the template asks for a number, or a number
+    damaged by a stray character (uncertain: that it could not be read rests on our reading)."""
     t, tmpl = ctx.tables, ctx.tables.template
     out = []
-    for key, raw in sorted(t.remarks.items()):
-        if key in t.ambiguous:
-            continue
+    for (table, row), cols in _by_row(k for k in t.remarks if k not in t.ambiguous and t.unread.get(k) != "columns").items():
+        keys = [f"{table}.{row}.{c}" for c in cols]
+        damaged = [k for k in keys if t.unread.get(k) == "damaged"]
+        where_row = row_label(table, tmpl, row)
+        if len(damaged) > 1 and len({t.remarks[k] for k in damaged}) == 1:
+            raw = t.remarks[damaged[0]]
+            out.append(Finding(
+                rule="tables.non_numeric_cell", severity="info", status="uncertain",
+                message=(f"{part_number(table)}表格“{where_row}”一行的数字在原文中写作“{raw}”，其中夹有非数字字符，"
+                         f"无法可靠识别，该行{len(damaged)}个单元格未予采用，请核对原件。"),
+                where=schema.where(table, tmpl, row), quote=raw,
+                data={"cells": damaged, "raw": raw, "reason": "damaged"},
+            ))
+            keys = [k for k in keys if k not in damaged]
+        for key in keys:
+            col, raw = key.split(".")[2], t.remarks[key]
+            name = f"{part_number(table)}表格中“{where_row}”的“{col_label(table, tmpl, row, col)}”"
+            if t.unread.get(key) == "damaged":
+                message, status = f"{name}填写为“{raw}”，无法识别为数字（可能是录入或转换错误），未予采用，请核对原件。", "uncertain"
+            else:
+                message, status = f"{name}填写为“{raw}”，模板要求填写数字（无数据的填0）。", "confirmed"
+            out.append(Finding(
+                rule="tables.non_numeric_cell", severity="info", status=status, message=message,
+                where=schema.where(table, tmpl, row, col), quote=raw,
+                data={"cell": key, "raw": raw, **({"reason": "damaged"} if status == "uncertain" else {})},
+            ))
+    return out
+
+
+def _by_row(keys) -> dict[tuple[str, str], list[str]]:
+    """Cell keys grouped by (table, row), columns in key order."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for key in sorted(keys):
         table, row, col = key.split(".")
-        out.append(Finding(
-            rule="tables.non_numeric_cell", severity="info",
-            message=f"{part_number(table)}表格中“{row_label(table, tmpl, row)}”的“{col_label(table, tmpl, row, col)}”填写为“{raw}”，模板要求填写数字（无数据的填0）。",
-            where=schema.where(table, tmpl, row, col), quote=raw, data={"cell": key, "raw": raw},
-        ))
+        out.setdefault((table, row), []).append(col)
     return out
 
 
 def check_ambiguous(ctx: Context) -> list[Finding]:
-    """Cells our reading could not determine: said so, never guessed."""
+    """Cells our reading could not determine (a run that splits several ways, a grid whose columns
+    cannot be told apart): said so, never guessed."""
     t, tmpl = ctx.tables, ctx.tables.template
-    by_row: dict[tuple[str, str], list[str]] = {}
-    raw_of: dict[tuple[str, str], str] = {}
-    for key in sorted(t.ambiguous):
-        table, row, col = key.split(".")
-        by_row.setdefault((table, row), []).append(col)
-        raw_of[(table, row)] = t.remarks[key]
     out = []
-    for (table, row), cols in by_row.items():
+    unplaced = [k for k, why in t.unread.items() if why == "columns"]
+    for (table, row), cols in _by_row(list(t.ambiguous) + unplaced).items():
+        raw = t.remarks.get(f"{table}.{row}.{cols[0]}", "")
         names = "、".join(f"“{col_label(table, tmpl, row, c)}”" for c in cols)
+        if t.unread.get(f"{table}.{row}.{cols[0]}") == "columns":
+            message = (f"{part_number(table)}表格“{row_label(table, tmpl, row)}”一行的数字“{raw}”无法确定各自所属的列"
+                       f"（按表头或按列位置读取，均与“总计”不符），{names}未予采用，请核对原件。")
+        else:
+            message = (f"{part_number(table)}表格“{row_label(table, tmpl, row)}”的数字在原文中连写为“{raw}”，"
+                       f"可有多种拆分，{names}无法唯一确定，未予采用，请核对原件。")
         out.append(Finding(
-            rule="tables.ambiguous_cell", severity="info", status="uncertain",
-            message=(f"{part_number(table)}表格“{row_label(table, tmpl, row)}”的数字在原文中连写为“{raw_of[(table, row)]}”，"
-                     f"可有多种拆分，{names}无法唯一确定，未予采用，请核对原件。"),
-            where=schema.where(table, tmpl, row), quote=raw_of[(table, row)],
-            data={"cells": [f"{table}.{row}.{c}" for c in cols], "raw": raw_of[(table, row)]},
+            rule="tables.ambiguous_cell", severity="info", status="uncertain", message=message,
+            where=schema.where(table, tmpl, row), quote=raw,
+            data={"cells": [f"{table}.{row}.{c}" for c in cols], "raw": raw},
         ))
     return out
 

@@ -69,7 +69,9 @@ def check_missing_row(ctx: Context) -> list[Finding]:
                        "“2.申请人逾期未按收费通知要求缴纳费用”“3.其他”三项。")
         else:
             labels = "、".join(f"“{r.label}”" for r in absent)
-            message = f"{part_number(table)}表格缺少{labels}{'等' if len(absent) > 1 else ''}{len(absent)}行，相应数据未填报。"
+            message = (f"{part_number(table)}表格缺少{labels}{'等' if len(absent) > 1 else ''}{len(absent)}行，"
+                       f"相应数据未填报{_searched_for(absent)}。")
+        searched = {r.key: list(dict.fromkeys((r.label,) + r.cues)) for r in absent}
         doubtful = bool(t.unplaced_rows.get(table))
         if doubtful:
             message += "（表格中另有若干行数字未能对应到模板行次，可能是原文转换造成的识别问题，请核对原件。）"
@@ -77,9 +79,17 @@ def check_missing_row(ctx: Context) -> list[Finding]:
             rule="tables.missing_row", severity="warning", message=message,
             where=f"{title} / {absent[0].label}" if len(absent) == 1 else title,
             status="uncertain" if doubtful else "confirmed",
-            data={"table": table, "rows": keys},
+            data={"table": table, "rows": keys, "searched": searched},
         ))
     return out
+
+
+def _searched_for(absent: list[schema.Row]) -> str:
+    """What was looked for, in words a reader can check: the row names and their key words (a few rows at most)."""
+    if len(absent) > 3:
+        return "（已按模板行名及其关键词逐行检索表格，均未找到）"
+    words = "、".join(f"“{c}”" for r in absent for c in dict.fromkeys(r.cues[:2]))
+    return f"（已按行名及关键词{words}检索表格，未找到相应行）"
 
 
 def check_missing_cell(ctx: Context) -> list[Finding]:
