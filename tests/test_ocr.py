@@ -8,7 +8,6 @@ namespace at all) where the machine allows it.
 from __future__ import annotations
 
 import importlib.util
-import math
 import shutil
 import socket
 import subprocess
@@ -406,7 +405,7 @@ def test_a_scanned_corpus_page_reads_back(offline_engine, tmp_path):
     tables = extract_tables(doc, {}, meta)
     assert tables.get("active_disclosure", "rules", "issued") == 1
     assert tables.get("applications", "new_received", "total") == 0
-    assert math.isclose(pages[0].seconds, pages[0].seconds)  # timing is recorded
+    assert pages[0].seconds > 0  # timing is recorded
 
 
 def _seven(label: str, y: float, values: list[str], conf: float = 0.99) -> list[OcrLine]:

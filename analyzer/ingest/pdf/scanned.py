@@ -28,7 +28,6 @@ the table checks use the same function as their second reading.
 from __future__ import annotations
 
 import importlib.util
-import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -62,13 +61,12 @@ SCAN_REASONS = ("no_text", "picture")
 
 @dataclass
 class OcrRun:
-    """What OCR did on one document: for the notes, the time limit and the bench."""
+    """What OCR did on one document, for its notes."""
 
     pages: list[int] = field(default_factory=list)  # pages read by OCR
     failed: dict[int, str] = field(default_factory=dict)  # page -> why OCR could not read it
     empty: list[int] = field(default_factory=list)  # pages OCR read no text on
     turned: dict[int, int] = field(default_factory=dict)  # page -> degrees it was turned to stand upright
-    seconds: dict[int, float] = field(default_factory=dict)  # page -> wall seconds (render, read, lay out)
     reread: int = 0  # value cells read a second time
     doubtful: int = 0  # value cells still in doubt after it
 
@@ -149,7 +147,6 @@ def read_pages(data: bytes, numbers: list[int], settings: Settings) -> tuple[dic
     pdf = pdfium.PdfDocument(data)
     try:
         for number in numbers:
-            t0 = time.perf_counter()
             pdf_page = pdf[number - 1]
             try:
                 read = ocr.read_page(ocr.render(pdf_page), page_size=pdf_page.get_size(), page=number)
@@ -166,7 +163,6 @@ def read_pages(data: bytes, numbers: list[int], settings: Settings) -> tuple[dic
                 run.empty.append(number)
             if read.turned:
                 run.turned[number] = read.turned
-            run.seconds[number] = time.perf_counter() - t0
     finally:
         pdf.close()
     return pages, run
