@@ -195,11 +195,26 @@ def test_a_second_reading_that_disagrees_makes_the_finding_uncertain(monkeypatch
     values = consistent_values()
     _break_balance(values)
     tables = _ocr_tables(values)
-    # One cell of the 结转下年度 row reads otherwise from its crop: the rows of every balance
-    # finding are read again, and that row no longer agrees.
-    _second_reading(monkeypatch, tables, wrong={"applications.carried_forward.natural_person"})
-    balance = [f for f in run_checks(tables, TOWNSHIP, {}, SCAN_DOC) if f.rule == "applications.balance"]
-    assert balance and all(f.status == "uncertain" and f.data["second_reading"] == "disagrees" for f in balance)
+    # One cell of the 结转下年度 row reads otherwise from its crop: the finding on its column is
+    # uncertain; the one on the other column rests on other cells, read again alike.
+    wrong = "applications.carried_forward.natural_person"
+    _second_reading(monkeypatch, tables, wrong={wrong})
+    balance = {f.data["column"]: f for f in run_checks(tables, TOWNSHIP, {}, SCAN_DOC) if f.rule == "applications.balance"}
+    assert set(balance) == {"natural_person", "commercial_enterprise"}
+    assert balance["natural_person"].status == "uncertain" and balance["natural_person"].data["second_reading"] == "disagrees"
+    assert balance["commercial_enterprise"].status == "confirmed"
+
+
+def test_the_second_reading_reads_only_the_cells_of_the_finding(monkeypatch):
+    # Found on a scan of a real report: a lone "0" of another group of table 四, read again
+    # less surely, made the 行政复议 group's sum uncertain although its own cells read the same.
+    values = consistent_values()
+    values["review_litigation"]["review"]["total"] = 0
+    tables = _ocr_tables(values)
+    asked = _second_reading(monkeypatch, tables, wrong={"review_litigation.litigation_direct.corrected"})
+    group = [f for f in run_checks(tables, TOWNSHIP, {}, SCAN_DOC) if f.rule == "review_litigation.group_total"]
+    assert [f.data["group"] for f in group] == ["review"] and group[0].status == "confirmed"
+    assert all(k.startswith("review_litigation.review.") for k in asked)
 
 
 def test_a_doubtful_cell_makes_its_findings_uncertain(monkeypatch):

@@ -9,11 +9,13 @@ way and compared with the extraction:
   the table-grid reconstruction the reader did;
 * text formats: the raw source text after the row label (for TXT the file
   itself, not the reader's blocks), numbers read until the next words;
-* a page OCR read (no text layer to read again): each cell's crop, rendered
-  alone at a higher resolution and read as digits only
-  (:func:`analyzer.ingest.pdf.scanned.read_number_again`). A finding that rests
-  on a cell OCR read in doubt (``TableValues.doubtful``) is ``uncertain`` whatever
-  the second reading says.
+* a page OCR read (no text layer to read again): the crop of each cell the
+  finding names, rendered alone at a higher resolution and read as digits only
+  (:func:`analyzer.ingest.pdf.scanned.read_number_again`). Each cell has its own
+  crop, so only the cells the finding rests on are read, not the whole row or
+  table (a doubtful "0" in another group of table 四 says nothing about this
+  group's sum). A finding that rests on a cell OCR read in doubt
+  (``TableValues.doubtful``) is ``uncertain`` whatever the second reading says.
 
 Either way the bytes the reader handed over are read (``Document.data``);
 nothing is opened from disk again.
@@ -61,9 +63,13 @@ def verify_finding(f: Finding, tables: TableValues, doc: Document | None) -> Fin
     doubted = held_in_doubt(f, tables)
     if doubted is not f:
         return doubted
-    for table, row in rows:
-        if not _row_agrees(table, row, tables, doc):
-            return replace(f, status="uncertain", data={**f.data, "second_reading": "disagrees"})
+    sources = [tables.sources.get(c) for c in cells]
+    if any(s is not None and s.reading is not None for s in sources):
+        agrees = _ocr_agrees([tables.get(*c.split(".")) for c in cells], sources, doc)
+    else:
+        agrees = all(_row_agrees(table, row, tables, doc) for table, row in rows)
+    if not agrees:
+        return replace(f, status="uncertain", data={**f.data, "second_reading": "disagrees"})
     return replace(f, status="confirmed", data={**f.data, "second_reading": "agrees"})
 
 
@@ -94,9 +100,6 @@ def _ocr_agrees(values: list, sources: list[CellSource | None], doc: Document) -
 def _row_agrees(table: str, row: str, tables: TableValues, doc: Document) -> bool:
     if table == "review_litigation":
         first = [tables.get(table, g.key, c.key) for g in schema.REVIEW_GROUPS for c in g.columns]
-        sources = [tables.sources.get(f"{table}.{g.key}.{c.key}") for g in schema.REVIEW_GROUPS for c in g.columns]
-        if any(s is not None and s.reading is not None for s in sources):
-            return _ocr_agrees(first, sources, doc)
         second = read_review_again(doc, tables)
         shown = [v for v in first if v is not None]
         # Blank cells have no text: the numbers shown must read the same, in order.
@@ -105,9 +108,6 @@ def _row_agrees(table: str, row: str, tables: TableValues, doc: Document) -> boo
     if spec is None:
         return False
     first = [tables.get(table, row, c.key) for c in spec.columns]
-    sources = [tables.sources.get(f"{table}.{row}.{c.key}") for c in spec.columns]
-    if any(s is not None and s.reading is not None for s in sources):
-        return _ocr_agrees(first, sources, doc)
     src = next((tables.sources[f"{table}.{row}.{c.key}"] for c in spec.columns if f"{table}.{row}.{c.key}" in tables.sources), None)
     if src is None or src.row_label.startswith("（无行标签"):
         return False
