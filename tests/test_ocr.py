@@ -320,7 +320,7 @@ def test_prose_lines_become_paragraphs_in_reading_order():
         L("一、总体情况", 60, 40),
         L("本机关认真贯彻落实条例要求，全年主动公开", 84, 60, 520),  # first-line indent
         L("政府信息1200条。", 60, 75, 200),  # the paragraph ends short
-        L("（一）主动公开", 84, 95),
+        L("(一)主动公开", 84, 95),  # OCR gives ASCII parentheses; the printed ones were full-width
         L("全年公开文件12件，", 84, 110, 300), L("解读3篇。", 310, 110.5, 380),  # one line split in two
         L("- 2 -", 280, 820, 310, 830),  # page number in the margin
     ]

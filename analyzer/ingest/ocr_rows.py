@@ -34,7 +34,7 @@ from statistics import median
 from typing import Callable, Iterable, Sequence
 
 from analyzer.ingest.layout import CHAPTER_RE, ends_paragraph, is_heading, starts_new_paragraph
-from analyzer.ingest.normalize import CJK, clean_prose
+from analyzer.ingest.normalize import CJK, cjk_parentheses, clean_prose
 from analyzer.ingest.ocr import Box, OcrLine, OcrPage
 from analyzer.model import Block
 
@@ -775,7 +775,7 @@ def paragraphs(lines: Sequence[OcrLine], page: int | None = None, page_height: f
 
     def flush() -> None:
         if para:
-            text = clean_prose("".join(p[0] for p in para))
+            text = cjk_parentheses(clean_prose("".join(p[0] for p in para)))
             if text:
                 kind = "heading" if all(centred(p) for p in para) or is_heading(text) else "paragraph"
                 blocks.append(Block(kind=kind, text=text, page=page))
@@ -835,7 +835,7 @@ def layout_page(ocr_page: OcrPage) -> OcrLayout:
 def _block_tops(lines: Sequence[OcrLine], blocks: list[Block], page_height: float) -> list[float]:
     """The top of each paragraph block, found from the first line whose text opens it."""
     vis = visual_lines(lines)
-    starts = [(min(l.box[1] for l in g), clean_prose("".join(l.text for l in g).strip())) for g in vis]
+    starts = [(min(l.box[1] for l in g), cjk_parentheses(clean_prose("".join(l.text for l in g).strip()))) for g in vis]
     out = []
     j = 0
     for b in blocks:
