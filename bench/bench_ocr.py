@@ -19,7 +19,8 @@ call behind ``analyzer analyze``, once on one worker and once on two, and:
 - **like the original**: the original PDFs are analysed the same way (their text
   layer) and compared: identity (title, agency, year), the sections' text
   (headings and paragraphs, one rapidfuzz ratio over all of them), every
-  finding, score and grade;
+  finding (and those confirmed there but only uncertain on the scan), score
+  and grade;
 - **time**: wall and CPU seconds of each run (this process and its workers),
   the load average of the machine, and seconds per page: each document's time
   (from the run's progress: a file starts when a worker frees) over its pages,
@@ -195,6 +196,15 @@ def raised(result: ReportResult | None) -> set[str]:
     return {f.rule for f in result.findings if f.severity != "info"} if result is not None else set()
 
 
+def weaker(scan: ReportResult, orig: ReportResult | None) -> list[str]:
+    """Findings confirmed on the original PDF that the scan raises only as uncertain (or not at all)."""
+    if orig is None:
+        return []
+    on_scan = {(f.rule, f.where): f.status for f in scan.findings}
+    return [f"{f.rule} @ {f.where}: {on_scan.get((f.rule, f.where), 'not raised')}" for f in orig.findings
+            if f.severity != "info" and f.status == "confirmed" and on_scan.get((f.rule, f.where)) != "confirmed"]
+
+
 def judged(rules: set[str]) -> set[str]:
     """The rules the expected files state completely; a finding of another rule is not judged."""
     return {r for r in rules if r in SCORED}
@@ -264,7 +274,7 @@ def main(argv: list[str]) -> int:
     print(f"{'document':<14}{'pages':>6}{'s/page':>8}{'right':>7}{'wrong':>6}{'miss':>6}{'inv':>5}{'acc':>8}"
           f"{'prose':>7}{'score':>14}  findings")
     total = Cells()
-    exact = parity = false_total = n_wanted = n_got = n_found = 0
+    exact = parity = false_total = weak_total = n_wanted = n_got = n_found = 0
     for c in all_cases:
         name = c.path.name
         scan, orig = compared.get(name), originals.get(name)
@@ -290,6 +300,9 @@ def main(argv: list[str]) -> int:
         status += "; = original" if orig is not None and raised(scan) == raised(orig) else f"; original raises {sorted(raised(orig))}"
         same_id = orig is not None and (scan.meta.title, scan.meta.agency, scan.meta.year) == (orig.meta.title, orig.meta.agency, orig.meta.year)
         status += "" if same_id else f"; identity {scan.meta.agency}/{scan.meta.year} vs {orig.meta.agency if orig else '?'}"
+        weak = weaker(scan, orig)
+        weak_total += len(weak)
+        status += f"; not confirmed as on the original {weak}" if weak else ""
         if false:
             status += f"; FALSE CONFIRMED {false}"
         print(f"{c.name:<14}{c.pages:>6}{spp:>8.2f}{cells.right:>7}{len(cells.wrong):>6}{len(cells.missing):>6}"
@@ -310,7 +323,7 @@ def main(argv: list[str]) -> int:
     print(f"findings of the judged rules (rule per document): expected {n_wanted}, raised {n_got}, "
           f"of them expected {n_found}; as expected on {exact}/{len(all_cases)} documents; "
           f"all findings as on the original PDF on {parity}/{len(all_cases)}; "
-          f"false confirmed errors: {false_total}")
+          f"false confirmed errors: {false_total}; confirmed on the original, not on the scan: {weak_total}")
     pages = sum(c.pages for c in all_cases)
     for t in timings:
         print(f"workers={t.workers}: wall {t.wall:.1f}s, CPU {t.cpu:.1f}s ({t.cpu / pages:.2f} CPU s/page), "
