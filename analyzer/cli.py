@@ -43,6 +43,17 @@ class ReviewFormat(str, Enum):
     docx = "docx"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class SqlFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
 class Level(str, Enum):
     national = "national"
     province = "province"
@@ -107,12 +118,17 @@ def analyze(
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="输出文件夹。"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
     config: Optional[Path] = typer.Option(None, "--config", help="评分权重配置文件（TOML）。"),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local：本机进程池；dask：Dask 集群（见 docs/CLUSTER.md）。"),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Dask 调度器地址（如 tcp://10.0.0.5:8786）；省略时在本机启动 --workers 个进程的 LocalCluster。"
+    ),
     reviewer: Optional[str] = typer.Option(None, "--reviewer", help="评审意见落款单位（日期见配置文件[review] date）。"),
 ) -> None:
     """主任务：读取、抽取、核查、分析并评分文件夹中的全部报告，结果写入 --out。"""
-    from analyzer.output.run import write_run
-    from analyzer.pipeline import analyze_run
-    from analyzer.runner import collect_paths
+    from functools import partial
+
+    from analyzer.runner import collect_paths, make_engine
+    from analyzer.scale import analyze_to
     from analyzer.scoring import load_config
 
     targets = paths or [Path("corpus")]
@@ -123,28 +139,49 @@ def analyze(
     files = collect_paths(targets)
     if not files:
         fail(f"在 {', '.join(map(str, targets))} 中没有找到报告文件（PDF、DOCX、HTML、TXT）。")
-    run = _run_with_progress(analyze_run, targets, workers, score_config, len(files))
-    written = run_guarded(write_run, run, out, score_config, reviewer)
+    chosen = run_guarded(make_engine, engine.value, workers=workers, scheduler=scheduler)
+    # Results stream to disk and the run-level stages work from there (analyzer/scale.py): any size of run.
+    task = partial(analyze_to, out_dir=out, reviewer=reviewer)
+    done = _run_with_progress(task, targets, workers, score_config, len(files), chosen)
     typer.echo(
-        f"已分析 {len(run.results)} 份报告，{len(run.failures)} 份无法读取；结果写入 {out}/（{written}）。"
+        f"已分析 {done.reports} 份报告，{len(done.failures)} 份无法读取；结果写入 {out}/（{done.written}）。"
     )
-    for f in run.failures:
-        typer.echo(f"  无法读取：{f.error}", err=True)
-    if not run.results:
+    for f in done.failures:
+        typer.echo(f"  无法读取：{_failure_line(f)}", err=True)
+    if not done.reports:
         raise typer.Exit(2)
 
 
-def _run_with_progress(analyze_run, targets, workers, score_config, total):
+def _failure_line(failure) -> str:
+    """A failure named by its path, not its bare file name: two folders may each hold a README.md."""
+    import os
+
+    source = Path(failure.source)
+    try:
+        shown = os.path.relpath(source) if source.is_absolute() else str(source)
+    except ValueError:  # another drive (Windows)
+        shown = str(source)
+    if shown.startswith(".." + os.sep + ".." + os.sep):
+        shown = str(source)
+    reason = failure.error
+    if reason.startswith(source.name + "："):
+        reason = reason[len(source.name) + 1:]
+    return f"{shown}：{reason}"
+
+
+def _run_with_progress(analyze_run, targets, workers, score_config, total, engine=None):
     settings = _settings()
     if not sys.stderr.isatty():
-        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config)
+        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config, engine=engine)
     with progress_bar() as bar:
         task = bar.add_task("", total=total)
 
         def tick(path: str) -> None:
             bar.update(task, advance=1, description=Path(path).name[:40])
 
-        return run_guarded(analyze_run, targets, settings, workers=workers, score_config=score_config, progress=tick)
+        return run_guarded(
+            analyze_run, targets, settings, workers=workers, score_config=score_config, progress=tick, engine=engine
+        )
 
 
 def progress_bar():
@@ -283,58 +320,76 @@ def rank(
 
 @app.command()
 def corpus(
-    paths: List[Path] = typer.Argument(..., help="报告文件或文件夹。"),
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="analyze 的输出文件夹（含 store/，默认 reports/）；给出报告文件或文件夹时先分析再研究。"
+    ),
     out: Path = typer.Option(Path("reports/corpus"), "--out", "-o", help="输出文件夹。"),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数。"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="并行进程数（需要先分析时）。"),
 ) -> None:
-    """语料研究：统计、图表与套话（模板句）聚类。"""
-    from analyzer.output.corpus import write_corpus_study
-    from analyzer.pipeline import analyze_run
+    """语料研究（HTML 与 DOCX）：覆盖、表格数据、问题分布、问题类别、套话、相互抄用、逐年变化。"""
+    from analyzer.output.store import StoreError, store_dir_of
+    from analyzer.output.study import write_study
 
-    for t in paths:
+    targets = paths or [Path("reports")]
+    for t in targets:
         if not t.exists():
             fail(f"路径不存在：{t}")
-    run = _run_with_progress(analyze_run, paths, workers, None, 0)
-    written = run_guarded(write_corpus_study, run, out)
+    stores = []
+    for t in targets:
+        try:
+            stores.append(store_dir_of(t))
+        except StoreError:
+            pass
+    if len(stores) > 1 or (stores and len(targets) > 1):
+        fail("一次研究一个语料库：要合并多次分析，请把它们分析到同一个 --out（见 docs/STORE.md）。")
+    if not stores:  # report files: analyse them into the study's own store first
+        from analyzer.output.ids import report_ids
+        from analyzer.output.store import write_store
+        from analyzer.pipeline import analyze_run
+
+        run = _run_with_progress(analyze_run, targets, workers, None, 0)
+        if not run.results:
+            fail("没有可读取的报告。")
+        run_guarded(write_store, run, out, report_ids(run.results))
+        stores = [out / "store"]
+    written = run_guarded(write_study, stores[0], out)
     typer.echo(f"已写入 {out}/（{written}）")
 
 
 @app.command()
-def serve(
-    folder: Path = typer.Argument(Path("reports"), help="analyze 的输出文件夹。"),
-    port: int = typer.Option(8765, "--port", help="端口（仅本机 127.0.0.1）。"),
+def sql(
+    query: str = typer.Argument(..., help="一条 SQL 语句，例如 \"SELECT level, count(*) FROM reports GROUP BY level\"。"),
+    out: Path = typer.Option(Path("reports"), "--out", "-o", help="analyze 的输出文件夹（读取其中的 store/）。"),
+    format: SqlFormat = typer.Option(SqlFormat.table, "--format", "-f", help="table、csv 或 json。"),
 ) -> None:
-    """在本机浏览器中查看分析结果（index.html），仅监听 127.0.0.1。"""
-    import errno
-    import functools
-    import http.server
+    """用 DuckDB 查询语料库（reports、cells、findings、statements、scores、runs 各为一张表）。"""
+    from analyzer.output.store import format_rows, query as run_query
 
-    if not (folder / "index.html").is_file():
-        fail(f"{folder}/index.html 不存在，请先运行 analyzer analyze --out {folder}")
+    columns, rows = run_guarded(run_query, out, query)
+    typer.echo(format_rows(columns, rows, format.value))
 
-    class ReportHandler(http.server.SimpleHTTPRequestHandler):
-        # Everything analyze writes is UTF-8; a text type without a charset shows as mojibake.
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".md": "text/markdown"}
 
-        def guess_type(self, path):
-            kind = super().guess_type(path)
-            return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind == "application/json" else kind
+@app.command()
+def serve(
+    paths: Optional[List[Path]] = typer.Argument(None, help="启动时加入工作区并在后台分析的报告文件或文件夹（可省略）。"),
+    workspace: Path = typer.Option(Path("workspace"), "--workspace", help="工作区文件夹（数据库与上传文件保存于此，首次启动时创建）。"),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址；默认仅本机可访问，其他地址须设置访问密码。"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口。"),
+    password: Optional[str] = typer.Option(None, "--password", envvar="ANALYZER_PASSWORD", show_envvar=True,
+                                           help="访问密码（也可用环境变量 ANALYZER_PASSWORD）。"),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, max=64, help="后台分析的并行进程数。"),
+) -> None:
+    """评审工作台：在浏览器中上传报告、查看排名、处理问题、编辑评审意见、跟踪整改。"""
+    from analyzer.serve.server import ServeError, serve as run_server
 
-        def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-            pass  # an access log in English on the supervisor's terminal helps no one
-
-    handler = functools.partial(ReportHandler, directory=str(folder))
+    for t in paths or []:
+        if not t.exists():
+            fail(f"路径不存在：{t}")
     try:
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        reason = "端口已被占用" if exc.errno == errno.EADDRINUSE else f"系统错误 {exc.errno}"
-        fail(f"无法在 127.0.0.1:{port} 上启动服务（{reason}）；请用 --port 换一个端口。")
-    with httpd:
-        typer.echo(f"请在浏览器打开 http://127.0.0.1:{port}/ （Ctrl+C 退出）")
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
+        run_server(workspace, host=host, port=port, password=password, workers=workers, paths=list(paths or []),
+                   announce=typer.echo)
+    except ServeError as exc:
+        fail(str(exc))
 
 
 if __name__ == "__main__":

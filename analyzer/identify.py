@@ -4,49 +4,57 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
+from analyzer.agency import full_name, level_of, looks_like_agency, place_chain
 from analyzer.dates import DATE_RE, parse_date
-from analyzer.ingest.normalize import CJK, compact
+from analyzer.ingest.normalize import compact
 from analyzer.model import Document, ReportMeta, Section
 from analyzer.templates import detect_template as _detect_template
 
-_TITLE_WORDS = re.compile(r"政府信息公开.{0,6}(?:年度)?(?:工作)?(?:年度)?报告|政务公开.{0,6}年度报告|信息公开年报")
-_TITLE_TAIL = re.compile(
-    r"(?:\d{4}\s*年\s*度?)?\s*(?:关于)?(?:本?(?:行政区域|部门|机关)?)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度)?(?:报告|年报).*$"
-)
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_WORDS = re.compile(r"(?:政府|政务)?信息公开.{0,10}报告|政务公开.{0,10}报告|信息公开年报")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _PERIOD = re.compile(r"(?:统计期限|统计周期|统计时限|统计时间|数据统计)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_ANY = re.compile(r"(?<![〔\[【(（0-9])((?:19|20)\d{2})\s*年(?!\s*第?\d+号)")
+_OVERVIEW = re.compile(r"[一1]\s*[、.．]\s*总\s*体\s*情\s*况")
+# Where the report's own words start: the title ends before them.
+_REPORT_WORDS = re.compile(r"(?:关于)?(?:本?(?:行政区域|部门|机关|单位|系统))?(?:政府|政务)?(?:信息公开|政务公开)")
+# A sentence is never a title: it opens with a citation or a reason, cites a document, or says what follows.
+_SENTENCE_OPENING = re.compile(r"^(?:根据|按照|依据|依照|遵照|对照|参照|结合|为了|为进一步|为深入|为贯彻|本报告|本年度|现将|现就|现予|特此)")
+_SENTENCE_MARKS = re.compile(r"[。；！？，：:;!?,]|《|》|以下简称|现将|现公布|特编制|如下")
+# Separators of a page title ("标题_网站名", "标题 - 网站名", "Microsoft Word - 标题").
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|——|--|\s[-—–]\s)\s*")
+# Containers' titles, in the order they are trusted after the body's own title.
+METADATA_TITLES = (("标题", "网页标题"), ("h1", "网页标题"), ("docx_title", "文档属性"), ("pdf_title", "文档属性"))
+MAX_TITLE = 64
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGITS = str.maketrans("〇○Ｏ零一二三四五六七八九", "0000123456789")
+_CN_YEAR = re.compile(r"([二][〇○Ｏ零一二三四五六七八九]{3})年")
 
-# Abbreviations common in agency names (上海市科委 → 上海市科学技术委员会).
-ABBREVIATIONS = {
-    "科委": "科学技术委员会",
-    "发改委": "发展和改革委员会",
-    "经信委": "经济和信息化委员会",
-    "卫健委": "卫生健康委员会",
-    "住建委": "住房和城乡建设委员会",
-    "教委": "教育委员会",
-    "国资委": "国有资产监督管理委员会",
-    "民宗委": "民族宗教事务委员会",
-    "交通委": "交通委员会",
-    "农委": "农业委员会",
-    "商务委": "商务委员会",
-    "政府办": "人民政府办公室",
-    "府办": "人民政府办公室",
-}
-MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-# Units whose level their name does not tell (provincial 派出机构 with 设区的市 powers).
-SPECIAL_AREAS = {"平潭综合实验区": "city", "雄安新区": "city"}
-_UNIT = re.compile(rf"[{CJK}]{{1,12}}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|地区|盟|市|州|县|旗|区|街道|镇|乡|苏木)")
-_GOV_SUFFIX = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "政府办", "管理委员会", "管委会", "办事处")
-_AREA_WITH_COMMITTEE = ("综合实验区", "开发区", "高新区", "新区", "经济区", "示范区", "园区", "试验区")
+
+@dataclass(frozen=True)
+class TitleCandidate:
+    """One place that may name the report: its text, where it was found, what it names."""
+
+    text: str
+    source: str  # 正文, 网页标题, 文档属性
+    agency: str | None
+    year: int | None
 
 
 def identify(doc: Document) -> ReportMeta:
-    title = find_title(doc)
+    candidates = title_candidates(doc)
+    best = choose_title(candidates)
+    title = best.text if best else None
     text = doc.text
-    year = year_from_title(title) or year_from_period(text) or year_from_text(text)
-    agency = agency_from_title(title, text)
+    year = (best.year if best else None) or next((c.year for c in candidates if c.year), None)
+    year = year or year_from_period(text) or year_from_text(text)
+    agency = best.agency if best else None
+    signed = signature_agency(doc) or publisher(doc)
+    # The 落款 (else the page's 发布机构) names the body when no title does, or completes
+    # one named without its place (公安局 → 平潭综合实验区公安局).
+    if signed and (agency is None or (signed != agency and signed.endswith(agency) and not place_chain(agency))):
+        agency = signed
     published, published_from = find_published(doc, year)
     return ReportMeta(
         title=title,
@@ -59,41 +67,106 @@ def identify(doc: Document) -> ReportMeta:
     )
 
 
-def find_title(doc: Document) -> str | None:
-    """The report's title: an early line naming the report; a title split over two lines is joined."""
-    blocks = [b for b in doc.blocks[:12] if b.kind != "table"]
-    for i, b in enumerate(blocks):
-        line = b.text.split("\n")[0].strip().lstrip("#").strip()
-        candidate = line
-        if i + 1 < len(blocks) and len(line) <= 40 and not _TITLE_WORDS.search(compact(line)):
-            nxt = blocks[i + 1].text.split("\n")[0].strip()
-            if len(nxt) <= 20 and re.search(r"报告$", nxt):
-                candidate = line + nxt
-        c = compact(candidate)
-        if _TITLE_WORDS.search(c) and len(c) <= 80:
-            # A crawler line "当前位置：首页…年报平潭…报告" keeps only its last part.
-            m = re.search(r"[^：:>»\s]*?(?:(?:19|20)\d{2}年度?)?[^：:>»\s]*?(?:年度报告|工作报告|年报)$", c)
-            return _strip_breadcrumb(c if not m else m.group(0))
-        m = re.match(r"^(.{4,60}?(?:年度报告|工作报告))", c)
-        if m and _TITLE_WORDS.search(m.group(1)):
-            return _strip_breadcrumb(m.group(1))
-    meta_title = doc.metadata.get("标题")
-    if meta_title and _TITLE_WORDS.search(compact(meta_title)):
-        return compact(meta_title)
+def choose_title(candidates: list[TitleCandidate]) -> TitleCandidate | None:
+    """The first candidate that names an agency and a year, else one that names an agency, else any title."""
+    for want in (lambda c: c.agency and c.year, lambda c: c.agency, lambda c: True):
+        found = next((c for c in candidates if want(c)), None)
+        if found is not None:
+            return found
     return None
 
 
+def title_candidates(doc: Document) -> list[TitleCandidate]:
+    """Every title the document offers, body first (its lines before 一、总体情况), then its containers'."""
+    out: list[TitleCandidate] = []
+    for text in _body_title_texts(doc):
+        if c := _candidate(text, "正文"):
+            out.append(c)
+    for key, source in METADATA_TITLES:
+        raw = doc.metadata.get(key, "")
+        # The whole value, or the part of it that is the title ("标题_网站名", "Microsoft Word - 标题.doc").
+        found = [c for part in [raw, *_TITLE_SEPARATORS.split(raw)] if (c := _candidate(part, source))]
+        if found:
+            out.append(choose_title(found))
+    return out
+
+
+def _body_title_texts(doc: Document) -> list[str]:
+    """Lines before 一、总体情况: each alone, then joined by twos and threes (a title split over lines)."""
+    lines: list[str] = []
+    for b in [b for b in doc.blocks if b.kind != "table"][:12]:
+        for raw in b.text.split("\n")[:3]:
+            line = compact(raw.lstrip("#"))
+            head = _OVERVIEW.search(line)
+            if head:
+                line = line[: head.start()]
+            if line:
+                lines.append(line)
+            if head:
+                return _windows(lines)
+    return _windows(lines)
+
+
+def _windows(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        # A title run into the text that follows it: "…年度报告根据《条例》…".
+        m = re.match(r"^(.{4,60}?(?:报告|年报))", line)
+        if m and m.group(1) != line:
+            out.append(m.group(1))
+    for n in (2, 3):
+        for i in range(len(lines) - n + 1):
+            head, last = lines[i : i + n - 1], lines[i + n - 1]
+            # Only short lines without a sentence or the report's words continue on the next line.
+            if all(len(h) <= 30 and not _SENTENCE_MARKS.search(h) and not _TITLE_WORDS.search(h) for h in head):
+                out.append("".join(head) + last)
+    return out
+
+
+def _candidate(text: str, source: str) -> TitleCandidate | None:
+    text = clean_title(text)
+    if not text or not is_title(text):
+        return None
+    agency = agency_from_title(text)
+    return TitleCandidate(text, source, agency, year_from_title(text))
+
+
+def clean_title(text: str) -> str:
+    """A title as it names the report: breadcrumbs, a file extension, enclosing 《》 and the wrapping
+    "关于印发…的通知" removed; years in Chinese numerals or full-width digits written as digits."""
+    text = _strip_breadcrumb(re.sub(r"^(?:标题|题目|名称)[:：]", "", compact(text).translate(_DIGITS)))
+    text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
+    text = re.sub(r"\.(?:docx?|wps|pdf|html?)$", "", text, flags=re.I)
+    if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
+        text = text[1:-1]
+    m = re.search(r"关于(?:印发|公布|发布)《?(.+?)》?的(?:通知|公告)$", text)
+    return m.group(1) if m else text
+
+
+def is_title(text: str) -> bool:
+    """A line naming the report, not a sentence: short, no sentence marks, no citation, no opening of a reason."""
+    return (
+        len(text) <= MAX_TITLE
+        and bool(_TITLE_WORDS.search(text))
+        and not _SENTENCE_OPENING.match(text)
+        and not _SENTENCE_MARKS.search(text)
+    )
+
+
 def _strip_breadcrumb(title: str) -> str:
+    """A crawler line "当前位置：首页>…>年报平潭…报告" keeps only the title at its end."""
     for sep in ("政府信息公开年报", "当前位置"):
         if title.count(sep) and not title.startswith(sep) and title.index(sep) < len(title) - 12:
             title = title.split(sep)[-1] or title
-    return title
+    m = re.search(r"[>»](?=[^>»]*$)", title)
+    return title[m.end():] if m else title
 
 
 def year_from_title(title: str | None) -> int | None:
     if not title:
         return None
-    m = _YEAR_IN_TITLE.search(title)
+    m = _YEAR.search(title)
     return int(m.group(1)) if m else None
 
 
@@ -111,80 +184,41 @@ def year_from_text(text: str) -> int | None:
     return years.most_common(1)[0][0]
 
 
-def agency_from_title(title: str | None, text: str) -> str | None:
-    """The agency named in the title, with common abbreviations expanded and the form of a government name."""
+def agency_from_title(title: str | None) -> str | None:
+    """The agency a title names, in full (:func:`analyzer.agency.full_name`), or None when it names none."""
     if not title:
         return None
-    name = _YEAR_IN_TITLE.sub("", title, count=1) if title.startswith(("19", "20")) else title
-    name = _TITLE_TAIL.sub("", name).strip()
-    name = re.sub(r"^(?:关于)?", "", name)
-    name = re.sub(r"(?:19|20)\d{2}\s*年度?$", "", name).strip()
-    if not name:
+    name = _YEAR.sub("", compact(title))
+    m = _REPORT_WORDS.search(name)
+    if m is None:
         return None
-    for short, full in ABBREVIATIONS.items():
-        if name.endswith(short) and not name.endswith(full):
-            name = name[: -len(short)] + full
-            break
-    return canonical_agency(name)
+    name = re.sub(r"(?:关于|的)+$", "", name[: m.start()])
+    name = re.sub(r"^关于", "", name)
+    name = re.sub(r"[（(][^）)]*[）)]", "", name)  # 某县人民政府（县政府办公室） → 某县人民政府
+    name = full_name(name) if name else ""
+    return name if looks_like_agency(name) else None
 
 
-def canonical_agency(name: str) -> str:
-    """Name a government by its full form: 朱家房镇 → 朱家房镇人民政府; 平潭综合实验区 → …管委会."""
-    if name.endswith(_GOV_SUFFIX) or re.search(r"(委员会|局|厅|办公室|办|中心|院|署|部|委|所|站|队)$", name):
-        if name.endswith("镇政府") or name.endswith("乡政府") or name.endswith("县政府") or name.endswith("区政府") or name.endswith("市政府"):
-            return name[:-2] + "人民政府"
-        return name
-    if name.endswith(_AREA_WITH_COMMITTEE):
-        return name + "管委会"
-    if name.endswith("街道"):
-        return name + "办事处"
-    if re.search(r"(省|市|县|区|镇|乡|旗|自治州|盟)$", name):
-        return name + "人民政府"
-    return name
+def publisher(doc: Document) -> str | None:
+    """The 发布机构 a crawler header names, when it is an agency (a page's site name is not: it may host others')."""
+    name = full_name(doc.metadata["发布机构"]) if doc.metadata.get("发布机构") else ""
+    return name if looks_like_agency(name) else None
 
 
-def level_of(agency: str | None) -> str | None:
-    """Administrative level from the chain of place names in the agency name."""
-    if not agency:
-        return None
-    if agency.startswith(("国务院", "国家")) or re.match(rf"^(?:中华人民共和国)?[{CJK}]{{1,8}}部$", agency):
-        return "national"
-    for area, level in SPECIAL_AREAS.items():
-        if agency.startswith(area):
-            return level
-    head = agency
-    for suffix in _GOV_SUFFIX + ("管委会",):
-        if suffix in head:
-            head = head.split(suffix)[0]
-            break
-    units = _UNIT.findall(head)
-    # Department names hold no place names (科学技术委员会), but guard against
-    # a unit word inside one: only units at the start of the name count.
-    chain: list[str] = []
-    pos = 0
-    for m in _UNIT.finditer(head):
-        if m.start() != pos:
-            break
-        chain.append(m.group(0))
-        pos = m.end()
-    if not chain:
-        chain = units[:1]
-    if not chain:
-        return None
-    last = chain[-1]
-    if last.endswith(("街道", "镇", "乡", "苏木")):
-        return "township"
-    if last.endswith(("县", "旗", "自治县", "自治旗")):
-        return "county"
-    if last.endswith(("省", "自治区", "特别行政区")) or (len(chain) == 1 and last in MUNICIPALITIES):
-        return "province"
-    if last.endswith("区"):
-        return "county" if not last.endswith(_AREA_WITH_COMMITTEE) else "county"
-    if last.endswith(("市", "自治州", "州", "地区", "盟")):
-        # 省 + 市 or a city alone is 设区的市; a 市 under another 市 is a county-level city.
-        if len(chain) >= 2 and chain[-2].endswith(("市", "州")) and chain[-2] not in MUNICIPALITIES:
-            return "county"
-        return "city"
+def signature_agency(doc: Document) -> str | None:
+    """The body signing the report (落款): the name above the date at the end, or before it on one line."""
+    blocks = [b for b in doc.blocks if b.kind != "table"][-4:]
+    lines = [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)][-6:]
+    for i in range(len(lines) - 1, -1, -1):
+        m = DATE_RE.search(lines[i])
+        if not m or m.end() < len(lines[i]) - 1:
+            continue
+        before = re.split(r"[。；！？）)」”]", lines[i][: m.start()])[-1]
+        for name in (before, lines[i - 1] if i > 0 and not before else ""):
+            name = full_name(name) if name else ""
+            if looks_like_agency(name):
+                return name
+        break
     return None
 
 

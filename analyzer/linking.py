@@ -1,22 +1,26 @@
 """Link reports of the same agency across years within one run.
 
-Agency names vary between years (殷都区人民政府办公室 / 殷都区政府办 /
-殷都区人民政府), so they are compared by a normalised key: the place chain
-with the government's own name forms removed.
+Agency names vary between years (殷都区人民政府办公室 / 殷都区政府办 / 殷都区人民政府,
+上海市科委 / 上海市科学技术委员会, 洪泽区人民政府 / 淮安市洪泽区人民政府), so they are
+compared by :func:`analyzer.agency.link_key`: the full name, a government by its place
+alone. A false link is worse than none: it raises continuity findings against another
+body's numbers. So a name without a place never links (公安局 could be any county's),
+two districts of one name in different cities never match, and when the year before
+holds two different reports that could be the agency's, none is linked and the report
+says so.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
+from typing import Iterable
+from difflib import SequenceMatcher
 
-from analyzer.ingest.normalize import CJK, compact
+from analyzer.agency import is_national, is_place_prefix, link_key, place_chain
 from analyzer.model import ReportResult
 
-# Forms under which a government reports for itself (spec/tables.md: a 办公厅
-# reporting for the government counts as the government).
-_GOVERNMENT_FORMS = re.compile(
-    r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|政府办|管理委员会办公室|管委会办公室|管理委员会|管委会|办事处)$"
-)
+# Two readings of one report (formats of one text) share this much of their overview.
+SAME_TEXT = 0.9
 
 
 def agency_key(agency: str | None) -> str | None:
@@ -25,50 +29,118 @@ def agency_key(agency: str | None) -> str | None:
     >>> agency_key("平潭综合实验区管委会") == agency_key("平潭综合实验区管理委员会")
     True
     """
-    if not agency:
-        return None
-    name = compact(agency)
-    name = re.sub(r"^中华人民共和国", "", name)
-    name = _GOVERNMENT_FORMS.sub("", name)
-    return name or None
+    return link_key(agency)
+
+
+@dataclass(frozen=True)
+class YearLinks:
+    """Per report (by source): last year's report of its agency, or the candidates that compete for it."""
+
+    previous: dict[str, ReportResult] = field(default_factory=dict)
+    competing: dict[str, tuple[ReportResult, ...]] = field(default_factory=dict)
 
 
 def link_previous(results: list[ReportResult]) -> dict[str, ReportResult]:
-    """For each report, the same agency's report of the year before, when it is in the run.
+    """For each report, the same agency's report of the year before, when it is in the run (:func:`link_years`)."""
+    return link_years(results).previous
 
-    Names match exactly after normalisation, or when one is the other with its
-    higher-level place prefixed (洪泽区人民政府 / 淮安市洪泽区人民政府): two
-    districts of the same name in different cities (南京市鼓楼区 / 福州市鼓楼区)
-    never match, since neither name ends with the other. When a year has several
-    reports of one agency (the same report in several formats), the first by
-    source path is used, so links do not depend on input order.
+
+def link_years(results: list[ReportResult]) -> YearLinks:
+    """Last year's report of each report's agency, when exactly one report of the run can be it.
+
+    A candidate is a report of the year before whose key is the same agency
+    (:func:`year_candidates`). Several readings of one report (the same text in
+    several formats) count once, the first by source; different reports that all
+    could be the agency's compete, and none is linked.
     """
-    by_year: dict[int, dict[str, ReportResult]] = {}
-    for r in sorted(results, key=lambda r: r.source):
-        key = agency_key(r.meta.agency)
-        if key and r.meta.year:
-            by_year.setdefault(r.meta.year, {}).setdefault(key, r)
-    links: dict[str, ReportResult] = {}
-    for r in results:
-        key = agency_key(r.meta.agency)
-        if not key or not r.meta.year:
+    by_source = {r.source: r for r in results}
+    found = year_candidates((r.source, agency_key(r.meta.agency), r.meta.year) for r in results)
+    return resolve_candidates({src: [by_source[c] for c in cands] for src, cands in found.items()})
+
+
+def resolve_candidates(found: dict[str, list[ReportResult]]) -> YearLinks:
+    """Per report, its candidates (in source order) merged by :func:`_distinct`: one is a link, several compete."""
+    previous: dict[str, ReportResult] = {}
+    competing: dict[str, tuple[ReportResult, ...]] = {}
+    for source, cands in found.items():
+        distinct = _distinct(cands)
+        if len(distinct) == 1:
+            previous[source] = distinct[0]
+        elif len(distinct) > 1:
+            competing[source] = tuple(distinct)
+    return YearLinks(previous, competing)
+
+
+def year_candidates(entries: Iterable[tuple[str, str | None, int | None]]) -> dict[str, list[str]]:
+    """Per source: the sources of the year before whose agency key is the same agency, in source order.
+
+    ``entries`` are (source, agency key, year). Keys are matched by :func:`same_agency`
+    through an index of the year before's keys and their endings, so the work grows
+    with the number of reports, not its square (a streamed run links 100,000 reports).
+    """
+    by_year: dict[int, dict[str, list[str]]] = {}
+    for source, key, year in sorted(entries, key=lambda e: e[0]):
+        if key and year and _linkable(key):
+            by_year.setdefault(year, {}).setdefault(key, []).append(source)
+    found: dict[str, list[str]] = {}
+    for year, keys in by_year.items():
+        before = by_year.get(year - 1)
+        if not before:
             continue
-        candidates = by_year.get(r.meta.year - 1, {})
-        if key in candidates:
-            links[r.source] = candidates[key]
-            continue
-        near = sorted(k for k in candidates if _same_place(key, k))
-        if len(near) == 1:
-            links[r.source] = candidates[near[0]]
-    return links
+        endings: dict[str, list[str]] = {}  # an ending of an earlier key -> the earlier keys ending so
+        for k in before:
+            for i in range(1, len(k)):
+                endings.setdefault(k[i:], []).append(k)
+        for key, sources in keys.items():
+            near = {key} | {key[i:] for i in range(1, len(key))} | set(endings.get(key, ()))
+            matched = sorted(s for k in near if k in before and same_agency(key, k) for s in before[k])
+            if matched:
+                for source in sources:
+                    found[source] = matched
+    return found
 
 
-_PLACE_PREFIX = re.compile(rf"^[{CJK}]{{1,10}}?(?:省|自治区|市|自治州|州|地区|盟)$")
-
-
-def _same_place(a: str, b: str) -> bool:
-    """One key is the other with a higher-level place name in front."""
+def same_agency(a: str, b: str) -> bool:
+    """Two keys name one agency: equal, or one is the other with a higher place written before it."""
+    if a == b:
+        return True
     short, long_ = sorted((a, b), key=len)
-    if short == long_ or not long_.endswith(short) or len(short) < 3:
+    if not long_.endswith(short) or not place_chain(short):
         return False
-    return bool(_PLACE_PREFIX.match(long_[: -len(short)]))
+    return is_place_prefix(long_[: -len(short)])
+
+
+def _linkable(key: str) -> bool:
+    """Only a name that says where the body is (or a national body) can be matched across years."""
+    return bool(place_chain(key)) or is_national(key)
+
+
+def _distinct(candidates: list[ReportResult]) -> list[ReportResult]:
+    """The candidates with readings of one report merged (the first by source kept)."""
+    out: list[ReportResult] = []
+    for c in candidates:
+        if not any(_same_report(c, kept) for kept in out):
+            out.append(c)
+    return out
+
+
+def _same_report(a: ReportResult, b: ReportResult) -> bool:
+    """Readings of one report: one agency name, no table cell read differently, nearly the same overview."""
+    if agency_key(a.meta.agency) != agency_key(b.meta.agency):
+        return False
+    if a.tables is not None and b.tables is not None:
+        for table, rows in a.tables.values.items():
+            for row, cols in rows.items():
+                for col, v in cols.items():
+                    w = b.tables.get(table, row, col)
+                    if v is not None and w is not None and v != w:
+                        return False
+    ta, tb = _overview(a), _overview(b)
+    if not ta and not tb:
+        return True
+    return SequenceMatcher(None, ta, tb, autojunk=False).ratio() >= SAME_TEXT
+
+
+def _overview(r: ReportResult) -> str:
+    section = r.sections.get("overview")
+    return "".join(section.text.split())[:1500] if section is not None else ""

@@ -384,6 +384,20 @@ class Score:
 
 
 @dataclass(frozen=True)
+class StageFailure:
+    """A stage that failed on one report, which is kept, partial; ``rules`` are those it left unjudged
+    (the score treats them as not judged, never as "no problem")."""
+
+    stage: str  # "identify", "sections", "tables", "check:<function>", "consistency", "narrative", …
+    note: str  # Chinese, for the reader: what could not be done
+    rules: tuple[str, ...] = ()
+    error: str = ""  # the exception, for whoever fixes it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stage": self.stage, "note": self.note, "rules": list(self.rules), "error": self.error}
+
+
+@dataclass(frozen=True)
 class ReportResult:
     """Everything the analyzer knows about one report."""
 
@@ -397,6 +411,11 @@ class ReportResult:
     score: Score | None = None
     notes: tuple[str, ...] = ()
     document: Document | None = None  # kept in memory for later stages, never serialised
+    failed: tuple[StageFailure, ...] = ()  # stages that failed: the result is partial
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.failed)
 
     @property
     def report_id(self) -> str:
@@ -426,6 +445,9 @@ class ReportResult:
             d["narrative"] = self.narrative.to_dict()
         if self.score is not None:
             d["score"] = self.score.to_dict()
+        if self.failed:
+            d["partial"] = True
+            d["failed_stages"] = [f.to_dict() for f in self.failed]
         return d
 
 
@@ -448,3 +470,5 @@ class RunResult:
     results: list[ReportResult] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     previous: dict[str, str] = field(default_factory=dict)  # source -> source of last year's report
+    # source -> sources of last year's reports that could each be its agency's: none was linked
+    competing: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -22,7 +22,9 @@ from analyzer.errors import AnalyzerError
 
 PACKAGE = "analyzer"
 # Every file of models/ that the analysis reads; the wheel test checks the wheel carries each.
-MODEL_FILES = ("narrative_classifier.joblib", "narrative_classifier.json", "userdict.txt", "boilerplate_reference.txt")
+MODEL_FILES = (
+    "narrative_classifier.joblib", "narrative_classifier.json", "userdict.txt", "boilerplate_reference.txt", "places.txt",
+)
 
 MISSING = "找不到模型文件 {name}（应在 {folder}）：安装不完整，请重新安装 analyzer；在源码目录中可运行 python -m analyzer.narrative.train 重新生成分类模型。"
 NOT_A_FOLDER = "analyzer 安装在压缩包中（{where}），无法读取其模型文件；请用 pip 正常安装后再运行。"

@@ -1,5 +1,13 @@
 """Many files, one task each, in worker processes that a bad file cannot take down.
 
+One interface, two engines (``ENGINES``): :class:`LocalEngine`, a pebble
+``ProcessPool`` on this machine, and :class:`DaskEngine`, the workers of a
+Dask ``distributed`` cluster (``docs/CLUSTER.md``). Both yield, for every
+file, the task's result or a :class:`~analyzer.model.Failure`, with the same
+sources and the same failure rows; :func:`iter_files` yields them as they
+finish (what a streaming run consumes), :func:`run_files` returns them in
+the order of the files.
+
 :func:`run_files` runs a task (``pipeline`` passes its per-report stages) on
 every file in a pebble ``ProcessPool``. The per-file limit
 (``Settings.per_file_timeout_s``) is enforced from outside: a worker past it
@@ -39,10 +47,13 @@ import multiprocessing
 import os
 import signal
 import time
-from concurrent.futures import as_completed
+import itertools
+import logging
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from dataclasses import replace
+from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -54,6 +65,7 @@ from analyzer.model import Failure
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".txt", ".md", ".shtml", ".js", ".rtf"}
 FAULT_ENV = "ANALYZER_TEST_FAULT"
+WINDOW = 4  # tasks queued per worker ahead of the one it runs
 
 CRASHED = "{name}：处理该文件的工作进程意外退出（退出码 {code}），已跳过；可单独分析该文件以确认。"
 POOL_BROKEN = "{name}：工作进程池异常终止，该文件未能处理，已跳过；请重新运行。"
@@ -102,25 +114,64 @@ def warm_up() -> None:
     segment.get_nlp()
 
 
+class Engine(Protocol):
+    """Runs a task on many files; yields ``(path, result or Failure)`` as each finishes."""
+
+    name: str
+
+    def imap(self, task: Task[T], files: list[Path], settings: Settings) -> Iterator[tuple[str, T | Failure]]: ...
+
+
+class LocalEngine:
+    """Worker processes of this machine (pebble), or this process for one worker without a limit."""
+
+    name = "local"
+
+    def __init__(self, workers: int = 1):
+        self.workers = max(1, workers)
+
+    def imap(self, task: Task[T], files: list[Path], settings: Settings) -> Iterator[tuple[str, T | Failure]]:
+        if self.workers <= 1 and not settings.per_file_timeout_s:
+            for f in files:
+                yield str(f), _attempt(task, str(f), settings)
+            return
+        yield from _pooled(task, files, settings, min(self.workers, len(files)))
+
+
+def make_engine(name: str = "local", *, workers: int = 1, scheduler: str | None = None) -> Engine:
+    """The engine of that name (``ENGINES``); ``scheduler`` is a Dask scheduler's address."""
+    if name not in ENGINES:
+        raise ValueError(f"Unknown engine {name!r}; use one of {sorted(ENGINES)}")
+    if name == "local":
+        if scheduler:
+            raise ValueError("--scheduler needs --engine dask")
+        return LocalEngine(workers)
+    return DaskEngine(scheduler, workers=workers)
+
+
+def iter_files(
+    task: Task[T], files: list[Path], settings: Settings, *, engine: Engine | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[tuple[str, T | Failure]]:
+    """``(path, outcome)`` for every file, in the order they finish."""
+    if not files:
+        return
+    for path, outcome in (engine or LocalEngine()).imap(task, files, settings):
+        if progress:
+            progress(path)
+        yield path, outcome
+
+
 def run_files(
     task: Task[T], files: list[Path], settings: Settings, *, workers: int = 1,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, engine: Engine | None = None,
 ) -> list[T | Failure]:
     """``task(path, settings)`` for every file: its result, or a Failure (unreadable, timeout, crash).
 
     Outcomes come in the order of ``files``; ``progress`` is called with each
-    path as it finishes.
+    path as it finishes. ``engine`` defaults to a local pool of ``workers``.
     """
-    if not files:
-        return []
-    if workers <= 1 and not settings.per_file_timeout_s:
-        outcomes = []
-        for f in files:
-            outcomes.append(_attempt(task, str(f), settings))
-            if progress:
-                progress(str(f))
-        return outcomes
-    by_path = _pooled(task, files, settings, min(workers, len(files)), progress)
+    by_path = dict(iter_files(task, files, settings, engine=engine or LocalEngine(workers), progress=progress))
     return [by_path[str(f)] for f in files]
 
 
@@ -136,24 +187,155 @@ def run_one(task: Task[T], path: Path, settings: Settings) -> T:
     raise errors.AnalyzerError(outcome.error)
 
 
-def _pooled(task, files, settings, workers, progress) -> dict[str, object]:
-    limits = {str(f): file_limit(f, settings) for f in files}
+def _pooled(task, files, settings, workers) -> Iterator[tuple[str, object]]:
     pool = ProcessPool(max_workers=max(1, workers), initializer=_start_worker, initargs=(_ocr_threads(workers),), context=_context())
-    outcomes: dict[str, object] = {}
+    todo = iter(files)
+    pending: dict = {}  # future -> (path, its time limit)
+
+    def schedule(n: int) -> None:
+        # A window of tasks, not the whole run: 100,000 files never sit in the queue at once.
+        for f in itertools.islice(todo, n):
+            limit = file_limit(f, settings)
+            pending[pool.schedule(_attempt_in_worker, args=(task, str(f), settings), timeout=limit)] = (str(f), limit)
+
     try:
-        futures = {pool.schedule(_attempt_in_worker, args=(task, str(f), settings), timeout=limits[str(f)]): str(f) for f in files}
-        for future in as_completed(futures):
-            path = futures[future]
-            outcomes[path] = _outcome(future, path, settings, limits[path])
-            if progress:
-                progress(path)
+        schedule(workers * WINDOW)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                path, limit = pending.pop(future)
+                yield path, _outcome(future, path, settings, limit)
+            schedule(len(done))
     except BaseException:
-        pool.stop()  # Ctrl+C, or an error re-raised under --debug: do not wait for the other files
+        pool.stop()  # Ctrl+C, an error re-raised under --debug, or the consumer stopped: do not wait for the other files
         raise
     finally:
         pool.close()
         pool.join()
-    return outcomes
+
+
+ENGINES = ("local", "dask")
+
+
+class DaskEngine:
+    """The workers of a Dask ``distributed`` cluster: its scheduler's address, or a LocalCluster.
+
+    Each file is one Dask task. Inside the task, the file is processed as the
+    local pool does it: in a child process of the Dask worker (a one-process
+    pebble pool that the worker keeps), under the per-file limit, so a hang or
+    a crash costs one Failure and the Dask worker lives on. Workers get
+    absolute paths (they must see the files at the same place, docs/CLUSTER.md)
+    and this process names the sources, so that the results do not depend on
+    a worker's working folder.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, *, workers: int = 2):
+        self.scheduler = scheduler
+        self.workers = max(1, workers)
+
+    def imap(self, task: Task[T], files: list[Path], settings: Settings) -> Iterator[tuple[str, T | Failure]]:
+        from distributed import as_completed as dask_completed
+
+        with self._client() as client:
+            slots = max(1, sum(client.nthreads().values())) * WINDOW
+            todo = iter(files)
+            given: dict[str, tuple[str, str]] = {}  # task key -> (path as given, source)
+
+            def submit(n: int) -> list:
+                futures = []
+                for f in itertools.islice(todo, n):
+                    source = display_path(f)
+                    # pure=False: the same file twice is two tasks.
+                    future = client.submit(_dask_attempt, task, str(f.resolve()), source, settings, pure=False)
+                    given[future.key] = (str(f), source)
+                    futures.append(future)
+                return futures
+
+            queue = dask_completed(submit(slots))
+            for future in queue:
+                path, source = given.pop(future.key)
+                outcome = _dask_outcome(future, source, settings)
+                future.release()
+                for nxt in submit(1):
+                    queue.add(nxt)
+                yield path, outcome
+
+    def _client(self):
+        import dask
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            return Client(self.scheduler)
+        # Workers run their files in child processes (the per-file limit), which daemonic processes may not have.
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=logging.ERROR,
+            )
+        return _ClusterClient(cluster)
+
+
+class _ClusterClient:
+    """A client that closes its LocalCluster with it."""
+
+    def __init__(self, cluster):
+        from distributed import Client
+
+        self.cluster = cluster
+        self.client = Client(cluster)
+
+    def __enter__(self):
+        return self.client
+
+    def __exit__(self, *exc) -> None:
+        self.client.close()
+        self.cluster.close()
+
+
+def _dask_attempt(task: Task[T], path: str, source: str, settings: Settings) -> T | Failure:
+    """Runs on a Dask worker: one file under the per-file limit; its outcome named by ``source``."""
+    if settings.per_file_timeout_s:
+        limit = file_limit(Path(path), settings)
+        future = _worker_pool().schedule(_attempt_in_worker, args=(task, path, settings), timeout=limit)
+        outcome = _outcome(future, path, settings, limit)
+    else:
+        outcome = _attempt_in_worker(task, path, settings)
+    return _named(outcome, source)
+
+
+def _named(outcome, source: str):
+    """The outcome under the source name the client gave (a worker's working folder may differ)."""
+    if getattr(outcome, "source", source) != source:
+        return replace(outcome, source=source)
+    return outcome
+
+
+_WORKER_POOL: list = []
+
+
+def _worker_pool() -> ProcessPool:
+    """The Dask worker's own one-process pool, forked after warm-up (models shared copy-on-write)."""
+    if not _WORKER_POOL:
+        current = multiprocessing.current_process()
+        if current.daemon:
+            # A worker started without distributed.worker.daemon=False (docs/CLUSTER.md): the pool's
+            # child is ours to end (pool.stop at exit), so let this process have one.
+            current._config["daemon"] = False  # noqa: SLF001
+        warm_up()
+        _WORKER_POOL.append(ProcessPool(max_workers=1, initializer=_start_worker, context=_context()))
+    return _WORKER_POOL[0]
+
+
+def _dask_outcome(future, source: str, settings: Settings):
+    """The outcome of a finished Dask task; a task the cluster lost (its worker died) is a crash Failure."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - KilledWorker, a lost connection, …
+        if settings.debug:
+            raise
+        return Failure(source, UNEXPECTED.format(name=Path(source).name, error=f"{type(exc).__name__}: {exc}"), "crash")
 
 
 def file_limit(path: Path, settings: Settings) -> float | None:

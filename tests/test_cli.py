@@ -128,42 +128,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_shows_the_analyze_output(tmp_path):
-    (tmp_path / "index.html").write_text("<html><body>评审结果</body></html>", encoding="utf-8")
-    (tmp_path / "reviews").mkdir()
-    (tmp_path / "reviews" / "a.md").write_text("# 评审意见\n", encoding="utf-8")
+def test_serve_starts_the_workbench_on_a_fresh_workspace(tmp_path):
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "analyzer.cli", "serve", str(tmp_path), "--port", str(port)],
+        [sys.executable, "-m", "analyzer.cli", "serve", "--workspace", str(tmp_path / "ws"), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
         body = None
-        for _ in range(100):
+        for _ in range(300):
             try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read().decode("utf-8")
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1).read().decode("utf-8")
                 break
             except OSError:
                 time.sleep(0.1)
-        assert body is not None and "评审结果" in body
-        # Markdown without a charset is shown as mojibake by browsers.
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/reviews/a.md", timeout=5) as md:
-            assert md.headers["Content-Type"] == "text/markdown; charset=utf-8"
-            assert md.read().decode("utf-8") == "# 评审意见\n"
+        assert body is not None and '"status":"ok"' in body
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "评审排名" in page.read().decode("utf-8")
+        assert (tmp_path / "ws" / "workbench.sqlite3").is_file()
     finally:
         proc.terminate()
-        _, err = proc.communicate(timeout=5)
-    assert b"GET /" not in err  # no access log on the terminal
+        out, err = proc.communicate(timeout=15)
+    assert b"GET /" not in err and b"GET /" not in out  # no access log on the terminal
+    assert "请在浏览器打开" in out.decode("utf-8")
 
 
 def test_serve_on_a_busy_port_is_one_line_exit_2(tmp_path):
-    (tmp_path / "index.html").write_text("<html></html>", encoding="utf-8")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         done = subprocess.run(
-            [sys.executable, "-m", "analyzer.cli", "serve", str(tmp_path), "--port", str(port)],
+            [sys.executable, "-m", "analyzer.cli", "serve", "--workspace", str(tmp_path), "--port", str(port)],
             capture_output=True, text=True, timeout=60,
         )
     assert done.returncode == 2
@@ -171,9 +168,16 @@ def test_serve_on_a_busy_port_is_one_line_exit_2(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_serve_without_index_exits_2(tmp_path):
-    result = runner.invoke(app, ["serve", str(tmp_path)])
-    assert result.exit_code == 2 and "index.html" in result.stderr
+def test_serve_on_another_host_needs_a_password(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANALYZER_PASSWORD", raising=False)
+    result = runner.invoke(app, ["serve", "--workspace", str(tmp_path), "--host", "0.0.0.0", "--port", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "在 0.0.0.0 上对其他计算机提供服务须设置访问密码：请加 --password，或设置环境变量 ANALYZER_PASSWORD。"
+
+
+def test_serve_with_a_missing_path_exits_2(tmp_path):
+    result = runner.invoke(app, ["serve", str(tmp_path / "nope"), "--workspace", str(tmp_path)])
+    assert result.exit_code == 2 and "路径不存在" in result.stderr
 
 
 def test_version_alone():

@@ -189,3 +189,11 @@ def test_unlike_things_raise_nothing(text: str) -> None:
 ])
 def test_like_things_are_compared(text: str, quantity: str) -> None:
     assert [f.data["quantity"] for f in mismatches(text, **CELLS)][:1] == [quantity]
+
+
+def test_all_upheld_names_what_the_other_cases_are():
+    # "均获维持" against a table with open cases: the finding says they are open, not decided otherwise.
+    text = "全年共发生政府信息公开行政复议7件，均获维持。"
+    found = mismatches(text, review_litigation__review__total=7, review_litigation__review__upheld=5,
+                       review_litigation__review__pending=2)
+    assert len(found) == 1 and "结果维持5件（尚未审结2件）" in found[0].message

@@ -52,18 +52,9 @@ def parsed():
     return get
 
 
-# The two department reports whose body opens with a preamble are identified by
-# that sentence in TXT and by the DOCX title in DOCX (issue 9 §1); the identity fix
-# turns these into passes, and then this strict mark fails until it is removed.
-_PREAMBLE_ID = pytest.mark.xfail(strict=True, reason="issue 9 §1: a preamble taken for the title")
-_CASES = [
-    pytest.param(name, fmt, marks=_PREAMBLE_ID) if name in ("real0014.txt", "real0051.txt") and fmt == "docx" else (name, fmt)
-    for name in REAL_TEXTS for fmt in sorted(RENDERERS)
-]
-
-
 @pytest.mark.skipif(not REAL_TEXTS, reason="../shared/corpus-real is absent")
-@pytest.mark.parametrize(("name", "fmt"), _CASES)
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+@pytest.mark.parametrize("name", REAL_TEXTS)
 def test_rendered_report_reads_back_the_same(name, fmt, parsed, tmp_path):
     base = parsed(name)
     doc, how = renderable(base)

@@ -334,3 +334,4 @@ def test_batch_of_damaged_files_through_analyze(tmp_path):
     assert len(failures) == int(summary.group(2))
     for line in failures:
         assert_one_line_chinese(line)
+        assert str(folder) in line or line.startswith("  无法读取：in/")  # the path, so that two README.md differ

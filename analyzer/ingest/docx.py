@@ -249,6 +249,8 @@ def _core_dates(document: Any) -> dict[str, str]:
             value = getattr(props, attr)
             if value is not None:
                 out[key] = value.date().isoformat()
+        if (props.title or "").strip():  # the report's title may be kept only here (identify weighs it)
+            out["docx_title"] = props.title.strip()
     except (ValueError, AttributeError, TypeError):
         pass  # malformed core properties are no reason to refuse the report
     return out

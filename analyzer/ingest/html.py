@@ -91,6 +91,9 @@ def _page_metadata(root) -> dict[str, str]:
     title = root.find(".//title")
     if title is not None and title.text and "标题" not in meta:
         meta["标题"] = title.text.strip()
+    h1 = root.find(".//h1")  # a page's heading may stand outside the article (identify weighs it)
+    if h1 is not None and h1.text_content().strip():
+        meta["h1"] = h1.text_content().strip()
     return meta
 
 

@@ -239,7 +239,10 @@ def _all_upheld(tables: TableValues, sentence: str, seen: set[str], year: int | 
     for g in schema.REVIEW_GROUPS:
         up, total = tables.get("review_litigation", g.key, "upheld"), tables.get("review_litigation", g.key, "total")
         if up is not None and total is not None and up != total:
-            bad.append(f"{g.label}总计{_fmt(total)}件中结果维持{_fmt(up)}件")
+            # Say what the rest is, so that a reader sees whether cases were decided otherwise or are still open.
+            rest = [f"{label}{_fmt(v)}件" for col, label in (("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+                    if (v := tables.get("review_litigation", g.key, col))]
+            bad.append(f"{g.label}总计{_fmt(total)}件中结果维持{_fmt(up)}件" + (f"（{'、'.join(rest)}）" if rest else ""))
     if not bad:
         return []
     seen.add("upheld")

@@ -155,17 +155,26 @@ def _add_comment(doc, comment: Comment):
 
 def write_docx(results: list[ReportResult], path: Path, letterhead: Letterhead | None = None) -> Path:
     """One DOCX with the comment of each result; a page break between reports."""
+    return write_comments([build_comment(r, letterhead) for r in results], path)
+
+
+def write_comments(comments: list[Comment], path: Path, front=None) -> Path:
+    """One DOCX with the given comments (edited ones too); a page break between them.
+
+    ``front(doc)``, when given, adds pages before the first comment (a cover,
+    a table) and returns the paragraph after which the comments start on a new page.
+    """
     from docx.enum.text import WD_BREAK
 
     path = Path(path)
     doc = _new_document()
     # The default template starts with no paragraph; the first comment starts the page.
-    last = None
-    for result in results:
+    last = front(doc) if front else None
+    for comment in comments:
         if last is not None:
             # Keep the last paragraph at hand: doc.paragraphs rebuilds the whole list (quadratic in a batch).
             last.add_run().add_break(WD_BREAK.PAGE)
-        last = _add_comment(doc, build_comment(result, letterhead))
+        last = _add_comment(doc, comment)
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     doc.save(buf)

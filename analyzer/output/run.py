@@ -19,12 +19,13 @@ from analyzer.output.ranking_io import write_ranking
 from analyzer.output.review import Letterhead
 from analyzer.output.review_docx import write_reviews
 from analyzer.output.site import write_index
+from analyzer.output.store import write_store
 
 __all__ = ["SUMMARY_COLUMNS", "report_ids", "summary_rows", "write_csv", "write_run"]
 
 SUMMARY_COLUMNS = [
     "report_id", "source", "format", "title", "agency", "level", "year", "template", "published",
-    "sections_present", "errors", "warnings", "infos", "score", "grade",
+    "sections_present", "errors", "warnings", "infos", "score", "grade", "partial",
 ]
 
 
@@ -49,8 +50,24 @@ def summary_rows(run, ids: dict[str, str]) -> list[dict]:
             "infos": sev.count("info"),
             "score": f"{r.score.total:.1f}" if r.score else "",
             "grade": r.score.grade if r.score else "",
+            "partial": "部分完成" if r.partial else "",
         })
     return rows
+
+
+def linked_report(run, source: str, ids: dict[str, str], by_source: dict) -> dict:
+    """The report linked as last year's (source, id, agency, year), or the candidates that competed for it."""
+
+    def describe(src: str) -> dict:
+        r = by_source.get(src)
+        return {"source": src, "report_id": ids.get(src), "agency": r.meta.agency if r else None,
+                "year": r.meta.year if r else None}
+
+    if source in run.previous:
+        return {"previous_report": describe(run.previous[source])}
+    if source in run.competing:
+        return {"previous_report": None, "previous_candidates": [describe(s) for s in run.competing[source]]}
+    return {}
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -71,11 +88,11 @@ def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ids = report_ids(run.results)
+    by_source = {r.source: r for r in run.results}
     for r in run.results:
         data = r.to_dict()
         data["report_id"] = ids[r.source]
-        if r.source in run.previous:
-            data["previous_report"] = run.previous[r.source]
+        data.update(linked_report(run, r.source, ids, by_source))
         (out_dir / f"{ids[r.source]}.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
@@ -91,4 +108,5 @@ def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None
 
     reviews = write_reviews(run.results, out_dir, Letterhead.of(resolve_config(score_config), reviewer))
     write_index(run, ranking, out_dir)
-    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{len(reviews)} 份评审意见、index.html"
+    write_store(run, out_dir, ids)
+    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{len(reviews)} 份评审意见、index.html、store/"

@@ -24,6 +24,7 @@ from analyzer.scoring.base import (
     template_of,
 )
 from analyzer.scoring.config import ScoreConfig
+from analyzer.scoring.stages import TABLE_STAGES, failed_stages
 from analyzer.scoring.verify import DOUBT_CAUSES, doubtful_cells, relations
 from analyzer.tables import schema
 
@@ -46,7 +47,7 @@ def _nothing_read(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
     missing = [f for f in result.findings if f.rule == "tables.missing_table"]
     ids = ",".join(f.id for f in missing if f.id) or None
     full = cfg.accuracy.max
-    if missing and all(f.status == "uncertain" for f in missing):
+    if (missing and all(f.status == "uncertain" for f in missing)) or failed_stages(result) & set(TABLE_STAGES):
         # The tables are there but our reading failed: neither full marks nor a deduction.
         reason = Reason("统计表格未能可靠读取，数据准确性未核验，本项分值待核实，请人工核对原件", 0.0, "score.unverified", ids,
                         held=full)

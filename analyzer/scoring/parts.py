@@ -28,6 +28,7 @@ from analyzer.scoring.base import (
     template_of,
 )
 from analyzer.scoring.config import ScoreConfig, resolve_config
+from analyzer.scoring.stages import SECTION_STAGES, TABLE_STAGES, failed_stages, hold_unjudged
 from analyzer.scoring.verify import doubtful_cells
 
 __all__ = [
@@ -55,7 +56,12 @@ def score_completeness(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
     """
     reasons: list[Reason] = []
     lost = 0.0
-    for key in SECTION_KEYS:
+    failed = failed_stages(result)
+    if failed & set(SECTION_STAGES):
+        # The split into sections failed (ours): nothing is known of the sections, nothing charged.
+        held = cfg.section_points * len(SECTION_KEYS)
+        reasons.append(Reason("章节划分未能完成（内部错误），章节是否齐全未评，相应分值待核实", 0.0, "score.not_judged", held=held))
+    for key in SECTION_KEYS if not failed & set(SECTION_STAGES) else ():
         if key not in result.sections:
             reasons.append(Reason(f"未找到{sections.part_name(key)}", cfg.section_points, "score.section_missing",
                                   section=key))
@@ -64,6 +70,10 @@ def score_completeness(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
     for table, weight in cfg.table_points.items():
         related = [f for f in result.findings if rules.rule(f.rule).part == "completeness" and f.data.get("table") == table]
         ids = ",".join(f.id for f in related if f.id) or None
+        if failed & set(TABLE_STAGES):
+            reasons.append(Reason(f"{TABLE_LABELS[table]}未能读取（内部错误），是否完整未评，相应分值待核实", 0.0,
+                                  "score.not_judged", table=table, held=weight))
+            continue
         if not table_found(result, table):
             doubtful = any(f.status == "uncertain" and f.rule == "tables.missing_table" for f in related)
             cost, held, note = doubt_split(weight, doubtful, cfg)
@@ -82,7 +92,7 @@ def score_completeness(result: ReportResult, cfg: ScoreConfig) -> ScorePart:
             cost, "score.cells_missing", ids, table=table, held=held,
         ))
         lost += cost
-    return make_part("completeness", cfg.completeness_max, lost, reasons)
+    return make_part("completeness", cfg.completeness_max, lost, reasons, judged=not failed & set(TABLE_STAGES + SECTION_STAGES))
 
 
 def _agency_core(agency: str) -> str:
@@ -223,12 +233,12 @@ def grade_of(total: float, cfg: ScoreConfig) -> str:
 def score_report(result: ReportResult, config: ScoreConfig | Path | str | None = None, has_previous: bool = False) -> Score:
     """Score one report on the four parts of the rubric; ``config=None`` uses the shipped weights."""
     cfg = resolve_config(config)
-    parts = (
+    parts = tuple(hold_unjudged(p, result, cfg) for p in (
         score_completeness(result, cfg),
         score_accuracy(result, cfg, has_previous),
         score_conformity(result, cfg, has_previous),
         score_substance(result, cfg, has_previous),
-    )
+    ))
     total = round(sum(p.points for p in parts), 2)
     grade = grade_of(total, cfg)
     pending = sum(p.pending for p in parts)

@@ -68,7 +68,10 @@ def scan(data: bytes, name: str) -> tuple[list[Scanned], dict[str, str]]:
         if len(pdf) == 0:
             raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason="没有页面"))
         pages = [_scan_page(pdf[i], i + 1) for i in range(len(pdf))]
-        metadata = pdf_dates(pdf.get_metadata_dict())
+        info = pdf.get_metadata_dict()
+        metadata = pdf_dates(info)
+        if (info.get("Title") or "").strip():  # identify weighs it against the body's title
+            metadata["pdf_title"] = info["Title"].strip()
     except pdfium.PdfiumError as exc:
         raise errors.UnreadableInput(errors.PDF_BROKEN.format(name=name, reason=_pdfium_reason(exc))) from exc
     finally:

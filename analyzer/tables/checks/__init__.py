@@ -54,11 +54,12 @@ CHECKS: list[Callable[[Context], list[Finding]]] = [
     check_publication_date,
 ]
 
-def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Section], doc: Document | None) -> list[Finding]:
-    """Every table check on one report; findings of rules the registry marks ``reread`` are read a second way."""
+def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Section], doc: Document | None,
+               checks: list[Callable[[Context], list[Finding]]] | None = None) -> list[Finding]:
+    """Every table check (or those given) on one report; findings of rules marked ``reread`` are read a second way."""
     ctx = Context(tables, meta, sections or {}, doc)
     findings: list[Finding] = []
-    for check in CHECKS:
+    for check in CHECKS if checks is None else checks:
         findings.extend(_with_quote(f, tables) for f in check(ctx))
     return [
         verify_finding(f, tables, doc) if rules.rereads(f.rule) and not f.data.get("all_readings") else held_in_doubt(f, tables)

@@ -1,0 +1,241 @@
+"""A persisted MinHash LSH index of the store's statements: near-duplicates at scale, added to run by run.
+
+``narrative.neardup`` compares the statements of one run in memory (exactly,
+or through datasketch's MinHash LSH above 5,000 statements). Across 100,000
+reports, 4 million statements, that does not fit; this index keeps the same
+definition of a near-duplicate (Jaccard of character 3-grams after
+``neardup.normalize`` ≥ ``neardup.NEAR_DUPLICATE``) on disk, in
+``store/neardup/``:
+
+- ``texts``: every distinct statement text (``md5`` of it, as DuckDB computes
+  it) and its node;
+- ``nodes``: a node is one normalised wording (so the same sentence in 5,000
+  reports is one node), with its sequence number in the index;
+- ``bands``: the node's datasketch MinHash (64 permutations, seed 1) cut into
+  the bands of ``MinHashLSH`` at ``NEAR_DUPLICATE`` × 0.85 (12 bands of 5);
+- ``pairs``: node pairs whose Jaccard, computed exactly, is ≥ ``NEAR_DUPLICATE``.
+
+Candidates are nodes that share a band bucket, as in LSH, but a node is
+compared only with the first ``HEADS`` nodes that entered each of its buckets
+(the heads), not with every member: a stock sentence written with 10,000
+different agency names is 10,000 nodes in one bucket, whose full comparison
+would be 50 million pairs. Each node still meets up to 12 × 16 others like
+it, which keeps near-duplicate groups connected.
+
+:func:`update_index` adds what the store holds and the index does not: new
+texts, their nodes and bands, and the pairs that involve a new node (a new
+node against the heads; a node that became a head against its bucket). The
+heads of a bucket never change once chosen (sequence order), so an update
+gives the same index as building it again from scratch, at the cost of the new
+reports only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from analyzer.narrative import neardup
+
+INDEX = "neardup"
+PARTS = ("texts", "nodes", "bands", "pairs")
+HEADS = 16
+CHUNK = 20_000
+LSH_THRESHOLD = neardup.NEAR_DUPLICATE * 0.85  # looser than the definition: candidates are confirmed exactly
+
+
+def lsh_bands() -> list[tuple[int, int]]:
+    """The (start, end) permutation ranges of datasketch's MinHashLSH for our threshold."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=neardup.MINHASH_PERM)
+    return [(i * lsh.r, (i + 1) * lsh.r) for i in range(lsh.b)]
+
+
+def node_of(norm: str) -> int:
+    """A node's id: 63 bits of a hash of the normalised wording."""
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def _int64(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
+
+
+class _Signer:
+    """datasketch MinHashes with the permutations made once (making them is most of a MinHash's cost)."""
+
+    def __init__(self):
+        from datasketch import MinHash
+
+        self._template = MinHash(num_perm=neardup.MINHASH_PERM, seed=1)
+        self.bands = lsh_bands()
+
+    def band_keys(self, shingle_set: frozenset[str]) -> list[int]:
+        from datasketch import MinHash
+
+        t = self._template
+        mh = MinHash(num_perm=t.hashvalues.size, seed=1, permutations=t.permutations, scheme=t.scheme)
+        mh.update_batch([g.encode("utf-8") for g in sorted(shingle_set)])
+        hv = mh.hashvalues
+        return [_int64(hv[a:b].tobytes()) for a, b in self.bands]
+
+
+def _glob(folder: Path) -> str:
+    return str(folder.resolve() / "*.parquet").replace("'", "''")
+
+
+def _has_parts(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.glob("*.parquet"))
+
+
+def index_views(con, store: Path) -> None:
+    """Views ``idx_texts``, ``idx_nodes``, ``idx_bands``, ``idx_pairs`` over the index (empty when none)."""
+    empty = {
+        "texts": "SELECT NULL::VARCHAR AS text_key, NULL::BIGINT AS node WHERE false",
+        "nodes": "SELECT NULL::BIGINT AS node, NULL::BIGINT AS seq, NULL::VARCHAR AS norm, NULL::INTEGER AS shingles WHERE false",
+        "bands": "SELECT NULL::TINYINT AS band, NULL::BIGINT AS key, NULL::BIGINT AS node, NULL::BIGINT AS seq WHERE false",
+        "pairs": "SELECT NULL::BIGINT AS a, NULL::BIGINT AS b, NULL::FLOAT AS similarity WHERE false",
+    }
+    for part in PARTS:
+        folder = Path(store) / INDEX / part
+        body = f"SELECT * FROM read_parquet('{_glob(folder)}')" if _has_parts(folder) else empty[part]
+        con.execute(f"CREATE OR REPLACE VIEW idx_{part} AS {body}")
+
+
+def update_index(store: Path, *, statements: Path | None = None, heads: int = HEADS, chunk: int = CHUNK) -> dict[str, int]:
+    """Add the store's new statement texts to the index; returns how many texts, nodes, pairs were added.
+
+    ``statements``: a folder of Parquet files with a ``text`` column to read
+    instead of the store's ``statements`` (a run not written to the store yet).
+    """
+    from analyzer.output.store import duckdb_connection
+
+    store = Path(store)
+    con = duckdb_connection()
+    try:
+        return _update(con, store, Path(statements) if statements is not None else store / "statements", heads, chunk)
+    finally:
+        con.close()
+
+
+def _update(con, store: Path, statements: Path, heads: int, chunk: int) -> dict[str, int]:
+    index_views(con, store)
+    if not _has_parts(statements):
+        return {"texts": 0, "nodes": 0, "pairs": 0}
+    name = _update_name(store)
+    writer = _Parts(store / INDEX, name)
+    # 1. texts the index has not seen, and their nodes
+    new_texts = con.execute(
+        f"SELECT DISTINCT md5(text) AS text_key, text FROM read_parquet('{_glob(statements)}') "
+        "WHERE md5(text) NOT IN (SELECT text_key FROM idx_texts) ORDER BY text_key"
+    )
+    n_texts = 0
+    while rows := new_texts.fetchmany(chunk):
+        texts, nodes = [], []
+        for key, text in rows:
+            norm = neardup.normalize(text)
+            node = node_of(norm)
+            texts.append({"text_key": key, "node": node})
+            nodes.append({"node": node, "norm": norm, "shingles": len(neardup.shingles(norm))})
+        writer.add("texts", texts)
+        writer.add("candidates", nodes)
+        n_texts += len(rows)
+    writer.flush_all()
+    if not n_texts:
+        return {"texts": 0, "nodes": 0, "pairs": 0}
+    # 2. nodes not in the index yet, numbered after the last one
+    old_max = con.execute("SELECT coalesce(max(seq), -1) FROM idx_nodes").fetchone()[0]
+    candidates = _glob(store / INDEX / "candidates")
+    fresh = con.execute(
+        f"SELECT node, any_value(norm) AS norm, any_value(shingles) AS shingles FROM read_parquet('{candidates}') "
+        "WHERE node NOT IN (SELECT node FROM idx_nodes) GROUP BY node ORDER BY node"
+    )
+    signer = _Signer()
+    seq = old_max
+    n_nodes = 0
+    while rows := fresh.fetchmany(chunk):
+        nodes, bands = [], []
+        for node, norm, n_shingles in rows:
+            seq += 1
+            nodes.append({"node": node, "seq": seq, "norm": norm, "shingles": n_shingles})
+            if n_shingles >= neardup.MIN_SHINGLES:
+                for band, key in enumerate(signer.band_keys(neardup.shingles(norm))):
+                    bands.append({"band": band, "key": key, "node": node, "seq": seq})
+        writer.add("nodes", nodes)
+        writer.add("bands", bands)
+        n_nodes += len(rows)
+    writer.flush_all()
+    for p in (store / INDEX / "candidates").glob("*.parquet"):
+        p.unlink()
+    (store / INDEX / "candidates").rmdir()
+    # 3. pairs that involve a new node: every member against the heads of its buckets
+    index_views(con, store)
+    pairs = con.execute(
+        f"""
+        WITH b AS (SELECT band, key, node, seq, seq > {old_max} AS fresh FROM idx_bands),
+        h AS (SELECT * FROM b QUALIFY row_number() OVER (PARTITION BY band, key ORDER BY seq) <= {int(heads)}),
+        c AS (SELECT DISTINCT least(x.node, h.node) AS a, greatest(x.node, h.node) AS b
+              FROM b x JOIN h USING (band, key) WHERE x.node <> h.node AND (x.fresh OR h.fresh))
+        SELECT c.a, c.b, na.norm, nb.norm FROM c
+        JOIN idx_nodes na ON na.node = c.a JOIN idx_nodes nb ON nb.node = c.b
+        ORDER BY c.a, c.b
+        """
+    )
+    n_pairs = 0
+    while rows := pairs.fetchmany(chunk):
+        kept = []
+        for a, b, norm_a, norm_b in rows:
+            sim = neardup.jaccard(neardup.shingles(norm_a), neardup.shingles(norm_b))
+            if sim >= neardup.NEAR_DUPLICATE:
+                kept.append({"a": a, "b": b, "similarity": sim})
+        writer.add("pairs", kept)
+        n_pairs += len(kept)
+    writer.flush_all()
+    return {"texts": n_texts, "nodes": n_nodes, "pairs": n_pairs}
+
+
+def _update_name(store: Path) -> str:
+    """Part files of one update: numbered after the index's earlier updates."""
+    folder = store / INDEX / "texts"
+    done = len({p.name.split("-")[0] for p in folder.glob("*.parquet")}) if folder.is_dir() else 0
+    return f"u{done:05d}"
+
+
+class _Parts:
+    """Rows of each index table, written as numbered part files of one update."""
+
+    SCHEMAS = {
+        "texts": (("text_key", "string"), ("node", "int64")),
+        "candidates": (("node", "int64"), ("norm", "string"), ("shingles", "int32")),
+        "nodes": (("node", "int64"), ("seq", "int64"), ("norm", "string"), ("shingles", "int32")),
+        "bands": (("band", "int8"), ("key", "int64"), ("node", "int64"), ("seq", "int64")),
+        "pairs": (("a", "int64"), ("b", "int64"), ("similarity", "float32")),
+    }
+
+    def __init__(self, root: Path, name: str):
+        self.root, self.name = root, name
+        self.rows: dict[str, list[dict]] = {t: [] for t in self.SCHEMAS}
+        self.count: dict[str, int] = {t: 0 for t in self.SCHEMAS}
+
+    def add(self, table: str, rows: list[dict]) -> None:
+        self.rows[table].extend(rows)
+        if len(self.rows[table]) >= CHUNK:
+            self.flush(table)
+
+    def flush_all(self) -> None:
+        for table in self.SCHEMAS:
+            self.flush(table)
+
+    def flush(self, table: str) -> None:
+        if not self.rows[table]:
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.schema([(n, getattr(pa, t)()) for n, t in self.SCHEMAS[table]])
+        folder = self.root / table
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pylist(self.rows[table], schema=schema),
+                       folder / f"{self.name}-{self.count[table]:05d}.parquet", compression="zstd")
+        self.count[table] += 1
+        self.rows[table] = []

@@ -1,0 +1,583 @@
+"""The corpus store: a run's results as a Parquet dataset, one folder a table.
+
+``DIR/store/`` holds ``reports``, ``cells``, ``findings``, ``statements``,
+``scores`` and ``runs`` (``shared/spec/contract.md``, "The corpus store";
+every column is described in ``docs/STORE.md``). DuckDB, pandas or Spark read
+it as it is; :func:`connect` opens it in DuckDB with one view a table.
+
+Rows are buffered and flushed to a part file every ``batch_rows`` rows of a
+table, so writing holds at most one batch per table in memory whatever the
+size of the run. Part files are named ``<table>/<run_id>-<n>.parquet``.
+
+Several runs share one store. A report is identified by its content:
+``report_id`` is derived from the SHA-256 of the file's bytes, so the same
+report analysed twice (in two runs, or twice in one run under two names) is
+one row of the views. The raw part files keep every run; the views keep, per
+``report_id``, the run of the newest analyzer version, then the run with more
+reports (more context for the run-level checks), then the smaller ``run_id``
+and source, and show the rows of the other tables from that run only.
+
+A ``run_id`` is derived from what was analysed (the files' hashes, the
+analyzer version, the score configuration): the same files analysed again
+replace their own part files, and the store's bytes depend only on the inputs,
+like every other output of ``analyze``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from analyzer.errors import AnalyzerError
+from analyzer.labels import PART_LABELS
+from analyzer.linking import agency_key
+from analyzer.model import Failure, ReportResult
+from analyzer.output.dedupe import fingerprint
+from analyzer.rules import label as rule_label
+from analyzer.rules import rule as rule_of
+from analyzer.tables import schema
+
+# The package's version without importing the package root (its lazy API reaches the pipeline,
+# a layer above this one); the root is always loaded before any of its modules.
+__version__ = sys.modules["analyzer"].__version__
+
+TABLES = ("reports", "cells", "findings", "statements", "scores", "runs")
+BATCH_ROWS = 50_000
+PART_GLOB = "*.parquet"
+
+# Column name → pyarrow type name, in order. docs/STORE.md describes each one
+# (tests/test_store.py checks that every column is documented).
+COLUMNS: dict[str, dict[str, str]] = {
+    "reports": {
+        "report_id": "string", "run_id": "string", "source": "string", "file_id": "string",
+        "sha256": "string", "bytes": "int64", "format": "string", "status": "string",
+        "error": "string", "error_kind": "string",
+        "title": "string", "agency": "string", "agency_key": "string", "level": "string",
+        "year": "int32", "template": "string", "published": "date32", "published_from": "string",
+        "sections_present": "int16", "tables_found": "int16", "cells_read": "int32", "cells_missing": "int32",
+        "findings": "int32", "errors": "int32", "warnings": "int32", "infos": "int32",
+        "statements": "int32", "problems": "int32", "boilerplate_share": "float64", "copied_share": "float64",
+        "applications_received": "float64", "disclosure_rate": "float64", "correction_rate": "float64",
+        "score_total": "float64", "grade": "string", "score_config": "string",
+        "previous_report_id": "string", "previous_source": "string", "analyzer_version": "string",
+        "duplicate_of": "string", "fingerprint": "string",
+    },
+    "cells": {
+        "report_id": "string", "run_id": "string", "table": "string", "row": "string", "column": "string",
+        "value": "float64", "raw": "string", "row_label": "string", "column_label": "string",
+        "page": "int32", "line": "int32", "method": "string", "remark": "string",
+    },
+    "findings": {
+        "report_id": "string", "run_id": "string", "finding_id": "string", "rule": "string",
+        "rule_label": "string", "severity": "string", "status": "string", "part": "string",
+        "message": "string", "where": "string", "quote": "string", "data": "string",
+    },
+    "statements": {
+        "report_id": "string", "run_id": "string", "section": "string", "position": "int32",
+        "subpart": "string", "text": "string", "kind": "string", "probability": "float64",
+        "category": "string", "category_probability": "float64", "runner_up": "string",
+        "boilerplate": "bool", "carried_over": "bool",
+    },
+    "scores": {
+        "report_id": "string", "run_id": "string", "part": "string", "label": "string", "kind": "string",
+        "points": "float64", "max_points": "float64", "judged": "bool", "reason": "string",
+        "rule": "string", "finding_id": "string",
+    },
+    "runs": {
+        "run_id": "string", "analyzer_version": "string", "score_config": "string",
+        "reports": "int32", "failures": "int32", "first_source": "string", "last_source": "string",
+    },
+}
+
+
+def content_hash(path: str | Path) -> str | None:
+    """SHA-256 of a file's bytes (hex), or None when it cannot be read any more."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def report_id_of(sha256: str | None, source: str) -> str:
+    """The store's id of a report: its content hash, shortened (the source path when the file is gone)."""
+    if sha256:
+        return "R" + sha256[:16]
+    return "S" + hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def run_id_of(hashes: Iterable[str | None], score_config: str = "") -> str:
+    """A run's id from what it analysed: the same files, version and weights give the same id."""
+    h = hashlib.sha256(f"{__version__}\x1f{score_config}".encode("utf-8"))
+    for sha in sorted(x or "" for x in hashes):
+        h.update(sha.encode("ascii") + b"\n")
+    return "run-" + h.hexdigest()[:12]
+
+
+def _pa_schema(table: str):
+    import pyarrow as pa
+
+    return pa.schema([(name, getattr(pa, "bool_" if kind == "bool" else kind)()) for name, kind in COLUMNS[table].items()])
+
+
+# ---------------------------------------------------------------- row builders
+
+
+def _date(iso: str | None):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
+def _cell_value(tables, key: str) -> float | None:
+    table, row, col = key.split(".")
+    v = tables.get(table, row, col) if tables else None
+    return None if v is None else float(v)
+
+
+def cell_rows(result: ReportResult, rid: str, run_id: str) -> list[dict]:
+    """Every canonical cell of the report's template, read or not (``value`` None when absent)."""
+    tv = result.tables
+    template = tv.template if tv else result.meta.template
+    rows = []
+    for table in schema.TABLES:
+        for row in schema.rows_of(table, template):
+            for col in row.columns:
+                key = f"{table}.{row.key}.{col.key}"
+                src = tv.sources.get(key) if tv else None
+                rows.append({
+                    "report_id": rid, "run_id": run_id, "table": table, "row": row.key, "column": col.key,
+                    "value": _cell_value(tv, key),
+                    "raw": src.raw if src else None,
+                    "row_label": src.row_label if src else row.label,
+                    "column_label": src.col_label if src else col.label,
+                    "page": src.page if src else None, "line": src.line if src else None,
+                    "method": src.method if src else None,
+                    "remark": (tv.remark(key) or None) if tv else None,
+                })
+    return rows
+
+
+def finding_rows(result: ReportResult, rid: str, run_id: str) -> list[dict]:
+    """One row per finding, with its rule's label and the score part that judges it."""
+    return [
+        {
+            "report_id": rid, "run_id": run_id, "finding_id": f.id, "rule": f.rule, "rule_label": rule_label(f.rule),
+            "severity": f.severity, "status": f.status, "part": rule_of(f.rule).part, "message": f.message,
+            "where": f.where, "quote": f.quote or None,
+            "data": json.dumps(f.data, ensure_ascii=False, sort_keys=True) if f.data else None,
+        }
+        for f in result.findings
+    ]
+
+
+def statement_rows(result: ReportResult, rid: str, run_id: str) -> list[dict]:
+    """One row per narrative statement, in reading order (``position`` from 0)."""
+    if result.narrative is None:
+        return []
+    return [
+        {
+            "report_id": rid, "run_id": run_id, "section": s.section, "position": i, "subpart": s.part or None,
+            "text": s.text, "kind": s.kind, "probability": round(s.kind_score, 4), "category": s.category,
+            "category_probability": round(s.category_score, 4) if s.category else None,
+            "runner_up": s.runner_up, "boilerplate": s.boilerplate, "carried_over": s.carried_over,
+        }
+        for i, s in enumerate(result.narrative.statements)
+    ]
+
+
+def score_rows(result: ReportResult, rid: str, run_id: str) -> list[dict]:
+    """Per score part one ``kept`` row (points obtained), then one ``lost`` row per reason."""
+    if result.score is None:
+        return []
+    rows = []
+    for p in result.score.parts:
+        base = {"report_id": rid, "run_id": run_id, "part": p.key, "label": PART_LABELS.get(p.key, p.label),
+                "max_points": p.max_points, "judged": p.judged}
+        rows.append({**base, "kind": "kept", "points": round(p.points, 2), "reason": None, "rule": None, "finding_id": None})
+        for r in p.reasons:
+            rows.append({**base, "kind": "lost", "points": round(r.points, 2), "reason": r.text, "rule": r.rule,
+                         "finding_id": r.finding_id})
+    return rows
+
+
+def _rates(result: ReportResult) -> tuple[float | None, float | None]:
+    from analyzer.output.ranking import correction_rate, disclosure_rate
+
+    return disclosure_rate(result), correction_rate(result)
+
+
+def report_row(result: ReportResult, cells: list[dict], *, rid: str, run_id: str, file_id: str | None, sha256: str | None,
+               size: int | None, previous_id: str | None, previous_source: str | None) -> dict:
+    """The ``reports`` row of an analysed report (``cells``: its rows of the cells table)."""
+    tv = result.tables
+    read = sum(1 for c in cells if c["value"] is not None)
+    sev = [f.severity for f in result.findings]
+    stmts = result.narrative.statements if result.narrative else ()
+    dr, cr = _rates(result)
+    received = tv.get("applications", "new_received", "total") if tv else None
+    status = "full" if tv and all(tv.found.get(t) for t in schema.TABLES) and len(result.sections) == 6 else "partial"
+    return {
+        "report_id": rid, "run_id": run_id, "source": result.source, "file_id": file_id, "sha256": sha256,
+        "bytes": size, "format": result.format, "status": status, "error": None, "error_kind": None,
+        "title": result.meta.title, "agency": result.meta.agency, "agency_key": agency_key(result.meta.agency),
+        "level": result.meta.level, "year": result.meta.year, "template": result.meta.template,
+        "published": _date(result.meta.published), "published_from": result.meta.published_from,
+        "sections_present": len(result.sections), "tables_found": sum(1 for t in schema.TABLES if tv and tv.found.get(t)),
+        "cells_read": read, "cells_missing": len(cells) - read, "findings": len(sev),
+        "errors": sev.count("error"), "warnings": sev.count("warning"), "infos": sev.count("info"),
+        "statements": len(stmts), "problems": sum(1 for s in stmts if s.kind == "problem"),
+        "boilerplate_share": result.narrative.boilerplate_share if result.narrative else None,
+        "copied_share": result.narrative.copied_share if result.narrative else None,
+        "applications_received": None if received is None else float(received),
+        "disclosure_rate": dr, "correction_rate": cr,
+        "score_total": round(result.score.total, 2) if result.score else None,
+        "grade": result.score.grade if result.score else None,
+        "score_config": result.score.config if result.score else None,
+        "previous_report_id": previous_id, "previous_source": previous_source, "analyzer_version": __version__,
+        "duplicate_of": None, "fingerprint": fingerprint(result),
+    }
+
+
+def failure_row(failure: Failure, *, rid: str, run_id: str, sha256: str | None, size: int | None) -> dict:
+    """The ``reports`` row of a file that could not be processed (``status`` unreadable)."""
+    row = {name: None for name in COLUMNS["reports"]}
+    row.update({
+        "report_id": rid, "run_id": run_id, "source": failure.source, "sha256": sha256, "bytes": size,
+        "format": Path(failure.source).suffix.lower().lstrip(".") or None, "status": "unreadable",
+        "error": failure.error, "error_kind": failure.kind, "analyzer_version": __version__,
+    })
+    return row
+
+
+# ---------------------------------------------------------------- writing
+
+
+class StoreWriter:
+    """Rows of one run, flushed to part files every ``batch_rows`` rows of a table.
+
+    Use as a context manager, or call :meth:`close`: a table that got no row
+    still gets one empty part file, so every view of the store exists.
+    """
+
+    def __init__(self, store_dir: Path, run_id: str, batch_rows: int = BATCH_ROWS):
+        self.store_dir = Path(store_dir)
+        self.run_id = run_id
+        self.batch_rows = batch_rows
+        self._rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+        self._parts: dict[str, int] = {t: 0 for t in TABLES}
+        self.counts: dict[str, int] = {t: 0 for t in TABLES}
+        self._first: str | None = None
+        self._last: str | None = None
+        self._n_reports = self._n_failures = 0
+        self.closed = False
+        self._written: dict[str, str] = {}  # report_id -> source of its first copy in this run
+        for table in TABLES:
+            folder = self.store_dir / table
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.glob(f"{run_id}-*.parquet"):
+                old.unlink()  # the same files analysed again: replace, never duplicate
+
+    def __enter__(self) -> "StoreWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None and not self.closed:
+            self.close()
+
+    def add_report(self, result: ReportResult, *, file_id: str | None, sha256: str | None, size: int | None = None,
+                   previous_id: str | None = None, previous_source: str | None = None) -> str:
+        """Add an analysed (and scored) report; returns its ``report_id``.
+
+        The same content a second time in the run (a copy under another name)
+        gets its ``reports`` row, marked ``duplicate_of`` the first, and no
+        rows in the other tables: they would be the first copy's again.
+        """
+        rid = report_id_of(sha256, result.source)
+        cells = cell_rows(result, rid, self.run_id)
+        row = report_row(result, cells, rid=rid, run_id=self.run_id, file_id=file_id, sha256=sha256,
+                         size=size, previous_id=previous_id, previous_source=previous_source)
+        self._n_reports += 1
+        self._seen(result.source)
+        if rid in self._written:
+            row["duplicate_of"] = self._written[rid]
+            self._add("reports", [row])
+            return rid
+        self._written[rid] = result.source
+        self._add("reports", [row])
+        self._add("cells", cells)
+        self._add("findings", finding_rows(result, rid, self.run_id))
+        self._add("statements", statement_rows(result, rid, self.run_id))
+        self._add("scores", score_rows(result, rid, self.run_id))
+        return rid
+
+    def add_failure(self, failure: Failure, *, sha256: str | None, size: int | None = None) -> str:
+        """Add a file that could not be processed; returns its ``report_id``."""
+        rid = report_id_of(sha256, failure.source)
+        self._add("reports", [failure_row(failure, rid=rid, run_id=self.run_id, sha256=sha256, size=size)])
+        self._n_failures += 1
+        self._seen(failure.source)
+        return rid
+
+    def close(self, score_config: str = "") -> dict[str, int]:
+        """Write the ``runs`` row and what is still buffered; returns rows written per table."""
+        self._add("runs", [{
+            "run_id": self.run_id, "analyzer_version": __version__, "score_config": score_config or None,
+            "reports": self._n_reports, "failures": self._n_failures,
+            "first_source": self._first, "last_source": self._last,
+        }])
+        for table in TABLES:
+            if self._rows[table] or not self._parts[table]:
+                self._flush(table)
+        self.closed = True
+        return dict(self.counts)
+
+    def _seen(self, source: str) -> None:
+        self._first = source if self._first is None else min(self._first, source)
+        self._last = source if self._last is None else max(self._last, source)
+
+    def _add(self, table: str, rows: list[dict]) -> None:
+        self._rows[table].extend(rows)
+        self.counts[table] += len(rows)
+        if len(self._rows[table]) >= self.batch_rows:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        data = pa.Table.from_pylist(self._rows[table], schema=_pa_schema(table))
+        path = self.store_dir / table / f"{self.run_id}-{self._parts[table]:05d}.parquet"
+        pq.write_table(data, path, compression="zstd")
+        self._parts[table] += 1
+        self._rows[table] = []
+
+
+def write_store(run, out_dir: Path, ids: dict[str, str], score_config: str = "") -> dict[str, int]:
+    """Write a finished run (a ``RunResult``) into ``out_dir/store``; returns rows written per table."""
+    sources = [r.source for r in run.results] + [f.source for f in run.failures]
+    hashes = {src: content_hash(src) for src in sources}
+    sizes = {src: file_size(src) for src in sources}
+    config = score_config or next((r.score.config for r in run.results if r.score), "")
+    run_id = run_id_of(hashes.values(), config)
+    with StoreWriter(Path(out_dir) / "store", run_id) as writer:
+        for r in sorted(run.results, key=lambda r: r.source):
+            prev = run.previous.get(r.source)
+            writer.add_report(
+                r, file_id=ids.get(r.source), sha256=hashes[r.source], size=sizes[r.source],
+                previous_id=report_id_of(hashes.get(prev), prev) if prev else None, previous_source=prev,
+            )
+        for f in sorted(run.failures, key=lambda f: f.source):
+            writer.add_failure(f, sha256=hashes[f.source], size=sizes[f.source])
+        return writer.close(config)
+
+
+def file_size(path: str) -> int | None:
+    """A file's size in bytes, or None when it is gone."""
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------- reading
+
+
+class StoreError(AnalyzerError):
+    """The store is missing, or a query over it failed."""
+
+
+SQL_ERROR = "SQL 查询出错：{error}（可用的表：reports、cells、findings、statements、scores、runs、all_reports）"
+
+
+def store_dir_of(path: Path) -> Path:
+    """The store under an ``analyze`` output folder, or the folder itself when it is a store."""
+    path = Path(path)
+    for candidate in (path / "store", path):
+        if (candidate / "reports").is_dir() and any((candidate / "reports").glob(PART_GLOB)):
+            return candidate
+    raise StoreError(f"{path} 中没有语料库数据（store/）；请先运行 analyzer analyze --out {path}")
+
+
+def view_sql(store: Path) -> list[str]:
+    """The statements that make every table of the store a DuckDB view (one row per report_id)."""
+
+    def parts(table: str) -> str:
+        glob = str(Path(store).resolve() / table / PART_GLOB).replace("'", "''")
+        return f"read_parquet('{glob}', union_by_name = true)"
+
+    version_key = "list_transform(string_split(analyzer_version, '.'), lambda x: TRY_CAST(x AS INTEGER))"
+    stmts = [
+        f"CREATE OR REPLACE VIEW runs AS SELECT * FROM {parts('runs')}",
+        f"CREATE OR REPLACE VIEW all_reports AS SELECT * FROM {parts('reports')}",
+        # One row per report_id: the newest analyzer, the run with more reports, then ids (docs/STORE.md).
+        "CREATE OR REPLACE VIEW reports AS SELECT r.* FROM all_reports r JOIN runs USING (run_id) "
+        f"QUALIFY row_number() OVER (PARTITION BY r.report_id ORDER BY {version_key.replace('analyzer_version', 'runs.analyzer_version')} DESC, "
+        "runs.reports DESC, r.run_id, r.duplicate_of IS NOT NULL, r.source) = 1",
+    ]
+    for table in ("cells", "findings", "statements", "scores"):
+        stmts.append(
+            f"CREATE OR REPLACE VIEW {table} AS SELECT t.* FROM {parts(table)} t "
+            "SEMI JOIN reports r ON t.report_id = r.report_id AND t.run_id = r.run_id"
+        )
+    return stmts
+
+
+DUCKDB_MEMORY = "1GB"  # DuckDB spills joins and sorts to disk past this: the run-level stages stay flat
+
+
+def duckdb_connection(memory_limit: str = DUCKDB_MEMORY, temp: Path | None = None):
+    """An in-memory DuckDB connection whose memory is capped, spilling to ``temp`` (else a temporary folder
+    removed with the connection; DuckDB's own default is ``.tmp`` in the working folder)."""
+    import shutil
+    import tempfile
+    import weakref
+
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")  # every query that needs an order says so
+    if temp is None:
+        temp = Path(tempfile.mkdtemp(prefix="analyzer-duckdb-"))
+        weakref.finalize(con, shutil.rmtree, str(temp), True)
+    con.execute(f"SET temp_directory = '{str(temp).replace(chr(39), chr(39) * 2)}'")
+    return con
+
+
+def connect(path: Path, *, memory_limit: str = DUCKDB_MEMORY):
+    """A DuckDB connection with the store's tables as views (``path``: an analyze folder or a store)."""
+    store = store_dir_of(path)
+    con = duckdb_connection(memory_limit)
+    for stmt in view_sql(store):
+        con.execute(stmt)
+    return con
+
+
+def query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run one SQL statement over the store; returns the column names and the rows."""
+    import duckdb
+
+    con = connect(path)
+    try:
+        cur = con.execute(sql)
+        columns = [d[0] for d in cur.description] if cur.description else []
+        return columns, cur.fetchall() if columns else []
+    except duckdb.Error as exc:
+        raise StoreError(SQL_ERROR.format(error=str(exc).splitlines()[0])) from exc
+    finally:
+        con.close()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def format_rows(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
+    """Query results as an aligned text table (CJK counted double width), CSV or JSON."""
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=1)
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_text(v) for v in row] for row in rows])
+        return buf.getvalue().rstrip("\n")
+    from rich.cells import cell_len
+
+    cells = [list(columns)] + [[_text(v).replace("\n", " ") for v in row] for row in rows]
+    widths = [max(cell_len(r[i]) for r in cells) for i in range(len(columns))]
+    numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in rows) and rows for i in range(len(columns))]
+
+    def line(values: list[str]) -> str:
+        padded = [
+            " " * (w - cell_len(v)) + v if num else v + " " * (w - cell_len(v))
+            for v, w, num in zip(values, widths, numeric)
+        ]
+        return "  ".join(padded).rstrip()
+
+    out = [line(cells[0]), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells[1:]]
+    out.append(f"({len(rows)} 行)")
+    return "\n".join(out)
+
+
+RANKING_COLUMNS = ["名次", "report_id", "报告文件", "机关", "年度", "层级", "总分", "等级", "准确性", "内容质量",
+                   "实质公开率", "实质公开率偏离", "复议纠错率", "复议纠错率偏离"]
+
+
+def ranking_sql(store: Path, run_id: str) -> str:
+    """The ranking of one run, computed in DuckDB from the store (the rules of ``output.ranking``).
+
+    One ranking per statistical year, newest first; the same report twice
+    (same ``fingerprint``) and two reports of one agency for one year count
+    once, the first by source standing for the others. Within a year: total,
+    then 准确性, then 内容质量 (ties share a rank, 1, 1, 3). A rate deviates
+    when it lies more than both 3 robust standard deviations (1.4826 × MAD)
+    and 10 points from the median of the ranked reports, and only when at
+    least 30 of them have it.
+    """
+    from analyzer.output.ranking import MAD_SCALE, MIN_COMPARABLE, MIN_DEVIATION, ROBUST_Z
+
+    def parts(table: str) -> str:
+        return "read_parquet('" + str(Path(store).resolve() / table / PART_GLOB).replace("'", "''") + "')"
+
+    rid = run_id.replace("'", "''")
+    flags = []
+    for col in ("disclosure_rate", "correction_rate"):
+        flags.append(f"""
+          CASE WHEN r.{col} IS NULL OR (SELECT n FROM st_{col}) < {MIN_COMPARABLE} THEN NULL
+               WHEN abs(r.{col} - (SELECT med FROM st_{col})) >
+                    greatest({ROBUST_Z} * {MAD_SCALE} * (SELECT mad FROM st_{col}), {MIN_DEVIATION}) + 1e-12 THEN true
+               ELSE false END AS {col}_flag""")
+    stats = ",".join(
+        f"""st_{col} AS (SELECT count({col}) AS n, median({col}) AS med,
+               median(abs({col} - (SELECT median({col}) FROM ranked))) AS mad FROM ranked)"""
+        for col in ("disclosure_rate", "correction_rate")
+    )
+    return f"""
+        WITH run AS (SELECT * FROM {parts('reports')} WHERE run_id = '{rid}' AND status <> 'unreadable'),
+        ranked AS (SELECT * FROM run QUALIFY row_number() OVER (
+            PARTITION BY CASE WHEN agency_key IS NOT NULL AND year IS NOT NULL THEN agency_key || '|' || year
+                              ELSE 'fingerprint|' || fingerprint END ORDER BY source) = 1),
+        kept AS (SELECT report_id, sum(points) FILTER (WHERE part = 'accuracy') AS accuracy,
+                        sum(points) FILTER (WHERE part = 'substance') AS substance
+                 FROM {parts('scores')} WHERE run_id = '{rid}' AND kind = 'kept' GROUP BY report_id),
+        {stats}
+        SELECT rank() OVER (PARTITION BY r.year
+                            ORDER BY round(r.score_total, 2) DESC, round(k.accuracy, 2) DESC, round(k.substance, 2) DESC) AS rank,
+               r.file_id, r.source, r.agency, r.year, r.level, r.score_total, r.grade, k.accuracy, k.substance,
+               r.disclosure_rate, {flags[0].strip()}, r.correction_rate, {flags[1].strip()}
+        FROM ranked r LEFT JOIN kept k USING (report_id)
+        ORDER BY r.year IS NULL, r.year DESC, rank, r.source
+    """
+
+
+def write_ranking_csv(out_dir: Path, run_id: str) -> Path:
+    """``ranking.csv`` of a run too large for the whole-run outputs, from the store (UTF-8 with BOM)."""
+    import csv
+    import io
+
+    con = duckdb_connection()
+    cur = con.execute(ranking_sql(Path(out_dir) / "store", run_id))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(RANKING_COLUMNS)
+    while rows := cur.fetchmany(10_000):
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+    path = Path(out_dir) / "ranking.csv"
+    path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    return path

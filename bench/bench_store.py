@@ -1,0 +1,156 @@
+"""The store and the run-level stages alone, on up to 100,000 synthetic reports: is memory flat?
+
+Reading 100,000 files does not fit a session on this machine, so this bench
+analyses the shipped corpus and the real reports of ../shared/corpus-real once
+(the per-file stages only, as ``analyze`` does in its workers), then makes N
+per-report results by varying them: a new agency name (written into its
+statements too, so that agency-specific sentences differ), a year (each agency
+reports five years running, so years link), a few table cells and figures in
+the text changed. They go through what ``analyze`` does after the per-file
+stages (``analyzer.scale``):
+
+- pass 1: the spill (pickles + Parquet facts), as the results arrive;
+- pass 2: links to last year's report in DuckDB, statements shared across
+  agencies (the persisted MinHash index above 50,000 statements);
+- pass 3: each report finished (continuity, carry-over, boilerplate, score)
+  and written to the store; ranking.csv from the store.
+
+Each N runs in a fresh process; peak memory is that process's ``ru_maxrss``.
+
+    .venv/bin/python bench/bench_store.py                  # 10,000 and 100,000
+    .venv/bin/python bench/bench_store.py --n 2000,10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import json
+import pickle
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+BASES = Path(tempfile.gettempdir()) / "analyzer-bench-store-bases.pkl"
+PLACES = "东西南北中上下新安平和兴华宁康泰丰永昌顺义德信明清远"
+UNITS = ("镇", "乡", "街道", "县", "区")
+LEVEL_OF = {"镇": "township", "乡": "township", "街道": "township", "县": "county", "区": "county"}
+NUMBER = re.compile(r"(?<![\d.])\d{1,4}(?![\d.])")
+
+
+def bases() -> list:
+    """The per-file results of the corpus and the real reports (cached between runs of the bench)."""
+    if BASES.exists():
+        return pickle.loads(BASES.read_bytes())
+    from bench_run import sources
+
+    from analyzer import runner
+    from analyzer.config import Settings
+    from analyzer.model import ReportResult
+    from analyzer.pipeline import _analyze_in_worker
+
+    runner.warm_up()
+    outcomes = runner.run_files(_analyze_in_worker, sources(), Settings(), workers=2)
+    results = [o for o in outcomes if isinstance(o, ReportResult) and o.narrative is not None]
+    BASES.write_bytes(pickle.dumps(results))
+    return results
+
+
+def vary(base, i: int, n_agencies: int, rng: random.Random):
+    """A new report made from a real one: another agency, another year, a few numbers changed."""
+    agency_no = i % n_agencies
+    year = 2019 + i // n_agencies % 6
+    unit = UNITS[agency_no % len(UNITS)]
+    place = PLACES[agency_no % len(PLACES)] + PLACES[agency_no // len(PLACES) % len(PLACES)] + f"{agency_no}{unit}"
+    agency = place + "人民政府"
+    old = base.meta.agency or ""
+    core = old.replace("人民政府", "")
+
+    def text(t: str) -> str:
+        if core and len(core) >= 2:
+            t = t.replace(core, place)
+        if rng.random() < 0.15:
+            t = NUMBER.sub(lambda m: str(int(m.group(0)) + rng.randint(0, 9)), t, count=1)
+        return t
+
+    stmts = tuple(replace(s, text=text(s.text)) for s in base.narrative.statements)
+    values = {t: {r: dict(cols) for r, cols in rows.items()} for t, rows in base.tables.values.items()} if base.tables else {}
+    for rows in values.values():
+        for cols in rows.values():
+            for col, v in cols.items():
+                if isinstance(v, int) and rng.random() < 0.05:
+                    cols[col] = max(0, v + rng.choice((-1, 1, 2)))
+    tables = replace(base.tables, values=values) if base.tables else None
+    meta = replace(base.meta, agency=agency, year=year, level=LEVEL_OF[unit],
+                   title=f"{agency}{year}年政府信息公开工作年度报告")
+    return replace(base, source=f"synthetic/{year}/{agency_no:06d}_{i:06d}.{base.format}", meta=meta,
+                   narrative=replace(base.narrative, statements=stmts), tables=tables)
+
+
+def run_once(n: int) -> dict:
+    """Feed n synthetic results through the spill, the run-level stages and the store, in this process."""
+    from analyzer import scale
+
+    rng = random.Random(n)
+    base = bases()
+    work = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    spill = scale.Spill(work / "spill")
+    t0 = time.perf_counter()
+    for i in range(n):
+        spill.add(vary(base[i % len(base)], i, max(1, n // 5), rng))
+    t1 = time.perf_counter()
+    timings: dict[str, float] = {}
+    scale.finish_spill(spill, [], work, whole_run_limit=0, timings=timings, store_only=True)
+    t2 = time.perf_counter()
+    spill.close()
+    spill_mb = sum(p.stat().st_size for p in spill.folder.rglob("*") if p.is_file()) / 2**20
+    store_mb = sum(p.stat().st_size for p in (work / "store").rglob("*") if p.is_file()) / 2**20
+    index_mb = sum(p.stat().st_size for p in (work / "store" / "neardup").rglob("*") if p.is_file()) / 2**20
+    shutil.rmtree(work, ignore_errors=True)
+    return {
+        "reports": n,
+        "statements": spill.statements,
+        "pass1_spill_s": round(t1 - t0, 1),
+        "linking_s": round(timings["linking_s"], 1),
+        "near_duplicates_s": round(timings["near_duplicates_s"], 1),
+        "finish_store_ranking_s": round(timings["finishing_and_outputs_s"], 1),
+        "run_level_total_s": round(t2 - t1, 1),
+        "spill_mb": round(spill_mb, 1),
+        "store_mb": round(store_mb, 1),
+        "of_which_index_mb": round(index_mb, 1),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", default="10000,100000", help="comma-separated numbers of synthetic reports")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_once(args.one)))
+        return 0
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared)", flush=True)
+    print(f"bases: {len(bases())} per-file results of corpus/ and ../shared/corpus-real", flush=True)
+    for n in (int(x) for x in args.n.split(",")):
+        done = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(done.stderr[-3000:])
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        print("  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Issue 9, class 1 (identity): every source of the title is weighed, a sentence is never a title.
+
+Hand-made documents: a body that opens with a preamble while the page header, the
+HTML <h1>, the DOCX core title or the 落款 names the report; department names and
+the level of their parent government; the county-level cities of models/places.txt.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.agency import level_of, link_key, looks_like_agency, places
+from analyzer.identify import identify, is_title
+from analyzer.ingest import read_document
+from analyzer.model import Block, Document
+
+PREAMBLE = ("根据《中华人民共和国政府信息公开条例》（以下简称《条例》）、国务院办公厅政府信息与政务公开办公室"
+            "关于明确政府信息公开工作年度报告格式的要求，以及省政府、区管委会办公室关于政务公开工作的要求，特编制此报告：")
+BODY = ["一、总体情况", "2022年，我局政府信息公开工作有序推进。", "二、主动公开政府信息情况", "六、其他需要报告的事项", "无。"]
+
+
+def _doc(lines: list[str], metadata: dict | None = None, fmt: str = "txt") -> Document:
+    return Document(source="x.txt", format=fmt, blocks=tuple(Block("paragraph", s) for s in lines),
+                    metadata=metadata or {})
+
+
+def test_preamble_is_not_the_title_the_crawler_header_is():
+    """The old code took the preamble sentence for the title (agency = the sentence, level None)."""
+    doc = _doc([PREAMBLE + "一、总体情况", *BODY[1:]], {"标题": "平潭综合实验区公安局2022年政府信息公开工作年度报告"})
+    meta = identify(doc)
+    assert (meta.agency, meta.level, meta.year) == ("平潭综合实验区公安局", "city", 2022)
+    assert meta.title == "平潭综合实验区公安局2022年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("key", ["h1", "docx_title", "pdf_title"])
+def test_title_kept_only_in_a_container(key):
+    """A title kept only in the HTML <h1>, the DOCX core properties or the PDF's Info (old code: none read)."""
+    doc = _doc([PREAMBLE, *BODY], {"标题": "某某门户网站", key: "上海市科委关于2025年度政府信息公开工作的报告"})
+    meta = identify(doc)
+    assert (meta.agency, meta.level, meta.year) == ("上海市科学技术委员会", "province", 2025)
+
+
+def test_page_title_with_site_name_and_office_file_title():
+    doc = _doc(BODY, {"标题": "淮安市教育局2023年政府信息公开工作年度报告_淮安市人民政府"})
+    assert identify(doc).agency == "淮安市教育局"
+    doc = _doc(BODY, {"pdf_title": "Microsoft Word - 昆山市市场监督管理局2023年政府信息公开工作年度报告.doc"})
+    assert (identify(doc).agency, identify(doc).level) == ("昆山市市场监督管理局", "county")
+
+
+def test_signature_names_the_agency_when_no_title_does():
+    """No title anywhere but the 落款 (signing body above the date)."""
+    doc = _doc([PREAMBLE, *BODY, "平潭综合实验区公安局", "2022年1月7日"])
+    meta = identify(doc)
+    assert (meta.agency, meta.level, meta.title) == ("平潭综合实验区公安局", "city", None)
+    flat = _doc([PREAMBLE + "".join(BODY) + " 平潭综合实验区公安局2022年1月7日"])
+    assert identify(flat).agency == "平潭综合实验区公安局"
+
+
+@pytest.mark.parametrize("sentence", [
+    "根据《中华人民共和国政府信息公开条例》要求，现公布某某县2021年政府信息公开工作年度报告。",
+    "根据市人民政府办公室《关于做好2021年度政府信息公开工作年度报告编制和发布工作的通知》要求",
+    "按照上级关于政府信息公开工作年度报告的要求编制本报告",
+    "本报告根据《条例》编制，现将政府信息公开工作年度报告如下",
+])
+def test_a_sentence_is_never_a_title(sentence):
+    assert not is_title(sentence)
+    meta = identify(_doc([sentence, *BODY]))
+    assert meta.title is None and meta.agency is None and meta.level is None
+
+
+def test_title_split_over_lines_and_title_run_into_text():
+    meta = identify(_doc(["沭阳县住房和城乡建设局", "2021年政府信息公开工作年度报告", *BODY]))
+    assert (meta.agency, meta.level) == ("沭阳县住房和城乡建设局", "county")
+    meta = identify(_doc(["宿迁市宿城区民政局2021年度政府信息公开工作年度报告" + PREAMBLE, *BODY]))
+    assert (meta.agency, meta.level) == ("宿迁市宿城区民政局", "county")
+
+
+def test_year_in_chinese_numerals():
+    meta = identify(_doc(["某某县二〇二一年政府信息公开工作年度报告", *BODY]))
+    assert (meta.agency, meta.year) == ("某某县人民政府", 2021)
+
+
+@pytest.mark.parametrize(("agency", "level"), [
+    ("平潭综合实验区公安局", "city"),
+    ("福建省平潭综合实验区公安局", "city"),
+    ("平潭综合实验区金井片区管理局", "county"),
+    ("平潭综合实验区管委会", "city"),
+    ("上海市科学技术委员会", "province"),
+    ("南京市鼓楼区财政局", "county"),
+    ("淮安市教育局", "city"),
+    ("江苏省教育厅", "province"),
+    ("上海市浦东新区发展和改革委员会", "county"),
+    ("昆山市市场监督管理局", "county"),  # a county-level city named alone: the lexicon tells
+    ("江苏省昆山市人民政府", "county"),
+    ("苏州市昆山市周市镇人民政府", "township"),
+    ("津市市人民政府", "county"),
+    ("沭阳县住房和城乡建设局", "county"),  # 城乡 is no 乡
+    ("韩城市城市管理执法局", "county"),  # 城市 is no 市
+    ("阿克苏地区行政公署", "city"),
+    ("延边州延吉市人民政府", "county"),
+    ("中共徐州市委办公室", "city"),
+    ("广西南宁市人民政府", "city"),  # a region written without 壮族自治区
+    ("江苏昆山市人民政府", "county"),
+    ("国家税务总局江苏省税务局", "province"),
+    ("国家统计局", "national"),
+    ("苏州工业园区管委会", None),  # a development zone: its level is set case by case
+    ("某某市人民政府", None),  # a 市 in neither list: not guessed
+    ("教育局", None),
+])
+def test_level_of_departments_and_governments(agency, level):
+    assert level_of(agency) == level
+
+
+def test_abbreviations_and_name_forms_meet():
+    assert link_key("上海市科委") == link_key("上海市科学技术委员会")
+    assert link_key("殷都区政府办") == link_key("殷都区人民政府办公室") == link_key("殷都区人民政府")
+    assert link_key("成都市发改委") == "成都市发展和改革委员会"
+    assert not looks_like_agency("根据《条例》要求现将我局")
+
+
+def test_place_lists_are_consistent():
+    """models/places.txt: 34 provinces, 333 prefecture-level divisions, the 县级市; no name in two lists."""
+    p = places()
+    assert len(p.provinces) == 34 and len(p.prefectures) == 333
+    assert 380 <= len(p.county_cities) <= 410
+    assert not (p.prefectures & p.county_cities) and not (p.provinces & p.prefectures)
+    assert all(n.endswith("市") for n in p.county_cities)
+    assert all(n.endswith(("市", "地区", "自治州", "盟")) for n in p.prefectures)
+    assert {"昆山市", "津市市", "仙桃市", "芒市"} <= p.county_cities and "苏州市" in p.prefectures
+
+
+def test_readers_keep_the_titles_of_their_containers(tmp_path):
+    """HTML <h1> outside the article and the DOCX core title reach Document.metadata (added for identity)."""
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html><head><title>某某门户网站</title></head><body><h1>淮安市教育局2023年政府信息公开工作年度报告</h1>"
+        "<div class='article-content'>" + "".join(f"<p>{s}</p>" for s in [PREAMBLE, *BODY]) + "</div></body></html>",
+        encoding="utf-8")
+    meta = identify(read_document(page))
+    assert (meta.agency, meta.level, meta.year) == ("淮安市教育局", "city", 2023)
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.core_properties.title = "杭州市西湖区教育局2023年政府信息公开工作年度报告"
+    for s in [PREAMBLE, *BODY]:
+        d.add_paragraph(s)
+    d.save(tmp_path / "r.docx")
+    meta = identify(read_document(tmp_path / "r.docx"))
+    assert (meta.agency, meta.level) == ("杭州市西湖区教育局", "county")
+
+
+def test_publisher_of_the_crawler_header_is_the_last_resort():
+    doc = _doc([PREAMBLE, *BODY], {"标题": "政府信息公开工作年度报告", "发布机构": "沭阳县人民政府办公室"})
+    assert (identify(doc).agency, identify(doc).level) == ("沭阳县人民政府办公室", "county")
+    doc = _doc(["沭阳县教育局2021年政府信息公开工作年度报告", *BODY], {"发布机构": "沭阳县人民政府办公室"})
+    assert identify(doc).agency == "沭阳县教育局"

@@ -1,0 +1,138 @@
+"""Runs in bounded memory (analyzer/scale.py): the same outputs as the whole run in memory."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import random
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from _reports import clean_result
+from analyzer.linking import link_previous, link_years
+from analyzer.model import ReportMeta, ReportResult, RunResult, Statement
+from analyzer.narrative import neardup
+from analyzer.output.run import write_run
+from analyzer.pipeline import analyze_run, finish_run
+from analyzer.scale import MIN_AGENCIES, Spill, analyze_to, finish_one, link_years_spill, shared_statements
+from conftest import CORPUS
+
+duckdb = pytest.importorskip("duckdb")
+STOCK = "进一步加强政务公开工作的组织领导，把政务公开工作摆上重要议事日程，常抓不懈"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The six TXT reports of corpus/: streamed (small and 'large' ways) and in memory."""
+    base = tmp_path_factory.mktemp("scale")
+    src = base / "in"
+    src.mkdir()
+    for p in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(p, src)
+    (src / "empty.txt").write_bytes(b"")
+    write_run(analyze_run([src], workers=2), base / "memory")
+    analyze_to([src], out_dir=base / "streamed", workers=2)
+    analyze_to([src], out_dir=base / "large", workers=2, whole_run_limit=0)
+    return base
+
+
+def test_streamed_run_writes_the_same_tree(both):
+    memory, streamed = _tree(both / "memory"), _tree(both / "streamed")
+    assert sorted(memory) == sorted(streamed)
+    assert [name for name in memory if memory[name] != streamed[name]] == []
+    assert not (both / "streamed" / ".analyzer-spill").exists()
+
+
+def test_large_run_writes_the_same_reports_and_store(both):
+    memory, large = _tree(both / "memory"), _tree(both / "large")
+    per_report = [n for n in memory if n.endswith(".json") or n.startswith("store/") or n in ("summary.csv", "failures.csv")]
+    assert [n for n in per_report if memory[n] != large.get(n)] == []
+    assert "index.html" not in large and "ranking.xlsx" not in large
+    # the ranking from the store ranks as output.ranking does
+    with open(both / "memory" / "ranking.csv", encoding="utf-8-sig") as fh:
+        want = [(r["报告文件"], r["年度"], r["名次"]) for r in csv.DictReader(fh) if r["名次"]]
+    with open(both / "large" / "ranking.csv", encoding="utf-8-sig") as fh:
+        got = [(r["报告文件"], r["年度"], r["名次"]) for r in csv.DictReader(fh)]
+    assert got == want and len({y for _, y, _ in got}) >= 2
+
+
+def _light(source: str, agency: str | None, year: int | None) -> ReportResult:
+    return ReportResult(source=source, format="txt", meta=ReportMeta(None, agency, None, year, "2021"), sections={})
+
+
+def test_links_from_the_spill_are_link_years(tmp_path):
+    names = ["某县人民政府", "某县人民政府办公室", "洪泽区人民政府", "淮安市洪泽区人民政府", "南京市鼓楼区人民政府",
+             "福州市鼓楼区人民政府", "鼓楼区人民政府", "某县教育局", "江苏省淮安市洪泽区人民政府", "平潭综合实验区管委会",
+             "平潭综合实验区管理委员会", None, "某镇人民政府"]
+    rng = random.Random(3)
+    results = [_light(f"r{i:03d}/{rng.random():.6f}.txt", rng.choice(names), rng.choice([2020, 2021, 2022, None]))
+               for i in range(160)]
+    want = link_years(results)
+    spill = Spill(tmp_path / "spill")
+    for r in results:
+        spill.add(r)
+    spill.close_pass()
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW idx AS SELECT * FROM read_parquet('{spill.glob('index')}')")
+    competing = link_years_spill(con, spill)
+    got = dict(con.execute("SELECT source, prev FROM links").fetchall())
+    con.close()
+    spill.close()
+    assert got == {src: prev.source for src, prev in want.previous.items()} and len(got) > 20
+    assert competing == {src: tuple(c.source for c in cands) for src, cands in want.competing.items()}
+    assert competing  # the same name in one year, different texts: several readings of no one report
+
+
+def _with_statements(i: int, agency: str, texts: list[str], year: int = 2021) -> ReportResult:
+    r = clean_result(f"in/{i:03d}.txt", agency=agency, year=year)
+    return replace(r, narrative=replace(r.narrative, statements=tuple(Statement(t, "overview") for t in texts)))
+
+
+def _run() -> list[ReportResult]:
+    out = []
+    for i in range(8):
+        texts = [STOCK + f"，这是第{i % 3}种写法。", f"第{i}县本年共收到申请{i * 7}件，全部按期答复。"]
+        if i < 2:
+            texts.append("我县创新推出政务公开体验日活动，邀请市民代表走进行政服务中心")
+        out.append(_with_statements(i, f"第{i}县人民政府", texts))
+    out.append(_with_statements(20, "第0县人民政府", [STOCK + "，这是第0种写法。"], year=2022))
+    return out
+
+
+def test_finishing_one_report_at_a_time_is_finishing_the_run():
+    results = _run()
+    whole = {r.source: r for r in finish_run(RunResult(results=results)).results}
+    items = [neardup.Item(r.meta.agency, s.text) for r in results for s in r.narrative.statements]
+    where = [(r.source, i) for r in results for i, _ in enumerate(r.narrative.statements)]
+    shared = {}
+    for (src, i), groups in zip(where, neardup.shared_groups(items, cap=MIN_AGENCIES)):
+        if len(groups) >= MIN_AGENCIES:
+            shared.setdefault(src, []).append(i)
+    links = link_previous(results)
+    for r in results:
+        assert finish_one(r, shared.get(r.source, ()), links.get(r.source)) == whole[r.source]
+    assert any(s.boilerplate for r in whole.values() for s in r.narrative.statements)
+
+
+def test_shared_statements_from_the_index_agree_with_the_exact_search(tmp_path):
+    spill = Spill(tmp_path / "spill")
+    for r in _run():
+        spill.add(r)
+    spill.close_pass()
+    found = {}
+    for limit in (10**6, 0):  # exact in memory, then the persisted index
+        con = duckdb.connect()
+        con.execute(f"CREATE VIEW stmts AS SELECT * FROM read_parquet('{spill.glob('statements')}')")
+        shared_statements(con, spill, tmp_path / f"store{limit}", limit=limit)
+        found[limit] = sorted(con.execute("SELECT source, idx FROM shared").fetchall())
+        con.close()
+    spill.close()
+    assert found[0] == found[10**6] and len(found[0]) >= MIN_AGENCIES + 1
+    assert (tmp_path / "store0" / "neardup" / "pairs").is_dir()

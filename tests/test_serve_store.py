@@ -1,0 +1,101 @@
+"""The workbench's pieces without HTTP: the store, decisions applied to a report, upload names."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from analyzer.model import Finding, ReportMeta, ReportResult
+from analyzer.serve.decisions import apply_decisions, cells_of
+from analyzer.serve.store import MIGRATIONS, STORE_NAME, Decision, Store
+from analyzer.serve.workbench import clean_name
+
+
+def _result(*findings: Finding) -> ReportResult:
+    meta = ReportMeta(title="某镇2021年政府信息公开工作年度报告", agency="某镇人民政府", level="township", year=2021,
+                      template="2021")
+    return ReportResult(source="r000000000001", format="txt", meta=meta, sections={}, findings=findings)
+
+
+POWER = Finding("active_disclosure.rules_without_power", "error", "乡镇人民政府无规章制定权，但填报规章1件。",
+                "二、主动公开政府信息情况 / 规章 / 本年制发件数", id="Faaaaaaaaaa",
+                data={"cells": ["active_disclosure.rules.issued"]})
+DOUBT = Finding("template.outdated", "error", "本报告为2021年度报告，但仍使用旧版表格。", "二、主动公开政府信息情况",
+                id="Fbbbbbbbbbb", status="uncertain")
+
+
+def test_dismissed_findings_leave_the_report_and_the_score_follows():
+    base = apply_decisions(_result(POWER), {})
+    decided = apply_decisions(_result(POWER), {POWER.id: Decision(POWER.id, "dismissed", "已核实", "t")})
+    assert decided.findings == ()
+    assert decided.score.total > base.score.total
+
+
+def test_confirming_a_doubtful_finding_makes_it_certain_and_its_points_lost():
+    base = apply_decisions(_result(DOUBT), {})
+    decided = apply_decisions(_result(DOUBT), {DOUBT.id: Decision(DOUBT.id, "confirmed", "", "t")})
+    assert decided.findings[0].status == "confirmed"
+    # Points held while the reading was in doubt (待核实) are now lost.
+    assert decided.score.pending < base.score.pending and decided.score.total <= base.score.total
+
+
+def test_cells_of_a_finding():
+    assert cells_of(POWER) == ["active_disclosure.rules.issued"]
+    carried = Finding("continuity.carried_over", "warning", "m", "w", data={"column": "total"})
+    assert cells_of(carried) == ["applications.carried_over.total"]
+    assert cells_of(Finding("narrative.boilerplate", "info", "m", "w", data={"cells": ["../x"]})) == []
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("../../etc/passwd", "passwd"),
+    ("C:\\Users\\x\\报告.pdf", "报告.pdf"),
+    ("  a\x00b\n.txt ", "ab.txt"),
+    ("...", "未命名文件"),
+    (None, "未命名文件"),
+    (".hidden.txt", "hidden.txt"),
+])
+def test_upload_names_are_shown_never_used_as_paths(name, shown):
+    assert clean_name(name) == shown
+
+
+def test_store_keeps_uploads_by_hash_and_decisions_by_finding(tmp_path):
+    store = Store(tmp_path)
+    sha = store.keep_upload(b"abc", suffix=".txt")
+    again = store.keep_upload(b"abc", suffix=".pdf")  # the same bytes under another name: one copy
+    assert sha == again
+    files = [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()]
+    assert [p.name for p in files] == [f"{sha}.txt"]
+    store.add_report(report_id="r" + sha[:12], sha256=sha, file="a.txt", batch="b1")
+    assert store.report("r" + sha[:12]).status == "queued"
+    store.decide(finding_id="F1234567890", decision="dismissed", reason="理由")
+    store.decide(finding_id="F1234567890", decision="confirmed", reason="")
+    assert store.decisions()["F1234567890"].decision == "confirmed"
+    store.decide(finding_id="F1234567890", decision=None, reason="")
+    assert store.decisions() == {}
+    with pytest.raises(ValueError):
+        store.upload_path("../../x", "")
+    store.close()
+
+
+def test_migrations_run_once_and_keep_data(tmp_path):
+    store = Store(tmp_path)
+    store.save_review(report_key="某镇人民政府|2021", overall="好", problems=["一", "二"], suggestions=[], closing="")
+    store.close()
+    store = Store(tmp_path)
+    assert store.review("某镇人民政府|2021").problems == ("一", "二")
+    store.close()
+    conn = sqlite3.connect(tmp_path / STORE_NAME)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_readings_of_another_version_are_read_again(tmp_path):
+    store = Store(tmp_path)
+    sha = store.keep_upload(b"x", suffix=".txt")
+    store.add_report(report_id="r" + sha[:12], sha256=sha, file="a.txt", batch="b")
+    store.save_reading("r" + sha[:12], _result(POWER))
+    assert [rid for rid, _ in store.readings()] == ["r" + sha[:12]]
+    store.conn.execute("UPDATE reports SET version = '0.0.1+deadbeef'")
+    assert list(store.readings()) == []
+    assert store.requeue_stale() == 1 and store.report("r" + sha[:12]).status == "queued"
+    store.close()

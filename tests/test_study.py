@@ -1,0 +1,141 @@
+"""The corpus study from a store: its sections, guards, copy network, determinism, and the incremental index."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from _reports import clean_result, flawed_result, scored
+from analyzer.cli import app
+from analyzer.model import RunResult, Statement
+from analyzer.output import neardup_index
+from analyzer.output.ids import report_ids
+from analyzer.output.store import write_store
+from analyzer.output.study import write_study
+from analyzer.output.study.data import MIN_SAMPLE, TOO_FEW
+
+pytest.importorskip("duckdb")
+pytest.importorskip("matplotlib")
+runner = CliRunner()
+STOCK = "进一步加强政务公开工作的组织领导，把政务公开工作摆上重要议事日程，常抓不懈"
+COPIED = "我区创新推出“政务公开体验日”活动，邀请市民代表走进行政服务中心现场体验办事流程"
+
+
+def _report(i: int, year: int, agency: str, extra: list[str], township: bool = False):
+    base = flawed_result(f"in/r{i:02d}.txt") if township else clean_result(f"in/r{i:02d}.txt")
+    base = replace(base, meta=replace(base.meta, agency=agency, year=year))
+    texts = [STOCK + "。", f"{agency}本年度共办理依申请公开{i}件，均按时答复。"] + extra
+    stmts = tuple(Statement(t, "overview") for t in texts) + base.narrative.statements
+    return scored(replace(base, narrative=replace(base.narrative, statements=stmts)))
+
+
+def _run(n_counties: int = 12, offset: int = 0) -> RunResult:
+    results = []
+    for i in range(n_counties):
+        extra = [COPIED + "。"] if i in (0, 1) else []
+        results.append(_report(offset + i, 2021 + (i == 1), f"第{offset + i}县人民政府", extra))
+    results.append(_report(offset + 90, 2022, "某某镇人民政府", [], township=True))
+    return RunResult(results=sorted(results, key=lambda r: r.source))
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    run = _run()
+    write_store(run, tmp_path / "out", report_ids(run.results))
+    return tmp_path / "out"
+
+
+def test_study_files_sections_and_guards(store, tmp_path):
+    summary = write_study(store, tmp_path / "study")
+    assert "13份报告" in summary
+    html = (tmp_path / "study" / "study.html").read_text(encoding="utf-8")
+    for title in ("覆盖情况", "表格数据", "问题分布", "问题的类别", "套话", "相互抄用", "逐年变化", "方法与引用"):
+        assert title in html
+    assert "<script" not in html and html.count("<svg") >= 6
+    assert "font-family" in html and "Noto Sans CJK SC" in html
+    # the township has one report: fewer than MIN_SAMPLE, its median is not shown
+    with open(tmp_path / "study" / "tables" / "applications_by_level.csv", encoding="utf-8-sig") as fh:
+        rows = {r["层级"]: r for r in csv.DictReader(fh)}
+    assert rows["乡镇级"]["中位数"] == TOO_FEW
+    assert int(rows["县级"]["有取值的报告"]) >= MIN_SAMPLE and rows["县级"]["中位数"] == "8"
+
+
+def test_stock_sentences_and_copies(store, tmp_path):
+    write_study(store, tmp_path / "study")
+    with open(tmp_path / "study" / "tables" / "boilerplate_clusters.csv", encoding="utf-8-sig") as fh:
+        clusters = list(csv.DictReader(fh))
+    stock = next(c for c in clusters if c["代表表述"] == STOCK + "。")
+    assert stock["机关数"] == "13" and stock["使用次数"] == "13"
+    assert all(int(c["机关数"]) >= 2 for c in clusters)
+    with open(tmp_path / "study" / "tables" / "copy_edges.csv", encoding="utf-8-sig") as fh:
+        edges = list(csv.DictReader(fh))
+    # shared by two agencies only: the 2021 report is the source, the 2022 one copies it
+    assert [(e["来源机关"], e["来源年度"], e["机关"], e["年度"]) for e in edges] == [("第0县人民政府", "2021", "第1县人民政府", "2022")]
+
+
+def test_study_docx_opens_and_is_deterministic(store, tmp_path):
+    from docx import Document
+
+    write_study(store, tmp_path / "one")
+    write_study(store, tmp_path / "two")
+    for name in ("study.html", "study.docx"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    doc = Document(str(tmp_path / "one" / "study.docx"))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert any("套话" in h for h in headings) and headings[-1] == "引用"
+    assert len(doc.inline_shapes) >= 6
+
+
+def test_index_update_adds_only_what_is_new(tmp_path):
+    first, second = _run(), _run(6, offset=50)
+    out = tmp_path / "out"
+    write_store(first, out, report_ids(first.results))
+    added = neardup_index.update_index(out / "store")
+    assert added["texts"] > 0 and neardup_index.update_index(out / "store")["texts"] == 0
+    write_store(second, out, report_ids(second.results))
+    again = neardup_index.update_index(out / "store")
+    # new: the own sentence of each of the 7 new reports; the stock sentences are known already
+    assert again["texts"] == 7
+    # the same index as built from scratch over both runs
+    fresh = tmp_path / "fresh"
+    shutil.copytree(out / "store", fresh, ignore=shutil.ignore_patterns("neardup"))
+    neardup_index.update_index(fresh)
+    assert _pairs(out / "store") == _pairs(fresh)
+
+
+def _pairs(store: Path) -> set:
+    import duckdb
+
+    con = duckdb.connect()
+    neardup_index.index_views(con, store)
+    pairs = set(con.execute("SELECT a, b FROM idx_pairs").fetchall())
+    con.close()
+    return pairs
+
+
+def test_corpus_command_reads_a_store_or_analyses_files(store, tmp_path):
+    result = runner.invoke(app, ["corpus", str(store), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "s" / "study.docx").is_file()
+    both = runner.invoke(app, ["corpus", str(store), str(tmp_path / "s"), "--out", str(tmp_path / "t")])
+    assert both.exit_code == 2 and "同一个 --out" in both.stderr
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="headless chromium not installed")
+def test_study_page_renders_in_chromium(store, tmp_path):
+    write_study(store, tmp_path / "study")
+    shot = tmp_path / "study.png"
+    subprocess.run(
+        ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,3000", f"--screenshot={shot}",
+         (tmp_path / "study" / "study.html").as_uri()],
+        capture_output=True, timeout=120,
+    )
+    assert shot.is_file() and shot.stat().st_size > 50_000
