@@ -267,13 +267,14 @@ class Statement:
     text: str
     section: str  # section key
     part: str = ""  # sub-part number as written, e.g. "（一）"
-    kind: str = "statement"  # problem / measure / achievement / statement
-    kind_score: float = 0.0
+    kind: str = "statement"  # problem / measure / achievement / statement / other (not about disclosure work)
+    kind_score: float = 0.0  # calibrated probability of the kind
     category: str | None = None  # problem category for problems and measures
     category_score: float = 0.0
     runner_up: str | None = None  # second category when close
     boilerplate: bool = False
     carried_over: bool = False  # near-duplicate of the same agency's previous report
+    boilerplate_evidence: str | None = None  # the stock phrase matched, or "与至少3个其他机关的报告基本相同" (run level)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -286,8 +287,29 @@ class Statement:
             "category_score": round(self.category_score, 4),
             "runner_up": self.runner_up,
             "boilerplate": self.boilerplate,
+            "boilerplate_evidence": self.boilerplate_evidence,
             "carried_over": self.carried_over,
         }
+
+
+@dataclass(frozen=True)
+class ProblemPair:
+    """A problem of section 五 and the measures that answer it; none answers it when ``measures`` is empty.
+
+    Indices point into ``NarrativeResult.statements``. ``how`` says what paired
+    them: ``same_sentence`` (the measure was split off the problem's sentence),
+    ``list_position`` (item n of a measure list answers item n of a problem list
+    of the same length), ``names_problem`` ("针对…问题，…"), ``content`` (shared
+    words and category).
+    """
+
+    problem: int
+    measures: tuple[int, ...] = ()
+    how: tuple[str, ...] = ()  # one per measure
+    repeats_previous: bool = False  # the same agency's previous report states the same problem (by meaning)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"problem": self.problem, "measures": list(self.measures), "how": list(self.how), "repeats_previous": self.repeats_previous}
 
 
 @dataclass(frozen=True)
@@ -297,6 +319,8 @@ class NarrativeResult:
     boilerplate_share: float | None = None
     copied_share: float | None = None  # None when no previous report of the agency is in the run
     kind_counts: dict[str, int] = field(default_factory=dict)
+    pairs: tuple[ProblemPair, ...] = ()  # each problem of 五 with the measures answering it
+    copied_by_section: dict[str, float] = field(default_factory=dict)  # share of each section's statements carried over
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -305,6 +329,8 @@ class NarrativeResult:
             "category_counts": self.category_counts,
             "boilerplate_share": None if self.boilerplate_share is None else round(self.boilerplate_share, 4),
             "copied_share": None if self.copied_share is None else round(self.copied_share, 4),
+            "copied_by_section": {k: round(v, 4) for k, v in sorted(self.copied_by_section.items())},
+            "pairs": [p.to_dict() for p in self.pairs],
         }
 
 

@@ -107,11 +107,12 @@ def warm_up() -> None:
     Also the check that the model files are installed and loadable: one
     clear error before the run instead of the same failure for every file.
     """
-    from analyzer.narrative import classify, segment
+    from analyzer.narrative import analyze, classify, segment
 
     resources.check_models()
     classify.get_model()
-    segment.get_nlp()
+    # spaCy only when the narrative is read through its pipeline: importing it costs ~1 s a process.
+    segment.get_nlp() if analyze.READER == "spacy" else segment.get_tokenizer()
 
 
 class Engine(Protocol):

@@ -9,10 +9,13 @@ one run per group of documents that belong together) over
   (the year pairs real0051→real0014 and hzq2023→hzq2024 in one run each);
 * the variants of ``bench/variants.py`` (header-only titles, preambles, department
   names, pairs of years, flattened tables, HTML table layouts, narrative traps,
-  damage, deviating headings), each with its own expected values,
+  damage, deviating headings), each with its own expected values, and a sample of
+  them printed as PDF (``bench/pdf_render.py``),
 
 and prints identity accuracy, findings precision and recall per rule, cells right /
-wrong / missing / invented, links between years, reports lost, and a table per family.
+wrong / missing / invented, links between years, reports lost, a table per family and
+one per format; and, for each PDF variant whose source rendering was read in the same
+run, what goes wrong in the PDF only (PDF AGAINST ITS SOURCE).
 
 How a claim is matched to the truth (the rule + canonical location contract)
     A finding is cut into *claims*: ``tables.missing_cell`` and ``tables.ambiguous_cell``
@@ -38,10 +41,20 @@ Cells
     listed ``unreadable`` is not counted when null; a number there counts as right when
     equal and wrong otherwise.
 
+Formats
+    Variants are rendered as TXT, HTML and DOCX, and a sample of them as PDF
+    (``bench/pdf_render.py``: each family, every other base, one kind of variant; ``control``
+    in every layout) printed by LibreOffice from a Word file in three layouts (ruled tables,
+    tables without ruling lines, table 三 broken across a page) — cached by content under
+    ``~/.cache/analyzer-bench-pdf``, so only the first run pays for the conversion. Results are
+    printed per family and per format (PDF also per layout).
+
 Options
-    ``--family X`` (repeatable; ``base`` is the visible documents), ``--all`` (every
-    variant: the default, about 75 s with 2 workers here), ``--sample N`` (at most N
-    groups of each family, chosen by name, for a quicker look),
+    ``--family X`` (repeatable; ``base`` is the visible documents), ``--formats LIST``
+    (of txt, html, docx, pdf; default all four, pdf only when LibreOffice is installed),
+    ``--pdf-every-base`` (PDF variants of every base, not every other one), ``--all`` (every
+    variant: the default), ``--sample N`` (at most N groups of each family, chosen by name, for
+    a quicker look; PDF variants apart, those printed from a sampled variant first),
     ``--list-failures`` (every wrong claim, missed finding, wrong identity, wrong cell and
     lost report, with the document's name), ``--write DIR`` (write the variants and their
     ``.expected.json`` to DIR and stop), ``--workers N`` (parallel runs, default 2).
@@ -49,6 +62,7 @@ Options
     .venv/bin/python bench/bench_truth.py
     .venv/bin/python bench/bench_truth.py --family pairs --list-failures
     .venv/bin/python bench/bench_truth.py --sample 10
+    .venv/bin/python bench/bench_truth.py --formats pdf --list-failures
 """
 
 from __future__ import annotations
@@ -69,16 +83,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import pdf_render as P  # noqa: E402
 from bench import truth_schema as ts  # noqa: E402
 from bench import variants as V  # noqa: E402
+from bench.truth_print import FORMATS, print_report  # noqa: E402
 
-RULE_CLASSES = {
-    "table rules": tuple(r for r in V.TABLE_RULES if r != "tables.ambiguous_cell"),
-    "reading": ("tables.ambiguous_cell",),
-    "text vs table": V.TEXT_RULES,
-    "continuity": V.CONTINUITY_RULES,
-    "missing parts": V.MISSING_RULES + ("overview.missing_part",),
-}
 REAL_DOCS = {
     "real0001": "real0001.txt", "real0003": "real0003.txt", "real0005": "real0005.txt", "real0007": "real0007.txt",
     "real0009": "real0009.txt", "real0010": "real0010.txt", "real0011": "real0011.txt", "real0012": "real0012.txt",
@@ -100,6 +109,15 @@ class Doc:
     path: Path | None = None  # an existing file (visible documents)
     data: bytes | None = None  # a generated one
     suffix: str = ""
+
+    @property
+    def format(self) -> str:
+        return (self.suffix or (self.path.suffix if self.path else "")).lstrip(".").lower()
+
+    @property
+    def layout(self) -> str | None:
+        """How a PDF variant's tables are printed (bench/pdf_render.py LAYOUTS); None for the rest."""
+        return self.expected.get("layout")
 
 
 def base_expected(name: str, exp: dict, family: str = "base") -> dict:
@@ -164,22 +182,43 @@ def visible_docs() -> list[Doc]:
     return out
 
 
-def variant_docs(families=None, per_family: int | None = None) -> list[Doc]:
-    """Variants as documents; with ``per_family``, at most that many groups of each family (a stable sample)."""
-    fams = [f for f in V.FAMILIES if not families or f in families]
-    vs = V.generate(fams)
+def _sampled(items: list, per_family: int | None, family_of, group_of, first=lambda group: False) -> list:
+    """At most ``per_family`` groups of each family (a stable sample by name, the groups ``first``
+    holds for taken first); all without a limit."""
     by_family: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for v in vs:
-        by_family[v.family][v.expected["group"]].append(v)
-    out: list[Doc] = []
+    for x in items:
+        by_family[family_of(x)][group_of(x)].append(x)
+    out = []
     for fam, groups in by_family.items():
         names = sorted(groups)
         if per_family is not None and len(names) > per_family:
-            names = sorted(names, key=lambda g: V.rng(g).random())[:per_family]
+            names = sorted(names, key=lambda g: (not first(g), V.rng(g).random()))[:per_family]
         for g in sorted(names):
-            for v in groups[g]:
-                out.append(Doc(v.name, fam, g, v.expected, data=v.data, suffix=v.suffix))
+            out += groups[g]
     return out
+
+
+def variant_docs(families=None, per_family: int | None = None, formats=FORMATS, pdf_every_base: bool = False) -> list[Doc]:
+    """Variants as documents in the chosen formats; with ``per_family``, a stable sample of each family.
+
+    PDF variants are printed from a sample of the others (``bench/pdf_render.py``) and sampled
+    apart, those printed from a variant of the sample first, so that PDF AGAINST ITS SOURCE has pairs.
+    """
+    fams = [f for f in V.FAMILIES if not families or f in families]
+    vs = V.generate(fams)
+    chosen = [v for v in vs if v.suffix.lstrip(".") in formats]
+    chosen = _sampled(chosen, per_family, lambda v: v.family, lambda v: v.expected["group"])
+    if "pdf" in formats:
+        sampled = {v.name for v in chosen}
+        picks = P.choose(vs, pdf_every_base)
+        source_read = {P.pdf_name_of(pick): pick[0][0].name in sampled for pick in picks}
+        picks = _sampled(picks, per_family, lambda pick: pick[0][0].family, P.pdf_name_of, source_read.get)
+        pdfs, cost = P.render(picks)
+        print(f"(PDF: {len(pdfs)} variants of {sum(len(m) for m, _ in picks)} chosen; {cost['converted']} converted by "
+              f"LibreOffice in {cost['seconds']:.0f} s, the rest from {P.cache_dir()}"
+              + (f"; {cost['missing']} could not be made" if cost["missing"] else "") + ")")
+        chosen += pdfs
+    return [Doc(v.name, v.family, v.expected["group"], v.expected, data=v.data, suffix=v.suffix) for v in chosen]
 
 
 # ================================================================ running the analyzer
@@ -347,6 +386,10 @@ class Judged:
     found: list = field(default_factory=list)  # (doc, rule, loc)
     missed: list = field(default_factory=list)
 
+    def extend(self, other: "Judged") -> None:
+        for name in ("true", "false", "allowed", "found", "missed"):
+            getattr(self, name).extend(getattr(other, name))
+
 
 def judge_findings(name: str, expected: dict, result: dict, out: Judged) -> None:
     req = [tuple(x) for x in expected["findings"]]
@@ -398,17 +441,20 @@ class Tally:
     links_false: int = 0
     judged: Judged = field(default_factory=Judged)
     failures: list = field(default_factory=list)  # (doc, kind, text)
+    per_doc: dict = field(default_factory=dict)  # ("ALL" only) doc -> what went wrong in it, to set formats side by side
 
 
 def judge(docs: list[Doc], results, failures, previous) -> dict[str, Tally]:
-    """Tallies per family and in total ("ALL")."""
+    """Tallies per family, per format ("format:pdf", and "format:pdf/<layout>") and in total ("ALL")."""
     tallies: dict[str, Tally] = defaultdict(Tally)
     group_size = Counter(d.group for d in docs)
     for d in docs:
-        for t in (tallies[d.family], tallies["ALL"]):
+        mine = [tallies[k] for k in (d.family, "ALL", f"format:{d.format}")
+                + ((f"format:{d.format}/{d.layout}",) if d.layout else ())]
+        for t in mine:
             t.docs += 1
         if d.name not in results:
-            for t in (tallies[d.family], tallies["ALL"]):
+            for t in mine:
                 t.lost += 1
                 t.failures.append((d.name, "lost", failures.get(d.name, "?")))
             continue
@@ -454,7 +500,15 @@ def judge(docs: list[Doc], results, failures, previous) -> dict[str, Tally]:
         link_expected = exp.get("previous")
         link_got = previous.get(d.name)
         in_group = group_size[d.group] > 1
-        for t in (tallies[d.family], tallies["ALL"]):
+        own = Judged()
+        judge_findings(d.name, exp, res, own)
+        tallies["ALL"].per_doc[d.name] = {
+            "identity": None if all(ok.values()) else f"{got['agency']}/{got['level']}/{got['year']}",
+            "cells": {c.split(":")[0]: c for c in cell_fail},
+            "false": {(rule, tuple(sorted(locs))): f for _, rule, locs, f in own.false},
+            "missed": {(rule, loc) for _, rule, loc in own.missed},
+        }
+        for t in mine:
             t.agency += ok["agency"]
             t.level += ok["level"]
             t.year += ok["year"]
@@ -469,7 +523,7 @@ def judge(docs: list[Doc], results, failures, previous) -> dict[str, Tally]:
                 t.links_right += link_got == link_expected
             if in_group and link_got and link_got != link_expected:
                 t.links_false += 1
-            judge_findings(d.name, exp, res, t.judged)
+            t.judged.extend(own)
         fam = tallies[d.family]
         if not all(ok.values()):
             fam.failures.append((d.name, "identity", f"expected {want['agency']}/{want['level']}/{want['year']}, "
@@ -483,88 +537,44 @@ def judge(docs: list[Doc], results, failures, previous) -> dict[str, Tally]:
     return tallies
 
 
-# ================================================================ printing
-
-
-def pct(a: int, b: int) -> str:
-    return f"{a / b:6.1%}" if b else "     -"
-
-
-def per_rule(j: Judged) -> dict[str, Counter]:
-    out: dict[str, Counter] = defaultdict(Counter)
-    for name, rule, locs, f in j.true:
-        out[rule]["true"] += 1
-    for name, rule, locs, f in j.false:
-        out[rule]["false"] += 1
-        out[rule]["false_uncertain"] += f.get("status") == "uncertain"
-    for name, rule, loc in j.found:
-        out[rule]["found"] += 1
-    for name, rule, loc in j.missed:
-        out[rule]["missed"] += 1
-    return out
-
-
-def print_report(docs, tallies: dict[str, Tally], seconds: float, list_failures: bool) -> None:
-    a = tallies["ALL"]
-    print(f"\n{a.docs} documents ({sum(1 for d in docs if d.family == 'base')} visible, "
-          f"{sum(1 for d in docs if d.family != 'base')} variants) in {len({d.group for d in docs})} runs, {seconds:.0f} s")
-    print("\nIDENTITY")
-    n = a.docs - a.lost
-    print(f"  agency {pct(a.agency, n)}   level {pct(a.level, n)}   year {pct(a.year, n)}   all three {pct(a.identity, n)}   (of {n})")
-    print("\nCELLS")
-    print(f"  right {a.right}/{a.expected_cells} {pct(a.right, a.expected_cells)}   wrong {a.wrong}   missing {a.missing}   invented {a.invented}")
-    print("\nLINKS BETWEEN YEARS")
-    print(f"  expected links made {a.links_right}/{a.links_expected}   false links {a.links_false}")
-    print(f"\nREPORTS LOST  {a.lost}")
-    print("\nFINDINGS (claims judged against rule + canonical location)")
-    rules = per_rule(a.judged)
-    print(f"  {'rule':<40}{'true':>6}{'false':>7}{'(unc.)':>7}{'prec.':>8}{'found':>7}{'missed':>7}{'recall':>8}")
-    for cls, members in RULE_CLASSES.items():
-        tot = Counter()
-        for rule in members:
-            c = rules.get(rule)
-            if not c:
-                continue
-            tot.update(c)
-            print(f"  {rule:<40}{c['true']:>6}{c['false']:>7}{c['false_uncertain']:>7}{pct(c['true'], c['true'] + c['false']):>8}"
-                  f"{c['found']:>7}{c['missed']:>7}{pct(c['found'], c['found'] + c['missed']):>8}")
-        print(f"  {'  = ' + cls:<40}{tot['true']:>6}{tot['false']:>7}{tot['false_uncertain']:>7}"
-              f"{pct(tot['true'], tot['true'] + tot['false']):>8}{tot['found']:>7}{tot['missed']:>7}"
-              f"{pct(tot['found'], tot['found'] + tot['missed']):>8}")
-    print("\nPER FAMILY")
-    print(f"  {'family':<16}{'docs':>5}{'lost':>5}{'ident.':>8}{'agency':>8}{'level':>7}{'cells':>8}{'invent':>7}"
-          f"{'prec.':>7}{'recall':>7}{'false':>6}{'missed':>7}  {'links':<10}")
-    order = ["base"] + list(V.FAMILIES)
-    for fam in order:
-        if fam not in tallies:
+def write_docs(docs: list[Doc], folder: Path) -> None:
+    """Each generated document as a file, with its expected values as ``<name>.expected.json`` beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for d in docs:
+        if d.data is None:
             continue
-        t = tallies[fam]
-        n = t.docs - t.lost
-        tr, fa, fo, mi = len(t.judged.true), len(t.judged.false), len(t.judged.found), len(t.judged.missed)
-        links = (f"{t.links_right}/{t.links_expected}" + (f", {t.links_false} false" if t.links_false else "")
-                 if (t.links_expected or t.links_false) else "-")
-        print(f"  {fam:<16}{t.docs:>5}{t.lost:>5}{pct(t.identity, n):>8}{pct(t.agency, n):>8}{pct(t.level, n):>7}"
-              f"{pct(t.right, t.expected_cells):>8}{t.invented:>7}{pct(tr, tr + fa):>7}{pct(fo, fo + mi):>7}{fa:>6}{mi:>7}  {links:<10}")
-    if list_failures:
-        print("\nFAILURES")
-        for fam in order:
-            if fam not in tallies:
-                continue
-            t = tallies[fam]
-            lines = [f"  {d:<48} {k:<9} {txt}" for d, k, txt in t.failures]
-            for d, rule, locs, f in t.judged.false:
-                lines.append(f"  {d:<48} {'false':<9} {rule} [{f.get('status')}] at {f.get('where')}: {f.get('message', '')[:150]}")
-            for d, rule, loc in t.judged.missed:
-                lines.append(f"  {d:<48} {'missed':<9} {rule} at {loc}")
-            if lines:
-                print(f"\n [{fam}]")
-                print("\n".join(sorted(lines)))
+        (folder / f"{d.name}{d.suffix}").write_bytes(d.data)
+        (folder / f"{d.name}.expected.json").write_text(json.dumps(d.expected, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def chosen_formats(arg: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(formats of the visible documents, formats of the variants): as asked, or all four.
+
+    By default PDF variants are made only when LibreOffice is installed (the visible PDFs are read
+    anyway); asked for explicitly without it, they come from the cache where they are there.
+    """
+    if arg:
+        formats = tuple(f.strip().lower().lstrip(".") for f in arg.split(",") if f.strip())
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown:
+            raise SystemExit(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
+        if "pdf" in formats and not P.office():
+            print("(LibreOffice (soffice) not found: PDF variants come from the cache only)")
+        return formats, formats
+    if P.office():
+        return FORMATS, FORMATS
+    print("(LibreOffice (soffice) not found: PDF variants skipped — apt-get install -y libreoffice-writer-nogui "
+          "fonts-noto-cjk; the visible PDFs are still read)")
+    return FORMATS, FORMATS[:3]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Truth of the analyzer's claims on visible reports and generated variants (issue 9).")
     ap.add_argument("--family", action="append", help="only this family (repeatable); 'base' = the visible documents")
+    ap.add_argument("--formats", metavar="LIST", help="comma-separated, of txt,html,docx,pdf (default: all; pdf when LibreOffice is installed)")
     ap.add_argument("--all", action="store_true", help="every variant (the default; kept for scripts that say so)")
+    ap.add_argument("--pdf-every-base", action="store_true",
+                    help="print a variant of every family for every base as PDF, not every other base (twice the PDF time)")
     ap.add_argument("--sample", type=int, metavar="N", help="a quicker look: at most N groups of each family, chosen by name")
     ap.add_argument("--list-failures", action="store_true")
     ap.add_argument("--write", type=Path, help="write the variants and their expected values to this folder, then stop")
@@ -572,17 +582,19 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     fams = set(args.family or [])
+    visible_formats, formats = chosen_formats(args.formats)
+    per_family = None if args.all or not args.sample else args.sample
+    var_fams = [f for f in V.FAMILIES if not fams or f in fams]
     if args.write:
-        vs = V.generate([f for f in V.FAMILIES if not fams or f in fams])
-        V.write(vs, args.write)
-        print(f"{len(vs)} variants written to {args.write}")
+        docs = variant_docs(var_fams, per_family, formats, args.pdf_every_base) if var_fams else []
+        write_docs(docs, args.write)
+        print(f"{len(docs)} variants written to {args.write}")
         return 0
     docs: list[Doc] = []
     if not fams or "base" in fams:
-        docs += visible_docs()
-    var_fams = [f for f in V.FAMILIES if not fams or f in fams]
+        docs += [d for d in visible_docs() if d.format in visible_formats]
     if var_fams:
-        docs += variant_docs(var_fams, None if args.all or not args.sample else args.sample)
+        docs += variant_docs(var_fams, per_family, formats, args.pdf_every_base)
     gen = time.perf_counter() - t0
     results, failures, previous, seconds = run_all(docs, args.workers)
     tallies = judge(docs, results, failures, previous)

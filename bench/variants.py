@@ -55,6 +55,11 @@ Expected values (``Variant.expected``)
     ``previous``: the document the analyzer should link as last year's report (None:
     none). Locations are canonical keys, see ``bench/truth_schema.py``.
 
+PDF
+    ``bench/pdf_render.py`` prints a sample of the variants as PDF (LibreOffice, from a
+    Word file): ``Variant.report`` keeps the :class:`Report` each variant was rendered
+    from, so a PDF shows what the TXT/HTML/DOCX rendering shows and keeps its expected values.
+
 Everything is deterministic: a variant's random choices come from ``rng(name)``.
 """
 
@@ -736,9 +741,10 @@ def _fixed_zip(data: bytes) -> bytes:
 class Variant:
     name: str
     family: str
-    suffix: str  # ".txt", ".html", ".docx"
+    suffix: str  # ".txt", ".html", ".docx", ".pdf"
     data: bytes
     expected: dict
+    report: Report | None = field(default=None, repr=False, compare=False)  # what was rendered (bench/pdf_render.py)
 
     @property
     def filename(self) -> str:
@@ -774,10 +780,10 @@ def expected_for(rep: Report, base: Base, *, name: str, family: str, agency: str
     }
 
 
-def _variant(name: str, family: str, suffix: str, text_or_bytes, expected: dict) -> Variant:
+def _variant(name: str, family: str, suffix: str, text_or_bytes, expected: dict, rep: Report | None = None) -> Variant:
     data = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
     expected = dict(expected, name=name, format=suffix.lstrip("."))
-    return Variant(name, family, suffix, data, expected)
+    return Variant(name, family, suffix, data, expected, rep)
 
 
 def _renderings(rep: Report, formats=("txt", "html")):
@@ -797,7 +803,7 @@ def _simple(family: str, base: Base, kind: str, rep: Report, formats=("txt", "ht
     for suffix, data in _renderings(rep, formats):
         name = f"{family}-{base.name}-{kind}-{suffix[1:]}"
         e = expected_for(rep, base, name=name, family=family, **exp)
-        out.append(_variant(name, family, suffix, data, e))
+        out.append(_variant(name, family, suffix, data, e, rep))
     return out
 
 
@@ -1122,7 +1128,7 @@ def family_pairs(base: Base) -> list[Variant]:
 def _one(name: str, family: str, base: Base, rep: Report, fmt_: str, **exp) -> list[Variant]:
     for suffix, data in _renderings(rep, (fmt_,)):
         e = expected_for(rep, base, name=name, family=family, **exp)
-        return [_variant(name, family, suffix, data, e)]
+        return [_variant(name, family, suffix, data, e, rep)]
     return []
 
 
@@ -1257,7 +1263,7 @@ def family_flattened(base: Base) -> list[Variant]:
         req, _ = ts.table_findings(tables, "2021", base.agency, base.level, base.year, frozenset())
         e["findings"] = sorted(set(req) | set(amb))
         e["unknown_true_values"] = {k: ts.get(tables, k) for k in unknown}
-        out.append(_variant(name, "flattened", ".txt", to_txt(rep), e))
+        out.append(_variant(name, "flattened", ".txt", to_txt(rep), e, rep))
     return out
 
 
@@ -1300,7 +1306,7 @@ def family_html_tables(base: Base) -> list[Variant]:
                         other=without_numbers(base.other))
         e = expected_for(rep, base, name=name, family="html_tables", tables=expected_tables, text_findings=False,
                          note=f"HTML layout {kind}: {layout}")
-        out.append(_variant(name, "html_tables", ".html", to_html(rep), e))
+        out.append(_variant(name, "html_tables", ".html", to_html(rep), e, rep))
     return out
 
 
@@ -1392,7 +1398,7 @@ def family_damage(base: Base) -> list[Variant]:
         opt += [("tables.missing_row", f"applications.{row}")]
         e = expected_for(rep, base, name=vname, family="damage", tables=tables, unreadable=lost, optional=opt,
                          text_findings=False, note=f"row {row} run {run} printed as {damaged}")
-        out.append(_variant(vname, "damage", ".txt", to_txt(rep), e))
+        out.append(_variant(vname, "damage", ".txt", to_txt(rep), e, rep))
     # a broken cell in a table grid (TXT and HTML)
     for fmt_, mark in (("txt", "1-"), ("html", "—"), ("txt", "3O"), ("html", "2l")):
         vname = f"damage-{base.name}-cell-{fmt_}-{'dash' if '-' in mark or '—' in mark else 'letter'}"

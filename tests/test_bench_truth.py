@@ -315,3 +315,152 @@ def test_visible_documents_keep_their_expected_files():
     assert pair["real0014"].expected["previous"] == "real0051"
     assert ("continuity.in_force", "active_disclosure.normative_documents") in map(tuple, pair["real0014"].expected["findings"])
     assert pair["real0014"].group == pair["real0051"].group
+
+
+# ---------------------------------------------------------------- PDF renderings (bench/pdf_render.py)
+
+
+def test_pdf_choice_covers_every_family_layout_and_base(variants):
+    from bench import pdf_render as P
+
+    every = P.choose(variants, every_base=True)
+    fams = {members[0].family for members, _ in every}
+    assert fams == {v.family for v in variants if P._printable(v)}
+    control = [(m[0].expected["base"], layout) for m, layout in every if m[0].family == "control"]
+    assert sorted(control) == sorted((b, layout) for b in SEEDS for layout in P.LAYOUTS)
+    for members, layout in every:
+        assert all(P._printable(v) for v in members)
+        assert (layout == P.FLAT) == bool(members[0].report.flat), members[0].name
+        if members[0].family == "pairs":  # a whole run of years, never half of one
+            group = members[0].expected["group"]
+            assert {v.name for v in members} == {v.name for v in variants if v.expected["group"] == group}
+    half = P.choose(variants)
+    assert set(map(P.pdf_name_of, half)) < set(map(P.pdf_name_of, every))
+    assert {m[0].family for m, _ in half} == fams  # every family still printed
+    assert [P.pdf_name_of(x) for x in P.choose(variants)] == [P.pdf_name_of(x) for x in half]  # stable
+
+
+def test_a_table_cut_by_a_page_keeps_every_cell(bases):
+    from bench import pdf_docx as D
+
+    grid = V._app_grid(V.report_of(bases[0]))
+    whole = V.expand(grid)
+    for at in range(4, len(grid) - 1):
+        top, bottom = D.split_grid(grid, at)
+        cut = V.expand(top) + V.expand(bottom)
+        assert len(cut) == len(whole) and all(len(r) == len(whole[0]) for r in cut), at
+        for r, (got, want) in enumerate(zip(cut, whole)):
+            for c, (g, w) in enumerate(zip(got, want)):
+                # a merged label over the cut is printed above it only
+                assert g == w or (r >= at and g == "" and not re.fullmatch(r"[\d.]*", w)), (at, r, c, g, w)
+
+
+def _document_xml(data: bytes) -> str:
+    import io
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+
+
+def test_pdf_word_file_is_stable_and_prints_every_cell(variants):
+    from bench import pdf_render as P
+
+    v = next(v for v in variants if v.family == "control" and v.expected["base"] == "seed900")
+    for layout in P.LAYOUTS:
+        data = P.docx_bytes(v.report, layout, "x")
+        assert data == P.docx_bytes(v.report, layout, "x"), layout
+        xml = _document_xml(data)
+        texts = re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml)
+        for key, value in ts.cells(v.expected["tables"]):
+            if value is not None:
+                assert V.fmt(value) in texts, (layout, key)
+        assert ("TableGrid" in xml) == (layout != "borderless")
+        assert xml.count("<w:tbl>") == len(V._active_grids(v.report)) + 2 + (layout == "break")
+        assert xml.count("<w:pageBreakBefore/>") == 1 + (layout == "break")  # 三 starts a page; break cuts it once more
+    header_only = next(v for v in variants if v.family == "header_title" and v.name.endswith("core-title-docx"))
+    data = P.docx_bytes(header_only.report, "ruled", "x")
+    import docx
+    import io
+
+    assert docx.Document(io.BytesIO(data)).core_properties.title == header_only.report.header_title
+    assert header_only.report.header_title not in _document_xml(data)
+
+
+def test_pdf_variants_are_named_grouped_and_linked(variants, monkeypatch):
+    from bench import pdf_render as P
+
+    chosen = [pick for pick in P.choose(variants, every_base=True) if pick[0][0].family in ("pairs", "control")][:6]
+    chosen += [pick for pick in P.choose(variants, every_base=True) if pick[0][0].family == "pairs"][:2]
+    monkeypatch.setattr(P, "convert", lambda items, **kw: ([b"%PDF-1.4 fake"] * len(items), 0))
+    out, cost = P.render(chosen)
+    assert len(out) == sum(len(m) for m, _ in chosen) and not cost["missing"]
+    names = {v.name for v in out}
+    for v in out:
+        e = v.expected
+        assert v.suffix == ".pdf" and e["format"] == "pdf" and e["layout"] in P.LAYOUTS + (P.FLAT,)
+        assert v.name == e["name"] and v.name.endswith(f"-pdf-{e['layout']}")
+        assert e["source"] in {m.name for m in variants}
+        if e["previous"]:
+            assert e["previous"] in names and e["previous"].endswith(e["layout"])
+        if v.family == "pairs":
+            assert e["group"].endswith(f"-pdf-{e['layout']}")
+        else:
+            assert e["group"] == v.name
+    # a group LibreOffice could not print is left out whole
+    monkeypatch.setattr(P, "convert", lambda items, **kw: ([None] + [b"%PDF"] * (len(items) - 1), 0))
+    out, cost = P.render(chosen)
+    assert cost["missing"] == len(chosen[0][0]) and len(out) == sum(len(m) for m, _ in chosen[1:])
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice (soffice) not installed")
+def test_libreoffice_prints_a_variant_and_the_cache_keeps_it(variants, monkeypatch, tmp_path):
+    from bench import pdf_render as P
+    import pdfplumber
+    import io
+
+    monkeypatch.setenv("ANALYZER_BENCH_PDF_CACHE", str(tmp_path))
+    v = next(v for v in variants if v.family == "control" and v.expected["base"] == "seed900")
+    item = (P.docx_bytes(v.report, "borderless", "x"), v.report.published)
+    (pdf,), converted = P.convert([item])
+    assert converted == 1 and pdf and pdf.startswith(b"%PDF")
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = "".join(page.extract_text() or "" for page in doc.pages)
+        assert doc.metadata.get("Title") == v.report.header_title
+    assert re.sub(r"\s+", "", v.report.title) in re.sub(r"\s+", "", text)
+    assert str(v.expected["tables"]["applications"]["new_received"]["total"]) in text
+    again, converted = P.convert([item])
+    assert converted == 0 and again == [pdf]
+
+
+def test_results_are_told_per_format_and_against_the_source(variants, capsys):
+    src = next(v for v in variants if v.family == "control" and v.suffix == ".txt")
+    doc = B.Doc(src.name, "control", src.name, src.expected, data=src.data, suffix=".txt")
+    pdf_expected = dict(src.expected, name="p", format="pdf", layout="ruled", source=src.name, group="p")
+    pdf = B.Doc("p", "control", "p", pdf_expected, data=b"", suffix=".pdf")
+    right = {"report": dict(src.expected["report"]), "tables": src.expected["tables"], "findings": [],
+             "sections": list(ts.SECTION_KEYS), "notes": []}
+    wrong = dict(right, report=dict(right["report"], agency=None))
+    tallies = B.judge([doc, pdf], {src.name: right, "p": wrong}, {}, {})
+    assert tallies["format:txt"].identity == 1 and tallies["format:pdf"].identity == 0
+    assert tallies["format:pdf/ruled"].docs == 1
+    from bench import truth_print as TP
+
+    TP.print_formats(tallies)
+    TP.print_against_source([doc, pdf], tallies["ALL"].per_doc, True)
+    out = capsys.readouterr().out
+    assert re.search(r"^  pdf\s+1\s+0\s+0\.0%", out, re.M) and re.search(r"^    ruled\s+1", out, re.M)
+    assert re.search(r"identity\s+1 in\s+1 documents", out)
+
+
+def test_a_sample_prints_to_pdf_what_it_reads_in_other_formats(variants, monkeypatch):
+    from bench import pdf_render as P
+
+    monkeypatch.setattr(B.V, "generate", lambda families: [v for v in variants if v.family in families])
+    monkeypatch.setattr(P, "convert", lambda items, **kw: ([b"%PDF-1.4 fake"] * len(items), 0))
+    docs = B.variant_docs(["control", "department"], per_family=2)
+    read = {d.name for d in docs if d.format != "pdf"}
+    pdfs = [d for d in docs if d.format == "pdf"]
+    for family in ("control", "department"):
+        assert 0 < len({d.group for d in pdfs if d.family == family}) <= 2, family
+    # every base of control is printed: its sampled PDFs are those of the sampled TXT/HTML
+    assert all(d.expected["source"] in read for d in pdfs if d.family == "control"), [d.name for d in pdfs]

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from analyzer.ingest import read_document
+from analyzer.ingest.pdf.assemble import tables_to_rows
 from analyzer.ingest.pdf.borderless import Region, carry_wrapped_labels, unruled_tables, wrapped_digits
 from analyzer.ingest.pdf.objects import Line, Page
 from analyzer.pipeline import analyze_file
@@ -105,3 +106,15 @@ def test_a_label_cut_by_the_page_break_is_joined_to_its_row():
     carry_wrapped_labels(pages)
     assert "本年新收政府信息公开申请数量" in [text for _, text in tables[0].cells]
     assert pages[1].items == [title]
+
+
+def test_column_titles_wider_than_their_numbers_name_the_columns_they_stand_over():
+    # 第二十条第（一）项 with its columns in another order: each title is centred over its
+    # numbers, wider than them, so it starts left of them (over the column before).
+    titles = _line(0, (50, "信息内容"), (237, "现行有效件数"), (337, "本年制发件数"), (437, "本年废止件数"))
+    rows = [_line(15, (50, "规章"), (265, "0"), (365, "0"), (465, "0")),
+            _line(30, (50, "行政规范性文件"), (262, "64"), (362, "7"), (462, "13"))]
+    lines, tables = unruled_tables([titles, *rows], 1)
+    assert lines == [] and len(tables) == 1
+    assert tables_to_rows(tables) == (("信息内容", "现行有效件数", "本年制发件数", "本年废止件数"),
+                                      ("规章", "0", "0", "0"), ("行政规范性文件", "64", "7", "13"))

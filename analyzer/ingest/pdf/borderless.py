@@ -72,9 +72,13 @@ class Region:
             and min(s[0] for s in _numbers(line)) >= cols[0][0] - 2 * line.size
 
 
-def _crosses(line: Line, first_column: float) -> bool:
-    """A run that starts among the labels and runs on over the numbers: prose or a title, not a cell."""
-    return any(s[0] < first_column - line.size and s[1] > first_column + line.size for s in line.segs)
+def _crosses(line: Line, first_column: float, labels_end: float = float("inf")) -> bool:
+    """A run that starts among the labels and runs on over the numbers: prose or a title, not a cell.
+
+    With ``labels_end`` (where the row labels end), a run starting right of it is a column
+    title wider than the numbers under it ("现行有效件数" over "13"), not prose.
+    """
+    return any(s[0] < min(first_column - line.size, labels_end) and s[1] > first_column + line.size for s in line.segs)
 
 
 def unruled_tables(lines: list[Line], page: int) -> tuple[list[Line], list[Table]]:
@@ -201,10 +205,12 @@ def wrapped_digits(region: Region, line: Line) -> bool:
 def _header(pending: list[Line], first: Line) -> list[Line]:
     """The lines closely above a table's first row that belong to it (column titles)."""
     first_column = min(s[0] for s in _numbers(first))
+    labels_end = max((s[1] for s in first.segs if not _is_number(s[2])), default=first_column)
     header: list[Line] = []
     below = first
     for line in reversed(pending):
-        if below.top - line.bottom > 1.5 * line.size or _crosses(line, first_column) or title_at(line, first_column):
+        if below.top - line.bottom > 1.5 * line.size or _crosses(line, first_column, labels_end) \
+                or title_at(line, first_column):
             break
         if len(line.segs) == 1 and line.x0 < first_column - line.size < line.x1:
             break  # a line of prose, reaching from the labels into the numbers
@@ -235,7 +241,7 @@ def _region_table(region: Region, page: int) -> Table | None:
     cells: list[tuple[Bbox, str]] = []
     for g, group in enumerate(groups):
         titles = g == 0 and bool(region.header)
-        texts = _row_texts(group, starts, size, titles)
+        texts = _row_texts(group, starts, size, titles, cols)
         if not titles:
             _repeat_merged_labels(texts, labels)
         for c, text in enumerate(texts):
@@ -248,11 +254,23 @@ def _region_table(region: Region, page: int) -> Table | None:
     return Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled)
 
 
-def _row_texts(group: list[Line], starts: list[float], size: float, titles: bool) -> list[str]:
-    """The text of each grid column in one row (its lines' runs, each in the column it starts in)."""
+def _row_texts(group: list[Line], starts: list[float], size: float, titles: bool,
+               bands: list[list[float]] = ()) -> list[str]:
+    """The text of each grid column in one row (its lines' runs, each in the column it starts in).
+
+    A column title over the numbers goes to the number columns it stands over (``bands``): a
+    title wider than its numbers starts left of them, often over the column before.
+    """
     texts = [""] * len(starts)
+    numbers_from = bands[0][0] - size if bands else float("inf")
     for line in group:
         for seg in line.segs:
+            over = [starts.index(a) for a, b in bands if a <= seg[1] and seg[0] <= b and a in starts] \
+                if titles and (seg[0] + seg[1]) / 2 >= numbers_from else []
+            if over:
+                for c in over:
+                    texts[c] += seg[2]
+                continue
             first = max(i for i, x in enumerate(starts) if x <= seg[0] + 0.5 * size) if seg[0] >= starts[0] else 0
             texts[first] += seg[2]
             if titles:
