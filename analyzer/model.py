@@ -7,7 +7,7 @@ object (``dataclasses.replace``) instead of mutating its input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +41,9 @@ class Block:
     rows: tuple[tuple[str, ...], ...] | None = None
     page: int | None = None
     line: int | None = None
+    # Per cell of ``rows`` (same shape), how a reader that recognised the page's image read it
+    # (OCR): None for a table read from text, and for a cell that holds no value.
+    readings: tuple[tuple[CellReading | None, ...], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,36 @@ class ReportMeta:
         }
 
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, y growing downwards
+
+
+@dataclass(frozen=True)
+class CellReading:
+    """How OCR read one table cell from the page's image: where, how sure, and what a second look said."""
+
+    page: int
+    box: Box  # on the page as it lies in the PDF (what a viewer shows), in points from the top left
+    confidence: float  # the recogniser's, 0–1 (the lowest of the cell's text lines)
+    # The value is in doubt: read with low confidence and not confirmed by the second reading,
+    # read differently by it, or damaged beyond repair. Findings resting on it are uncertain.
+    doubtful: bool = False
+    second: str | None = None  # the second reading (the cell's crop, digits only, at a higher resolution)
+    second_confidence: float | None = None
+    # How the page image was put upright before reading (degrees counter-clockwise; a small skew),
+    # so that the cell can be cut out and read again the same way.
+    turned: int = 0
+    skew: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"box": [round(v, 1) for v in self.box], "confidence": round(self.confidence, 4)}
+        if self.doubtful:
+            d["doubtful"] = True
+        if self.second is not None:
+            d["second_reading"] = self.second
+            d["second_confidence"] = None if self.second_confidence is None else round(self.second_confidence, 4)
+        return d
+
+
 @dataclass(frozen=True)
 class CellSource:
     """Where one extracted number came from (camelot's parsing_report idea)."""
@@ -123,10 +156,15 @@ class CellSource:
     col_label: str  # the column label as written (or the template's when not shown)
     page: int | None = None
     line: int | None = None
-    method: str = "grid"  # "grid" (table cell) or "text" (read from running text)
+    method: str = "grid"  # "grid" (table cell), "text" (read from running text) or "ocr" (a scanned page)
+    reading: CellReading | None = None  # for "ocr": the box, the confidence and the doubt
+
+    def read_by(self, reading: CellReading | None) -> CellSource:
+        """This source of a cell that OCR read as ``reading`` (unchanged when None)."""
+        return self if reading is None else replace(self, method="ocr", reading=reading)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "raw": self.raw,
             "row_label": self.row_label,
             "col_label": self.col_label,
@@ -134,6 +172,9 @@ class CellSource:
             "line": self.line,
             "method": self.method,
         }
+        if self.reading is not None:
+            d.update(self.reading.to_dict())
+        return d
 
 
 Number = int | float | None
@@ -176,6 +217,9 @@ class TableValues:
     # Checks every admissible reading of the digit runs breaks ("applications.balance.total",
     # "applications.row_total.granted", …): no reading can rescue them (tables.splits).
     broken: frozenset[str] = frozenset()
+    # Cells OCR read in doubt (``CellReading.doubtful``), with or without a value: findings resting
+    # on one are uncertain.
+    doubtful: frozenset[str] = frozenset()
 
     def get(self, table: str, row: str, col: str) -> Number:
         return self.values.get(table, {}).get(row, {}).get(col)
