@@ -391,8 +391,9 @@ def _context():
 
 
 def _ocr_threads(workers: int) -> int:
-    """OCR threads per worker: the cores shared out among the workers (files run in parallel,
-    pages of one file in turn; measured in ``bench/bench_ocr.py``)."""
+    """Pages of one file a worker's OCR reads at once: the cores shared out among the workers,
+    so that files and pages together never ask for more cores than there are (one worker on
+    two cores: two pages at once; two workers: one page each)."""
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 

@@ -95,6 +95,28 @@ def test_engine_loads_from_threads_once():
     assert all(e is engines[0] for e in engines)
 
 
+def test_threads_reading_at_once_have_engines_of_their_own():
+    """Two page threads hold two engines; the next two borrow the same ones (each loaded once)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    both = threading.Barrier(2)
+
+    def borrow(_):
+        with ocr.own_engine() as eng:
+            assert ocr.engine() is eng
+            both.wait(timeout=120)  # both threads hold an engine at the same time
+            return eng
+
+    with ThreadPoolExecutor(2) as pool:
+        first = set(pool.map(borrow, range(2)))
+    with ThreadPoolExecutor(2) as pool:
+        second = set(pool.map(borrow, range(2)))
+    assert len(first) == 2 and second == first
+    assert all(e.threads == ocr.ENGINE_THREADS == 1 for e in first)
+    assert ocr.engine() in first  # outside a page thread: the process's first engine
+
+
 @needs_font
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="unshare not available")
 def test_reads_a_page_without_a_network_namespace(tmp_path):

@@ -19,6 +19,7 @@ import pytest
 from analyzer.config import Settings
 from analyzer.ingest import read_document
 from analyzer.ingest.pdf import scanned
+from analyzer.ingest.pdf.objects import Table
 from analyzer.model import Block, CellReading, CellSource, Document, ReportMeta, Section, TableValues
 from analyzer.narrative.consistency import check_consistency
 from analyzer.runner import file_limit
@@ -96,6 +97,47 @@ def test_image_only_pdf_reads_its_tables(tmp_path):
     x0, top, x1, bottom = d["box"]
     assert 0 <= x0 < x1 <= 595 and 0 <= top < bottom <= 842  # points on the page as it lies
     assert 0.5 <= d["confidence"] <= 1
+
+
+@needs_font
+def test_pages_read_at_once_equal_pages_read_in_turn():
+    """Two table pages of a scan read two at a time, each thread with its own engine, give the
+    same pages and the same run, in page order, as read one after the other."""
+    data = _scan(_pages_of(SEED_000, [2, 3]), "scan.pdf", dpi=150, max_rotation=1.5)
+    in_turn = scanned.read_pages(data, [1, 2], Settings(), threads=1)
+    at_once = scanned.read_pages(data, [1, 2], Settings(), threads=2)
+    assert at_once == in_turn
+    assert list(at_once[0]) == [1, 2] and at_once[1].pages == [1, 2]
+    assert any(isinstance(it, Table) for it in at_once[0][2].items)
+
+
+def test_pages_come_back_in_page_order_whichever_finishes_first(monkeypatch):
+    """The first page finishes last and the second fails: the run still lists them in page order,
+    and the failure stays with its page."""
+    import contextlib
+    import time
+
+    import pypdfium2 as pdfium
+
+    from analyzer.ingest import ocr
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(3):
+        pdf.new_page(595, 842)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+
+    def read_page(image, *, page_size, page):
+        time.sleep(0.3 if page == 1 else 0.0)
+        if page == 2:
+            raise RuntimeError("unreadable")
+        return ocr.OcrPage(lines=(), width=page_size[0], height=page_size[1], page=page)
+
+    monkeypatch.setattr(ocr, "read_page", read_page)
+    monkeypatch.setattr(ocr, "own_engine", contextlib.nullcontext)  # no engine needed
+    pages, run = scanned.read_pages(buffer.getvalue(), [1, 2, 3], Settings(), threads=3)
+    assert list(pages) == [1, 3]
+    assert run.pages == [1, 3] and run.empty == [1, 3] and run.failed == {2: "RuntimeError"}
 
 
 @needs_font

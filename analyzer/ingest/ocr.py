@@ -16,9 +16,15 @@ of 1667 were lost; 300 dpi costs more and reads no better.
 
 What this module adds to the engine:
 
-- **one engine per process**, loaded lazily under a lock (:func:`engine`);
-  ``ANALYZER_OCR_THREADS`` (or :func:`set_threads` before the first use) sets
-  onnxruntime's threads, 1 per process when pages run in parallel processes;
+- **engines loaded once per process**, lazily under a lock: :func:`engine`
+  is the process's first; :func:`own_engine` lends a thread an engine of its
+  own while it reads a page, so pages of one PDF are read in parallel threads
+  (onnxruntime and OpenCV release the GIL). ``ANALYZER_OCR_THREADS`` (or
+  :func:`set_threads`) says how many pages a process reads at once; the runner
+  sets it to the cores shared out among its file workers. Every engine runs
+  onnxruntime on one thread (:data:`ENGINE_THREADS`): one thread per page
+  costs 3.5 CPU s a page where two threads on one page cost 5, and a page is
+  read with the same arithmetic however many pages run at once;
 - **the red seal removed** before reading: inside a round red patch the red
   channel is used as grey, so the seal fades and the black text under it stays;
 - **pages turned by 90°/180°** put upright (text lines standing tall mean a
@@ -40,8 +46,9 @@ import math
 import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -118,34 +125,68 @@ class OcrPage:
 # ---------------------------------------------------------------- the engine
 
 
-_ENGINE: "_Engine | None" = None
+ENGINE_THREADS = 1  # onnxruntime's intra-op threads per engine: pages run in parallel instead (measured, see above)
+
+_ENGINES: list["_Engine"] = []  # every engine this process loaded; the first is :func:`engine`
+_IDLE: list["_Engine"] = []  # those no thread has borrowed
 _ENGINE_LOCK = threading.Lock()
+_LOCAL = threading.local()  # .engine: the engine this thread borrowed (:func:`own_engine`)
 _THREADS: int | None = None
 
 
 def set_threads(n: int | None) -> None:
-    """onnxruntime threads for the engine this process will load (call before the first OCR)."""
+    """How many pages this process reads at once (None: ``ANALYZER_OCR_THREADS``, else the cores)."""
     global _THREADS
     _THREADS = n
 
 
-def _threads() -> int:
+def threads() -> int:
+    """How many pages this process reads at once, each with its own engine."""
     if _THREADS is not None:
-        return _THREADS
+        return max(1, _THREADS)
     env = os.environ.get("ANALYZER_OCR_THREADS", "")
     if env.isdigit():
-        return int(env)
+        return max(1, int(env))
     return min(4, os.cpu_count() or 1)
 
 
 def engine() -> "_Engine":
-    """The process's OCR engine, loaded on first use (thread-safe)."""
-    global _ENGINE
-    if _ENGINE is None:
+    """The engine this thread borrowed (:func:`own_engine`), else the process's first, loaded on first use."""
+    borrowed = getattr(_LOCAL, "engine", None)
+    if borrowed is not None:
+        return borrowed
+    if not _ENGINES:
         with _ENGINE_LOCK:
-            if _ENGINE is None:
-                _ENGINE = _Engine(_threads())
-    return _ENGINE
+            if not _ENGINES:
+                eng = _Engine(ENGINE_THREADS)
+                _ENGINES.append(eng)
+                _IDLE.append(eng)
+    return _ENGINES[0]
+
+
+@contextmanager
+def own_engine() -> Iterator["_Engine"]:
+    """An engine for this thread alone while the block runs: an idle one, or one more loaded.
+
+    A process that reads ``n`` pages at once loads ``n`` engines, once each;
+    they are lent again for the next pages and the next files."""
+    held = getattr(_LOCAL, "engine", None)
+    if held is not None:
+        yield held
+        return
+    with _ENGINE_LOCK:
+        eng = _IDLE.pop() if _IDLE else None
+    if eng is None:
+        eng = _Engine(ENGINE_THREADS)  # loaded outside the lock: two threads load theirs at once
+        with _ENGINE_LOCK:
+            _ENGINES.append(eng)  # the first loaded is also the one :func:`engine` gives
+    _LOCAL.engine = eng
+    try:
+        yield eng
+    finally:
+        _LOCAL.engine = None
+        with _ENGINE_LOCK:
+            _IDLE.append(eng)
 
 
 class _Engine:

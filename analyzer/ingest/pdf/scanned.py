@@ -28,6 +28,8 @@ the table checks use the same function as their second reading.
 from __future__ import annotations
 
 import importlib.util
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +59,9 @@ REASON_PHRASES = {
     "unusable": "文字层不可用",
 }
 SCAN_REASONS = ("no_text", "picture")
+# pdfium may not be called from two threads at once, not even on two documents (pypdfium2's
+# documentation): the page threads of :func:`read_pages` take turns for every call into it.
+_PDFIUM = threading.RLock()
 
 
 @dataclass
@@ -136,40 +141,84 @@ def estimate_ocr_pages(path: Path) -> int:
 # ---------------------------------------------------------------- reading pages
 
 
-def read_pages(data: bytes, numbers: list[int], settings: Settings) -> tuple[dict[int, Page], OcrRun]:
-    """The pages ``numbers`` of the PDF ``data`` read by OCR, as Pages for :mod:`.assemble`."""
+def read_pages(data: bytes, numbers: list[int], settings: Settings,
+               threads: int | None = None) -> tuple[dict[int, Page], OcrRun]:
+    """The pages ``numbers`` of the PDF ``data`` read by OCR, as Pages for :mod:`.assemble`.
+
+    ``threads`` pages are read at once (default :func:`analyzer.ingest.ocr.threads`:
+    the cores this process may use), each by its own engine; the pages and the
+    run come out the same, in page order, however many.
+    """
     import pypdfium2 as pdfium
 
     from analyzer.ingest import ocr
 
+    n = max(1, min(len(numbers), threads or ocr.threads()))
+    with _PDFIUM:
+        pdf = pdfium.PdfDocument(data)
+    try:
+        if n > 1:
+            with ThreadPoolExecutor(n, thread_name_prefix="ocr") as pool:
+                outcomes = list(pool.map(lambda number: _read_one(pdf, number, settings), numbers))
+        else:
+            outcomes = [_read_one(pdf, number, settings) for number in numbers]
+    finally:
+        with _PDFIUM:
+            pdf.close()
     run = OcrRun()
     pages: dict[int, Page] = {}
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for number in numbers:
-            pdf_page = pdf[number - 1]
-            try:
-                read = ocr.read_page(ocr.render(pdf_page), page_size=pdf_page.get_size(), page=number)
-                pages[number] = _page(read, pdf_page, run)
-            except Exception as exc:  # noqa: BLE001 - one unreadable page never loses the report
-                if settings.debug:
-                    raise
-                run.failed[number] = type(exc).__name__
-                continue
-            finally:
-                pdf_page.close()
-            run.pages.append(number)
-            if not read.lines:
-                run.empty.append(number)
-            if read.turned:
-                run.turned[number] = read.turned
-    finally:
-        pdf.close()
+    for number, one in zip(numbers, outcomes):  # in page order, however the pages were shared out
+        if one.failed or one.page is None or one.read is None:
+            run.failed[number] = one.failed or "Error"
+            continue
+        pages[number] = one.page
+        run.pages.append(number)
+        run.reread += one.reread
+        run.doubtful += one.doubtful
+        if not one.read.lines:
+            run.empty.append(number)
+        if one.read.turned:
+            run.turned[number] = one.read.turned
     return pages, run
 
 
-def _page(read: OcrPage, pdf_page: Any, run: OcrRun) -> Page:
-    """One OCR'd page as Lines and Tables; doubtful values read a second time."""
+@dataclass(frozen=True)
+class _PageRead:
+    """One page's OCR, as a page thread hands it back to :func:`read_pages`."""
+
+    page: Page | None = None
+    read: OcrPage | None = None
+    reread: int = 0  # value cells read a second time
+    doubtful: int = 0  # value cells still in doubt after it
+    failed: str | None = None  # why OCR could not read the page
+
+
+def _read_one(pdf: Any, number: int, settings: Settings) -> _PageRead:
+    """One page read by OCR, with an engine this thread has to itself."""
+    from analyzer.ingest import ocr
+
+    with _PDFIUM:
+        pdf_page = pdf[number - 1]
+    try:
+        with _PDFIUM:
+            image = ocr.render(pdf_page)
+            size = pdf_page.get_size()
+        with ocr.own_engine():
+            read = ocr.read_page(image, page_size=size, page=number)
+            page, reread, doubtful = _page(read, pdf_page)
+        return _PageRead(page, read, reread, doubtful)
+    except Exception as exc:  # noqa: BLE001 - one unreadable page never loses the report
+        if settings.debug:
+            raise
+        return _PageRead(failed=type(exc).__name__)
+    finally:
+        with _PDFIUM:
+            pdf_page.close()
+
+
+def _page(read: OcrPage, pdf_page: Any) -> tuple[Page, int, int]:
+    """One OCR'd page as Lines and Tables, doubtful values read a second time; and how many
+    were read again, and how many are still in doubt."""
     from analyzer.ingest.ocr_rows import drop_page_furniture, second_reading, tables_from_lines, visual_lines
 
     number = read.page or 0
@@ -179,16 +228,17 @@ def _page(read: OcrPage, pdf_page: Any, run: OcrRun) -> Page:
     def again(cell: Any) -> tuple[str, float]:
         return _read_box(pdf_page, read.to_original(cell.box), read.turned, read.skew)
 
-    run.reread += second_reading(tables, again)
+    reread = second_reading(tables, again)
     groups = visual_lines(rest)
     size = _type_size(rest)
     items: list[Line | Table] = [_line(g, number, size) for g in groups]
+    doubtful = 0
     for t in tables:
         table = _table(t, read)
-        run.doubtful += sum(1 for row in table.readings or () for r in row if r is not None and r.doubtful)
+        doubtful += sum(1 for row in table.readings or () for r in row if r is not None and r.doubtful)
         items.append(table)
     items.sort(key=lambda it: it.top if isinstance(it, Line) else it.bbox[1])
-    return Page(number, read.width, read.height, items)
+    return Page(number, read.width, read.height, items), reread, doubtful
 
 
 def _type_size(lines: list[Any]) -> float:
@@ -249,11 +299,12 @@ def _read_box(pdf_page: Any, box: tuple[float, float, float, float], turned: int
     """A box of the page as it lies, rendered alone at DIGITS_DPI, put upright and read as digits."""
     from analyzer.ingest import ocr
 
-    width, height = pdf_page.get_size()
-    x0, top, x1, bottom = max(0.0, box[0] - pad), max(0.0, box[1] - pad), min(width, box[2] + pad), min(height, box[3] + pad)
-    if x1 - x0 < 1 or bottom - top < 1:
-        return "", 0.0
-    crop = pdf_page.render(scale=ocr.DIGITS_DPI / 72, crop=(x0, height - bottom, width - x1, top)).to_pil()
+    with _PDFIUM:
+        width, height = pdf_page.get_size()
+        x0, top, x1, bottom = max(0.0, box[0] - pad), max(0.0, box[1] - pad), min(width, box[2] + pad), min(height, box[3] + pad)
+        if x1 - x0 < 1 or bottom - top < 1:
+            return "", 0.0
+        crop = pdf_page.render(scale=ocr.DIGITS_DPI / 72, crop=(x0, height - bottom, width - x1, top)).to_pil()
     return ocr.ocr_digits(ocr.upright(crop, turned, skew))
 
 
@@ -269,14 +320,16 @@ def read_cell_again(data: bytes, reading: CellReading) -> tuple[str, float]:
     (when the first reading was sure enough not to need one) the cell's crop read again."""
     if reading.second is not None:
         return reading.second, reading.second_confidence or 0.0
-    pdf = _document(data)
-    if not 1 <= reading.page <= len(pdf):
-        return "", 0.0
-    page = pdf[reading.page - 1]
+    with _PDFIUM:
+        pdf = _document(data)
+        if not 1 <= reading.page <= len(pdf):
+            return "", 0.0
+        page = pdf[reading.page - 1]
     try:
         return _read_box(page, reading.box, reading.turned, reading.skew)
     finally:
-        page.close()
+        with _PDFIUM:
+            page.close()
 
 
 # ---------------------------------------------------------------- notes
