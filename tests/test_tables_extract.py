@@ -241,6 +241,50 @@ def test_rows_we_could_not_place_make_missing_rows_uncertain() -> None:
     assert f.status == "uncertain" and "请核对原件" in f.message
 
 
+def test_numbers_under_a_label_cut_in_two_make_its_blank_cells_uncertain() -> None:
+    """A PDF table without rulings, its cells centred: the wrapped label's first line stands alone
+    (its row located, every cell blank) and the numbers sit beside a fragment of it. No free row to
+    put them on, they are still numbers we could not place: the blank cells may be our misreading."""
+    zeros = ("0",) * 7
+    block = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "1"),
+                 ("（二）部分公开（区分处理的，只计这一情",),
+                 ("形，不计其他情形）",) + zeros,
+                 ("（三）不予公开", "1.属于国家秘密") + zeros)
+    t = extract_tables(doc_of(block), {}, META)
+    assert t.unplaced_rows == {"applications": ("0 0 0 0 0 0 0",)}
+    (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_cell"]
+    assert f.status == "uncertain" and "请核对原件" in f.message
+
+
+def test_a_digit_run_cut_from_its_label_is_a_row_we_could_not_place() -> None:
+    """Flattened text printed to PDF: the paragraph broke before a row's digits, so its label ended
+    the paragraph above and the run stands alone. The row reported missing may be that run."""
+    text = ("三、收到和处理政府信息公开申请情况 申请人情况 自然人 法人或其他组织 总计 "
+            "一、本年新收政府信息公开申请数量1000001二、上年结转政府信息公开申请数量0000000"
+            "三、本年度办理结果（一）予以公开1000001（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+            "0000000（三）不予公开1.属于国家秘密")
+    blocks = (Block("paragraph", text, line=1), Block("paragraph", "00000002.其他法律行政法规禁止公开0000000", line=2))
+    t = extract_tables(doc_of(*blocks), {}, META)
+    assert t.unplaced_rows["applications"]
+    (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row"]
+    assert f.status == "uncertain"
+
+
+def test_table_four_whose_digits_stand_apart_from_its_titles_is_not_called_missing() -> None:
+    """Flattened text printed to PDF: table 四's titles in one paragraph, its fifteen digits in the next.
+    Unread, they may still be the table: tables.missing_table is uncertain, not confirmed."""
+    app = "".join(f"{label}{'0' * 7}" for _, label in APP_LABELS)
+    blocks = (Block("paragraph", "三、收到和处理政府信息公开申请情况 申请人情况 自然人 总计 " + app, line=1),
+              Block("heading", "四、政府信息公开行政复议、行政诉讼情况", line=2),
+              Block("paragraph", "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+                    + "结果维持结果纠正其他结果尚未审结总计" * 3, line=3),
+              Block("paragraph", "311050000000213", line=4))
+    t = extract_tables(doc_of(*blocks), {}, META)
+    assert not t.found["review_litigation"]
+    (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_table" and f.data["table"] == "review_litigation"]
+    assert f.status == "uncertain"
+
+
 def test_single_other_processing_row_of_a_2021_report_is_kept_aside_and_summed() -> None:
     block = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "1"), ("（六）其他处理", "2", "0", "0", "0", "0", "0", "2"),
                  ("（七）总计", "3", "0", "0", "0", "0", "0", "3"))

@@ -210,6 +210,11 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
     picked = _review_rows(rows, start)
     b.found["review_litigation"] = bool(picked)
     if not picked:
+        # Numbers without words after table 三 may be table 四 cut from its titles: a table reported
+        # missing may then be our misreading.
+        bare = [r for r in rows[start:] if not r.label and _digits(r) >= 5]
+        if bare:
+            b.unplaced_rows["review_litigation"] = tuple(" ".join(c.raw for c in r.values) for r in bare)
         return
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
@@ -235,6 +240,10 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
                 raw=raws[i] or str(v), row_label=group.label, col_label=col.label,
                 page=first.page, line=first.line, method="grid" if first.grid else "text",
             )
+
+
+def _digits(r: TableRow) -> int:
+    return sum(len(re.sub(r"\D", "", c.raw)) for c in r.values if not c.empty and not c.marker)
 
 
 def _review_rows(rows: list[TableRow], start: int) -> list[TableRow]:

@@ -42,3 +42,16 @@ def row_label(table: str, template: str | None, row: str) -> str:
 def aux_other(t: TableValues) -> tuple | None:
     """The single （六）其他处理 row of a 2021 report that did not split it, if read."""
     return t.aux_rows.get(f"{T_APP}.other_processing")
+
+
+def reading_doubt(t: TableValues, table: str) -> str:
+    """Why our reading of ``table`` may have lost rows or cells, as a note for a finding's message ("" when
+    nothing says so): rows of numbers that could not be placed on a template row.
+
+    Findings that rest on what the table leaves out (a missing table, row or cell) are then uncertain: the
+    numbers left over may be the very row or cells reported missing.
+    """
+    if t.unplaced_rows.get(table):
+        return "（表格中另有若干行数字未能对应到模板行次，可能是原文转换造成的识别问题，请核对原件。）"
+    return ""
+
