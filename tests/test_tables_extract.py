@@ -270,6 +270,17 @@ def test_a_digit_run_cut_from_its_label_is_a_row_we_could_not_place() -> None:
     assert f.status == "uncertain"
 
 
+def test_a_row_of_table_two_run_into_the_next_heading_makes_its_missing_row_uncertain() -> None:
+    """A PDF without rulings: the heading atop the next page was read as the rest of the last row's
+    label ("行政强制第二十条第（八）项"). That row names nothing, but its number may be the row reported missing."""
+    block = grid(("信息内容", "本年处理决定数量"), ("行政处罚", "3"), ("行政强制第二十条第（八）项", "0"),
+                 ("信息内容", "本年收费金额（单位：万元）"), ("行政事业性收费", "0"))
+    t = extract_tables(doc_of(block), {}, META)
+    assert t.unplaced_rows["active_disclosure"] == ("0",)
+    missing = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row" and f.data["table"] == "active_disclosure"]
+    assert missing and all(f.status == "uncertain" for f in missing)
+
+
 def test_table_four_whose_digits_stand_apart_from_its_titles_is_not_called_missing() -> None:
     """Flattened text printed to PDF: table 四's titles in one paragraph, its fifteen digits in the next.
     Unread, they may still be the table: tables.missing_table is uncertain, not confirmed."""

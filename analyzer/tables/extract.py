@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from analyzer.model import CellSource, Document, ReportMeta, Section, TableValues
 from analyzer.tables import columns, schema
 from analyzer.tables.assign import assign_active, assign_rows
-from analyzer.tables.match import norm_label, template_by_rows
+from analyzer.tables.match import match_label, norm_label, template_by_rows
 from analyzer.tables.numbers import is_damaged, parse_cell
 from analyzer.tables.rowread import RowRead, confirm_positions, fit_grid, norm_run, raw_cells, read_row
 from analyzer.tables.solve import Problem, applications_sums, solve
@@ -138,11 +138,27 @@ def _extract_active(rows: list[TableRow], b: Builder) -> None:
     specs = schema.rows_of("active_disclosure", b.template)
     taken = assign_active(rows, specs)
     b.found["active_disclosure"] = bool(taken)
+    _unplaced_active(rows, taken, specs, b)
     for key, r in taken.items():
         b.rows_found.add(f"active_disclosure.{key}")
         spec = next(s for s in specs if s.key == key)
         read = read_row(r, spec)
         b.put("active_disclosure", read, agreed(read.candidates, len(spec.columns)))
+
+
+def _unplaced_active(rows: list[TableRow], taken: dict[str, TableRow], specs, b: Builder) -> None:
+    """Rows of numbers among table 二's rows whose words name no row of it (nor of table 三): a label the
+    reader ran into a heading ("行政强制第二十条第（八）项"), so a row reported missing may be one of them."""
+    if len(taken) < 2:
+        return
+    placed = {id(r) for r in taken.values()}
+    first, last = min(r.order for r in taken.values()), max(r.order for r in taken.values())
+    others = schema.rows_of("applications", b.template)
+    left = [r for r in rows[first + 1:last] if id(r) not in placed and r.has_numbers
+            and match_label(r.labels, specs, running_text=not r.grid) is None
+            and match_label(r.labels, others, running_text=not r.grid) is None]
+    if left:
+        b.unplaced_rows["active_disclosure"] = tuple(" ".join(c.raw for c in r.values) for r in left)
 
 
 def _extract_applications(rows: list[TableRow], b: Builder) -> int:
