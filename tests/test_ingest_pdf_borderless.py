@@ -108,6 +108,19 @@ def test_a_label_cut_by_the_page_break_is_joined_to_its_row():
     assert pages[1].items == [title]
 
 
+def test_a_heading_atop_the_next_page_is_not_the_rest_of_the_last_label():
+    """第二十条's tables split by a page break: "第二十条第（八）项" opens the next page, inside the
+    label columns' reach. A numbered item is never the rest of "行政强制"."""
+    rows = [_line(660, (50, "行政处罚"), (200, "3")), _line(675, (50, "行政强制"), (200, "0"))]
+    _, tables = unruled_tables([_line(645, (50, "信息内容"), (200, "本年处理决定数量")), *rows], 1)
+    heading = _line(70, (90, "第二十条第（八）项"))
+    heading.page = 2
+    pages = [Page(1, 600, 800, list(tables)), Page(2, 600, 800, [heading])]
+    carry_wrapped_labels(pages)
+    assert "行政强制" in [text for _, text in tables[0].cells]
+    assert pages[1].items == [heading]
+
+
 def test_column_titles_wider_than_their_numbers_name_the_columns_they_stand_over():
     # 第二十条第（一）项 with its columns in another order: each title is centred over its
     # numbers, wider than them, so it starts left of them (over the column before).

@@ -295,7 +295,9 @@ def carry_wrapped_labels(pages: list[Page]) -> None:
     ("本年新" / "收政府信息公开申请数量"): joined to the row, so the label reads whole.
 
     Only for a table without rulings that ends its page, and only lines that
-    follow each other closely within its label columns.
+    follow each other closely within its label columns. A line opening a numbered
+    item ("第二十条第（八）项", "（三）…", "2.…") is a heading or a new row, never the
+    rest of a label.
     """
     for before, page in zip(pages, pages[1:]):
         if not before.items or not isinstance(before.items[-1], Table) or not before.items[-1].columns:
@@ -304,7 +306,8 @@ def carry_wrapped_labels(pages: list[Page]) -> None:
         first_column = table.columns[0]
         carried: list[Line] = []
         for item in page.items:
-            if not isinstance(item, Line) or item.x1 > first_column - item.size or title_at(item, first_column):
+            if not isinstance(item, Line) or item.x1 > first_column - item.size or title_at(item, first_column) \
+                    or ITEM_START_RE.match(item.text):
                 break
             if carried and item.top - carried[-1].bottom > 0.5 * item.size:
                 break
