@@ -296,3 +296,37 @@ def test_pdf_objects_doctests():
     from analyzer.ingest.pdf import objects
 
     assert doctest.testmod(objects).failed == 0
+
+
+def _text_line(page: int, top: float, text: str, x0: float = 80.0, x1: float = 512.0):
+    from analyzer.ingest.pdf.objects import Line
+
+    return Line(text, page, x0, x1, top, top + 16, 16.0, [(x0, x1, text)])
+
+
+def test_a_line_pushed_down_by_a_long_number_stays_in_its_paragraph():
+    """Flattened table text printed to PDF (issue 9 class 5): a run of digits too long for the end of
+    the line goes to the next one, leaving the line short. That is a wrap, not the paragraph's end."""
+    from analyzer.ingest.pdf.assemble import pages_to_blocks
+    from analyzer.ingest.pdf.objects import Page
+
+    body = [_text_line(1, 100 + 28 * i, "政府信息公开工作年度报告正文" * 2) for i in range(4)]
+    short = _text_line(1, 212, "及“三安全一稳定”00000004.保护第三方合法权益", x1=444.0)
+    pushed = _text_line(2, 100, "0300213275.属于三类内部事务信息00000006.属于四类过程")
+    # "0000000（七）" is one unit: no break between a number and the bracket after it.
+    short2 = _text_line(2, 128, "关不再处理其政府信息公开申请00000003.其他", x1=411.6)
+    bracketed = _text_line(2, 156, "0000000（七）总计341080022327392四、结转下年度继续办")
+    pages = [Page(1, 595, 842, body + [short]), Page(2, 595, 842, [pushed, short2, bracketed])]
+    (para,) = pages_to_blocks(pages)
+    assert "保护第三方合法权益0300213275.属于三类" in para.text and "3.其他0000000（七）总计" in para.text
+
+
+def test_a_short_line_before_a_number_that_fits_ends_its_paragraph():
+    from analyzer.ingest.pdf.assemble import pages_to_blocks
+    from analyzer.ingest.pdf.objects import Page
+
+    body = [_text_line(1, 100 + 28 * i, "政府信息公开工作年度报告正文" * 2) for i in range(4)]
+    short = _text_line(1, 212, "特此报告", x1=144.0)
+    dated = _text_line(1, 240, "2024年1月20日起施行的规定全文如下所述内容")
+    blocks = pages_to_blocks([Page(1, 595, 842, body + [short, dated])])
+    assert [b.text for b in blocks][-1] == dated.text
