@@ -121,6 +121,44 @@ def test_a_heading_atop_the_next_page_is_not_the_rest_of_the_last_label():
     assert pages[1].items == [heading]
 
 
+def _centred_table() -> list[Line]:
+    """Table 三 with its cells centred vertically (as most reports set it): a label of two lines
+    stands half a line above and below its numbers, a total wrapped in its narrow column
+    ("2024" / "1") above and below its row."""
+    return [
+        _line(0, (50, "信息内容"), (300, "自然人"), (340, "其他"), (380, "总计")),
+        _line(9, (380, "2024")),
+        _line(16, (50, "一、本年新收申请数量"), (300, "3301"), (340, "3330")),
+        _line(23, (382, "1")),
+        _line(32, (50, "二、上年结转"), (300, "70"), (340, "73"), (380, "465")),
+        _line(48, (50, "（二）部分公开（区分处理的，只计这一情")),
+        _line(55, (300, "2"), (340, "0"), (380, "2")),
+        _line(62, (50, "形，不计其他情形）")),
+        _line(78, (50, "（三）不予公开"), (300, "0"), (340, "0"), (380, "0")),
+        _line(94, (50, "（四）无法提供")),
+        _line(110, (50, "（五）不予处理"), (300, "1"), (340, "0"), (380, "1")),
+    ]
+
+
+def test_a_label_centred_on_its_numbers_is_read_whole_on_their_row():
+    """Issue 9 class 1: read line by line, the label's first line was the rest of the row above
+    and 部分公开 lost its numbers (a false missing_cell in every table 三 so set)."""
+    lines, tables = unruled_tables(_centred_table(), 1)
+    assert lines == []
+    rows = tables_to_rows(tables)
+    assert ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "2", "0", "2") in rows
+    assert ("（三）不予公开", "0", "0", "0") in rows
+    # A label standing apart from every row's numbers is a row of its own, its cells blank.
+    assert ("（四）无法提供", "", "", "") in rows
+
+
+def test_a_total_wrapped_around_its_centred_row_is_one_number():
+    """Issue 9 class 2: "2024" above the row went to the column titles and "1" stood for the total."""
+    rows = tables_to_rows(unruled_tables(_centred_table(), 1)[1])
+    assert rows[0] == ("信息内容", "自然人", "其他", "总计")
+    assert rows[1] == ("一、本年新收申请数量", "3301", "3330", "20241")
+
+
 def test_column_titles_wider_than_their_numbers_name_the_columns_they_stand_over():
     # 第二十条第（一）项 with its columns in another order: each title is centred over its
     # numbers, wider than them, so it starts left of them (over the column before).

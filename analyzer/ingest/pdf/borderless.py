@@ -2,8 +2,10 @@
 
 Lines become regions, regions become tables: a row is a line of separate
 runs holding bare numbers, the columns are the x-bands those numbers share,
-and cell text wrapped in narrow columns is joined to its row. A value that
-cannot be placed is left out, never guessed.
+and cell text wrapped in narrow columns is joined to its row: line by line
+below the numbers when cells are top-aligned, by the row a label is centred on
+when they are centred vertically (:func:`centre_rows`). A value that cannot
+be placed is left out, never guessed.
 """
 
 from __future__ import annotations
@@ -90,10 +92,13 @@ def unruled_tables(lines: list[Line], page: int) -> tuple[list[Line], list[Table
     """
     tables, used = [], set()
     for region in group_regions(lines):
+        lines_of_region = region.header + [l for row in region.rows for l in row]
+        if centred(region):
+            region = centre_rows(region)
         table = _region_table(region, page)
         if table is not None:
             tables.append(table)
-            used.update(id(l) for l in region.header + [l for row in region.rows for l in row])
+            used.update(id(l) for l in lines_of_region)
     return [l for l in lines if id(l) not in used], tables
 
 
@@ -217,6 +222,147 @@ def _header(pending: list[Line], first: Line) -> list[Line]:
         header.insert(0, line)
         below = line
     return header
+
+
+def _centre(line: Line) -> float:
+    return (line.top + line.bottom) / 2
+
+
+def _in_numbers(seg: Segment, first_column: float, size: float) -> bool:
+    return seg[0] >= first_column - size
+
+
+def centred(region: Region) -> bool:
+    """Say whether the table's cells are centred vertically rather than top-aligned: a line of
+    words in the label columns stands half a line off a row's numbers, overlapping them (a label
+    of two lines, one above its numbers and one below). Top-aligned cells keep every line of a
+    row on the numbers' line or a whole line below it."""
+    first = region.columns()[0][0]
+    body = [l for row in region.rows for l in row]
+    rows = [l for l in body if _is_row_line(l)]
+    for line in body:
+        if _numbers(line) or line.x1 > first - line.size:
+            continue
+        for row in rows:
+            overlap = min(line.bottom, row.bottom) - max(line.top, row.top)
+            if overlap > 0.1 * line.size and 0.3 * line.size <= abs(_centre(line) - _centre(row)) <= 1.1 * line.size:
+                return True
+    return False
+
+
+@dataclass
+class _Block:
+    """The words of one label cell: runs of one label column on lines following each other."""
+
+    column: int
+    segs: list[tuple[Segment, Line]]
+    anchor: Line | None = None  # the row line one of its runs stands on
+
+    @property
+    def top(self) -> float:
+        return self.segs[0][1].top
+
+    @property
+    def bottom(self) -> float:
+        return self.segs[-1][1].bottom
+
+    def piece(self, top: float, bottom: float) -> Line:
+        """The block as one run of text at its column's left edge."""
+        text = "".join(seg[2] for seg, _ in self.segs)
+        line = self.segs[0][1]
+        seg = (self.segs[0][0][0], max(s[1] for s, _ in self.segs), text)
+        return Line(text, line.page, seg[0], seg[1], top, bottom, line.size, [seg])
+
+
+def centre_rows(region: Region) -> Region:
+    """The rows of a table whose cells are centred vertically, rebuilt around their numbers.
+
+    A line holding a row's numbers (an anchor) is a row. Read line by line, a label wrapped
+    over two lines would put its first line above the numbers, as if it were the rest of the row
+    before ("（二）部分公开（区分处理的，只计这一情" / numbers / "形，不计其他情形）"). So the
+    words of each label column are read in blocks (:func:`_label_blocks`), and a block goes to
+    the anchor it stands on, or else to the anchor nearest its middle: the row it is centred
+    on. A block of the row labels' own column standing apart from every anchor is a row of its
+    own (a label whose cells are blank). Digits alone on a line (a number wrapped in a narrow
+    column: "2024" above the row, "1" below) are the rest of the nearest anchor's number in
+    their column.
+    """
+    first = region.columns()[0][0]
+    header = list(region.header)
+    body = sorted((l for row in region.rows for l in row), key=lambda l: l.top)
+    # Digits wrapped above the first row were taken for the end of the column titles.
+    while header and all(_is_number(s[2]) and _in_numbers(s, first, header[-1].size) for s in header[-1].segs):
+        body.insert(0, header.pop())
+    anchors = [l for l in body if len(l.segs) >= 2 and any(_in_numbers(s, first, l.size) for s in l.segs)]
+    if not anchors:
+        return region
+    size = max(l.size for l in anchors)
+    label_x = cluster([s[0] for l in body for s in l.segs if not _in_numbers(s, first, l.size)], 0.5 * size)
+
+    def column(seg: Segment) -> int:
+        return max(i for i, x in enumerate(label_x) if x <= seg[0] + 0.5 * size)
+
+    def nearest(y: float) -> Line:
+        return min(anchors, key=lambda a: abs(_centre(a) - y))
+
+    numbers: dict[int, list[tuple[Segment, float]]] = {id(a): [] for a in anchors}
+    for line in body:
+        for seg in line.segs:
+            if _in_numbers(seg, first, line.size):
+                numbers[id(line) if id(line) in numbers else id(nearest(_centre(line)))].append((seg, line.top))
+    rows: dict[int, list[Line]] = {
+        id(a): [Line(a.text, a.page, a.x0, a.x1, a.top, a.bottom, a.size, _join_columns(numbers[id(a)], region.columns()))]
+        for a in anchors
+    }
+    alone: list[list[Line]] = []
+    for block in _label_blocks(body, {id(a) for a in anchors}, first, column, size):
+        if block.anchor is not None:
+            rows[id(block.anchor)].append(block.piece(block.top, block.bottom))
+            continue
+        middle = (block.top + block.bottom) / 2
+        a = nearest(middle)
+        own = max((column(s) for s in a.segs if not _in_numbers(s, first, a.size)), default=len(label_x) - 1)
+        if abs(_centre(a) - middle) > size and block.column >= own:
+            alone.append([block.piece(block.top, block.bottom)])
+        else:
+            # A label merged over several rows: the row it is centred on holds it, at that row's height.
+            rows[id(a)].append(block.piece(a.top, a.bottom))
+    groups = [[g[0]] + sorted(g[1:], key=lambda l: l.top) for g in list(rows.values()) + alone]
+    return Region(header, sorted(groups, key=lambda g: g[0].top))
+
+
+def _label_blocks(body: list[Line], anchors: set[int], first: float, column, size: float) -> list[_Block]:
+    """The label words of each column in blocks: lines following each other at the line pitch,
+    a numbered item ("（二）…", "1.…") opening a new block, and a block holding the words of
+    one anchor at most."""
+    blocks: list[_Block] = []
+    segs = [(s, l) for l in body for s in l.segs if not _in_numbers(s, first, l.size)]
+    for c in sorted({column(s) for s, _ in segs}):
+        current: _Block | None = None
+        for seg, line in sorted(((s, l) for s, l in segs if column(s) == c), key=lambda item: item[1].top):
+            on_anchor = id(line) in anchors
+            if current is None or line.top - current.bottom > size or ITEM_START_RE.match(seg[2]) \
+                    or (on_anchor and current.anchor is not None):
+                current = _Block(c, [])
+                blocks.append(current)
+            current.segs.append((seg, line))
+            if on_anchor:
+                current.anchor = line
+    return blocks
+
+
+def _join_columns(pieces: list[tuple[Segment, float]], bands: list[list[float]]) -> list[Segment]:
+    """A row's number runs, those in one column joined top to bottom ("2024" + "1")."""
+    by_band: dict[int, list[tuple[Segment, float]]] = {}
+    for seg, top in pieces:
+        # A run in no column stays apart (its own negative key).
+        band = next((i for i, (a, b) in enumerate(bands) if a - 1 <= seg[1] and seg[0] <= b + 1), -1 - len(by_band))
+        by_band.setdefault(band, []).append((seg, top))
+    out = []
+    for runs in by_band.values():
+        runs.sort(key=lambda r: r[1])
+        out.append((min(s[0] for s, _ in runs), max(s[1] for s, _ in runs), "".join(s[2] for s, _ in runs)))
+    return sorted(out)
 
 
 def _region_table(region: Region, page: int) -> Table | None:
