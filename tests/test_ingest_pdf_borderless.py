@@ -159,6 +159,27 @@ def test_a_total_wrapped_around_its_centred_row_is_one_number():
     assert rows[1] == ("一、本年新收申请数量", "3301", "3330", "20241")
 
 
+def test_titles_stacked_under_a_title_over_several_columns_name_their_own_columns():
+    """Issue 9 class 3: "法人或其他组织" over "商业/企业" and "法律/服务/机构" ran into one title per
+    column, which named no template column: with the organisations in another order, cells were
+    read by position and swapped. Read as two title rows, each column's own title names it."""
+    from analyzer.tables import columns, schema
+
+    lines = [
+        _line(0, (360, "法人或其他组织")),
+        _line(12, (298, "自然"), (338, "科研"), (378, "商业"), (418, "法律"), (458, "总计")),
+        _line(24, (300, "人"), (338, "机构"), (378, "企业"), (418, "服务")),
+        _line(36, (418, "机构")),
+        _line(52, (50, "一、本年新收"), (300, "1"), (340, "2"), (380, "3"), (420, "4"), (460, "10")),
+        _line(67, (50, "二、上年结转"), (300, "0"), (340, "0"), (380, "0"), (420, "0"), (460, "0")),
+    ]
+    rows = tables_to_rows(unruled_tables(lines, 1)[1])
+    assert rows[1] == ("", "自然人", "科研机构", "商业企业", "法律服务机构", "总计")
+    mapping = columns.map_columns(rows[:2], 6, schema.APPLICANTS)
+    assert [schema.APPLICANTS[mapping[j]].key for j in range(1, 6)] == [
+        "natural_person", "research_institution", "commercial_enterprise", "legal_service_org", "total"]
+
+
 def test_column_titles_wider_than_their_numbers_name_the_columns_they_stand_over():
     # 第二十条第（一）项 with its columns in another order: each title is centred over its
     # numbers, wider than them, so it starts left of them (over the column before).

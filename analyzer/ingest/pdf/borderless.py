@@ -382,11 +382,12 @@ def _region_table(region: Region, page: int) -> Table | None:
     # continued on the next page must give the same grid lines there.
     edges = starts + [starts[-1] + 10 * GRID_TOLERANCE]
     labels = sum(1 for x in starts if x < cols[0][0] - 1)
-    groups = ([region.header] if region.header else []) + rows
+    heads = _title_levels(region.header, cols) if region.header else []
+    groups = heads + rows
     tops = [g[0].top for g in groups] + [max(l.bottom for l in lines) + 1]
     cells: list[tuple[Bbox, str]] = []
     for g, group in enumerate(groups):
-        titles = g == 0 and bool(region.header)
+        titles = g < len(heads)
         texts = _row_texts(group, starts, size, titles, cols)
         if not titles:
             _repeat_merged_labels(texts, labels)
@@ -398,6 +399,44 @@ def _region_table(region: Region, page: int) -> Table | None:
             cells.append(((edges[c], tops[g], right_edge, tops[g + 1]), clean_cell(text)))
     titled = any(s[0] >= cols[0][0] - l.size for l in region.header for s in l.segs)
     return Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled)
+
+
+def _title_levels(header: list[Line], bands: list[list[float]]) -> list[list[Line]]:
+    """The column titles as one grid row, or as two when titles are stacked: the titles over
+    several columns ("申请人情况", "法人或其他组织"), then each column's own title, the lines
+    standing in that column alone at the foot of the titles, joined ("法律" / "服务" / "机构").
+
+    Read as one row, a column's titles run together ("申请人情况法人或其他组织法律服务机构"),
+    name no template column, and the columns fall back to their order (issue 9 #3).
+    """
+    if len(bands) < 2:
+        return [header]
+    pitch = min(b[0] - a[0] for a, b in zip(bands, bands[1:]))
+    own: set[tuple[int, int]] = set()  # (line, run) of the columns' own titles
+    alone: set[tuple[int, int]] = set()  # those of columns with no title over them: in both rows, as a merged cell
+    for a, b in bands:
+        stack = sorted(((i, k) for i, l in enumerate(header) for k, seg in enumerate(l.segs) if a - 1 <= seg[1] and seg[0] <= b + 1),
+                       key=lambda ik: header[ik[0]].top)
+        foot: list[tuple[int, int]] = []
+        for i, k in reversed(stack):
+            seg = header[i].segs[k]
+            if seg[1] - seg[0] > pitch or (foot and header[foot[-1][0]].top - header[i].bottom > header[i].size):
+                break  # a title over several columns, or one standing apart above
+            foot.append((i, k))
+        own.update(foot)
+        if len(foot) == len(stack):
+            alone.update(foot)
+    if own == alone:
+        return [header]
+    upper = [Line(l.text, l.page, l.x0, l.x1, l.top, l.bottom, l.size,
+                  [s for k, s in enumerate(l.segs) if (i, k) not in own or (i, k) in alone])
+             for i, l in enumerate(header)]
+    lower = [Line(l.text, l.page, l.x0, l.x1, l.top, l.bottom, l.size, [s for k, s in enumerate(l.segs) if (i, k) in own])
+             for i, l in enumerate(header)]
+    upper, lower = [l for l in upper if l.segs], [l for l in lower if l.segs]
+    if not upper or lower[0].top - upper[0].top <= GRID_TOLERANCE:
+        return [header]
+    return [upper, lower]
 
 
 def _row_texts(group: list[Line], starts: list[float], size: float, titles: bool,
