@@ -129,7 +129,7 @@ def _centred_table() -> list[Line]:
         _line(0, (50, "信息内容"), (300, "自然人"), (340, "其他"), (380, "总计")),
         _line(9, (380, "2024")),
         _line(16, (50, "一、本年新收申请数量"), (300, "3301"), (340, "3330")),
-        _line(23, (382, "1")),
+        _line(21, (382, "1")),
         _line(32, (50, "二、上年结转"), (300, "70"), (340, "73"), (380, "465")),
         _line(48, (50, "（二）部分公开（区分处理的，只计这一情")),
         _line(55, (300, "2"), (340, "0"), (380, "2")),
@@ -157,6 +157,23 @@ def test_a_total_wrapped_around_its_centred_row_is_one_number():
     rows = tables_to_rows(unruled_tables(_centred_table(), 1)[1])
     assert rows[0] == ("信息内容", "自然人", "其他", "总计")
     assert rows[1] == ("一、本年新收申请数量", "3301", "3330", "20241")
+
+
+def test_digits_midway_between_two_centred_rows_are_a_doubt_of_the_table():
+    """Which row digits half-way between two rows were wrapped from cannot be told: the table says so
+    (Table.doubts, then Block.doubts), so findings resting on its cells are not confirmed."""
+    lines = [
+        _line(0, (50, "信息内容"), (300, "自然人"), (340, "其他"), (380, "总计")),
+        _line(16, (50, "（一）予以公开"), (300, "1"), (340, "0")),
+        _line(32, (382, "7")),
+        _line(48, (50, "（三）不予公开"), (300, "0"), (340, "0")),
+        _line(64, (50, "（四）无法提供（本机关")),
+        _line(71, (300, "0"), (340, "0"), (380, "0")),
+        _line(78, (50, "不掌握）")),
+    ]
+    (table,) = unruled_tables(lines, 1)[1]
+    assert table.doubts == ["第1页表格中“7”所在行不能确定"]
+    assert unruled_tables(_centred_table(), 1)[1][0].doubts == []
 
 
 def test_titles_stacked_under_a_title_over_several_columns_name_their_own_columns():

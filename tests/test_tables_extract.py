@@ -281,6 +281,24 @@ def test_a_row_of_table_two_run_into_the_next_heading_makes_its_missing_row_unce
     assert missing and all(f.status == "uncertain" for f in missing)
 
 
+def test_what_the_reader_could_not_place_makes_findings_on_that_table_uncertain() -> None:
+    """A PDF reader's doubt about a table (Block.doubts) reaches every finding resting on its cells:
+    a blank cell and a broken row total may both be our misreading of where a text belongs."""
+    block = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "2"), ("（二）部分公开", "1", "0", "0", "0", "0", ""))
+    doubt = "第4页表格中“形，不计其他情形）”所在行不能确定"
+    doubted = Block("table", block.text, rows=block.rows, line=1, doubts=(doubt,))
+    source = Document(Path("hand.txt"), "txt", (doubted,), data=block.text.encode())
+    t = extract_tables(source, {}, META)
+    assert t.doubts == {"applications": (doubt,)}
+    found = {f.rule: f for f in run_checks(t, META, {}, source)}
+    for rule in ("tables.missing_cell", "applications.row_total"):
+        assert found[rule].status == "uncertain" and doubt in found[rule].message
+    # Without the doubt, the same table gives both confirmed (the row total read again from the file).
+    sure = Document(Path("hand.txt"), "txt", (block,), data=block.text.encode())
+    found = {f.rule: f.status for f in run_checks(extract_tables(sure, {}, META), META, {}, sure)}
+    assert found["tables.missing_cell"] == found["applications.row_total"] == "confirmed"
+
+
 def test_table_four_whose_digits_stand_apart_from_its_titles_is_not_called_missing() -> None:
     """Flattened text printed to PDF: table 四's titles in one paragraph, its fifteen digits in the next.
     Unread, they may still be the table: tables.missing_table is uncertain, not confirmed."""

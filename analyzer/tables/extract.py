@@ -47,6 +47,14 @@ class Builder:
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unread: dict[str, str] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
+    doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def note_doubts(self, table: str, rows, doc: Document) -> None:
+        """What the reader could not place for sure in the table blocks ``rows`` were read from (Block.doubts)."""
+        blocks = sorted({r.block for r in rows if r.block is not None})
+        found = tuple(dict.fromkeys(d for i in blocks for d in doc.blocks[i].doubts))
+        if found:
+            self.doubts[table] = found
 
     def mark_ambiguous(self, key: str, raw: str) -> None:
         """A cell left None because its digit run splits several ways: the run is its remark."""
@@ -58,6 +66,7 @@ class Builder:
             template=self.template, values=self.values, sources=self.sources, found=self.found,
             remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
             aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows, unread=self.unread, broken=frozenset(self.broken),
+            doubts=self.doubts,
         )
 
     def put(self, table: str, read: RowRead, chosen: list) -> None:
@@ -108,10 +117,10 @@ def extract_tables(doc: Document, sections: dict[str, Section], meta: ReportMeta
     b = Builder(template, schema.empty_values(template))
     # Digit runs of a pathological text are left unread past these bounds, never guessed.
     with time_budget(TABLE_SECONDS):
-        _isolated("active_disclosure", b, lambda: _extract_active(rows, b))
-        app_end = _isolated("applications", b, lambda: _extract_applications(rows, b)) or 0
+        _isolated("active_disclosure", b, lambda: _extract_active(rows, b, doc))
+        app_end = _isolated("applications", b, lambda: _extract_applications(rows, b, doc)) or 0
     with time_budget(REVIEW_SECONDS):
-        _isolated("review_litigation", b, lambda: _extract_review(rows, b, app_end))
+        _isolated("review_litigation", b, lambda: _extract_review(rows, b, app_end, doc))
     return b.tables()
 
 
@@ -134,11 +143,12 @@ def _isolated(table: str, b: Builder, extract):
         return None
 
 
-def _extract_active(rows: list[TableRow], b: Builder) -> None:
+def _extract_active(rows: list[TableRow], b: Builder, doc: Document) -> None:
     specs = schema.rows_of("active_disclosure", b.template)
     taken = assign_active(rows, specs)
     b.found["active_disclosure"] = bool(taken)
     _unplaced_active(rows, taken, specs, b)
+    b.note_doubts("active_disclosure", taken.values(), doc)
     for key, r in taken.items():
         b.rows_found.add(f"active_disclosure.{key}")
         spec = next(s for s in specs if s.key == key)
@@ -161,7 +171,7 @@ def _unplaced_active(rows: list[TableRow], taken: dict[str, TableRow], specs, b:
         b.unplaced_rows["active_disclosure"] = tuple(" ".join(c.raw for c in r.values) for r in left)
 
 
-def _extract_applications(rows: list[TableRow], b: Builder) -> int:
+def _extract_applications(rows: list[TableRow], b: Builder, doc: Document) -> int:
     """Fill table 三; returns the position after its last row (where table 四 may start)."""
     specs = schema.rows_of("applications", b.template)
     extra = () if b.template == "2019" else (schema.OTHER_PROCESSING,)
@@ -171,6 +181,7 @@ def _extract_applications(rows: list[TableRow], b: Builder) -> int:
     if unplaced:
         # Read by the checks: a row reported missing may be one of these.
         b.unplaced_rows["applications"] = tuple(" ".join(c.raw for c in r.values) for r in unplaced)
+    b.note_doubts("applications", list(taken.values()) + unplaced, doc)
     if not taken:
         return 0
     reads: dict[str, RowRead] = {}
@@ -221,10 +232,11 @@ def _solve_applications(reads: dict[str, RowRead], b: Builder) -> None:
 _REVIEW_WORDS = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
 
 
-def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
+def _extract_review(rows: list[TableRow], b: Builder, start: int, doc: Document) -> None:
     """Table 四: fifteen numbers in template order after its header (one row, or three tables)."""
     picked = _review_rows(rows, start)
     b.found["review_litigation"] = bool(picked)
+    b.note_doubts("review_litigation", picked, doc)
     if not picked:
         # Numbers without words after table 三 may be table 四 cut from its titles: a table reported
         # missing may then be our misreading.

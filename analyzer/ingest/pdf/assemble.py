@@ -197,7 +197,8 @@ def pages_to_blocks(pages: list[Page]) -> list[Block]:
             rows = tables_to_rows(group)
             if rows:
                 text = "\n".join("\t".join(r) for r in rows)
-                blocks.append(Block(kind="table", text=text, rows=rows, page=group[0].page))
+                doubts = tuple(d for t in group for d in t.doubts)
+                blocks.append(Block(kind="table", text=text, rows=rows, page=group[0].page, doubts=doubts))
             group.clear()
 
     for page in pages:

@@ -11,7 +11,7 @@ be placed is left out, never guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from analyzer.ingest.layout import ITEM_START_RE, NUMBER_RE, is_heading
@@ -51,6 +51,7 @@ class Region:
 
     header: list[Line]
     rows: list[list[Line]]  # each row: its first line, then the lines wrapped under it
+    doubts: list[str] = field(default_factory=list)  # text whose row could not be told (Table.doubts)
 
     def columns(self) -> list[list[float]]:
         return _bands((s[0], s[1]) for row in self.rows for s in _numbers(row[0]))
@@ -302,14 +303,20 @@ def centre_rows(region: Region) -> Region:
     def column(seg: Segment) -> int:
         return max(i for i, x in enumerate(label_x) if x <= seg[0] + 0.5 * size)
 
-    def nearest(y: float) -> Line:
-        return min(anchors, key=lambda a: abs(_centre(a) - y))
+    doubts: list[str] = []
+
+    def nearest(y: float, text: str | None = None) -> Line:
+        """The anchor centred nearest ``y``. With ``text``, a tie between two is a row that cannot be told: a doubt."""
+        a, *rest = sorted(anchors, key=lambda a: abs(_centre(a) - y))
+        if text is not None and rest and abs(_centre(rest[0]) - y) - abs(_centre(a) - y) < 0.25 * size:
+            doubts.append(f"第{a.page}页表格中“{text}”所在行不能确定")
+        return a
 
     numbers: dict[int, list[tuple[Segment, float]]] = {id(a): [] for a in anchors}
     for line in body:
         for seg in line.segs:
             if _in_numbers(seg, first, line.size):
-                numbers[id(line) if id(line) in numbers else id(nearest(_centre(line)))].append((seg, line.top))
+                numbers[id(line) if id(line) in numbers else id(nearest(_centre(line), seg[2]))].append((seg, line.top))
     rows: dict[int, list[Line]] = {
         id(a): [Line(a.text, a.page, a.x0, a.x1, a.top, a.bottom, a.size, _join_columns(numbers[id(a)], region.columns()))]
         for a in anchors
@@ -324,11 +331,15 @@ def centre_rows(region: Region) -> Region:
         own = max((column(s) for s in a.segs if not _in_numbers(s, first, a.size)), default=len(label_x) - 1)
         if abs(_centre(a) - middle) > size and block.column >= own:
             alone.append([block.piece(block.top, block.bottom)])
+        elif block.column >= own:
+            # The row's own label, not one merged over several rows: its row must be told.
+            a = nearest(middle, "".join(seg[2] for seg, _ in block.segs))
+            rows[id(a)].append(block.piece(block.top, block.bottom))
         else:
             # A label merged over several rows: the row it is centred on holds it, at that row's height.
             rows[id(a)].append(block.piece(a.top, a.bottom))
     groups = [[g[0]] + sorted(g[1:], key=lambda l: l.top) for g in list(rows.values()) + alone]
-    return Region(header, sorted(groups, key=lambda g: g[0].top))
+    return Region(header, sorted(groups, key=lambda g: g[0].top), doubts)
 
 
 def _label_blocks(body: list[Line], anchors: set[int], first: float, column, size: float) -> list[_Block]:
@@ -398,7 +409,8 @@ def _region_table(region: Region, page: int) -> Table | None:
             right_edge = edges[c + 1] if c + 1 == len(starts) else edges[c] + 1
             cells.append(((edges[c], tops[g], right_edge, tops[g + 1]), clean_cell(text)))
     titled = any(s[0] >= cols[0][0] - l.size for l in region.header for s in l.segs)
-    return Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled)
+    return Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled,
+                 doubts=list(region.doubts))
 
 
 def _title_levels(header: list[Line], bands: list[list[float]]) -> list[list[Line]]:
