@@ -19,7 +19,7 @@ from typing import Callable
 from analyzer import rules
 from analyzer.model import Document, Finding, ReportMeta, Section, TableValues
 from analyzer.tables.checks.arithmetic import check_balance, check_group_total, check_results_sum, check_row_total
-from analyzer.tables.checks.base import Context, reader_doubt
+from analyzer.tables.checks.base import Context, reader_doubted
 from analyzer.tables.checks.cells import check_ambiguous, check_impossible, check_non_numeric
 from analyzer.tables.checks.completeness import check_missing_cell, check_missing_row, check_missing_table
 from analyzer.tables.checks.continuity import check_continuity
@@ -62,17 +62,8 @@ def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Sectio
     for check in CHECKS if checks is None else checks:
         findings.extend(_with_quote(f, tables) for f in check(ctx))
     findings = [verify_finding(f, tables, doc) if rules.rereads(f.rule) and not f.data.get("all_readings") else f for f in findings]
-    return [_doubted(f, tables) for f in findings]
+    return [reader_doubted(f, tables) for f in findings]
 
-
-def _doubted(f: Finding, tables: TableValues) -> Finding:
-    """A confirmed finding on cells of a table whose reader left text it could not place: uncertain,
-    whatever a second reading says (the second reading sees the same page)."""
-    cells = f.data.get("cells") or ([f.data["cell"]] if "cell" in f.data else [])
-    if f.status != "confirmed" or not cells:
-        return f
-    note = next((n for n in (reader_doubt(tables, t) for t in dict.fromkeys(c.split(".")[0] for c in cells)) if n), "")
-    return replace(f, status="uncertain", message=f.message + note) if note else f
 
 
 def _with_quote(f: Finding, tables: TableValues) -> Finding:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from analyzer.model import Document, ReportMeta, Section, TableValues
+from analyzer.model import Document, Finding, ReportMeta, Section, TableValues
 from analyzer.tables import schema
 
 T_ACTIVE, T_APP, T_REVIEW = "active_disclosure", "applications", "review_litigation"
@@ -64,3 +64,12 @@ def reader_doubt(t: TableValues, table: str) -> str:
         return ""
     return f"（读取原文件表格时，{doubts[0]}{'等' if len(doubts) > 1 else ''}，可能是原文转换造成的识别问题，请核对原件。）"
 
+
+def reader_doubted(f: Finding, tables: TableValues) -> Finding:
+    """A confirmed finding on cells of a table whose reader left text it could not place: uncertain,
+    whatever a second reading says (the second reading sees the same page)."""
+    cells = f.data.get("cells") or ([f.data["cell"]] if "cell" in f.data else [])
+    if f.status != "confirmed" or not cells:
+        return f
+    note = next((n for n in (reader_doubt(tables, t) for t in dict.fromkeys(c.split(".")[0] for c in cells)) if n), "")
+    return replace(f, status="uncertain", message=f.message + note) if note else f
