@@ -330,3 +330,24 @@ def test_a_short_line_before_a_number_that_fits_ends_its_paragraph():
     dated = _text_line(1, 240, "2024年1月20日起施行的规定全文如下所述内容")
     blocks = pages_to_blocks([Page(1, 595, 842, body + [short, dated])])
     assert [b.text for b in blocks][-1] == dated.text
+
+
+def test_a_glyph_with_its_own_short_box_stays_on_its_line():
+    """Some fonts give "一" its glyph's box (7 points high, sitting high in a line of 15): by its centre
+    alone it made a line of its own, and "第一项" read "第项" with "一" above."""
+    from analyzer.ingest.pdf.textlayer import chars_to_lines
+
+    chars = [("第", 100.0, 337.8, 116.0, 352.5), ("一", 116.0, 337.9, 132.0, 344.9), ("项", 132.0, 337.9, 148.0, 353.0),
+             ("二", 148.0, 337.9, 164.0, 350.2), ("下", 100.0, 365.7, 116.0, 381.3)]
+    assert [l.text for l in chars_to_lines(chars, 1)] == ["第一项二", "下"]
+
+
+def test_a_line_ending_before_an_opening_mark_that_did_not_fit_is_a_wrap():
+    from analyzer.ingest.pdf.assemble import pages_to_blocks
+    from analyzer.ingest.pdf.objects import Page
+
+    body = [_text_line(1, 100 + 28 * i, "政府信息公开工作年度报告正文" * 2) for i in range(4)]
+    short = _text_line(1, 212, "00000002.其他法律行政法规禁止公开040010O01053.危", x1=470.0)
+    opened = _text_line(1, 240, "及“三安全一稳定”00000004.保护第三方合法权益")
+    (para,) = pages_to_blocks([Page(1, 595, 842, body + [short, opened])])
+    assert "3.危及“三安全一稳定”" in para.text

@@ -270,6 +270,19 @@ def test_a_digit_run_cut_from_its_label_is_a_row_we_could_not_place() -> None:
     assert f.status == "uncertain"
 
 
+def test_numbers_cut_from_their_labels_before_the_first_row_found_are_rows_we_could_not_place() -> None:
+    """Flattened text printed to PDF with "一" read apart: the first rows lost their labels
+    ("政府信息公开申请数量2224940129125529", "开0000000"). Before the first row found by its label
+    they are never placed, and the rows reported missing may be them."""
+    text = ("第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费3"
+            "政府信息公开申请数量2224940129125529开0000000计其他情形）0000000"
+            "（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000")
+    t = extract_tables(doc_of(Block("paragraph", text, line=1)), {}, META)
+    assert len(t.unplaced_rows["applications"]) == 3
+    missing = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row" and f.data["table"] == "applications"]
+    assert missing and all(f.status == "uncertain" for f in missing)
+
+
 def test_a_row_of_table_two_run_into_the_next_heading_makes_its_missing_row_uncertain() -> None:
     """A PDF without rulings: the heading atop the next page was read as the rest of the last row's
     label ("行政强制第二十条第（八）项"). That row names nothing, but its number may be the row reported missing."""

@@ -31,12 +31,15 @@ def assign_active(rows: list[TableRow], specs: tuple[Spec, ...]) -> dict[str, Ta
 
 
 def assign_rows(
-    rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = (), unplaced: list[TableRow] | None = None
+    rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = (), unplaced: list[TableRow] | None = None,
+    before: tuple[Spec, ...] = (),
 ) -> dict[str, TableRow]:
     """Document rows to template rows: labelled rows by label, label-less rows by order.
 
     ``extra`` are rows recognised but outside the template (2021 report with a
-    single （六）其他处理 row); they anchor the order like any other.
+    single （六）其他处理 row); they anchor the order like any other. ``unplaced``
+    gains the rows of numbers that could not be placed: between two labelled rows,
+    and right before the first one up to a row of the table before (``before``'s rows).
     """
     all_specs = specs + extra
     _label_from_above(rows, all_specs)
@@ -72,6 +75,15 @@ def assign_rows(
     bounds = [(-1, -1.0)] + anchor_list + [(len(rows), float(len(specs)))]
     free_keys = [s.key for s in specs if s.key not in taken]
     n = len(specs[0].columns)
+    if anchor_list and unplaced is not None:
+        # The first rows cut from their labels ("政府信息公开申请数量" after a stray "一") come before the first
+        # labelled row: never placed there (the table is not extended), still numbers we could not place.
+        for i in range(anchor_list[0][0] - 1, -1, -1):
+            r = rows[i]
+            if not (i in unmatched or not r.labels) or not _holds_a_row(r, n) \
+                    or match_label(r.labels, before, running_text=not r.grid) is not None:
+                break
+            unplaced.insert(0, r)
     for (p0, t0), (p1, t1) in zip(bounds, bounds[1:]):
         if p0 < 0 or p1 >= len(rows):
             continue  # never extend a table beyond its labelled rows

@@ -176,7 +176,7 @@ def _extract_applications(rows: list[TableRow], b: Builder, doc: Document) -> in
     specs = schema.rows_of("applications", b.template)
     extra = () if b.template == "2019" else (schema.OTHER_PROCESSING,)
     unplaced: list[TableRow] = []
-    taken = assign_rows(rows, specs, extra, unplaced)
+    taken = assign_rows(rows, specs, extra, unplaced, before=schema.rows_of("active_disclosure", b.template))
     b.found["applications"] = any(k in {s.key for s in specs} for k in taken)
     if unplaced:
         # Read by the checks: a row reported missing may be one of these.

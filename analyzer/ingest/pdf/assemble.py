@@ -283,15 +283,16 @@ def _breaks(prev: Line, line: Line, left: float, right: float, size: float) -> b
 
 
 # The first unit a line cannot be broken in: a run of Latin letters or digits, with a bracketed
-# item number right after it ("0000000（七）": no break between a number and its bracket).
-FIRST_UNIT_RE = re.compile(r"^[\x21-\x7e]+(?:[（(][^）)]{0,3}[）)])?")
+# item number right after it ("0000000（七）": no break between a number and its bracket), or a
+# character with an opening mark and the character it opens ("及“三": a line never ends on "“").
+FIRST_UNIT_RE = re.compile(r"^(?:[\x21-\x7e]+(?:[（(][^）)]{0,3}[）)])?|.[“‘（《〈「『【(].)")
 LATIN_WIDTH = 0.55  # share of the body's type size a digit or Latin letter takes (仿宋, 宋体: about half)
 
 
 def _pushed_down(line: Line, room: float, size: float) -> bool:
     """The line opens with a run that did not fit in the ``room`` left at the end of the line before:
-    a wrap forced by a long number, not a paragraph's end (flattened table text printed to PDF,
-    "…3.危及“三安全一稳定”00000004.保护第三方合法权益" / "0300213275.属于…")."""
+    a wrap forced by a long number or an opening mark, not a paragraph's end (flattened table text
+    printed to PDF, "…3.危及“三安全一稳定”00000004.保护第三方合法权益" / "0300213275.属于…")."""
     unit = FIRST_UNIT_RE.match(line.text)
     if not unit:
         return False
