@@ -351,3 +351,11 @@ def test_a_line_ending_before_an_opening_mark_that_did_not_fit_is_a_wrap():
     opened = _text_line(1, 240, "及“三安全一稳定”00000004.保护第三方合法权益")
     (para,) = pages_to_blocks([Page(1, 595, 842, body + [short, opened])])
     assert "3.危及“三安全一稳定”" in para.text
+
+
+def test_a_comma_with_its_own_low_box_stays_on_its_line():
+    from analyzer.ingest.pdf.textlayer import chars_to_lines
+
+    chars = [("和", 431.5, 141.7, 447.5, 157.0), ("，", 447.5, 152.5, 463.5, 158.4), ("等", 463.5, 141.7, 479.5, 157.0),
+             ("下", 100.0, 169.7, 116.0, 185.3)]
+    assert [l.text for l in chars_to_lines(chars, 1)] == ["和，等", "下"]
