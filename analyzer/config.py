@@ -18,6 +18,7 @@ class Settings:
     pdf_max_single_char_ratio: float = 0.30  # one glyph standing for most characters: broken font map
     legacy_timeout_s: int = 120  # LibreOffice conversion of .doc/.wps
     per_file_timeout_s: float = 120  # one pathological file never stalls a batch; 0 disables
+    ocr_page_timeout_s: float = 30  # added to that limit for every page of a PDF that OCR must read
     debug: bool = False  # re-raise unexpected exceptions instead of recording them
 
     def __post_init__(self) -> None:

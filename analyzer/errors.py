@@ -39,6 +39,7 @@ ENCODING = "{name}：无法判断文本编码（已尝试 UTF-8、UTF-16、GB180
 PDF_BROKEN = "{name}：PDF 文件已损坏或不完整（{reason}），请重新下载或另存后重试。"
 PDF_ENCRYPTED = "{name}：PDF 文件已加密，无法读取，请提供未加密的版本。"
 PDF_NO_TEXT = "{name}：PDF 没有可用的文字层（{reason}），需先进行 OCR 识别后再分析。"
+PDF_OCR_EMPTY = "{name}：PDF 没有可用的文字层，经 OCR 识别也未读出文字（页面空白或图像过于模糊），请提供清晰的扫描件或文字版 PDF。"
 DOCX_BROKEN = "{name}：DOCX 文件已损坏（{reason}），请用 Word 或 WPS 打开后另存为 DOCX 再试。"
 ZIP_BOMB = "{name}：压缩包解压后体积异常（{size} MB），出于安全考虑拒绝读取。"
 LEGACY_NO_OFFICE = "{name}：这是旧版 {kind} 文件，本机未安装 LibreOffice，无法转换；请另存为 DOCX 或 PDF 后重试，或安装 LibreOffice（apt-get install libreoffice-writer）。"

@@ -7,7 +7,7 @@ object (``dataclasses.replace``) instead of mutating its input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +44,9 @@ class Block:
     # What the reader could not place for sure in a table ("第4页表格中“（六）其他处理”所在行不能确定"):
     # its rows as read may miss or misplace it.
     doubts: tuple[str, ...] = ()
+    # Per cell of ``rows`` (same shape), how a reader that recognised the page's image read it
+    # (OCR): None for a table read from text, and for a cell that holds no value.
+    readings: tuple[tuple[CellReading | None, ...], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,36 @@ class ReportMeta:
         }
 
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, y growing downwards
+
+
+@dataclass(frozen=True)
+class CellReading:
+    """How OCR read one table cell from the page's image: where, how sure, and what a second look said."""
+
+    page: int
+    box: Box  # on the page as it lies in the PDF (what a viewer shows), in points from the top left
+    confidence: float  # the recogniser's, 0–1 (the lowest of the cell's text lines)
+    # The value is in doubt: read with low confidence and not confirmed by the second reading,
+    # read differently by it, or damaged beyond repair. Findings resting on it are uncertain.
+    doubtful: bool = False
+    second: str | None = None  # the second reading (the cell's crop, digits only, at a higher resolution)
+    second_confidence: float | None = None
+    # How the page image was put upright before reading (degrees counter-clockwise; a small skew),
+    # so that the cell can be cut out and read again the same way.
+    turned: int = 0
+    skew: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"box": [round(v, 1) for v in self.box], "confidence": round(self.confidence, 4)}
+        if self.doubtful:
+            d["doubtful"] = True
+        if self.second is not None:
+            d["second_reading"] = self.second
+            d["second_confidence"] = None if self.second_confidence is None else round(self.second_confidence, 4)
+        return d
+
+
 @dataclass(frozen=True)
 class CellSource:
     """Where one extracted number came from (camelot's parsing_report idea)."""
@@ -126,10 +159,15 @@ class CellSource:
     col_label: str  # the column label as written (or the template's when not shown)
     page: int | None = None
     line: int | None = None
-    method: str = "grid"  # "grid" (table cell) or "text" (read from running text)
+    method: str = "grid"  # "grid" (table cell), "text" (read from running text) or "ocr" (a scanned page)
+    reading: CellReading | None = None  # for "ocr": the box, the confidence and the doubt
+
+    def read_by(self, reading: CellReading | None) -> CellSource:
+        """This source of a cell that OCR read as ``reading`` (unchanged when None)."""
+        return self if reading is None else replace(self, method="ocr", reading=reading)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "raw": self.raw,
             "row_label": self.row_label,
             "col_label": self.col_label,
@@ -137,6 +175,9 @@ class CellSource:
             "line": self.line,
             "method": self.method,
         }
+        if self.reading is not None:
+            d.update(self.reading.to_dict())
+        return d
 
 
 Number = int | float | None
@@ -173,7 +214,7 @@ class TableValues:
     # Per table: rows of numbers (their cells as written) that could not be placed on a template row.
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Per table: what the file's reader could not place for sure in the table blocks it was read from (Block.doubts).
-    doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reader_doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Why a cell with a remark was not read, when not as written: "damaged" (a number with a stray
     # character: "1-", "3O", a digit run with "—" inside), "columns" (a grid whose columns could not
     # be told apart). Cells of ``ambiguous`` split several ways.
@@ -181,6 +222,9 @@ class TableValues:
     # Checks every admissible reading of the digit runs breaks ("applications.balance.total",
     # "applications.row_total.granted", …): no reading can rescue them (tables.splits).
     broken: frozenset[str] = frozenset()
+    # Cells OCR read in doubt (``CellReading.doubtful``), with or without a value: findings resting
+    # on one are uncertain.
+    doubtful: frozenset[str] = frozenset()
 
     def get(self, table: str, row: str, col: str) -> Number:
         return self.values.get(table, {}).get(row, {}).get(col)
@@ -228,13 +272,14 @@ class Statement:
     text: str
     section: str  # section key
     part: str = ""  # sub-part number as written, e.g. "（一）"
-    kind: str = "statement"  # problem / measure / achievement / statement
-    kind_score: float = 0.0
+    kind: str = "statement"  # problem / measure / achievement / statement / other (not about disclosure work)
+    kind_score: float = 0.0  # calibrated probability of the kind
     category: str | None = None  # problem category for problems and measures
     category_score: float = 0.0
     runner_up: str | None = None  # second category when close
     boilerplate: bool = False
     carried_over: bool = False  # near-duplicate of the same agency's previous report
+    boilerplate_evidence: str | None = None  # the stock phrase matched, or "与至少3个其他机关的报告基本相同" (run level)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -247,8 +292,31 @@ class Statement:
             "category_score": round(self.category_score, 4),
             "runner_up": self.runner_up,
             "boilerplate": self.boilerplate,
+            "boilerplate_evidence": self.boilerplate_evidence,
             "carried_over": self.carried_over,
         }
+
+
+@dataclass(frozen=True)
+class ProblemPair:
+    """A problem of section 五 and the measures that answer it; none answers it when ``measures`` is empty.
+
+    Indices point into ``NarrativeResult.statements``. ``how`` says what paired
+    them: ``same_sentence`` (the measure was split off the problem's sentence),
+    ``list_position`` (item n of a measure list answers item n of a problem list
+    of the same length), ``names_problem`` ("针对…问题，…"), ``content`` (shared
+    words and category).
+    """
+
+    problem: int
+    measures: tuple[int, ...] = ()
+    how: tuple[str, ...] = ()  # one per measure
+    repeats_previous: bool = False  # the same agency's previous report states the same problem (by meaning)
+    specific: bool = False  # it names something concrete (narrative.problems.is_vague is false): a review may praise it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"problem": self.problem, "measures": list(self.measures), "how": list(self.how),
+                "repeats_previous": self.repeats_previous, "specific": self.specific}
 
 
 @dataclass(frozen=True)
@@ -258,6 +326,8 @@ class NarrativeResult:
     boilerplate_share: float | None = None
     copied_share: float | None = None  # None when no previous report of the agency is in the run
     kind_counts: dict[str, int] = field(default_factory=dict)
+    pairs: tuple[ProblemPair, ...] = ()  # each problem of 五 with the measures answering it
+    copied_by_section: dict[str, float] = field(default_factory=dict)  # share of each section's statements carried over
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -266,6 +336,8 @@ class NarrativeResult:
             "category_counts": self.category_counts,
             "boilerplate_share": None if self.boilerplate_share is None else round(self.boilerplate_share, 4),
             "copied_share": None if self.copied_share is None else round(self.copied_share, 4),
+            "copied_by_section": {k: round(v, 4) for k, v in sorted(self.copied_by_section.items())},
+            "pairs": [p.to_dict() for p in self.pairs],
         }
 
 

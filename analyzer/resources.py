@@ -23,7 +23,8 @@ from analyzer.errors import AnalyzerError
 PACKAGE = "analyzer"
 # Every file of models/ that the analysis reads; the wheel test checks the wheel carries each.
 MODEL_FILES = (
-    "narrative_classifier.joblib", "narrative_classifier.json", "userdict.txt", "boilerplate_reference.txt", "places.txt",
+    "narrative_classifier.npz", "narrative_classifier.json", "userdict.txt", "boilerplate_reference.txt", "boilerplate_index.json",
+    "places.txt",
 )
 
 MISSING = "找不到模型文件 {name}（应在 {folder}）：安装不完整，请重新安装 analyzer；在源码目录中可运行 python -m analyzer.narrative.train 重新生成分类模型。"
@@ -38,7 +39,7 @@ class ResourceMissing(AnalyzerError):
 def package_path(*parts: str) -> Path:
     """A path inside the installed package, e.g. ``package_path("scoring.toml")``."""
     root = files(PACKAGE)
-    # joblib, jieba and tomllib need real files: a zip-imported package has none.
+    # numpy, jieba and tomllib need real files: a zip-imported package has none.
     if not isinstance(root, Path):
         raise ResourceMissing(NOT_A_FOLDER.format(where=root))
     return root.joinpath(*parts)

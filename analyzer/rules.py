@@ -188,7 +188,7 @@ RULES = _rules(
     Rule("problems.repeated", "问题与上年报告重复", "warning", "substance", "problems", weight="own",
          suggestion="对上年报告已列明的问题说明整改进展，避免原样重复", needs_previous=True),
     Rule("narrative.stale_year", "正文年份表述有误", "warning", "substance", "narrative", weight="own",
-         suggestion="核对正文中的年份表述"),
+         suggestion="核对正文中的年份和提法，删除沿用往年报告的表述"),
     Rule("narrative.copied", "正文大量沿用上年报告", "warning", "substance", "narrative", weight="own",
          suggestion="结合本年度工作实际撰写正文，避免沿用上年报告", needs_previous=True,
          says="总体情况和存在问题部分的文字大量沿用上年报告{example}，未能反映本年度工作情况"),

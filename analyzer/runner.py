@@ -60,6 +60,7 @@ from pebble import ProcessExpired, ProcessPool
 from analyzer import errors, resources
 from analyzer.config import Settings
 from analyzer.ingest import legacy
+from analyzer.ingest.pdf import scanned
 from analyzer.model import Failure
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".txt", ".md", ".shtml", ".js", ".rtf"}
@@ -106,11 +107,12 @@ def warm_up() -> None:
     Also the check that the model files are installed and loadable: one
     clear error before the run instead of the same failure for every file.
     """
-    from analyzer.narrative import classify, segment
+    from analyzer.narrative import analyze, classify, segment
 
     resources.check_models()
     classify.get_model()
-    segment.get_nlp()
+    # spaCy only when the narrative is read through its pipeline: importing it costs ~1 s a process.
+    segment.get_nlp() if analyze.READER == "spacy" else segment.get_tokenizer()
 
 
 class Engine(Protocol):
@@ -187,23 +189,23 @@ def run_one(task: Task[T], path: Path, settings: Settings) -> T:
 
 
 def _pooled(task, files, settings, workers) -> Iterator[tuple[str, object]]:
-    limit = settings.per_file_timeout_s or None
-    pool = ProcessPool(max_workers=max(1, workers), initializer=_start_worker, context=_context())
+    pool = ProcessPool(max_workers=max(1, workers), initializer=_start_worker, initargs=(_ocr_threads(workers),), context=_context())
     todo = iter(files)
-    pending: dict = {}
+    pending: dict = {}  # future -> (path, its time limit)
 
     def schedule(n: int) -> None:
         # A window of tasks, not the whole run: 100,000 files never sit in the queue at once.
         for f in itertools.islice(todo, n):
-            pending[pool.schedule(_attempt_in_worker, args=(task, str(f), settings), timeout=limit)] = str(f)
+            limit = file_limit(f, settings)
+            pending[pool.schedule(_attempt_in_worker, args=(task, str(f), settings), timeout=limit)] = (str(f), limit)
 
     try:
         schedule(workers * WINDOW)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                path = pending.pop(future)
-                yield path, _outcome(future, path, settings)
+                path, limit = pending.pop(future)
+                yield path, _outcome(future, path, settings, limit)
             schedule(len(done))
     except BaseException:
         pool.stop()  # Ctrl+C, an error re-raised under --debug, or the consumer stopped: do not wait for the other files
@@ -296,8 +298,9 @@ class _ClusterClient:
 def _dask_attempt(task: Task[T], path: str, source: str, settings: Settings) -> T | Failure:
     """Runs on a Dask worker: one file under the per-file limit; its outcome named by ``source``."""
     if settings.per_file_timeout_s:
-        future = _worker_pool().schedule(_attempt_in_worker, args=(task, path, settings), timeout=settings.per_file_timeout_s)
-        outcome = _outcome(future, path, settings)
+        limit = file_limit(Path(path), settings)
+        future = _worker_pool().schedule(_attempt_in_worker, args=(task, path, settings), timeout=limit)
+        outcome = _outcome(future, path, settings, limit)
     else:
         outcome = _attempt_in_worker(task, path, settings)
     return _named(outcome, source)
@@ -336,13 +339,22 @@ def _dask_outcome(future, source: str, settings: Settings):
         return Failure(source, UNEXPECTED.format(name=Path(source).name, error=f"{type(exc).__name__}: {exc}"), "crash")
 
 
-def _outcome(future, path: str, settings: Settings):
+def file_limit(path: Path, settings: Settings) -> float | None:
+    """The file's time limit: ``per_file_timeout_s``, and ``ocr_page_timeout_s`` more for
+    every page of a PDF that OCR will have to read (a scan of 20 pages is not a hang)."""
+    if not settings.per_file_timeout_s:
+        return None
+    pages = scanned.estimate_ocr_pages(path) if settings.ocr_page_timeout_s else 0
+    return settings.per_file_timeout_s + pages * settings.ocr_page_timeout_s
+
+
+def _outcome(future, path: str, settings: Settings, limit: float | None = None):
     """The task's result, or the Failure for a worker that ran out of time, died or could not answer."""
     source, name = display_path(Path(path)), Path(path).name
     try:
         return future.result()
     except TimeoutError:
-        return Failure(source, errors.TIMEOUT.format(name=name, limit=_seconds(settings.per_file_timeout_s)), "timeout")
+        return Failure(source, errors.TIMEOUT.format(name=name, limit=_seconds(limit or settings.per_file_timeout_s)), "timeout")
     except ProcessExpired as exc:
         return Failure(source, CRASHED.format(name=name, code=exc.exitcode), "crash")
     except BrokenProcessPool:
@@ -378,8 +390,16 @@ def _context():
     return multiprocessing.get_context()
 
 
-def _start_worker() -> None:
-    """Pool initializer: on SIGTERM (the pool stopping a hung worker) take LibreOffice down too."""
+def _ocr_threads(workers: int) -> int:
+    """OCR threads per worker: the cores shared out among the workers (files run in parallel,
+    pages of one file in turn; measured in ``bench/bench_ocr.py``)."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def _start_worker(ocr_threads: int = 1) -> None:
+    """Pool initializer: OCR's threads for this worker (unless the environment sets them);
+    on SIGTERM (the pool stopping a hung worker) take LibreOffice down too."""
+    os.environ.setdefault("ANALYZER_OCR_THREADS", str(ocr_threads))
     exit_handler = signal.getsignal(signal.SIGTERM)  # pebble's: clean up multiprocessing, then exit
 
     def on_term(signum, frame):

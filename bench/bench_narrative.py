@@ -86,7 +86,12 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--reader", choices=("spacy", "segmenter"), default=None, help="how statements are read (default: the analyzer's)")
     args = ap.parse_args()
+    if args.reader:
+        from analyzer.narrative import analyze
+
+        analyze.READER = args.reader
 
     t0 = time.perf_counter()
     from analyzer.narrative import analyze_narrative, cross_report

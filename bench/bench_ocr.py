@@ -1,41 +1,48 @@
-"""OCR on scanned renderings: speed, character accuracy, and table cells against the expected values.
+"""Scanned reports through the real pipeline: tables, findings, narrative and score against the original PDFs, and time.
 
 For every PDF with expected values (the corpus seeds ``corpus/00N_*.pdf`` →
 ``../shared/corpus-real/expected/seed00N.json``, ``corpus/900_*`` →
 ``tests/data/expected/``, and the real PDFs of ``../shared/corpus-real/`` →
 ``pdf_*.json`` when that folder is present), a scanned rendering is made with
-``scripts/make_scanned.py`` into a cache folder (never the repository), then:
+``scripts/make_scanned.py`` into a cache folder (never the repository). The
+folder of scans is then analysed by :func:`analyzer.pipeline.analyze_run`, the
+call behind ``analyzer analyze``, once on one worker and once on two, and:
 
-- every page is OCR'd (:func:`analyzer.ingest.ocr.read_page`) at ``--dpi``:
-  seconds per page, median, on the threads given (``--threads``);
-- character accuracy per page: rapidfuzz ``ratio`` of the OCR text (reading
-  order of the laid-out blocks) against the original PDF's text layer,
-  whitespace removed and NFKC; and the order-free share of the original's
-  characters that OCR found (``bag``), which table reading order cannot spoil;
-- cells: the OCR pages become a Document of ordinary Blocks
-  (:func:`analyzer.ingest.ocr_rows.layout_pages`), read by the same
-  identify / sections / tables / checks stages as any document, and compared
-  with the expected values: right / wrong / missing / invented, and the
-  findings raised (tables, consistency, narrative) versus expected, and versus
-  what the same stages raise on the original PDF's text layer.
+- **cells** against the expected values: right / wrong / missing / invented;
+- **findings** (warnings and errors) of the rules every expected file states
+  completely (``variants.SCORED``: tables, missing parts, the text-table
+  comparison) against the expected ones (less the deliberate departures of
+  ``tests/data/expected/departures.json``), and every ``confirmed`` error of
+  those rules the expected file does not have (a false confirmed error); the
+  other rules (``problems.vague``, ``narrative.stale_year`` …) are not judged
+  here, only compared with the original PDF;
+- **like the original**: the original PDFs are analysed the same way (their text
+  layer) and compared: identity (title, agency, year), the sections' text
+  (headings and paragraphs, one rapidfuzz ratio over all of them), every
+  finding (and those confirmed there but only uncertain on the scan), score
+  and grade;
+- **time**: wall and CPU seconds of each run (this process and its workers),
+  the load average of the machine, and seconds per page: each document's time
+  (from the run's progress: a file starts when a worker frees) over its pages,
+  median over the documents, on one worker and on two.
 
-    .venv/bin/python bench/bench_ocr.py                    # corpus + real PDFs, default dpi
-    .venv/bin/python bench/bench_ocr.py --dpi 150 --only 001,szfgs --verbose
-    .venv/bin/python bench/bench_ocr.py --reuse            # re-lay out cached OCR (tuning the rows)
-    .venv/bin/python bench/bench_ocr.py --hard --threads 1 # poor scans, turned pages; one thread
+    .venv/bin/python bench/bench_ocr.py                      # corpus + real PDFs, 1 and 2 workers
+    .venv/bin/python bench/bench_ocr.py --only 001,szfgs --workers 1 --verbose
+    .venv/bin/python bench/bench_ocr.py --hard               # 150 dpi, page 2 upside down, page 3 sideways
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import pickle
+import os
 import re
+import resource
+import shutil
 import statistics
 import sys
 import time
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,178 +50,126 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus-real"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from analyzer import identify  # noqa: E402
-from analyzer.ingest import ocr  # noqa: E402
-from analyzer.ingest.ocr_rows import layout_pages  # noqa: E402
-from analyzer.model import Document  # noqa: E402
-from analyzer.sections import split_sections  # noqa: E402
-from analyzer.tables import extract_tables, run_checks  # noqa: E402
+from analyzer.model import ReportResult, RunResult  # noqa: E402
+from analyzer.pipeline import analyze_run  # noqa: E402
+from variants import SCORED, expected_findings  # noqa: E402  (the expected files less the deliberate departures)
 
-CPU: dict[tuple[str, int], float] = {}  # CPU seconds per page (all threads), for a machine shared with others
 REAL = {"pdf_hzq2023": "hzq2023_working.pdf", "pdf_hzq2024": "hzq2024_working.pdf", "pdf_szfgs2024": "szfgs2024.pdf"}
 
 
 @dataclass
 class Case:
     name: str
-    path: Path
+    path: Path  # the original PDF
     expected: dict
+    pages: int = 0
 
 
 @dataclass
-class Outcome:
+class Cells:
     right: int = 0
+    expected: int = 0
     wrong: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     invented: list = field(default_factory=list)
-    expected: int = 0
-    raised: set = field(default_factory=set)
-    wanted: set = field(default_factory=set)
-    seconds: list = field(default_factory=list)
-    ratio: list = field(default_factory=list)
-    bag: list = field(default_factory=list)
-    low_conf_cells: int = 0
-    reread: int = 0
-    raised_text: set = field(default_factory=set)
-    cpu: list = field(default_factory=list)
-    reread_seconds: float = 0.0
-    doubtful: int = 0
+
+    def add(self, other: "Cells") -> None:
+        self.right += other.right
+        self.expected += other.expected
+        self.wrong += other.wrong
+        self.missing += other.missing
+        self.invented += other.invented
+
+
+@dataclass
+class Timing:
+    workers: int
+    wall: float
+    cpu: float
+    load: tuple[float, float, float]
+    per_file: dict[str, float]  # file name -> seconds from its start to its end
 
 
 def cases(include_real: bool) -> list[Case]:
+    import pypdfium2 as pdfium
+
     out = []
     exp_dir = SHARED / "expected"
     for f in sorted((ROOT / "corpus").glob("*.pdf")):
         stem = f.stem
-        e = None
-        if stem[:3].isdigit() and (exp_dir / f"seed{stem[:3]}.json").is_file():
-            e = exp_dir / f"seed{stem[:3]}.json"
+        e = exp_dir / f"seed{stem[:3]}.json" if stem[:3].isdigit() else None
         local = ROOT / "tests" / "data" / "expected" / f"{stem}.json"
-        if local.is_file():
-            e = local
-        if e:
-            out.append(Case(stem[:3] if int(stem[:3]) < 900 else stem, f, json.loads(e.read_text())))
+        e = local if local.is_file() else e
+        if e is not None and e.is_file():
+            out.append(Case(stem[:3] if int(stem[:3]) < 900 else stem, f, json.loads(e.read_text("utf-8"))))
     if include_real:
         for name, fname in REAL.items():
             p, e = SHARED / fname, exp_dir / f"{name}.json"
             if p.is_file() and e.is_file():
-                out.append(Case(name, p, json.loads(e.read_text())))
+                out.append(Case(name, p, json.loads(e.read_text("utf-8"))))
+    for c in out:
+        c.pages = len(pdfium.PdfDocument(str(c.path)))
     return out
+
+
+def make_scans(all_cases: list[Case], folder: Path, hard: bool, scan_dpi: int | None) -> list[Path]:
+    """The scanned rendering of every case in ``folder`` (made once; byte-identical when remade)."""
+    from make_scanned import ScanOptions, scan_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    opts = ScanOptions(dpi=scan_dpi)
+    if hard:
+        # A poor scan: 150 dpi, up to 2°, page 2 upside down and page 3 fed sideways.
+        opts = ScanOptions(dpi=scan_dpi or 150, max_rotation=2.0, turns={2: 180, 3: 90})
+    out = []
+    for c in all_cases:
+        dst = folder / c.path.name
+        if not dst.is_file():
+            scan_file(c.path, folder, opts)
+        out.append(dst)
+    return out
+
+
+def timed_run(files: list[Path], workers: int) -> tuple[RunResult, Timing]:
+    """``analyze_run`` on the files, with each file's time: it starts when a worker frees (the
+    pool takes files in order), ends when its result comes back."""
+    order = [str(f) for f in sorted(files, key=str)]
+    starts: dict[str, float] = {}
+    ends: dict[str, float] = {}
+    queue = list(order)
+    t0 = time.perf_counter()
+    for _ in range(min(workers, len(queue))):
+        starts[queue.pop(0)] = t0
+
+    def progress(path: str) -> None:
+        now = time.perf_counter()
+        ends[path] = now
+        if queue:
+            starts[queue.pop(0)] = now
+
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = analyze_run(files, workers=workers, progress=progress)
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) + (c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime)
+    per_file = {Path(p).name: ends[p] - starts[p] for p in order if p in ends and p in starts}
+    return run, Timing(workers, wall, cpu, os.getloadavg(), per_file)
+
+
+def by_name(run: RunResult) -> dict[str, ReportResult]:
+    return {Path(r.source).name: r for r in run.results}
 
 
 def compact(s: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
 
 
-def ocr_document(scanned: Path, dpi: int, cache: Path, reuse: bool) -> list[ocr.OcrPage]:
-    import pypdfium2 as pdfium
-
-    key = cache / f"{scanned.parent.name}.{scanned.stem}.dpi{dpi}.ocr.pkl"
-    if reuse and key.is_file():
-        return pickle.loads(key.read_bytes())
-    pages = []
-    doc = pdfium.PdfDocument(str(scanned))
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            t0 = time.perf_counter()
-            c0 = time.process_time()
-            img = ocr.render(page, dpi)
-            p = ocr.read_page(img, page_size=page.get_size(), page=i + 1)
-            # Rendering counts: the PDF reader pays it too.
-            pages.append(ocr.OcrPage(p.lines, p.width, p.height, p.turned, p.skew, p.scale, time.perf_counter() - t0, p.page, p.rules))
-            CPU[(scanned.stem, i + 1)] = time.process_time() - c0
-            page.close()
-    finally:
-        doc.close()
-    key.write_bytes(pickle.dumps(pages))
-    return pages
-
-
-def second_readings(scanned: Path, pages: list[ocr.OcrPage], layout) -> int:
-    """The second reading of every doubtful value cell, from the page rendered at DIGITS_DPI."""
-    import pypdfium2 as pdfium
-
-    from analyzer.ingest.ocr_rows import second_reading
-
-    doc = pdfium.PdfDocument(str(scanned))
-    images: dict[int, object] = {}
-    by_page = {p.page: p for p in pages}
-
-    def reread(cell):
-        if cell.page not in images:
-            images[cell.page] = ocr.render(doc[cell.page - 1], ocr.DIGITS_DPI)
-        return ocr.reread_cell(images[cell.page], by_page[cell.page], cell.box)
-
-    try:
-        return second_reading(layout.tables, reread)
-    finally:
-        doc.close()
-
-
-def original_texts(path: Path) -> list[str]:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
-    finally:
-        doc.close()
-
-
-def run_case(case: Case, args: argparse.Namespace) -> Outcome:
-    from make_scanned import ScanOptions, scan_file
-    from rapidfuzz import fuzz
-
-    out = Outcome()
-    scan_dir = args.cache / ("scanned-hard" if args.hard else "scanned")
-    scanned = scan_dir / case.path.name
-    if not scanned.is_file():
-        opts = ScanOptions(dpi=args.scan_dpi)
-        if args.hard:
-            # A poor scan: 150 dpi, up to 2°, page 2 upside down and page 3 fed sideways.
-            opts = ScanOptions(dpi=args.scan_dpi or 150, max_rotation=2.0, turns={2: 180, 3: 90})
-        scan_file(case.path, scan_dir, opts)
-    pages = ocr_document(scanned, args.dpi, args.cache, args.reuse)
-    out.seconds = [p.seconds for p in pages]
-    out.cpu = [CPU[(scanned.stem, p.page)] for p in pages if (scanned.stem, p.page) in CPU]
-    layout = layout_pages(pages)
-    if not args.no_second:
-        t0 = time.perf_counter()
-        out.reread = second_readings(scanned, pages, layout)
-        out.reread_seconds = time.perf_counter() - t0
-        layout = layout.refreshed()
-    out.doubtful = sum(1 for t in layout.tables for _, _, c in t.value_cells() if c.doubtful)
-    originals = original_texts(case.path)
-    for p, ref in zip(pages, originals):
-        got = compact("".join(b.text for b in layout.blocks if b.page == p.page))
-        want = compact(ref)
-        out.ratio.append(fuzz.ratio(want, got) / 100)
-        out.bag.append(sum((Counter(want) & Counter(got)).values()) / max(1, len(want)))
-    doc = Document(source=case.path, format="pdf", blocks=tuple(layout.blocks), notes=(f"OCR：{len(pages)}页",))
-    meta = identify.identify(doc)
-    secs = split_sections(doc)
-    tables = extract_tables(doc, secs, meta)
-    findings = list(run_checks(tables, meta, secs, doc))
-    # The other stages that raise findings on one report, as analyzer.pipeline runs them.
-    try:
-        from analyzer.narrative import analyze_narrative, check_consistency
-
-        findings.extend(check_consistency(tables, secs, doc))
-        findings.extend(analyze_narrative(secs, meta, tables)[1])
-    except ImportError:  # an older tree without the consistency stage
-        from analyzer.narrative import analyze_narrative
-
-        findings.extend(analyze_narrative(secs, meta, tables)[1])
-    # The same report read from its text layer: OCR should raise what it raises.
-    try:
-        from analyzer.pipeline import analyze_file
-
-        original = analyze_file(case.path)
-        out.raised_text = {f.rule for f in original.findings if f.severity != "info"}
-    except Exception as exc:  # noqa: BLE001 - the comparison is informative only
-        out.raised_text = {f"unreadable: {exc}"}
+def compare_cells(case: Case, result: ReportResult | None) -> Cells:
+    out = Cells()
     unreadable = set(case.expected.get("unreadable", []))
     for table, rows in case.expected["tables"].items():
         for row, cols in rows.items():
@@ -222,7 +177,7 @@ def run_case(case: Case, args: argparse.Namespace) -> Outcome:
                 key = f"{table}.{row}.{col}"
                 if key in unreadable:
                     continue
-                got = tables.get(table, row, col)
+                got = result.tables.get(table, row, col) if result is not None and result.tables else None
                 if want is None:
                     if got is not None:
                         out.invented.append((key, got))
@@ -234,86 +189,149 @@ def run_case(case: Case, args: argparse.Namespace) -> Outcome:
                     out.missing.append((key, want))
                 else:
                     out.wrong.append((key, want, got))
-    out.wanted = {f["rule"] for f in case.expected.get("expected_findings", [])}
-    out.raised = {f.rule for f in findings if f.severity != "info"}
-    out.low_conf_cells = sum(
-        1 for t in layout.tables for r in t.rows for c in r if c.confidence is not None and c.confidence < 0.9 and c.text.isdigit()
-    )
-    if args.dump:
-        for b in layout.blocks:
-            if b.kind == "table":
-                print(f"    [table p{b.page}]")
-                for r in b.rows or ():
-                    print("      " + " | ".join(r))
-            else:
-                print(f"    [{b.kind} p{b.page}] {b.text[:70]}")
     return out
 
 
+def raised(result: ReportResult | None) -> set[str]:
+    return {f.rule for f in result.findings if f.severity != "info"} if result is not None else set()
+
+
+def weaker(scan: ReportResult, orig: ReportResult | None) -> list[str]:
+    """Findings confirmed on the original PDF that the scan raises only as uncertain (or not at all)."""
+    if orig is None:
+        return []
+    on_scan = {(f.rule, f.where): f.status for f in scan.findings}
+    return [f"{f.rule} @ {f.where}: {on_scan.get((f.rule, f.where), 'not raised')}" for f in orig.findings
+            if f.severity != "info" and f.status == "confirmed" and on_scan.get((f.rule, f.where)) != "confirmed"]
+
+
+def judged(rules: set[str]) -> set[str]:
+    """The rules the expected files state completely; a finding of another rule is not judged."""
+    return {r for r in rules if r in SCORED}
+
+
+def false_confirmed(result: ReportResult | None, wanted: set[str]) -> list[str]:
+    """Confirmed errors of a judged rule the expected file does not have."""
+    if result is None:
+        return []
+    return [f"{f.rule} @ {f.where}" for f in result.findings
+            if f.severity == "error" and f.status == "confirmed" and f.rule in SCORED and f.rule not in wanted]
+
+
+def prose_ratio(scan: ReportResult, orig: ReportResult) -> float:
+    """How alike the narrative reads: rapidfuzz ratio of the sections' headings and paragraphs
+    (tables left out: a grid's merged cells are repeated differently), section after section, the
+    scan's against the original's. One ratio over all the text, so a stray table-header fragment
+    one reading keeps as a paragraph weighs by its length, not as a whole section."""
+    from rapidfuzz import fuzz
+
+    def prose(r: ReportResult) -> str:
+        return "".join(compact("".join(b.text for b in r.sections[k].blocks if b.kind != "table"))
+                       for k in sorted(r.sections))
+
+    a, b = prose(scan), prose(orig)
+    return fuzz.ratio(a, b) / 100 if a or b else 1.0
+
+
+def median_per_page(timing: Timing, all_cases: list[Case]) -> float:
+    rates = [timing.per_file[c.path.name] / c.pages for c in all_cases if c.path.name in timing.per_file]
+    return statistics.median(rates) if rates else float("nan")
+
+
 def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(description="OCR benchmark on scanned renderings")
-    ap.add_argument("--dpi", type=int, default=ocr.DPI, help="render resolution for OCR")
-    ap.add_argument("--scan-dpi", type=int, default=None, help="resolution of the scans (default: 150–300 per document)")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/analyzer-bench-ocr"), help="folder for scans and OCR results")
-    ap.add_argument("--reuse", action="store_true", help="reuse cached OCR results (to tune the layout)")
+    ap = argparse.ArgumentParser(description="Scanned renderings through analyze_run, against expected values and the original PDFs")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/analyzer-bench-ocr"), help="folder for the scans")
     ap.add_argument("--hard", action="store_true", help="poor scans: 150 dpi, 2° skew, page 2 upside down, page 3 sideways")
-    ap.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: the engine's)")
+    ap.add_argument("--scan-dpi", type=int, default=None, help="resolution of the scans (default: 150–300 per document)")
+    ap.add_argument("--workers", default="1,2", help="worker counts to time, comma-separated (the first is compared)")
     ap.add_argument("--only", default="", help="comma-separated case names or name parts")
     ap.add_argument("--no-real", action="store_true", help="skip ../shared/corpus-real")
-    ap.add_argument("--no-second", action="store_true", help="no second reading of doubtful cells")
-    ap.add_argument("--verbose", action="store_true")
-    ap.add_argument("--dump", action="store_true", help="print the laid-out blocks")
+    ap.add_argument("--verbose", action="store_true", help="list every wrong, missing and invented cell")
     args = ap.parse_args(argv)
-    args.cache.mkdir(parents=True, exist_ok=True)
-    if args.threads:
-        ocr.set_threads(args.threads)
-    t0 = time.perf_counter()
-    ocr.engine()
-    load = time.perf_counter() - t0
     all_cases = [c for c in cases(not args.no_real) if not args.only or any(o in c.name for o in args.only.split(","))]
-    print(f"engine loaded in {load:.2f}s; threads={ocr.engine().threads}; dpi={args.dpi}")
-    print(f"{'document':<16}{'pages':>6}{'s/page':>8}{'ratio':>7}{'bag':>7}{'right':>7}{'wrong':>6}{'miss':>6}{'inv':>5}{'acc':>8}  findings")
-    total = Outcome()
-    exact = parity = 0
-    group: dict[str, Outcome] = {"corpus": Outcome(), "real": Outcome()}
-    for case in all_cases:
-        o = run_case(case, args)
-        g = group["real" if case.name.startswith("pdf_") else "corpus"]
-        for agg in (total, g):
-            agg.right += o.right
-            agg.expected += o.expected
-            agg.wrong += o.wrong
-            agg.missing += o.missing
-            agg.invented += o.invented
-            agg.seconds += o.seconds
-            agg.cpu += o.cpu
-            agg.ratio += o.ratio
-            agg.bag += o.bag
-        acc = o.right / o.expected if o.expected else 1.0
-        same = o.raised == o.wanted
-        status = "ok" if same else f"missing {sorted(o.wanted - o.raised)} extra {sorted(o.raised - o.wanted)}"
-        status += "; = text layer" if o.raised == o.raised_text else f"; text layer raises {sorted(o.raised_text)}"
-        exact += same
-        parity += o.raised == o.raised_text
-        print(f"{case.name:<16}{len(o.seconds):>6}{statistics.median(o.seconds):>8.2f}{statistics.mean(o.ratio):>7.3f}"
-              f"{statistics.mean(o.bag):>7.3f}{o.right:>7}{len(o.wrong):>6}{len(o.missing):>6}{len(o.invented):>5}{acc:>8.1%}  {status}"
-              f"  (reread {o.reread} in {o.reread_seconds:.1f}s, doubtful {o.doubtful})")
-        if args.verbose:
-            for w in o.wrong[:30]:
-                print("      wrong:", w)
-            for m in o.missing[:30]:
-                print("      missing:", m)
-            for k in o.invented[:30]:
-                print("      invented:", k)
-    for name, agg in list(group.items()) + [("TOTAL", total)]:
-        if not agg.seconds:
+    scans = make_scans(all_cases, args.cache / ("scanned-hard" if args.hard else "scanned"), args.hard, args.scan_dpi)
+    # Only the cases asked for: a folder of their scans, as `analyzer analyze FOLDER` would see it.
+    folder = args.cache / "run"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for s in scans:
+        (folder / s.name).symlink_to(s)
+    files = sorted(folder.iterdir())
+    print(f"{len(all_cases)} documents, {sum(c.pages for c in all_cases)} pages; cpus {os.cpu_count()}; "
+          f"load before {os.getloadavg()[0]:.1f}")
+
+    originals = by_name(analyze_run([c.path for c in all_cases], workers=2))
+    timings = []
+    compared: dict[str, ReportResult] = {}
+    failures: dict[str, str] = {}
+    for i, w in enumerate(int(x) for x in args.workers.split(",")):
+        run, timing = timed_run(files, w)
+        timings.append(timing)
+        if i == 0:
+            compared = by_name(run)
+            failures = {Path(f.source).name: f.error for f in run.failures}
+
+    print(f"{'document':<14}{'pages':>6}{'s/page':>8}{'right':>7}{'wrong':>6}{'miss':>6}{'inv':>5}{'acc':>8}"
+          f"{'prose':>7}{'score':>14}  findings")
+    total = Cells()
+    exact = parity = false_total = weak_total = n_wanted = n_got = n_found = 0
+    for c in all_cases:
+        name = c.path.name
+        scan, orig = compared.get(name), originals.get(name)
+        cells = compare_cells(c, scan)
+        total.add(cells)
+        wanted = judged({f["rule"] for f in expected_findings(c.expected)})
+        got = judged(raised(scan))
+        false = false_confirmed(scan, wanted)
+        false_total += len(false)
+        exact += got == wanted
+        n_wanted, n_got, n_found = n_wanted + len(wanted), n_got + len(got), n_found + len(got & wanted)
+        parity += raised(scan) == raised(orig)
+        spp = timings[0].per_file.get(name, float("nan")) / c.pages
+        acc = cells.right / cells.expected if cells.expected else 1.0
+        if scan is None:
+            print(f"{c.name:<14}{c.pages:>6}  FAILED: {failures.get(name, '?')}")
             continue
-        acc = agg.right / agg.expected if agg.expected else 1.0
-        print(f"{name:<16}{len(agg.seconds):>6}{statistics.median(agg.seconds):>8.2f}{statistics.mean(agg.ratio):>7.3f}"
-              f"{statistics.mean(agg.bag):>7.3f}{agg.right:>7}{len(agg.wrong):>6}{len(agg.missing):>6}{len(agg.invented):>5}{acc:>8.1%}"
-              f"  wrong {len(agg.wrong) / max(1, agg.expected):.2%}"
-              + (f"; CPU s/page median {statistics.median(agg.cpu):.2f}" if agg.cpu else ""))
-    print(f"findings as expected on {exact}/{len(all_cases)} documents; as from the text layer on {parity}/{len(all_cases)}")
+        ratio = prose_ratio(scan, orig) if orig is not None else float("nan")
+        score = f"{scan.score.total:.1f}/{orig.score.total:.1f}" if scan.score and orig and orig.score else "-"
+        status = "ok" if got == wanted else f"missing {sorted(wanted - got)} extra {sorted(got - wanted)}"
+        unjudged = sorted(raised(scan) - got)
+        status += f"; not judged {unjudged}" if unjudged else ""
+        status += "; = original" if orig is not None and raised(scan) == raised(orig) else f"; original raises {sorted(raised(orig))}"
+        same_id = orig is not None and (scan.meta.title, scan.meta.agency, scan.meta.year) == (orig.meta.title, orig.meta.agency, orig.meta.year)
+        status += "" if same_id else f"; identity {scan.meta.agency}/{scan.meta.year} vs {orig.meta.agency if orig else '?'}"
+        weak = weaker(scan, orig)
+        weak_total += len(weak)
+        status += f"; not confirmed as on the original {weak}" if weak else ""
+        if false:
+            status += f"; FALSE CONFIRMED {false}"
+        print(f"{c.name:<14}{c.pages:>6}{spp:>8.2f}{cells.right:>7}{len(cells.wrong):>6}{len(cells.missing):>6}"
+              f"{len(cells.invented):>5}{acc:>8.1%}{ratio:>7.3f}{score:>14}  {status}")
+        if args.verbose:
+            for w in cells.wrong:
+                print("      wrong:", w)
+            for m in cells.missing:
+                print("      missing:", m)
+            for k in cells.invented:
+                print("      invented:", k)
+            for f in scan.findings:
+                if f.severity != "info":
+                    print(f"      {f.status:<9} {f.rule} @ {f.where}")
+    acc = total.right / total.expected if total.expected else 1.0
+    print(f"{'TOTAL':<14}{sum(c.pages for c in all_cases):>6}{'':>8}{total.right:>7}{len(total.wrong):>6}{len(total.missing):>6}"
+          f"{len(total.invented):>5}{acc:>8.1%}  wrong {len(total.wrong) / max(1, total.expected):.2%}")
+    print(f"findings of the judged rules (rule per document): expected {n_wanted}, raised {n_got}, "
+          f"of them expected {n_found}; as expected on {exact}/{len(all_cases)} documents; "
+          f"all findings as on the original PDF on {parity}/{len(all_cases)}; "
+          f"false confirmed errors: {false_total}; confirmed on the original, not on the scan: {weak_total}")
+    pages = sum(c.pages for c in all_cases)
+    for t in timings:
+        print(f"workers={t.workers}: wall {t.wall:.1f}s, CPU {t.cpu:.1f}s ({t.cpu / pages:.2f} CPU s/page), "
+              f"median {median_per_page(t, all_cases):.2f} s/page per document, {t.wall / pages:.2f} s/page for the run; "
+              f"load average after {t.load[0]:.1f}/{t.load[1]:.1f}/{t.load[2]:.1f}")
+    longest = max(all_cases, key=lambda c: c.pages)
+    if longest.path.name in timings[0].per_file:
+        print(f"{longest.name} ({longest.pages} pages) on {timings[0].workers} worker(s): {timings[0].per_file[longest.path.name]:.1f}s")
     return 0
 
 

@@ -104,17 +104,18 @@ def test_analyze_unknown_path_exits_2(tmp_path):
 
 
 def test_classify_lines_and_section_prior():
-    lines = "全年主动公开政府信息312条\n\n加强组织领导，健全工作机制\n"
+    lines = "全年主动公开政府信息312条\n\n加强组织领导，健全工作机制\n天气很好\n"
     result = runner.invoke(app, ["classify"], input=lines)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["text"] for r in rows] == ["全年主动公开政府信息312条", "加强组织领导，健全工作机制"]
+    assert [r["text"] for r in rows] == ["全年主动公开政府信息312条", "加强组织领导，健全工作机制", "天气很好"]
     assert rows[0]["kind"] == "achievement" and rows[0]["category"] is None
-    assert {"text", "kind", "kind_score", "category", "score", "runner_up"} <= set(rows[1])
-    # The same words are work done in 总体情况 and a promise in 五.
+    assert {"text", "kind", "kind_score", "probability", "uncertain", "category", "score", "runner_up"} <= set(rows[1])
+    assert rows[2]["kind"] == "other" and 0.5 < rows[2]["probability"] <= 1  # not about disclosure work (issue 14)
+    # The same words head a part of 总体情况 (taxonomy: a heading is a statement) and are a promise in 五.
     in_overview = json.loads(runner.invoke(app, ["classify", "--section", "overview"], input=lines).stdout.splitlines()[1])
     in_problems = json.loads(runner.invoke(app, ["classify", "--section", "problems"], input=lines).stdout.splitlines()[1])
-    assert in_overview["kind"] == "achievement" and in_problems["kind"] == "measure"
+    assert in_overview["kind"] == "statement" and in_problems["kind"] == "measure"
 
 
 def test_classify_unknown_section_is_usage_error():

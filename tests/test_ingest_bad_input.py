@@ -70,10 +70,8 @@ CASES = {
         "truncated.pdf", lambda: DISTINCT_PDF.read_bytes()[:40000], errors.UnreadableInput, "PDF 文件已损坏或不完整",
     ),
     "encrypted_pdf": ("encrypted.pdf", lambda: (DATA / "encrypted.pdf").read_bytes(), errors.UnreadableInput, "已加密"),
-    "scan_only_pdf": ("scan.pdf", _scan_only_pdf, errors.NoTextLayer, "疑似扫描件"),
-    "one_glyph_pdf": (
-        "glyph.pdf", lambda: (DATA / "broken_font_map.pdf").read_bytes(), errors.NoTextLayer, "字体映射已损坏",
-    ),
+    # A picture with nothing OCR can read (a broken font map is read by OCR: tests/test_ingest_pdf.py).
+    "scan_only_pdf": ("scan.pdf", _scan_only_pdf, errors.NoTextLayer, "经 OCR 识别也未读出文字"),
     "docx_not_a_zip": (
         "report.docx", lambda: b"PK\x03\x04" + DISTINCT_DOCX.read_bytes()[4:3000], errors.UnreadableInput, "不是有效的 zip",
     ),

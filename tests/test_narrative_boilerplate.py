@@ -52,6 +52,8 @@ def test_reference_shares_no_16_characters_with_real_reports():
 )
 def test_stock_statements_are_boilerplate(text):
     assert bp.match_reference(text) is not None, bp.coverage(text)
+    judged = bp.judge(text)
+    assert judged.boilerplate and judged.evidence  # the stock phrase found is the evidence
 
 
 @pytest.mark.parametrize(
@@ -66,6 +68,19 @@ def test_stock_statements_are_boilerplate(text):
 )
 def test_own_content_is_not_boilerplate(text):
     assert bp.match_reference(text) is None, bp.coverage(text)
+    assert not bp.judge(text).boilerplate, bp.features(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no stock phrase of the list, yet nothing of its own: generic work said in generic words
+        "不断拓宽公开渠道，方便群众及时获取各类政府信息，进一步提升政务公开的实效",
+        "部分工作人员对政策的理解还不够到位，工作主动性有待进一步增强",
+    ],
+)
+def test_generic_statements_without_a_listed_phrase_are_boilerplate(text):
+    assert bp.judge(text).boilerplate, bp.features(text)
 
 
 def test_embedded_phrase_is_found_but_does_not_make_a_long_specific_statement_boilerplate():
@@ -120,19 +135,36 @@ def test_evaluation_file_and_figures():
     assert len(rows) + skipped >= 150
     assert not REAL.is_dir() or skipped == 0  # references still point at the same statements
     res, _ = harness.evaluate()
-    assert res["tuning (all)"]["precision"] >= 0.9 and res["tuning (all)"]["f1"] >= 0.75
+    assert res["all"]["precision"] >= 0.85 and res["all"]["recall"] >= 0.85  # models/MODEL_CARD.md
     # the evaluation file never holds corpus-real text
     for line in (ROOT / "data" / "narrative" / "boilerplate_eval.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("corpus-real/"):
             assert line.split("\t")[6] == ""
 
 
-def test_matching_is_fast():
-    import time
+def test_the_shipped_index_is_the_reference_s():
+    """The stock-phrase index is built at training time from the reference file it names."""
+    import hashlib
+    import json
 
-    text = "下一步，我镇将进一步加强对政务公开工作的组织领导，认真制定切实可行的措施，全年主动公开政府信息312条。" * 3
-    bp.coverage(text)
-    start = time.perf_counter()
-    for _ in range(200):
-        bp.coverage(text)
-    assert (time.perf_counter() - start) / 200 < 0.01
+    data = json.loads(bp.INDEX_PATH.read_text(encoding="utf-8"))
+    assert data["source_sha256"] == hashlib.sha256(bp.REFERENCE_PATH.read_bytes()).hexdigest(), "run python -m analyzer.narrative.train"
+    assert tuple(data["phrases"]) == bp.load_phrases()
+
+
+def test_evidence_does_not_depend_on_the_hash_seed():
+    """Which stock phrase is shown must be the same in every process (set order follows PYTHONHASHSEED)."""
+    import os
+    import subprocess
+
+    code = (
+        "from analyzer.narrative import boilerplate as bp\n"
+        "for t in ['2021年，我镇深入贯彻落实上级部署，不断规范政府信息公开内容，创新政府信息公开形式，提高政府信息公开水平',"
+        " '持续强化组织领导，不断完善工作机制，切实提升政务公开工作水平']:\n"
+        "    print(bp.coverage(t).phrases, bp.judge(t).evidence)\n"
+    )
+    outs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outs) == 1

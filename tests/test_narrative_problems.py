@@ -32,6 +32,9 @@ def findings_of(rule: str, **texts: str) -> list:
     "部分公开文件中存在错别字。",
     "个别单位公开信息时未对申请人身份证号码进行脱敏处理。",
     "个别依申请答复超过法定期限。",
+    # named states of the work (audit of the review letters, real reports and seeds):
+    "政务公开队伍建设还需进一步加强，个别单位存在人员配备不足、兼职多、流动性过快的问题。",
+    "部分专栏信息更新具有滞后性，部分应事前公开的内容变成了事后公开。",
 ])
 def test_a_named_mistake_is_not_vague(problem: str) -> None:
     """Fails before (the first two): a named kind of mistake, a named lapse with personal data were called 泛泛而谈."""
@@ -48,6 +51,31 @@ def test_stock_problems_are_vague_and_quoted_without_the_opening() -> None:
     assert "取得一定的成效" not in f.message and "取得一定的成效" not in f.quote
     assert f.quote.startswith("依申请公开工作规范性")
     assert "个问题" not in f.message
+
+
+@pytest.mark.parametrize("problem", [
+    "新《条例》实施后，专业领域的理论学习仍需加强，决策公开仍需进一步加强。",
+    "公开的长效工作机制建设不够“全”，政策解读形式不够丰富。",
+])
+def test_the_regulation_or_a_slogan_in_quotes_names_nothing(problem: str) -> None:
+    """Fails before: any 《》 or “” made a problem concrete, so stock problems escaped problems.vague."""
+    assert len(findings_of("problems.vague", problems=f"{problem}下一步将加强培训。")) == 1
+
+
+def test_praise_of_section_five_rests_on_a_specific_problem_with_its_measure() -> None:
+    """Fails before: "列明了具体问题并提出改进措施" was said whenever no finding on 五 was raised."""
+    from analyzer.model import ReportMeta, ReportResult
+    from analyzer.output.review_overall import strengths
+
+    def praised(five: str) -> bool:
+        secs = sections(problems=five)
+        narrative, findings = analyze_narrative(secs, META, None)
+        result = ReportResult(source="x.txt", format="txt", meta=META, sections=secs, narrative=narrative,
+                              findings=tuple(f for f in findings if f.rule != "problems.vague"))
+        return "存在问题部分列明了具体问题并提出改进措施" in strengths(result)
+
+    assert praised("部分公开文件中存在错别字。下一步将加强发布前审核，每月开展一次检查。")
+    assert not praised("政策解读形式不够丰富，工作机制有待完善。下一步将加强培训。")
 
 
 # --- problems.missing: a section that states a problem is not "未写明任何具体问题" -------------------------

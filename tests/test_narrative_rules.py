@@ -16,7 +16,8 @@ META_2021 = ReportMeta("某某区2021年政府信息公开工作年度报告", "
 TITLES = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other": "六、其他需要报告的事项"}
 FULL_OVERVIEW = (
     "2021年，本机关通过门户网站主动公开政府信息312条。受理政府信息公开申请8件，均按期答复。"
-    "严格落实保密审查制度。优化政务新媒体平台建设。将政务公开纳入年度考核。"
+    # the agency's own particulars (figures, a named account), so that only the problems are in question
+    "严格落实保密审查制度，全年审查稿件460篇。优化政务新媒体平台建设，新开通“河口发布”视频号。将政务公开纳入年度考核，分值占4%。"
 )
 
 

@@ -8,7 +8,6 @@ namespace at all) where the machine allows it.
 from __future__ import annotations
 
 import importlib.util
-import math
 import shutil
 import socket
 import subprocess
@@ -321,7 +320,7 @@ def test_prose_lines_become_paragraphs_in_reading_order():
         L("一、总体情况", 60, 40),
         L("本机关认真贯彻落实条例要求，全年主动公开", 84, 60, 520),  # first-line indent
         L("政府信息1200条。", 60, 75, 200),  # the paragraph ends short
-        L("（一）主动公开", 84, 95),
+        L("(一)主动公开", 84, 95),  # OCR gives ASCII parentheses; the printed ones were full-width
         L("全年公开文件12件，", 84, 110, 300), L("解读3篇。", 310, 110.5, 380),  # one line split in two
         L("- 2 -", 280, 820, 310, 830),  # page number in the margin
     ]
@@ -406,7 +405,7 @@ def test_a_scanned_corpus_page_reads_back(offline_engine, tmp_path):
     tables = extract_tables(doc, {}, meta)
     assert tables.get("active_disclosure", "rules", "issued") == 1
     assert tables.get("applications", "new_received", "total") == 0
-    assert math.isclose(pages[0].seconds, pages[0].seconds)  # timing is recorded
+    assert pages[0].seconds > 0  # timing is recorded
 
 
 def _seven(label: str, y: float, values: list[str], conf: float = 0.99) -> list[OcrLine]:

@@ -39,29 +39,29 @@ def no_loaded_model(monkeypatch):
 
 @pytest.mark.parametrize("command", [["analyze", str(SEED000)], ["check", str(SEED000)], ["classify"]])
 def test_missing_model_stops_with_one_line_never_a_retrain(tmp_path, monkeypatch, no_loaded_model, command):
-    monkeypatch.setattr(clf, "MODEL_PATH", tmp_path / "narrative_classifier.joblib")
+    monkeypatch.setattr(clf, "MODEL_PATH", tmp_path / "narrative_classifier.npz")
     result = runner.invoke(app, [*command, "--out", str(tmp_path / "out")] if command[0] == "analyze" else command, input="一句话\n")
     assert result.exit_code == 2, result.output
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("找不到模型文件 narrative_classifier.joblib")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("找不到模型文件 narrative_classifier.npz")
     assert clf._MODEL is None  # nothing was trained in its place
     assert not (tmp_path / "out").exists()  # and the run did not start
 
 
-def test_model_of_another_scikit_learn_stops_with_one_line(tmp_path, monkeypatch, no_loaded_model):
+def test_model_of_another_version_stops_with_one_line(tmp_path, monkeypatch, no_loaded_model):
     meta = clf.read_sidecar()
-    meta["sklearn_version"] = "0.1.0"
+    meta["model_version"] = "0.1"
     sidecar = tmp_path / "narrative_classifier.json"
     sidecar.write_text(json.dumps(meta), encoding="utf-8")
     monkeypatch.setattr(clf, "SIDECAR_PATH", sidecar)
     result = runner.invoke(app, ["analyze", str(SEED000), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
-    assert "叙述分类模型由 scikit-learn 0.1.0" in result.stderr and "请安装 scikit-learn 0.1.0" in result.stderr
+    assert "叙述分类模型的版本为 0.1" in result.stderr and "python -m analyzer.narrative.train" in result.stderr
     assert clf._MODEL is None
 
 
 def test_the_scikit_learn_pin_is_the_model_s():
-    """The shipped model loads only with the scikit-learn that made it: the install must ask for that one."""
+    """Inference needs numpy only; retraining gives the shipped bytes only with the scikit-learn that made them."""
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     pins = [re.fullmatch(r"scikit-learn==([\w.]+)", d) for d in deps]
     pinned = [m.group(1) for m in pins if m]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -191,7 +190,7 @@ def test_second_reading_from_the_bytes_the_reader_handed_over(tmp_path: Path) ->
         assert verify_finding(f, t, doc).status == status
 
 
-def test_six_page_pdf_extracts_well_under_a_second() -> None:
+def test_six_page_pdf_extracts_with_its_sources() -> None:
     path = ROOT.parent / "shared" / "corpus-real" / "szfgs2024.pdf"
     if not path.is_file():
         pytest.skip("corpus-real absent")
@@ -199,9 +198,7 @@ def test_six_page_pdf_extracts_well_under_a_second() -> None:
 
     doc = read_document(path)
     assert max(b.page or 0 for b in doc.blocks) == 6
-    start = time.perf_counter()
-    t = extract_tables(doc, {}, ReportMeta(None, "淮安市人民政府", "city", 2024, "2021"))
-    assert time.perf_counter() - start < 0.5
+    t = extract_tables(doc, {}, ReportMeta(None, "淮安市人民政府", "city", 2024, "2021"))  # speed: bench/bench_tables.py
     assert t.values["applications"]["new_received"]["total"] == 3119
     assert t.sources["applications.new_received.total"].page == 4
 
@@ -214,9 +211,7 @@ def test_long_runs_of_a_big_report_split_by_their_totals() -> None:
             "一、本年新收政府信息公开申请数量" + "".join(map(str, app)) + "二、上年结转政府信息公开申请数量0000000"
             "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
             + "".join(map(str, rev)) + "五、存在的主要问题及改进情况")
-    start = time.perf_counter()
     t = extract_tables(doc_of(Block("paragraph", text, line=1)), {}, META)
-    assert time.perf_counter() - start < 1.0
     assert list(t.values["applications"]["new_received"].values()) == app
     got = [t.values["review_litigation"][g][c] for g in ("review", "litigation_direct", "litigation_after_review")
            for c in ("upheld", "corrected", "other", "pending", "total")]
@@ -302,7 +297,7 @@ def test_what_the_reader_could_not_place_makes_findings_on_that_table_uncertain(
     doubted = Block("table", block.text, rows=block.rows, line=1, doubts=(doubt,))
     source = Document(Path("hand.txt"), "txt", (doubted,), data=block.text.encode())
     t = extract_tables(source, {}, META)
-    assert t.doubts == {"applications": (doubt,)}
+    assert t.reader_doubts == {"applications": (doubt,)}
     found = {f.rule: f for f in run_checks(t, META, {}, source)}
     for rule in ("tables.missing_cell", "applications.row_total"):
         assert found[rule].status == "uncertain" and doubt in found[rule].message

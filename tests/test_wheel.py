@@ -88,7 +88,7 @@ def test_installed_package_refuses_a_wrong_model_in_one_line(installed, tmp_path
     saved = {f: f.read_bytes() for f in (sidecar, userdict)}
     seed = ROOT / "corpus" / "000_d1513ee4e846cccb.txt"
     try:
-        sidecar.write_text(json.dumps({**json.loads(saved[sidecar]), "sklearn_version": "0.1.0"}), encoding="utf-8")
+        sidecar.write_text(json.dumps({**json.loads(saved[sidecar]), "model_version": "0.1"}), encoding="utf-8")
         mismatched = _run([installed / "analyzer", "analyze", seed, "--out", tmp_path / "a"], cwd=tmp_path, check=False)
         userdict.unlink()
         missing = _run([installed / "analyzer", "analyze", seed, "--out", tmp_path / "b"], cwd=tmp_path, check=False)
@@ -96,6 +96,6 @@ def test_installed_package_refuses_a_wrong_model_in_one_line(installed, tmp_path
         for f, data in saved.items():
             f.write_bytes(data)
     assert mismatched.returncode == 2 and mismatched.stderr.count("\n") == 1
-    assert "scikit-learn 0.1.0" in mismatched.stderr
+    assert "叙述分类模型的版本为 0.1" in mismatched.stderr
     assert missing.returncode == 2 and missing.stderr.startswith("找不到模型文件 userdict.txt")
     assert missing.stderr.count("\n") == 1

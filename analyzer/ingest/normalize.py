@@ -150,6 +150,20 @@ def clean_prose(text: str) -> str:
     return clean_text(text).strip()
 
 
+_OPEN_BEFORE_CJK = re.compile(rf"\((?=[{CJK}])")
+_CLOSE_AFTER_CJK = re.compile(rf"(?<=[{CJK}])\)")
+
+
+def cjk_parentheses(text: str) -> str:
+    """ASCII parentheses against Chinese characters as the full-width ones the text was printed
+    with: OCR reads both alike and gives the ASCII ones. Used on OCR prose only.
+
+    >>> cjk_parentheses("(三)政府信息管理情况"), cjk_parentheses("(一）加强"), cjk_parentheses("第(1)项")
+    ('（三）政府信息管理情况', '（一）加强', '第(1)项')
+    """
+    return _CLOSE_AFTER_CJK.sub("）", _OPEN_BEFORE_CJK.sub("（", text))
+
+
 def compact(text: str) -> str:
     """All whitespace removed: for matching labels and cells ("自然\\n人" -> "自然人")."""
     return re.sub(r"\s+", "", text)

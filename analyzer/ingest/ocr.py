@@ -52,7 +52,8 @@ MIN_CONFIDENCE = 0.5  # lines read with less are dropped (the engine's own defau
 REC_BATCH = 8
 MIN_REC_RATIO = 1.5  # narrowest recogniser input, width / height
 DIGIT_CHARS = "0123456789.-"
-ORIENT_SAMPLES = 5  # long lines read both ways to tell an upside-down page
+ORIENT_SAMPLES = 5
+SEAL_LEFTOVER = 0.7  # inside a seal, red-channel grey above this share of the paper's is seal, not text  # long lines read both ways to tell an upside-down page
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -276,6 +277,7 @@ def remove_seals(arr: np.ndarray) -> np.ndarray:
     blob = cv2.dilate(red, np.ones((k, k), np.uint8), iterations=2)
     n, _, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
     out = grey.copy()
+    paper = int(np.percentile(grey[::4, ::4], 90))
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
         if bw < min(h, w) * 0.06 or bh < min(h, w) * 0.06:
@@ -283,7 +285,10 @@ def remove_seals(arr: np.ndarray) -> np.ndarray:
         if not 0.6 <= bw / bh <= 1.6:
             continue  # a red title or rule, not a seal
         region = (slice(y, y + bh), slice(x, x + bw))
-        out[region] = arr[region][:, :, 0]
+        red_channel = arr[region][:, :, 0]
+        # What is left of the seal is lighter than any text: paper (its faint ring and letters,
+        # left grey, joined the heading under it into one detected line).
+        out[region] = np.where(red_channel > SEAL_LEFTOVER * paper, paper, red_channel)
     return out
 
 
@@ -523,11 +528,17 @@ def reread_cell(page_image: Any, page: OcrPage, box: Box, dpi: float = DIGITS_DP
     x0, top, x1, bottom = page.to_original(box)
     s = dpi / 72
     crop = page_image.crop((int((x0 - pad) * s), int((top - pad) * s), int((x1 + pad) * s) + 1, int((bottom + pad) * s) + 1))
-    if page.turned:
-        crop = crop.rotate(page.turned, expand=True)
-    if page.skew:
-        crop = crop.rotate(page.skew, expand=True, fillcolor="white" if crop.mode == "RGB" else 255)
-    return ocr_digits(crop)
+    return ocr_digits(upright(crop, page.turned, page.skew))
+
+
+def upright(crop: Any, turned: int, skew: float) -> Any:
+    """A crop of the page as it lies (a PIL image) turned and straightened like the page was
+    for its first reading (:attr:`OcrPage.turned`, :attr:`OcrPage.skew`)."""
+    if turned:
+        crop = crop.rotate(turned, expand=True)
+    if skew:
+        crop = crop.rotate(skew, expand=True, fillcolor="white" if crop.mode == "RGB" else 255)
+    return crop
 
 
 def ocr_digits(image_crop: Any) -> tuple[str, float]:

@@ -34,7 +34,7 @@ from statistics import median
 from typing import Callable, Iterable, Sequence
 
 from analyzer.ingest.layout import CHAPTER_RE, ends_paragraph, is_heading, starts_new_paragraph
-from analyzer.ingest.normalize import CJK, clean_prose
+from analyzer.ingest.normalize import CJK, cjk_parentheses, clean_prose
 from analyzer.ingest.ocr import Box, OcrLine, OcrPage
 from analyzer.model import Block
 
@@ -741,7 +741,7 @@ def second_reading(tables: Sequence[OcrTable], reread: Reread) -> int:
 # ---------------------------------------------------------------- narrative
 
 
-def _visual_lines(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
+def visual_lines(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
     """OCR lines side by side (the detector split one printed line) joined, top to bottom."""
     toks = [_Tok(l.text, l.text, *l.box, l.confidence, "text", l) for l in lines]
     return [[t.line for t in r.toks] for r in group_rows(toks, overlap=0.5)]
@@ -749,7 +749,7 @@ def _visual_lines(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
 
 def paragraphs(lines: Sequence[OcrLine], page: int | None = None, page_height: float | None = None) -> list[Block]:
     """OCR lines (outside tables) as headings and paragraphs in reading order."""
-    vis = _visual_lines(lines)
+    vis = visual_lines(lines)
     items = []
     for group in vis:
         text = "".join(l.text for l in group).strip()
@@ -775,7 +775,7 @@ def paragraphs(lines: Sequence[OcrLine], page: int | None = None, page_height: f
 
     def flush() -> None:
         if para:
-            text = clean_prose("".join(p[0] for p in para))
+            text = cjk_parentheses(clean_prose("".join(p[0] for p in para)))
             if text:
                 kind = "heading" if all(centred(p) for p in para) or is_heading(text) else "paragraph"
                 blocks.append(Block(kind=kind, text=text, page=page))
@@ -806,7 +806,7 @@ def paragraphs(lines: Sequence[OcrLine], page: int | None = None, page_height: f
 def drop_page_furniture(lines: Sequence[OcrLine], page_height: float) -> list[OcrLine]:
     """The lines without page numbers in the top and bottom margins ("- 4 -" read as "-4" and "-")."""
     drop: set[int] = set()
-    for group in _visual_lines(lines):
+    for group in visual_lines(lines):
         top = min(l.box[1] for l in group)
         bottom = max(l.box[3] for l in group)
         if top < page_height * MARGIN_SHARE or bottom > page_height * (1 - MARGIN_SHARE):
@@ -834,8 +834,8 @@ def layout_page(ocr_page: OcrPage) -> OcrLayout:
 
 def _block_tops(lines: Sequence[OcrLine], blocks: list[Block], page_height: float) -> list[float]:
     """The top of each paragraph block, found from the first line whose text opens it."""
-    vis = _visual_lines(lines)
-    starts = [(min(l.box[1] for l in g), clean_prose("".join(l.text for l in g).strip())) for g in vis]
+    vis = visual_lines(lines)
+    starts = [(min(l.box[1] for l in g), cjk_parentheses(clean_prose("".join(l.text for l in g).strip()))) for g in vis]
     out = []
     j = 0
     for b in blocks:

@@ -1,18 +1,41 @@
-"""The narrative stage: statements of 总体情况 and 五 with their labels, and the findings on them."""
+"""The narrative stage: statements of 总体情况 and 五 with their labels, and the findings on them.
+
+Per report (:func:`analyze_narrative`): the sections become statements
+(:mod:`analyzer.narrative.segment`), labelled where they stand
+(:mod:`analyzer.narrative.context`: kind with section and lead-in priors,
+category, problems of 五 paired with their measures), each judged against the
+stock phrases (:mod:`analyzer.narrative.boilerplate`, the phrase kept as
+evidence). Per run (:func:`cross_report`): text that many agencies share
+becomes boilerplate too (MinHash over the run, :mod:`analyzer.narrative.neardup`),
+and each report is compared with the same agency's previous one: the share of
+each section's statements carried over (``narrative.copied`` above half) and
+the problems it repeats, found by meaning (:mod:`analyzer.narrative.repeats`).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
 
-from analyzer.model import Finding, NarrativeResult, ReportMeta, ReportResult, Section, Statement, TableValues
+from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
-from analyzer.narrative import neardup, problems, rules
-from analyzer.narrative.classify import apply_priors, classify, describe, get_model
-from analyzer.narrative.segment import Segment, segment_text, split_problem_measure
+from analyzer.narrative import features, neardup, problems, repeats, rules
+from analyzer.narrative.classify import classify, describe, get_model
+from analyzer.narrative.context import Item, Labelled, label_items
+from analyzer.narrative.pairing import Pairing
+from analyzer.narrative.segment import Segment, segment_text
 
 NARRATIVE_SECTIONS = ("overview", "problems")
+# How statements are read: "segmenter" (segment_text alone) or "spacy" (the pipeline of analyzer.narrative.nlp,
+# same statements, plus word-for-word stock phrases as evidence). Measured with bench/bench_narrative.py
+# --reader (300 reports, same machine, back to back): segmenter 24–27 reports/s, spacy 17–19; the
+# segmenter is kept.
+READER = "segmenter"
+READ_COMPONENTS = ("narrative_statements", "narrative_stock_phrases")  # what the analysis needs of the spaCy pipeline
 MIN_AGENCIES = 3  # a statement near-duplicated in at least this many other agencies' reports is boilerplate
+# The evidence of boilerplate found by corpus frequency. It names the threshold, not the count found: the
+# MinHash search stops at MIN_AGENCIES agencies, and a streamed run (analyzer.scale) knows only that it was reached.
+SHARED_EVIDENCE = f"与至少{MIN_AGENCIES}个其他机关的报告基本相同"
 
 
 def section_body(section: Section) -> str:
@@ -33,32 +56,62 @@ def section_body(section: Section) -> str:
     return "\n".join(lines)
 
 
-def label_segments(segments: list[tuple[str, Segment]], pair: bool = True) -> list[Statement]:
-    """Classify segments of all sections in one batch, applying section and lead-in priors.
+def segments_of(sections: dict[str, Section]) -> list[tuple[str, Segment]]:
+    """The statements of 总体情况 and 五, in order, with their section key (the segmenter alone)."""
+    return [(key, seg) for key in NARRATIVE_SECTIONS if key in sections for seg in segment_text(section_body(sections[key]))]
 
-    With ``pair``, measures paired with a problem then take its category (``inherit_categories``).
+
+def read_statements(sections: dict[str, Section]) -> tuple[list[tuple[str, Segment]], list[tuple[str, ...]]]:
+    """The statements through the spaCy pipeline (:mod:`analyzer.narrative.nlp`): segments and the stock phrases found in each.
+
+    The same segments as :func:`segments_of`; on the way, each section is
+    segmented by jieba once for the classifier's words, and the stock phrases
+    found word for word (``PhraseMatcher``) become the boilerplate evidence.
     """
-    if not segments:
-        return []
-    model = get_model()
-    texts = [seg.text for _, seg in segments]
-    kind_p = model.predict_proba(texts)
-    kinds = []
-    for i, (key, seg) in enumerate(segments):
-        probs = apply_priors({str(k): float(p) for k, p in zip(model.classes_, kind_p[i])}, key, seg.context)
-        if seg.lead_in:
-            # A lead-in ("下一步，重点做好以下工作：") introduces the list; the items carry the content.
-            probs = {k: (1.0 if k == "statement" else 0.0) for k in probs}
-        kinds.append(probs)
-    # Categories only for what is a problem or a measure: half the work on a typical report.
-    need = [i for i, probs in enumerate(kinds) if max(sorted(probs), key=probs.get) in ("problem", "measure")]
-    cat_rows = dict(zip(need, model.predict_category_proba([texts[i] for i in need]))) if need else {}
+    from analyzer.narrative import nlp
+
+    segments, phrases = [], []
+    for key in NARRATIVE_SECTIONS:
+        if key not in sections:
+            continue
+        doc = nlp.read_section(section_body(sections[key]), key, READ_COMPONENTS)
+        stock = list(doc.spans.get("stock_phrases", []))
+        text = nlp.doc_text(doc)
+        for span in doc.spans["statements"]:
+            seg = span._.segment
+            if nlp.same_words(span, text):
+                features.remember_words(seg.text, [t.text for t in span])
+            inside = sorted((p.text for p in stock if p.start >= span.start and p.end <= span.end), key=lambda t: (-len(t), t))
+            segments.append((key, seg))
+            phrases.append(tuple(inside))
+    return segments, phrases
+
+
+def items_of(segments: list[tuple[str, Segment]]) -> list[Item]:
+    return [Item(seg.text, key, seg.part, seg.context, seg.lead_in, seg.split_from_previous) for key, seg in segments]
+
+
+def label_segments(segments: list[tuple[str, Segment]], pair: bool = True) -> list[Statement]:
+    """Statements with kind, category and boilerplate judgement (measures paired with their problems when ``pair``)."""
+    return _statements(segments, *label_items(items_of(segments), get_model(), pair=pair))
+
+
+def _statements(segments, labelled: list[Labelled], pairs: list[Pairing], exact: list[tuple[str, ...]] | None = None) -> list[Statement]:
     out = []
-    cat_probs = {}
-    for i, (key, seg) in enumerate(segments):
-        cats = {str(c): float(p) for c, p in zip(model.categories_, cat_rows[i])} if i in cat_rows else {}
-        cat_probs[i] = cats
-        row = describe(seg.text, kinds[i], cats)
+    judged_all = bp.judge_all([seg.text for _, seg in segments])
+    for n, ((key, seg), lab, judged) in enumerate(zip(segments, labelled, judged_all)):
+        if judged.boilerplate and exact and exact[n]:
+            judged = replace(judged, evidence=exact[n][0])  # a stock phrase found word for word is the better evidence
+        row = describe(seg.text, lab.kind_probs, lab.category_probs)
+        category, score, runner_up = row["category"], row["score"] if row["category"] else 0.0, row["runner_up"]
+        if lab.inherited_from is not None:
+            # A measure takes its problem's category; its own reading becomes the runner-up,
+            # and the confidence is the problem's.
+            own = row["category"]
+            category = lab.category
+            problem_probs = labelled[lab.inherited_from].category_probs
+            score = round(problem_probs.get(category, 0.0), 4)
+            runner_up = own if own != category else runner_up
         out.append(
             Statement(
                 text=seg.text,
@@ -66,106 +119,36 @@ def label_segments(segments: list[tuple[str, Segment]], pair: bool = True) -> li
                 part=seg.part,
                 kind=row["kind"],
                 kind_score=row["kind_score"],
-                category=row["category"],
-                category_score=row["score"] if row["category"] else 0.0,
-                runner_up=row["runner_up"],
-                boilerplate=bp.match_reference(seg.text) is not None,
+                category=category,
+                category_score=score,
+                runner_up=runner_up,
+                boilerplate=judged.boilerplate,
+                boilerplate_evidence=judged.evidence,
             )
-        )
-    return inherit_categories(segments, out, cat_probs) if pair else out
-
-
-# --- measures take the category of the problem they answer (taxonomy §2) -------------------------
-
-WEAK_CATEGORY = 0.5  # below this, a measure's own category guess yields to its paired problem's
-
-
-def _answers_problem(problem: Segment, measure: Segment) -> bool:
-    """Whether the measure was split off the same sentence as the problem ("…不够及时，下一步将…").
-
-    The segmenter splits such sentences with ``split_problem_measure``; joining
-    the two halves back and splitting again must give the same two halves.
-    """
-    if measure.part != problem.part or problem.lead_in or measure.lead_in:
-        return False
-    head = problem.text.rstrip("。")
-    for sep in ("，", "；"):
-        parts = [p.strip().rstrip("，,：:；;") for p in split_problem_measure(head + sep + measure.text)]
-        if len(parts) == 2 and parts[0].rstrip("。") == head and parts[1] == measure.text:
-            return True
-    return False
-
-
-def _runs(statements: list[Statement], idx: list[int]) -> list[tuple[str, list[int]]]:
-    """Consecutive problems or measures of section 五 as (kind, indices); anything else ends a run."""
-    runs: list[tuple[str, list[int]]] = []
-    for i in idx:
-        kind = statements[i].kind
-        if kind not in ("problem", "measure"):
-            runs.append(("", []))
-            continue
-        if runs and runs[-1][0] == kind:
-            runs[-1][1].append(i)
-        else:
-            runs.append((kind, [i]))
-    return [r for r in runs if r[0]]
-
-
-def pair_measures(segments: list[tuple[str, Segment]], statements: list[Statement]) -> dict[int, tuple[int, bool]]:
-    """Measure index → (index of the problem it answers, paired explicitly?).
-
-    Two shapes say which problem a measure answers:
-    - a problem and its measure split out of one sentence (explicit);
-    - an enumerated problem list followed by an enumerated measure list of
-      the same length, each item with its own marker (一是…四是…, 一要…四要…):
-      item n answers item n (positional, so weaker: used where the measure's
-      own category is uncertain).
-    """
-    idx = [i for i, (key, _) in enumerate(segments) if key == "problems"]
-    pairs: dict[int, tuple[int, bool]] = {}
-    for a, b in zip(idx, idx[1:]):
-        if b == a + 1 and statements[a].kind == "problem" and statements[b].kind == "measure" and _answers_problem(segments[a][1], segments[b][1]):
-            pairs[b] = (a, True)
-    runs = _runs(statements, idx)
-    for (k1, probs), (k2, meas) in zip(runs, runs[1:]):
-        if k1 != "problem" or k2 != "measure" or len(probs) != len(meas) or len(probs) < 2:
-            continue
-        if not all(_enumerated([segments[i][1] for i in group]) for group in (probs, meas)):
-            continue
-        for p, m in zip(probs, meas):
-            pairs.setdefault(m, (p, False))
-    return pairs
-
-
-def _enumerated(segs: list[Segment]) -> bool:
-    """Each item carries its own marker (一是, 二是…), so position n means item n."""
-    parts = [s.part for s in segs]
-    return all(parts) and len(set(parts)) == len(parts)
-
-
-def inherit_categories(segments: list[tuple[str, Segment]], statements: list[Statement], cat_probs: dict[int, dict[str, float]]) -> list[Statement]:
-    """Give paired measures their problem's category; the measure's own guess becomes ``runner_up`` when it differs."""
-    out = list(statements)
-    for m, (p, explicit) in sorted(pair_measures(segments, statements).items()):
-        prob, meas = statements[p], statements[m]
-        if not prob.category or prob.category == meas.category:
-            continue
-        # Position alone is weaker evidence: it decides only when the measure's own
-        # guess is uncertain and the problem's label is surer than that guess.
-        if not explicit and (meas.category_score >= WEAK_CATEGORY or prob.category_score <= meas.category_score):
-            continue
-        own = cat_probs.get(m, {})
-        out[m] = replace(
-            meas,
-            category=prob.category,
-            # How sure we are of the inherited label: the problem's own confidence.
-            category_score=prob.category_score,
-            runner_up=meas.category if meas.category else max(own, key=own.get, default=None),
         )
     return out
 
 
-def summarize(statements: tuple[Statement, ...], copied_share: float | None = None) -> NarrativeResult:
+def problem_pairs(statements: list[Statement] | tuple[Statement, ...], pairs: list[Pairing]) -> tuple[ProblemPair, ...]:
+    """Every problem of 五 with the measures answering it (none when unanswered), as typed data."""
+    by_problem: dict[int, list[Pairing]] = {}
+    for p in pairs:
+        by_problem.setdefault(p.problem, []).append(p)
+    out = []
+    for i, s in enumerate(statements):
+        if s.section == "problems" and s.kind == "problem":
+            got = sorted(by_problem.get(i, []), key=lambda p: p.measure)
+            out.append(ProblemPair(i, tuple(p.measure for p in got), tuple(p.how for p in got),
+                                   specific=not problems.is_vague(s)))
+    return tuple(out)
+
+
+def unanswered(result: NarrativeResult) -> list[Statement]:
+    """The problems no measure answers (for "问题X未提出改进措施")."""
+    return [result.statements[p.problem] for p in result.pairs if not p.measures]
+
+
+def summarize(statements: tuple[Statement, ...], copied_share: float | None = None, pairs: tuple[ProblemPair, ...] = (), copied_by_section: dict[str, float] | None = None) -> NarrativeResult:
     """Counts and shares of a set of statements. ``category_counts`` counts problems per category."""
     kinds = Counter(s.kind for s in statements)
     cats = Counter(s.category for s in statements if s.kind == "problem" and s.category)
@@ -175,14 +158,20 @@ def summarize(statements: tuple[Statement, ...], copied_share: float | None = No
         boilerplate_share=neardup.share_of_chars([s.text for s in statements], [s.boilerplate for s in statements]),
         copied_share=copied_share,
         kind_counts={k: kinds[k] for k in sorted(kinds)},
+        pairs=pairs,
+        copied_by_section=dict(copied_by_section or {}),
     )
 
 
 def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: TableValues | None) -> tuple[NarrativeResult, list[Finding]]:
-    """Statements of 总体情况 and 五 with kind, category and boilerplate flag, and the narrative findings."""
-    segments = [(key, seg) for key in NARRATIVE_SECTIONS if key in sections for seg in segment_text(section_body(sections[key]))]
-    statements = label_segments(segments)
-    result = summarize(tuple(statements))
+    """Statements of 总体情况 and 五 with kind, category and boilerplate flag, the problem–measure pairs, and the narrative findings."""
+    if READER == "spacy":
+        segments, exact = read_statements(sections)
+    else:
+        segments, exact = segments_of(sections), None
+    labelled, pairs = label_items(items_of(segments), get_model())
+    statements = _statements(segments, labelled, pairs, exact)
+    result = summarize(tuple(statements), pairs=problem_pairs(statements, pairs))
     other_text = sections["other"].text if "other" in sections else ""
     findings: list[Finding] = []
     findings += problems.check_problems(statements, sections)
@@ -194,7 +183,7 @@ def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: Ta
 
 
 def classify_texts(lines: list[str], section: str | None = None) -> list[dict]:
-    """One dict per line: text, kind, kind_score, category (problems and measures), score, runner_up.
+    """One dict per line: text, kind, its probability, category (problems and measures), score, runner_up, uncertain.
 
     ``section`` ("overview" / "problems") says where the sentences come from, when known.
     """
@@ -227,17 +216,19 @@ def cross_report(results: list[ReportResult], previous: dict[str, ReportResult])
     out: dict[str, tuple[NarrativeResult, list[Finding]]] = {}
     for ri, r in enumerate(results):
         old = r.narrative
-        stmts = [
-            replace(s, boilerplate=True) if not s.boilerplate and len(shared_with.get((ri, si), ())) >= MIN_AGENCIES else s
-            for si, s in enumerate(old.statements)
-        ]
+        stmts = []
+        for si, s in enumerate(old.statements):
+            if not s.boilerplate and len(shared_with.get((ri, si), ())) >= MIN_AGENCIES:
+                s = replace(s, boilerplate=True, boilerplate_evidence=SHARED_EVIDENCE)
+            stmts.append(s)
         findings: list[Finding] = []
-        copied_share = old.copied_share
+        copied_share, by_section, pairs = old.copied_share, dict(old.copied_by_section), old.pairs
         prev = previous.get(r.source)
         if prev is not None and prev.narrative is not None and prev.narrative.statements:
-            stmts, copied_share, carried = _mark_carried_over(stmts, prev.narrative.statements)
-            findings += _carry_over_findings(r, prev, stmts, carried, copied_share)
-        new = summarize(tuple(stmts), copied_share)
+            stmts, copied_share, by_section, carried = _mark_carried_over(stmts, prev.narrative.statements)
+            pairs, repeated = repeats.mark_repeated(stmts, pairs, prev.narrative.statements)
+            findings += _carry_over_findings(r, prev, stmts, carried, repeated, copied_share, by_section)
+        new = summarize(tuple(stmts), copied_share, pairs, by_section)
         before = old.boilerplate_share or 0.0
         if (new.boilerplate_share or 0.0) > rules.BOILERPLATE_SHARE >= before:
             findings += rules.check_boilerplate(stmts, new.boilerplate_share, r.sections)
@@ -246,20 +237,24 @@ def cross_report(results: list[ReportResult], previous: dict[str, ReportResult])
     return out
 
 
-def _mark_carried_over(stmts: list[Statement], prev_stmts: tuple[Statement, ...]) -> tuple[list[Statement], float | None, list[tuple[int, Statement, Statement]]]:
+def _mark_carried_over(stmts: list[Statement], prev_stmts: tuple[Statement, ...]):
+    """Statements near-duplicating last year's; the overall share of characters and each section's share of statements."""
     matches = neardup.best_matches([s.text for s in stmts], [s.text for s in prev_stmts])
     marked, carried = [], []
     for i, (s, m) in enumerate(zip(stmts, matches)):
+        marked.append(replace(s, carried_over=m is not None))
         if m is not None:
-            marked.append(replace(s, carried_over=True))
             carried.append((i, s, prev_stmts[m[0]]))
-        else:
-            marked.append(replace(s, carried_over=False))
     share = neardup.share_of_chars([s.text for s in marked], [s.carried_over for s in marked])
-    return marked, share, carried
+    by_section = {}
+    for key in NARRATIVE_SECTIONS:
+        here = [s for s in marked if s.section == key]
+        if here:
+            by_section[key] = sum(s.carried_over for s in here) / len(here)
+    return marked, share, by_section, carried
 
 
-def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, copied_share) -> list[Finding]:
+def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, repeated, copied_share, by_section) -> list[Finding]:
     out = []
     prev_year = prev.meta.year or "上一年度"
     index_in_section = {}
@@ -267,11 +262,11 @@ def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, co
     for i, s in enumerate(stmts):
         counters[s.section] += 1
         index_in_section[i] = counters[s.section]
-    repeated = [(i, s, p) for i, s, p in carried if s.section == "problems" and s.kind in ("problem", "measure") and p.section == "problems"]
-    if repeated:
-        probs = [x for x in repeated if x[1].kind == "problem"]
-        meas = [x for x in repeated if x[1].kind == "measure"]
-        i, s, _ = (probs or meas)[0]
+    # Problems repeated by meaning (repeats.mark_repeated), measures promised again word for word.
+    probs = [(i, stmts[i]) for i in repeated]
+    meas = [(i, s) for i, s, p in carried if s.section == "problems" and s.kind == "measure" and p.section == "problems"]
+    if probs or meas:
+        i, s = (probs or meas)[0]
         parts = []
         if probs:
             parts.append(f"{len(probs)}个问题")
@@ -284,21 +279,23 @@ def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, co
                 f"存在问题部分有{'、'.join(parts)}与{prev_year}年报告基本相同（如“{rules.shorten(s.text)}”），问题未见改进或措施原样照搬。",
                 rules.where_of(s, index_in_section[i], r.sections),
                 quote=rules.shorten(s.text),
-                data={"problems": len(probs), "measures": len(meas), "previous": prev.source},
+                data={"problems": len(probs), "measures": len(meas), "previous": prev.source, "problem_statements": [i for i, _ in probs]},
             )
         )
-    if copied_share is not None and copied_share > rules.COPIED_SHARE:
-        first = carried[0][1] if carried else None
+    over = {k: v for k, v in by_section.items() if v > rules.COPIED_SHARE}
+    if over:
+        first = next((s for i, s, _ in carried if s.section in over), None)
+        names = "、".join(f"{rules.section_name(k, r.sections)}约{v:.0%}" for k, v in over.items())
         out.append(
             Finding(
                 "narrative.copied",
                 "warning",
-                f"总体情况和存在问题部分约{copied_share:.0%}的文字与{prev_year}年报告相同或基本相同"
+                f"{names}的语句与{prev_year}年报告相同或基本相同"
                 + (f"（如“{rules.shorten(first.text)}”）" if first else "")
                 + "，超过一半，按评估要求应扣分。",
-                f"{rules.section_name('overview', r.sections)}；{rules.section_name('problems', r.sections)}",
+                "；".join(rules.section_name(k, r.sections) for k in over),
                 quote=rules.shorten(first.text) if first else "",
-                data={"copied_share": round(copied_share, 4), "previous": prev.source},
+                data={"copied_share": round(copied_share or 0.0, 4), "copied_by_section": {k: round(v, 4) for k, v in by_section.items()}, "previous": prev.source},
             )
         )
     return out

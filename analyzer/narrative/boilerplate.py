@@ -12,6 +12,7 @@ between statements: :mod:`analyzer.narrative.neardup`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from analyzer.ingest.normalize import drop_punctuation
 from analyzer.narrative.segment import MODELS_DIR
 
 REFERENCE_PATH = MODELS_DIR / "boilerplate_reference.txt"
+INDEX_PATH = MODELS_DIR / "boilerplate_index.json"
 
 
 # --- the shipped reference of stock phrases ------------------------------------------------------
@@ -98,8 +100,8 @@ def load_phrases(path=None) -> tuple[str, ...]:
     return tuple(rows)
 
 
-def build_index(phrases: Sequence[str]) -> PhraseIndex:
-    """Index phrases by their trigrams, with the vocabulary of their words."""
+def build_index(phrases: Sequence[str], vocabulary: frozenset[str] | None = None) -> PhraseIndex:
+    """Index phrases by their trigrams, with the vocabulary of their words (computed with jieba unless given)."""
     grams = []
     index: dict[str, list[int]] = {}
     kept = []
@@ -112,21 +114,56 @@ def build_index(phrases: Sequence[str]) -> PhraseIndex:
         grams.append(g)
         for x in g:
             index.setdefault(x, []).append(pid)
-    vocabulary = frozenset(w for p in kept for w in _words(phrase_normalize(p)))
+    if vocabulary is None:
+        vocabulary = frozenset(w for p in kept for w in stock_words(p))
     return PhraseIndex(tuple(kept), tuple(len(g) for g in grams), tuple(grams), {k: tuple(v) for k, v in index.items()}, vocabulary)
 
 
-def _words(normalized: str) -> list[str]:
-    """Words of two or more characters: single characters (的, 和, 将) carry no stock-or-not signal."""
-    from analyzer.narrative.segment import get_tokenizer
+def stock_words(text: str) -> list[str]:
+    """Words of two or more characters, years and self-references normalised (:func:`phrase_normalize`).
 
-    return [w for w in get_tokenizer().lcut(normalized) if len(w) >= 2]
+    The classifier's jieba words (:func:`analyzer.narrative.features.words`,
+    cached), so a statement is segmented once for both. Single characters
+    (的, 和, 将) carry no stock-or-not signal.
+    """
+    from analyzer.narrative.features import words
+
+    return [w for w in map(phrase_normalize, words(text)) if len(w) >= 2]
+
+
+def save_index(index: PhraseIndex, path=None) -> None:
+    """Write what :func:`reference` loads: the phrases, their stock vocabulary and the source file's hash.
+
+    Done at training time (``python -m analyzer.narrative.train``): the
+    vocabulary needs jieba over every phrase, about a second that no report
+    should pay.
+    """
+    import hashlib
+    import json
+
+    path = path or INDEX_PATH
+    source = resources.model_file(REFERENCE_PATH.name).read_bytes()
+    data = {
+        "source": REFERENCE_PATH.name,
+        "source_sha256": hashlib.sha256(source).hexdigest(),
+        "phrases": list(index.phrases),
+        "vocabulary": sorted(index.vocabulary),
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load_index(path=None) -> PhraseIndex:
+    """The index saved at training time: phrases and vocabulary read, trigram sets rebuilt (no jieba)."""
+    import json
+
+    data = json.loads((path or resources.model_file(INDEX_PATH.name)).read_text(encoding="utf-8"))
+    return build_index(data["phrases"], frozenset(data["vocabulary"]))
 
 
 @lru_cache(maxsize=1)
 def reference() -> PhraseIndex:
-    """The shipped stock phrases (``models/boilerplate_reference.txt``), indexed once per process."""
-    return build_index(load_phrases())
+    """The shipped stock phrases, indexed at training time (``models/boilerplate_index.json``), loaded once per process."""
+    return load_index()
 
 
 @dataclass(frozen=True)
@@ -151,13 +188,24 @@ class Coverage:
 
 def coverage(text: str, index: PhraseIndex | None = None, containment: float = PHRASE_CONTAINMENT) -> Coverage:
     """The share of the statement covered by reference phrases present in it."""
-    index = index or reference()
+    if index is None and containment == PHRASE_CONTAINMENT:
+        return _shipped_coverage(text)
+    return _coverage(text, index or reference(), containment)
+
+
+@lru_cache(maxsize=4096)
+def _shipped_coverage(text: str) -> Coverage:
+    """Against the shipped phrases (cached: the judgement and its evidence read the same coverage)."""
+    return _coverage(text, reference(), PHRASE_CONTAINMENT)
+
+
+def _coverage(text: str, index: PhraseIndex, containment: float) -> Coverage:
     t = phrase_normalize(text)
     has_figure = bool(_FIGURE.search(t))
     grams = _grams(t)
     if not grams or not index.phrases:
         return Coverage(0.0, (), has_figure, len(t))
-    words = _words(t)
+    words = stock_words(text)
     word_chars = sum(len(w) for w in words)
     stock_chars = sum(len(w) for w in words if w in index.vocabulary)
     word_share = stock_chars / word_chars if word_chars else 0.0
@@ -165,7 +213,9 @@ def coverage(text: str, index: PhraseIndex | None = None, containment: float = P
     hits = _phrase_hits(grams, index)
     covered = [False] * len(t)
     gains = []
-    for pid, n in hits.items():
+    # Longest phrases first, then by position in the reference: the order decides which phrase gets
+    # the characters two of them share, so it must not depend on set iteration (hash seeds).
+    for pid, n in sorted(hits.items(), key=lambda x: (-index.sizes[x[0]], x[0])):
         if n / index.sizes[pid] < containment:
             continue
         pg = index.grams[pid]
@@ -219,3 +269,84 @@ def closest_phrase(text: str, index: PhraseIndex | None = None) -> str | None:
         return None
     pid = max(hits, key=lambda i: (hits[i] / index.sizes[i], -index.sizes[i], -i))
     return index.phrases[pid]
+
+
+# --- the judgement a supervisor believes -----------------------------------------------------------
+#
+# "Boilerplate" as the evaluation's labellers read it (data/narrative/boilerplate_eval.tsv):
+# a statement that says nothing particular to this agency and year, so that it could stand
+# unchanged in another agency's report. Phrase coverage finds the stock phrases; what makes a
+# statement the agency's own is a figure, a named document, platform, place or event, or a
+# particular procedure. A logistic regression weighs these signals (the columns below) together
+# with the statement's character n-grams; it is trained on our own training statements labelled
+# by the same rule (data/narrative/boilerplate_train.tsv) and shipped with the classifier
+# (``models/narrative_classifier.npz``, model "boilerplate").
+
+_NAMED = re.compile(r"[“\"《〈「]([^”\"》〉」]{2,30})[”\"》〉」]")
+_GENERIC_NAME = re.compile(r"^(?:中华人民共和国)?政府信息公开条例$|^条例$|^公开为常态、不公开为例外$|^五公开$")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:省|市|县|区|镇|乡|街道|村|社区|管委会)(?![委政])")
+_DATE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
+_CN_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|条|件|次|篇|家|项|名|人|场|期|份|批|轮|处)")
+_PART_HEADING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]?\s*)?(?:第[一二三四五六七八九十]部分\s*)?(?:总体情况|主动公开|依申请公开|政府信息管理|平台建设|监督保障|其他|改进情况|存在的?(?:主要)?问题|上年度[^。，]{0,10}整改情况|[^。，]{0,8}工作(?:打算|计划))(?:政府信息)?(?:工作)?(?:情况|方面|方面工作)?[：:]?$")
+FEATURE_NAMES = (
+    "phrase_coverage", "stock_word_share", "own_words", "figure", "named", "place", "date", "cn_count",
+    "part_heading", "heading_shape", "length",
+)
+
+
+def features(text: str) -> list[float]:
+    """The columns of the boilerplate judgement (:data:`FEATURE_NAMES`)."""
+    cov = coverage(text)
+    t = phrase_normalize(text)
+    named = [n for n in _NAMED.findall(text) if not _GENERIC_NAME.match(n)]
+    core = re.sub(r"^[\s（(]*[一二三四五六七八九十\d]{1,2}[）)、.．是]\s*", "", text).strip().rstrip("。；;：:")
+    places = [p for p in _PLACE.findall(text) if not re.match(r"^(?:全|各|本|我|该|所在|辖|下|上|省市|市县|县区|区县|乡镇|村级|社区)", p)]
+    return [
+        cov.share,
+        cov.word_share,
+        math.log1p(len(cov.own_words)),
+        float(cov.has_figure),
+        float(bool(named)),
+        float(bool(places)),
+        float(bool(_DATE.search(text))),
+        float(bool(_CN_COUNT.search(t))),
+        float(bool(_PART_HEADING.match(core))),
+        float(2 <= len(core) <= 22 and not re.search(r"[，,；;。\d]", core)),
+        math.log1p(len(t)) / 5.0,
+    ]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether a statement is boilerplate, how likely, and the evidence: the stock phrase or the shared text."""
+
+    boilerplate: bool
+    probability: float
+    evidence: str | None = None  # the stock phrase matched, or analyze.SHARED_EVIDENCE (set at run level)
+
+
+GENERIC_EVIDENCE = "通用表述（无数字、无具体对象）"
+
+
+def judge(text: str, section: str | None = None) -> Judgement:
+    """A statement judged on its own: the shipped boilerplate model, the stock phrase found as evidence.
+
+    ``section`` is accepted for symmetry with the classifier and not used: the
+    judgement reads the statement alone (the evaluation scores it both ways).
+    """
+    return judge_all([text])[0]
+
+
+def judge_all(texts: Sequence[str]) -> list[Judgement]:
+    """:func:`judge` for many statements at once (one pass of the model)."""
+    from analyzer.narrative.classify import get_model
+
+    out = []
+    for text, p in zip(texts, get_model().boilerplate_proba(list(texts))):
+        if p < 0.5:
+            out.append(Judgement(False, round(float(p), 4)))
+            continue
+        cov = coverage(text)
+        phrase = cov.phrases[0] if cov.phrases else closest_phrase(text)
+        out.append(Judgement(True, round(float(p), 4), phrase or GENERIC_EVIDENCE))
+    return out

@@ -80,12 +80,11 @@ def _pairs(items, sets, idx, threshold, exact_limit) -> list[tuple[int, int, flo
     return _pairs_lsh(items, sets, idx, threshold)
 
 
-def _minhash(shingle_set: frozenset[str]):
+def _minhashes(shingle_sets: Sequence[frozenset[str]]) -> list:
+    """MinHashes of many shingle sets; the permutations are drawn once for all (``MinHash.bulk``)."""
     from datasketch import MinHash
 
-    mh = MinHash(num_perm=MINHASH_PERM, seed=1)
-    mh.update_batch([g.encode("utf-8") for g in sorted(shingle_set)])
-    return mh
+    return MinHash.bulk(([g.encode("utf-8") for g in sorted(s)] for s in shingle_sets), num_perm=MINHASH_PERM, seed=1)
 
 
 def _pairs_exact(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
@@ -131,8 +130,7 @@ def _pairs_lsh(items, sets, idx, threshold) -> list[tuple[int, int, float]]:
 
     lsh = MinHashLSH(threshold=threshold * 0.85, num_perm=MINHASH_PERM)  # looser: candidates are confirmed exactly
     out = set()
-    for i in idx:
-        mh = _minhash(sets[i])
+    for i, mh in zip(idx, _minhashes([sets[i] for i in idx])):
         for j in lsh.query(mh):
             if items[j].group != items[i].group:
                 sim = jaccard(sets[i], sets[j])
@@ -160,8 +158,7 @@ def shared_groups(items: Sequence[Item], threshold: float = NEAR_DUPLICATE, cap:
 
     lsh = MinHashLSH(threshold=threshold * 0.85, num_perm=MINHASH_PERM)  # looser: candidates are confirmed exactly
     hashes = {}
-    for i in idx:
-        mh = _minhash(sets[i])
+    for i, mh in zip(idx, _minhashes([sets[i] for i in idx])):
         lsh.insert(i, mh, check_duplication=False)
         hashes[i] = mh
     for i in idx:

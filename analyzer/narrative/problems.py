@@ -45,8 +45,14 @@ _CONCRETE = re.compile(
     r"错别字|错字|别字|漏字|错漏|笔误|标点|格式(?:不规范|错误|不统一)|文字错误|表述(?:错误|不准确|不规范)|"
     r"数据(?:错误|有误|不准确|不一致)|日期错误|链接(?:失效|错误|无法打开|打不开)|断链|错链|附件(?:无法|缺失|不全)|乱码|"
     r"个人信息|个人隐私|隐私|身份证|手机号|电话号码|家庭住址|银行账号|脱敏|去标识化|泄露|泄漏|"
-    r"逾期答复|答复超期|超过法定期限|超期|被(?:复议机关|法院)?(?:纠错|撤销|确认违法)|败诉"
+    r"逾期答复|答复超期|超过法定期限|超期|被(?:复议机关|法院)?(?:纠错|撤销|确认违法)|败诉|"
+    # a named state of the work that went wrong: late updates, prior disclosure made after the fact, staffing
+    r"滞后|事后公开|长期(?:未|不|没有)更新|兼职|流动性|人员配备不足|人手不足|"
+    # a named fault of what was published: irrelevant items among the disclosures, a wrong disclosure attribute
+    r"信息噪音|属性(?:界定|认定)"
 )
+# A named document or column makes a problem checkable; the 条例 itself, or a one-word slogan in quotes, does not.
+_NAMED = re.compile(r"《(?!(?:中华人民共和国)?(?:政府信息公开)?条例》)[^》]{2,}》|“[^”]{4,}”|\"[^\"]{4,}\"")
 # Objects a concrete problem names: a channel, a document, a procedure, a group of people.
 _SPECIFIC_OBJECTS = re.compile(
     "政策解读|解读|依申请|申请|答复|复议|诉讼|网站|新媒体|公众号|微博|栏目|专栏|专区|指南|目录|规范性文件|保密审查|审核|"
@@ -78,7 +84,7 @@ def problem_core(text: str) -> str:
 def is_concrete(text: str) -> bool:
     """A named mistake, lapse or figure: what a supervisor can check."""
     t = _YEAR.sub("", text)  # "2021年，…" dates the sentence; it is not a figure about the problem
-    return bool(_FIGURE.search(t) or re.search(r"[《“\"]", t) or _CONCRETE.search(t))
+    return bool(_FIGURE.search(t) or _NAMED.search(t) or _CONCRETE.search(t))
 
 
 def is_vague(st: Statement) -> bool:

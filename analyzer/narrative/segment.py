@@ -35,6 +35,7 @@ class Segment:
     context: str | None = None  # "problem" / "measure" when a lead-in label announces it ("主要问题：")
     index: int = 0  # 1-based position among the section's statements
     lead_in: bool = False  # introduces a list ("下一步，重点做好以下工作：") rather than stating something
+    split_from_previous: bool = False  # the measure half of a sentence split where the measure begins
 
 
 # --- tokens -----------------------------------------------------------------
@@ -68,6 +69,61 @@ def get_nlp():
     nlp.tokenizer.segmenter = "jieba"
     nlp.tokenizer.jieba_seg = get_tokenizer()
     return nlp
+
+
+_NUMBER_PART = re.compile(r"^\d+$")
+
+
+# jieba segments each maximal run of these characters on its own (jieba.re_han_default); the rest
+# is cut character by character, whitespace runs kept whole (jieba.re_skip_default).
+_JIEBA_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+_JIEBA_SKIP = re.compile(r"(\r\n|\s)")
+
+
+@lru_cache(maxsize=50_000)
+def _block_words(block: str) -> tuple[str, ...]:
+    return tuple(get_tokenizer().lcut(block, HMM=False))
+
+
+def _jieba_tokens(text: str) -> list[str]:
+    """``Tokenizer.lcut(text, HMM=False)``, block by block with each block's words cached.
+
+    The same tokens (jieba cuts blocks independently); a clause that many
+    reports share is segmented once per process.
+    """
+    out: list[str] = []
+    for blk in _JIEBA_BLOCK.split(text):
+        if not blk:
+            continue
+        if _JIEBA_BLOCK.match(blk):
+            out.extend(_block_words(blk))
+            continue
+        for x in _JIEBA_SKIP.split(blk):
+            if _JIEBA_SKIP.match(x):
+                out.append(x)
+            else:
+                out.extend(x)
+    return out
+
+
+def jieba_words(text: str) -> list[str]:
+    """Words of the private jieba tokenizer without HMM (the domain dictionary decides), decimals kept whole.
+
+    ``jieba_words("占比45.6%")`` → ``['占', '比', '45.6', '%']``. One definition for the
+    spaCy pipeline's tokens and the classifier's word features.
+    """
+    tokens = _jieba_tokens(text)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if _NUMBER_PART.match(t) and i + 2 < len(tokens) and tokens[i + 1] in (".", "．") and _NUMBER_PART.match(tokens[i + 2]):
+            out.append(t + "." + tokens[i + 2])
+            i += 3
+            continue
+        out.append(t)
+        i += 1
+    return out
 
 
 def tokenize(text: str) -> list[str]:
@@ -174,12 +230,28 @@ _PROBLEM_CUE = re.compile(r"不够|不足|有待|仍需|尚需|还需|欠缺|不
 _MEASURE_START = re.compile(r"[，,；;。]\s*(?=(?:下一步|今后|下阶段|下一阶段|明年|为此|针对(?:上述|以上|这些|此)|我们将|我[镇乡街区县市局委办厅]将|将(?:进一步|继续|持续|着力|加强|加大|不断|积极|认真|严格|全面|切实|重点)|拟|着力|计划))")
 
 
+# "针对栏目更新慢的问题，下一步将明确专人负责": a measure that names the problem it answers.
+# It starts a statement of its own (never absorbed by the enumerated item before it) and is
+# never split at its 下一步; the pairing reads the problem it names (analyzer.narrative.pairing).
+_ANSWERS = re.compile(r"^\s*针对(?P<problem>[^，,。；;]{2,40}?)的?(?:问题|不足|情况|现象|短板|薄弱环节)[，,]")
+
+
+def answered_problem(text: str) -> str | None:
+    """The problem a measure names ("针对栏目更新慢的问题，…" → "栏目更新慢"); None for "针对上述问题" or none."""
+    m = _ANSWERS.match(text)
+    if not m or re.match(r"^(?:上述|以上|这些|此|存在的|以上存在的|上述存在的|发现的)$", m.group("problem")):
+        return None
+    return m.group("problem")
+
+
 def split_problem_measure(text: str) -> list[str]:
     """Split "…不够及时，下一步将加强更新" at the point where the measure begins.
 
     Only when the part before carries a problem cue, so plain measures such as
     "加强培训，将…" stay whole.
     """
+    if _ANSWERS.match(text):
+        return [text]
     m = _MEASURE_START.search(text)
     if not m or m.start() < 6:
         return [text]
@@ -266,12 +338,15 @@ def segment_text(text: str) -> list[Segment]:
             pieces.extend(reader.line_pieces(line))
     segments: list[Segment] = []
     for pc in pieces:
-        for piece in split_problem_measure(pc.text) if not pc.lead_in else [pc.text]:
+        halves = split_problem_measure(pc.text) if not pc.lead_in else [pc.text]
+        kept_head = False
+        for n, piece in enumerate(halves):
             piece = piece.strip().rstrip("，,：:；;")
             if _content_len(piece) < _MIN_CHARS:
                 continue
             # Every segment carries the last sub-part heading of the section.
-            segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=reader.heading, context=pc.context, lead_in=pc.lead_in))
+            segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=reader.heading, context=pc.context, lead_in=pc.lead_in, split_from_previous=n == 1 and kept_head))
+            kept_head = n == 0
     return [replace(s, index=i) for i, s in enumerate(segments, 1)]
 
 
@@ -329,6 +404,8 @@ class _SectionReader:
             self.context = ctx
             is_lead = bool(re.search(r"以下|如下|几个方面|下列|几点", item))
             current = None
+        if not marker and _ANSWERS.match(item):
+            current = None  # a measure naming its problem is a statement of its own
         if _content_len(item) < _MIN_CHARS and not marker:
             return current
         if marker:

@@ -1,19 +1,22 @@
 """Retrain and evaluate the statement classifier.
 
     python -m analyzer.narrative.train              # retrain from data/narrative/, save under models/
-    python -m analyzer.narrative.train --evaluate   # per-class scores on the held-out real statements
-    python -m analyzer.narrative.train --compare    # the estimator comparison behind the model choice
+    python -m analyzer.narrative.train --evaluate   # per-class scores on the held-out real statements, κ
+    python -m analyzer.narrative.train --compare    # candidate estimators, cross-validated on the training data
 
-Training data (``data/narrative/train_*.tsv``) is written by the team.
-Evaluation data (``data/narrative/eval_refs.tsv``) are hand-labelled
-statements of real reports, stored as references (file, offset and length in
-the whitespace-free text, sha1 prefix): the text of ``../shared/corpus-real``
-is read at run time and never copied into the repository; rows whose file is
-absent are skipped. Both live only in a source checkout, not in the wheel.
+Training data (``data/narrative/train_*.tsv``) is written by the team in its
+own words. Evaluation data are statements of real reports labelled twice,
+blind, by two annotators, with an adjudicator deciding their disagreements
+(``data/narrative/eval_refs.tsv`` and ``boilerplate_eval.tsv`` hold the gold
+labels, ``data/narrative/labels/`` each labeller's). corpus-real rows are
+references (file, offset and length in the whitespace-free text, sha1 prefix):
+the text of ``../shared/corpus-real`` is read at run time and never copied into
+the repository; rows whose file is absent are skipped. The evaluation data is
+never trained on, and the model's parameters are chosen by cross-validation on
+the training data (``--compare``), not on the evaluation.
 
-This module imports :mod:`analyzer.narrative.classify` (the estimator and its
-persistence); classify never imports this one: the analysis loads the shipped
-model and never trains.
+This module imports :mod:`analyzer.narrative.classify` (inference) and
+:mod:`analyzer.narrative.estimator` (scikit-learn); neither imports this one.
 """
 
 from __future__ import annotations
@@ -22,16 +25,21 @@ import argparse
 import hashlib
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from analyzer import resources
 from analyzer.errors import AnalyzerError
 from analyzer.narrative import classify
-from analyzer.narrative.classify import KIND_CUES, KINDS, MODEL_PATH, SIDECAR_PATH, StatementClassifier
+from analyzer.narrative.classify import MODEL_PATH, SIDECAR_PATH
+from analyzer.narrative.features import CATEGORIES, KINDS
 
 REPO = resources.checkout()  # None when installed from a wheel: the data stays in the repository
 DATA_DIR = REPO / "data" / "narrative" if REPO else None
+LABELS_DIR = DATA_DIR / "labels" if REPO else None
 SHARED = REPO.parent / "shared" if REPO else None
 
 _FLAT_DROP = re.compile(r"\[(?:bookmark|image)[^\]]*\]|<[^>]{1,200}>|&nbsp;|&gt;?|&lt;?|\\n|\\t|#|\s+", re.I)
@@ -49,6 +57,8 @@ class Example:
     category: str | None
     section: str | None = None
     source: str = ""
+    id: str = ""  # "eval_refs.tsv:<line index>" for evaluation rows, "<section id>:<n>" for training sections
+    answers: int | None = None  # a measure of a training section: the number of the problem it answers
 
 
 def training_files() -> list[Path]:
@@ -56,21 +66,41 @@ def training_files() -> list[Path]:
 
 
 def load_training() -> list[Example]:
-    """Every labelled training statement, in file order."""
+    """Every labelled training statement, in file order.
+
+    Rows are ``kind, category, text``, or, in whole written sections
+    (``train_sections.tsv``), ``section id, section, kind, category, answers, text``.
+    """
     out = []
     for path in training_files():
+        n = 0
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            kind, cat, text = line.split("\t")
-            out.append(Example(text=text, kind=kind, category=None if cat in ("", "-") else cat, source=path.name))
+            row = line.split("\t")
+            if len(row) == 3:
+                kind, cat, text = row
+                out.append(Example(text=text, kind=kind, category=None if cat in ("", "-") else cat, source=path.name))
+                continue
+            sid, section, kind, cat, answers, text = row
+            n = n + 1 if out and out[-1].id.startswith(sid + ":") else 1
+            out.append(Example(text, kind, None if cat in ("", "-") else cat, section, path.name, f"{sid}:{n}", None if answers == "-" else int(answers)))
     return out
+
+
+def training_sections() -> list[list[Example]]:
+    """The written sections of the training data, each a list of statements in reading order."""
+    sections: dict[str, list[Example]] = {}
+    for e in load_training():
+        if e.section:
+            sections.setdefault(e.id.split(":")[0], []).append(e)
+    return list(sections.values())
 
 
 def training_hash() -> str:
     """sha256 over the training files, so the sidecar says exactly what the model saw."""
     h = hashlib.sha256()
-    for path in training_files():
+    for path in training_files() + [DATA_DIR / "boilerplate_train.tsv"]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -83,11 +113,11 @@ def resolve_source(source: str) -> Path:
 
 
 def load_eval(path: Path | None = None) -> tuple[list[Example], int]:
-    """Held-out real statements; returns (examples, rows skipped because their file is absent or changed)."""
+    """Held-out real statements with their gold labels; returns (examples, rows skipped because their file is absent or changed)."""
     path = path or DATA_DIR / "eval_refs.tsv"
     flats: dict[Path, str | None] = {}
     out, skipped = [], 0
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         if not line.strip() or line.startswith("#"):
             continue
         source, section, offset, length, sha, kind, cat, *_ = line.split("\t")
@@ -95,7 +125,7 @@ def load_eval(path: Path | None = None) -> tuple[list[Example], int]:
         if text is None:
             skipped += 1
             continue
-        out.append(Example(text=text, kind=kind, category=cat or None, section=section, source=source))
+        out.append(Example(text=text, kind=kind, category=cat or None, section=section, source=source, id=f"{path.name}:{i}"))
     return out, skipped
 
 
@@ -115,56 +145,163 @@ def referenced_text(source: str, offset: int, length: int, sha: str, flats: dict
     return text
 
 
-def fit_from_repository(**params):
-    """A model fitted on the repository's training data (deterministic)."""
-    data = load_training()
-    return StatementClassifier(**params).fit([e.text for e in data], [e.kind for e in data], categories=[e.category for e in data])
+def load_labels(name: str) -> dict[str, tuple[str, ...]]:
+    """One labeller's labels (``data/narrative/labels/<name>.tsv``): id → labels."""
+    out = {}
+    for line in (LABELS_DIR / f"{name}.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            row = line.split("\t")
+            out[row[0]] = tuple(row[1:])
+    return out
 
 
-# --- evaluation ---------------------------------------------------------------------------
+def fit_from_repository(exclude: tuple[str, ...] = (), **params):
+    """A scikit-learn :class:`~analyzer.narrative.estimator.StatementClassifier` fitted on the training data (deterministic).
+
+    ``exclude`` leaves training files out (to score something on them).
+    """
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import StatementClassifier
+
+    data = [e for e in load_training() if e.source not in exclude]
+    with threadpool_limits(1):  # one BLAS thread: the same sums in the same order, the same bytes
+        return StatementClassifier(**params).fit([e.text for e in data], [e.kind for e in data], categories=[e.category for e in data], groups=calibration_groups(data))
 
 
-def evaluate(model, examples: list[Example], use_section: bool = True, text_prior: str | None = None) -> dict:
-    """Kind and category predictions against the labels, with sklearn's reports.
+def calibration_groups(data: list[Example]) -> list[str]:
+    """The held-out groups the temperatures are fitted on: one training file each.
 
-    ``use_section=False`` is what `analyzer classify` does: the text alone,
-    with the model's own balanced posterior (``text_prior=None``) or under
-    the prior of a sentence of unknown section (``text_prior="report"``).
+    Leaving a whole file out is closer to reading a new report (other writers,
+    other levels) than shuffled folds, so the temperature comes out less
+    confident. Unrelated texts (kind ``other``) all sit in one file; they are
+    spread over the groups so that every fold still knows the kind.
+    """
+    names = sorted({e.source for e in data if e.kind != "other"})
+    out, n = [], 0
+    for e in data:
+        if e.kind == "other" and all(x.kind == "other" for x in data if x.source == e.source):
+            out.append(names[n % len(names)])
+            n += 1
+        else:
+            out.append(e.source)
+    return out
+
+
+# --- agreement and scores ---------------------------------------------------------------------------
+
+
+def cohen_kappa(a: list[str], b: list[str]) -> float:
+    """Cohen's κ of two labellings of the same items."""
+    n = len(a)
+    if not n:
+        return float("nan")
+    po = sum(x == y for x, y in zip(a, b)) / n
+    ca, cb = Counter(a), Counter(b)
+    pe = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    return (po - pe) / (1 - pe) if pe < 1 else 1.0
+
+
+def agreement() -> dict:
+    """κ and raw agreement between the two labellers, for kinds, categories and boilerplate."""
+    a, b = load_labels("eval_labeller_a"), load_labels("eval_labeller_b")
+    ids = sorted(a, key=lambda k: int(k.split(":")[1]))
+    ka, kb = [a[i][0] for i in ids], [b[i][0] for i in ids]
+    both = [i for i in ids if a[i][1:2] and b[i][1:2] and a[i][1] and b[i][1]]
+    ca, cb = [a[i][1] for i in both], [b[i][1] for i in both]
+    ba, bb = load_labels("boilerplate_labeller_a"), load_labels("boilerplate_labeller_b")
+    bids = sorted(ba, key=lambda k: int(k.split(":")[1]))
+    xa, xb = [ba[i][0] for i in bids], [bb[i][0] for i in bids]
+
+    def row(x, y):
+        return {"n": len(x), "kappa": cohen_kappa(x, y), "agreement": sum(p == q for p, q in zip(x, y)) / max(1, len(x))}
+
+    return {"kinds": row(ka, kb), "categories": row(ca, cb), "boilerplate": row(xa, xb)}
+
+
+def label_examples(model, examples: list[Example], use_section: bool):
+    """Each example labelled as the analyzer labels statements (:func:`analyzer.narrative.context.label_items`).
+
+    With the section, the statements of one report's section are labelled
+    together in reading order: section prior, lead-in context, and the pairing
+    of 五 (a measure takes its problem's category). Without it, each text alone.
+    """
+    from analyzer.narrative.context import Item, label_items, read_rows
+
+    if not use_section:
+        return label_items([Item(e.text, None) for e in examples], model, pair=False)[0]
+    out = []
+    start = 0
+    while start < len(examples):
+        end = start
+        while end < len(examples) and (examples[end].source, examples[end].section) == (examples[start].source, examples[start].section):
+            end += 1
+        group = examples[start:end]
+        ctx = read_rows([e.text for e in group])
+        items = [Item(e.text, e.section, context=c, lead_in=lead) for e, (c, lead) in zip(group, ctx)]
+        out += label_items(items, model)[0]
+        start = end
+    return out
+
+
+def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
+    """Kind and category predictions against the gold labels, with per-class reports.
+
+    ``use_section=False`` is what ``analyzer classify`` does without ``--section``:
+    the text alone, with the model's balanced posterior. Categories are scored
+    on the gold problems and measures as the analyzer outputs them: a statement
+    whose predicted kind is neither gets no category, which counts as a miss
+    (``category_macro_f1``); ``category_given_kind_f1`` scores the category
+    model alone on the text.
     """
     from sklearn.metrics import classification_report, confusion_matrix, f1_score
 
-    texts = [e.text for e in examples]
-    kp = model.predict_proba(texts)
-    kinds_pred = []
-    for i, e in enumerate(examples):
-        probs = dict(zip(model.classes_, kp[i]))
-        probs = classify.apply_priors(probs, e.section if use_section else text_prior)
-        kinds_pred.append(max(sorted(probs), key=probs.get))
+    labelled = label_examples(model, examples, use_section)
+    kinds_pred = [lab.kind for lab in labelled]
+    kind_conf = np.asarray([lab.kind_probs[lab.kind] for lab in labelled])
     kinds_true = [e.kind for e in examples]
+    gold_kinds = [k for k in KINDS if k in set(kinds_true)]
     kind_labels = [k for k in KINDS if k in set(kinds_true) | set(kinds_pred)]
-    cat_ex = [e for e in examples if e.kind in ("problem", "measure") and e.category]
-    cats_pred = list(model.predict_category([e.text for e in cat_ex])) if cat_ex else []
-    cats_true = [e.category for e in cat_ex]
-    cat_labels = sorted(set(cats_true) | set(cats_pred))
+    cat_idx = [i for i, e in enumerate(examples) if e.kind in ("problem", "measure") and e.category]
+    cats_model = list(model.predict_category([examples[i].text for i in cat_idx])) if cat_idx else []
+    cats_true = [examples[i].category for i in cat_idx]
+    cats_run = [labelled[i].category if kinds_pred[i] in ("problem", "measure") and labelled[i].category else "(none)" for i in cat_idx]
+    gold_cats = sorted(set(cats_true))
+    cat_labels = [c for c in CATEGORIES if c in set(cats_true) | set(cats_run)] + (["(none)"] if "(none)" in cats_run else [])
+    # Macro averages run over the gold classes: a predicted class absent from the gold set
+    # (``other`` here) is an error of the true class, not a class of its own with F1 = 0.
     return {
         "n": len(examples),
-        "kind_macro_f1": f1_score(kinds_true, kinds_pred, labels=kind_labels, average="macro", zero_division=0),
+        "kind_macro_f1": f1_score(kinds_true, kinds_pred, labels=gold_kinds, average="macro", zero_division=0),
         "kind_accuracy": sum(a == b for a, b in zip(kinds_true, kinds_pred)) / max(1, len(examples)),
         "kind_report": classification_report(kinds_true, kinds_pred, labels=kind_labels, digits=3, zero_division=0),
         "kind_confusion": (kind_labels, confusion_matrix(kinds_true, kinds_pred, labels=kind_labels)),
-        "n_category": len(cat_ex),
-        "category_macro_f1": f1_score(cats_true, cats_pred, labels=sorted(set(cats_true)), average="macro", zero_division=0) if cat_ex else 0.0,
-        "category_accuracy": sum(a == b for a, b in zip(cats_true, cats_pred)) / max(1, len(cat_ex)),
-        "category_report": classification_report(cats_true, cats_pred, labels=cat_labels, digits=3, zero_division=0) if cat_ex else "",
-        "category_confusion": (cat_labels, confusion_matrix(cats_true, cats_pred, labels=cat_labels) if cat_ex else None),
+        "kind_pred": kinds_pred,
+        "kind_confidence": kind_conf,
+        "n_category": len(cat_idx),
+        "category_macro_f1": f1_score(cats_true, cats_run, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
+        "category_accuracy": sum(a == b for a, b in zip(cats_true, cats_run)) / max(1, len(cat_idx)),
+        "category_given_kind_f1": f1_score(cats_true, cats_model, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
+        "category_report": classification_report(cats_true, cats_run, labels=cat_labels, digits=3, zero_division=0) if cat_idx else "",
+        "category_confusion": (cat_labels, confusion_matrix(cats_true, cats_run, labels=cat_labels) if cat_idx else None),
     }
+
+
+def calibration_table(correct: np.ndarray, confidence: np.ndarray, edges=(0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)) -> list[tuple[str, int, float]]:
+    """(probability bin, statements, share correct): a calibrated model's share matches its bin."""
+    out = []
+    for lo, hi in zip(edges, edges[1:]):
+        m = (confidence >= lo) & (confidence < hi)
+        if m.any():
+            out.append((f"{lo:.1f}–{min(hi, 1.0):.1f}", int(m.sum()), float(correct[m].mean())))
+    return out
 
 
 def _print_confusion(title: str, labels: list[str], matrix) -> None:
     if matrix is None:
         return
     short = [lab[:6] for lab in labels]
-    print(f"\n{title} (rows = true, columns = predicted)")
+    print(f"\n{title} (rows = gold, columns = predicted)")
     print(" " * 28 + " ".join(f"{s:>6}" for s in short))
     for lab, row in zip(labels, matrix):
         print(f"{lab:>27} " + " ".join(f"{v:>6}" for v in row))
@@ -172,110 +309,284 @@ def _print_confusion(title: str, labels: list[str], matrix) -> None:
 
 def print_evaluation(res: dict, label: str) -> None:
     print(f"== {label}: {res['n']} statements, {res['n_category']} problems/measures with a category")
-    print(f"kinds: macro-F1 {res['kind_macro_f1']:.3f}, accuracy {res['kind_accuracy']:.3f}")
+    print(f"kinds: macro-F1 {res['kind_macro_f1']:.3f} (over the gold kinds), accuracy {res['kind_accuracy']:.3f}")
     print(res["kind_report"])
     _print_confusion("kind confusion matrix", *res["kind_confusion"])
-    print(f"\ncategories: macro-F1 {res['category_macro_f1']:.3f}, accuracy {res['category_accuracy']:.3f}")
+    print(
+        f"\ncategories (as output: none when the kind is wrong): macro-F1 {res['category_macro_f1']:.3f}, "
+        f"accuracy {res['category_accuracy']:.3f}; category model alone (gold kind): macro-F1 {res['category_given_kind_f1']:.3f}"
+    )
     print(res["category_report"])
     _print_confusion("category confusion matrix", *res["category_confusion"])
 
 
+# --- boilerplate ----------------------------------------------------------------------------------------
+
+
+def load_boilerplate_eval(path: Path | None = None) -> tuple[list[tuple[Example, bool]], int]:
+    """Gold boilerplate labels: (statement with its section, is boilerplate); rows skipped when their file is absent."""
+    path = path or DATA_DIR / "boilerplate_eval.tsv"
+    flats: dict = {}
+    out, skipped = [], 0
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip() or line.startswith("#"):
+            continue
+        source, section, offset, length, sha, label, *rest = line.split("\t")
+        text = rest[0] if rest and rest[0] else None
+        if text is None:
+            text = referenced_text(source, int(offset), int(length), sha, flats)
+        elif hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
+            text = None
+        if text is None:
+            skipped += 1
+            continue
+        out.append((Example(text=text, kind="", category=None, section=section, source=source, id=f"{path.name}:{i}"), label == "yes"))
+    return out, skipped
+
+
+def evaluate_boilerplate(rows: list[tuple[Example, bool]], use_section: bool = True) -> dict:
+    """Precision, recall and F1 of the per-report boilerplate judgement against the gold labels."""
+    from analyzer.narrative import boilerplate as bp
+
+    pred = [bp.judge(e.text, e.section if use_section else None).boilerplate for e, _ in rows]
+    gold = [g for _, g in rows]
+    out = {}
+    for name, want in (("boilerplate", True), ("own content", False)):
+        tp = sum(p == want and g == want for p, g in zip(pred, gold))
+        fp = sum(p == want and g != want for p, g in zip(pred, gold))
+        fn = sum(p != want and g == want for p, g in zip(pred, gold))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        out[name] = {"precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0, "support": tp + fn}
+    out["confusion"] = [[sum(g == a and p == b for p, g in zip(pred, gold)) for b in (True, False)] for a in (True, False)]
+    out["n"] = len(rows)
+    return out
+
+
+def print_boilerplate(res: dict, label: str) -> None:
+    print(f"== boilerplate, {label}: {res['n']} statements")
+    print(f"{'':>14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    for name in ("boilerplate", "own content"):
+        r = res[name]
+        print(f"{name:>14} {r['precision']:9.3f} {r['recall']:7.3f} {r['f1']:6.3f} {r['support']:8d}")
+    (tp, fn), (fp, tn) = res["confusion"]
+    print(f"confusion (rows = gold yes/no, columns = predicted yes/no): [[{tp}, {fn}], [{fp}, {tn}]]")
+
+
+# --- training -------------------------------------------------------------------------------------------
+
+
 def cross_validate_training(params: dict | None = None, folds: int = 5) -> dict:
-    """Stratified k-fold scores on the training data (a sanity check, not the headline figure)."""
+    """Stratified k-fold scores on the training data: how the model is chosen (never on the evaluation set)."""
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import StatementClassifier
 
     data = load_training()
     y = [e.kind for e in data]
     kt, kp, ct, cp = [], [], [], []
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(data, y):
-        m = StatementClassifier(**(params or {})).fit([data[i].text for i in tr], [y[i] for i in tr], categories=[data[i].category for i in tr])
-        kt += [y[i] for i in te]
-        kp += list(m.predict([data[i].text for i in te]))
-        cat_idx = [i for i in te if data[i].category]
-        ct += [data[i].category for i in cat_idx]
-        cp += list(m.predict_category([data[i].text for i in cat_idx]))
+    with threadpool_limits(1):
+        for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(data, y):
+            m = StatementClassifier(**{"calibration_folds": 0, **(params or {})})
+            m.fit([data[i].text for i in tr], [y[i] for i in tr], categories=[data[i].category for i in tr])
+            kt += [y[i] for i in te]
+            kp += list(m.predict([data[i].text for i in te]))
+            cat_idx = [i for i in te if data[i].category and data[i].kind in ("problem", "measure")]
+            ct += [data[i].category for i in cat_idx]
+            cp += list(m.predict_category([data[i].text for i in cat_idx]))
     return {"kind_macro_f1": f1_score(kt, kp, average="macro"), "category_macro_f1": f1_score(ct, cp, average="macro")}
 
 
-def train(save: bool = True) -> dict:
-    """Fit on the training data, score on the held-out data, save model and sidecar."""
-    # No timings in the sidecar: retraining the same data must give the same files.
+def load_boilerplate_training() -> list[tuple[str, str]]:
+    """(label, text) of ``data/narrative/boilerplate_train.tsv``: our own training statements labelled by the evaluation's rule."""
+    rows = []
+    for line in (DATA_DIR / "boilerplate_train.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, text = line.split("\t")
+            rows.append((label, text))
+    return rows
+
+
+BOILERPLATE_PARAMS: dict = {"C": 4.0, "use_chars": True}  # chosen by --compare-boilerplate (cross-validation on boilerplate_train.tsv)
+
+
+def fit_boilerplate(chars=None, **params):
+    """The boilerplate model fitted on ``boilerplate_train.tsv`` (deterministic)."""
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import BoilerplateClassifier
+
+    rows = load_boilerplate_training()
+    with threadpool_limits(1):
+        return BoilerplateClassifier(**{**BOILERPLATE_PARAMS, **params}).fit([t for _, t in rows], [label for label, _ in rows], chars=chars)
+
+
+def compare_boilerplate() -> None:
+    """Candidate boilerplate models, 5-fold cross-validated on ``boilerplate_train.tsv``."""
+    from sklearn.model_selection import StratifiedKFold
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import BoilerplateClassifier
+
+    rows = load_boilerplate_training()
+    texts, labels = [t for _, t in rows], [label for label, _ in rows]
+    candidates = {
+        "signals only, C=1": {"use_chars": False},
+        "signals only, C=10": {"use_chars": False, "C": 10.0},
+        "signals + chars, C=1": {"C": 1.0},
+        "signals + chars, C=4 (chosen)": {},
+        "signals + chars, C=0.25": {"C": 0.25},
+        "signals ×2 + chars, C=4": {"signal_weight": 2.0},
+    }
+    print(f"{'candidate (5-fold CV on boilerplate_train.tsv)':45s} {'precision':>9} {'recall':>7} {'F1':>6}")
+    with threadpool_limits(1):
+        for name, params in candidates.items():
+            pred = [""] * len(texts)
+            for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels):
+                m = BoilerplateClassifier(calibration_folds=0, **params).fit([texts[i] for i in tr], [labels[i] for i in tr])
+                for i, p in zip(te, m.predict([texts[i] for i in te])):
+                    pred[i] = p
+            prec, rec, f1 = _prf([x == "yes" for x in labels], [x == "yes" for x in pred])
+            print(f"{name:45s} {prec:9.3f} {rec:7.3f} {f1:6.3f}")
+
+
+def train(save: bool = True, models_dir: Path | None = None) -> dict:
+    """Fit on the training data, export the arrays, save model and sidecar; returns the sidecar's content.
+
+    The files depend on the training data only (no timings, no evaluation
+    figures): the same data gives the same bytes.
+    """
+    from analyzer.narrative.estimator import boilerplate_block
+
     model = fit_from_repository()
     data = load_training()
-    examples, skipped = load_eval()
+    featurizer, models = model.to_linear()
+    boiler = fit_boilerplate(chars=model.vectorizers_["chars"])
+    models["boilerplate"] = boiler.to_linear()
+    featurizer.blocks["boilerplate_signals"] = boilerplate_block()
+    params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
     meta: dict = {
         "training_data_sha256": training_hash(),
         "training_examples": len(data),
-        "params": model.get_params(),
-        "kinds": list(model.classes_),
-        "categories": list(model.categories_),
+        "boilerplate_training_examples": len(load_boilerplate_training()),
+        "boilerplate_params": dict(sorted(BOILERPLATE_PARAMS.items())),
+        "training_kinds": dict(sorted(Counter(e.kind for e in data).items())),
+        "params": params,
+        # Inference needs numpy only; retraining the same bytes needs the same scikit-learn (pinned in pyproject.toml).
+        "sklearn_version": _version("sklearn"),
+        "numpy_version": _version("numpy"),
         "retrain_command": "python -m analyzer.narrative.train",
     }
-    cv = cross_validate_training()
-    meta["training_cv5"] = {k: round(v, 4) for k, v in cv.items()}
-    if examples:
-        res = evaluate(model, examples)
-        raw = evaluate(model, examples, use_section=False)
-        meta["heldout"] = {
-            "statements": res["n"],
-            "skipped_refs": skipped,
-            "kind_macro_f1_with_section": round(res["kind_macro_f1"], 4),
-            "kind_macro_f1_text_only": round(raw["kind_macro_f1"], 4),
-            "category_macro_f1": round(res["category_macro_f1"], 4),
-            "category_accuracy": round(res["category_accuracy"], 4),
-        }
     if save:
-        classify.save_model(model, meta)
-        print(f"saved {MODEL_PATH.relative_to(REPO)} ({MODEL_PATH.stat().st_size / 1e6:.2f} MB)")
+        npz = (models_dir / MODEL_PATH.name) if models_dir else MODEL_PATH
+        sidecar = (models_dir / SIDECAR_PATH.name) if models_dir else SIDECAR_PATH
+        classify.save_model(featurizer, models, meta, npz, sidecar)
+        from analyzer.narrative import boilerplate
+
+        boilerplate.save_index(boilerplate.build_index(boilerplate.load_phrases()), (models_dir / boilerplate.INDEX_PATH.name) if models_dir else None)
     return meta
 
 
+def _version(module: str) -> str:
+    return __import__(module).__version__
+
+
 def compare() -> None:
-    """Held-out scores of the candidate estimators (why logistic regression on char+word features)."""
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.pipeline import make_pipeline
-    from sklearn.svm import LinearSVC
-
-    examples, _ = load_eval()
-    if not examples:
-        print("评估数据不可用（../shared/corpus-real 不存在）")
-        return
-    data = load_training()
+    """Candidate estimators, 5-fold cross-validated on the training data (how the parameters were chosen)."""
     candidates = {
-        "LR char1-3, no cues (before)": {"cue_weight": 0.0},
-        "LR char1-3 + all cues w=0.25": {"cue_weight": 0.25, "cue_groups": None},
-        "LR char1-3 + all cues w=0.5": {"cue_weight": 0.5, "cue_groups": None},
-        "LR char1-3 + 5 cues w=0.5 (no agent)": {"cue_groups": tuple(c for c in KIND_CUES if c != "ach_agent")},
-        "LR char1-3 + 6 cues w=0.25": {"cue_weight": 0.25},
-        "LR char1-3 + 6 cues w=0.5 (chosen)": {},
-        "LR char1-3 + 6 cues + jieba words1-2": {"word_ngram": (1, 2)},
-        "LR char1-3 + 6 cues, C=2": {"C_kind": 2.0, "C_category": 2.0},
-        "LR char1-3 + 6 cues, C=32": {"C_kind": 32.0, "C_category": 32.0},
-        "LR char1-3 + 6 cues, no class weights": {"class_weight": None},
+        "chars 1-3 only": {"word_ngram": None, "cue_weight": 0.0, "category_cue_weight": 0.0},
+        "chars + kind cues w=0.5": {"word_ngram": None, "cue_weight": 0.5, "category_cue_weight": 0.0},
+        "chars + words 1-2 + cues w=0.5": {"cue_weight": 0.5, "category_cue_weight": 0.5},
+        "chars + words 1-2 + cues w=1": {"cue_weight": 1.0, "category_cue_weight": 1.0},
+        "chars + words 1-2 + cues w=0.25 (chosen)": {},
+        "chars + words 1-2 + cues w=0.1": {"cue_weight": 0.1, "category_cue_weight": 0.1},
+        "chars + words 1-2 + cues w=0.25, C=2": {"C_kind": 2.0, "C_category": 2.0},
+        "chars + words 1-2 + cues w=0.25, C=32": {"C_kind": 32.0, "C_category": 32.0},
+        "chars + words 1-1 + cues w=0.25": {"word_ngram": (1, 1)},
+        "chars 2-4 + words 1-2 + cues w=0.25": {"char_ngram": (2, 4)},
     }
-    print(f"{'candidate':40s} {'kinds (section)':>16} {'kinds (text only)':>18} {'(report prior)':>15} {'categories':>11}")
-
-    def show(name: str, model) -> None:
-        r, t = evaluate(model, examples), evaluate(model, examples, use_section=False)
-        u = evaluate(model, examples, use_section=False, text_prior="report")
-        print(f"{name:40s} {r['kind_macro_f1']:16.3f} {t['kind_macro_f1']:18.3f} {u['kind_macro_f1']:15.3f} {r['category_macro_f1']:11.3f}")
-
+    print(f"{'candidate (5-fold CV on the training data)':45s} {'kinds':>7} {'categories':>11}")
     for name, params in candidates.items():
-        show(name, fit_from_repository(**params))
-    m = StatementClassifier()
-    m._model = lambda C, cues=False, _m=m: make_pipeline(  # type: ignore[method-assign]
-        classify._features((1, 3), None, 1, 0.5 if cues else 0.0, KIND_CUES),
-        CalibratedClassifierCV(LinearSVC(C=0.5, class_weight="balanced", random_state=0), cv=3),
-    )
-    m.fit([e.text for e in data], [e.kind for e in data], categories=[e.category for e in data])
-    show("LinearSVC calibrated (sigmoid, cv=3) + 6 cues", m)
+        cv = cross_validate_training(params)
+        print(f"{name:45s} {cv['kind_macro_f1']:7.3f} {cv['category_macro_f1']:11.3f}")
+
+
+# --- thresholds chosen on written training data ---------------------------------------------------------
+
+
+def repeat_grid(model=None, thresholds=(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)) -> list[tuple[float, float, float, float]]:
+    """(threshold, precision, recall, F1) of "same problem" on ``data/narrative/repeat_pairs.tsv``."""
+    from analyzer.narrative.pairing import _vectors, cosine
+
+    model = model or classify.get_model()
+    rows = [line.split("\t") for line in (DATA_DIR / "repeat_pairs.tsv").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    cats = model.predict_category([r[1] for r in rows] + [r[2] for r in rows])
+    vecs = _vectors([r[1] for r in rows] + [r[2] for r in rows], getattr(model, "featurizer", None))
+    n = len(rows)
+    scored = [(r[0] == "same", cosine(vecs[k], vecs[n + k]), cats[k] == cats[n + k]) for k, r in enumerate(rows)]
+    out = []
+    for t in thresholds:
+        pred = [sim >= t and same_cat for _, sim, same_cat in scored]
+        out.append((t, *_prf([g for g, _, _ in scored], pred)))
+    return out
+
+
+def pairing_grid(model=None) -> list[tuple[float, float, float, float, float]]:
+    """(category weight, threshold, precision, recall, F1) of content pairing on the written training sections.
+
+    Each measure of ``train_sections.tsv`` says which problem it answers. The
+    classifier used here is trained without that file, so the categories it
+    gives are as wrong as on a new report.
+    """
+    from analyzer.narrative import pairing
+    from analyzer.narrative.context import Item, label_items
+
+    if model is None:
+        featurizer, models = fit_from_repository(exclude=("train_sections.tsv",), calibration_folds=0).to_linear()
+        model = classify.NarrativeModel(featurizer, models["kind"], models.get("category"), {})
+    saved = pairing.CATEGORY_WEIGHT, pairing.MIN_CONTENT
+    sections = [s for s in training_sections() if s[0].section == "problems"]
+    out = []
+    try:
+        for weight in (0.0, 0.25, 0.5, 1.0):
+            for threshold in (0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8):
+                pairing.CATEGORY_WEIGHT, pairing.MIN_CONTENT = weight, threshold
+                gold, pred = set(), set()
+                for sec in sections:
+                    items = [Item(e.text, "problems") for e in sec]
+                    labelled, pairs = label_items(items, model)
+                    problems = [i for i, e in enumerate(sec) if e.kind == "problem"]
+                    gold |= {(id(sec), problems[e.answers - 1], i) for i, e in enumerate(sec) if e.kind == "measure" and e.answers}
+                    pred |= {(id(sec), p.problem, p.measure) for p in pairs}
+                tp = len(gold & pred)
+                prec, rec = tp / max(1, len(pred)), tp / max(1, len(gold))
+                out.append((weight, threshold, prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0))
+    finally:
+        pairing.CATEGORY_WEIGHT, pairing.MIN_CONTENT = saved
+    return out
+
+
+def _prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:
+    tp = sum(p and g for p, g in zip(pred, gold))
+    fp = sum(p and not g for p, g in zip(pred, gold))
+    fn = sum(g and not p for p, g in zip(pred, gold))
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+
+
+# --- command line ----------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analyzer.narrative.train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evaluate", action="store_true", help="score the saved model on the held-out real statements")
-    parser.add_argument("--compare", action="store_true", help="compare candidate estimators on the held-out data")
+    parser.add_argument("--compare", action="store_true", help="compare candidate estimators by cross-validation on the training data")
+    parser.add_argument("--compare-boilerplate", action="store_true", help="compare boilerplate models by cross-validation on boilerplate_train.tsv")
+    parser.add_argument("--pairing", action="store_true", help="the problem–measure pairing weights on the written training sections")
+    parser.add_argument("--repeats", action="store_true", help="the same-problem threshold on the written pairs of data/narrative/repeat_pairs.tsv")
     args = parser.parse_args(argv)
     if REPO is None:
         print(resources.NO_CHECKOUT, file=sys.stderr)
@@ -287,29 +598,59 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def run_evaluation(model=None) -> int:
+    """Print everything ``--evaluate`` shows."""
+    model = model or classify.load_model_file()
+    meta = model.meta if hasattr(model, "meta") else {}
+    examples, skipped = load_eval()
+    print(f"model {meta.get('model_version')} · training data sha256 {meta.get('training_data_sha256', '')[:16]}… · {meta.get('training_examples')} training statements")
+    agree = agreement()
+    print("\n== agreement of the two labellers (blind to each other; disagreements adjudicated into the gold labels)")
+    for name, r in agree.items():
+        print(f"{name:>12}: Cohen's κ {r['kappa']:.3f}, raw agreement {r['agreement']:.3f} on {r['n']} statements")
+    if not examples:
+        print("评估数据不可用：../shared/corpus-real 不存在，且仓库内种子语料缺失。")
+        return 0
+    if skipped:
+        print(f"({skipped} evaluation references skipped: their source file is absent or changed)")
+    print()
+    for use_section, label in ((True, "with the section (as `analyzer analyze` runs)"), (False, "without the section (as `analyzer classify` runs)")):
+        res = evaluate(model, examples, use_section)
+        print_evaluation(res, f"held-out real statements, {label}")
+        correct = np.asarray([p == e.kind for p, e in zip(res["kind_pred"], examples)])
+        print("kind probability calibration (bin, statements, share correct): " + "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(correct, res["kind_confidence"])))
+        print()
+    rows, skipped_b = load_boilerplate_eval()
+    if skipped_b:
+        print(f"({skipped_b} boilerplate references skipped: their source file is absent or changed)")
+    for use_section, label in ((True, "with the section"), (False, "without the section")):
+        print_boilerplate(evaluate_boilerplate(rows, use_section), label)
+        print()
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.compare:
         compare()
         return 0
-    if args.evaluate:
-        model = classify.load_model_file()
-        meta = classify.read_sidecar(SIDECAR_PATH)
-        examples, skipped = load_eval()
-        print(f"model {meta.get('model_version')} · training data sha256 {meta.get('training_data_sha256', '')[:16]}… · {meta.get('training_examples')} training statements")
-        if not examples:
-            print("评估数据不可用：../shared/corpus-real 不存在，且仓库内种子语料缺失。")
-            return 0
-        if skipped:
-            print(f"({skipped} evaluation references skipped: their source file is absent or changed)")
-        print_evaluation(evaluate(model, examples), "held-out real statements, with section priors (as the analyzer runs)")
-        print()
-        raw = evaluate(model, examples, use_section=False)
-        print(f"== text only (as `analyzer classify` runs): kinds macro-F1 {raw['kind_macro_f1']:.3f}, accuracy {raw['kind_accuracy']:.3f}")
-        print(raw["kind_report"])
-        _print_confusion("kind confusion matrix, text only", *raw["kind_confusion"])
+    if args.compare_boilerplate:
+        compare_boilerplate()
         return 0
+    if args.pairing:
+        print(f"{'category weight':>15} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
+        for row in pairing_grid():
+            print(f"{row[0]:15.2f} {row[1]:9.2f} {row[2]:9.3f} {row[3]:7.3f} {row[4]:6.3f}")
+        return 0
+    if args.repeats:
+        print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
+        for row in repeat_grid():
+            print(f"{row[0]:9.2f} {row[1]:9.3f} {row[2]:7.3f} {row[3]:6.3f}")
+        return 0
+    if args.evaluate:
+        return run_evaluation()
     meta = train()
-    print({k: v for k, v in meta.items() if k not in ("params",)})
+    print(f"saved {MODEL_PATH.relative_to(REPO)} ({MODEL_PATH.stat().st_size / 1e6:.2f} MB) and {SIDECAR_PATH.name}; "
+          f"{meta['training_examples']} training statements {meta['training_kinds']}")
     return 0
 
 

@@ -63,8 +63,11 @@ def strengths(result: ReportResult) -> list[str]:
     if sub is not None and "overview" in result.sections and not any(r.rule == "score.figures" for r in sub.reasons):
         out.append("总体情况以具体数字反映全年工作")
     if "problems" in result.sections and not any(rules.rule(f.rule).category == "problems" for f in result.findings):
-        kinds = {s.kind for s in result.narrative.statements} if result.narrative else set()
-        if {"problem", "measure"} <= kinds:
+        # Praise only what was read: a problem that names something concrete, and measures in the section.
+        narrative = result.narrative
+        specific = narrative is not None and any(p.specific for p in narrative.pairs)
+        measures = narrative is not None and any(s.kind == "measure" and s.section == "problems" for s in narrative.statements)
+        if specific and measures:
             out.append("存在问题部分列明了具体问题并提出改进措施")
     return out
 
@@ -104,6 +107,7 @@ def _grade(result: ReportResult) -> str:
     score = result.score
     if score is None:
         return "该报告未评定等级。"
+    # The grade only: scores and thresholds belong to the ranking's 说明, not to the letter (issue 9, class 9).
     if score.provisional:
         return f"经评审，该报告等级初步评定为“{score.grade}”，部分内容核实后等级可能调整。"
     return f"经评审，该报告等级为“{score.grade}”。"

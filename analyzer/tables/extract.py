@@ -18,12 +18,12 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from analyzer.model import CellSource, Document, ReportMeta, Section, TableValues
+from analyzer.model import CellReading, CellSource, Document, ReportMeta, Section, TableValues
 from analyzer.tables import columns, schema
 from analyzer.tables.assign import assign_active, assign_rows
 from analyzer.tables.match import match_label, norm_label, template_by_rows
 from analyzer.tables.numbers import is_damaged, parse_cell
-from analyzer.tables.rowread import RowRead, confirm_positions, fit_grid, norm_run, raw_cells, read_row
+from analyzer.tables.rowread import RowRead, cell_readings, confirm_positions, fit_grid, norm_run, raw_cells, read_row
 from analyzer.tables.solve import Problem, applications_sums, solve
 from analyzer.tables.splits import agreed, split_pieces, summed_groups, sums_ok, time_budget
 from analyzer.tables.textread import Cell, TableRow, build_rows, document_lines
@@ -47,14 +47,15 @@ class Builder:
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unread: dict[str, str] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
-    doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reader_doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    doubtful: set[str] = field(default_factory=set)
 
     def note_doubts(self, table: str, rows, doc: Document) -> None:
         """What the reader could not place for sure in the table blocks ``rows`` were read from (Block.doubts)."""
         blocks = sorted({r.block for r in rows if r.block is not None})
         found = tuple(dict.fromkeys(d for i in blocks for d in doc.blocks[i].doubts))
         if found:
-            self.doubts[table] = found
+            self.reader_doubts[table] = found
 
     def mark_ambiguous(self, key: str, raw: str) -> None:
         """A cell left None because its digit run splits several ways: the run is its remark."""
@@ -66,18 +67,22 @@ class Builder:
             template=self.template, values=self.values, sources=self.sources, found=self.found,
             remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
             aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows, unread=self.unread, broken=frozenset(self.broken),
-            doubts=self.doubts,
+            reader_doubts=self.reader_doubts,
+            doubtful=frozenset(self.doubtful),
         )
 
     def put(self, table: str, read: RowRead, chosen: list) -> None:
         spec = read.spec
         row = read.row
         raws = read.raws if read.raws is not None else raw_cells(row, len(spec.columns))
+        readings = read.readings if read.readings is not None else cell_readings(row, len(spec.columns))
         for i, col in enumerate(spec.columns):
             key = f"{table}.{spec.key}.{col.key}"
             v = chosen[i] if i < len(chosen) else None
             if table not in self.values or spec.key not in self.values[table]:
                 continue
+            if readings[i] is not None and readings[i].doubtful:
+                self.doubtful.add(key)
             if i in read.markers:
                 self.remarks[key] = read.markers[i]
                 if is_damaged(read.markers[i]):
@@ -101,7 +106,7 @@ class Builder:
                 page=row.page,
                 line=row.line,
                 method="grid" if row.grid else "text",
-            )
+            ).read_by(readings[i])
 
 
 log = logging.getLogger(__name__)
@@ -247,6 +252,9 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int, doc: Document)
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
     chosen, raws, ambiguous = _review_numbers(picked, cells, raw_all, b.broken)
+    readings = [None] * 15 if any(c.run for c in cells) else [
+        c.reading if c is not None else None for c in _review_by_header(picked, cells) or fit_grid(cells, 15)
+    ]
     first = picked[0]
     for gi, group in enumerate(schema.REVIEW_GROUPS):
         if gi * 5 < sum(len(r.cells) for r in picked):
@@ -255,6 +263,8 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int, doc: Document)
             i = gi * 5 + ci
             key = f"review_litigation.{group.key}.{col.key}"
             v = chosen[i]
+            if readings[i] is not None and readings[i].doubtful:
+                b.doubtful.add(key)
             if raws[i] is not None and v is None and not ambiguous:
                 b.remarks[key] = raws[i]
                 if is_damaged(raws[i]):
@@ -267,7 +277,7 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int, doc: Document)
             b.sources[key] = CellSource(
                 raw=raws[i] or str(v), row_label=group.label, col_label=col.label,
                 page=first.page, line=first.line, method="grid" if first.grid else "text",
-            )
+            ).read_by(readings[i])
 
 
 def _digits(r: TableRow) -> int:

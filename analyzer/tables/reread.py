@@ -8,7 +8,14 @@ way and compared with the extraction:
   horizontal band of the row label, ordered left to right — independent of
   the table-grid reconstruction the reader did;
 * text formats: the raw source text after the row label (for TXT the file
-  itself, not the reader's blocks), numbers read until the next words.
+  itself, not the reader's blocks), numbers read until the next words;
+* a page OCR read (no text layer to read again): the crop of each cell the
+  finding names, rendered alone at a higher resolution and read as digits only
+  (:func:`analyzer.ingest.pdf.scanned.read_number_again`). Each cell has its own
+  crop, so only the cells the finding rests on are read, not the whole row or
+  table (a doubtful "0" in another group of table 四 says nothing about this
+  group's sum). A finding that rests on a cell OCR read in doubt
+  (``TableValues.doubtful``) is ``uncertain`` whatever the second reading says.
 
 Either way the bytes the reader handed over are read (``Document.data``);
 nothing is opened from disk again.
@@ -31,7 +38,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from analyzer.ingest.normalize import CJK, compact, drop_quotes, drop_thousands_separators, nfkc
-from analyzer.model import Document, Finding, TableValues
+from analyzer.model import CellSource, Document, Finding, TableValues
 from analyzer.tables import schema
 from analyzer.tables.textread import decoded_source
 
@@ -39,6 +46,7 @@ _NUM = re.compile(r"[+\-]?\d+(?:\.\d+)?")
 _CJK = re.compile(f"[{CJK}]")
 _TOKEN = re.compile(rf"[+\-]?\d+(?:\.\d+)?(?:[.、．](?=\s*[{CJK}]))?|[{CJK}]")
 _WORDS_OR_NUMBER = re.compile(rf"[+\-]?\d+(?:\.\d+)?|[{CJK}]+")
+OCR_AGAIN_SURE = 0.8  # a second OCR reading less sure than this confirms nothing
 
 
 def _n(s: str) -> str:
@@ -52,10 +60,41 @@ def verify_finding(f: Finding, tables: TableValues, doc: Document | None) -> Fin
     rows = sorted({tuple(c.split(".")[:2]) for c in cells})
     if not rows or doc is None:
         return replace(f, status="uncertain")
-    for table, row in rows:
-        if not _row_agrees(table, row, tables, doc):
-            return replace(f, status="uncertain", data={**f.data, "second_reading": "disagrees"})
+    doubted = held_in_doubt(f, tables)
+    if doubted is not f:
+        return doubted
+    sources = [tables.sources.get(c) for c in cells]
+    if any(s is not None and s.reading is not None for s in sources):
+        agrees = _ocr_agrees([tables.get(*c.split(".")) for c in cells], sources, doc)
+    else:
+        agrees = all(_row_agrees(table, row, tables, doc) for table, row in rows)
+    if not agrees:
+        return replace(f, status="uncertain", data={**f.data, "second_reading": "disagrees"})
     return replace(f, status="confirmed", data={**f.data, "second_reading": "agrees"})
+
+
+def held_in_doubt(f: Finding, tables: TableValues) -> Finding:
+    """The finding ``uncertain`` when it rests on a cell OCR read in doubt; else unchanged."""
+    cells = f.data.get("cells") or ([f.data["cell"]] if "cell" in f.data else [])
+    doubted = [c for c in cells if c in tables.doubtful]
+    if not doubted:
+        return f
+    return replace(f, status="uncertain", data={**f.data, "second_reading": "doubtful", "doubtful_cells": doubted})
+
+
+def _ocr_agrees(values: list, sources: list[CellSource | None], doc: Document) -> bool:
+    """Every value shown in cells OCR read is read the same from the cell's crop alone."""
+    from analyzer.ingest.pdf.scanned import read_number_again
+
+    for value, src in zip(values, sources):
+        if value is None:
+            continue
+        if src is None or src.reading is None or not doc.data:
+            return False
+        again, confidence = read_number_again(doc.data, src.reading)
+        if again is None or confidence < OCR_AGAIN_SURE or _num(again) != value:
+            return False
+    return True
 
 
 def _row_agrees(table: str, row: str, tables: TableValues, doc: Document) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from analyzer.ingest.normalize import drop_thousands_separators, nfkc
+from analyzer.model import CellReading
 from analyzer.tables import columns, schema
 from analyzer.tables.match import norm_label
 from analyzer.tables.numbers import parse_cell
@@ -33,6 +34,7 @@ class RowRead:
     markers: dict[int, str] = field(default_factory=dict)  # column index -> "无"/"—"
     unplaced: list[str] = field(default_factory=list)  # cells of a narrow grid whose column is unknown
     raws: list[str | None] | None = None  # each column's cell as written, when placed by the header
+    readings: list[CellReading | None] | None = None  # how OCR read each column's cell, when placed by the header
     reason: str = ""  # why the row's blank values were not read ("columns", "damaged"): TableValues.unread
     hints: list[tuple] = field(default_factory=list)  # readings a damaged run may have had: they only constrain other rows
     from_text: bool = False  # cut from a digit run of running text (no second reading of its cells)
@@ -85,6 +87,8 @@ def confirm_positions(reads: dict[str, RowRead]) -> None:
             r.candidates = [tuple(c[1:]) + (c[0],)]
             raws = r.raws or raw_cells(r.row, 7)
             r.raws = raws[1:] + raws[:1]
+            readings = r.readings or cell_readings(r.row, 7)
+            r.readings = readings[1:] + readings[:1]
             r.markers = {(i - 1) % 7: m for i, m in r.markers.items()}
         return
     for r in pos.values():
@@ -188,7 +192,8 @@ def _read_by_header(row: TableRow, spec: Spec) -> RowRead | None:
     cells, unplaced = placed
     values, markers = _values_of(cells, [c.money for c in spec.columns])
     raws = [c.raw if c is not None and not c.empty else None for c in cells]
-    return RowRead(spec, row, [tuple(values)], markers=markers, unplaced=unplaced, raws=raws)
+    readings = [c.reading if c is not None else None for c in cells]
+    return RowRead(spec, row, [tuple(values)], markers=markers, unplaced=unplaced, raws=raws, readings=readings)
 
 
 def _values_of(cells: list[Cell | None], money: list[bool]) -> tuple[list, dict[int, str]]:
@@ -257,3 +262,10 @@ def raw_cells(row: TableRow, n: int) -> list[str | None]:
         return [run] * n
     fitted = fit_grid(row.values, n)
     return [c.raw if c is not None and not c.empty else None for c in fitted]
+
+
+def cell_readings(row: TableRow, n: int) -> list[CellReading | None]:
+    """How OCR read the cells ``raw_cells`` gives (all None for a table read from text)."""
+    if any(c.run for c in row.values):
+        return [None] * n
+    return [c.reading if c is not None else None for c in fit_grid(row.values, n)]

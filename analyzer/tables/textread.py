@@ -19,13 +19,13 @@ A row whose label stands alone on its line and whose cells fill the next line
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from analyzer.errors import AnalyzerError
 from analyzer.ingest.normalize import compact, nfkc
 from analyzer.ingest.sniff import decode_bytes
-from analyzer.model import Document
+from analyzer.model import CellReading, Document
 from analyzer.tables.chunks import chunk_field
 from analyzer.tables.numbers import MARKERS, is_damaged, parse_cell
 
@@ -42,6 +42,7 @@ class Cell:
     marker: bool = False
     col: int | None = None  # grid column, to read merged header cells
     damaged: bool = False  # a number with a stray character ("1-", a run with "—" inside): not read
+    reading: CellReading | None = None  # how OCR read the cell (a scanned page)
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Line:
     page: int | None
     grid: bool
     block: int | None = None
+    readings: tuple[CellReading | None, ...] | None = None  # per field, for a table OCR read
 
 
 def document_lines(doc: Document) -> list[Line]:
@@ -105,7 +107,8 @@ def document_lines(doc: Document) -> list[Line]:
         if b.kind == "table" and b.rows:
             for ri, row in enumerate(b.rows):
                 first = next((f for f in row if f.strip()), "")
-                out.append(Line(tuple(row), locate(first, b.line, ri), b.page, True, bi))
+                readings = b.readings[ri] if b.readings else None
+                out.append(Line(tuple(row), locate(first, b.line, ri), b.page, True, bi, readings))
         else:
             for li, text in enumerate(b.text.split("\n")):
                 out.append(Line((text,), locate(text, b.line, li), b.page, False, None))
@@ -247,6 +250,8 @@ class _RowStream:
 
     def grid_line(self, ln: Line, kinds: list[str], single_value: bool) -> None:
         segments = _grid_segments(ln.fields, kinds)
+        if ln.readings:
+            segments = [(lp, [replace(c, reading=ln.readings[c.col]) if c.col is not None else c for c in cs]) for lp, cs in segments]
         raw_line = "\t".join(ln.fields)
         if not any(not c.empty for _, cs in segments for c in cs):
             self.close()

@@ -87,6 +87,8 @@ def drop_running_lines(pages: list[Page]) -> None:
 
 def tables_to_rows(parts: list[Table]) -> tuple[tuple[str, ...], ...]:
     """One grid for a table (possibly continued over pages), merged cells repeated."""
+    if len(parts) == 1 and parts[0].rows is not None:
+        return parts[0].rows  # laid out by OCR already
     xs = cluster(v for t in parts for bbox, _ in t.cells for v in (bbox[0], bbox[2]))
     width = len(xs) - 1
     rows: list[list[str]] = []
@@ -198,7 +200,8 @@ def pages_to_blocks(pages: list[Page]) -> list[Block]:
             if rows:
                 text = "\n".join("\t".join(r) for r in rows)
                 doubts = tuple(d for t in group for d in t.doubts)
-                blocks.append(Block(kind="table", text=text, rows=rows, page=group[0].page, doubts=doubts))
+                blocks.append(Block(kind="table", text=text, rows=rows, page=group[0].page, doubts=doubts,
+                                    readings=group[0].readings))
             group.clear()
 
     for page in pages:
@@ -238,7 +241,8 @@ def _tables_only(pages: list[Page]) -> list[Block]:
         for item in page.items:
             rows = tables_to_rows([item])  # type: ignore[list-item]  # without lines every item is a table
             if rows:
-                blocks.append(Block(kind="table", text="\n".join("\t".join(r) for r in rows), rows=rows, page=item.page))
+                blocks.append(Block(kind="table", text="\n".join("\t".join(r) for r in rows), rows=rows, page=item.page,
+                                    readings=item.readings))  # type: ignore[union-attr]
     return blocks
 
 
@@ -247,6 +251,8 @@ def _continues(prev: Table, nxt: Table) -> bool:
     when nothing stands between them and their frames line up."""
     if nxt.page != prev.page + 1 or not (prev.last_on_page and nxt.first_on_page):
         return False
+    if prev.rows is not None or nxt.rows is not None:
+        return False  # OCR's tables stay per page: the table reader matches their rows by label
     if prev.columns or nxt.columns:
         # Without rulings the frame is only as wide as the text: the number columns line up
         # (the part on the new page may leave some of them blank).

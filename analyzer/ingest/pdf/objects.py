@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Union
 
+from analyzer.model import CellReading
+
 Bbox = tuple[float, float, float, float]  # x0, top, x1, bottom
 Char = tuple[str, float, float, float, float]  # the character, x0, top, x1, bottom
 Segment = tuple[float, float, str]  # x0, x1, text of one run of a line
@@ -44,6 +46,10 @@ class Table:
     columns: tuple[float, ...] = ()  # left edges of the number columns of a table without rulings
     titled: bool = False  # a table without rulings that opens with column titles: a new table
     doubts: list[str] = field(default_factory=list)  # text the reader could not place for sure (Block.doubts)
+    # A table OCR read (:mod:`.scanned`): its grid as laid out from the recognised lines, and how
+    # each cell was read. Never stitched to a table on another page.
+    rows: tuple[tuple[str, ...], ...] | None = None
+    readings: tuple[tuple[CellReading | None, ...], ...] | None = None
 
 
 Item = Union[Line, Table]

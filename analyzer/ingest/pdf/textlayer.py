@@ -24,6 +24,8 @@ BAD_CHAR_RE = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 CID_RE = re.compile(r"\(cid:\d+\)")
 MIN_CJK_FOR_GLYPH_TEST = 50  # too few characters say nothing about a font map
 BAD_CHAR_SHARE = 0.02  # above this share of undecodable characters the layer is unusable
+# A page with fewer visible characters than this may be a picture with a page number on it.
+FEW_CHARS = 40
 # A gap wider than this share of a character ends a run of text: table cells keep at
 # least their padding (Word: 0.19 cm either side) between them, words in prose do not.
 SEGMENT_GAP = 0.6
@@ -46,9 +48,10 @@ class Scanned:
     width: float
     height: float
     text: str
-    has_images: bool
-    ruled: bool  # visible vector paths: the page may hold a ruled table
+    has_images: bool  # looked for only on a page with few characters (FEW_CHARS)
+    ruled: bool  # visible vector paths: the page may hold a ruled table (or, without text, drawn letters)
     chars: list[Char]
+    image_share: float = 0.0  # the largest image's share of the page (on a page with few characters)
 
 
 def scan(data: bytes, name: str) -> tuple[list[Scanned], dict[str, str]]:
@@ -96,13 +99,20 @@ def _scan_page(page: Any, number: int) -> Scanned:
     text = "".join(ch for ch, *_ in chars)
     textpage.close()
     has_images = False
+    image_share = 0.0
+    if len(chars) < FEW_CHARS:
+        # A scan, perhaps with a page number or a watermark written over it as text.
+        images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        has_images = bool(images)
+        # (left, bottom, right, top): get_bounds in pypdfium2 5, get_pos before
+        bounds = [(o.get_bounds() if hasattr(o, "get_bounds") else o.get_pos()) for o in images]
+        areas = [(r - l) * (t - b) for l, b, r, t in bounds]
+        image_share = min(1.0, max(areas, default=0.0) / max(1.0, float(width * height)))
     ruled = False
-    if not text:
-        has_images = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
-    else:
+    if text or not has_images:
         ruled = any(_visible_path(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
     page.close()
-    return Scanned(number, float(width), float(height), text, has_images, ruled, chars)
+    return Scanned(number, float(width), float(height), text, has_images, ruled, chars, image_share)
 
 
 def _visible_path(obj: Any) -> bool:

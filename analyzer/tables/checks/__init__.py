@@ -27,7 +27,7 @@ from analyzer.tables.checks.powers import check_rules_without_power
 from analyzer.tables.checks.readings import check_unrescuable
 from analyzer.tables.checks.template import check_template
 from analyzer.tables.publication import check_publication
-from analyzer.tables.reread import verify_finding
+from analyzer.tables.reread import held_in_doubt, verify_finding
 
 __all__ = ["CHECKS", "Context", "check_continuity", "run_checks"]
 
@@ -61,9 +61,11 @@ def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Sectio
     findings: list[Finding] = []
     for check in CHECKS if checks is None else checks:
         findings.extend(_with_quote(f, tables) for f in check(ctx))
-    findings = [verify_finding(f, tables, doc) if rules.rereads(f.rule) and not f.data.get("all_readings") else f for f in findings]
+    findings = [
+        verify_finding(f, tables, doc) if rules.rereads(f.rule) and not f.data.get("all_readings") else held_in_doubt(f, tables)
+        for f in findings
+    ]
     return [reader_doubted(f, tables) for f in findings]
-
 
 
 def _with_quote(f: Finding, tables: TableValues) -> Finding:

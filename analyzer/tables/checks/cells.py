@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from analyzer.model import Finding
 from analyzer.sections import part_number
 from analyzer.tables import schema
@@ -64,8 +66,10 @@ def check_ambiguous(ctx: Context) -> list[Finding]:
             message = (f"{part_number(table)}表格“{row_label(table, tmpl, row)}”一行的数字“{raw}”无法确定各自所属的列"
                        f"（按表头或按列位置读取，均与“总计”不符），{names}未予采用，请核对原件。")
         else:
-            message = (f"{part_number(table)}表格“{row_label(table, tmpl, row)}”的数字在原文中连写为“{raw}”，"
-                       f"可有多种拆分，{names}无法唯一确定，未予采用，请核对原件。")
+            # "连写" only of one digit run; separate numbers fewer than the columns are "为", not run together.
+            written = "连写为" if re.fullmatch(r"\d+", raw.strip()) else "为"
+            message = (f"{part_number(table)}表格“{row_label(table, tmpl, row)}”的数字在原文中{written}“{raw}”，"
+                       f"对应到各列可有多种读法，{names}无法唯一确定，未予采用，请核对原件。")
         out.append(Finding(
             rule="tables.ambiguous_cell", severity="info", status="uncertain", message=message,
             where=schema.where(table, tmpl, row), quote=raw,

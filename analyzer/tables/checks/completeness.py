@@ -87,7 +87,7 @@ def check_missing_row(ctx: Context) -> list[Finding]:
 def _searched_for(absent: list[schema.Row]) -> str:
     """What was looked for, in words a reader can check: the row names and their key words (a few rows at most)."""
     if len(absent) > 3:
-        return "（已按模板行名及其关键词逐行检索表格，均未找到）"
+        return ""  # many rows: the words searched stay in the finding's data, the letter names the rows
     words = "、".join(f"“{c}”" for r in absent for c in dict.fromkeys(r.cues[:2]))
     return f"（已按行名及关键词{words}检索表格，未找到相应行）"
 

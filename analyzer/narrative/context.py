@@ -1,0 +1,101 @@
+"""Labelling statements where they stand: section, lead-in, neighbours.
+
+The classifier reads one text at a time (:mod:`analyzer.narrative.classify`).
+Here a whole section's statements are labelled together, the way a reader
+does: the section's kind prior ("加强组织领导" is a heading in 总体情况 and a
+promise in 五), the lead-in before a list ("主要问题：" makes what follows
+problems, "下一步，重点做好以下工作：" measures, and is itself a statement),
+then the problems of 五 paired with the measures that answer them
+(:mod:`analyzer.narrative.pairing`), so a measure takes the category of its
+problem (``spec/taxonomy.md`` §2).
+
+The analyzer feeds this with the segmenter's statements
+(:mod:`analyzer.narrative.analyze`); the evaluation feeds it the labelled
+statements of a real report in reading order (:func:`read_rows`), so both are
+scored the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from analyzer.narrative import pairing
+from analyzer.narrative.classify import apply_priors, top
+from analyzer.narrative.segment import lead_in_context
+
+_LIST_ANNOUNCED = re.compile(r"以下|如下|几个方面|下列|几点")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A statement to label, with what its place in the section says."""
+
+    text: str
+    section: str | None  # "overview", "problems" or None (unknown)
+    part: str = ""  # enumeration marker as written ("一是", "（二）")
+    context: str | None = None  # "problem" / "measure": the lead-in before it announced this
+    lead_in: bool = False  # it announces a list ("下一步，重点做好以下工作：")
+    split_from_previous: bool = False  # a measure split off the previous problem's sentence
+
+
+@dataclass
+class Labelled:
+    """An item's labels: kind and category with their probabilities."""
+
+    kind: str
+    kind_probs: dict[str, float]
+    category: str | None = None
+    category_probs: dict[str, float] = field(default_factory=dict)
+    inherited_from: int | None = None  # the problem whose category a measure took
+
+
+def read_rows(texts: list[str]) -> list[tuple[str | None, bool]]:
+    """(context, lead_in) of plain sentences in reading order, as the segmenter's reader sets them.
+
+    A sentence that announces problems or measures sets the context of what
+    follows; it is a lead-in when it ends with a colon or announces a list.
+    """
+    out, context = [], None
+    for text in texts:
+        t = text.strip()
+        ctx = lead_in_context(t)
+        lead = False
+        if ctx:
+            context = ctx
+            lead = bool(re.search(r"[：:]\s*$", t) or _LIST_ANNOUNCED.search(t))
+        out.append((context, lead))
+    return out
+
+
+def label_items(items: list[Item], model, pair: bool = True) -> tuple[list[Labelled], list[pairing.Pairing]]:
+    """Kinds (with section and lead-in priors) and categories of items, and the problem–measure pairs of 五.
+
+    ``model`` is the classifier (:class:`analyzer.narrative.classify.NarrativeModel`
+    or the scikit-learn estimator: both have ``predict_proba`` and
+    ``predict_category_proba``). Items of different sections may be mixed;
+    pairs are made within each run of 五.
+    """
+    if not items:
+        return [], []
+    texts = [it.text for it in items]
+    kind_p = model.predict_proba(texts)
+    kinds = []
+    for it, row in zip(items, kind_p):
+        probs = apply_priors({str(k): float(p) for k, p in zip(model.classes_, row)}, it.section, it.context)
+        if it.lead_in:
+            # A lead-in introduces the list; the items carry the content.
+            probs = {k: (1.0 if k == "statement" else 0.0) for k in probs}
+        kinds.append(probs)
+    labelled = [Labelled(top(p), p) for p in kinds]
+    need = [i for i, lab in enumerate(labelled) if lab.kind in ("problem", "measure")]
+    if need:
+        for i, row in zip(need, model.predict_category_proba([texts[i] for i in need])):
+            probs = {str(c): float(p) for c, p in zip(model.categories_, row)}
+            labelled[i].category_probs = probs
+            labelled[i].category = top(probs)
+    pairs: list[pairing.Pairing] = []
+    if pair:
+        pairs = pairing.pair_problems(items, labelled, getattr(model, "featurizer", None))
+        pairing.inherit_categories(labelled, pairs)
+    return labelled, pairs

@@ -1,0 +1,199 @@
+"""What the statement classifier reads of a text: one definition for training and inference.
+
+Training (:mod:`analyzer.narrative.estimator`, scikit-learn) and inference
+(:mod:`analyzer.narrative.linear`, numpy only) both call these functions, so
+a statement gives the same features in both; ``tests/test_narrative_model.py``
+checks that the two give the same probabilities.
+
+Three kinds of features:
+
+- character n-grams of the normalised text (figures folded to ``0``,
+  leading item markers dropped);
+- jieba words and word bigrams (the private tokenizer with the domain
+  dictionary, :func:`analyzer.narrative.segment.get_tokenizer`);
+- cue groups, one column each (log(1 + hits)): the grammar of each kind
+  (:data:`KIND_CUES`), the shape of a heading, how much of the text is
+  disclosure vocabulary at all (for the kind ``other``), and the cue words of
+  each problem category of ``spec/taxonomy.md`` §2 (:data:`CATEGORY_CUES`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+KINDS = ("problem", "measure", "achievement", "statement", "other")
+DISCLOSURE_KINDS = KINDS[:4]  # "other": text that is not a statement of disclosure work
+CATEGORIES = (
+    "content_coverage",
+    "timeliness",
+    "interpretation_response",
+    "platform",
+    "application_handling",
+    "staff_capacity",
+    "mechanism",
+    "public_participation",
+    "grassroots_standardization",
+    "information_management",
+    "other",
+)
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}[是要、]|第[一二三四五六七八九十]{1,2}[，,、]|[（(][一二三四五六七八九十\d]{1,2}[）)]|\d{1,2}[.．、](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
+_WHITE = re.compile(r"\s\s+")
+
+
+def normalize(text: str) -> str:
+    """Figures become one symbol and a leading item marker goes: "一是全年公开312条" → "全年公开0条"."""
+    return _DIGITS.sub("0", LEAD_MARKER.sub("", text))
+
+
+def char_ngrams(text: str, lo: int = 1, hi: int = 3) -> list[str]:
+    """Character n-grams of the normalised text, as scikit-learn's ``analyzer="char"`` makes them."""
+    t = _WHITE.sub(" ", normalize(text))
+    return [t[i : i + n] for n in range(lo, hi + 1) for i in range(len(t) - n + 1)]
+
+
+_PUNCT = re.compile(r"[\W_]+")
+_WORDS: dict[str, tuple[str, ...]] = {}
+_WORDS_LIMIT = 20_000
+
+
+def words(text: str) -> tuple[str, ...]:
+    """jieba words of the text without its leading marker, figures folded, spaces and punctuation dropped.
+
+    Cached: the classifier and the boilerplate judgement read the same words,
+    and the spaCy pipeline hands over the tokens it already has
+    (:func:`remember_words`), so a statement is segmented once.
+    """
+    got = _WORDS.get(text)
+    if got is None:
+        from analyzer.narrative.segment import jieba_words
+
+        got = _remember(text, words_of_tokens(jieba_words(LEAD_MARKER.sub("", text))))
+    return got
+
+
+def words_of_tokens(tokens) -> tuple[str, ...]:
+    return tuple(_DIGITS.sub("0", t) for t in tokens if t.strip() and not _PUNCT.fullmatch(t))
+
+
+def remember_words(text: str, tokens: list[str]) -> None:
+    """The words of ``text`` are these tokens (the statement's span in a section already segmented)."""
+    _remember(text, words_of_tokens(tokens))
+
+
+def _remember(text: str, got: tuple[str, ...]) -> tuple[str, ...]:
+    if len(_WORDS) >= _WORDS_LIMIT:
+        _WORDS.clear()
+    _WORDS[text] = got
+    return got
+
+
+def word_ngrams(text: str, lo: int = 1, hi: int = 2) -> list[str]:
+    """Words and word bigrams (joined by a space)."""
+    w = words(text)
+    return [" ".join(w[i : i + n]) for n in range(lo, hi + 1) for i in range(len(w) - n + 1)]
+
+
+# --- cue groups ---------------------------------------------------------------------------------
+#
+# Character n-grams see "加强" in both "加强了培训" (work done) and "将加强培训"
+# (a promise) and cannot tell which word governs the clause. Cue groups look at
+# the clause's grammar instead, one column per group, so a few dozen cue words
+# generalise beyond the training sentences.
+
+_CLAUSE_START = r"(?:^|[，。；：,;:！!？?])\s*(?:我[们局委办区县市镇]{0,2}|本[单机部]?[位关门]?)?"
+_UNIT = r"(?:余|多)?\s*(?:条|件|次|篇|期|场|个|项|份|人次|家|批|部|名|人|万|亿|元|篇次|期次|户|套|类|本|册|幅|张|%|％|个百分点)"
+
+CUES: dict[str, str] = {
+    # achievement: figures counted in units; the agency as the subject of work done; past aspect
+    "ach_figure_unit": r"\d+(?:\.\d+)?\s*" + _UNIT,
+    "ach_agent": r"^(?:我|本)?[\u4e00-\u9fff]{0,10}?(?:局|委|办|区|县|镇|乡|街道|政府|中心|厅)(?:高度重视|积极|认真|不断|持续|严格|坚持|加大|加强|进一步|全面|扎实|深入|大力|始终|切实|充分|注重|围绕|按照|依托)",
+    "ach_done": r"(?:[\u4e00-\u9fff]了(?![解])|已(?:经)?|完成|建成|实现了|累计|全年|共(?:计)?(?:发布|公开|收到|受理|办结|开展|组织|举办)|截至)",
+    # measure: 将/要/拟 before a verb of intent; next year; resolve
+    "mea_will": r"(?:将|要|拟)(?:进一步|继续|持续|着力|加大|加强|强化|完善|推进|推动|提升|建立|健全|做好|抓好|落实|开展|规范|优化|不断|积极|认真|全面|切实|重点|严格|深入|扎实)",
+    "mea_next": r"下一步|下阶段|今后|未来|新的一年|明年|来年",
+    "mea_future": _CLAUSE_START + r"(?:拟|计划|准备|力争|争取|确保|要|下一步|下一阶段|今后|明年|\d{4}年(?:我们)?将)",
+    # problem: still-needs; deficiency
+    "pro_need": r"仍需|还需|尚需|亟需|亟待|有待于?|需要进一步|需进一步|还要进一步|待进一步",
+    "pro_lack": r"不够|不足|欠缺|薄弱|短板|差距|滞后|不强|不高|不深|不细|不全|不到位|不及时|不规范|不完善|不平衡|不统一|不明显|不充分|参差不齐|偏少|较少|偏弱|较弱|单一|不多|缺乏|缺少|尚未|尚不|仍有|仍然存在|还存在|存在[^，。；]{0,10}(?:问题|现象|情况|不足)",
+    # statement: the report speaking about itself; a list announced
+    "stm_frame": r"现将|报告如下|本报告|年度报告|所列数据|统计期限|特此|详见|见下表|电子版|可在[^，。]{0,20}(?:查阅|下载)|联系(?:方式|电话)|如有疑问",
+    "stm_lead": r"(?:以下|如下|下列|几个方面|几点)[^，。；]{0,10}[：:]?$",
+    # disclosure vocabulary at all: text without any of it is probably not a statement of the work
+    "domain": r"公开|政务|信息|申请|答复|网站|政府|解读|条例|平台|栏目|新媒体|公众号|复议|诉讼|规范性文件|目录|指南|保密|审查|培训|考核|工作|机制|制度|办理|发布|回应|群众|监督",
+}
+KIND_CUES = tuple(CUES)
+
+
+def _heading_shape(text: str) -> float:
+    """1 for a short line without clause punctuation or figures ("健全组织领导", "（二）平台建设"), else 0."""
+    t = LEAD_MARKER.sub("", text).strip().rstrip("。")
+    return float(2 <= len(t) <= 22 and not re.search(r"[，,；;：:。\d]", t))
+
+
+def _length(text: str) -> float:
+    """log of the content length: headings are short, framing and achievements long."""
+    return math.log1p(len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", text))) / 5.0
+
+
+SHAPE_FEATURES = {"heading_shape": _heading_shape, "length": _length}
+
+# Cue words of each problem category (spec/taxonomy.md §2, "typical content"), widened with
+# the words reports use for the same things.
+CATEGORY_CUES: dict[str, str] = {
+    "content_coverage": r"公开内容|深度|广度|重点领域|全面性|不全面|不完整|实质性|覆盖面|公开范围|预决算|内容质量|精细度|丰富",
+    "timeliness": r"及时|更新|时效|滞后|延迟|拖延|迟缓|过期|僵尸|长期未|时限|动态维护|空栏目|随产生随公开",
+    "interpretation_response": r"解读|回应|关切|舆情|互动|留言|答问|新闻发布|发布会|图解|政民",
+    "platform": r"网站|新媒体|公众号|微博|专栏|专区|栏目|平台|检索|搜索|无障碍|适老化|集约化|客户端|链接|页面|渠道|载体|政策文件库|查阅点",
+    "application_handling": r"依申请|申请|答复|复议|诉讼|告知书|办理|补正|延期|纠错|败诉|申请量|申请人",
+    "staff_capacity": r"人员|队伍|培训|业务能力|专职|兼职|人手|力量|素质|水平不高|信息员|轮岗|变动|干部|认识|意识|重视|学习",
+    "mechanism": r"制度|机制|考核|保密审查|审核|协调|联动|问责|责任|监督|督查|流程|统筹|评议|激励|督导|督促|组织领导|保障|整改|落实",
+    "public_participation": r"公众参与|参与|宣传|知晓|开放日|政务公开日|意见征集|征求意见|听证|座谈|群众|联系群众|走访",
+    "grassroots_standardization": r"基层|标准化|规范化|标准目录|村务|居务|村（社区）|村级|社区|乡镇|街道|公开栏",
+    "information_management": r"规范性文件|清理|公开指南|公开目录|属性|源头认定|归档|台账|撤回|登记|编号|全生命周期|有效期",
+    "other": r"经费|预算|设备|疫情|区划|机构改革|经验|总结|营商环境|数据开放|创新|特色|亮点|先进",
+}
+
+
+@dataclass(frozen=True)
+class CueBlock:
+    """One column per regular expression (log(1 + hits)) and per shape function, times ``weight``."""
+
+    patterns: tuple[tuple[str, str], ...]
+    shapes: tuple[str, ...] = ()
+    weight: float = 1.0
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n, _ in self.patterns) + self.shapes
+
+    def values(self, text: str) -> list[float]:
+        t = LEAD_MARKER.sub("", text)
+        out = [math.log1p(len(_compiled(rx).findall(t))) * self.weight for _, rx in self.patterns]
+        return out + [SHAPE_FEATURES[s](text) * self.weight for s in self.shapes]
+
+    def to_dict(self) -> dict:
+        return {"patterns": [list(p) for p in self.patterns], "shapes": list(self.shapes), "weight": self.weight}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "CueBlock":
+        return cls(tuple((n, rx) for n, rx in d["patterns"]), tuple(d["shapes"]), float(d["weight"]))
+
+
+@lru_cache(maxsize=None)
+def _compiled(rx: str) -> re.Pattern:
+    return re.compile(rx)
+
+
+def kind_cue_block(weight: float, groups: tuple[str, ...] | None = None, shapes: tuple[str, ...] = tuple(SHAPE_FEATURES)) -> CueBlock:
+    """The kind model's cue columns: the named cue groups (all by default) and the shape features."""
+    return CueBlock(tuple((n, CUES[n]) for n in (groups or KIND_CUES)), shapes, weight)
+
+
+def category_cue_block(weight: float) -> CueBlock:
+    """The category model's cue columns: the cue words of each taxonomy category."""
+    return CueBlock(tuple((f"cat_{n}", rx) for n, rx in CATEGORY_CUES.items()), (), weight)

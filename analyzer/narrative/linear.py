@@ -1,0 +1,242 @@
+"""The statement classifier at inference: arrays and a JSON sidecar, read with numpy alone.
+
+Training (:mod:`analyzer.narrative.estimator`, scikit-learn) ends by exporting
+what inference needs: for each text block the vocabulary (in the JSON) and the
+idf weights (in the ``.npz``), for each model the coefficients, intercepts,
+classes and a calibration temperature. This module rebuilds the features with
+the same functions (:mod:`analyzer.narrative.features`) and computes
+
+    p(class | text) = softmax((x · Wᵀ + b) / T)
+
+so loading the model costs a ``numpy.load`` and a JSON parse instead of
+importing scikit-learn (issue 12: 0.85 s of a cold ``analyzer check``).
+``tests/test_narrative_model.py`` checks the probabilities against the
+scikit-learn pipeline's on the training data.
+
+Files are written byte for byte the same from the same arrays (fixed zip
+timestamps, sorted JSON keys), so retraining on the same data reproduces them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from analyzer.narrative import features as ft
+
+FORMAT = "narrative-linear/1"
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """TF-IDF over character or word n-grams (sublinear tf, smooth idf, l2 norm: scikit-learn's defaults as used)."""
+
+    name: str
+    analyzer: str  # "chars" or "words"
+    ngram: tuple[int, int]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    def grams(self, text: str) -> list[str]:
+        if self.analyzer == "chars":
+            return ft.char_ngrams(text, *self.ngram)
+        return ft.word_ngrams(text, *self.ngram)
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of one text's row (columns local to the block)."""
+        counts = Counter(self.vocabulary[g] for g in self.grams(text) if g in self.vocabulary)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        vals = (np.log(tf) + 1.0) * self.idf[cols]
+        return cols, vals / math.sqrt(float(vals @ vals))
+
+    @property
+    def width(self) -> int:
+        return len(self.vocabulary)
+
+
+@dataclass(frozen=True)
+class CueColumns:
+    """The dense cue block (:class:`analyzer.narrative.features.CueBlock`)."""
+
+    name: str
+    cues: ft.CueBlock
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        vals = np.asarray(self.cues.values(text), dtype=np.float64)
+        nz = np.flatnonzero(vals)
+        return nz, vals[nz]
+
+    @property
+    def width(self) -> int:
+        return len(self.cues.names)
+
+
+# Columns computed by a function of the text, named in the sidecar (resolved on first use).
+FUNCTIONS = {"boilerplate": ("analyzer.narrative.boilerplate", "features")}
+
+
+@dataclass(frozen=True)
+class FunctionColumns:
+    """A dense block computed by a named function (:data:`FUNCTIONS`), e.g. the boilerplate signals."""
+
+    name: str
+    function: str
+    names: tuple[str, ...]
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        vals = np.asarray(resolve(self.function)(text), dtype=np.float64)
+        nz = np.flatnonzero(vals)
+        return nz, vals[nz]
+
+    @property
+    def width(self) -> int:
+        return len(self.names)
+
+
+def resolve(function: str):
+    import importlib
+
+    module, attr = FUNCTIONS[function]
+    return getattr(importlib.import_module(module), attr)
+
+
+Block = TextBlock | CueColumns | FunctionColumns
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Multinomial (or binary) logistic regression over some blocks, with a calibration temperature."""
+
+    blocks: tuple[str, ...]
+    classes: tuple[str, ...]
+    coef: np.ndarray  # (n_classes, n_features), or (1, n_features) for two classes
+    intercept: np.ndarray
+    temperature: float = 1.0
+
+    def logits(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        out = np.empty((len(rows), self.coef.shape[0]))
+        for i, (cols, vals) in enumerate(rows):
+            out[i] = self.coef[:, cols] @ vals + self.intercept
+        if self.coef.shape[0] == 1:  # scikit-learn's binary case: one column for classes_[1]
+            out = np.hstack([np.zeros_like(out), out])
+        return out
+
+    def proba(self, rows: list[tuple[np.ndarray, np.ndarray]], temperature: float | None = None) -> np.ndarray:
+        return softmax(self.logits(rows) / (self.temperature if temperature is None else temperature))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class Featurizer:
+    """Named feature blocks; each text's rows are computed once and shared by the models."""
+
+    blocks: dict[str, Block]
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def rows(self, texts: Sequence[str], names: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """One sparse row (columns, values) per text over the blocks ``names``, in that order."""
+        out = []
+        for text in texts:
+            cols, vals, offset = [], [], 0
+            for name in names:
+                block = self.blocks[name]
+                key = (name, text)
+                got = self._cache.get(key)
+                if got is None:
+                    got = self._cache[key] = block.row(text)
+                cols.append(got[0] + offset)
+                vals.append(got[1])
+                offset += block.width
+            out.append((np.concatenate(cols), np.concatenate(vals)))
+        return out
+
+    def forget(self) -> None:
+        self._cache.clear()
+
+    def keep_bounded(self, limit: int = 20_000) -> None:
+        """Rows are cached so that the kind and category models share them; a long run must not grow the cache."""
+        if len(self._cache) > limit:
+            self._cache.clear()
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+
+def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """``numpy.savez_compressed`` with fixed member timestamps, so equal arrays give equal bytes."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, buf.getvalue())
+
+
+def write_json(path: Path, meta: dict) -> None:
+    path.write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def block_spec(block: Block) -> dict:
+    """The JSON description of a block (its arrays go to the .npz)."""
+    if isinstance(block, TextBlock):
+        vocab = sorted(block.vocabulary, key=block.vocabulary.get)
+        return {"type": "tfidf", "analyzer": block.analyzer, "ngram": list(block.ngram), "vocabulary": vocab}
+    if isinstance(block, FunctionColumns):
+        return {"type": "function", "function": block.function, "names": list(block.names)}
+    return {"type": "cues", **block.cues.to_dict()}
+
+
+def save(npz: Path, sidecar: Path, featurizer: Featurizer, models: dict[str, LinearModel], meta: dict) -> None:
+    """Write the arrays and the sidecar (feature definitions, vocabularies, classes, temperatures, ``meta``)."""
+    arrays: dict[str, np.ndarray] = {}
+    spec: dict = {"format": FORMAT, "blocks": {}, "models": {}}
+    for name, block in featurizer.blocks.items():
+        spec["blocks"][name] = block_spec(block)
+        if isinstance(block, TextBlock):
+            arrays[f"idf.{name}"] = block.idf
+    for name, m in models.items():
+        arrays[f"{name}.coef"] = m.coef
+        arrays[f"{name}.intercept"] = m.intercept
+        spec["models"][name] = {"blocks": list(m.blocks), "classes": list(m.classes), "temperature": m.temperature}
+    npz.parent.mkdir(parents=True, exist_ok=True)
+    write_npz(npz, arrays)
+    write_json(sidecar, {**meta, **spec})
+
+
+def load(npz: Path, sidecar: Path) -> tuple[Featurizer, dict[str, LinearModel], dict]:
+    """The featurizer, the models by name and the sidecar's content."""
+    meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    with np.load(npz, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    blocks: dict[str, Block] = {}
+    for name, b in meta["blocks"].items():
+        if b["type"] == "tfidf":
+            vocab = {g: i for i, g in enumerate(b["vocabulary"])}
+            blocks[name] = TextBlock(name, b["analyzer"], tuple(b["ngram"]), vocab, arrays[f"idf.{name}"])
+        elif b["type"] == "function":
+            blocks[name] = FunctionColumns(name, b["function"], tuple(b["names"]))
+        else:
+            blocks[name] = CueColumns(name, ft.CueBlock.from_dict(b))
+    models = {
+        name: LinearModel(tuple(m["blocks"]), tuple(m["classes"]), arrays[f"{name}.coef"], arrays[f"{name}.intercept"], float(m["temperature"]))
+        for name, m in meta["models"].items()
+    }
+    return Featurizer(blocks), models, meta

@@ -1,0 +1,160 @@
+"""Section 五 paired: each problem with the measures that answer it, or none.
+
+Three kinds of evidence, strongest first:
+
+- ``same_sentence``: the measure was split off the problem's own sentence
+  ("栏目更新不及时，下一步将明确专人维护");
+- ``list_position``: a list of n problems followed by a list of n measures,
+  each item with its own marker (一是…四是, then 一要…四要): item k answers item k;
+- ``names_problem``: the measure names what it answers ("针对栏目更新慢的问题，…"):
+  that name is compared with each problem as below;
+- ``content``: what the two talk about: the cosine of their character n-gram
+  TF-IDF vectors (the classifier's own, so generic words such as 进一步加强
+  weigh little) plus the agreement of their category probabilities.
+
+A paired measure takes the category of the problem it answers
+(``spec/taxonomy.md`` §2) when paired in the same sentence; otherwise only
+where its own category is uncertain (below :data:`WEAK_CATEGORY`) and the
+problem's is surer. Real reports often state one broad problem paragraph and
+answer its parts with several measures: a confident measure keeps its own
+reading. The weights were chosen on the written training sections
+(``data/narrative/train_sections.tsv``, whose measures say which problem they
+answer), scored with a classifier trained without them:
+``python -m analyzer.narrative.train --pairing`` (weight 1.0, threshold 0.3:
+precision 0.99, recall 0.90).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from analyzer.narrative.segment import answered_problem
+
+CATEGORY_WEIGHT = 1.0  # weight of category agreement (Σ p_m(c)·p_p(c)) against the text cosine
+MIN_CONTENT = 0.3  # content score at or above which a measure answers a problem
+WEAK_CATEGORY = 0.6  # below this probability a measure's own category yields to its paired problem's (not in the same sentence)
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """One measure answering one problem (indices into the labelled items)."""
+
+    problem: int
+    measure: int
+    how: str  # "same_sentence" / "list_position" / "content"
+    score: float = 1.0
+
+
+def _runs(labelled, idx: list[int]) -> list[tuple[str, list[int]]]:
+    """Consecutive problems or measures as (kind, indices); anything else ends a run."""
+    runs: list[tuple[str, list[int]]] = []
+    for i in idx:
+        kind = labelled[i].kind
+        if kind not in ("problem", "measure"):
+            runs.append(("", []))
+            continue
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(i)
+        else:
+            runs.append((kind, [i]))
+    return [r for r in runs if r[0]]
+
+
+def _sections_of_five(items) -> list[list[int]]:
+    """Indices of each consecutive run of items of section 五."""
+    out: list[list[int]] = []
+    for i, it in enumerate(items):
+        if it.section != "problems":
+            continue
+        if out and out[-1][-1] == i - 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def pair_problems(items, labelled, featurizer=None) -> list[Pairing]:
+    """Every measure of 五 paired with the problem it answers, where there is evidence."""
+    out: list[Pairing] = []
+    for idx in _sections_of_five(items):
+        out += _pair_section(items, labelled, idx, featurizer)
+    return sorted(out, key=lambda p: p.measure)
+
+
+def _pair_section(items, labelled, idx: list[int], featurizer) -> list[Pairing]:
+    problems = [i for i in idx if labelled[i].kind == "problem"]
+    measures = [i for i in idx if labelled[i].kind == "measure"]
+    if not problems or not measures:
+        return []
+    done: dict[int, Pairing] = {}
+    for m in measures:
+        if items[m].split_from_previous and m - 1 in problems:
+            done[m] = Pairing(m - 1, m, "same_sentence")
+    runs = _runs(labelled, idx)
+    for (k1, probs), (k2, meas) in zip(runs, runs[1:]):
+        if k1 != "problem" or k2 != "measure" or len(probs) != len(meas) or len(probs) < 2:
+            continue
+        if not all(_enumerated([items[i] for i in group]) for group in (probs, meas)):
+            continue
+        for p, m in zip(probs, meas):
+            done.setdefault(m, Pairing(p, m, "list_position"))
+    rest = [m for m in measures if m not in done]
+    if rest:
+        named = [answered_problem(items[m].text) for m in rest]
+        vectors = _vectors([items[i].text for i in problems] + [n or items[m].text for m, n in zip(rest, named)], featurizer)
+        pv, mv = vectors[: len(problems)], vectors[len(problems) :]
+        for m, v, name in zip(rest, mv, named):
+            scored = [(content_score(v, pv[k], labelled[m].category_probs, labelled[p].category_probs), p) for k, p in enumerate(problems)]
+            best, p = max(scored, key=lambda x: (x[0], -abs(x[1] - m)))
+            if best >= MIN_CONTENT:
+                done[m] = Pairing(p, m, "names_problem" if name else "content", round(best, 4))
+    return list(done.values())
+
+
+def _enumerated(items) -> bool:
+    """Each item carries its own marker (一是, 二是…), so position n means item n."""
+    parts = [it.part for it in items]
+    return all(parts) and len(set(parts)) == len(parts)
+
+
+def _vectors(texts: list[str], featurizer) -> list[dict[int, float]]:
+    """Unit-length character n-gram TF-IDF vectors (the classifier's ``chars`` block), as {column: value}."""
+    if featurizer is not None and "chars" in featurizer.blocks:
+        return [dict(zip(c.tolist(), v.tolist())) for c, v in featurizer.rows(texts, ["chars"])]
+    from collections import Counter
+
+    from analyzer.narrative.features import char_ngrams
+
+    out = []
+    for t in texts:
+        c = Counter(g for g in char_ngrams(t, 2, 3))
+        norm = math.sqrt(sum(x * x for x in c.values())) or 1.0
+        out.append({hash(g): x / norm for g, x in c.items()})
+    return out
+
+
+def cosine(a: dict[int, float], b: dict[int, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
+
+
+def content_score(measure_vec, problem_vec, measure_cats: dict[str, float], problem_cats: dict[str, float]) -> float:
+    """Text cosine plus :data:`CATEGORY_WEIGHT` times the agreement of the two category distributions."""
+    agree = sum(p * problem_cats.get(c, 0.0) for c, p in measure_cats.items())
+    return cosine(measure_vec, problem_vec) + CATEGORY_WEIGHT * agree
+
+
+def inherit_categories(labelled, pairs: list[Pairing]) -> None:
+    """Paired measures take their problem's category (in place): always in the same sentence, else where their own is uncertain."""
+    for p in pairs:
+        prob, meas = labelled[p.problem], labelled[p.measure]
+        if not prob.category or prob.category == meas.category:
+            continue
+        own = meas.category_probs.get(meas.category or "", 0.0)
+        mine = prob.category_probs.get(prob.category, 0.0)
+        if p.how not in ("same_sentence", "names_problem") and (own >= WEAK_CATEGORY or mine <= own):
+            continue
+        meas.category = prob.category
+        meas.inherited_from = p.problem

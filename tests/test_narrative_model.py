@@ -1,0 +1,106 @@
+"""The shipped model files: numpy inference equals the scikit-learn pipeline, retraining gives the same bytes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from analyzer.narrative import classify as clf
+from analyzer.narrative import features, linear, train
+from analyzer.narrative.estimator import fit_temperature
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="session")
+def retrained(tmp_path_factory):
+    """The training run, into a temporary models folder: (the scikit-learn estimator, that folder)."""
+    folder = tmp_path_factory.mktemp("models")
+    (folder / "boilerplate_reference.txt").write_bytes((ROOT / "models" / "boilerplate_reference.txt").read_bytes())
+    train.train(models_dir=folder)
+    return train.fit_from_repository(), folder
+
+
+def test_numpy_inference_equals_the_scikit_learn_pipeline_on_the_training_data(retrained):
+    estimator, folder = retrained
+    model = clf.load_model_file(folder / clf.MODEL_PATH.name, folder / clf.SIDECAR_PATH.name)
+    texts = [e.text for e in train.load_training()]
+    assert list(model.classes_) == list(estimator.classes_)
+    np.testing.assert_allclose(model.predict_proba(texts), estimator.predict_proba(texts), rtol=0, atol=1e-9)
+    assert (model.predict(texts) == estimator.predict(texts)).all()
+    cats = [e.text for e in train.load_training() if e.category]
+    np.testing.assert_allclose(model.predict_category_proba(cats), estimator.predict_category_proba(cats), rtol=0, atol=1e-9)
+    assert (model.predict_category(cats) == estimator.predict_category(cats)).all()
+
+
+def test_retraining_gives_the_shipped_files_byte_for_byte(retrained):
+    _, folder = retrained
+    for name in (clf.MODEL_PATH.name, clf.SIDECAR_PATH.name, "boilerplate_index.json"):
+        assert (folder / name).read_bytes() == (ROOT / "models" / name).read_bytes(), f"{name}: run python -m analyzer.narrative.train"
+
+
+def test_saved_model_matches_the_training_data():
+    meta = clf.read_sidecar()
+    assert meta["training_data_sha256"] == train.training_hash(), "training data changed: run `python -m analyzer.narrative.train`"
+    assert meta["format"] == linear.FORMAT
+    assert clf.MODEL_PATH.stat().st_size + clf.SIDECAR_PATH.stat().st_size < 20e6
+
+
+def test_inference_imports_no_scikit_learn():
+    code = (
+        "import sys\n"
+        "from analyzer.narrative import classify_texts, analyze_narrative\n"
+        "classify_texts(['全年主动公开政府信息312条'])\n"
+        "from analyzer.narrative import boilerplate\n"
+        "boilerplate.judge('加强组织领导，压实工作责任')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'joblib')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_npz_bytes_depend_only_on_the_arrays(tmp_path):
+    arrays = {"b": np.arange(5.0), "a": np.eye(2)}
+    linear.write_npz(tmp_path / "one.npz", arrays)
+    linear.write_npz(tmp_path / "two.npz", dict(reversed(arrays.items())))
+    assert (tmp_path / "one.npz").read_bytes() == (tmp_path / "two.npz").read_bytes()
+    with np.load(tmp_path / "one.npz") as z:
+        assert np.array_equal(z["a"], np.eye(2))
+
+
+def test_temperature_softens_an_overconfident_model():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    logits = np.column_stack([np.zeros(400), (y * 2 - 1) * 6.0])  # confident…
+    flip = rng.random(400) < 0.2  # …and wrong one time in five
+    logits[flip, 1] *= -1
+    t = fit_temperature(logits, y)
+    confidence = linear.softmax(logits / t).max(axis=1)
+    assert t > 2 and abs(confidence.mean() - (~flip).mean()) < 0.03  # as sure as it is right
+
+
+def test_features_fold_figures_and_drop_leading_markers():
+    assert features.normalize("一是全年公开312条") == "全年公开0条"
+    assert features.char_ngrams("（二）公开12条", 1, 2)[:3] == ["公", "开", "0"]
+    assert features.kind_cue_block(1.0).values("健全组织领导")[-2] == 1.0  # heading shape
+
+
+def test_warm_up_and_the_default_reader_import_no_spacy():
+    # spaCy costs about a second of start-up; the default reader (the segmenter) does not need it.
+    code = (
+        "import sys\n"
+        "from analyzer import runner\n"
+        "runner.warm_up()\n"
+        "from analyzer.narrative import analyze\n"
+        "assert analyze.READER == 'segmenter'\n"
+        "from analyzer.pipeline import analyze_file\n"
+        "from analyzer.config import resolve\n"
+        "analyze_file(sys.argv[1], resolve(None))\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    sample = ROOT / "corpus" / "000_d1513ee4e846cccb.txt"
+    out = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "False"
