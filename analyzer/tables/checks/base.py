@@ -47,7 +47,7 @@ def aux_other(t: TableValues) -> tuple | None:
 def reading_doubt(t: TableValues, table: str) -> str:
     """Why our reading of ``table`` may have lost rows or cells, as a note for a finding's message ("" when
     nothing says so): rows of numbers that could not be placed on a template row, or text the file's
-    reader could not place for sure (``TableValues.doubts``).
+    reader could not place for sure (``TableValues.reader_doubts``).
 
     Findings that rest on what the table leaves out (a missing table, row or cell) are then uncertain: the
     numbers left over may be the very row or cells reported missing.
@@ -59,7 +59,7 @@ def reading_doubt(t: TableValues, table: str) -> str:
 
 def reader_doubt(t: TableValues, table: str) -> str:
     """The reader's doubts about ``table`` as a note for a finding's message ("" when it has none)."""
-    doubts = t.doubts.get(table)
+    doubts = t.reader_doubts.get(table)
     if not doubts:
         return ""
     return f"（读取原文件表格时，{doubts[0]}{'等' if len(doubts) > 1 else ''}，可能是原文转换造成的识别问题，请核对原件。）"
