@@ -41,6 +41,9 @@ class Block:
     rows: tuple[tuple[str, ...], ...] | None = None
     page: int | None = None
     line: int | None = None
+    # What the reader could not place for sure in a table ("第4页表格中“（六）其他处理”所在行不能确定"):
+    # its rows as read may miss or misplace it.
+    doubts: tuple[str, ...] = ()
     # Per cell of ``rows`` (same shape), how a reader that recognised the page's image read it
     # (OCR): None for a table read from text, and for a cell that holds no value.
     readings: tuple[tuple[CellReading | None, ...], ...] | None = None
@@ -210,6 +213,8 @@ class TableValues:
     aux_rows: dict[str, tuple[Number, ...]] = field(default_factory=dict)
     # Per table: rows of numbers (their cells as written) that could not be placed on a template row.
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per table: what the file's reader could not place for sure in the table blocks it was read from (Block.doubts).
+    reader_doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Why a cell with a remark was not read, when not as written: "damaged" (a number with a stray
     # character: "1-", "3O", a digit run with "—" inside), "columns" (a grid whose columns could not
     # be told apart). Cells of ``ambiguous`` split several ways.

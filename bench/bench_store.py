@@ -41,7 +41,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-BASES = Path(tempfile.gettempdir()) / "analyzer-bench-store-bases.pkl"
+def _code_key() -> str:
+    """A digest of the analyzer's code and models: cached results of other code are not reused."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted((ROOT / "analyzer").rglob("*.py")) + sorted((ROOT / "models").glob("*")):
+        if f.is_file():
+            h.update(f.relative_to(ROOT).as_posix().encode() + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+BASES = Path(tempfile.gettempdir()) / f"analyzer-bench-store-bases-{_code_key()}.pkl"
 PLACES = "东西南北中上下新安平和兴华宁康泰丰永昌顺义德信明清远"
 UNITS = ("镇", "乡", "街道", "县", "区")
 LEVEL_OF = {"镇": "township", "乡": "township", "街道": "township", "县": "county", "区": "county"}

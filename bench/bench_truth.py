@@ -45,8 +45,10 @@ Formats
     Variants are rendered as TXT, HTML and DOCX, and a sample of them as PDF
     (``bench/pdf_render.py``: each family, every other base, one kind of variant; ``control``
     in every layout) printed by LibreOffice from a Word file in three layouts (ruled tables,
-    tables without ruling lines, table 三 broken across a page) — cached by content under
-    ``~/.cache/analyzer-bench-pdf``, so only the first run pays for the conversion. Results are
+    tables without ruling lines, table 三 broken across a page) — kept by content in a temporary
+    folder of the run, or under ``$ANALYZER_BENCH_PDF_CACHE`` when set (then only the first run
+    pays for the conversion; the PDFs hold ../shared/corpus-real text, keep them in a folder
+    you delete). Results are
     printed per family and per format (PDF also per layout).
 
 Options

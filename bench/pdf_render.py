@@ -9,15 +9,18 @@ values of the variant it was printed from (its ``source``): it shows the same ti
 body, or only in the PDF's ``/Title`` when the variant keeps it out of the body), the same
 narrative and the same tables.
 
-Conversion takes about a second a file, so PDFs are cached by the SHA-256 of the Word file
-(which is byte-stable) under ``$ANALYZER_BENCH_PDF_CACHE`` or ``~/.cache/analyzer-bench-pdf``
-(never committed; delete it at will). LibreOffice's output is not byte-stable from one
+Conversion takes about a second a file. PDFs are kept by the SHA-256 of the Word file (which
+is byte-stable) in a temporary folder of the run, deleted when it ends: the variants print the
+text of ``../shared/corpus-real`` reports, which must not stay outside ``../shared``. Set
+``$ANALYZER_BENCH_PDF_CACHE`` to a folder to keep them between runs (a persistent cache, opted
+in to: never committed; delete it at will). LibreOffice's output is not byte-stable from one
 machine to another, and nothing expected depends on its bytes.
 """
 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
@@ -36,8 +39,18 @@ FONTS_CONF = ROOT / "scripts" / "fonts.conf"
 WRITER_VERSION = "1"  # part of the cache key: change it when the PDF would change for the same Word file
 
 
+_RUN_CACHE: Path | None = None
+
+
 def cache_dir() -> Path:
-    return Path(os.environ.get("ANALYZER_BENCH_PDF_CACHE") or Path.home() / ".cache" / "analyzer-bench-pdf")
+    """``$ANALYZER_BENCH_PDF_CACHE`` when set, else a temporary folder of this run, removed at its end."""
+    global _RUN_CACHE
+    if os.environ.get("ANALYZER_BENCH_PDF_CACHE"):
+        return Path(os.environ["ANALYZER_BENCH_PDF_CACHE"])
+    if _RUN_CACHE is None:
+        _RUN_CACHE = Path(tempfile.mkdtemp(prefix="analyzer-bench-pdf-"))
+        atexit.register(shutil.rmtree, _RUN_CACHE, True)
+    return _RUN_CACHE
 
 
 def office() -> str | None:

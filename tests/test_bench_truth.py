@@ -412,6 +412,21 @@ def test_pdf_variants_are_named_grouped_and_linked(variants, monkeypatch):
     assert cost["missing"] == len(chosen[0][0]) and len(out) == sum(len(m) for m, _ in chosen[1:])
 
 
+def test_printed_pdfs_stay_in_a_folder_of_the_run_unless_a_cache_is_asked_for(monkeypatch, tmp_path):
+    """The variants print ../shared/corpus-real text: by default nothing of it outlives the run."""
+    import tempfile
+
+    from bench import pdf_render as P
+
+    monkeypatch.delenv("ANALYZER_BENCH_PDF_CACHE", raising=False)
+    monkeypatch.setattr(P, "_RUN_CACHE", None)
+    folder = P.cache_dir()
+    assert folder.is_dir() and folder.parent == Path(tempfile.gettempdir()) and P.cache_dir() == folder
+    folder.rmdir()
+    monkeypatch.setenv("ANALYZER_BENCH_PDF_CACHE", str(tmp_path))
+    assert P.cache_dir() == tmp_path
+
+
 @pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice (soffice) not installed")
 def test_libreoffice_prints_a_variant_and_the_cache_keeps_it(variants, monkeypatch, tmp_path):
     from bench import pdf_render as P

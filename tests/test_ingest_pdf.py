@@ -10,7 +10,6 @@ import doctest
 import io
 import json
 import re
-import time
 
 import pytest
 
@@ -204,15 +203,6 @@ def test_real_pdf_table_split_without_closing_ruling():
     assert not any(b.kind == "paragraph" and "另行制作" in b.text for b in doc.blocks)
 
 
-def test_six_page_pdf_reads_quickly():
-    path = real_report("szfgs2024.pdf")
-    read_document(path)  # imports and caches out of the measurement
-    start = time.perf_counter()
-    read_document(path)
-    # Measured about 0.3 s on the 2-core machine; the bound leaves room for a busy CI.
-    assert time.perf_counter() - start < 3.0
-
-
 def _with_scanned_page(source, at: int) -> bytes:
     """The PDF with an image-only page (a scan) inserted at 0-based position ``at``."""
     pdfium = pytest.importorskip("pypdfium2")
@@ -306,3 +296,66 @@ def test_pdf_objects_doctests():
     from analyzer.ingest.pdf import objects
 
     assert doctest.testmod(objects).failed == 0
+
+
+def _text_line(page: int, top: float, text: str, x0: float = 80.0, x1: float = 512.0):
+    from analyzer.ingest.pdf.objects import Line
+
+    return Line(text, page, x0, x1, top, top + 16, 16.0, [(x0, x1, text)])
+
+
+def test_a_line_pushed_down_by_a_long_number_stays_in_its_paragraph():
+    """Flattened table text printed to PDF (issue 9 class 5): a run of digits too long for the end of
+    the line goes to the next one, leaving the line short. That is a wrap, not the paragraph's end."""
+    from analyzer.ingest.pdf.assemble import pages_to_blocks
+    from analyzer.ingest.pdf.objects import Page
+
+    body = [_text_line(1, 100 + 28 * i, "政府信息公开工作年度报告正文" * 2) for i in range(4)]
+    short = _text_line(1, 212, "及“三安全一稳定”00000004.保护第三方合法权益", x1=444.0)
+    pushed = _text_line(2, 100, "0300213275.属于三类内部事务信息00000006.属于四类过程")
+    # "0000000（七）" is one unit: no break between a number and the bracket after it.
+    short2 = _text_line(2, 128, "关不再处理其政府信息公开申请00000003.其他", x1=411.6)
+    bracketed = _text_line(2, 156, "0000000（七）总计341080022327392四、结转下年度继续办")
+    pages = [Page(1, 595, 842, body + [short]), Page(2, 595, 842, [pushed, short2, bracketed])]
+    (para,) = pages_to_blocks(pages)
+    assert "保护第三方合法权益0300213275.属于三类" in para.text and "3.其他0000000（七）总计" in para.text
+
+
+def test_a_short_line_before_a_number_that_fits_ends_its_paragraph():
+    from analyzer.ingest.pdf.assemble import pages_to_blocks
+    from analyzer.ingest.pdf.objects import Page
+
+    body = [_text_line(1, 100 + 28 * i, "政府信息公开工作年度报告正文" * 2) for i in range(4)]
+    short = _text_line(1, 212, "特此报告", x1=144.0)
+    dated = _text_line(1, 240, "2024年1月20日起施行的规定全文如下所述内容")
+    blocks = pages_to_blocks([Page(1, 595, 842, body + [short, dated])])
+    assert [b.text for b in blocks][-1] == dated.text
+
+
+def test_a_glyph_with_its_own_short_box_stays_on_its_line():
+    """Some fonts give "一" its glyph's box (7 points high, sitting high in a line of 15): by its centre
+    alone it made a line of its own, and "第一项" read "第项" with "一" above."""
+    from analyzer.ingest.pdf.textlayer import chars_to_lines
+
+    chars = [("第", 100.0, 337.8, 116.0, 352.5), ("一", 116.0, 337.9, 132.0, 344.9), ("项", 132.0, 337.9, 148.0, 353.0),
+             ("二", 148.0, 337.9, 164.0, 350.2), ("下", 100.0, 365.7, 116.0, 381.3)]
+    assert [l.text for l in chars_to_lines(chars, 1)] == ["第一项二", "下"]
+
+
+def test_a_line_ending_before_an_opening_mark_that_did_not_fit_is_a_wrap():
+    from analyzer.ingest.pdf.assemble import pages_to_blocks
+    from analyzer.ingest.pdf.objects import Page
+
+    body = [_text_line(1, 100 + 28 * i, "政府信息公开工作年度报告正文" * 2) for i in range(4)]
+    short = _text_line(1, 212, "00000002.其他法律行政法规禁止公开040010O01053.危", x1=470.0)
+    opened = _text_line(1, 240, "及“三安全一稳定”00000004.保护第三方合法权益")
+    (para,) = pages_to_blocks([Page(1, 595, 842, body + [short, opened])])
+    assert "3.危及“三安全一稳定”" in para.text
+
+
+def test_a_comma_with_its_own_low_box_stays_on_its_line():
+    from analyzer.ingest.pdf.textlayer import chars_to_lines
+
+    chars = [("和", 431.5, 141.7, 447.5, 157.0), ("，", 447.5, 152.5, 463.5, 158.4), ("等", 463.5, 141.7, 479.5, 157.0),
+             ("下", 100.0, 169.7, 116.0, 185.3)]
+    assert [l.text for l in chars_to_lines(chars, 1)] == ["和，等", "下"]

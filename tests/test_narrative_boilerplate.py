@@ -152,17 +152,6 @@ def test_the_shipped_index_is_the_reference_s():
     assert tuple(data["phrases"]) == bp.load_phrases()
 
 
-def test_matching_is_fast():
-    import time
-
-    text = "下一步，我镇将进一步加强对政务公开工作的组织领导，认真制定切实可行的措施，全年主动公开政府信息312条。" * 3
-    bp.coverage(text)
-    start = time.perf_counter()
-    for _ in range(200):
-        bp.coverage(text)
-    assert (time.perf_counter() - start) / 200 < 0.01
-
-
 def test_evidence_does_not_depend_on_the_hash_seed():
     """Which stock phrase is shown must be the same in every process (set order follows PYTHONHASHSEED)."""
     import os

@@ -197,3 +197,22 @@ def test_all_upheld_names_what_the_other_cases_are():
     found = mismatches(text, review_litigation__review__total=7, review_litigation__review__upheld=5,
                        review_litigation__review__pending=2)
     assert len(found) == 1 and "结果维持5件（尚未审结2件）" in found[0].message
+
+
+def test_a_contradiction_with_a_table_the_reader_doubts_is_uncertain(monkeypatch) -> None:
+    """The PDF reader could not place some text of table 三 (TableValues.reader_doubts): the number the
+    statement is compared with may be our misreading, so the contradiction is not confirmed,
+    even when the second reading (the same page read again) agrees."""
+    from dataclasses import replace
+
+    from analyzer.narrative import consistency
+
+    monkeypatch.setattr(consistency, "verify_finding", lambda f, t, doc: replace(f, status="confirmed"))
+    text = "全区全年共收到政府信息公开申请120件。"
+    doubt = "第4页表格中“1”所在行不能确定"
+    t = replace(tables(**NEW95), reader_doubts={"applications": (doubt,)})
+    (f,) = [f for f in consistency.check_consistency(t, overview(text), None, DISTRICT) if f.rule == "narrative.table_mismatch"]
+    assert f.status == "uncertain" and doubt in f.message
+    (sure,) = [f for f in consistency.check_consistency(tables(**NEW95), overview(text), None, DISTRICT)
+               if f.rule == "narrative.table_mismatch"]
+    assert sure.status == "confirmed"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -191,7 +190,7 @@ def test_second_reading_from_the_bytes_the_reader_handed_over(tmp_path: Path) ->
         assert verify_finding(f, t, doc).status == status
 
 
-def test_six_page_pdf_extracts_well_under_a_second() -> None:
+def test_six_page_pdf_extracts_with_its_sources() -> None:
     path = ROOT.parent / "shared" / "corpus-real" / "szfgs2024.pdf"
     if not path.is_file():
         pytest.skip("corpus-real absent")
@@ -199,9 +198,7 @@ def test_six_page_pdf_extracts_well_under_a_second() -> None:
 
     doc = read_document(path)
     assert max(b.page or 0 for b in doc.blocks) == 6
-    start = time.perf_counter()
-    t = extract_tables(doc, {}, ReportMeta(None, "淮安市人民政府", "city", 2024, "2021"))
-    assert time.perf_counter() - start < 0.5
+    t = extract_tables(doc, {}, ReportMeta(None, "淮安市人民政府", "city", 2024, "2021"))  # speed: bench/bench_tables.py
     assert t.values["applications"]["new_received"]["total"] == 3119
     assert t.sources["applications.new_received.total"].page == 4
 
@@ -214,9 +211,7 @@ def test_long_runs_of_a_big_report_split_by_their_totals() -> None:
             "一、本年新收政府信息公开申请数量" + "".join(map(str, app)) + "二、上年结转政府信息公开申请数量0000000"
             "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
             + "".join(map(str, rev)) + "五、存在的主要问题及改进情况")
-    start = time.perf_counter()
     t = extract_tables(doc_of(Block("paragraph", text, line=1)), {}, META)
-    assert time.perf_counter() - start < 1.0
     assert list(t.values["applications"]["new_received"].values()) == app
     got = [t.values["review_litigation"][g][c] for g in ("review", "litigation_direct", "litigation_after_review")
            for c in ("upheld", "corrected", "other", "pending", "total")]
@@ -239,6 +234,92 @@ def test_rows_we_could_not_place_make_missing_rows_uncertain() -> None:
     assert t.unplaced_rows == {"applications": ("0 0 0 0 0 0 0",)}
     (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row"]
     assert f.status == "uncertain" and "请核对原件" in f.message
+
+
+def test_numbers_under_a_label_cut_in_two_make_its_blank_cells_uncertain() -> None:
+    """A PDF table without rulings, its cells centred: the wrapped label's first line stands alone
+    (its row located, every cell blank) and the numbers sit beside a fragment of it. No free row to
+    put them on, they are still numbers we could not place: the blank cells may be our misreading."""
+    zeros = ("0",) * 7
+    block = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "1"),
+                 ("（二）部分公开（区分处理的，只计这一情",),
+                 ("形，不计其他情形）",) + zeros,
+                 ("（三）不予公开", "1.属于国家秘密") + zeros)
+    t = extract_tables(doc_of(block), {}, META)
+    assert t.unplaced_rows == {"applications": ("0 0 0 0 0 0 0",)}
+    (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_cell"]
+    assert f.status == "uncertain" and "请核对原件" in f.message
+
+
+def test_a_digit_run_cut_from_its_label_is_a_row_we_could_not_place() -> None:
+    """Flattened text printed to PDF: the paragraph broke before a row's digits, so its label ended
+    the paragraph above and the run stands alone. The row reported missing may be that run."""
+    text = ("三、收到和处理政府信息公开申请情况 申请人情况 自然人 法人或其他组织 总计 "
+            "一、本年新收政府信息公开申请数量1000001二、上年结转政府信息公开申请数量0000000"
+            "三、本年度办理结果（一）予以公开1000001（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+            "0000000（三）不予公开1.属于国家秘密")
+    blocks = (Block("paragraph", text, line=1), Block("paragraph", "00000002.其他法律行政法规禁止公开0000000", line=2))
+    t = extract_tables(doc_of(*blocks), {}, META)
+    assert t.unplaced_rows["applications"]
+    (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row"]
+    assert f.status == "uncertain"
+
+
+def test_numbers_cut_from_their_labels_before_the_first_row_found_are_rows_we_could_not_place() -> None:
+    """Flattened text printed to PDF with "一" read apart: the first rows lost their labels
+    ("政府信息公开申请数量2224940129125529", "开0000000"). Before the first row found by its label
+    they are never placed, and the rows reported missing may be them."""
+    text = ("第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费3"
+            "政府信息公开申请数量2224940129125529开0000000计其他情形）0000000"
+            "（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000")
+    t = extract_tables(doc_of(Block("paragraph", text, line=1)), {}, META)
+    assert len(t.unplaced_rows["applications"]) == 3
+    missing = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row" and f.data["table"] == "applications"]
+    assert missing and all(f.status == "uncertain" for f in missing)
+
+
+def test_a_row_of_table_two_run_into_the_next_heading_makes_its_missing_row_uncertain() -> None:
+    """A PDF without rulings: the heading atop the next page was read as the rest of the last row's
+    label ("行政强制第二十条第（八）项"). That row names nothing, but its number may be the row reported missing."""
+    block = grid(("信息内容", "本年处理决定数量"), ("行政处罚", "3"), ("行政强制第二十条第（八）项", "0"),
+                 ("信息内容", "本年收费金额（单位：万元）"), ("行政事业性收费", "0"))
+    t = extract_tables(doc_of(block), {}, META)
+    assert t.unplaced_rows["active_disclosure"] == ("0",)
+    missing = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_row" and f.data["table"] == "active_disclosure"]
+    assert missing and all(f.status == "uncertain" for f in missing)
+
+
+def test_what_the_reader_could_not_place_makes_findings_on_that_table_uncertain() -> None:
+    """A PDF reader's doubt about a table (Block.doubts) reaches every finding resting on its cells:
+    a blank cell and a broken row total may both be our misreading of where a text belongs."""
+    block = grid(("（一）予以公开", "1", "0", "0", "0", "0", "0", "2"), ("（二）部分公开", "1", "0", "0", "0", "0", ""))
+    doubt = "第4页表格中“形，不计其他情形）”所在行不能确定"
+    doubted = Block("table", block.text, rows=block.rows, line=1, doubts=(doubt,))
+    source = Document(Path("hand.txt"), "txt", (doubted,), data=block.text.encode())
+    t = extract_tables(source, {}, META)
+    assert t.reader_doubts == {"applications": (doubt,)}
+    found = {f.rule: f for f in run_checks(t, META, {}, source)}
+    for rule in ("tables.missing_cell", "applications.row_total"):
+        assert found[rule].status == "uncertain" and doubt in found[rule].message
+    # Without the doubt, the same table gives both confirmed (the row total read again from the file).
+    sure = Document(Path("hand.txt"), "txt", (block,), data=block.text.encode())
+    found = {f.rule: f.status for f in run_checks(extract_tables(sure, {}, META), META, {}, sure)}
+    assert found["tables.missing_cell"] == found["applications.row_total"] == "confirmed"
+
+
+def test_table_four_whose_digits_stand_apart_from_its_titles_is_not_called_missing() -> None:
+    """Flattened text printed to PDF: table 四's titles in one paragraph, its fifteen digits in the next.
+    Unread, they may still be the table: tables.missing_table is uncertain, not confirmed."""
+    app = "".join(f"{label}{'0' * 7}" for _, label in APP_LABELS)
+    blocks = (Block("paragraph", "三、收到和处理政府信息公开申请情况 申请人情况 自然人 总计 " + app, line=1),
+              Block("heading", "四、政府信息公开行政复议、行政诉讼情况", line=2),
+              Block("paragraph", "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+                    + "结果维持结果纠正其他结果尚未审结总计" * 3, line=3),
+              Block("paragraph", "311050000000213", line=4))
+    t = extract_tables(doc_of(*blocks), {}, META)
+    assert not t.found["review_litigation"]
+    (f,) = [f for f in run_checks(t, META, {}, None) if f.rule == "tables.missing_table" and f.data["table"] == "review_litigation"]
+    assert f.status == "uncertain"
 
 
 def test_single_other_processing_row_of_a_2021_report_is_kept_aside_and_summed() -> None:

@@ -24,6 +24,7 @@ from itertools import groupby
 from analyzer.model import Document, Finding, ReportMeta, Section, TableValues
 from analyzer.narrative.claims import Claim, read_claims, sentences
 from analyzer.tables import schema
+from analyzer.tables.checks.base import reader_doubted
 from analyzer.tables.reread import verify_finding
 from analyzer.tables.splits import split_pieces
 
@@ -179,9 +180,11 @@ def check_consistency(tables: TableValues, sections: dict[str, Section], doc: Do
     ``meta`` gives the reporting agency and year (scope and period of a claim);
     without it a sentence naming a unit or a year is not compared.
     The cells behind a finding are read again (:func:`analyzer.tables.reread.verify_finding`)
-    unless every possible reading of the table contradicts the statement (``all_readings``).
+    unless every possible reading of the table contradicts the statement (``all_readings``);
+    a finding on a table whose reader left text it could not place is uncertain.
     """
-    return [f if f.data.get("all_readings") else verify_finding(f, tables, doc) for f in check_statements(tables, sections, meta)]
+    return [reader_doubted(f if f.data.get("all_readings") else verify_finding(f, tables, doc), tables)
+            for f in check_statements(tables, sections, meta)]
 
 
 def check_statements(tables: TableValues, sections: dict[str, Section], meta: ReportMeta | None = None) -> list[Finding]:

@@ -31,12 +31,15 @@ def assign_active(rows: list[TableRow], specs: tuple[Spec, ...]) -> dict[str, Ta
 
 
 def assign_rows(
-    rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = (), unplaced: list[TableRow] | None = None
+    rows: list[TableRow], specs: tuple[Spec, ...], extra: tuple[Spec, ...] = (), unplaced: list[TableRow] | None = None,
+    before: tuple[Spec, ...] = (),
 ) -> dict[str, TableRow]:
     """Document rows to template rows: labelled rows by label, label-less rows by order.
 
     ``extra`` are rows recognised but outside the template (2021 report with a
-    single （六）其他处理 row); they anchor the order like any other.
+    single （六）其他处理 row); they anchor the order like any other. ``unplaced``
+    gains the rows of numbers that could not be placed: between two labelled rows,
+    and right before the first one up to a row of the table before (``before``'s rows).
     """
     all_specs = specs + extra
     _label_from_above(rows, all_specs)
@@ -71,22 +74,33 @@ def assign_rows(
     anchor_list = sorted(((positions[k], order_of[k]) for k in taken), key=lambda t: t[0])
     bounds = [(-1, -1.0)] + anchor_list + [(len(rows), float(len(specs)))]
     free_keys = [s.key for s in specs if s.key not in taken]
+    n = len(specs[0].columns)
+    if anchor_list and unplaced is not None:
+        # The first rows cut from their labels ("政府信息公开申请数量" after a stray "一") come before the first
+        # labelled row: never placed there (the table is not extended), still numbers we could not place.
+        for i in range(anchor_list[0][0] - 1, -1, -1):
+            r = rows[i]
+            if not (i in unmatched or not r.labels) or not _holds_a_row(r, n) \
+                    or match_label(r.labels, before, running_text=not r.grid) is not None:
+                break
+            unplaced.insert(0, r)
     for (p0, t0), (p1, t1) in zip(bounds, bounds[1:]):
-        # Rows without words, or whose words name no template row (a label cut
-        # to "行政机关不再处理其政府信息公" fits two rows), are placed by order.
-        loose = [r for i, r in enumerate(rows[p0 + 1 : p1], start=p0 + 1)
-                 if (not r.labels or i in unmatched) and len(r.values) >= 2]
-        if not loose:
-            continue
         if p0 < 0 or p1 >= len(rows):
             continue  # never extend a table beyond its labelled rows
+        # Rows without words, or whose words name no template row (a label cut
+        # to "行政机关不再处理其政府信息公" fits two rows), are placed by order.
+        bare = [r for i, r in enumerate(rows[p0 + 1 : p1], start=p0 + 1) if not r.labels or i in unmatched]
+        loose = [r for r in bare if len(r.values) >= 2]
         slots = [k for k in free_keys if t0 < order_of[k] < t1]
-        full = [r for r in loose if len(r.values) >= len(specs[0].columns) - 1]
-        if slots and len(slots) == len(loose) and len(full) == len(loose):
+        full = [r for r in loose if len(r.values) >= n - 1]
+        if loose and slots and len(slots) == len(loose) and len(full) == len(loose):
             for k, r in zip(slots, loose):
                 taken[k] = r
-        elif slots and full and unplaced is not None:
-            unplaced.extend(full)  # numbers we could not place: absent rows may be our misreading
+        elif unplaced is not None:
+            # Numbers we could not place: absent rows, or blank cells of a row located by its label
+            # alone ("（二）部分公开（区分处理的，只计这一情" over the numbers of "形，不计其他情形）"),
+            # may be our misreading.
+            unplaced.extend(r for r in bare if _holds_a_row(r, n))
     return taken
 
 
@@ -102,6 +116,11 @@ def _label_from_above(rows: list[TableRow], specs: tuple[Spec, ...]) -> None:
         if any(match_label([b], specs, running_text=True) is not None for b in before):
             continue
         r.labels, r.hint, r.label_above = [last], "", True
+
+
+def _holds_a_row(r: TableRow, n: int) -> bool:
+    """Numbers enough for a row of ``n`` columns: a cell for each (one may be blank), or a digit run with a digit for each."""
+    return len(r.values) >= n - 1 or (any(c.run for c in r.values) and _can_fill(r, n))
 
 
 def _can_fill(r: TableRow, n: int) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from analyzer.model import CellReading, CellSource, Document, ReportMeta, Section, TableValues
 from analyzer.tables import columns, schema
 from analyzer.tables.assign import assign_active, assign_rows
-from analyzer.tables.match import norm_label, template_by_rows
+from analyzer.tables.match import match_label, norm_label, template_by_rows
 from analyzer.tables.numbers import is_damaged, parse_cell
 from analyzer.tables.rowread import RowRead, cell_readings, confirm_positions, fit_grid, norm_run, raw_cells, read_row
 from analyzer.tables.solve import Problem, applications_sums, solve
@@ -47,7 +47,15 @@ class Builder:
     unplaced_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unread: dict[str, str] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
+    reader_doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     doubtful: set[str] = field(default_factory=set)
+
+    def note_doubts(self, table: str, rows, doc: Document) -> None:
+        """What the reader could not place for sure in the table blocks ``rows`` were read from (Block.doubts)."""
+        blocks = sorted({r.block for r in rows if r.block is not None})
+        found = tuple(dict.fromkeys(d for i in blocks for d in doc.blocks[i].doubts))
+        if found:
+            self.reader_doubts[table] = found
 
     def mark_ambiguous(self, key: str, raw: str) -> None:
         """A cell left None because its digit run splits several ways: the run is its remark."""
@@ -59,6 +67,7 @@ class Builder:
             template=self.template, values=self.values, sources=self.sources, found=self.found,
             remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
             aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows, unread=self.unread, broken=frozenset(self.broken),
+            reader_doubts=self.reader_doubts,
             doubtful=frozenset(self.doubtful),
         )
 
@@ -113,10 +122,10 @@ def extract_tables(doc: Document, sections: dict[str, Section], meta: ReportMeta
     b = Builder(template, schema.empty_values(template))
     # Digit runs of a pathological text are left unread past these bounds, never guessed.
     with time_budget(TABLE_SECONDS):
-        _isolated("active_disclosure", b, lambda: _extract_active(rows, b))
-        app_end = _isolated("applications", b, lambda: _extract_applications(rows, b)) or 0
+        _isolated("active_disclosure", b, lambda: _extract_active(rows, b, doc))
+        app_end = _isolated("applications", b, lambda: _extract_applications(rows, b, doc)) or 0
     with time_budget(REVIEW_SECONDS):
-        _isolated("review_litigation", b, lambda: _extract_review(rows, b, app_end))
+        _isolated("review_litigation", b, lambda: _extract_review(rows, b, app_end, doc))
     return b.tables()
 
 
@@ -139,10 +148,12 @@ def _isolated(table: str, b: Builder, extract):
         return None
 
 
-def _extract_active(rows: list[TableRow], b: Builder) -> None:
+def _extract_active(rows: list[TableRow], b: Builder, doc: Document) -> None:
     specs = schema.rows_of("active_disclosure", b.template)
     taken = assign_active(rows, specs)
     b.found["active_disclosure"] = bool(taken)
+    _unplaced_active(rows, taken, specs, b)
+    b.note_doubts("active_disclosure", taken.values(), doc)
     for key, r in taken.items():
         b.rows_found.add(f"active_disclosure.{key}")
         spec = next(s for s in specs if s.key == key)
@@ -150,16 +161,32 @@ def _extract_active(rows: list[TableRow], b: Builder) -> None:
         b.put("active_disclosure", read, agreed(read.candidates, len(spec.columns)))
 
 
-def _extract_applications(rows: list[TableRow], b: Builder) -> int:
+def _unplaced_active(rows: list[TableRow], taken: dict[str, TableRow], specs, b: Builder) -> None:
+    """Rows of numbers among table 二's rows whose words name no row of it (nor of table 三): a label the
+    reader ran into a heading ("行政强制第二十条第（八）项"), so a row reported missing may be one of them."""
+    if len(taken) < 2:
+        return
+    placed = {id(r) for r in taken.values()}
+    first, last = min(r.order for r in taken.values()), max(r.order for r in taken.values())
+    others = schema.rows_of("applications", b.template)
+    left = [r for r in rows[first + 1:last] if id(r) not in placed and r.has_numbers
+            and match_label(r.labels, specs, running_text=not r.grid) is None
+            and match_label(r.labels, others, running_text=not r.grid) is None]
+    if left:
+        b.unplaced_rows["active_disclosure"] = tuple(" ".join(c.raw for c in r.values) for r in left)
+
+
+def _extract_applications(rows: list[TableRow], b: Builder, doc: Document) -> int:
     """Fill table 三; returns the position after its last row (where table 四 may start)."""
     specs = schema.rows_of("applications", b.template)
     extra = () if b.template == "2019" else (schema.OTHER_PROCESSING,)
     unplaced: list[TableRow] = []
-    taken = assign_rows(rows, specs, extra, unplaced)
+    taken = assign_rows(rows, specs, extra, unplaced, before=schema.rows_of("active_disclosure", b.template))
     b.found["applications"] = any(k in {s.key for s in specs} for k in taken)
     if unplaced:
         # Read by the checks: a row reported missing may be one of these.
         b.unplaced_rows["applications"] = tuple(" ".join(c.raw for c in r.values) for r in unplaced)
+    b.note_doubts("applications", list(taken.values()) + unplaced, doc)
     if not taken:
         return 0
     reads: dict[str, RowRead] = {}
@@ -210,11 +237,17 @@ def _solve_applications(reads: dict[str, RowRead], b: Builder) -> None:
 _REVIEW_WORDS = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
 
 
-def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
+def _extract_review(rows: list[TableRow], b: Builder, start: int, doc: Document) -> None:
     """Table 四: fifteen numbers in template order after its header (one row, or three tables)."""
     picked = _review_rows(rows, start)
     b.found["review_litigation"] = bool(picked)
+    b.note_doubts("review_litigation", picked, doc)
     if not picked:
+        # Numbers without words after table 三 may be table 四 cut from its titles: a table reported
+        # missing may then be our misreading.
+        bare = [r for r in rows[start:] if not r.label and _digits(r) >= 5]
+        if bare:
+            b.unplaced_rows["review_litigation"] = tuple(" ".join(c.raw for c in r.values) for r in bare)
         return
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
@@ -245,6 +278,10 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int) -> None:
                 raw=raws[i] or str(v), row_label=group.label, col_label=col.label,
                 page=first.page, line=first.line, method="grid" if first.grid else "text",
             ).read_by(readings[i])
+
+
+def _digits(r: TableRow) -> int:
+    return sum(len(re.sub(r"\D", "", c.raw)) for c in r.values if not c.empty and not c.marker)
 
 
 def _review_rows(rows: list[TableRow], start: int) -> list[TableRow]:

@@ -199,7 +199,9 @@ def pages_to_blocks(pages: list[Page]) -> list[Block]:
             rows = tables_to_rows(group)
             if rows:
                 text = "\n".join("\t".join(r) for r in rows)
-                blocks.append(Block(kind="table", text=text, rows=rows, page=group[0].page, readings=group[0].readings))
+                doubts = tuple(d for t in group for d in t.doubts)
+                blocks.append(Block(kind="table", text=text, rows=rows, page=group[0].page, doubts=doubts,
+                                    readings=group[0].readings))
             group.clear()
 
     for page in pages:
@@ -279,11 +281,29 @@ def _breaks(prev: Line, line: Line, left: float, right: float, size: float) -> b
         return True
     if line.x0 - left >= 1.2 * size:  # first-line indent
         return True
-    if prev.x1 < right - 2 * size:  # the previous line stopped short: its paragraph ended
-        return True
+    if prev.x1 < right - 2 * size and not _pushed_down(line, right - prev.x1, size):
+        return True  # the previous line stopped short: its paragraph ended
     if line.page == prev.page and line.top - prev.bottom > 1.2 * max(size, line.size):
         return True
     return False
+
+
+# The first unit a line cannot be broken in: a run of Latin letters or digits, with a bracketed
+# item number right after it ("0000000（七）": no break between a number and its bracket), or a
+# character with an opening mark and the character it opens ("及“三": a line never ends on "“").
+FIRST_UNIT_RE = re.compile(r"^(?:[\x21-\x7e]+(?:[（(][^）)]{0,3}[）)])?|.[“‘（《〈「『【(].)")
+LATIN_WIDTH = 0.55  # share of the body's type size a digit or Latin letter takes (仿宋, 宋体: about half)
+
+
+def _pushed_down(line: Line, room: float, size: float) -> bool:
+    """The line opens with a run that did not fit in the ``room`` left at the end of the line before:
+    a wrap forced by a long number or an opening mark, not a paragraph's end (flattened table text
+    printed to PDF, "…3.危及“三安全一稳定”00000004.保护第三方合法权益" / "0300213275.属于…")."""
+    unit = FIRST_UNIT_RE.match(line.text)
+    if not unit:
+        return False
+    width = sum(LATIN_WIDTH * size if ch.isascii() else size for ch in unit.group(0))
+    return width > room - 0.5 * size  # the estimate within half a character: a line's end is not measured exactly
 
 
 def _join_lines(texts: list[str]) -> str:

@@ -2,14 +2,16 @@
 
 Lines become regions, regions become tables: a row is a line of separate
 runs holding bare numbers, the columns are the x-bands those numbers share,
-and cell text wrapped in narrow columns is joined to its row. A value that
-cannot be placed is left out, never guessed.
+and cell text wrapped in narrow columns is joined to its row: line by line
+below the numbers when cells are top-aligned, by the row a label is centred on
+when they are centred vertically (:func:`centre_rows`). A value that cannot
+be placed is left out, never guessed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from analyzer.ingest.layout import ITEM_START_RE, NUMBER_RE, is_heading
@@ -49,6 +51,7 @@ class Region:
 
     header: list[Line]
     rows: list[list[Line]]  # each row: its first line, then the lines wrapped under it
+    doubts: list[str] = field(default_factory=list)  # text whose row could not be told (Table.doubts)
 
     def columns(self) -> list[list[float]]:
         return _bands((s[0], s[1]) for row in self.rows for s in _numbers(row[0]))
@@ -90,10 +93,13 @@ def unruled_tables(lines: list[Line], page: int) -> tuple[list[Line], list[Table
     """
     tables, used = [], set()
     for region in group_regions(lines):
+        lines_of_region = region.header + [l for row in region.rows for l in row]
+        if centred(region):
+            region = centre_rows(region)
         table = _region_table(region, page)
         if table is not None:
             tables.append(table)
-            used.update(id(l) for l in region.header + [l for row in region.rows for l in row])
+            used.update(id(l) for l in lines_of_region)
     return [l for l in lines if id(l) not in used], tables
 
 
@@ -219,6 +225,157 @@ def _header(pending: list[Line], first: Line) -> list[Line]:
     return header
 
 
+def _centre(line: Line) -> float:
+    return (line.top + line.bottom) / 2
+
+
+def _in_numbers(seg: Segment, first_column: float, size: float) -> bool:
+    return seg[0] >= first_column - size
+
+
+def centred(region: Region) -> bool:
+    """Say whether the table's cells are centred vertically rather than top-aligned: a line of
+    words in the label columns stands half a line off a row's numbers, overlapping them (a label
+    of two lines, one above its numbers and one below). Top-aligned cells keep every line of a
+    row on the numbers' line or a whole line below it."""
+    first = region.columns()[0][0]
+    body = [l for row in region.rows for l in row]
+    rows = [l for l in body if _is_row_line(l)]
+    for line in body:
+        if _numbers(line) or line.x1 > first - line.size:
+            continue
+        for row in rows:
+            overlap = min(line.bottom, row.bottom) - max(line.top, row.top)
+            if overlap > 0.1 * line.size and 0.3 * line.size <= abs(_centre(line) - _centre(row)) <= 1.1 * line.size:
+                return True
+    return False
+
+
+@dataclass
+class _Block:
+    """The words of one label cell: runs of one label column on lines following each other."""
+
+    column: int
+    segs: list[tuple[Segment, Line]]
+    anchor: Line | None = None  # the row line one of its runs stands on
+
+    @property
+    def top(self) -> float:
+        return self.segs[0][1].top
+
+    @property
+    def bottom(self) -> float:
+        return self.segs[-1][1].bottom
+
+    def piece(self, top: float, bottom: float) -> Line:
+        """The block as one run of text at its column's left edge."""
+        text = "".join(seg[2] for seg, _ in self.segs)
+        line = self.segs[0][1]
+        seg = (self.segs[0][0][0], max(s[1] for s, _ in self.segs), text)
+        return Line(text, line.page, seg[0], seg[1], top, bottom, line.size, [seg])
+
+
+def centre_rows(region: Region) -> Region:
+    """The rows of a table whose cells are centred vertically, rebuilt around their numbers.
+
+    A line holding a row's numbers (an anchor) is a row. Read line by line, a label wrapped
+    over two lines would put its first line above the numbers, as if it were the rest of the row
+    before ("（二）部分公开（区分处理的，只计这一情" / numbers / "形，不计其他情形）"). So the
+    words of each label column are read in blocks (:func:`_label_blocks`), and a block goes to
+    the anchor it stands on, or else to the anchor nearest its middle: the row it is centred
+    on. A block of the row labels' own column standing apart from every anchor is a row of its
+    own (a label whose cells are blank). Digits alone on a line (a number wrapped in a narrow
+    column: "2024" above the row, "1" below) are the rest of the nearest anchor's number in
+    their column.
+    """
+    first = region.columns()[0][0]
+    header = list(region.header)
+    body = sorted((l for row in region.rows for l in row), key=lambda l: l.top)
+    # Digits wrapped above the first row were taken for the end of the column titles.
+    while header and all(_is_number(s[2]) and _in_numbers(s, first, header[-1].size) for s in header[-1].segs):
+        body.insert(0, header.pop())
+    anchors = [l for l in body if len(l.segs) >= 2 and any(_in_numbers(s, first, l.size) for s in l.segs)]
+    if not anchors:
+        return region
+    size = max(l.size for l in anchors)
+    label_x = cluster([s[0] for l in body for s in l.segs if not _in_numbers(s, first, l.size)], 0.5 * size)
+
+    def column(seg: Segment) -> int:
+        return max(i for i, x in enumerate(label_x) if x <= seg[0] + 0.5 * size)
+
+    doubts: list[str] = []
+
+    def nearest(y: float, text: str | None = None) -> Line:
+        """The anchor centred nearest ``y``. With ``text``, a tie between two is a row that cannot be told: a doubt."""
+        a, *rest = sorted(anchors, key=lambda a: abs(_centre(a) - y))
+        if text is not None and rest and abs(_centre(rest[0]) - y) - abs(_centre(a) - y) < 0.25 * size:
+            doubts.append(f"第{a.page}页表格中“{text}”所在行不能确定")
+        return a
+
+    numbers: dict[int, list[tuple[Segment, float]]] = {id(a): [] for a in anchors}
+    for line in body:
+        for seg in line.segs:
+            if _in_numbers(seg, first, line.size):
+                numbers[id(line) if id(line) in numbers else id(nearest(_centre(line), seg[2]))].append((seg, line.top))
+    rows: dict[int, list[Line]] = {
+        id(a): [Line(a.text, a.page, a.x0, a.x1, a.top, a.bottom, a.size, _join_columns(numbers[id(a)], region.columns()))]
+        for a in anchors
+    }
+    alone: list[list[Line]] = []
+    for block in _label_blocks(body, {id(a) for a in anchors}, first, column, size):
+        if block.anchor is not None:
+            rows[id(block.anchor)].append(block.piece(block.top, block.bottom))
+            continue
+        middle = (block.top + block.bottom) / 2
+        a = nearest(middle)
+        own = max((column(s) for s in a.segs if not _in_numbers(s, first, a.size)), default=len(label_x) - 1)
+        if abs(_centre(a) - middle) > size and block.column >= own:
+            alone.append([block.piece(block.top, block.bottom)])
+        elif block.column >= own:
+            # The row's own label, not one merged over several rows: its row must be told.
+            a = nearest(middle, "".join(seg[2] for seg, _ in block.segs))
+            rows[id(a)].append(block.piece(block.top, block.bottom))
+        else:
+            # A label merged over several rows: the row it is centred on holds it, at that row's height.
+            rows[id(a)].append(block.piece(a.top, a.bottom))
+    groups = [[g[0]] + sorted(g[1:], key=lambda l: l.top) for g in list(rows.values()) + alone]
+    return Region(header, sorted(groups, key=lambda g: g[0].top), doubts)
+
+
+def _label_blocks(body: list[Line], anchors: set[int], first: float, column, size: float) -> list[_Block]:
+    """The label words of each column in blocks: lines following each other at the line pitch,
+    a numbered item ("（二）…", "1.…") opening a new block, and a block holding the words of
+    one anchor at most."""
+    blocks: list[_Block] = []
+    segs = [(s, l) for l in body for s in l.segs if not _in_numbers(s, first, l.size)]
+    for c in sorted({column(s) for s, _ in segs}):
+        current: _Block | None = None
+        for seg, line in sorted(((s, l) for s, l in segs if column(s) == c), key=lambda item: item[1].top):
+            on_anchor = id(line) in anchors
+            if current is None or line.top - current.bottom > size or ITEM_START_RE.match(seg[2]) \
+                    or (on_anchor and current.anchor is not None):
+                current = _Block(c, [])
+                blocks.append(current)
+            current.segs.append((seg, line))
+            if on_anchor:
+                current.anchor = line
+    return blocks
+
+
+def _join_columns(pieces: list[tuple[Segment, float]], bands: list[list[float]]) -> list[Segment]:
+    """A row's number runs, those in one column joined top to bottom ("2024" + "1")."""
+    by_band: dict[int, list[tuple[Segment, float]]] = {}
+    for seg, top in pieces:
+        # A run in no column stays apart (its own negative key).
+        band = next((i for i, (a, b) in enumerate(bands) if a - 1 <= seg[1] and seg[0] <= b + 1), -1 - len(by_band))
+        by_band.setdefault(band, []).append((seg, top))
+    out = []
+    for runs in by_band.values():
+        runs.sort(key=lambda r: r[1])
+        out.append((min(s[0] for s, _ in runs), max(s[1] for s, _ in runs), "".join(s[2] for s, _ in runs)))
+    return sorted(out)
+
+
 def _region_table(region: Region, page: int) -> Table | None:
     """The region as cell rectangles, one per row and column (see :func:`.assemble.tables_to_rows`)."""
     rows = region.rows
@@ -236,11 +393,12 @@ def _region_table(region: Region, page: int) -> Table | None:
     # continued on the next page must give the same grid lines there.
     edges = starts + [starts[-1] + 10 * GRID_TOLERANCE]
     labels = sum(1 for x in starts if x < cols[0][0] - 1)
-    groups = ([region.header] if region.header else []) + rows
+    heads = _title_levels(region.header, cols) if region.header else []
+    groups = heads + rows
     tops = [g[0].top for g in groups] + [max(l.bottom for l in lines) + 1]
     cells: list[tuple[Bbox, str]] = []
     for g, group in enumerate(groups):
-        titles = g == 0 and bool(region.header)
+        titles = g < len(heads)
         texts = _row_texts(group, starts, size, titles, cols)
         if not titles:
             _repeat_merged_labels(texts, labels)
@@ -251,7 +409,46 @@ def _region_table(region: Region, page: int) -> Table | None:
             right_edge = edges[c + 1] if c + 1 == len(starts) else edges[c] + 1
             cells.append(((edges[c], tops[g], right_edge, tops[g + 1]), clean_cell(text)))
     titled = any(s[0] >= cols[0][0] - l.size for l in region.header for s in l.segs)
-    return Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled)
+    return Table(page, (left, tops[0], right + 1, tops[-1]), cells, columns=tuple(c[0] for c in cols), titled=titled,
+                 doubts=list(region.doubts))
+
+
+def _title_levels(header: list[Line], bands: list[list[float]]) -> list[list[Line]]:
+    """The column titles as one grid row, or as two when titles are stacked: the titles over
+    several columns ("申请人情况", "法人或其他组织"), then each column's own title, the lines
+    standing in that column alone at the foot of the titles, joined ("法律" / "服务" / "机构").
+
+    Read as one row, a column's titles run together ("申请人情况法人或其他组织法律服务机构"),
+    name no template column, and the columns fall back to their order (issue 9 #3).
+    """
+    if len(bands) < 2:
+        return [header]
+    pitch = min(b[0] - a[0] for a, b in zip(bands, bands[1:]))
+    own: set[tuple[int, int]] = set()  # (line, run) of the columns' own titles
+    alone: set[tuple[int, int]] = set()  # those of columns with no title over them: in both rows, as a merged cell
+    for a, b in bands:
+        stack = sorted(((i, k) for i, l in enumerate(header) for k, seg in enumerate(l.segs) if a - 1 <= seg[1] and seg[0] <= b + 1),
+                       key=lambda ik: header[ik[0]].top)
+        foot: list[tuple[int, int]] = []
+        for i, k in reversed(stack):
+            seg = header[i].segs[k]
+            if seg[1] - seg[0] > pitch or (foot and header[foot[-1][0]].top - header[i].bottom > header[i].size):
+                break  # a title over several columns, or one standing apart above
+            foot.append((i, k))
+        own.update(foot)
+        if len(foot) == len(stack):
+            alone.update(foot)
+    if own == alone:
+        return [header]
+    upper = [Line(l.text, l.page, l.x0, l.x1, l.top, l.bottom, l.size,
+                  [s for k, s in enumerate(l.segs) if (i, k) not in own or (i, k) in alone])
+             for i, l in enumerate(header)]
+    lower = [Line(l.text, l.page, l.x0, l.x1, l.top, l.bottom, l.size, [s for k, s in enumerate(l.segs) if (i, k) in own])
+             for i, l in enumerate(header)]
+    upper, lower = [l for l in upper if l.segs], [l for l in lower if l.segs]
+    if not upper or lower[0].top - upper[0].top <= GRID_TOLERANCE:
+        return [header]
+    return [upper, lower]
 
 
 def _row_texts(group: list[Line], starts: list[float], size: float, titles: bool,
@@ -295,7 +492,9 @@ def carry_wrapped_labels(pages: list[Page]) -> None:
     ("本年新" / "收政府信息公开申请数量"): joined to the row, so the label reads whole.
 
     Only for a table without rulings that ends its page, and only lines that
-    follow each other closely within its label columns.
+    follow each other closely within its label columns. A line opening a numbered
+    item ("第二十条第（八）项", "（三）…", "2.…") is a heading or a new row, never the
+    rest of a label.
     """
     for before, page in zip(pages, pages[1:]):
         if not before.items or not isinstance(before.items[-1], Table) or not before.items[-1].columns:
@@ -304,7 +503,8 @@ def carry_wrapped_labels(pages: list[Page]) -> None:
         first_column = table.columns[0]
         carried: list[Line] = []
         for item in page.items:
-            if not isinstance(item, Line) or item.x1 > first_column - item.size or title_at(item, first_column):
+            if not isinstance(item, Line) or item.x1 > first_column - item.size or title_at(item, first_column) \
+                    or ITEM_START_RE.match(item.text):
                 break
             if carried and item.top - carried[-1].bottom > 0.5 * item.size:
                 break

@@ -45,6 +45,7 @@ class Table:
     last_on_page: bool = False
     columns: tuple[float, ...] = ()  # left edges of the number columns of a table without rulings
     titled: bool = False  # a table without rulings that opens with column titles: a new table
+    doubts: list[str] = field(default_factory=list)  # text the reader could not place for sure (Block.doubts)
     # A table OCR read (:mod:`.scanned`): its grid as laid out from the recognised lines, and how
     # each cell was read. Never stitched to a table on another page.
     rows: tuple[tuple[str, ...], ...] | None = None

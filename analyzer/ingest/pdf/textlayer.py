@@ -137,20 +137,29 @@ def _visible_path(obj: Any) -> bool:
 
 
 def chars_to_lines(chars: list[Char], number: int) -> list[Line]:
-    """Characters clustered into visual lines by their vertical centre, read left to right."""
+    """Characters clustered into visual lines by their vertical centre, read left to right.
+
+    A character whose box lies mostly within the line's height (or holds it) is on that
+    line, however far its centre: some fonts give a glyph's own box instead of the font's
+    ascent and descent ("一" 7 points high in a line of 15, its centre high; "，" low).
+    """
     lines: list[Line] = []
     ordered = sorted(chars, key=lambda c: (c[2] + c[4]) / 2)
     cluster: list[Char] = []
-    anchor = 0.0
+    anchor = top = bottom = 0.0
     for char in ordered + [("", 0.0, 1e9, 0.0, 1e9)]:  # sentinel flushes the last line
         centre = (char[2] + char[4]) / 2
         height = char[4] - char[2]
         if cluster and abs(centre - anchor) <= 0.45 * max(min(height, cluster[0][4] - cluster[0][2]), 2.0):
             cluster.append(char)
+            top, bottom = min(top, char[2]), max(bottom, char[4])
+            continue
+        if cluster and min(bottom, char[4]) - max(top, char[2]) >= 0.6 * min(height, bottom - top):
+            cluster.append(char)  # on the line, but its box does not widen the line's
             continue
         if cluster:
             lines.append(_make_line(sorted(cluster, key=lambda c: c[1]), number))
-        cluster, anchor = [char], centre
+        cluster, anchor, top, bottom = [char], centre, char[2], char[4]
     return lines
 
 

@@ -19,7 +19,7 @@ from typing import Callable
 from analyzer import rules
 from analyzer.model import Document, Finding, ReportMeta, Section, TableValues
 from analyzer.tables.checks.arithmetic import check_balance, check_group_total, check_results_sum, check_row_total
-from analyzer.tables.checks.base import Context
+from analyzer.tables.checks.base import Context, reader_doubted
 from analyzer.tables.checks.cells import check_ambiguous, check_impossible, check_non_numeric
 from analyzer.tables.checks.completeness import check_missing_cell, check_missing_row, check_missing_table
 from analyzer.tables.checks.continuity import check_continuity
@@ -61,10 +61,11 @@ def run_checks(tables: TableValues, meta: ReportMeta, sections: dict[str, Sectio
     findings: list[Finding] = []
     for check in CHECKS if checks is None else checks:
         findings.extend(_with_quote(f, tables) for f in check(ctx))
-    return [
+    findings = [
         verify_finding(f, tables, doc) if rules.rereads(f.rule) and not f.data.get("all_readings") else held_in_doubt(f, tables)
         for f in findings
     ]
+    return [reader_doubted(f, tables) for f in findings]
 
 
 def _with_quote(f: Finding, tables: TableValues) -> Finding:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from analyzer.model import Finding, TableValues
 from analyzer.sections import part_number
 from analyzer.tables import schema
-from analyzer.tables.checks.base import T_APP, T_REVIEW, Context, aux_other
+from analyzer.tables.checks.base import T_APP, T_REVIEW, Context, aux_other, reading_doubt
 
 
 def _has_content(t: TableValues, table: str, row: str) -> bool:
@@ -34,17 +34,19 @@ def _row_present(t: TableValues, table: str, row: str) -> bool:
 
 
 def check_missing_table(ctx: Context) -> list[Finding]:
-    """tables.missing_table: a standard table with no row in the report."""
+    """tables.missing_table: a standard table with no row in the report (uncertain when it was located, or
+    numbers that may be it could not be placed)."""
     t = ctx.tables
     out = []
     for table, title in schema.TABLE_TITLES.items():
         rows = schema.rows_of(table, t.template)
         if any(_row_present(t, table, r.key) for r in rows):
             continue
+        doubt = reading_doubt(t, table)
         out.append(Finding(
             rule="tables.missing_table", severity="error",
-            message=f"报告未列出“{title}”的统计表格（或表格无法识别），该部分数据全部缺失。",
-            where=title, status="uncertain" if t.found.get(table) else "confirmed",
+            message=f"报告未列出“{title}”的统计表格（或表格无法识别），该部分数据全部缺失。{doubt}",
+            where=title, status="uncertain" if t.found.get(table) or doubt else "confirmed",
             data={"table": table},
         ))
     return out
@@ -72,13 +74,11 @@ def check_missing_row(ctx: Context) -> list[Finding]:
             message = (f"{part_number(table)}表格缺少{labels}{'等' if len(absent) > 1 else ''}{len(absent)}行，"
                        f"相应数据未填报{_searched_for(absent)}。")
         searched = {r.key: list(dict.fromkeys((r.label,) + r.cues)) for r in absent}
-        doubtful = bool(t.unplaced_rows.get(table))
-        if doubtful:
-            message += "（表格中另有若干行数字未能对应到模板行次，可能是原文转换造成的识别问题，请核对原件。）"
+        doubt = reading_doubt(t, table)
         out.append(Finding(
-            rule="tables.missing_row", severity="warning", message=message,
+            rule="tables.missing_row", severity="warning", message=message + doubt,
             where=f"{title} / {absent[0].label}" if len(absent) == 1 else title,
-            status="uncertain" if doubtful else "confirmed",
+            status="uncertain" if doubt else "confirmed",
             data={"table": table, "rows": keys, "searched": searched},
         ))
     return out
@@ -93,7 +93,7 @@ def _searched_for(absent: list[schema.Row]) -> str:
 
 
 def check_missing_cell(ctx: Context) -> list[Finding]:
-    """tables.missing_cell: cells of present rows that show nothing."""
+    """tables.missing_cell: cells of present rows that show nothing (uncertain when numbers could not be placed)."""
     t, tmpl = ctx.tables, ctx.tables.template
     out = []
     for table, title in schema.TABLE_TITLES.items():
@@ -107,13 +107,15 @@ def check_missing_cell(ctx: Context) -> list[Finding]:
                 per_row.append((r, blank))
         if not per_row:
             continue
+        doubt = reading_doubt(t, table)
+        status = "uncertain" if doubt else "confirmed"
         if len(per_row) > 1:
             n = sum(len(b) for _, b in per_row)
             names = "、".join(f"“{r.label}”" for r, _ in per_row[:4])
             out.append(Finding(
                 rule="tables.missing_cell", severity="warning",
-                message=f"{part_number(table)}表格有{len(per_row)}行共{n}个单元格未填写数字（如{names}等行），应逐项填报，无数据的填0。",
-                where=title,
+                message=f"{part_number(table)}表格有{len(per_row)}行共{n}个单元格未填写数字（如{names}等行），应逐项填报，无数据的填0。{doubt}",
+                where=title, status=status,
                 data={"table": table, "cells": [f"{table}.{r.key}.{c.key}" for r, b in per_row for c in b]},
             ))
             continue
@@ -121,8 +123,8 @@ def check_missing_cell(ctx: Context) -> list[Finding]:
             cols = "、".join(f"“{c.label}”" for c in blank)
             out.append(Finding(
                 rule="tables.missing_cell", severity="warning",
-                message=f"{part_number(table)}表格中“{r.label}”一行的{cols}未填写数字，应逐项填报，无数据的填0。",
-                where=f"{title} / {r.label}",
+                message=f"{part_number(table)}表格中“{r.label}”一行的{cols}未填写数字，应逐项填报，无数据的填0。{doubt}",
+                where=f"{title} / {r.label}", status=status,
                 data={"table": table, "row": r.key, "cells": [f"{table}.{r.key}.{c.key}" for c in blank]},
             ))
     return out
