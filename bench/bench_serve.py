@@ -168,7 +168,7 @@ def measure_pages(workspace: Path, samples: int) -> tuple[dict, float]:
         big_year = max(years, key=lambda y: sum(r["year"] == y for r in ranked))
         routes: dict[str, list[str]] = {
             "GET / (ranking, largest year)": [f"/?year={big_year}"] * samples,
-            "GET /?q=… (search)": [f"/?year={big_year}&q={urllib.parse.quote(r['agency'][:2])}" for r in sample],
+            "GET /?q=… (search)": [f"/?year={big_year}&q={urllib.parse.quote((r['agency'] or r['id'])[:2])}" for r in sample],
             "GET /?sort=substance&desc=true": [f"/?year={big_year}&sort=substance&desc=true"] * samples,
             "GET /reports/{id}": [f"/reports/{r['id']}" for r in sample],
             "GET /reports/{id}/cells/{key}": [f"/reports/{r['id']}/cells/applications.new_received.total" for r in sample],
