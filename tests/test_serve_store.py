@@ -99,3 +99,14 @@ def test_readings_of_another_version_are_read_again(tmp_path):
     assert list(store.readings()) == []
     assert store.requeue_stale() == 1 and store.report("r" + sha[:12]).status == "queued"
     store.close()
+
+
+def test_a_scanned_cell_is_shown_in_the_box_ocr_found_it_in():
+    # Fails before: the page view looked for a "bbox" no source has, so no scanned cell was ever boxed.
+    from analyzer.model import CellReading, CellSource
+    from analyzer.serve.views import cell_box
+
+    reading = CellReading(page=2, box=(100.0, 200.0, 140.0, 215.0), confidence=0.97)
+    assert cell_box(CellSource("12", "规章", "本年制发件数", page=2).read_by(reading)) == (100.0, 200.0, 140.0, 215.0)
+    assert cell_box(CellSource("12", "规章", "本年制发件数", page=2)) is None
+    assert cell_box(None) is None

@@ -299,6 +299,13 @@ def _section_titles(result: ReportResult) -> dict[str, str]:
     return {k: s.title for k, s in result.sections.items()}
 
 
+def cell_box(src) -> tuple[float, float, float, float] | None:
+    """Where a cell stands on its page: a scanned page's cell has the box OCR found it in;
+    a text-layer PDF's cell keeps no box (its page is shown, the number named)."""
+    reading = getattr(src, "reading", None) if src is not None else None
+    return reading.box if reading is not None else None
+
+
 def cell_detail(bench: Workbench, row: ReportRow, key: str) -> dict | None:
     finished = bench.finished(row.id)
     tv = finished.tables
@@ -312,7 +319,7 @@ def cell_detail(bench: Workbench, row: ReportRow, key: str) -> dict | None:
     src = tv.sources.get(key)
     kept = {f.id for f in bench.decided(row.id).findings}
     related = [finding_view(bench, f, kept) for f in finished.findings if key in cells_of(f)]
-    box = getattr(src, "bbox", None) if src is not None else None
+    box = cell_box(src)
     return {
         "row": row, "key": key, "table_title": schema.TABLE_TITLES[parts[0]], "row_label": spec.label,
         "col_label": column.label, "value": tv.get(*parts), "source": src, "remark": tv.remark(key),
