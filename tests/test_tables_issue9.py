@@ -300,3 +300,28 @@ def test_columns_by_position_alone_only_when_the_totals_confirm_them() -> None:
     said = [f for f in findings if f.rule == "tables.ambiguous_cell"]
     assert said and "无法确定各自所属的列" in said[0].message
     assert not [f for f in findings if f.rule.startswith("applications.") or f.rule == "tables.missing_cell"]
+
+
+def test_a_lone_number_left_between_placed_rows_makes_a_blank_uncertain() -> None:
+    """Fails before: a "1" under a wrapped label was dropped when the label-less rows around it were placed by
+    order, and the blank 总计 it probably belongs to was confirmed as 未填写 (a markdown conversion, real0009)."""
+    from analyzer.tables.assign import assign_rows
+    from analyzer.tables.textread import Cell, TableRow
+
+    def row(labels, values, order):
+        return TableRow(labels, [Cell(v) for v in values], order, None, True, True, order=order)
+
+    specs = schema.rows_of("applications", "2021")
+    keys = [s.key for s in specs]
+    first, last = keys.index("other_no_correction"), keys.index("other_other")
+    rows = [row([specs[first - 1].label], ["0"] * 7, 0),
+            row([], ["8", "2", "0", "0", "0", "0", "10"], 1),
+            # the label's text with the lone number after it: a run of running text, too short for a row
+            TableRow(["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"], [Cell("1", run=True)],
+                     2, None, True, False, order=2),
+            row([], ["0"] * 7, 3),
+            row([specs[last].label], ["4", "0", "0", "0", "0", "0", "4"], 4)]
+    unplaced: list = []
+    taken = assign_rows(rows, specs, (), unplaced)
+    assert [c.raw for c in taken["other_fee_unpaid"].values] == ["0"] * 7
+    assert [[c.raw for c in r.values] for r in unplaced] == [["1"]]

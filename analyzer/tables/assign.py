@@ -96,6 +96,10 @@ def assign_rows(
         if loose and slots and len(slots) == len(loose) and len(full) == len(loose):
             for k, r in zip(slots, loose):
                 taken[k] = r
+            if unplaced is not None:
+                # A lone number left between the rows placed ("1" under a wrapped label) may be a cell
+                # the table shows blank: a number we could not place, so a blank there is not confirmed.
+                unplaced.extend(r for r in bare if r.values and r not in loose)
         elif unplaced is not None:
             # Numbers we could not place: absent rows, or blank cells of a row located by its label
             # alone ("（二）部分公开（区分处理的，只计这一情" over the numbers of "形，不计其他情形）"),
