@@ -244,3 +244,18 @@ def test_every_weight_has_a_chinese_name():
     assert len(labelled) == len(cfg.weights())  # every number of the file, once
     assert ("准确性：每个错误扣分", "5") in labelled
     assert not [name for name, _ in labelled if any("a" <= ch.lower() <= "z" for ch in name)]
+
+
+def test_a_blank_cell_in_doubt_is_held_not_charged():
+    """Fails before: an uncertain missing_cell (a number we could not place may be that cell) was still charged
+    as a cell missing, and the letter asked the agency to fill it with 0."""
+    base = clean_result()
+    values = {t: {r: dict(cols) for r, cols in rows.items()} for t, rows in base.tables.values.items()}
+    values["applications"]["carried_forward"]["total"] = None
+    tables = replace(base.tables, values=values)
+    blank = finding("tables.missing_cell", "warning", "第三部分表格中“四、结转下年度继续办理”一行的“总计”未填写数字。", "applications",
+                    status="uncertain", data={"table": "applications", "cells": ["applications.carried_forward.total"]})
+    held = score_report(replace(base, tables=tables, findings=with_ids([blank], "k")), None)
+    charged = score_report(replace(base, tables=tables, findings=with_ids([replace(blank, status="confirmed")], "k")), None)
+    assert lost(held, "completeness") == 0 and held.part("completeness").pending > 0
+    assert lost(charged, "completeness") > 0

@@ -52,9 +52,10 @@ class Relation:
     state: State
 
 
-def _doubtful_tables(result: ReportResult) -> tuple[set[str], set[str]]:
-    """Tables located but not read, and rows ("table.row") left out while numbers could not be placed."""
-    tables, rows = set(), set()
+def _doubtful_tables(result: ReportResult) -> tuple[set[str], set[str], set[str]]:
+    """Tables located but not read, rows ("table.row") left out and blank cells ("table.row.col") shown,
+    while numbers could not be placed: the uncertain findings of what a table leaves out."""
+    tables, rows, cells = set(), set(), set()
     for f in result.findings:
         if f.status != "uncertain":
             continue
@@ -62,13 +63,15 @@ def _doubtful_tables(result: ReportResult) -> tuple[set[str], set[str]]:
             tables.add(f.data.get("table", ""))
         elif f.rule == "tables.missing_row":
             rows.update(f"{f.data.get('table', '')}.{r}" for r in f.data.get("rows", ()))
-    return tables, rows
+        elif f.rule == "tables.missing_cell":
+            cells.update(f.data.get("cells", ()))
+    return tables, rows, cells
 
 
 def doubtful_cells(result: ReportResult, template: str | None) -> dict[str, str]:
     """Cell key → cause (a key of ``DOUBT_CAUSES``) for every template cell in doubt."""
     tv = result.tables
-    unread, unplaced = _doubtful_tables(result)
+    unread, unplaced, blank = _doubtful_tables(result)
     out: dict[str, str] = {}
     cells = TEMPLATE_CELLS["2019" if template == "2019" else "2021"]
     for table, row, col in ((t, r, c) for t, rows in cells.items() for r, cols in rows.items() for c in cols):
@@ -81,7 +84,7 @@ def doubtful_cells(result: ReportResult, template: str | None) -> dict[str, str]
             out[key] = "ambiguous"
         elif key in tv.remarks:
             out[key] = "text"
-        elif f"{table}.{row}" in unplaced:
+        elif f"{table}.{row}" in unplaced or key in blank:
             out[key] = "unplaced"
     return out
 
