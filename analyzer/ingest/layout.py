@@ -51,3 +51,20 @@ def starts_new_paragraph(text: str) -> bool:
 def ends_paragraph(text: str) -> bool:
     """Say whether a line closes its paragraph by its final punctuation."""
     return text.rstrip().endswith(PARAGRAPH_END)
+
+
+def merge_bands(intervals, gap: float = 0.0) -> list[list[float]]:
+    """Intervals (lo, hi) that overlap, or come closer than ``gap``, merged into bands [lo, hi], left to right.
+
+    The columns of a table without rulings, from a PDF's text or an OCR'd page alike.
+
+    >>> merge_bands([(30, 40), (0, 10), (8, 20)])
+    [[0, 20], [30, 40]]
+    """
+    bands: list[list[float]] = []
+    for lo, hi in sorted(intervals):
+        if bands and lo <= bands[-1][1] + gap:
+            bands[-1][1] = max(bands[-1][1], hi)
+        else:
+            bands.append([lo, hi])
+    return bands

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 from typing import Callable, Iterable, Sequence
 
-from analyzer.ingest.layout import CHAPTER_RE, ends_paragraph, is_heading, starts_new_paragraph
+from analyzer.ingest.layout import CHAPTER_RE, ends_paragraph, is_heading, merge_bands, starts_new_paragraph
 from analyzer.ingest.normalize import CJK, cjk_parentheses, clean_prose
 from analyzer.ingest.ocr import Box, OcrLine, OcrPage
 from analyzer.model import Block
@@ -225,17 +225,6 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
 
 
-def _bands(intervals: Sequence[tuple[float, float]], gap: float = 0.0) -> list[list[float]]:
-    """Merge intervals that overlap (or come closer than ``gap``) into bands [lo, hi]."""
-    bands: list[list[float]] = []
-    for lo, hi in sorted(intervals):
-        if bands and lo <= bands[-1][1] + gap:
-            bands[-1][1] = max(bands[-1][1], hi)
-        else:
-            bands.append([lo, hi])
-    return bands
-
-
 # ---------------------------------------------------------------- rows
 
 
@@ -337,7 +326,7 @@ def _prose_row(r: _Row, text_width: float = 1e9) -> bool:
 def _columns(body: list[_Row], line_h: float) -> list[tuple[float, float]]:
     """The number columns: x-bands shared by the value tokens of the body rows."""
     vals = [t for r in body for t in r.toks if _is_value(t)]
-    bands = _bands([(t.x0, t.x1) for t in vals], gap=-0.15 * line_h)
+    bands = merge_bands([(t.x0, t.x1) for t in vals], gap=-0.15 * line_h)
     # A band that holds two values of one row is two columns pressed together: split it
     # at the widest gap between the rows' values.
     out: list[tuple[float, float]] = []
@@ -346,7 +335,7 @@ def _columns(body: list[_Row], line_h: float) -> list[tuple[float, float]]:
         crowded = any(sum(1 for t in r.toks if _is_value(t) and t in members) > 1 for r in body)
         if crowded:
             centres = sorted({round(t.cx, 1) for t in members})
-            sub = _bands([(c - line_h * 0.6, c + line_h * 0.6) for c in centres])
+            sub = merge_bands([(c - line_h * 0.6, c + line_h * 0.6) for c in centres])
             for s_lo, s_hi in sub:
                 inside = [t for t in members if s_lo <= t.cx <= s_hi]
                 out.append((min(t.x0 for t in inside), max(t.x1 for t in inside)))

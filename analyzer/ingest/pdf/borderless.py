@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
 
-from analyzer.ingest.layout import ITEM_START_RE, NUMBER_RE, is_heading
+from analyzer.ingest.layout import ITEM_START_RE, NUMBER_RE, is_heading, merge_bands
 from analyzer.ingest.normalize import CN_NUMERALS, clean_cell
 from analyzer.ingest.pdf.objects import GRID_TOLERANCE, Bbox, Line, Page, Segment, Table, cluster
 
@@ -34,17 +33,6 @@ def _is_row_line(line: Line) -> bool:
     return len(line.segs) >= 2 and bool(_numbers(line))
 
 
-def _bands(intervals: Iterable[tuple[float, float]]) -> list[list[float]]:
-    """Overlapping x-intervals merged: one band per column, whatever the cells' alignment."""
-    out: list[list[float]] = []
-    for a, b in sorted(intervals):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return out
-
-
 @dataclass
 class Region:
     """The lines of one table without rulings: its column titles and its rows."""
@@ -54,7 +42,7 @@ class Region:
     doubts: list[str] = field(default_factory=list)  # text whose row could not be told (Table.doubts)
 
     def columns(self) -> list[list[float]]:
-        return _bands((s[0], s[1]) for row in self.rows for s in _numbers(row[0]))
+        return merge_bands((s[0], s[1]) for row in self.rows for s in _numbers(row[0]))
 
     def all_columns(self) -> list[list[float]]:
         """Number columns, and the header's column titles that stand over none of them:
@@ -66,7 +54,7 @@ class Region:
             (s[0], s[1]) for l in self.header for s in l.segs
             if s[0] > first - l.size and not any(a - 1 <= s[1] and s[0] <= b + 1 for a, b in bands)
         ]
-        return _bands([(a, b) for a, b in bands] + titles)
+        return merge_bands([(a, b) for a, b in bands] + titles)
 
     def fits(self, line: Line) -> bool:
         """The row's numbers stand in this table's number columns (or right of its labels)."""
