@@ -189,7 +189,7 @@ def analyze_run(
     """
     settings = resolve(settings)
     files = runner.collect_paths(paths)
-    runner.warm_up()
+    runner.warm_up(readers=len(files) > 1)
     outcomes = runner.run_files(_analyze_in_worker, files, settings, workers=workers, progress=progress, engine=engine)
     run = RunResult(
         results=[o for o in outcomes if isinstance(o, ReportResult)],

@@ -40,6 +40,7 @@ import re
 import shutil
 import zlib
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -294,7 +295,7 @@ def analyze_to(
     """
     settings = resolve(settings)
     files = runner.collect_paths(paths)
-    runner.warm_up()
+    runner.warm_up(readers=len(files) > 1)
     engine = engine or runner.LocalEngine(workers)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -307,7 +308,8 @@ def analyze_to(
                 spill.add(outcome)
             else:
                 failures.append(outcome)
-        return finish_spill(spill, failures, out_dir, score_config, whole_run_limit=whole_run_limit, reviewer=reviewer)
+        return finish_spill(spill, failures, out_dir, score_config, whole_run_limit=whole_run_limit, reviewer=reviewer,
+                            workers=workers)
     finally:
         spill.close()
         shutil.rmtree(spill.folder, ignore_errors=True)
@@ -315,10 +317,11 @@ def analyze_to(
 
 def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_config=None, *,
                  whole_run_limit: int = WHOLE_RUN_LIMIT, timings: dict[str, float] | None = None,
-                 store_only: bool = False, reviewer: str | None = None) -> Outcome:
+                 store_only: bool = False, reviewer: str | None = None, workers: int = 1) -> Outcome:
     """Passes 2 and 3 over a filled spill: the run-level stages, then every output.
 
     ``store_only`` (above ``whole_run_limit``): the store and ranking.csv, no per-report JSON or summary.csv.
+    ``workers``: processes that write the outputs of a whole run (``runner.run_in_forks``).
     """
     import time
 
@@ -347,8 +350,9 @@ def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_con
                 if done.previous is not None:
                     previous[done.report.source] = done.previous.source
             timings["finishing_s"] = time.perf_counter() - mark
+            con.close()  # before the outputs' worker processes fork: no DuckDB threads to copy
             run = RunResult(results=results, failures=failures, previous=previous, competing=competing)
-            written = write_run(run, out_dir, score_config, reviewer)
+            written = write_run(run, out_dir, score_config, reviewer, each=partial(runner.run_in_forks, workers=workers))
             timings["outputs_s"] = time.perf_counter() - mark - timings["finishing_s"]
             return Outcome(len(results), failures, written, run, timings)
         written = _write_streaming(con, spill, competing, failures, out_dir, score_config, store_only)

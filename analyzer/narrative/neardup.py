@@ -73,7 +73,8 @@ def _shingled(items: Sequence[Item]) -> tuple[list[frozenset[str]], list[int]]:
 
 
 def _pairs(items, sets, idx, threshold, exact_limit) -> list[tuple[int, int, float]]:
-    if len(idx) < 2:
+    # Pairs are between groups: a run of one report has none, and need not import scipy (0.3 s) to say so.
+    if len(idx) < 2 or len({items[i].group for i in idx}) < 2:
         return []
     if len(idx) <= exact_limit:
         return _pairs_exact(items, sets, idx, threshold)

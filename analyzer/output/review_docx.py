@@ -188,17 +188,32 @@ def write_reviews(results: list[ReportResult], out_dir: Path, letterhead: Letter
     Files are named by the report ids of the run's JSON files (``output.ids``):
     the seeds come as one stem in four formats.
     """
+    jobs = review_jobs(results, out_dir, letterhead)
+    return [path for job in jobs[1:] + jobs[:1] for path in job()]  # the combined file last
+
+
+class ReviewJobs(list):
+    """The jobs that write a run's reviews (each returns the paths it wrote), and how many files they write."""
+
+    files: int = 0
+
+
+def review_jobs(results: list[ReportResult], out_dir: Path, letterhead: Letterhead | None = None) -> ReviewJobs:
+    """:func:`write_reviews` as independent jobs: the combined 汇编 first (the largest), then one per report."""
     folder = Path(out_dir) / "reviews"
     folder.mkdir(parents=True, exist_ok=True)
     ordered = sorted(results, key=lambda r: r.source)
     names = report_ids(ordered)
-    written: list[Path] = []
-    for r in ordered:
+
+    def one(r: ReportResult) -> list[Path]:
         name = names[r.source]
         md = folder / f"{name}.评审意见.md"
         md.write_text(render_markdown(r, letterhead), encoding="utf-8")
-        written.append(md)
-        written.append(write_docx([r], folder / f"{name}.评审意见.docx", letterhead))
+        return [md, write_docx([r], folder / f"{name}.评审意见.docx", letterhead)]
+
+    jobs = ReviewJobs()
     if ordered:
-        written.append(write_docx(ordered, folder / COMBINED_NAME, letterhead))
-    return written
+        jobs.append(lambda: [write_docx(ordered, folder / COMBINED_NAME, letterhead)])
+    jobs.extend(lambda r=r: one(r) for r in ordered)
+    jobs.files = 2 * len(ordered) + (1 if ordered else 0)
+    return jobs

@@ -12,12 +12,13 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Callable, Sequence
 
 from analyzer.output.ids import report_ids
 from analyzer.output.ranking import rank_results
 from analyzer.output.ranking_io import write_ranking
 from analyzer.output.review import Letterhead
-from analyzer.output.review_docx import write_reviews
+from analyzer.output.review_docx import review_jobs
 from analyzer.output.site import write_index
 from analyzer.output.store import write_store
 
@@ -80,33 +81,54 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
     path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
 
 
-def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None) -> str:
+Jobs = Callable[[Sequence[Callable[[], object]]], list]
+
+
+def _in_turn(jobs: Sequence[Callable[[], object]]) -> list:
+    return [job() for job in jobs]
+
+
+def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None, each: Jobs | None = None) -> str:
     """Write every output of a run (a ``RunResult``); return a short description of what was written.
 
     ``reviewer`` (the CLI's ``--reviewer``) signs the review comments, over the configuration's ``[review] unit``.
+    ``each`` runs independent writing jobs and returns their results in order
+    (``runner.run_in_forks`` spreads them over the run's worker processes);
+    by default they run here, one after the other. Every file is written by
+    one job from the run alone, so the bytes do not depend on how they are run.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ids = report_ids(run.results)
     by_source = {r.source: r for r in run.results}
-    for r in run.results:
-        data = r.to_dict()
-        data["report_id"] = ids[r.source]
-        data.update(linked_report(run, r.source, ids, by_source))
-        (out_dir / f"{ids[r.source]}.json").write_text(
-            json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
+    from analyzer.scoring import resolve_config
+
+    ranking = rank_results(run, score_config)
+    letterhead = Letterhead.of(resolve_config(score_config), reviewer)
+    # The largest jobs first, so that the workers finish together.
+    jobs: list[Callable[[], object]] = [
+        lambda: write_ranking(ranking, out_dir / "ranking.xlsx"),
+        lambda: write_index(run, ranking, out_dir),
+    ]
+    reviews = review_jobs(run.results, out_dir, letterhead)
+    jobs += reviews
+    jobs += [lambda r=r: _write_report_json(run, r, out_dir, ids, by_source) for r in run.results]
+    (each or _in_turn)(jobs)
     write_csv(out_dir / "summary.csv", SUMMARY_COLUMNS, summary_rows(run, ids))
     write_csv(
         out_dir / "failures.csv", ["source", "error"],
         [{"source": f.source, "error": f.error} for f in run.failures],
     )
-    ranking = rank_results(run, score_config)
     write_ranking(ranking, out_dir / "ranking.csv")
-    write_ranking(ranking, out_dir / "ranking.xlsx")
-    from analyzer.scoring import resolve_config
-
-    reviews = write_reviews(run.results, out_dir, Letterhead.of(resolve_config(score_config), reviewer))
-    write_index(run, ranking, out_dir)
+    # Here, not in a job: pyarrow's threads are not to be forked.
     write_store(run, out_dir, ids)
-    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{len(reviews)} 份评审意见、index.html、store/"
+    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{reviews.files} 份评审意见、index.html、store/"
+
+
+def _write_report_json(run, r, out_dir: Path, ids: dict[str, str], by_source: dict) -> None:
+    data = r.to_dict()
+    data["report_id"] = ids[r.source]
+    data.update(linked_report(run, r.source, ids, by_source))
+    (out_dir / f"{ids[r.source]}.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
