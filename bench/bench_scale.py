@@ -43,7 +43,7 @@ def run_once(folder: Path, engine: str, workers: int) -> dict:
     files = sorted(folder.iterdir())
     out = Path(tempfile.mkdtemp(prefix="bench-scale-out-"))
     t0 = time.perf_counter()
-    done = analyze_to(files, out_dir=out, engine=make_engine(engine, workers=workers))
+    done = analyze_to(files, out_dir=out, engine=make_engine(engine, workers=workers), workers=workers)
     total = time.perf_counter() - t0
     store_mb = sum(p.stat().st_size for p in (out / "store").rglob("*") if p.is_file()) / 2**20
     shutil.rmtree(out, ignore_errors=True)
