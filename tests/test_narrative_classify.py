@@ -76,6 +76,18 @@ def test_section_prior_moves_imperatives_between_sections():
     assert abs(sum(over.values()) - 1) < 1e-9
 
 
+
+def test_unknown_section_leans_to_work_done_but_keeps_other():
+    """Without the section a near tie of promise and work done goes to work done (总体情况 holds
+    most statements of a report); text that is not about disclosure work keeps its balanced share."""
+    tie = {"problem": 0.05, "measure": 0.45, "achievement": 0.40, "statement": 0.05, "other": 0.05}
+    assert clf.top(clf.apply_priors(tie, None)) == "achievement"
+    assert clf.top(clf.apply_priors(tie, "problems")) == "measure"
+    unrelated = {"problem": 0.05, "measure": 0.1, "achievement": 0.15, "statement": 0.1, "other": 0.6}
+    assert clf.top(clf.apply_priors(unrelated, None)) == "other"
+    assert abs(sum(clf.apply_priors(tie, None).values()) - 1) < 1e-9
+
+
 # --- the data: our own words, never the evaluation's ----------------------------------------------
 
 # Formulas every report repeats word for word because they are mandated (political
