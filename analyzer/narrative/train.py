@@ -330,7 +330,7 @@ def print_evaluation(res: dict, label: str) -> None:
     print(
         f"\ncategories (as output: none when the kind is wrong): macro-F1 {res['category_macro_f1']:.3f} "
         f"over the {res['n_category_scored']} statements with a category in gold or output "
-        f"({res['category_macro_f1_gold_only']:.3f} counting the gold problems/measures only, as before 2.1), "
+        f"({res['category_macro_f1_gold_only']:.3f} counting the gold problems/measures only, the figure printed until r14b), "
         f"accuracy {res['category_accuracy']:.3f}; category model alone (gold kind): macro-F1 {res['category_given_kind_f1']:.3f}"
     )
     print(res["category_report"])
