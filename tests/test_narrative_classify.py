@@ -207,8 +207,8 @@ def test_heldout_scores_hold():
     model = clf.get_model()
     res = train.evaluate(model, examples)
     raw = train.evaluate(model, examples, use_section=False)
-    assert res["kind_macro_f1"] >= 0.89
-    assert raw["kind_macro_f1"] >= 0.74
+    assert res["kind_macro_f1"] >= 0.90
+    assert raw["kind_macro_f1"] >= 0.77
     assert res["category_macro_f1"] >= 0.62
     assert res["category_macro_f1_gold_only"] >= 0.68
 
@@ -325,3 +325,28 @@ def test_a_measure_naming_its_problem_answers_that_problem():
     assert [s.kind for s in stmts] == ["problem", "problem", "measure"]
     assert [(p.problem, p.measures, p.how) for p in result.pairs] == [(0, (), ()), (1, (2,), ("names_problem",))]
     assert stmts[2].category == stmts[1].category
+
+
+class _FixedKinds:
+    """A stand-in classifier reading every text the same: a promise more than work done."""
+
+    classes_ = np.asarray(clf.KINDS, dtype=object)
+    categories_ = np.asarray(clf.CATEGORIES, dtype=object)
+
+    def predict_proba(self, texts):
+        row = {"problem": 0.0, "measure": 0.7, "achievement": 0.1, "statement": 0.2, "other": 0.0}
+        return np.tile([row[k] for k in clf.KINDS], (len(texts), 1))
+
+    def predict_category_proba(self, texts):
+        return np.tile([1.0 if c == "mechanism" else 0.0 for c in clf.CATEGORIES], (len(texts), 1))
+
+
+def test_a_heading_of_the_overview_followed_by_its_content_is_a_statement():
+    from analyzer.narrative.context import Item, label_items
+
+    heading, content = "强化组织保障", "镇党委会专题研究政务公开工作2次，明确由党政办负责日常工作"
+    kinds = [lab.kind for lab in label_items([Item(heading, "overview"), Item(content, "overview")], _FixedKinds())[0]]
+    assert kinds == ["statement", "achievement"]
+    # Nothing follows it, or it stands in 五: the heading rule does not apply.
+    assert label_items([Item(content, "overview"), Item(heading, "overview")], _FixedKinds())[0][1].kind == "achievement"
+    assert label_items([Item(heading, "problems"), Item(content, "problems")], _FixedKinds())[0][0].kind == "measure"
