@@ -129,7 +129,7 @@ CUES: dict[str, str] = {
 KIND_CUES = tuple(CUES)
 
 
-def heading_shape(text: str) -> float:
+def _heading_shape(text: str) -> float:
     """1 for a short line without clause punctuation or figures ("健全组织领导", "（二）平台建设"), else 0."""
     t = LEAD_MARKER.sub("", text).strip().rstrip("。")
     return float(2 <= len(t) <= 22 and not re.search(r"[，,；;：:。\d]", t))
@@ -140,7 +140,7 @@ def _length(text: str) -> float:
     return math.log1p(len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", text))) / 5.0
 
 
-SHAPE_FEATURES = {"heading_shape": heading_shape, "length": _length}
+SHAPE_FEATURES = {"heading_shape": _heading_shape, "length": _length}
 
 # Cue words of each problem category (spec/taxonomy.md §2, "typical content"), widened with
 # the words reports use for the same things.
