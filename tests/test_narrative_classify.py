@@ -231,8 +231,8 @@ def test_heldout_scores_hold():
     model = clf.get_model()
     res = train.evaluate(model, examples)
     raw = train.evaluate(model, examples, use_section=False)
-    assert res["kind_macro_f1"] >= 0.89
-    assert raw["kind_macro_f1"] >= 0.75
+    assert res["kind_macro_f1"] >= 0.88
+    assert raw["kind_macro_f1"] >= 0.76
     assert res["category_macro_f1"] >= 0.58
     assert res["category_macro_f1_gold_only"] >= 0.62
 
