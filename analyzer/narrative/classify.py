@@ -166,7 +166,7 @@ SECTION_PRIORS = {
 # Where the section is unknown (``analyzer classify`` without ``--section``), the statement still most
 # likely comes from a report's narrative, where work done outweighs promises: the section priors mixed by
 # the share of statements each section holds (the segmenter on the 16 seed and real reports of the corpus:
-# 282 of 391 statements in 总体情况, 0.72). Without it the balanced posterior calls every
+# 282 of 391 statements in 总体情况, 0.72). Without it the balanced posterior calls much of the
 # "加强…，推动…" of 总体情况 a measure. ``other`` keeps its balanced share (1/5): the text may not come
 # from a report at all, so the prior only redistributes the four kinds of disclosure work among themselves.
 OVERVIEW_SHARE = 0.72

@@ -248,7 +248,7 @@ def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
     """Kind and category predictions against the gold labels, with per-class reports.
 
     ``use_section=False`` is what ``analyzer classify`` does without ``--section``:
-    the text alone, with the model's balanced posterior. Categories are scored
+    the text alone, with the prior of a statement of unknown section. Categories are scored
     as the analyzer outputs them, over every statement that carries a category
     in gold or in the output: a gold problem or measure whose predicted kind is
     neither gets no category ("(none)"), a miss of its category; a category given
