@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from analyzer.narrative import classify_texts
@@ -76,6 +77,18 @@ def test_section_prior_moves_imperatives_between_sections():
     assert abs(sum(over.values()) - 1) < 1e-9
 
 
+
+def test_unknown_section_leans_to_work_done_but_keeps_other():
+    """Without the section a near tie of promise and work done goes to work done (总体情况 holds
+    most statements of a report); text that is not about disclosure work keeps its balanced share."""
+    tie = {"problem": 0.05, "measure": 0.45, "achievement": 0.40, "statement": 0.05, "other": 0.05}
+    assert clf.top(clf.apply_priors(tie, None)) == "achievement"
+    assert clf.top(clf.apply_priors(tie, "problems")) == "measure"
+    unrelated = {"problem": 0.05, "measure": 0.1, "achievement": 0.15, "statement": 0.1, "other": 0.6}
+    assert clf.top(clf.apply_priors(unrelated, None)) == "other"
+    assert abs(sum(clf.apply_priors(tie, None).values()) - 1) < 1e-9
+
+
 # --- the data: our own words, never the evaluation's ----------------------------------------------
 
 # Formulas every report repeats word for word because they are mandated (political
@@ -140,6 +153,30 @@ def test_no_training_statement_is_an_evaluation_statement():
     assert shared == []
 
 
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"[\W\d_]+", "", _without_formulas(text))
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def test_no_training_statement_paraphrases_an_evaluation_statement():
+    """Neither a copy nor a near copy: no written text of 14 characters or more shares 70 % of its
+    character bigrams (Jaccard, figures and mandated formulas aside) with an evaluation statement.
+    Rows reworded from evaluation statements ("部分单位信息发布属性界定不够精确…", 0.77) were removed in r14b."""
+    examples, _ = train.load_eval()
+    boilerplate, _ = train.load_boilerplate_eval()
+    held_out = [(t, _bigrams(t)) for t in {e.text for e in examples} | {e.text for e, _ in boilerplate}]
+    assert held_out
+    near = []
+    for text in _all_written_texts():
+        mine = _bigrams(text)
+        if len(train.flat_text(text)) < 14 or not mine:
+            continue
+        for other, theirs in held_out:
+            if theirs and len(mine & theirs) / len(mine | theirs) >= 0.7:
+                near.append((text, other))
+    assert near == []
+
+
 def test_the_overlap_check_sees_both_evaluation_files(monkeypatch):
     """The check above fails when a training text is a statement of boilerplate_eval.tsv (not only of eval_refs.tsv)."""
     row, _ = train.load_boilerplate_eval()[0][0]
@@ -194,9 +231,39 @@ def test_heldout_scores_hold():
     model = clf.get_model()
     res = train.evaluate(model, examples)
     raw = train.evaluate(model, examples, use_section=False)
-    assert res["kind_macro_f1"] >= 0.89
-    assert raw["kind_macro_f1"] >= 0.74
+    assert res["kind_macro_f1"] >= 0.88
+    assert raw["kind_macro_f1"] >= 0.76
     assert res["category_macro_f1"] >= 0.58
+    assert res["category_macro_f1_gold_only"] >= 0.62
+
+
+class _AlwaysPlatformMeasure:
+    """A stand-in classifier: every text is a measure about the platform."""
+
+    classes_ = np.asarray(clf.KINDS, dtype=object)
+    categories_ = np.asarray(clf.CATEGORIES, dtype=object)
+
+    def predict_proba(self, texts):
+        return np.tile([0.0 if k != "measure" else 1.0 for k in clf.KINDS], (len(texts), 1))
+
+    def predict_category_proba(self, texts):
+        return np.tile([1.0 if c == "platform" else 0.0 for c in clf.CATEGORIES], (len(texts), 1))
+
+    def predict_category(self, texts):
+        return self.categories_[self.predict_category_proba(texts).argmax(axis=1)]
+
+
+def test_a_category_given_to_work_done_is_a_false_positive():
+    """Categories are scored over every statement with a category in gold or output: an achievement
+    read as a platform measure costs the platform's precision."""
+    examples = [
+        train.Example("优化网站栏目设置", "measure", "platform", None),
+        train.Example("全年发布信息312条", "achievement", None, None),
+    ]
+    res = train.evaluate(_AlwaysPlatformMeasure(), examples, use_section=False)
+    assert res["category_macro_f1_gold_only"] == 1.0
+    assert res["n_category_scored"] == 2
+    assert res["category_macro_f1"] == pytest.approx(2 / 3)
 
 
 # --- measures and the problems they answer (taxonomy §2) ---------------------------------------------
@@ -282,3 +349,28 @@ def test_a_measure_naming_its_problem_answers_that_problem():
     assert [s.kind for s in stmts] == ["problem", "problem", "measure"]
     assert [(p.problem, p.measures, p.how) for p in result.pairs] == [(0, (), ()), (1, (2,), ("names_problem",))]
     assert stmts[2].category == stmts[1].category
+
+
+class _FixedKinds:
+    """A stand-in classifier reading every text the same: a promise more than work done."""
+
+    classes_ = np.asarray(clf.KINDS, dtype=object)
+    categories_ = np.asarray(clf.CATEGORIES, dtype=object)
+
+    def predict_proba(self, texts):
+        row = {"problem": 0.0, "measure": 0.7, "achievement": 0.1, "statement": 0.2, "other": 0.0}
+        return np.tile([row[k] for k in clf.KINDS], (len(texts), 1))
+
+    def predict_category_proba(self, texts):
+        return np.tile([1.0 if c == "mechanism" else 0.0 for c in clf.CATEGORIES], (len(texts), 1))
+
+
+def test_a_heading_of_the_overview_followed_by_its_content_is_a_statement():
+    from analyzer.narrative.context import Item, label_items
+
+    heading, content = "强化组织保障", "镇党委会专题研究政务公开工作2次，明确由党政办负责日常工作"
+    kinds = [lab.kind for lab in label_items([Item(heading, "overview"), Item(content, "overview")], _FixedKinds())[0]]
+    assert kinds == ["statement", "achievement"]
+    # Nothing follows it, or it stands in 五: the heading rule does not apply.
+    assert label_items([Item(content, "overview"), Item(heading, "overview")], _FixedKinds())[0][1].kind == "achievement"
+    assert label_items([Item(heading, "problems"), Item(content, "problems")], _FixedKinds())[0][0].kind == "measure"

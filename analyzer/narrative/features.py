@@ -155,7 +155,9 @@ CATEGORY_CUES: dict[str, str] = {
     "public_participation": r"公众参与|参与|宣传|知晓|开放日|政务公开日|意见征集|征求意见|听证|座谈|群众|联系群众|走访",
     "grassroots_standardization": r"基层|标准化|规范化|标准目录|村务|居务|村（社区）|村级|社区|乡镇|街道|公开栏",
     "information_management": r"规范性文件|清理|公开指南|公开目录|属性|源头认定|归档|台账|撤回|登记|编号|全生命周期|有效期",
-    "other": r"经费|预算|设备|疫情|区划|机构改革|经验|总结|营商环境|数据开放|创新|特色|亮点|先进",
+    # "other" is none of the above (spec/taxonomy.md): innovation, highlights and lessons (创新/特色/亮点/经验)
+    # are said of any area, so they are not its cues (5-fold-by-file CV on the training data: 0.917 → 0.918).
+    "other": r"经费|预算|设备|疫情|区划|机构改革|营商环境|数据开放",
 }
 
 

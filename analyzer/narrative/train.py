@@ -248,10 +248,13 @@ def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
     """Kind and category predictions against the gold labels, with per-class reports.
 
     ``use_section=False`` is what ``analyzer classify`` does without ``--section``:
-    the text alone, with the model's balanced posterior. Categories are scored
-    on the gold problems and measures as the analyzer outputs them: a statement
-    whose predicted kind is neither gets no category, which counts as a miss
-    (``category_macro_f1``); ``category_given_kind_f1`` scores the category
+    the text alone, with the prior of a statement of unknown section. Categories are scored
+    as the analyzer outputs them, over every statement that carries a category
+    in gold or in the output: a gold problem or measure whose predicted kind is
+    neither gets no category ("(none)"), a miss of its category; a category given
+    to a statement without one in gold is a false positive of that category
+    (``category_macro_f1``; ``category_macro_f1_gold_only`` leaves those out, as
+    the evaluation did before). ``category_given_kind_f1`` scores the category
     model alone on the text.
     """
     from sklearn.metrics import classification_report, confusion_matrix, f1_score
@@ -265,9 +268,19 @@ def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
     cat_idx = [i for i, e in enumerate(examples) if e.kind in ("problem", "measure") and e.category]
     cats_model = list(model.predict_category([examples[i].text for i in cat_idx])) if cat_idx else []
     cats_true = [examples[i].category for i in cat_idx]
-    cats_run = [labelled[i].category if kinds_pred[i] in ("problem", "measure") and labelled[i].category else "(none)" for i in cat_idx]
+
+    def output(i: int) -> str:
+        return labelled[i].category if kinds_pred[i] in ("problem", "measure") and labelled[i].category else "(none)"
+
+    cats_run = [output(i) for i in cat_idx]
+    # A category given to a statement that has none in gold (an achievement read as a measure) is a
+    # false positive of that category: the F1 is computed over every statement that carries a category
+    # in gold *or* in the output, "(none)" standing for the missing side.
+    scored = [i for i, e in enumerate(examples) if i in set(cat_idx) or output(i) != "(none)"]
+    cats_true_all = [examples[i].category if i in set(cat_idx) else "(none)" for i in scored]
+    cats_run_all = [output(i) for i in scored]
     gold_cats = sorted(set(cats_true))
-    cat_labels = [c for c in CATEGORIES if c in set(cats_true) | set(cats_run)] + (["(none)"] if "(none)" in cats_run else [])
+    cat_labels = [c for c in CATEGORIES if c in set(cats_true_all) | set(cats_run_all)] + (["(none)"] if "(none)" in set(cats_run_all) | set(cats_true_all) else [])
     # Macro averages run over the gold classes: a predicted class absent from the gold set
     # (``other`` here) is an error of the true class, not a class of its own with F1 = 0.
     return {
@@ -279,11 +292,13 @@ def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
         "kind_pred": kinds_pred,
         "kind_confidence": kind_conf,
         "n_category": len(cat_idx),
-        "category_macro_f1": f1_score(cats_true, cats_run, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
+        "n_category_scored": len(scored),
+        "category_macro_f1": f1_score(cats_true_all, cats_run_all, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
+        "category_macro_f1_gold_only": f1_score(cats_true, cats_run, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
         "category_accuracy": sum(a == b for a, b in zip(cats_true, cats_run)) / max(1, len(cat_idx)),
         "category_given_kind_f1": f1_score(cats_true, cats_model, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
-        "category_report": classification_report(cats_true, cats_run, labels=cat_labels, digits=3, zero_division=0) if cat_idx else "",
-        "category_confusion": (cat_labels, confusion_matrix(cats_true, cats_run, labels=cat_labels) if cat_idx else None),
+        "category_report": classification_report(cats_true_all, cats_run_all, labels=cat_labels, digits=3, zero_division=0) if cat_idx else "",
+        "category_confusion": (cat_labels, confusion_matrix(cats_true_all, cats_run_all, labels=cat_labels) if cat_idx else None),
     }
 
 
@@ -313,7 +328,9 @@ def print_evaluation(res: dict, label: str) -> None:
     print(res["kind_report"])
     _print_confusion("kind confusion matrix", *res["kind_confusion"])
     print(
-        f"\ncategories (as output: none when the kind is wrong): macro-F1 {res['category_macro_f1']:.3f}, "
+        f"\ncategories (as output: none when the kind is wrong): macro-F1 {res['category_macro_f1']:.3f} "
+        f"over the {res['n_category_scored']} statements with a category in gold or output "
+        f"({res['category_macro_f1_gold_only']:.3f} counting the gold problems/measures only, the figure printed until r14b), "
         f"accuracy {res['category_accuracy']:.3f}; category model alone (gold kind): macro-F1 {res['category_given_kind_f1']:.3f}"
     )
     print(res["category_report"])
