@@ -12,7 +12,12 @@ components, in order:
   :func:`analyzer.narrative.segment.segment_text`, aligned to the text;
 - ``narrative_counts``: a ``Matcher`` for figures with their unit (…件、…条、
   …次、…%、1,234条、一百二十余人次、两万余条; not ranks such as 第3次) as ``doc.spans["counts"]``;
-  :func:`find_counts` returns them typed (:class:`Count`) for other stages;
+  :func:`find_counts` returns them typed (:class:`Count`) for other stages.
+  The text-vs-table check reads its numbers with :mod:`analyzer.narrative.claims`'s
+  regex instead: on the 37 visible reports both find the same 272 counts in the
+  tables' units; the Matcher adds only Chinese numerals of prose ("五个试点区",
+  "三项任务"), misses two digit counts ("2个子栏目", jieba's 个子), and costs
+  13 times as much plus 0.55 s of spaCy per process (``bench/bench_counts.py``);
 - ``narrative_stock_phrases``: a ``PhraseMatcher`` over the shipped stock
   phrases (:mod:`analyzer.narrative.boilerplate`), as ``doc.spans["stock_phrases"]``;
 - ``narrative_labels``: each statement span's ``._.kind``, ``._.category``,
