@@ -187,3 +187,29 @@ def test_worker_stopped_mid_conversion_kills_office(tmp_path, fake_office):
     run = analyze_run([path], Settings(per_file_timeout_s=1, legacy_timeout_s=60), workers=1)
     assert [f.kind for f in run.failures] == ["timeout"]
     assert _helper_stopped(fake_office)
+
+
+def test_largest_files_start_first_and_outcomes_keep_the_order(tmp_path):
+    from analyzer.runner import largest_first
+
+    small, big, also_small = tmp_path / "b.txt", tmp_path / "c.txt", tmp_path / "a.txt"
+    small.write_text("x")
+    also_small.write_text("y")
+    big.write_text("z" * 1000)
+    missing = tmp_path / "gone.txt"
+    assert largest_first([small, missing, big, also_small]) == [big, also_small, small, missing]
+
+
+def test_forked_jobs_answer_in_order_and_raise_as_in_turn():
+    from analyzer.runner import run_in_forks
+
+    assert run_in_forks([lambda n=n: n * n for n in range(7)], workers=2) == [n * n for n in range(7)]
+    assert run_in_forks([lambda: os.getpid()], workers=2) == [os.getpid()]  # one job: here
+    assert os.getpid() not in run_in_forks([os.getpid] * 4, workers=2)  # several: in the workers
+    assert run_in_forks([os.getpid] * 4, workers=1) == [os.getpid()] * 4
+
+    def broken():
+        raise ValueError("损坏")
+
+    with pytest.raises(ValueError, match="损坏"):
+        run_in_forks([lambda: 1, broken, lambda: 3], workers=2)
