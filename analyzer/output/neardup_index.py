@@ -113,10 +113,10 @@ def update_index(store: Path, *, statements: Path | None = None, heads: int = HE
     ``statements``: a folder of Parquet files with a ``text`` column to read
     instead of the store's ``statements`` (a run not written to the store yet).
     """
-    from analyzer.output.store import duckdb_connection
+    from analyzer.output.store import RUN_MEMORY, duckdb_connection
 
     store = Path(store)
-    con = duckdb_connection()
+    con = duckdb_connection(RUN_MEMORY)
     try:
         return _update(con, store, Path(statements) if statements is not None else store / "statements", heads, chunk,
                        pairs_per_part)
