@@ -5,7 +5,7 @@
 every column is described in ``docs/STORE.md``). DuckDB, pandas or Spark read
 it as it is; :func:`connect` opens it in DuckDB with one view a table.
 
-Rows are buffered and flushed to a part file every ``batch_rows`` rows of a
+Rows are buffered (as Arrow batches past ``COLUMNAR_ROWS``) and flushed to a part file every ``batch_rows`` rows of a
 table, so writing holds at most one batch per table in memory whatever the
 size of the run. Part files are named ``<table>/<run_id>-<n>.parquet``.
 
@@ -46,6 +46,7 @@ __version__ = sys.modules["analyzer"].__version__
 
 TABLES = ("reports", "cells", "findings", "statements", "scores", "runs")
 BATCH_ROWS = 50_000
+COLUMNAR_ROWS = 2_000  # rows a table buffers as Python dicts before they become an Arrow batch
 PART_GLOB = "*.parquet"
 
 # Column name → pyarrow type name, in order. docs/STORE.md describes each one
@@ -276,6 +277,9 @@ class StoreWriter:
         self.run_id = run_id
         self.batch_rows = batch_rows
         self._rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+        # rows already made columnar: 50,000 rows as dicts are ~60 MB a table, as Arrow a few MB
+        self._columns: dict[str, list] = {t: [] for t in TABLES}
+        self._buffered: dict[str, int] = {t: 0 for t in TABLES}
         self._parts: dict[str, int] = {t: 0 for t in TABLES}
         self.counts: dict[str, int] = {t: 0 for t in TABLES}
         self._first: str | None = None
@@ -345,7 +349,7 @@ class StoreWriter:
             "first_source": self._first, "last_source": self._last,
         }])
         for table in TABLES:
-            if self._rows[table] or not self._parts[table]:
+            if self._buffered[table] or not self._parts[table]:
                 self._flush(table)
         self.closed = True
         return dict(self.counts)
@@ -357,18 +361,30 @@ class StoreWriter:
     def _add(self, table: str, rows: list[dict]) -> None:
         self._rows[table].extend(rows)
         self.counts[table] += len(rows)
-        if len(self._rows[table]) >= self.batch_rows:
+        self._buffered[table] += len(rows)
+        if self._buffered[table] >= self.batch_rows:
             self._flush(table)
+        elif len(self._rows[table]) >= COLUMNAR_ROWS:
+            self._to_columns(table)
+
+    def _to_columns(self, table: str) -> None:
+        import pyarrow as pa
+
+        self._columns[table].append(pa.RecordBatch.from_pylist(self._rows[table], schema=_pa_schema(table)))
+        self._rows[table] = []
 
     def _flush(self, table: str) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        data = pa.Table.from_pylist(self._rows[table], schema=_pa_schema(table))
+        self._to_columns(table)
+        # one contiguous table, as one from_pylist of the rows gave (the test checks the bytes are the same)
+        data = pa.Table.from_batches(self._columns[table], schema=_pa_schema(table)).combine_chunks()
         path = self.store_dir / table / f"{self.run_id}-{self._parts[table]:05d}.parquet"
         pq.write_table(data, path, compression="zstd")
         self._parts[table] += 1
-        self._rows[table] = []
+        self._columns[table] = []
+        self._buffered[table] = 0
 
 
 def write_store(run, out_dir: Path, ids: dict[str, str], score_config: str = "") -> dict[str, int]:
