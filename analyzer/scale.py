@@ -54,6 +54,7 @@ from analyzer.pipeline import _analyze_in_worker, finish_run
 WHOLE_RUN_LIMIT = 5_000  # reports: up to here the whole-run outputs are written, as by write_run
 IN_MEMORY_STATEMENTS = 50_000  # up to here shared statements are found exactly as cross_report finds them
 BATCH = 10_000
+FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
 SPILL = ".analyzer-spill"  # under the output folder while a run lasts
 
 
@@ -173,8 +174,8 @@ def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_
     """Table ``shared(source, idx)``: statements near-duplicated in at least ``MIN_AGENCIES`` other agencies' reports."""
     import pyarrow as pa
 
-    con.execute("CREATE OR REPLACE TEMP TABLE shared (source VARCHAR, idx INTEGER)")
     if spill.statements <= limit:
+        con.execute("CREATE OR REPLACE TEMP TABLE shared (source VARCHAR, idx INTEGER)")
         # Exactly narrative.cross_report's search: the same items in the same order.
         rows = con.execute("SELECT source, idx, grp, text FROM stmts ORDER BY source, idx").fetchall()
         items = [neardup.Item(grp, text) for _, _, grp, text in rows]
@@ -188,8 +189,11 @@ def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_
 
     neardup_index.update_index(store, statements=spill.folder / "statements")
     neardup_index.index_views(con, store)
+    # To a file, not a table: nearly every statement of 100,000 varied reports is shared (2 million
+    # rows, 80 MB that DuckDB would hold); pass 3 reads the rows of a range of reports at a time.
+    path = _sql_path(spill.folder / "shared.parquet")
     con.execute(f"""
-        INSERT INTO shared
+        COPY (
         WITH occ AS (SELECT s.source, s.idx, s.grp, t.node FROM stmts s JOIN idx_texts t ON t.text_key = md5(s.text)
                      JOIN idx_nodes n ON n.node = t.node WHERE n.shingles >= {neardup.MIN_SHINGLES}),
         ng AS (SELECT DISTINCT node, grp FROM occ),
@@ -207,7 +211,14 @@ def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_
         counted AS (SELECT node, count(*) AS groups FROM reach GROUP BY node)
         SELECT o.source, o.idx FROM occ o LEFT JOIN counted c USING (node)
         WHERE c.groups - 1 >= {MIN_AGENCIES} OR o.node IN (SELECT node FROM wide)
+        ) TO '{path}' (FORMAT parquet)
     """)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW shared AS SELECT * FROM read_parquet('{path}')")
+
+
+def _sql_path(path: Path) -> str:
+    """A path inside a SQL string literal."""
+    return str(Path(path).resolve()).replace("'", "''")
 
 
 # ---------------------------------------------------------------- pass 3: finishing
@@ -247,7 +258,7 @@ class Finished:
     report: ReportResult
     previous: ReportResult | None
     competing: tuple[ReportResult, ...]
-    file: tuple | None = None  # (file_id, sha256, duplicate_of, previous sha256) from table ``files``
+    file: tuple | None = None  # (file_id, sha256, duplicate_of, previous file_id, previous sha256) from ``files``
 
     def run(self) -> RunResult:
         """The report as a run of one with its link, for ``output.run``'s writers."""
@@ -260,27 +271,38 @@ class Finished:
 def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_config,
               files: bool = False) -> Iterator[Finished]:
     """Every report finished, in source order, with the reports of its year link (``files``: and table files' facts)."""
-    facts = ", f.file_id, f.sha256, f.duplicate_of, pf.sha256" if files else ""
-    joins = "JOIN files f USING (source) LEFT JOIN files pf ON pf.source = l.prev" if files else ""
-    cur = con.execute(f"""
-        SELECT i.source, i."offset", i.length, p."offset", p.length, p.source,
-               (SELECT list(idx) FROM shared s WHERE s.source = i.source) AS shared {facts}
-        FROM idx i LEFT JOIN links l USING (source) LEFT JOIN idx p ON p.source = l.prev {joins}
-        ORDER BY i.source
-    """)
-    lookup = con.cursor()  # the rivals of a competing link, found while `cur` streams (rare)
-    while rows := cur.fetchmany(1000):
-        for src, off, ln, poff, pln, psrc, shared, *file in rows:
-            result = spill.get(off, ln)
-            previous = spill.get(poff, pln) if psrc is not None else None
-            rivals = ()
-            if src in competing:
-                where = dict((s, (o, n)) for s, o, n in lookup.execute(
-                    'SELECT source, "offset", length FROM idx WHERE list_contains(?, source)', [list(competing[src])]).fetchall())
-                rivals = tuple(spill.get(*where[c]) for c in competing[src])
-            yield Finished(finish_one(result, shared or (), previous, score_config, rivals), previous, rivals,
-                           tuple(file) if files else None)
-    lookup.close()
+    facts = ", f.file_id, f.sha256, f.duplicate_of, pf.file_id, pf.sha256" if files else ""
+    joins = "JOIN files f ON f.source = i.source LEFT JOIN files pf ON pf.source = l.prev" if files else ""
+    # FINISH_RANGE reports at a time: one query over the run would have DuckDB sort and hold
+    # every report's row and shared positions (what grew from 10,000 to 100,000 reports)
+    bounds = [s for (s,) in con.execute(
+        f"SELECT source FROM (SELECT source, row_number() OVER (ORDER BY source) AS n FROM idx) "
+        f"WHERE n % {FINISH_RANGE} = 1 ORDER BY source").fetchall()]
+
+    def ranges() -> Iterator[tuple]:
+        for k, lo in enumerate(bounds):
+            hi = bounds[k + 1] if k + 1 < len(bounds) else None
+            within = "{col} >= ?" + (" AND {col} < ?" if hi is not None else "")
+            args = [lo] + ([hi] if hi is not None else [])
+            yield from con.execute(f"""
+                WITH sh AS (SELECT source, list(idx) AS shared FROM shared WHERE {within.format(col="source")} GROUP BY source)
+                SELECT i.source, i."offset", i.length, p."offset", p.length, p.source, sh.shared {facts}
+                FROM idx i LEFT JOIN links l ON l.source = i.source LEFT JOIN idx p ON p.source = l.prev
+                     LEFT JOIN sh ON sh.source = i.source {joins}
+                WHERE {within.format(col="i.source")}
+                ORDER BY i.source
+            """, args + args).fetchall()
+
+    for src, off, ln, poff, pln, psrc, shared, *file in ranges():
+        result = spill.get(off, ln)
+        previous = spill.get(poff, pln) if psrc is not None else None
+        rivals = ()
+        if src in competing:  # rare: their places are looked up when met
+            where = dict((s, (o, n)) for s, o, n in con.execute(
+                'SELECT source, "offset", length FROM idx WHERE list_contains(?, source)', [list(competing[src])]).fetchall())
+            rivals = tuple(spill.get(*where[c]) for c in competing[src])
+        yield Finished(finish_one(result, shared or (), previous, score_config, rivals), previous, rivals,
+                       tuple(file) if files else None)
 
 
 # ---------------------------------------------------------------- the run
@@ -381,7 +403,7 @@ def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], f
 
     config = resolve_config(score_config).label  # what every Score.config holds, as write_store reads it
     failure_hashes = {f.source: content_hash(f.source) for f in failures}
-    run_id = _file_facts(con, failure_hashes, config)
+    run_id = _file_facts(con, spill.folder, failure_hashes, config)
     summary = None
     if not store_only:  # written as the reports finish: its text for 100,000 reports is not kept
         Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -393,13 +415,13 @@ def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], f
         with StoreWriter(out_dir / "store", run_id, track_copies=False) as store:
             for done in _finished(con, spill, competing, score_config, files=True):
                 r = done.report
-                file_id, sha256, first_copy, prev_sha256 = done.file
+                file_id, sha256, first_copy, prev_id, prev_sha256 = done.file
                 prev = done.previous.source if done.previous is not None else None
                 if not store_only:
                     data = r.to_dict()
                     data["report_id"] = file_id
                     linked = [r] + ([done.previous] if done.previous is not None else []) + list(done.competing)
-                    ids = {x.source: i for x, i in zip(linked, _ids_of(con, linked, file_id))}
+                    ids = {r.source: file_id, **({prev: prev_id} if prev else {}), **_ids_of(con, done.competing)}
                     data.update(linked_report(done.run(), r.source, ids, {x.source: x for x in linked}))
                     (out_dir / f"{file_id}.json").write_text(
                         json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -413,7 +435,6 @@ def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], f
     finally:
         if summary is not None:
             summary.close()
-    con.execute("DROP TABLE files")
     write_ranking_csv(out_dir, run_id)
     if store_only:
         return f"store/、ranking.csv（{spill.reports} 份报告）"
@@ -422,17 +443,16 @@ def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], f
             f"（超过{WHOLE_RUN_LIMIT}份，未生成 ranking.xlsx、index.html 与评审意见）")
 
 
-def _ids_of(con, linked: list[ReportResult], file_id: str) -> list[str]:
-    """The file ids of a report (``file_id``) and of the reports its link names, from table ``files``."""
-    if len(linked) == 1:
-        return [file_id]
-    rows = dict(con.cursor().execute("SELECT source, file_id FROM files WHERE list_contains(?, source)",
-                                     [[x.source for x in linked[1:]]]).fetchall())
-    return [file_id] + [rows[x.source] for x in linked[1:]]
+def _ids_of(con, reports: Iterable[ReportResult]) -> dict[str, str]:
+    """The file ids of the reports that competed for a link (rare), from table ``files``."""
+    sources = [x.source for x in reports]
+    if not sources:
+        return {}
+    return dict(con.execute("SELECT source, file_id FROM files WHERE list_contains(?, source)", [sources]).fetchall())
 
 
-def _file_facts(con, failure_hashes: dict[str, str | None], config: str) -> str:
-    """Table ``files(source, file_id, sha256, duplicate_of)`` of the spilled reports; returns the run's id.
+def _file_facts(con, folder: Path, failure_hashes: dict[str, str | None], config: str) -> str:
+    """View ``files(source, file_id, sha256, duplicate_of)`` of the spilled reports (a file under ``folder``); returns the run's id.
 
     What ``write_store`` and ``output.ids.report_ids`` compute from lists of the
     whole run is computed here in DuckDB, so no list of 100,000 sources, ids or
@@ -469,13 +489,16 @@ def _file_facts(con, failure_hashes: dict[str, str | None], config: str) -> str:
     clashing = con.execute("SELECT source, base FROM file_bases WHERE clash ORDER BY source").fetchall()
     con.register("clash_ids", pa.table({"source": [s for s, _ in unique_ids(clashing)] if clashing else pa.array([], pa.string()),
                                         "file_id": [i for _, i in unique_ids(clashing)] if clashing else pa.array([], pa.string())}))
-    con.execute("""
-        CREATE OR REPLACE TABLE files AS  -- not TEMP: _ids_of reads it on a cursor while the reports stream
+    path = _sql_path(folder / "files.parquet")  # a file: pass 3 reads a range of reports' rows at a time
+    con.execute(f"""
+        COPY (
         SELECT b.source, coalesce(c.file_id, b.base) AS file_id, b.sha256,
                CASE WHEN b.sha256 IS NOT NULL THEN nullif(min(b.source) OVER (PARTITION BY left(b.sha256, 16)), b.source)
                END AS duplicate_of
         FROM file_bases b LEFT JOIN clash_ids c USING (source)
+        ) TO '{path}' (FORMAT parquet)
     """)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW files AS SELECT * FROM read_parquet('{path}')")
     con.unregister("clash_ids")
     con.execute("DROP TABLE file_names")
     con.execute("DROP TABLE file_bases")

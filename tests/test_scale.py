@@ -139,10 +139,12 @@ def test_shared_statements_from_the_index_agree_with_the_exact_search(tmp_path):
     assert (tmp_path / "store0" / "neardup" / "pairs").is_dir()
 
 
-def test_large_run_names_links_and_copies_as_the_whole_run(tmp_path):
+def test_large_run_names_links_and_copies_as_the_whole_run(tmp_path, monkeypatch):
     # What a streamed run above WHOLE_RUN_LIMIT computes in DuckDB instead of from lists of
     # the run (scale._file_facts): ids of files that share a stem or a name (x.txt-2 is taken
-    # by the time c/x.txt-2 comes), first copies of the same bytes, links and competing links.
+    # by the time c/x.txt-2 comes), first copies of the same bytes, links and competing links;
+    # finished 3 reports a query (scale.FINISH_RANGE) against the whole run in one.
+    from analyzer import scale
     from analyzer.scale import finish_spill
 
     names = ["a/x.txt", "b/x.txt", "c/x.txt-2", "d/y.txt", "d/y.pdf", "e/z-2.txt", "f/z.txt", "g/w.txt"]
@@ -160,7 +162,8 @@ def test_large_run_names_links_and_copies_as_the_whole_run(tmp_path):
             r = replace(r, tables=replace(r.tables, values=values))
         results.append(r)
     trees = {}
-    for limit in (10, 0):
+    for limit, finish_range in ((10, 10**6), (0, 3)):
+        monkeypatch.setattr(scale, "FINISH_RANGE", finish_range)
         spill = Spill(tmp_path / f"spill{limit}")
         for r in results:
             spill.add(r)

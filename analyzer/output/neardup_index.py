@@ -24,7 +24,8 @@ it, which keeps near-duplicate groups connected.
 
 :func:`update_index` adds what the store holds and the index does not: new
 texts, their nodes and bands, and the pairs that involve a new node (a new
-node against the heads; a node that became a head against its bucket). The
+node against the heads; a node that became a head against its bucket), searched
+one range of node ids at a time so that its memory does not grow with the store. The
 heads of a bucket never change once chosen (sequence order), so an update
 gives the same index as building it again from scratch, at the cost of the new
 reports only.
