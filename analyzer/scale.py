@@ -55,6 +55,7 @@ from analyzer.pipeline import _analyze_in_worker, finish_run
 WHOLE_RUN_LIMIT = 5_000  # reports: up to here the whole-run outputs are written, as by write_run
 IN_MEMORY_STATEMENTS = 50_000  # up to here shared statements are found exactly as cross_report finds them
 BATCH = 10_000
+FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
 SPILL = ".analyzer-spill"  # under the output folder while a run lasts
 
 
@@ -140,36 +141,42 @@ def link_years_spill(con, spill: Spill, index: str = "idx") -> dict[str, tuple[s
     """Table ``links(source, prev)``: ``linking.link_years`` over the spilled reports; returns the competing candidates.
 
     The candidates come from the keys alone (``linking.year_candidates``, one
-    small row per report); only a report with several candidates has them read
-    back from the spill, to merge readings of one report as ``link_years`` does.
+    small row per report), one year and the year before at a time, so Python
+    holds two years' rows, not the run's; only a report with several
+    candidates has them read back from the spill, to merge readings of one
+    report as ``link_years`` does.
     """
     import pyarrow as pa
 
-    rows = con.execute(f'SELECT source, agency_key, year, "offset", length FROM {index}').fetchall()
-    where = {source: (offset, length) for source, _, _, offset, length in rows}
-    found = year_candidates((source, key, year) for source, key, year, _, _ in rows)
-    links = {src: cands[0] for src, cands in found.items() if len(cands) == 1}
+    con.execute("CREATE OR REPLACE TEMP TABLE links (source VARCHAR, prev VARCHAR)")
+    years = [y for (y,) in con.execute(f"SELECT DISTINCT year FROM {index} WHERE year IS NOT NULL ORDER BY year").fetchall()]
     competing: dict[str, tuple[str, ...]] = {}
-    for src, cands in found.items():
-        if len(cands) > 1:  # one report at a time: memory holds its candidates only
-            resolved = resolve_candidates({src: [spill.get(*where[c]) for c in cands]})
-            if src in resolved.previous:
-                links[src] = resolved.previous[src].source
-            else:
-                competing[src] = tuple(c.source for c in resolved.competing[src])
-    con.register("links_rows", pa.table({"source": list(links), "prev": list(links.values())},
-                                        schema=pa.schema([("source", pa.string()), ("prev", pa.string())])))
-    con.execute("CREATE OR REPLACE TEMP TABLE links AS SELECT * FROM links_rows")
-    con.unregister("links_rows")
-    return competing
+    for year in (y for y in years if y - 1 in years):
+        rows = con.execute(f'SELECT source, agency_key, year, "offset", length FROM {index} WHERE year IN (?, ?)',
+                           [year - 1, year]).fetchall()
+        where = {source: (offset, length) for source, _, _, offset, length in rows}
+        found = year_candidates((source, key, y) for source, key, y, _, _ in rows)  # sources of `year` only
+        links = {src: cands[0] for src, cands in found.items() if len(cands) == 1}
+        for src, cands in found.items():
+            if len(cands) > 1:  # one report at a time: memory holds its candidates only
+                resolved = resolve_candidates({src: [spill.get(*where[c]) for c in cands]})
+                if src in resolved.previous:
+                    links[src] = resolved.previous[src].source
+                else:
+                    competing[src] = tuple(c.source for c in resolved.competing[src])
+        con.register("links_rows", pa.table({"source": list(links), "prev": list(links.values())},
+                                            schema=pa.schema([("source", pa.string()), ("prev", pa.string())])))
+        con.execute("INSERT INTO links SELECT * FROM links_rows")
+        con.unregister("links_rows")
+    return dict(sorted(competing.items()))
 
 
 def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_STATEMENTS) -> None:
     """Table ``shared(source, idx)``: statements near-duplicated in at least ``MIN_AGENCIES`` other agencies' reports."""
     import pyarrow as pa
 
-    con.execute("CREATE OR REPLACE TEMP TABLE shared (source VARCHAR, idx INTEGER)")
     if spill.statements <= limit:
+        con.execute("CREATE OR REPLACE TEMP TABLE shared (source VARCHAR, idx INTEGER)")
         # Exactly narrative.cross_report's search: the same items in the same order.
         rows = con.execute("SELECT source, idx, grp, text FROM stmts ORDER BY source, idx").fetchall()
         items = [neardup.Item(grp, text) for _, _, grp, text in rows]
@@ -183,8 +190,11 @@ def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_
 
     neardup_index.update_index(store, statements=spill.folder / "statements")
     neardup_index.index_views(con, store)
+    # To a file, not a table: nearly every statement of 100,000 varied reports is shared (2 million
+    # rows, 80 MB that DuckDB would hold); pass 3 reads the rows of a range of reports at a time.
+    path = _sql_path(spill.folder / "shared.parquet")
     con.execute(f"""
-        INSERT INTO shared
+        COPY (
         WITH occ AS (SELECT s.source, s.idx, s.grp, t.node FROM stmts s JOIN idx_texts t ON t.text_key = md5(s.text)
                      JOIN idx_nodes n ON n.node = t.node WHERE n.shingles >= {neardup.MIN_SHINGLES}),
         ng AS (SELECT DISTINCT node, grp FROM occ),
@@ -202,7 +212,14 @@ def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_
         counted AS (SELECT node, count(*) AS groups FROM reach GROUP BY node)
         SELECT o.source, o.idx FROM occ o LEFT JOIN counted c USING (node)
         WHERE c.groups - 1 >= {MIN_AGENCIES} OR o.node IN (SELECT node FROM wide)
+        ) TO '{path}' (FORMAT parquet)
     """)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW shared AS SELECT * FROM read_parquet('{path}')")
+
+
+def _sql_path(path: Path) -> str:
+    """A path inside a SQL string literal."""
+    return str(Path(path).resolve()).replace("'", "''")
 
 
 # ---------------------------------------------------------------- pass 3: finishing
@@ -237,11 +254,12 @@ def finish_one(result: ReportResult, shared: Iterable[int], previous: ReportResu
 
 @dataclass(frozen=True)
 class Finished:
-    """A finished report with the unfinished reports its year link names."""
+    """A finished report with the unfinished reports its year link names (and its file's facts, when asked)."""
 
     report: ReportResult
     previous: ReportResult | None
     competing: tuple[ReportResult, ...]
+    file: tuple | None = None  # (file_id, sha256, duplicate_of, previous file_id, previous sha256) from ``files``
 
     def run(self) -> RunResult:
         """The report as a run of one with its link, for ``output.run``'s writers."""
@@ -251,23 +269,41 @@ class Finished:
                          competing={src: tuple(c.source for c in self.competing)} if self.competing else {})
 
 
-def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_config) -> Iterator[Finished]:
-    """Every report finished, in source order, with the reports of its year link."""
-    cur = con.execute("""
-        SELECT i.source, i."offset", i.length, p."offset", p.length, p.source,
-               (SELECT list(idx) FROM shared s WHERE s.source = i.source) AS shared
-        FROM idx i LEFT JOIN links l USING (source) LEFT JOIN idx p ON p.source = l.prev
-        ORDER BY i.source
-    """)
-    where: dict[str, tuple[int, int]] = {}
-    if competing:
-        where = {src: (off, ln) for src, off, ln in con.execute('SELECT source, "offset", length FROM idx').fetchall()}
-    while rows := cur.fetchmany(1000):
-        for src, off, ln, poff, pln, psrc, shared in rows:
-            result = spill.get(off, ln)
-            previous = spill.get(poff, pln) if psrc is not None else None
-            rivals = tuple(spill.get(*where[c]) for c in competing.get(src, ()))
-            yield Finished(finish_one(result, shared or (), previous, score_config, rivals), previous, rivals)
+def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_config,
+              files: bool = False) -> Iterator[Finished]:
+    """Every report finished, in source order, with the reports of its year link (``files``: and table files' facts)."""
+    facts = ", f.file_id, f.sha256, f.duplicate_of, pf.file_id, pf.sha256" if files else ""
+    joins = "JOIN files f ON f.source = i.source LEFT JOIN files pf ON pf.source = l.prev" if files else ""
+    # FINISH_RANGE reports at a time: one query over the run would have DuckDB sort and hold
+    # every report's row and shared positions (what grew from 10,000 to 100,000 reports)
+    bounds = [s for (s,) in con.execute(
+        f"SELECT source FROM (SELECT source, row_number() OVER (ORDER BY source) AS n FROM idx) "
+        f"WHERE n % {FINISH_RANGE} = 1 ORDER BY source").fetchall()]
+
+    def ranges() -> Iterator[tuple]:
+        for k, lo in enumerate(bounds):
+            hi = bounds[k + 1] if k + 1 < len(bounds) else None
+            within = "{col} >= ?" + (" AND {col} < ?" if hi is not None else "")
+            args = [lo] + ([hi] if hi is not None else [])
+            yield from con.execute(f"""
+                WITH sh AS (SELECT source, list(idx) AS shared FROM shared WHERE {within.format(col="source")} GROUP BY source)
+                SELECT i.source, i."offset", i.length, p."offset", p.length, p.source, sh.shared {facts}
+                FROM idx i LEFT JOIN links l ON l.source = i.source LEFT JOIN idx p ON p.source = l.prev
+                     LEFT JOIN sh ON sh.source = i.source {joins}
+                WHERE {within.format(col="i.source")}
+                ORDER BY i.source
+            """, args + args).fetchall()
+
+    for src, off, ln, poff, pln, psrc, shared, *file in ranges():
+        result = spill.get(off, ln)
+        previous = spill.get(poff, pln) if psrc is not None else None
+        rivals = ()
+        if src in competing:  # rare: their places are looked up when met
+            where = dict((s, (o, n)) for s, o, n in con.execute(
+                'SELECT source, "offset", length FROM idx WHERE list_contains(?, source)', [list(competing[src])]).fetchall())
+            rivals = tuple(spill.get(*where[c]) for c in competing[src])
+        yield Finished(finish_one(result, shared or (), previous, score_config, rivals), previous, rivals,
+                       tuple(file) if files else None)
 
 
 # ---------------------------------------------------------------- the run
@@ -325,12 +361,12 @@ def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_con
     """
     import time
 
-    from analyzer.output.store import duckdb_connection
+    from analyzer.output.store import RUN_MEMORY, duckdb_connection
 
     timings = {} if timings is None else timings
     spill.close_pass()
     failures = sorted(failures, key=lambda f: f.source)
-    con = duckdb_connection(temp=spill.folder / "duckdb")
+    con = duckdb_connection(RUN_MEMORY, temp=spill.folder / "duckdb")
     con.execute(f"CREATE VIEW idx AS SELECT * FROM read_parquet('{spill.glob('index')}')")
     con.execute(f"CREATE VIEW stmts AS SELECT * FROM read_parquet('{spill.glob('statements')}')")
     mark = time.perf_counter()
@@ -365,46 +401,114 @@ def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_con
 def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], failures: list[Failure], out_dir: Path,
                      score_config, store_only: bool = False) -> str:
     """Each report's JSON, summary.csv, failures.csv and the store as reports finish; ranking.csv from the store."""
-    from analyzer.output.ids import report_ids
     from analyzer.output.run import SUMMARY_COLUMNS, linked_report, summary_rows, write_csv
-    from analyzer.output.store import StoreWriter, content_hash, file_size, report_id_of, run_id_of, write_ranking_csv
-
-    sources = [s for (s,) in con.execute("SELECT source FROM idx ORDER BY source").fetchall()]
-    ids = report_ids([_Named(s) for s in sources])
-    hashes = {s: content_hash(s) for s in sources + [f.source for f in failures]}
+    from analyzer.output.store import StoreWriter, content_hash, file_size, report_id_of, write_ranking_csv
     from analyzer.scoring import resolve_config
 
     config = resolve_config(score_config).label  # what every Score.config holds, as write_store reads it
-    run_id = run_id_of(hashes.values(), config)
-    summary = io.StringIO()
-    writer = csv.DictWriter(summary, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    with StoreWriter(out_dir / "store", run_id) as store:
-        for done in _finished(con, spill, competing, score_config):
-            r = done.report
-            prev = done.previous.source if done.previous is not None else None
-            if not store_only:
-                data = r.to_dict()
-                data["report_id"] = ids[r.source]
-                linked = [r] + ([done.previous] if done.previous is not None else []) + list(done.competing)
-                data.update(linked_report(done.run(), r.source, ids, {x.source: x for x in linked}))
-                (out_dir / f"{ids[r.source]}.json").write_text(
-                    json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-                writer.writerows(summary_rows(RunResult(results=[r]), ids))
-            store.add_report(r, file_id=ids[r.source], sha256=hashes[r.source], size=file_size(r.source),
-                             previous_id=report_id_of(hashes.get(prev), prev) if prev else None, previous_source=prev)
-        for f in failures:
-            store.add_failure(f, sha256=hashes[f.source], size=file_size(f.source))
-        store.close(config)
+    failure_hashes = {f.source: content_hash(f.source) for f in failures}
+    run_id = _file_facts(con, spill.folder, failure_hashes, config)
+    summary = None
+    if not store_only:  # written as the reports finish: its text for 100,000 reports is not kept
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        summary = open(out_dir / "summary.csv", "w", encoding="utf-8", newline="")
+        summary.write("\ufeff")
+        writer = csv.DictWriter(summary, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+    try:
+        with StoreWriter(out_dir / "store", run_id, track_copies=False) as store:
+            for done in _finished(con, spill, competing, score_config, files=True):
+                r = done.report
+                file_id, sha256, first_copy, prev_id, prev_sha256 = done.file
+                prev = done.previous.source if done.previous is not None else None
+                if not store_only:
+                    data = r.to_dict()
+                    data["report_id"] = file_id
+                    linked = [r] + ([done.previous] if done.previous is not None else []) + list(done.competing)
+                    ids = {r.source: file_id, **({prev: prev_id} if prev else {}), **_ids_of(con, done.competing)}
+                    data.update(linked_report(done.run(), r.source, ids, {x.source: x for x in linked}))
+                    (out_dir / f"{file_id}.json").write_text(
+                        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+                    writer.writerows(summary_rows(RunResult(results=[r]), {r.source: file_id}))
+                store.add_report(r, file_id=file_id, sha256=sha256, size=file_size(r.source),
+                                 previous_id=report_id_of(prev_sha256, prev) if prev else None, previous_source=prev,
+                                 duplicate_of=first_copy)
+            for f in failures:
+                store.add_failure(f, sha256=failure_hashes[f.source], size=file_size(f.source))
+            store.close(config)
+    finally:
+        if summary is not None:
+            summary.close()
     write_ranking_csv(out_dir, run_id)
     if store_only:
-        return f"store/、ranking.csv（{len(sources)} 份报告）"
-    (out_dir / "summary.csv").write_text("\ufeff" + summary.getvalue(), encoding="utf-8")
+        return f"store/、ranking.csv（{spill.reports} 份报告）"
     write_csv(out_dir / "failures.csv", ["source", "error"], [{"source": f.source, "error": f.error} for f in failures])
-    return (f"{len(sources)} 份报告 JSON、summary.csv、failures.csv、ranking.csv、store/"
+    return (f"{spill.reports} 份报告 JSON、summary.csv、failures.csv、ranking.csv、store/"
             f"（超过{WHOLE_RUN_LIMIT}份，未生成 ranking.xlsx、index.html 与评审意见）")
 
 
-@dataclass(frozen=True)
-class _Named:
-    source: str
+def _ids_of(con, reports: Iterable[ReportResult]) -> dict[str, str]:
+    """The file ids of the reports that competed for a link (rare), from table ``files``."""
+    sources = [x.source for x in reports]
+    if not sources:
+        return {}
+    return dict(con.execute("SELECT source, file_id FROM files WHERE list_contains(?, source)", [sources]).fetchall())
+
+
+def _file_facts(con, folder: Path, failure_hashes: dict[str, str | None], config: str) -> str:
+    """View ``files(source, file_id, sha256, duplicate_of)`` of the spilled reports (a file under ``folder``); returns the run's id.
+
+    What ``write_store`` and ``output.ids.report_ids`` compute from lists of the
+    whole run is computed here in DuckDB, so no list of 100,000 sources, ids or
+    hashes stays in Python: the hashes are read in batches; an id is the file's
+    stem, or its name when another file has that stem, and only the ids that can
+    clash (the same name twice, or one ending like ``-2``) go through
+    ``ids.unique_ids`` in source order: any other id is taken by no one else.
+    A report's first copy is the first source with its ``report_id``; the run id
+    hashes every hash in DuckDB's order (bytes, as Python sorts hex).
+    """
+    import pyarrow as pa
+
+    from analyzer.output.ids import SUFFIXED, name_id, stem_id, unique_ids
+    from analyzer.output.store import content_hash, run_id_of_sorted
+
+    con.execute("CREATE OR REPLACE TEMP TABLE file_names (source VARCHAR, stem VARCHAR, name VARCHAR, sha256 VARCHAR)")
+    names = con.cursor()
+    names.execute("SELECT source FROM idx")
+    while rows := names.fetchmany(BATCH):
+        sources = [s for (s,) in rows]
+        con.register("file_batch", pa.table({
+            "source": sources, "stem": [stem_id(s) for s in sources], "name": [name_id(s) for s in sources],
+            "sha256": pa.array([content_hash(s) for s in sources], pa.string())}))
+        con.execute("INSERT INTO file_names SELECT source, stem, name, sha256 FROM file_batch")
+        con.unregister("file_batch")
+    names.close()
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE file_bases AS
+        WITH b AS (SELECT source, sha256, CASE WHEN count(*) OVER (PARTITION BY stem) > 1 THEN name ELSE stem END AS base
+                   FROM file_names)
+        SELECT source, sha256, base, count(*) OVER (PARTITION BY base) > 1 OR regexp_matches(base, '{SUFFIXED}') AS clash
+        FROM b
+    """)
+    clashing = con.execute("SELECT source, base FROM file_bases WHERE clash ORDER BY source").fetchall()
+    con.register("clash_ids", pa.table({"source": [s for s, _ in unique_ids(clashing)] if clashing else pa.array([], pa.string()),
+                                        "file_id": [i for _, i in unique_ids(clashing)] if clashing else pa.array([], pa.string())}))
+    path = _sql_path(folder / "files.parquet")  # a file: pass 3 reads a range of reports' rows at a time
+    con.execute(f"""
+        COPY (
+        SELECT b.source, coalesce(c.file_id, b.base) AS file_id, b.sha256,
+               CASE WHEN b.sha256 IS NOT NULL THEN nullif(min(b.source) OVER (PARTITION BY left(b.sha256, 16)), b.source)
+               END AS duplicate_of
+        FROM file_bases b LEFT JOIN clash_ids c USING (source)
+        ) TO '{path}' (FORMAT parquet)
+    """)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW files AS SELECT * FROM read_parquet('{path}')")
+    con.unregister("clash_ids")
+    con.execute("DROP TABLE file_names")
+    con.execute("DROP TABLE file_bases")
+    con.register("failure_hashes", pa.table({"sha256": pa.array(list(failure_hashes.values()), pa.string())}))
+    hashes = con.execute("SELECT coalesce(sha256, '') AS h FROM files UNION ALL "
+                         "SELECT coalesce(sha256, '') FROM failure_hashes ORDER BY h")
+    run_id = run_id_of_sorted((h for batch in iter(lambda: hashes.fetchmany(BATCH), []) for (h,) in batch), config)
+    con.unregister("failure_hashes")
+    return run_id

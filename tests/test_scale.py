@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import itertools
 import random
 import shutil
@@ -136,3 +137,46 @@ def test_shared_statements_from_the_index_agree_with_the_exact_search(tmp_path):
     spill.close()
     assert found[0] == found[10**6] and len(found[0]) >= MIN_AGENCIES + 1
     assert (tmp_path / "store0" / "neardup" / "pairs").is_dir()
+
+
+def test_large_run_names_links_and_copies_as_the_whole_run(tmp_path, monkeypatch):
+    # What a streamed run above WHOLE_RUN_LIMIT computes in DuckDB instead of from lists of
+    # the run (scale._file_facts): ids of files that share a stem or a name (x.txt-2 is taken
+    # by the time c/x.txt-2 comes), first copies of the same bytes, links and competing links;
+    # finished 3 reports a query (scale.FINISH_RANGE) against the whole run in one.
+    from analyzer import scale
+    from analyzer.scale import finish_spill
+
+    names = ["a/x.txt", "b/x.txt", "c/x.txt-2", "d/y.txt", "d/y.pdf", "e/z-2.txt", "f/z.txt", "g/w.txt"]
+    texts = {"b/x.txt": "同一份", "d/y.txt": "同一份", "g/w.txt": "另一份"}
+    results = []
+    for i, name in enumerate(names):
+        path = tmp_path / "in" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(texts.get(name, name), encoding="utf-8")
+        agency, year = ("某县人民政府", 2021 + i % 2) if i < 6 else ("某县人民政府", 2020)
+        r = clean_result(str(path), agency=agency, year=year)
+        if name == "d/y.pdf":  # another report of the agency's 2021, not a reading of the same: links compete
+            values = {t: {row: {c: (v + 1 if isinstance(v, int) else v) for c, v in cols.items()} for row, cols in rows.items()}
+                      for t, rows in r.tables.values.items()}
+            r = replace(r, tables=replace(r.tables, values=values))
+        results.append(r)
+    trees = {}
+    for limit, finish_range in ((10, 10**6), (0, 3)):
+        monkeypatch.setattr(scale, "FINISH_RANGE", finish_range)
+        spill = Spill(tmp_path / f"spill{limit}")
+        for r in results:
+            spill.add(r)
+        finish_spill(spill, [], tmp_path / f"out{limit}", whole_run_limit=limit)
+        spill.close()
+        trees[limit] = _tree(tmp_path / f"out{limit}")
+    kept = [n for n in trees[10] if n.endswith(".json") or n.startswith("store/") or n == "summary.csv"]
+    assert sorted(n for n in kept if n.endswith(".json")) == sorted(n for n in trees[0] if n.endswith(".json"))
+    assert [n for n in kept if trees[10][n] != trees[0].get(n)] == []
+    assert {"x.txt-2.json", "x.txt-2-2.json", "z-2.json", "y.txt.json"} <= set(trees[0])
+    reports = duckdb.connect().execute(
+        f"SELECT count(*) FILTER (duplicate_of IS NOT NULL), count(previous_source), "
+        f"count(*) FILTER (source LIKE '%w.txt') FROM '{tmp_path / 'out0' / 'store' / 'reports'}/*.parquet'").fetchone()
+    assert reports[0] == 1 and reports[1] >= 1
+    data = [json.loads(trees[0][n]) for n in trees[0] if n.endswith(".json")]
+    assert any(d.get("previous_candidates") for d in data) and any(d.get("previous_report") for d in data)

@@ -151,3 +151,22 @@ def test_sql_errors_are_one_line_exit_2(analysed, tmp_path):
     assert bad.exit_code == 2 and len(bad.stderr.strip().splitlines()) == 1 and "SQL" in bad.stderr
     missing = runner.invoke(app, ["sql", "SELECT 1", "--out", str(tmp_path)])
     assert missing.exit_code == 2 and "analyzer analyze" in missing.stderr
+
+
+def test_rows_made_columnar_early_give_the_same_part_files(tmp_path, monkeypatch):
+    # StoreWriter turns rows into Arrow batches every COLUMNAR_ROWS rows (memory) and writes a
+    # part file every batch_rows rows: the files must be those of rows written all at once.
+    from _reports import clean_result, flawed_result, scored
+    from analyzer.output import store
+
+    results = [scored(clean_result(f"in/c{i}.txt") if i % 2 else flawed_result(f"in/f{i}.txt")) for i in range(9)]
+    trees = []
+    for columnar in (10**9, 7):
+        monkeypatch.setattr(store, "COLUMNAR_ROWS", columnar)
+        with store.StoreWriter(tmp_path / str(columnar), "run-x", batch_rows=300) as writer:
+            for r in results:
+                writer.add_report(r, file_id=Path(r.source).stem, sha256=None)
+        folder = tmp_path / str(columnar)
+        trees.append({str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.parquet"))})
+    assert len([n for n in trees[0] if n.startswith("cells/")]) >= 3  # several part files, several batches each
+    assert trees[0] == trees[1]

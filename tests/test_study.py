@@ -139,3 +139,32 @@ def test_study_page_renders_in_chromium(store, tmp_path):
         capture_output=True, timeout=120,
     )
     assert shot.is_file() and shot.stat().st_size > 50_000
+
+
+def test_index_found_in_small_ranges_is_the_index_found_at_once(tmp_path):
+    # The pair search goes one range of node ids at a time (neardup_index.PAIRS_PER_PART):
+    # in ranges of 100 candidates, a pair lost or repeated between ranges changes the files.
+    run = _run(30)
+    out = tmp_path / "out"
+    write_store(run, out, report_ids(run.results))
+    small = tmp_path / "small"
+    shutil.copytree(out / "store", small)
+    whole = neardup_index.update_index(out / "store")
+    ranged = neardup_index.update_index(small, pairs_per_part=100, chunk=7)
+    assert whole == ranged and whole["pairs"] > 30
+    files = sorted(p.relative_to(out / "store") for p in (out / "store" / "neardup").rglob("*.parquet"))
+    assert files == sorted(p.relative_to(small) for p in (small / "neardup").rglob("*.parquet"))
+    assert [(out / "store" / f).read_bytes() == (small / f).read_bytes() for f in files] == [True] * len(files)
+
+
+def test_pair_search_ranges_meet_without_gap_or_overlap():
+    import duckdb
+
+    # Three nodes in one bucket, one of them exactly on the edge of the two ranges.
+    edge = neardup_index.NODE_IDS // 2
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW idx_bands AS SELECT 0::TINYINT AS band, 7::BIGINT AS key, node, seq "
+                f"FROM (VALUES (0, 0), ({edge}, 1), ({neardup_index.NODE_IDS - 1}, 2)) v(node, seq)")
+    # 6 candidate rows (each node against the two others), 3 a range: two ranges
+    got = list(neardup_index._candidates(con, -1, neardup_index.HEADS, pairs_per_part=3))
+    assert got == [(0, edge), (0, neardup_index.NODE_IDS - 1), (edge, neardup_index.NODE_IDS - 1)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from analyzer.model import ReportResult
 
@@ -17,20 +18,36 @@ def report_ids(results: list[ReportResult]) -> dict[str, str]:
     when several files share a stem (the same report in several formats)."""
     stems: dict[str, int] = {}
     for r in results:
-        stem = _safe(Path(r.source).stem)
+        stem = stem_id(r.source)
         stems[stem] = stems.get(stem, 0) + 1
-    ids: dict[str, str] = {}
+    sources = sorted(r.source for r in results)
+    return dict(unique_ids((s, name_id(s) if stems[stem_id(s)] > 1 else stem_id(s)) for s in sources))
+
+
+def stem_id(source: str) -> str:
+    """A report's id when no other file of the run has its stem."""
+    return _safe(Path(source).stem)
+
+
+def name_id(source: str) -> str:
+    """A report's id when another file of the run has its stem: the whole file name."""
+    return _safe(Path(source).name)
+
+
+SUFFIXED = r"-[0-9]+$"  # what unique_ids appends: only an id matching this can meet a suffixed one
+
+
+def unique_ids(bases: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """(source, id) for (source, stem or name id) in source order: an id taken already gets -2, -3, …
+    (the same file name in two folders)."""
     used: set[str] = set()
-    for r in sorted(results, key=lambda r: r.source):
-        stem = _safe(Path(r.source).stem)
-        rid = stem if stems[stem] == 1 else _safe(Path(r.source).name)
+    for source, rid in bases:
         base, n = rid, 2
-        while rid in used:  # same file name in two folders
+        while rid in used:
             rid = f"{base}-{n}"
             n += 1
         used.add(rid)
-        ids[r.source] = rid
-    return ids
+        yield source, rid
 
 
 _SENTENCE_MARKS = re.compile(r"[《》，。；：、]|^(?:根据|依据|按照|本报告)")

@@ -24,7 +24,8 @@ it, which keeps near-duplicate groups connected.
 
 :func:`update_index` adds what the store holds and the index does not: new
 texts, their nodes and bands, and the pairs that involve a new node (a new
-node against the heads; a node that became a head against its bucket). The
+node against the heads; a node that became a head against its bucket), searched
+one range of node ids at a time so that its memory does not grow with the store. The
 heads of a bucket never change once chosen (sequence order), so an update
 gives the same index as building it again from scratch, at the cost of the new
 reports only.
@@ -33,7 +34,9 @@ reports only.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from analyzer.narrative import neardup
 
@@ -41,6 +44,8 @@ INDEX = "neardup"
 PARTS = ("texts", "nodes", "bands", "pairs")
 HEADS = 16
 CHUNK = 20_000
+PAIRS_PER_PART = 2_000_000  # candidate pairs (before DISTINCT) searched at once: DuckDB's share of the index's memory
+NODE_IDS = 2**63  # node ids lie in [0, NODE_IDS) (node_of)
 LSH_THRESHOLD = neardup.NEAR_DUPLICATE * 0.85  # looser than the definition: candidates are confirmed exactly
 
 
@@ -102,23 +107,25 @@ def index_views(con, store: Path) -> None:
         con.execute(f"CREATE OR REPLACE VIEW idx_{part} AS {body}")
 
 
-def update_index(store: Path, *, statements: Path | None = None, heads: int = HEADS, chunk: int = CHUNK) -> dict[str, int]:
+def update_index(store: Path, *, statements: Path | None = None, heads: int = HEADS, chunk: int = CHUNK,
+                 pairs_per_part: int = PAIRS_PER_PART) -> dict[str, int]:
     """Add the store's new statement texts to the index; returns how many texts, nodes, pairs were added.
 
     ``statements``: a folder of Parquet files with a ``text`` column to read
     instead of the store's ``statements`` (a run not written to the store yet).
     """
-    from analyzer.output.store import duckdb_connection
+    from analyzer.output.store import RUN_MEMORY, duckdb_connection
 
     store = Path(store)
-    con = duckdb_connection()
+    con = duckdb_connection(RUN_MEMORY)
     try:
-        return _update(con, store, Path(statements) if statements is not None else store / "statements", heads, chunk)
+        return _update(con, store, Path(statements) if statements is not None else store / "statements", heads, chunk,
+                       pairs_per_part)
     finally:
         con.close()
 
 
-def _update(con, store: Path, statements: Path, heads: int, chunk: int) -> dict[str, int]:
+def _update(con, store: Path, statements: Path, heads: int, chunk: int, pairs_per_part: int = PAIRS_PER_PART) -> dict[str, int]:
     index_views(con, store)
     if not _has_parts(statements):
         return {"texts": 0, "nodes": 0, "pairs": 0}
@@ -170,28 +177,69 @@ def _update(con, store: Path, statements: Path, heads: int, chunk: int) -> dict[
     (store / INDEX / "candidates").rmdir()
     # 3. pairs that involve a new node: every member against the heads of its buckets
     index_views(con, store)
-    pairs = con.execute(
-        f"""
-        WITH b AS (SELECT band, key, node, seq, seq > {old_max} AS fresh FROM idx_bands),
-        h AS (SELECT * FROM b QUALIFY row_number() OVER (PARTITION BY band, key ORDER BY seq) <= {int(heads)}),
-        c AS (SELECT DISTINCT least(x.node, h.node) AS a, greatest(x.node, h.node) AS b
-              FROM b x JOIN h USING (band, key) WHERE x.node <> h.node AND (x.fresh OR h.fresh))
-        SELECT c.a, c.b, na.norm, nb.norm FROM c
-        JOIN idx_nodes na ON na.node = c.a JOIN idx_nodes nb ON nb.node = c.b
-        ORDER BY c.a, c.b
-        """
-    )
     n_pairs = 0
-    while rows := pairs.fetchmany(chunk):
+    for rows in _batched(_candidates(con, old_max, heads, pairs_per_part), chunk):
+        norms = _norms(con, {n for pair in rows for n in pair})
         kept = []
-        for a, b, norm_a, norm_b in rows:
-            sim = neardup.jaccard(neardup.shingles(norm_a), neardup.shingles(norm_b))
+        for a, b in rows:
+            sim = neardup.jaccard(neardup.shingles(norms[a]), neardup.shingles(norms[b]))
             if sim >= neardup.NEAR_DUPLICATE:
                 kept.append({"a": a, "b": b, "similarity": sim})
         writer.add("pairs", kept)
         n_pairs += len(kept)
     writer.flush_all()
+    con.execute("DROP TABLE IF EXISTS idx_heads")
     return {"texts": n_texts, "nodes": n_nodes, "pairs": n_pairs}
+
+
+def _candidates(con, old_max: int, heads: int, pairs_per_part: int) -> Iterator[tuple[int, int]]:
+    """Candidate pairs (a < b) that involve a node numbered after ``old_max``, in (a, b) order.
+
+    The pairs are found one range of ``a`` at a time, each range holding about
+    ``pairs_per_part`` candidates: a DISTINCT and a sort over every candidate of
+    100,000 reports (millions of pairs) is what made the index's memory grow
+    with the run. The ranges split the 63-bit node ids evenly; the smaller id
+    of a pair leans to low values (up to twice the share in the first range),
+    which the part size allows for. Only ids are sorted: the wordings compared
+    are looked up per batch (:func:`_norms`), not carried through the sort.
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TABLE idx_heads AS SELECT band, key, node, seq FROM idx_bands
+        QUALIFY row_number() OVER (PARTITION BY band, key ORDER BY seq) <= {int(heads)}
+    """)
+    join = (f"FROM idx_bands x JOIN idx_heads h USING (band, key) "
+            f"WHERE x.node <> h.node AND (x.seq > {int(old_max)} OR h.seq > {int(old_max)})")
+    total = con.execute(f"SELECT count(*) {join}").fetchall()[0][0]
+    parts = max(1, -(-total // max(1, pairs_per_part)))
+    step = -(-NODE_IDS // parts)
+    cur = con.cursor()  # the batches' wordings are looked up on ``con`` while this one streams
+    for lo in range(0, NODE_IDS, step):
+        cur.execute(f"""
+            SELECT DISTINCT least(x.node, h.node) AS a, greatest(x.node, h.node) AS b {join}
+              AND least(x.node, h.node) >= {lo} AND least(x.node, h.node) < {lo + step}
+            ORDER BY a, b
+        """)
+        while rows := cur.fetchmany(10_000):
+            yield from rows
+    cur.close()
+
+
+def _norms(con, nodes: set[int]) -> dict[int, str]:
+    """The normalised wording of each of ``nodes`` (a batch of candidates), from the index."""
+    import pyarrow as pa
+
+    con.register("idx_want", pa.table({"node": pa.array(sorted(nodes), pa.int64())}))
+    try:
+        return dict(con.execute("SELECT n.node, n.norm FROM idx_nodes n SEMI JOIN idx_want w ON w.node = n.node").fetchall())
+    finally:
+        con.unregister("idx_want")
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of ``size`` items (the last one shorter): the batches ``fetchmany(size)`` gave."""
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 def _update_name(store: Path) -> str:

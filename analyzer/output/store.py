@@ -5,7 +5,7 @@
 every column is described in ``docs/STORE.md``). DuckDB, pandas or Spark read
 it as it is; :func:`connect` opens it in DuckDB with one view a table.
 
-Rows are buffered and flushed to a part file every ``batch_rows`` rows of a
+Rows are buffered (as Arrow batches past ``COLUMNAR_ROWS``) and flushed to a part file every ``batch_rows`` rows of a
 table, so writing holds at most one batch per table in memory whatever the
 size of the run. Part files are named ``<table>/<run_id>-<n>.parquet``.
 
@@ -46,6 +46,7 @@ __version__ = sys.modules["analyzer"].__version__
 
 TABLES = ("reports", "cells", "findings", "statements", "scores", "runs")
 BATCH_ROWS = 50_000
+COLUMNAR_ROWS = 2_000  # rows a table buffers as Python dicts before they become an Arrow batch
 PART_GLOB = "*.parquet"
 
 # Column name → pyarrow type name, in order. docs/STORE.md describes each one
@@ -111,8 +112,13 @@ def report_id_of(sha256: str | None, source: str) -> str:
 
 def run_id_of(hashes: Iterable[str | None], score_config: str = "") -> str:
     """A run's id from what it analysed: the same files, version and weights give the same id."""
+    return run_id_of_sorted(sorted(x or "" for x in hashes), score_config)
+
+
+def run_id_of_sorted(hashes: Iterable[str], score_config: str = "") -> str:
+    """:func:`run_id_of` of hashes already sorted, a missing one as "" (a streamed run's, sorted by DuckDB)."""
     h = hashlib.sha256(f"{__version__}\x1f{score_config}".encode("utf-8"))
-    for sha in sorted(x or "" for x in hashes):
+    for sha in hashes:
         h.update(sha.encode("ascii") + b"\n")
     return "run-" + h.hexdigest()[:12]
 
@@ -266,18 +272,23 @@ class StoreWriter:
     still gets one empty part file, so every view of the store exists.
     """
 
-    def __init__(self, store_dir: Path, run_id: str, batch_rows: int = BATCH_ROWS):
+    def __init__(self, store_dir: Path, run_id: str, batch_rows: int = BATCH_ROWS, track_copies: bool = True):
         self.store_dir = Path(store_dir)
         self.run_id = run_id
         self.batch_rows = batch_rows
         self._rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+        # rows already made columnar: 50,000 rows as dicts are ~60 MB a table, as Arrow a few MB
+        self._columns: dict[str, list] = {t: [] for t in TABLES}
+        self._buffered: dict[str, int] = {t: 0 for t in TABLES}
         self._parts: dict[str, int] = {t: 0 for t in TABLES}
         self.counts: dict[str, int] = {t: 0 for t in TABLES}
         self._first: str | None = None
         self._last: str | None = None
         self._n_reports = self._n_failures = 0
         self.closed = False
-        self._written: dict[str, str] = {}  # report_id -> source of its first copy in this run
+        # report_id -> source of its first copy in this run; a streamed run of 100,000 reports
+        # knows the first copies from DuckDB instead (track_copies=False, add_report's duplicate_of)
+        self._written: dict[str, str] | None = {} if track_copies else None
         for table in TABLES:
             folder = self.store_dir / table
             folder.mkdir(parents=True, exist_ok=True)
@@ -292,12 +303,15 @@ class StoreWriter:
             self.close()
 
     def add_report(self, result: ReportResult, *, file_id: str | None, sha256: str | None, size: int | None = None,
-                   previous_id: str | None = None, previous_source: str | None = None) -> str:
+                   previous_id: str | None = None, previous_source: str | None = None,
+                   duplicate_of: str | None = None) -> str:
         """Add an analysed (and scored) report; returns its ``report_id``.
 
         The same content a second time in the run (a copy under another name)
         gets its ``reports`` row, marked ``duplicate_of`` the first, and no
         rows in the other tables: they would be the first copy's again.
+        ``duplicate_of``: that first copy's source, when the writer does not
+        track copies itself (reports are added in source order either way).
         """
         rid = report_id_of(sha256, result.source)
         cells = cell_rows(result, rid, self.run_id)
@@ -305,11 +319,13 @@ class StoreWriter:
                          size=size, previous_id=previous_id, previous_source=previous_source)
         self._n_reports += 1
         self._seen(result.source)
-        if rid in self._written:
-            row["duplicate_of"] = self._written[rid]
+        if self._written is not None:
+            duplicate_of = self._written.setdefault(rid, result.source)
+            duplicate_of = None if duplicate_of == result.source else duplicate_of
+        if duplicate_of is not None:
+            row["duplicate_of"] = duplicate_of
             self._add("reports", [row])
             return rid
-        self._written[rid] = result.source
         self._add("reports", [row])
         self._add("cells", cells)
         self._add("findings", finding_rows(result, rid, self.run_id))
@@ -333,7 +349,7 @@ class StoreWriter:
             "first_source": self._first, "last_source": self._last,
         }])
         for table in TABLES:
-            if self._rows[table] or not self._parts[table]:
+            if self._buffered[table] or not self._parts[table]:
                 self._flush(table)
         self.closed = True
         return dict(self.counts)
@@ -345,18 +361,30 @@ class StoreWriter:
     def _add(self, table: str, rows: list[dict]) -> None:
         self._rows[table].extend(rows)
         self.counts[table] += len(rows)
-        if len(self._rows[table]) >= self.batch_rows:
+        self._buffered[table] += len(rows)
+        if self._buffered[table] >= self.batch_rows:
             self._flush(table)
+        elif len(self._rows[table]) >= COLUMNAR_ROWS:
+            self._to_columns(table)
+
+    def _to_columns(self, table: str) -> None:
+        import pyarrow as pa
+
+        self._columns[table].append(pa.RecordBatch.from_pylist(self._rows[table], schema=_pa_schema(table)))
+        self._rows[table] = []
 
     def _flush(self, table: str) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        data = pa.Table.from_pylist(self._rows[table], schema=_pa_schema(table))
+        self._to_columns(table)
+        # one contiguous table, as one from_pylist of the rows gave (the test checks the bytes are the same)
+        data = pa.Table.from_batches(self._columns[table], schema=_pa_schema(table)).combine_chunks()
         path = self.store_dir / table / f"{self.run_id}-{self._parts[table]:05d}.parquet"
         pq.write_table(data, path, compression="zstd")
         self._parts[table] += 1
-        self._rows[table] = []
+        self._columns[table] = []
+        self._buffered[table] = 0
 
 
 def write_store(run, out_dir: Path, ids: dict[str, str], score_config: str = "") -> dict[str, int]:
@@ -429,7 +457,11 @@ def view_sql(store: Path) -> list[str]:
     return stmts
 
 
-DUCKDB_MEMORY = "1GB"  # DuckDB spills joins and sorts to disk past this: the run-level stages stay flat
+DUCKDB_MEMORY = "1GB"  # queries of the store (sql, the study): DuckDB spills joins and sorts to disk past this
+# The run-level stages of a streamed run (scale, the near-duplicate index, ranking.csv): every query
+# of theirs can spill, so a small cap is what keeps a run of 100,000 reports as small as one of 10,000.
+RUN_MEMORY = "256MB"
+ALLOCATOR_FLUSH = "32MB"  # DuckDB's allocator keeps up to 128 MB it freed per task by default: give it back
 
 
 def duckdb_connection(memory_limit: str = DUCKDB_MEMORY, temp: Path | None = None):
@@ -443,6 +475,7 @@ def duckdb_connection(memory_limit: str = DUCKDB_MEMORY, temp: Path | None = Non
 
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET allocator_flush_threshold = '{ALLOCATOR_FLUSH}'")
     con.execute("SET preserve_insertion_order = false")  # every query that needs an order says so
     if temp is None:
         temp = Path(tempfile.mkdtemp(prefix="analyzer-duckdb-"))
@@ -571,7 +604,7 @@ def write_ranking_csv(out_dir: Path, run_id: str) -> Path:
     import csv
     import io
 
-    con = duckdb_connection()
+    con = duckdb_connection(RUN_MEMORY)
     cur = con.execute(ranking_sql(Path(out_dir) / "store", run_id))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
