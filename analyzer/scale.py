@@ -157,13 +157,21 @@ def link_years_spill(con, spill: Spill, index: str = "idx") -> dict[str, tuple[s
         where = {source: (offset, length) for source, _, _, offset, length in rows}
         found = year_candidates((source, key, y) for source, key, y, _, _ in rows)  # sources of `year` only
         links = {src: cands[0] for src, cands in found.items() if len(cands) == 1}
+        # The outcome depends on the candidates alone, and every copy of an agency's report shares them:
+        # read them back once per set, not once per report (k copies a year cost k reads, not k²).
+        decided: dict[tuple[str, ...], tuple[str | None, tuple[str, ...]]] = {}
         for src, cands in found.items():
-            if len(cands) > 1:  # one report at a time: memory holds its candidates only
-                resolved = resolve_candidates({src: [spill.get(*where[c]) for c in cands]})
-                if src in resolved.previous:
-                    links[src] = resolved.previous[src].source
+            if len(cands) > 1:  # one set at a time: memory holds its candidates only
+                key = tuple(cands)
+                if key not in decided:
+                    resolved = resolve_candidates({key: [spill.get(*where[c]) for c in cands]})
+                    decided[key] = ((resolved.previous[key].source, ()) if key in resolved.previous
+                                    else (None, tuple(c.source for c in resolved.competing[key])))
+                link, rivals = decided[key]
+                if link is not None:
+                    links[src] = link
                 else:
-                    competing[src] = tuple(c.source for c in resolved.competing[src])
+                    competing[src] = rivals
         con.register("links_rows", pa.table({"source": list(links), "prev": list(links.values())},
                                             schema=pa.schema([("source", pa.string()), ("prev", pa.string())])))
         con.execute("INSERT INTO links SELECT * FROM links_rows")
