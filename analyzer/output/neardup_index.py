@@ -203,10 +203,14 @@ def _candidates(con, old_max: int, heads: int, pairs_per_part: int) -> Iterator[
     which the part size allows for. Only ids are sorted: the wordings compared
     are looked up per batch (:func:`_norms`), not carried through the sort.
     """
-    con.execute(f"""
-        CREATE OR REPLACE TABLE idx_heads AS SELECT band, key, node, seq FROM idx_bands
-        QUALIFY row_number() OVER (PARTITION BY band, key ORDER BY seq) <= {int(heads)}
-    """)
+    # The first nodes of each bucket, one band at a time: a window over every band at once is what DuckDB
+    # cannot spill, and what held its memory at the cap at 100,000 reports.
+    con.execute("CREATE OR REPLACE TABLE idx_heads (band TINYINT, key BIGINT, node BIGINT, seq BIGINT)")
+    for (band,) in con.execute("SELECT DISTINCT band FROM idx_bands ORDER BY band").fetchall():
+        con.execute(f"""
+            INSERT INTO idx_heads SELECT band, key, node, seq FROM idx_bands WHERE band = {int(band)}
+            QUALIFY row_number() OVER (PARTITION BY key ORDER BY seq) <= {int(heads)}
+        """)
     join = (f"FROM idx_bands x JOIN idx_heads h USING (band, key) "
             f"WHERE x.node <> h.node AND (x.seq > {int(old_max)} OR h.seq > {int(old_max)})")
     total = con.execute(f"SELECT count(*) {join}").fetchall()[0][0]
