@@ -72,13 +72,17 @@ class NarrativeModel:
     def categories_(self) -> np.ndarray:
         return np.asarray(self.category.classes if self.category else (), dtype=object)
 
+    def _proba(self, model, texts: list[str]) -> np.ndarray:
+        """``model``'s calibrated probabilities for ``texts`` (not empty), over the shared features."""
+        self.featurizer.keep_bounded()
+        return model.proba(self.featurizer.rows(texts, model.blocks))
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated kind probabilities (balanced posterior), columns in ``classes_`` order."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, len(self.kind.classes)))
-        self.featurizer.keep_bounded()
-        return self.kind.proba(self.featurizer.rows(texts, self.kind.blocks))
+        return self._proba(self.kind, texts)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]
@@ -88,8 +92,7 @@ class NarrativeModel:
         texts = list(texts)
         if self.category is None or not texts:
             return np.zeros((len(texts), len(self.categories_)))
-        self.featurizer.keep_bounded()
-        return self.category.proba(self.featurizer.rows(texts, self.category.blocks))
+        return self._proba(self.category, texts)
 
     def predict_category(self, texts: Sequence[str]) -> np.ndarray:
         return self.categories_[self.predict_category_proba(texts).argmax(axis=1)]
@@ -99,8 +102,7 @@ class NarrativeModel:
         texts = list(texts)
         if self.boilerplate is None or not texts:
             return np.zeros(len(texts))
-        self.featurizer.keep_bounded()
-        proba = self.boilerplate.proba(self.featurizer.rows(texts, self.boilerplate.blocks))
+        proba = self._proba(self.boilerplate, texts)
         return proba[:, list(self.boilerplate.classes).index("yes")]
 
 

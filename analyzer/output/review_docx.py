@@ -192,14 +192,9 @@ def write_reviews(results: list[ReportResult], out_dir: Path, letterhead: Letter
     return [path for job in jobs[1:] + jobs[:1] for path in job()]  # the combined file last
 
 
-class ReviewJobs(list):
-    """The jobs that write a run's reviews (each returns the paths it wrote), and how many files they write."""
-
-    files: int = 0
-
-
-def review_jobs(results: list[ReportResult], out_dir: Path, letterhead: Letterhead | None = None) -> ReviewJobs:
-    """:func:`write_reviews` as independent jobs: the combined 汇编 first (the largest), then one per report."""
+def review_jobs(results: list[ReportResult], out_dir: Path, letterhead: Letterhead | None = None) -> list:
+    """:func:`write_reviews` as independent jobs, each returning the paths it wrote:
+    the combined 汇编 first (the largest), then one per report."""
     folder = Path(out_dir) / "reviews"
     folder.mkdir(parents=True, exist_ok=True)
     ordered = sorted(results, key=lambda r: r.source)
@@ -211,9 +206,5 @@ def review_jobs(results: list[ReportResult], out_dir: Path, letterhead: Letterhe
         md.write_text(render_markdown(r, letterhead), encoding="utf-8")
         return [md, write_docx([r], folder / f"{name}.评审意见.docx", letterhead)]
 
-    jobs = ReviewJobs()
-    if ordered:
-        jobs.append(lambda: [write_docx(ordered, folder / COMBINED_NAME, letterhead)])
-    jobs.extend(lambda r=r: one(r) for r in ordered)
-    jobs.files = 2 * len(ordered) + (1 if ordered else 0)
-    return jobs
+    jobs = [lambda: [write_docx(ordered, folder / COMBINED_NAME, letterhead)]] if ordered else []
+    return jobs + [lambda r=r: one(r) for r in ordered]
