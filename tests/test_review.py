@@ -111,6 +111,26 @@ def test_docx_fonts_page_and_determinism(tmp_path):
     assert CLOSING in text
 
 
+def test_reused_template_writes_the_bytes_of_a_whole_save(tmp_path):
+    """A review DOCX writes only its word/document.xml into the template's other parts:
+    the bytes are those of opening the template, adding the comments and saving it all,
+    and nothing of one file is left in the next."""
+    import io
+
+    from analyzer.output import review_docx
+    from analyzer.output._zip import write_frozen_zip
+
+    for results in ([scored(flawed_result())], [scored(clean_result()), scored(flawed_result())], [scored(clean_result())]):
+        comments = [build_comment(r) for r in results]
+        fast = review_docx.write_comments(comments, tmp_path / "fast.docx")
+        doc = review_docx._new_document()
+        review_docx._add_comments(doc, comments, None)
+        buf = io.BytesIO()
+        doc.save(buf)
+        write_frozen_zip(buf.getvalue(), tmp_path / "whole.docx")
+        assert fast.read_bytes() == (tmp_path / "whole.docx").read_bytes()
+
+
 def test_combined_docx_has_page_break_between_reports(tmp_path):
     path = write_docx([scored(clean_result()), scored(flawed_result())], tmp_path / "all.docx")
     xml = _docx_xml(path)

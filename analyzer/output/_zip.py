@@ -15,14 +15,25 @@ _CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)([^<]*)(</dcter
 
 def write_frozen_zip(data: bytes, path: Path) -> None:
     """Write the zip container ``data`` to ``path`` with fixed timestamps (entries and core properties)."""
+    write_entries(frozen_entries(data), path)
+
+
+def frozen_entries(data: bytes) -> list[tuple[str, bytes]]:
+    """The entries of the zip container ``data``, in order, the core properties' times fixed."""
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
-        entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    # openpyxl stamps the save time into the core properties whatever we set.
+    return [
+        (name, _CORE_TIMES.sub(rb"\g<1>" + FIXED_STAMP + rb"\g<3>", content) if name == "docProps/core.xml" else content)
+        for name, content in entries
+    ]
+
+
+def write_entries(entries: list[tuple[str, bytes]], path: Path) -> None:
+    """A zip container of these entries, in this order, each with the same fixed timestamp."""
     with zipfile.ZipFile(path, "w") as zout:
-        for info, content in entries:
-            if info.filename == "docProps/core.xml":
-                # openpyxl stamps the save time into the core properties whatever we set.
-                content = _CORE_TIMES.sub(rb"\g<1>" + FIXED_STAMP + rb"\g<3>", content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+        for name, content in entries:
+            fixed = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             zout.writestr(fixed, content, compresslevel=1)  # fast: these files are small and written by the hundred

@@ -6,7 +6,7 @@ The stages, each a module:
   and says whether the text layer can stand for what the pages show;
 * :mod:`.scanned` — the pages whose text layer cannot (a scan, a picture, a
   broken font map) are read by OCR, and only those;
-* :mod:`.ruled` — pdfplumber finds the ruled tables, on the pages with rulings only;
+* :mod:`.ruled` — pdfplumber finds the ruled tables in pdfium's drawing, on the pages with rulings only;
 * :mod:`.borderless` — tables drawn without rulings, found from the alignment of the text;
 * :mod:`.assemble` — running headers and footers dropped, lines joined into
   paragraphs, tables stitched over page breaks and turned into grids.
@@ -49,7 +49,7 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
         text_pages = scanned
         check_text_layer("".join(p.text for p in scanned), name, settings)
     notes[:0] = textlayer.page_notes(text_pages, settings)
-    with_rulings = [p.number for p in text_pages if p.ruled and p.text.strip()]
+    with_rulings = [p for p in text_pages if p.ruled and p.text.strip()]
     tables = ruled.read_tables(data, name, with_rulings, notes)
     kept = {p.number for p in text_pages}
     pages = [
