@@ -90,3 +90,22 @@ def test_a_page_whose_text_pdfium_lost_is_read_by_pdfminer(monkeypatch):
 def test_subpaths_are_read_as_pdfminer_reads_them(shape, points, kind):
     got = ruled._subpath(shape, [(float(x), float(y)) for x, y in points])
     assert got is not None and got[0] == kind
+
+
+def test_a_drawing_that_breaks_the_grid_goes_to_pdfminer(monkeypatch):
+    """Whatever pdfplumber raises on pdfium's drawing of a page costs that page a second
+    parse, never the document."""
+    path = CORPUS / "000_d1513ee4e846cccb.pdf"
+    data = path.read_bytes()
+    pages = _ruled_pages(data)
+    real = ruled._page_tables
+
+    def broken(page, number):
+        if isinstance(page, ruled._Drawing):
+            raise ValueError("bad geometry")
+        return real(page, number)
+
+    monkeypatch.setattr(ruled, "_page_tables", broken)
+    by_fallback = ruled.read_tables(data, path.name, pages, [])
+    monkeypatch.setattr(ruled, "_page_tables", real)
+    assert _canon(by_fallback) == _canon(ruled.read_tables(data, path.name, pages, []))

@@ -83,7 +83,10 @@ def read_tables(data: bytes, name: str, pages: list[Scanned], notes: list[str]) 
             finally:
                 page.close()
             drawing = _Drawing(drawn, scanned.chars, (0.0, 0.0, scanned.width, scanned.height), scanned.number)
-            tables[scanned.number] = _page_tables(drawing, scanned.number)
+            try:
+                tables[scanned.number] = _page_tables(drawing, scanned.number)
+            except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, OverflowError):
+                elsewhere.append(scanned.number)  # a drawing pdfplumber cannot make a grid of: pdfminer's parse may
     finally:
         pdf.close()
     if elsewhere:
