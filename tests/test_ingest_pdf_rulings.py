@@ -109,3 +109,24 @@ def test_a_drawing_that_breaks_the_grid_goes_to_pdfminer(monkeypatch):
     by_fallback = ruled.read_tables(data, path.name, pages, [])
     monkeypatch.setattr(ruled, "_page_tables", real)
     assert _canon(by_fallback) == _canon(ruled.read_tables(data, path.name, pages, []))
+
+
+def test_a_page_turned_by_rotate_reads_its_tables(tmp_path):
+    """/Rotate turns the page on screen, not its drawing: rulings and characters are both
+    read in the page's own space, so the tables are those of the unturned file."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    from analyzer.pipeline import analyze_file
+
+    source = CORPUS / "000_d1513ee4e846cccb.pdf"
+    pdf = pdfium.PdfDocument(source.read_bytes())
+    for i in range(len(pdf)):
+        pdf[i].set_rotation(90)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    pdf.close()
+    turned = tmp_path / "turned.pdf"
+    turned.write_bytes(buf.getvalue())
+    assert analyze_file(turned).tables.values == analyze_file(source).tables.values

@@ -54,9 +54,11 @@ def read_tables(data: bytes, name: str, pages: list[Scanned], notes: list[str]) 
     and curves pdfminer would make of them (:func:`_drawn`); pdfplumber's
     ``TableFinder`` builds the grid from their edges, and the characters pdfium
     read go into the cells (:meth:`_Drawing.cell_texts`). Parsing the page a second
-    time with pdfminer cost two thirds of the reading of a PDF. A page that
-    pdfium and pdfminer measure in different frames (rotated, or a media box
-    away from the origin), or with a piece of text pdfium read no character of
+    time with pdfminer cost two thirds of the reading of a PDF. The characters
+    and the rulings are both in the page's own space, so a page turned by
+    /Rotate reads as it was drawn (pdfminer's turned rulings missed pdfium's
+    unturned characters). A page with a media box away from the origin, or
+    with a piece of text pdfium read no character of
     (``Scanned.text_unread``: a damaged font or stream, of which pdfminer
     salvages more; no ruled page of 143 undamaged PDFs had one), is still
     parsed by pdfplumber (:func:`read_tables_by_pdfminer`).
@@ -76,7 +78,7 @@ def read_tables(data: bytes, name: str, pages: list[Scanned], notes: list[str]) 
             page = pdf[scanned.number - 1]
             try:
                 left, bottom, _, top = page.get_mediabox()
-                if page.get_rotation() or left or bottom or scanned.text_unread:
+                if left or bottom or scanned.text_unread:
                     elsewhere.append(scanned.number)
                     continue
                 drawn = _drawn(page.raw, top)
