@@ -77,14 +77,16 @@ def read_tables(data: bytes, name: str, pages: list[Scanned], notes: list[str]) 
         for scanned in pages:
             page = pdf[scanned.number - 1]
             try:
-                left, bottom, _, top = page.get_mediabox()
+                left, bottom, right, top = page.get_mediabox()
                 if left or bottom or scanned.text_unread:
                     elsewhere.append(scanned.number)
                     continue
                 drawn = _drawn(page.raw, top)
             finally:
                 page.close()
-            drawing = _Drawing(drawn, scanned.chars, (0.0, 0.0, scanned.width, scanned.height), scanned.number)
+            # The media box in our frame (x as drawn, y down from its top), not the page's size,
+            # which /Rotate swaps.
+            drawing = _Drawing(drawn, scanned.chars, (left, 0.0, right, top - bottom), scanned.number)
             try:
                 tables[scanned.number] = _page_tables(drawing, scanned.number)
             except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, OverflowError):
