@@ -300,9 +300,12 @@ def dominant_glyph(text: str, settings: Settings) -> str | None:
 def page_notes(scanned: list[Scanned], settings: Settings) -> list[str]:
     """Notes on pages whose text is missing (scanned) or untrustworthy (a broken font map)."""
     notes = [f"第{p.number}页无文字层（扫描件）" for p in scanned if not p.text.strip() and p.has_images]
+    lost = [p for p in scanned if p.text_lost]
+    if lost:
+        pages = "、".join(str(p.number) for p in lost)
+        drawn, unread = sum(p.text_objects for p in lost), sum(p.text_unread for p in lost)
+        notes.append(f"第{pages}页文字层不完整（{drawn}处文字中{unread}处读不出字符，字体缺少编码映射或文件损坏），这些页的文字可能缺失")
     for page in scanned:
-        if page.text_lost:
-            notes.append(f"第{page.number}页文字层不完整（{page.text_objects}处文字中{page.text_unread}处读不出字符，字体或内容流损坏），该页文字可能缺失")
         glyph = dominant_glyph(page.text, settings)
         if glyph:
             notes.append(f"第{page.number}页文字层字体映射损坏（“{glyph}”占该页中文字符的大多数），该页文字不可信")
