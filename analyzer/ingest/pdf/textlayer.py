@@ -29,10 +29,6 @@ FEW_CHARS = 40
 # A gap wider than this share of a character ends a run of text: table cells keep at
 # least their padding (Word: 0.19 cm either side) between them, words in prose do not.
 SEGMENT_GAP = 0.6
-# Above this share of the pieces of text drawn on a page giving no character, the text layer lost
-# characters: on 143 undamaged PDFs no page had more than 0.018 (a lone space drawn alone);
-# a flipped byte in a font or content stream left 0.10–0.97.
-UNREAD_SHARE = 0.05
 # A loose box wider or taller than this many times the type's size is not the character's
 # (a full stop's is 1.3 times, from the font's ascent to its descent).
 LOOSE_BOX_MAX = 2.5
@@ -60,13 +56,11 @@ class Scanned:
     chars: list[Char]
     image_share: float = 0.0  # the largest image's share of the page (on a page with few characters)
     text_objects: int = 0  # pieces of text the page draws
-    text_unread: int = 0  # of them, those pdfium read no character of (their font does not map)
-
-    @property
-    def text_lost(self) -> bool:
-        """pdfium could not map much of the page's text to characters (a damaged font or
-        content stream): its other reader, pdfminer, may still read the tables."""
-        return self.text_unread > UNREAD_SHARE * self.text_objects
+    # Of them, those pdfium read no character of: a font it cannot map (a damaged font or
+    # stream; pdfminer may still read them) or an empty piece (Chromium writes many). Which
+    # of the two cannot be told apart, so no note claims damage; the tables of such a page
+    # are parsed by pdfminer (:mod:`.ruled`).
+    text_unread: int = 0
 
 
 def scan(data: bytes, name: str) -> tuple[list[Scanned], dict[str, str]]:
@@ -300,11 +294,6 @@ def dominant_glyph(text: str, settings: Settings) -> str | None:
 def page_notes(scanned: list[Scanned], settings: Settings) -> list[str]:
     """Notes on pages whose text is missing (scanned) or untrustworthy (a broken font map)."""
     notes = [f"第{p.number}页无文字层（扫描件）" for p in scanned if not p.text.strip() and p.has_images]
-    lost = [p for p in scanned if p.text_lost]
-    if lost:
-        pages = "、".join(str(p.number) for p in lost)
-        drawn, unread = sum(p.text_objects for p in lost), sum(p.text_unread for p in lost)
-        notes.append(f"第{pages}页文字层不完整（{drawn}处文字中{unread}处读不出字符，字体缺少编码映射或文件损坏），这些页的文字可能缺失")
     for page in scanned:
         glyph = dominant_glyph(page.text, settings)
         if glyph:
