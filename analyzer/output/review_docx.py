@@ -101,6 +101,7 @@ class _Reused:
         self.doc = None
         self.entries: list[tuple[str, bytes]] = []
         self.blank: list = []
+        self.ids: dict[str, str] = {}
 
     def write(self, comments: list[Comment], path: Path) -> None:
         from docx.opc.oxml import serialize_part_xml
@@ -112,11 +113,12 @@ class _Reused:
                 self.doc.save(buf)
                 self.entries = frozen_entries(buf.getvalue())
                 self.blank = list(self.doc.element.body)
+                self.ids = _style_ids(self.doc)
             body = self.doc.element.body
             for child in list(body):
                 if not any(child is kept for kept in self.blank):
                     body.remove(child)
-            _add_comments(self.doc, comments, None)
+            _add_comments(self.doc, comments, None, self.ids)
             document = serialize_part_xml(self.doc.element)
             entries = [(name, document if name == _DOCUMENT_PART else content) for name, content in self.entries]
             for child in list(body):  # keep nothing of this file in memory between calls
@@ -165,9 +167,13 @@ def _add(doc, text: str, style_id: str | None = None):
     return p
 
 
-def _add_comment(doc, comment: Comment):
+def _style_ids(doc) -> dict[str, str]:
+    """Our paragraph styles' ids (python-docx finds each by scanning every style: once per file)."""
+    return {name: doc.styles[name].style_id for name in (TITLE_STYLE, HEADING_STYLE, PLAIN_STYLE, SIGNATURE_STYLE)}
+
+
+def _add_comment(doc, comment: Comment, ids: dict[str, str]):
     """Add one comment; return its last paragraph (where a page break may follow)."""
-    ids = {name: doc.styles[name].style_id for name in (TITLE_STYLE, HEADING_STYLE, PLAIN_STYLE, SIGNATURE_STYLE)}
     _add(doc, comment.heading, ids[TITLE_STYLE])
     _add(doc, "", ids[TITLE_STYLE])
     _add(doc, comment.addressee, ids[PLAIN_STYLE])
@@ -220,15 +226,16 @@ def write_comments(comments: list[Comment], path: Path, front=None) -> Path:
     return path
 
 
-def _add_comments(doc, comments: list[Comment], last) -> None:
+def _add_comments(doc, comments: list[Comment], last, ids: dict[str, str] | None = None) -> None:
     """The comments after paragraph ``last`` (None: from the start), each from a new page."""
     from docx.enum.text import WD_BREAK
 
+    ids = ids or _style_ids(doc)
     for comment in comments:
         if last is not None:
             # Keep the last paragraph at hand: doc.paragraphs rebuilds the whole list (quadratic in a batch).
             last.add_run().add_break(WD_BREAK.PAGE)
-        last = _add_comment(doc, comment)
+        last = _add_comment(doc, comment, ids)
 
 
 def write_reviews(results: list[ReportResult], out_dir: Path, letterhead: Letterhead | None = None) -> list[Path]:

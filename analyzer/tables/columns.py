@@ -54,9 +54,15 @@ def _norm(s: str) -> str:
     return compact(drop_quotes(nfkc(s or "")))
 
 
-def stacks(header_rows: Sequence[Sequence[str]], width: int) -> list[list[str]]:
+def stacks(header_rows: Sequence[Sequence[str]], width: int) -> tuple[tuple[str, ...], ...]:
     """Per grid column, the distinct labels written above it, top to bottom."""
-    out: list[list[str]] = []
+    return _stacks(tuple(tuple(row) for row in header_rows), width)
+
+
+@lru_cache(maxsize=256)
+def _stacks(header_rows: tuple[tuple[str, ...], ...], width: int) -> tuple[tuple[str, ...], ...]:
+    # Every row of a table shares its header rows: read once, not once per row and per use.
+    out: list[tuple[str, ...]] = []
     for j in range(width):
         stack: list[str] = []
         for row in header_rows:
@@ -64,8 +70,8 @@ def stacks(header_rows: Sequence[Sequence[str]], width: int) -> list[list[str]]:
                 lab = _norm(row[j])
                 if lab and (not stack or stack[-1] != lab):
                     stack.append(lab)
-        out.append(stack)
-    return out
+        out.append(tuple(stack))
+    return tuple(out)
 
 
 @lru_cache(maxsize=256)
