@@ -585,18 +585,18 @@ def _version(module: str) -> str:
 def compare() -> None:
     """Candidate estimators, 5-fold cross-validated on the training data (how the parameters were chosen)."""
     candidates = {
-        "chars 1-3 only": {"word_ngram": None, "cue_weight": 0.0, "category_cue_weight": 0.0},
-        "chars + kind cues w=0.5": {"word_ngram": None, "cue_weight": 0.5, "category_cue_weight": 0.0},
-        "chars + words 1-2 + cues w=0.5": {"cue_weight": 0.5, "category_cue_weight": 0.5},
-        "chars + words 1-2 + cues w=1": {"cue_weight": 1.0, "category_cue_weight": 1.0},
+        "chars 1-3 only": {"word_ngram": None, "edge_ngram": None, "cue_weight": 0.0, "category_cue_weight": 0.0},
+        "chars + kind cues w=0.5": {"word_ngram": None, "edge_ngram": None, "cue_weight": 0.5, "category_cue_weight": 0.0},
         "chars + words 1-2 + cues w=0.25, no edges": {"edge_ngram": None},
         "chars + words 1-2 + edges 1-3 + cues w=0.25 (chosen)": {},
         "chars + words 1-2 + edges 1-4 + cues w=0.25": {"edge_ngram": (1, 4)},
-        "chars + words 1-2 + cues w=0.1": {"cue_weight": 0.1, "category_cue_weight": 0.1},
-        "chars + words 1-2 + cues w=0.25, C=2": {"C_kind": 2.0, "C_category": 2.0},
-        "chars + words 1-2 + cues w=0.25, C=32": {"C_kind": 32.0, "C_category": 32.0},
-        "chars + words 1-1 + cues w=0.25": {"word_ngram": (1, 1)},
-        "chars 2-4 + words 1-2 + cues w=0.25": {"char_ngram": (2, 4)},
+        "chars + words 1-2 + edges + cues w=0.5": {"cue_weight": 0.5, "category_cue_weight": 0.5},
+        "chars + words 1-2 + edges + cues w=1": {"cue_weight": 1.0, "category_cue_weight": 1.0},
+        "chars + words 1-2 + edges + cues w=0.1": {"cue_weight": 0.1, "category_cue_weight": 0.1},
+        "chars + words 1-2 + edges + cues w=0.25, C=2": {"C_kind": 2.0, "C_category": 2.0},
+        "chars + words 1-2 + edges + cues w=0.25, C=32": {"C_kind": 32.0, "C_category": 32.0},
+        "chars + words 1-1 + edges + cues w=0.25": {"word_ngram": (1, 1)},
+        "chars 2-4 + words 1-2 + edges + cues w=0.25": {"char_ngram": (2, 4)},
     }
     print(f"{'candidate (5-fold CV on the training data)':55s} {'kinds':>7} {'categories':>11}")
     for name, params in candidates.items():
