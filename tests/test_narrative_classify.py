@@ -39,10 +39,13 @@ def test_unrelated_text_is_other_never_an_achievement(text):
 
 
 def test_a_sentence_whose_kind_depends_on_the_section_is_uncertain_alone():
-    alone, = classify_texts(["加强组织领导"])
+    # "强化工作考核" is the model card's example; "加强组织领导" alone reads measure at 0.75 since r14c
+    # (the kind model reads how a statement opens, and most "加强…" of the training data are promises).
+    alone, = classify_texts(["强化工作考核"])
     assert alone["uncertain"]
-    assert classify_texts(["加强组织领导"], section="overview")[0]["kind"] == "statement"  # a heading of 总体情况
-    assert classify_texts(["加强组织领导"], section="problems")[0]["kind"] == "measure"  # a promise in 五
+    for text in ("加强组织领导", "强化工作考核"):
+        assert classify_texts([text], section="overview")[0]["kind"] == "statement"  # a heading of 总体情况
+        assert classify_texts([text], section="problems")[0]["kind"] == "measure"  # a promise in 五
 
 
 def test_classifier_follows_sklearn_conventions():
@@ -231,10 +234,10 @@ def test_heldout_scores_hold():
     model = clf.get_model()
     res = train.evaluate(model, examples)
     raw = train.evaluate(model, examples, use_section=False)
-    assert res["kind_macro_f1"] >= 0.88
-    assert raw["kind_macro_f1"] >= 0.76
-    assert res["category_macro_f1"] >= 0.58
-    assert res["category_macro_f1_gold_only"] >= 0.62
+    assert res["kind_macro_f1"] >= 0.90
+    assert raw["kind_macro_f1"] >= 0.77
+    assert res["category_macro_f1"] >= 0.60
+    assert res["category_macro_f1_gold_only"] >= 0.65
 
 
 class _AlwaysPlatformMeasure:

@@ -88,6 +88,19 @@ def test_features_fold_figures_and_drop_leading_markers():
     assert features.kind_cue_block(1.0).values("健全组织领导")[-2] == 1.0  # heading shape
 
 
+def test_edges_are_how_a_statement_opens_and_ends():
+    """The kind model's edge block: first and last characters and words, marked by position, figures
+    folded, the item marker and the closing punctuation dropped."""
+    text = "二是下一步将加强培训12次。"
+    grams = features.edge_grams(text, 1, 3)
+    assert grams[:3] == ["^下", "^下一", "^下一步"]
+    assert grams[3:6] == ["次$", "0次$", "训0次$"]
+    words = features.words(text)
+    assert grams[-2:] == [f"^W:{words[0]}", "W$:次"]
+    assert features.edge_grams("。；", 1, 3) == []
+    assert features.ANALYZERS["edges"] is features.edge_grams
+
+
 def test_warm_up_and_the_default_reader_import_no_spacy():
     # spaCy costs about a second of start-up; the default reader (the segmenter) does not need it.
     code = (

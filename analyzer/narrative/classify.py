@@ -37,7 +37,7 @@ from analyzer.narrative.features import CATEGORIES, DISCLOSURE_KINDS, KINDS
 __all__ = ["KINDS", "DISCLOSURE_KINDS", "CATEGORIES", "classify", "describe", "apply_priors", "get_model"]
 
 CATEGORY_LABELS = labels.CATEGORY_LABELS
-MODEL_VERSION = "2.0"
+MODEL_VERSION = "2.1"  # 2.1 (r14c): the kind model reads the statement's edges (features.edge_grams), which 2.0 code cannot compute
 MODEL_PATH = resources.models_dir() / "narrative_classifier.npz"
 SIDECAR_PATH = resources.models_dir() / "narrative_classifier.json"
 RUNNER_UP_RATIO = 0.6  # a second category is reported when its probability reaches 60 % of the first

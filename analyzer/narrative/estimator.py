@@ -10,7 +10,8 @@ this module nor scikit-learn.
 Two logistic regressions share the text features (character 1–3-grams and
 jieba words of :mod:`analyzer.narrative.features`, TF-IDF fitted on all
 training texts): one gives every statement its kind (five kinds, ``other``
-for text that is not about disclosure work), with the kind cue block; the
+for text that is not about disclosure work), with the statement's edges (how it
+opens and ends) and the kind cue block; the
 other gives problems and measures a category, with the taxonomy's cue words.
 Each model's probabilities are calibrated by a temperature fitted on
 out-of-fold logits of the *training* data (stratified k-fold), so that a
@@ -37,7 +38,7 @@ from analyzer.narrative import linear
 
 
 def _vectorizer(analyzer: str, ngram: tuple[int, int], min_df: int) -> TfidfVectorizer:
-    fn = ft.char_ngrams if analyzer == "chars" else ft.word_ngrams
+    fn = ft.ANALYZERS[analyzer]
     return TfidfVectorizer(analyzer=partial(fn, lo=ngram[0], hi=ngram[1]), sublinear_tf=True, min_df=min_df, dtype=np.float64)
 
 
@@ -85,6 +86,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         C_category: float = 8.0,
         char_ngram: tuple[int, int] = (1, 3),
         word_ngram: tuple[int, int] | None = (1, 2),
+        edge_ngram: tuple[int, int] | None = (1, 3),
         min_df: int = 1,
         class_weight: str | None = "balanced",
         cue_weight: float = 0.25,
@@ -97,6 +99,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         self.C_category = C_category
         self.char_ngram = char_ngram
         self.word_ngram = word_ngram
+        self.edge_ngram = edge_ngram
         self.min_df = min_df
         self.class_weight = class_weight
         self.cue_weight = cue_weight
@@ -111,6 +114,8 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         out = {"chars": _vectorizer("chars", self.char_ngram, self.min_df)}
         if self.word_ngram:
             out["words"] = _vectorizer("words", self.word_ngram, self.min_df)
+        if self.edge_ngram:
+            out["edges"] = _vectorizer("edges", self.edge_ngram, self.min_df)
         return out
 
     def _cue_blocks(self) -> dict[str, ft.CueBlock]:
@@ -134,7 +139,9 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         cues = self._cue_blocks()
         text_names = list(vectorizers)
         kind_names = text_names + (["kind_cues"] if "kind_cues" in cues else [])
-        cat_names = text_names + (["category_cues"] if "category_cues" in cues else [])
+        # How a statement opens and ends tells its kind, not its topic: the edges are the kind model's only
+        # (by-file CV: categories 0.928 with them in both models → 0.916).
+        cat_names = [n for n in text_names if n != "edges"] + (["category_cues"] if "category_cues" in cues else [])
         kind = self._lr(self.C_kind).fit(self._matrix(vectorizers, cues, X, kind_names), y)
         idx = [i for i, (k, c) in enumerate(zip(y, cats)) if k in ("problem", "measure") and c]
         category = None

@@ -5,12 +5,14 @@ Training (:mod:`analyzer.narrative.estimator`, scikit-learn) and inference
 a statement gives the same features in both; ``tests/test_narrative_model.py``
 checks that the two give the same probabilities.
 
-Three kinds of features:
+Four kinds of features:
 
 - character n-grams of the normalised text (figures folded to ``0``,
   leading item markers dropped);
 - jieba words and word bigrams (the private tokenizer with the domain
   dictionary, :func:`analyzer.narrative.segment.get_tokenizer`);
+- the statement's edges (:func:`edge_grams`): how it opens and ends, read by
+  the kind model only;
 - cue groups, one column each (log(1 + hits)): the grammar of each kind
   (:data:`KIND_CUES`), the shape of a heading, how much of the text is
   disclosure vocabulary at all (for the kind ``other``), and the cue words of
@@ -98,6 +100,29 @@ def word_ngrams(text: str, lo: int = 1, hi: int = 2) -> list[str]:
     return [" ".join(w[i : i + n]) for n in range(lo, hi + 1) for i in range(len(w) - n + 1)]
 
 
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def edge_grams(text: str, lo: int = 1, hi: int = 3) -> list[str]:
+    """How the statement opens and ends: its first and last ``lo``–``hi`` characters and its first
+    and last word, marked by position ("^加强", "水平$", "^W:下一步").
+
+    Character n-grams see "加强" anywhere in the text; what a statement is shows most at its edges
+    (下一步/将/全年 open it, 不够/有待加强 or a count of items close it).
+    """
+    t = _EDGE_PUNCT.sub("", _WHITE.sub(" ", normalize(text)))
+    if not t:
+        return []
+    out = [f"^{t[:n]}" for n in range(lo, min(hi, len(t)) + 1)] + [f"{t[-n:]}$" for n in range(lo, min(hi, len(t)) + 1)]
+    w = words(text)
+    if w:
+        out += [f"^W:{w[0]}", f"W$:{w[-1]}"]
+    return out
+
+
+ANALYZERS = {"chars": char_ngrams, "words": word_ngrams, "edges": edge_grams}
+
+
 # --- cue groups ---------------------------------------------------------------------------------
 #
 # Character n-grams see "加强" in both "加强了培训" (work done) and "将加强培训"
@@ -120,6 +145,9 @@ CUES: dict[str, str] = {
     # problem: still-needs; deficiency
     "pro_need": r"仍需|还需|尚需|亟需|亟待|有待于?|需要进一步|需进一步|还要进一步|待进一步",
     "pro_lack": r"不够|不足|欠缺|薄弱|短板|差距|滞后|不强|不高|不深|不细|不全|不到位|不及时|不规范|不完善|不平衡|不统一|不明显|不充分|参差不齐|偏少|较少|偏弱|较弱|单一|不多|缺乏|缺少|尚未|尚不|仍有|仍然存在|还存在|存在[^，。；]{0,10}(?:问题|现象|情况|不足)",
+    # a concession: work done granted, a weakness following ("虽然制定了…，但仍有待完善"); a rate or amount that is low
+    "pro_but": r"(?:虽然|虽|尽管)[^。；]{0,40}(?:但|仍|还)|但[^。；]{0,8}(?:仍|还|尚|依然|存在)",
+    "pro_low": r"(?:率|量|数量|频次|比例|程度|意识|积极性|热情)(?:偏|较|很|相对)?(?:低|少)(?![于])",
     # statement: the report speaking about itself; a list announced
     "stm_frame": r"现将|报告如下|本报告|年度报告|所列数据|统计期限|特此|详见|见下表|电子版|可在[^，。]{0,20}(?:查阅|下载)|联系(?:方式|电话)|如有疑问",
     "stm_lead": r"(?:以下|如下|下列|几个方面|几点)[^，。；]{0,10}[：:]?$",

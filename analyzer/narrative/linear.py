@@ -25,6 +25,9 @@ import math
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain
+from operator import is_not
 from pathlib import Path
 from typing import Sequence
 
@@ -34,23 +37,24 @@ from analyzer.narrative import features as ft
 
 FORMAT = "narrative-linear/1"
 
+Row = tuple[np.ndarray, np.ndarray]  # column indices (local to a block) and values of one text
+_KNOWN = partial(is_not, None)
+
 
 @dataclass(frozen=True)
 class TextBlock:
     """TF-IDF over character or word n-grams (sublinear tf, smooth idf, l2 norm: scikit-learn's defaults as used)."""
 
     name: str
-    analyzer: str  # "chars" or "words"
+    analyzer: str  # a key of features.ANALYZERS: "chars", "words" or "edges"
     ngram: tuple[int, int]
     vocabulary: dict[str, int]
     idf: np.ndarray
 
     def grams(self, text: str) -> list[str]:
-        if self.analyzer == "chars":
-            return ft.char_ngrams(text, *self.ngram)
-        return ft.word_ngrams(text, *self.ngram)
+        return ft.ANALYZERS[self.analyzer](text, *self.ngram)
 
-    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def row(self, text: str) -> Row:
         """Column indices and values of one text's row (columns local to the block)."""
         counts = Counter(self.vocabulary[g] for g in self.grams(text) if g in self.vocabulary)
         if not counts:
@@ -59,6 +63,22 @@ class TextBlock:
         tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         vals = (np.log(tf) + 1.0) * self.idf[cols]
         return cols, vals / math.sqrt(float(vals @ vals))
+
+    def rows(self, texts: Sequence[str]) -> list[Row]:
+        """:meth:`row` of many texts with a handful of numpy calls for all of them, not seven per text.
+
+        The same columns in the same order (first occurrence); the values differ from :meth:`row`'s in the
+        last bit or two (the norm is summed in another order). A quarter faster on the training texts
+        (0.19 → 0.15 s for three blocks of 3,000 texts): it pays for the edge block (r14c).
+        """
+        get = self.vocabulary.get
+        counts = [Counter(filter(_KNOWN, map(get, self.grams(t)))) for t in texts]
+        lengths = np.fromiter(map(len, counts), dtype=np.int64, count=len(counts))
+        total = int(lengths.sum())
+        cols = np.fromiter(chain.from_iterable(counts), dtype=np.int64, count=total)
+        tf = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=total)
+        vals = (np.log(tf) + 1.0) * self.idf[cols]
+        return _split(cols, vals, lengths, normalise=True)
 
     @property
     def width(self) -> int:
@@ -72,10 +92,13 @@ class CueColumns:
     name: str
     cues: ft.CueBlock
 
-    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def row(self, text: str) -> Row:
         vals = np.asarray(self.cues.values(text), dtype=np.float64)
         nz = np.flatnonzero(vals)
         return nz, vals[nz]
+
+    def rows(self, texts: Sequence[str]) -> list[Row]:
+        return _dense_rows([self.cues.values(t) for t in texts], self.width)
 
     @property
     def width(self) -> int:
@@ -94,14 +117,37 @@ class FunctionColumns:
     function: str
     names: tuple[str, ...]
 
-    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def row(self, text: str) -> Row:
         vals = np.asarray(resolve(self.function)(text), dtype=np.float64)
         nz = np.flatnonzero(vals)
         return nz, vals[nz]
 
+    def rows(self, texts: Sequence[str]) -> list[Row]:
+        fn = resolve(self.function)
+        return _dense_rows([fn(t) for t in texts], self.width)
+
     @property
     def width(self) -> int:
         return len(self.names)
+
+
+def _dense_rows(values: list, width: int) -> list[Row]:
+    """The non-zero columns of each row of a dense block, found for all rows at once."""
+    matrix = np.asarray(values, dtype=np.float64).reshape(len(values), width)
+    r, c = np.nonzero(matrix)
+    return _split(c.astype(np.int64), matrix[r, c], np.bincount(r, minlength=len(values)), normalise=False)
+
+
+def _split(cols: np.ndarray, vals: np.ndarray, lengths: np.ndarray, normalise: bool) -> list[Row]:
+    """Consecutive runs of ``lengths`` entries as one row each (views), l2-normalised when asked."""
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    if normalise and len(vals):
+        norms = np.ones(len(lengths))
+        nz = lengths > 0
+        norms[nz] = np.sqrt(np.add.reduceat(vals * vals, starts[nz]))
+        vals = vals / np.repeat(norms, lengths)
+    return [(cols[a:z], vals[a:z]) for a, z in zip(starts.tolist(), ends.tolist())]
 
 
 def resolve(function: str):
@@ -149,20 +195,25 @@ class Featurizer:
     blocks: dict[str, Block]
     _cache: dict = field(default_factory=dict, repr=False)
 
-    def rows(self, texts: Sequence[str], names: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """One sparse row (columns, values) per text over the blocks ``names``, in that order."""
+    def rows(self, texts: Sequence[str], names: Sequence[str]) -> list[Row]:
+        """One sparse row (columns, values) per text over the blocks ``names``, in that order.
+
+        Each block computes the rows it has not cached for all the texts at once (``Block.rows``).
+        """
+        cache = self._cache
+        for name in names:
+            missing = [t for t in dict.fromkeys(texts) if (name, t) not in cache]
+            if missing:
+                for text, got in zip(missing, self.blocks[name].rows(missing)):
+                    cache[(name, text)] = got
         out = []
         for text in texts:
             cols, vals, offset = [], [], 0
             for name in names:
-                block = self.blocks[name]
-                key = (name, text)
-                got = self._cache.get(key)
-                if got is None:
-                    got = self._cache[key] = block.row(text)
+                got = cache[(name, text)]
                 cols.append(got[0] + offset)
                 vals.append(got[1])
-                offset += block.width
+                offset += self.blocks[name].width
             out.append((np.concatenate(cols), np.concatenate(vals)))
         return out
 

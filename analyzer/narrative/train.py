@@ -3,6 +3,7 @@
     python -m analyzer.narrative.train              # retrain from data/narrative/, save under models/
     python -m analyzer.narrative.train --evaluate   # per-class scores on the held-out real statements, κ
     python -m analyzer.narrative.train --compare    # candidate estimators, cross-validated on the training data
+    python -m analyzer.narrative.train --compare-files [NEW_FILE]   # each training file left out in turn
 
 Training data (``data/narrative/train_*.tsv``) is written by the team in its
 own words. Evaluation data are statements of real reports labelled twice,
@@ -169,15 +170,16 @@ def fit_from_repository(exclude: tuple[str, ...] = (), **params):
         return StatementClassifier(**params).fit([e.text for e in data], [e.kind for e in data], categories=[e.category for e in data], groups=calibration_groups(data))
 
 
-def calibration_groups(data: list[Example]) -> list[str]:
+def calibration_groups(data: list[Example], spread_over: list[Example] | None = None) -> list[str]:
     """The held-out groups the temperatures are fitted on: one training file each.
 
     Leaving a whole file out is closer to reading a new report (other writers,
     other levels) than shuffled folds, so the temperature comes out less
     confident. Unrelated texts (kind ``other``) all sit in one file; they are
-    spread over the groups so that every fold still knows the kind.
+    spread over the groups so that every fold still knows the kind (over the files of ``spread_over``
+    when given, a subset of ``data``).
     """
-    names = sorted({e.source for e in data if e.kind != "other"})
+    names = sorted({e.source for e in (spread_over if spread_over is not None else data) if e.kind != "other"})
     out, n = [], 0
     for e in data:
         if e.kind == "other" and all(x.kind == "other" for x in data if x.source == e.source):
@@ -416,6 +418,76 @@ def cross_validate_training(params: dict | None = None, folds: int = 5) -> dict:
     return {"kind_macro_f1": f1_score(kt, kp, average="macro"), "category_macro_f1": f1_score(ct, cp, average="macro")}
 
 
+def cross_validate_by_file(params: dict | None = None, exclude: tuple[str, ...] = (), added: str | None = None) -> dict:
+    """Each training file left out in turn and scored by a model trained on the others (closer to a new
+    report's wording than shuffled folds); how data and features are kept or dropped.
+
+    Returns the kinds macro-F1 read alone (balanced posterior) and with the prior of a statement of unknown
+    section (as ``analyzer classify`` reads it), the categories macro-F1 of problems and measures, and the
+    kinds macro-F1 of the written sections (``train_sections.tsv``) labelled where they stand
+    (:func:`analyzer.narrative.context.label_items`, as ``analyze`` does). ``exclude`` leaves files out of
+    the data altogether. ``added`` names a new file that is always trained on and never scored, so that it
+    is judged by what it does to the others (against ``exclude=(added,)``); the unrelated texts are then
+    spread over the other files only, as without it, so the two runs differ by the new file alone (with
+    the file among the groups, a file of one row moved the scores by up to 0.01).
+    """
+    from sklearn.metrics import f1_score
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.context import Item, label_items
+    from analyzer.narrative.estimator import StatementClassifier
+
+    data = [e for e in load_training() if e.source not in exclude]
+    groups = calibration_groups(data, spread_over=[e for e in data if e.source != added] if added else None)
+    gold, alone, unknown, cat_gold, cat_pred, sec_gold, sec_pred = [], [], [], [], [], [], []
+    with threadpool_limits(1):
+        for name in sorted(set(groups)):
+            if name == added:
+                continue
+            tr = [i for i, g in enumerate(groups) if g != name]
+            te = [i for i, g in enumerate(groups) if g == name]
+            m = StatementClassifier(**{"calibration_folds": 0, **(params or {})})
+            m.fit([data[i].text for i in tr], [data[i].kind for i in tr], categories=[data[i].category for i in tr])
+            m.kind_temperature_ = m.category_temperature_ = 1.0
+            texts = [data[i].text for i in te]
+            gold += [data[i].kind for i in te]
+            alone += list(m.predict(texts))
+            unknown += [lab.kind for lab in label_items([Item(t, None) for t in texts], m, pair=False)[0]]
+            idx = [i for i in te if data[i].category and data[i].kind in ("problem", "measure")]
+            cat_gold += [data[i].category for i in idx]
+            cat_pred += list(m.predict_category([data[i].text for i in idx])) if idx else []
+            sections: dict[str, list[int]] = {}
+            for i in te:
+                if data[i].section:
+                    sections.setdefault(data[i].id.split(":")[0], []).append(i)
+            for idx in sections.values():
+                sec_gold += [data[i].kind for i in idx]
+                sec_pred += [lab.kind for lab in label_items([Item(data[i].text, data[i].section) for i in idx], m, pair=False)[0]]
+    out = {
+        "kind_macro_f1": f1_score(gold, alone, average="macro"),
+        "kind_macro_f1_unknown_section": f1_score(gold, unknown, average="macro"),
+        "category_macro_f1": f1_score(cat_gold, cat_pred, average="macro"),
+    }
+    if sec_gold:
+        # over the gold kinds, as the evaluation averages: a written section holds no unrelated text
+        out["sections_kind_macro_f1"] = f1_score(sec_gold, sec_pred, labels=sorted(set(sec_gold)), average="macro")
+    return out
+
+
+def compare_files(new: str | None = None) -> None:
+    """Leave-one-file-out scores of the training data; with ``new``, scored on the other files with and without it."""
+    print(f"{'by training file (each left out in turn)':45s} {'kinds':>7} {'unknown':>8} {'categories':>11} {'sections':>9}")
+
+    def show(name: str, r: dict) -> None:
+        print(f"{name:45s} {r['kind_macro_f1']:7.3f} {r['kind_macro_f1_unknown_section']:8.3f} {r['category_macro_f1']:11.3f} {r.get('sections_kind_macro_f1', float('nan')):9.3f}")
+
+    if not new:
+        show("all files", cross_validate_by_file())
+        return
+    show(f"without {new}", cross_validate_by_file(exclude=(new,)))
+    show(f"with {new} (scored on the others)", cross_validate_by_file(added=new))
+
+
 def load_boilerplate_training() -> list[tuple[str, str]]:
     """(label, text) of ``data/narrative/boilerplate_train.tsv``: our own training statements labelled by the evaluation's rule."""
     rows = []
@@ -513,21 +585,23 @@ def _version(module: str) -> str:
 def compare() -> None:
     """Candidate estimators, 5-fold cross-validated on the training data (how the parameters were chosen)."""
     candidates = {
-        "chars 1-3 only": {"word_ngram": None, "cue_weight": 0.0, "category_cue_weight": 0.0},
-        "chars + kind cues w=0.5": {"word_ngram": None, "cue_weight": 0.5, "category_cue_weight": 0.0},
-        "chars + words 1-2 + cues w=0.5": {"cue_weight": 0.5, "category_cue_weight": 0.5},
-        "chars + words 1-2 + cues w=1": {"cue_weight": 1.0, "category_cue_weight": 1.0},
-        "chars + words 1-2 + cues w=0.25 (chosen)": {},
-        "chars + words 1-2 + cues w=0.1": {"cue_weight": 0.1, "category_cue_weight": 0.1},
-        "chars + words 1-2 + cues w=0.25, C=2": {"C_kind": 2.0, "C_category": 2.0},
-        "chars + words 1-2 + cues w=0.25, C=32": {"C_kind": 32.0, "C_category": 32.0},
-        "chars + words 1-1 + cues w=0.25": {"word_ngram": (1, 1)},
-        "chars 2-4 + words 1-2 + cues w=0.25": {"char_ngram": (2, 4)},
+        "chars 1-3 only": {"word_ngram": None, "edge_ngram": None, "cue_weight": 0.0, "category_cue_weight": 0.0},
+        "chars + kind cues w=0.5": {"word_ngram": None, "edge_ngram": None, "cue_weight": 0.5, "category_cue_weight": 0.0},
+        "chars + words 1-2 + cues w=0.25, no edges": {"edge_ngram": None},
+        "chars + words 1-2 + edges 1-3 + cues w=0.25 (chosen)": {},
+        "chars + words 1-2 + edges 1-4 + cues w=0.25": {"edge_ngram": (1, 4)},
+        "chars + words 1-2 + edges + cues w=0.5": {"cue_weight": 0.5, "category_cue_weight": 0.5},
+        "chars + words 1-2 + edges + cues w=1": {"cue_weight": 1.0, "category_cue_weight": 1.0},
+        "chars + words 1-2 + edges + cues w=0.1": {"cue_weight": 0.1, "category_cue_weight": 0.1},
+        "chars + words 1-2 + edges + cues w=0.25, C=2": {"C_kind": 2.0, "C_category": 2.0},
+        "chars + words 1-2 + edges + cues w=0.25, C=32": {"C_kind": 32.0, "C_category": 32.0},
+        "chars + words 1-1 + edges + cues w=0.25": {"word_ngram": (1, 1)},
+        "chars 2-4 + words 1-2 + edges + cues w=0.25": {"char_ngram": (2, 4)},
     }
-    print(f"{'candidate (5-fold CV on the training data)':45s} {'kinds':>7} {'categories':>11}")
+    print(f"{'candidate (5-fold CV on the training data)':55s} {'kinds':>7} {'categories':>11}")
     for name, params in candidates.items():
         cv = cross_validate_training(params)
-        print(f"{name:45s} {cv['kind_macro_f1']:7.3f} {cv['category_macro_f1']:11.3f}")
+        print(f"{name:55s} {cv['kind_macro_f1']:7.3f} {cv['category_macro_f1']:11.3f}")
 
 
 # --- thresholds chosen on written training data ---------------------------------------------------------
@@ -601,6 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analyzer.narrative.train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evaluate", action="store_true", help="score the saved model on the held-out real statements")
     parser.add_argument("--compare", action="store_true", help="compare candidate estimators by cross-validation on the training data")
+    parser.add_argument("--compare-files", nargs="?", const="", metavar="NEW_FILE", help="leave-one-training-file-out scores; with NEW_FILE, on the other files with and without it")
     parser.add_argument("--compare-boilerplate", action="store_true", help="compare boilerplate models by cross-validation on boilerplate_train.tsv")
     parser.add_argument("--pairing", action="store_true", help="the problem–measure pairing weights on the written training sections")
     parser.add_argument("--repeats", action="store_true", help="the same-problem threshold on the written pairs of data/narrative/repeat_pairs.tsv")
@@ -649,6 +724,9 @@ def run_evaluation(model=None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.compare:
         compare()
+        return 0
+    if args.compare_files is not None:
+        compare_files(args.compare_files or None)
         return 0
     if args.compare_boilerplate:
         compare_boilerplate()
