@@ -196,30 +196,41 @@ def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_
         return
     from analyzer.output import neardup_index
 
-    neardup_index.update_index(store, statements=spill.folder / "statements")
+    neardup_index.update_index(store, statements=spill.folder / "statements", con=con)
     neardup_index.index_views(con, store)
     # To a file, not a table: nearly every statement of 100,000 varied reports is shared (2 million
     # rows, 80 MB that DuckDB would hold); pass 3 reads the rows of a range of reports at a time.
+    # Only the nodes it can concern are counted: a node used by more agencies than needed, or near
+    # one, is shared whatever else (``wide``), so the groups reached through neighbours are counted
+    # for the others alone. Counting them for every node (its own groups and its neighbours', a
+    # stock sentence near thousands of variants) held millions of rows DuckDB could not spill:
+    # 30,000 varied reports ran out of 256 MB.
     path = _sql_path(spill.folder / "shared.parquet")
     con.execute(f"""
         COPY (
-        WITH occ AS (SELECT s.source, s.idx, s.grp, t.node FROM stmts s JOIN idx_texts t ON t.text_key = md5(s.text)
-                     JOIN idx_nodes n ON n.node = t.node WHERE n.shingles >= {neardup.MIN_SHINGLES}),
-        ng AS (SELECT DISTINCT node, grp FROM occ),
+        WITH groups AS (SELECT grp, row_number() OVER (ORDER BY grp) AS grp_no FROM (SELECT DISTINCT grp FROM stmts)),
+        ng AS (  -- groups by number: the pairs (node, group) and their joins are a third of the size with names
+            SELECT DISTINCT t.node, g.grp_no AS grp FROM stmts s JOIN groups g USING (grp)
+            JOIN idx_texts t ON t.text_key = md5(s.text) JOIN idx_nodes n ON n.node = t.node
+            WHERE n.shingles >= {neardup.MIN_SHINGLES}
+        ),
         size AS (SELECT node, count(*) AS groups FROM ng GROUP BY node),
         edges AS (SELECT a AS node, b AS other FROM idx_pairs UNION ALL SELECT b, a FROM idx_pairs),
-        near AS (SELECT e.node, e.other FROM edges e SEMI JOIN size s ON s.node = e.node JOIN size o ON o.node = e.other),
-        reach AS (
-            SELECT node, grp FROM ng
-            UNION SELECT n.node, g.grp FROM near n JOIN ng g ON g.node = n.other JOIN size o ON o.node = n.other
-                  WHERE o.groups <= {MIN_AGENCIES}
+        near AS (SELECT e.node, e.other, o.groups FROM edges e SEMI JOIN size s ON s.node = e.node
+                 JOIN size o ON o.node = e.other),
+        wide AS (
+            SELECT node FROM size WHERE groups > {MIN_AGENCIES}
+            UNION SELECT node FROM near WHERE groups > {MIN_AGENCIES}
         ),
-        wide AS (  -- a node with a neighbour used by more agencies than needed is shared whatever else
-            SELECT DISTINCT n.node FROM near n JOIN size o ON o.node = n.other WHERE o.groups > {MIN_AGENCIES}
+        reach AS (  -- the groups of a node and of its neighbours (each used by at most MIN_AGENCIES)
+            SELECT node, grp FROM ng ANTI JOIN wide USING (node)
+            UNION SELECT n.node, g.grp FROM near n ANTI JOIN wide w ON w.node = n.node JOIN ng g ON g.node = n.other
         ),
-        counted AS (SELECT node, count(*) AS groups FROM reach GROUP BY node)
-        SELECT o.source, o.idx FROM occ o LEFT JOIN counted c USING (node)
-        WHERE c.groups - 1 >= {MIN_AGENCIES} OR o.node IN (SELECT node FROM wide)
+        kept AS (
+            SELECT node FROM wide
+            UNION ALL SELECT node FROM reach GROUP BY node HAVING count(*) - 1 >= {MIN_AGENCIES}
+        )
+        SELECT s.source, s.idx FROM stmts s JOIN idx_texts t ON t.text_key = md5(s.text) SEMI JOIN kept k ON k.node = t.node
         ) TO '{path}' (FORMAT parquet)
     """)
     con.execute(f"CREATE OR REPLACE TEMP VIEW shared AS SELECT * FROM read_parquet('{path}')")
@@ -447,7 +458,7 @@ def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], f
     finally:
         if summary is not None:
             summary.close()
-    write_ranking_csv(out_dir, run_id)
+    write_ranking_csv(out_dir, run_id, con)
     if store_only:
         return f"store/、ranking.csv（{spill.reports} 份报告）"
     write_csv(out_dir / "failures.csv", ["source", "error"], [{"source": f.source, "error": f.error} for f in failures])
