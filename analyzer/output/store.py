@@ -594,11 +594,7 @@ def ranking_sql(store: Path, run_id: str) -> str:
         for col in ("disclosure_rate", "correction_rate")
     )
     return f"""
-        -- only the columns used: the ranked reports are read several times (held), with all
-        -- 40 columns they filled the run-level stages' 128 MB at 100,000 reports
-        WITH run AS (SELECT report_id, file_id, source, agency, agency_key, fingerprint, year, level, score_total, grade,
-                            disclosure_rate, correction_rate
-                     FROM {parts('reports')} WHERE run_id = '{rid}' AND status <> 'unreadable'),
+        WITH run AS (SELECT * FROM {parts('reports')} WHERE run_id = '{rid}' AND status <> 'unreadable'),
         ranked AS (SELECT * FROM run QUALIFY row_number() OVER (
             PARTITION BY CASE WHEN agency_key IS NOT NULL AND year IS NOT NULL THEN agency_key || '|' || year
                               ELSE 'fingerprint|' || fingerprint END ORDER BY source) = 1),
