@@ -56,6 +56,7 @@ WHOLE_RUN_LIMIT = 5_000  # reports: up to here the whole-run outputs are written
 IN_MEMORY_STATEMENTS = 50_000  # up to here shared statements are found exactly as cross_report finds them
 BATCH = 10_000
 FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
+NEIGHBOURS_PER_PART = 500_000  # near-duplicate neighbours whose groups are counted in one query (pass 2)
 SPILL = ".analyzer-spill"  # under the output folder while a run lasts
 
 
@@ -196,33 +197,77 @@ def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_
         return
     from analyzer.output import neardup_index
 
-    neardup_index.update_index(store, statements=spill.folder / "statements")
+    neardup_index.update_index(store, statements=spill.folder / "statements", con=con)
     neardup_index.index_views(con, store)
+    _shared_from_index(con, spill.folder)
+
+
+def _shared_from_index(con, folder: Path) -> None:
+    """View ``shared(source, idx)`` from the near-duplicate index, one step at a time.
+
+    A node (a wording) is shared when the groups (agencies) using it or a
+    near-duplicate of it are more than ``MIN_AGENCIES`` (``cross_report``'s
+    rule). A node used by more groups than that, or near one that is, is shared
+    whatever else (``wide``); for the others the groups reached through their
+    neighbours are counted. Groups are numbered, and the large intermediates
+    (a node's groups, its neighbours) are Parquet files under ``folder``, read
+    as streams: as one query, with every node's neighbours' groups counted,
+    DuckDB held millions of rows it could not spill (30,000 varied reports ran
+    out of 256 MB, 100,000 out of 128 MB with the groups counted for the
+    others only).
+    """
+    from analyzer.output.neardup_index import NODE_IDS
+
+    ng, near, shared = (_sql_path(folder / f"{name}.parquet") for name in ("node_groups", "near", "shared"))
+    con.execute("CREATE OR REPLACE TEMP TABLE run_groups AS "
+                "SELECT grp, row_number() OVER (ORDER BY grp) AS grp_no FROM (SELECT DISTINCT grp FROM stmts)")
+    con.execute(f"""
+        COPY (SELECT DISTINCT t.node, g.grp_no AS grp FROM stmts s JOIN run_groups g USING (grp)
+              JOIN idx_texts t ON t.text_key = md5(s.text) JOIN idx_nodes n ON n.node = t.node
+              WHERE n.shingles >= {neardup.MIN_SHINGLES}) TO '{ng}' (FORMAT parquet)
+    """)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE node_sizes AS SELECT node, count(*) AS groups FROM '{ng}' GROUP BY node")
+    con.execute(f"""
+        COPY (SELECT e.node, e.other, o.groups
+              FROM (SELECT a AS node, b AS other FROM idx_pairs UNION ALL SELECT b, a FROM idx_pairs) e
+              SEMI JOIN node_sizes s ON s.node = e.node JOIN node_sizes o ON o.node = e.other) TO '{near}' (FORMAT parquet)
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE wide AS
+        SELECT node FROM node_sizes WHERE groups > {MIN_AGENCIES}
+        UNION SELECT node FROM '{near}' WHERE groups > {MIN_AGENCIES}
+    """)
+    # The groups of the nodes used by at most MIN_AGENCIES: a node that is not wide is one, and so are
+    # its neighbours (a few rows a node, where a stock sentence's groups are thousands).
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE few_groups AS
+        SELECT node, grp FROM '{ng}' WHERE node IN (SELECT node FROM node_sizes WHERE groups <= {MIN_AGENCIES})
+    """)
+    con.execute("CREATE OR REPLACE TEMP TABLE kept AS SELECT node FROM wide")
+    # The others' groups and their neighbours' are counted one range of node ids at a time, about
+    # NEIGHBOURS_PER_PART neighbours a range: 100,000 varied reports have 6 million, whose distinct
+    # (node, group) rows did not fit 128 MB at once, nor 2 million of them.
+    rows = con.execute(f"SELECT count(*) FROM '{near}'").fetchone()[0]
+    step = -(-NODE_IDS // max(1, -(-rows // NEIGHBOURS_PER_PART)))
+    for lo in range(0, NODE_IDS, step):
+        within = f"BETWEEN {lo} AND {min(lo + step, NODE_IDS) - 1}"
+        con.execute(f"""
+            INSERT INTO kept
+            SELECT node FROM (  -- the groups of a node and of its neighbours
+                SELECT node, grp FROM few_groups ANTI JOIN wide USING (node) WHERE node {within}
+                UNION SELECT n.node, g.grp FROM '{near}' n ANTI JOIN wide w ON w.node = n.node
+                      JOIN few_groups g ON g.node = n.other WHERE n.node {within}
+            ) GROUP BY node HAVING count(*) - 1 >= {MIN_AGENCIES}
+        """)
     # To a file, not a table: nearly every statement of 100,000 varied reports is shared (2 million
     # rows, 80 MB that DuckDB would hold); pass 3 reads the rows of a range of reports at a time.
-    path = _sql_path(spill.folder / "shared.parquet")
     con.execute(f"""
-        COPY (
-        WITH occ AS (SELECT s.source, s.idx, s.grp, t.node FROM stmts s JOIN idx_texts t ON t.text_key = md5(s.text)
-                     JOIN idx_nodes n ON n.node = t.node WHERE n.shingles >= {neardup.MIN_SHINGLES}),
-        ng AS (SELECT DISTINCT node, grp FROM occ),
-        size AS (SELECT node, count(*) AS groups FROM ng GROUP BY node),
-        edges AS (SELECT a AS node, b AS other FROM idx_pairs UNION ALL SELECT b, a FROM idx_pairs),
-        near AS (SELECT e.node, e.other FROM edges e SEMI JOIN size s ON s.node = e.node JOIN size o ON o.node = e.other),
-        reach AS (
-            SELECT node, grp FROM ng
-            UNION SELECT n.node, g.grp FROM near n JOIN ng g ON g.node = n.other JOIN size o ON o.node = n.other
-                  WHERE o.groups <= {MIN_AGENCIES}
-        ),
-        wide AS (  -- a node with a neighbour used by more agencies than needed is shared whatever else
-            SELECT DISTINCT n.node FROM near n JOIN size o ON o.node = n.other WHERE o.groups > {MIN_AGENCIES}
-        ),
-        counted AS (SELECT node, count(*) AS groups FROM reach GROUP BY node)
-        SELECT o.source, o.idx FROM occ o LEFT JOIN counted c USING (node)
-        WHERE c.groups - 1 >= {MIN_AGENCIES} OR o.node IN (SELECT node FROM wide)
-        ) TO '{path}' (FORMAT parquet)
+        COPY (SELECT s.source, s.idx FROM stmts s JOIN idx_texts t ON t.text_key = md5(s.text)
+              SEMI JOIN kept k ON k.node = t.node) TO '{shared}' (FORMAT parquet)
     """)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW shared AS SELECT * FROM read_parquet('{path}')")
+    for table in ("run_groups", "node_sizes", "wide", "few_groups", "kept"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW shared AS SELECT * FROM read_parquet('{shared}')")
 
 
 def _sql_path(path: Path) -> str:
@@ -447,7 +492,7 @@ def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], f
     finally:
         if summary is not None:
             summary.close()
-    write_ranking_csv(out_dir, run_id)
+    write_ranking_csv(out_dir, run_id, con)
     if store_only:
         return f"store/、ranking.csv（{spill.reports} 份报告）"
     write_csv(out_dir / "failures.csv", ["source", "error"], [{"source": f.source, "error": f.error} for f in failures])

@@ -16,9 +16,12 @@ stages (``analyzer.scale``):
   and written to the store; ranking.csv from the store.
 
 Each N runs in a fresh process; peak memory is that process's ``ru_maxrss``.
+``--trace`` also samples its RSS every 0.2 s with the analyzer function the
+main thread is in, and prints the peak of each stage: which one reaches the
+process's peak, and which grows with N.
 
     .venv/bin/python bench/bench_store.py                  # 10,000 and 100,000
-    .venv/bin/python bench/bench_store.py --n 2000,10000
+    .venv/bin/python bench/bench_store.py --n 2000,10000 --trace
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -108,7 +112,93 @@ def vary(base, i: int, n_agencies: int, rng: random.Random):
                    narrative=replace(base.narrative, statements=stmts), tables=tables)
 
 
-def run_once(n: int) -> dict:
+class StageTrace:
+    """RSS sampled every ``every`` seconds on a thread, each sample filed under the stage the main thread is in.
+
+    A stage is the chain of ``analyzer`` functions on the main thread's stack
+    below ``scale.finish_spill`` (outermost first), so no stage has to be named
+    in the code it measures. Each sample also has the bytes pyarrow holds and
+    the memory of the DuckDB connections opened by ``store.duckdb_connection``
+    (read through a cursor of each: a connection of its own, safe on this thread).
+    """
+
+    def __init__(self, every: float = 0.2):
+        self.every = every
+        self.samples: list[tuple[float, float, float, float, str]] = []  # seconds, RSS, Arrow, DuckDB MB, stage
+        self._duckdb: list = []
+        self._main = threading.main_thread().ident
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "StageTrace":
+        from analyzer.output import store
+
+        opened = store.duckdb_connection
+
+        def watched(*args, **kwargs):
+            con = opened(*args, **kwargs)
+            self._duckdb.append(con.cursor())
+            return con
+
+        self._restore = lambda: setattr(store, "duckdb_connection", opened)
+        store.duckdb_connection = watched
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._restore()
+
+    def duckdb_mb(self) -> float:
+        total = 0
+        for cur in list(self._duckdb):
+            try:
+                total += cur.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0]
+            except Exception:  # closed with its connection
+                self._duckdb.remove(cur)
+        return total / 2**20
+
+    def stage(self) -> str:
+        frame = sys._current_frames().get(self._main)
+        names = []
+        while frame is not None:
+            module = frame.f_globals.get("__name__", "")
+            if module.startswith("analyzer"):
+                names.append(f"{module.rsplit('.', 1)[-1]}.{frame.f_code.co_name}")
+            frame = frame.f_back
+        names.reverse()
+        if "scale.finish_spill" in names:
+            return " > ".join(names[names.index("scale.finish_spill") + 1:]) or "scale.finish_spill"
+        return "pass 1: " + " > ".join(names) if names else "bench"
+
+    def _run(self) -> None:
+        import pyarrow as pa
+
+        page = os.sysconf("SC_PAGE_SIZE")
+        t0 = time.perf_counter()
+        while not self._stop.wait(self.every):
+            with open("/proc/self/statm") as fh:
+                rss = int(fh.read().split()[1]) * page / 2**20
+            self.samples.append((time.perf_counter() - t0, rss, pa.total_allocated_bytes() / 2**20, self.duckdb_mb(),
+                                 self.stage()))
+
+    def peaks(self, depth: int = 2) -> dict[str, tuple[float, float, float, float]]:
+        """Per stage (its first ``depth`` functions), in order of first sample: RSS when entered, peak RSS, Arrow, DuckDB."""
+        out: dict[str, tuple[float, float, float, float]] = {}
+        for _, rss, arrow, duck, name in self.samples:
+            key = " > ".join(name.split(" > ")[:depth])
+            first, top, top_arrow, top_duck = out.get(key, (rss, 0.0, 0.0, 0.0))
+            out[key] = (first, max(top, rss), max(top_arrow, arrow), max(top_duck, duck))
+        return out
+
+    def write(self, path: Path) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("seconds\trss_mb\tarrow_mb\tduckdb_mb\tstage\n")
+            fh.writelines(f"{t:.1f}\t{r:.1f}\t{a:.1f}\t{d:.1f}\t{name}\n" for t, r, a, d, name in self.samples)
+
+
+def run_once(n: int, trace: StageTrace | None = None) -> dict:
     """Feed n synthetic results through the spill, the run-level stages and the store, in this process."""
     from analyzer import scale
 
@@ -140,25 +230,41 @@ def run_once(n: int) -> dict:
         "store_mb": round(store_mb, 1),
         "of_which_index_mb": round(index_mb, 1),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        **({"stages_mb": {k: [round(x, 1) for x in v] for k, v in trace.peaks().items()}} if trace else {}),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", default="10000,100000", help="comma-separated numbers of synthetic reports")
+    ap.add_argument("--trace", action="store_true", help="print the peak RSS of each stage (sampled every 0.2 s)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        print(json.dumps(run_once(args.one)))
+        if args.trace:
+            with StageTrace() as trace:
+                row = run_once(args.one, trace)
+            series = Path(tempfile.gettempdir()) / f"bench-store-trace-{args.one}.tsv"
+            trace.write(series)
+            row["trace"] = str(series)
+        else:
+            row = run_once(args.one)
+        print(json.dumps(row, ensure_ascii=False))
         return 0
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared)", flush=True)
     print(f"bases: {len(bases())} per-file results of corpus/ and ../shared/corpus-real", flush=True)
     for n in (int(x) for x in args.n.split(",")):
-        done = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True)
+        done = subprocess.run([sys.executable, __file__, "--one", str(n)] + ["--trace"] * args.trace,
+                              capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(done.stderr[-3000:])
         row = json.loads(done.stdout.strip().splitlines()[-1])
+        stages = row.pop("stages_mb", {})
         print("  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+        if stages:
+            print("    MB by stage: RSS entered → peak (peaks of Arrow, DuckDB)", flush=True)
+        for name, (entered, peak, arrow, duck) in stages.items():
+            print(f"    {entered:6.0f} → {peak:4.0f} ({arrow:3.0f}, {duck:3.0f})  {name}", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
     return 0
 

@@ -122,20 +122,25 @@ def test_finishing_one_report_at_a_time_is_finishing_the_run():
     assert any(s.boilerplate for r in whole.values() for s in r.narrative.statements)
 
 
-def test_shared_statements_from_the_index_agree_with_the_exact_search(tmp_path):
+def test_shared_statements_from_the_index_agree_with_the_exact_search(tmp_path, monkeypatch):
+    from analyzer import scale
+
     spill = Spill(tmp_path / "spill")
     for r in _run():
         spill.add(r)
     spill.close_pass()
     found = {}
-    for limit in (10**6, 0):  # exact in memory, then the persisted index
+    # exact in memory, then the persisted index, then its neighbours counted 2 a range (scale.NEIGHBOURS_PER_PART)
+    for limit, per_part in ((10**6, None), (0, None), (-1, 2)):
+        if per_part:
+            monkeypatch.setattr(scale, "NEIGHBOURS_PER_PART", per_part)
         con = duckdb.connect()
         con.execute(f"CREATE VIEW stmts AS SELECT * FROM read_parquet('{spill.glob('statements')}')")
         shared_statements(con, spill, tmp_path / f"store{limit}", limit=limit)
         found[limit] = sorted(con.execute("SELECT source, idx FROM shared").fetchall())
         con.close()
     spill.close()
-    assert found[0] == found[10**6] and len(found[0]) >= MIN_AGENCIES + 1
+    assert found[0] == found[10**6] == found[-1] and len(found[0]) >= MIN_AGENCIES + 1
     assert (tmp_path / "store0" / "neardup" / "pairs").is_dir()
 
 

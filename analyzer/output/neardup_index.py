@@ -44,6 +44,7 @@ INDEX = "neardup"
 PARTS = ("texts", "nodes", "bands", "pairs")
 HEADS = 16
 CHUNK = 20_000
+BAND_SLICE = 1_000  # nodes whose bands are made columnar at once (12 rows a node)
 PAIRS_PER_PART = 2_000_000  # candidate pairs (before DISTINCT) searched at once: DuckDB's share of the index's memory
 NODE_IDS = 2**63  # node ids lie in [0, NODE_IDS) (node_of)
 LSH_THRESHOLD = neardup.NEAR_DUPLICATE * 0.85  # looser than the definition: candidates are confirmed exactly
@@ -108,19 +109,23 @@ def index_views(con, store: Path) -> None:
 
 
 def update_index(store: Path, *, statements: Path | None = None, heads: int = HEADS, chunk: int = CHUNK,
-                 pairs_per_part: int = PAIRS_PER_PART) -> dict[str, int]:
+                 pairs_per_part: int = PAIRS_PER_PART, con=None) -> dict[str, int]:
     """Add the store's new statement texts to the index; returns how many texts, nodes, pairs were added.
 
     ``statements``: a folder of Parquet files with a ``text`` column to read
     instead of the store's ``statements`` (a run not written to the store yet).
+    ``con``: the caller's DuckDB connection (a streamed run's, so that one memory cap
+    bounds every run-level stage); else one of its own.
     """
     from analyzer.output.store import RUN_MEMORY, duckdb_connection
 
     store = Path(store)
+    statements = Path(statements) if statements is not None else store / "statements"
+    if con is not None:
+        return _update(con, store, statements, heads, chunk, pairs_per_part)
     con = duckdb_connection(RUN_MEMORY)
     try:
-        return _update(con, store, Path(statements) if statements is not None else store / "statements", heads, chunk,
-                       pairs_per_part)
+        return _update(con, store, statements, heads, chunk, pairs_per_part)
     finally:
         con.close()
 
@@ -138,14 +143,10 @@ def _update(con, store: Path, statements: Path, heads: int, chunk: int, pairs_pe
     )
     n_texts = 0
     while rows := new_texts.fetchmany(chunk):
-        texts, nodes = [], []
-        for key, text in rows:
-            norm = neardup.normalize(text)
-            node = node_of(norm)
-            texts.append({"text_key": key, "node": node})
-            nodes.append({"node": node, "norm": norm, "shingles": len(neardup.shingles(norm))})
-        writer.add("texts", texts)
-        writer.add("candidates", nodes)
+        norms = [neardup.normalize(text) for _, text in rows]
+        ids = [node_of(norm) for norm in norms]
+        writer.add("texts", {"text_key": [key for key, _ in rows], "node": ids})
+        writer.add("candidates", {"node": ids, "norm": norms, "shingles": [len(neardup.shingles(n)) for n in norms]})
         n_texts += len(rows)
     writer.flush_all()
     if not n_texts:
@@ -161,15 +162,19 @@ def _update(con, store: Path, statements: Path, heads: int, chunk: int, pairs_pe
     seq = old_max
     n_nodes = 0
     while rows := fresh.fetchmany(chunk):
-        nodes, bands = [], []
-        for node, norm, n_shingles in rows:
-            seq += 1
-            nodes.append({"node": node, "seq": seq, "norm": norm, "shingles": n_shingles})
-            if n_shingles >= neardup.MIN_SHINGLES:
-                for band, key in enumerate(signer.band_keys(neardup.shingles(norm))):
-                    bands.append({"band": band, "key": key, "node": node, "seq": seq})
-        writer.add("nodes", nodes)
-        writer.add("bands", bands)
+        writer.add("nodes", {"node": [r[0] for r in rows], "seq": list(range(seq + 1, seq + 1 + len(rows))),
+                             "norm": [r[1] for r in rows], "shingles": [r[2] for r in rows]})
+        # A chunk's bands are 12 rows a node: made columnar a slice of nodes at a time (as rows they
+        # were ~70 MB for 20,000 nodes), and flushed as a whole chunk, so the part files do not change.
+        for start in range(0, len(rows), BAND_SLICE):
+            bands: dict[str, list] = {"band": [], "key": [], "node": [], "seq": []}
+            for k, (node, norm, n_shingles) in enumerate(rows[start:start + BAND_SLICE], seq + 1 + start):
+                if n_shingles >= neardup.MIN_SHINGLES:
+                    for band, key in enumerate(signer.band_keys(neardup.shingles(norm))):
+                        for col, v in zip(("band", "key", "node", "seq"), (band, key, node, k)):
+                            bands[col].append(v)
+            writer.add("bands", bands, flush=start + BAND_SLICE >= len(rows))
+        seq += len(rows)
         n_nodes += len(rows)
     writer.flush_all()
     for p in (store / INDEX / "candidates").glob("*.parquet"):
@@ -180,13 +185,14 @@ def _update(con, store: Path, statements: Path, heads: int, chunk: int, pairs_pe
     n_pairs = 0
     for rows in _batched(_candidates(con, old_max, heads, pairs_per_part), chunk):
         norms = _norms(con, {n for pair in rows for n in pair})
-        kept = []
+        kept: dict[str, list] = {"a": [], "b": [], "similarity": []}
         for a, b in rows:
             sim = neardup.jaccard(neardup.shingles(norms[a]), neardup.shingles(norms[b]))
             if sim >= neardup.NEAR_DUPLICATE:
-                kept.append({"a": a, "b": b, "similarity": sim})
+                for col, v in zip(("a", "b", "similarity"), (a, b, sim)):
+                    kept[col].append(v)
         writer.add("pairs", kept)
-        n_pairs += len(kept)
+        n_pairs += len(kept["a"])
     writer.flush_all()
     con.execute("DROP TABLE IF EXISTS idx_heads")
     return {"texts": n_texts, "nodes": n_nodes, "pairs": n_pairs}
@@ -254,7 +260,12 @@ def _update_name(store: Path) -> str:
 
 
 class _Parts:
-    """Rows of each index table, written as numbered part files of one update."""
+    """Rows of each index table, written as numbered part files of one update.
+
+    Rows arrive as columns and are kept as Arrow batches until a table holds
+    ``CHUNK`` rows; a part file is one contiguous table, as when it was made
+    from a list of rows (the same bytes).
+    """
 
     SCHEMAS = {
         "texts": (("text_key", "string"), ("node", "int64")),
@@ -266,12 +277,24 @@ class _Parts:
 
     def __init__(self, root: Path, name: str):
         self.root, self.name = root, name
-        self.rows: dict[str, list[dict]] = {t: [] for t in self.SCHEMAS}
+        self.batches: dict[str, list] = {t: [] for t in self.SCHEMAS}
+        self.rows: dict[str, int] = {t: 0 for t in self.SCHEMAS}
         self.count: dict[str, int] = {t: 0 for t in self.SCHEMAS}
 
-    def add(self, table: str, rows: list[dict]) -> None:
-        self.rows[table].extend(rows)
-        if len(self.rows[table]) >= CHUNK:
+    def schema(self, table: str):
+        import pyarrow as pa
+
+        return pa.schema([(n, getattr(pa, t)()) for n, t in self.SCHEMAS[table]])
+
+    def add(self, table: str, columns: dict[str, list], flush: bool = True) -> None:
+        """Add rows given as columns; ``flush``: write a part file if the table now holds ``CHUNK`` rows."""
+        import pyarrow as pa
+
+        batch = pa.RecordBatch.from_pydict(columns, schema=self.schema(table))
+        if batch.num_rows:
+            self.batches[table].append(batch)
+            self.rows[table] += batch.num_rows
+        if flush and self.rows[table] >= CHUNK:
             self.flush(table)
 
     def flush_all(self) -> None:
@@ -284,10 +307,10 @@ class _Parts:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        schema = pa.schema([(n, getattr(pa, t)()) for n, t in self.SCHEMAS[table]])
         folder = self.root / table
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(self.rows[table], schema=schema),
-                       folder / f"{self.name}-{self.count[table]:05d}.parquet", compression="zstd")
+        data = pa.Table.from_batches(self.batches[table], schema=self.schema(table)).combine_chunks()
+        pq.write_table(data, folder / f"{self.name}-{self.count[table]:05d}.parquet", compression="zstd")
         self.count[table] += 1
-        self.rows[table] = []
+        self.batches[table] = []
+        self.rows[table] = 0

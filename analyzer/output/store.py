@@ -5,8 +5,8 @@
 every column is described in ``docs/STORE.md``). DuckDB, pandas or Spark read
 it as it is; :func:`connect` opens it in DuckDB with one view a table.
 
-Rows are buffered (as Arrow batches past ``COLUMNAR_ROWS``) and flushed to a part file every ``batch_rows`` rows of a
-table, so writing holds at most one batch per table in memory whatever the
+Rows are buffered (as zstd-compressed Arrow batches past ``COLUMNAR_ROWS``) and flushed to a part file every
+``batch_rows`` rows of a table, so writing holds at most one compressed batch per table in memory whatever the
 size of the run. Part files are named ``<table>/<run_id>-<n>.parquet``.
 
 Several runs share one store. A report is identified by its content:
@@ -46,7 +46,7 @@ __version__ = sys.modules["analyzer"].__version__
 
 TABLES = ("reports", "cells", "findings", "statements", "scores", "runs")
 BATCH_ROWS = 50_000
-COLUMNAR_ROWS = 2_000  # rows a table buffers as Python dicts before they become an Arrow batch
+COLUMNAR_ROWS = 2_000  # rows a table buffers as Python dicts before they become a compressed Arrow batch
 PART_GLOB = "*.parquet"
 
 # Column name → pyarrow type name, in order. docs/STORE.md describes each one
@@ -277,8 +277,10 @@ class StoreWriter:
         self.run_id = run_id
         self.batch_rows = batch_rows
         self._rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-        # rows already made columnar: 50,000 rows as dicts are ~60 MB a table, as Arrow a few MB
-        self._columns: dict[str, list] = {t: [] for t in TABLES}
+        # rows already made columnar, as a zstd-compressed Arrow stream: 50,000 rows as dicts are ~60 MB a
+        # table; as Arrow they were still 11 to 37 MB a table (~100 MB for the five, once a run of 50,000
+        # reports fills them); compressed, 5 to 18 times less
+        self._columns: dict[str, tuple | None] = {t: None for t in TABLES}
         self._buffered: dict[str, int] = {t: 0 for t in TABLES}
         self._parts: dict[str, int] = {t: 0 for t in TABLES}
         self.counts: dict[str, int] = {t: 0 for t in TABLES}
@@ -370,7 +372,11 @@ class StoreWriter:
     def _to_columns(self, table: str) -> None:
         import pyarrow as pa
 
-        self._columns[table].append(pa.RecordBatch.from_pylist(self._rows[table], schema=_pa_schema(table)))
+        if self._columns[table] is None:
+            sink = pa.BufferOutputStream()
+            options = pa.ipc.IpcWriteOptions(compression="zstd")
+            self._columns[table] = (sink, pa.ipc.new_stream(sink, _pa_schema(table), options=options))
+        self._columns[table][1].write_batch(pa.RecordBatch.from_pylist(self._rows[table], schema=_pa_schema(table)))
         self._rows[table] = []
 
     def _flush(self, table: str) -> None:
@@ -378,12 +384,14 @@ class StoreWriter:
         import pyarrow.parquet as pq
 
         self._to_columns(table)
-        # one contiguous table, as one from_pylist of the rows gave (the test checks the bytes are the same)
-        data = pa.Table.from_batches(self._columns[table], schema=_pa_schema(table)).combine_chunks()
+        sink, stream = self._columns[table]
+        stream.close()
+        # the batches as they are: a part file is the same, byte for byte, as from one contiguous table (test)
+        data = pa.ipc.open_stream(sink.getvalue()).read_all()
         path = self.store_dir / table / f"{self.run_id}-{self._parts[table]:05d}.parquet"
         pq.write_table(data, path, compression="zstd")
         self._parts[table] += 1
-        self._columns[table] = []
+        self._columns[table] = None
         self._buffered[table] = 0
 
 
@@ -458,9 +466,10 @@ def view_sql(store: Path) -> list[str]:
 
 
 DUCKDB_MEMORY = "1GB"  # queries of the store (sql, the study): DuckDB spills joins and sorts to disk past this
-# The run-level stages of a streamed run (scale, the near-duplicate index, ranking.csv): every query
-# of theirs can spill, so a small cap is what keeps a run of 100,000 reports as small as one of 10,000.
-RUN_MEMORY = "256MB"
+# The run-level stages of a streamed run (scale, the near-duplicate index, ranking.csv), on one
+# connection: every query of theirs can spill, so a small cap is what keeps a run of 100,000 reports as
+# small as one of 10,000 (at 10,000 the near-duplicate query needs ~70 MB, at 30,000 it fills 128 MB).
+RUN_MEMORY = "128MB"
 ALLOCATOR_FLUSH = "32MB"  # DuckDB's allocator keeps up to 128 MB it freed per task by default: give it back
 
 
@@ -476,6 +485,9 @@ def duckdb_connection(memory_limit: str = DUCKDB_MEMORY, temp: Path | None = Non
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET allocator_flush_threshold = '{ALLOCATOR_FLUSH}'")
+    # What a query freed goes back to the system within seconds, not when the connection closes: a
+    # streamed run's connection kept ~90 MB after its near-duplicate query, under pass 3's own memory.
+    con.execute("SET allocator_background_threads = true")
     con.execute("SET preserve_insertion_order = false")  # every query that needs an order says so
     if temp is None:
         temp = Path(tempfile.mkdtemp(prefix="analyzer-duckdb-"))
@@ -599,18 +611,26 @@ def ranking_sql(store: Path, run_id: str) -> str:
     """
 
 
-def write_ranking_csv(out_dir: Path, run_id: str) -> Path:
-    """``ranking.csv`` of a run too large for the whole-run outputs, from the store (UTF-8 with BOM)."""
-    import csv
-    import io
+def write_ranking_csv(out_dir: Path, run_id: str, con=None) -> Path:
+    """``ranking.csv`` of a run too large for the whole-run outputs, from the store (UTF-8 with BOM).
 
-    con = duckdb_connection(RUN_MEMORY)
-    cur = con.execute(ranking_sql(Path(out_dir) / "store", run_id))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(RANKING_COLUMNS)
-    while rows := cur.fetchmany(10_000):
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
+    Written as the rows come (the text of 100,000 rows was held twice over, ~100 MB);
+    ``con``: the streamed run's DuckDB connection, so that one memory cap bounds it.
+    """
+    import csv
+
+    own = con is None
+    con = duckdb_connection(RUN_MEMORY) if own else con
     path = Path(out_dir) / "ranking.csv"
-    path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    try:
+        cur = con.execute(ranking_sql(Path(out_dir) / "store", run_id))
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write("\ufeff")
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(RANKING_COLUMNS)
+            while rows := cur.fetchmany(10_000):
+                writer.writerows([["" if v is None else v for v in row] for row in rows])
+    finally:
+        if own:
+            con.close()
     return path
