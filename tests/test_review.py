@@ -131,6 +131,33 @@ def test_reused_template_writes_the_bytes_of_a_whole_save(tmp_path):
         assert fast.read_bytes() == (tmp_path / "whole.docx").read_bytes()
 
 
+def test_a_failed_review_leaves_nothing_in_the_next(tmp_path, monkeypatch):
+    """A comment that fails half-way (paragraphs already added) leaves the reused template blank."""
+    import io
+
+    from analyzer.output import review_docx
+    from analyzer.output._zip import write_frozen_zip
+
+    real = review_docx._add_comment
+
+    def half(doc, comment, ids):
+        review_docx._add(doc, "写到一半")
+        raise ValueError("half-way")
+
+    monkeypatch.setattr(review_docx, "_add_comment", half)
+    with pytest.raises(ValueError):
+        review_docx.write_comments([build_comment(scored(flawed_result()))], tmp_path / "failed.docx")
+    monkeypatch.setattr(review_docx, "_add_comment", real)
+    comments = [build_comment(scored(clean_result()))]
+    fast = review_docx.write_comments(comments, tmp_path / "next.docx")
+    doc = review_docx._new_document()
+    review_docx._add_comments(doc, comments, None)
+    buf = io.BytesIO()
+    doc.save(buf)
+    write_frozen_zip(buf.getvalue(), tmp_path / "whole.docx")
+    assert fast.read_bytes() == (tmp_path / "whole.docx").read_bytes()
+
+
 def test_combined_docx_has_page_break_between_reports(tmp_path):
     path = write_docx([scored(clean_result()), scored(flawed_result())], tmp_path / "all.docx")
     xml = _docx_xml(path)

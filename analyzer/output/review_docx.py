@@ -114,16 +114,15 @@ class _Reused:
                 self.entries = frozen_entries(buf.getvalue())
                 self.blank = list(self.doc.element.body)
                 self.ids = _style_ids(self.doc)
-            body = self.doc.element.body
-            for child in list(body):
-                if not any(child is kept for kept in self.blank):
-                    body.remove(child)
-            _add_comments(self.doc, comments, None, self.ids)
-            document = serialize_part_xml(self.doc.element)
+            try:
+                _add_comments(self.doc, comments, None, self.ids)
+                document = serialize_part_xml(self.doc.element)
+            finally:  # the body back to the template's, whatever happened: nothing of one file reaches the next
+                body = self.doc.element.body
+                for child in list(body):
+                    if not any(child is kept for kept in self.blank):
+                        body.remove(child)
             entries = [(name, document if name == _DOCUMENT_PART else content) for name, content in self.entries]
-            for child in list(body):  # keep nothing of this file in memory between calls
-                if not any(child is kept for kept in self.blank):
-                    body.remove(child)
         write_entries(entries, path)
 
 
