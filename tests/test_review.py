@@ -111,32 +111,36 @@ def test_docx_fonts_page_and_determinism(tmp_path):
     assert CLOSING in text
 
 
+def _whole_save(comments, path) -> bytes:
+    """The bytes of the way every review was written before the reused template: open, add, save it all."""
+    import io
+
+    from analyzer.output import review_docx
+    from analyzer.output._zip import write_frozen_zip
+
+    doc = review_docx._new_document()
+    review_docx._add_comments(doc, comments, None)
+    buf = io.BytesIO()
+    doc.save(buf)
+    write_frozen_zip(buf.getvalue(), path)
+    return path.read_bytes()
+
+
 def test_reused_template_writes_the_bytes_of_a_whole_save(tmp_path):
     """A review DOCX writes only its word/document.xml into the template's other parts:
     the bytes are those of opening the template, adding the comments and saving it all,
     and nothing of one file is left in the next."""
-    import io
-
     from analyzer.output import review_docx
-    from analyzer.output._zip import write_frozen_zip
 
     for results in ([scored(flawed_result())], [scored(clean_result()), scored(flawed_result())], [scored(clean_result())]):
         comments = [build_comment(r) for r in results]
         fast = review_docx.write_comments(comments, tmp_path / "fast.docx")
-        doc = review_docx._new_document()
-        review_docx._add_comments(doc, comments, None)
-        buf = io.BytesIO()
-        doc.save(buf)
-        write_frozen_zip(buf.getvalue(), tmp_path / "whole.docx")
-        assert fast.read_bytes() == (tmp_path / "whole.docx").read_bytes()
+        assert fast.read_bytes() == _whole_save(comments, tmp_path / "whole.docx")
 
 
 def test_a_failed_review_leaves_nothing_in_the_next(tmp_path, monkeypatch):
     """A comment that fails half-way (paragraphs already added) leaves the reused template blank."""
-    import io
-
     from analyzer.output import review_docx
-    from analyzer.output._zip import write_frozen_zip
 
     real = review_docx._add_comment
 
@@ -150,12 +154,7 @@ def test_a_failed_review_leaves_nothing_in_the_next(tmp_path, monkeypatch):
     monkeypatch.setattr(review_docx, "_add_comment", real)
     comments = [build_comment(scored(clean_result()))]
     fast = review_docx.write_comments(comments, tmp_path / "next.docx")
-    doc = review_docx._new_document()
-    review_docx._add_comments(doc, comments, None)
-    buf = io.BytesIO()
-    doc.save(buf)
-    write_frozen_zip(buf.getvalue(), tmp_path / "whole.docx")
-    assert fast.read_bytes() == (tmp_path / "whole.docx").read_bytes()
+    assert fast.read_bytes() == _whole_save(comments, tmp_path / "whole.docx")
 
 
 def test_combined_docx_has_page_break_between_reports(tmp_path):
