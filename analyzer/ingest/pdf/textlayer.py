@@ -55,8 +55,7 @@ class Scanned:
     ruled: bool  # visible vector paths: the page may hold a ruled table (or, without text, drawn letters)
     chars: list[Char]
     image_share: float = 0.0  # the largest image's share of the page (on a page with few characters)
-    text_objects: int = 0  # pieces of text the page draws
-    # Of them, those pdfium read no character of: a font it cannot map (a damaged font or
+    # Pieces of text the page draws that pdfium read no character of: a font it cannot map (a damaged font or
     # stream; pdfminer may still read them) or an empty piece (Chromium writes many). Which
     # of the two cannot be told apart, so no note claims damage; the tables of such a page
     # are parsed by pdfminer (:mod:`.ruled`).
@@ -106,7 +105,7 @@ def _scan_page(page: Any, number: int) -> Scanned:
         left, bottom, right, top = _char_box(textpage, i)
         chars.append((chr(code), left, box_top - top, right, box_top - bottom))
     text = "".join(ch for ch, *_ in chars)
-    text_objects, text_unread = _text_objects(page, textpage)
+    text_unread = _unread_text_objects(page, textpage)
     textpage.close()
     has_images = False
     image_share = 0.0
@@ -122,7 +121,7 @@ def _scan_page(page: Any, number: int) -> Scanned:
     if text or not has_images:
         ruled = any(_visible_path(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
     page.close()
-    return Scanned(number, float(width), float(height), text, has_images, ruled, chars, image_share, text_objects, text_unread)
+    return Scanned(number, float(width), float(height), text, has_images, ruled, chars, image_share, text_unread)
 
 
 def _char_box(textpage: Any, i: int) -> tuple[float, float, float, float]:
@@ -151,20 +150,19 @@ def _char_box(textpage: Any, i: int) -> tuple[float, float, float, float]:
     return (cx - half, cy - half, cx + half, cy + half)
 
 
-def _text_objects(page: Any, textpage: Any) -> tuple[int, int]:
-    """The page's text objects, and how many of them pdfium read no character of."""
+def _unread_text_objects(page: Any, textpage: Any) -> int:
+    """How many of the page's text objects pdfium read no character of."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
     buffer = (ctypes.c_ushort * 2)()  # the length is all that is asked: 2 bytes is the empty string's NUL
-    total = unread = 0
+    unread = 0
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
         if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            total += 1
             unread += pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, buffer, 0) <= 2
-    return total, unread
+    return unread
 
 
 def _visible_path(obj: Any) -> bool:
