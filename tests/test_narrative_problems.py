@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.model import Block, Section
+from dataclasses import replace
+
+from analyzer.model import Block, Section, Statement
 from analyzer.narrative import analyze_narrative
 
 from test_narrative_rules import FULL_OVERVIEW as OVERVIEW
@@ -125,3 +127,47 @@ def test_a_problem_labelled_a_measure_is_not_its_own_measure() -> None:
     assert findings_of("problems.missing", problems=five) == []
     (f,) = findings_of("problems.no_measures", problems=five)
     assert "政策解读的形式上仍显单一" in f.message
+
+
+# --- problems.missing claims an absence: only what was read with confidence confirms it ------------------
+
+
+def test_what_the_report_calls_its_problems_is_a_problem() -> None:
+    """Fails before: a problem written without a shortcoming word ("…无法满足…需要") and read as work done,
+    followed by "根据上述问题，…采取以下措施", was said to be no problem at all (an error finding; 市科委 2024)."""
+    from analyzer.narrative.problems import check_problems
+
+    five = [_statement("本局机构改革后职能调整较大，原有网站栏目和信息公开目录结构无法满足新的发布需要。", "achievement", 0.8),
+            _statement("根据上述问题，本局采取以下措施", "statement", 0.99),
+            _statement("调整政府信息公开目录。", "measure", 0.9)]
+    assert [f.rule for f in check_problems(five, sections(problems="x"))] == []
+    # the same sentences in a section that written text confirms: the report's own words are used
+    assert findings_of("problems.missing", problems="（一）主要问题\n" + five[0].text + "\n（二）改进情况\n"
+                       "根据上述问题，本局采取以下措施：一是调整政府信息公开目录。二是重新设计网站政务公开栏目。") == []
+
+
+def test_a_back_reference_does_not_make_the_ritual_a_problem() -> None:
+    five = ("2022年，我局政务公开工作取得一定成效，但仍存在一些不足。"
+            "针对上述问题，我局将继续加强政务公开工作，不断提升公开质量。")
+    (f,) = findings_of("problems.missing", problems=five)
+    assert f.status == "confirmed" and "笼统" in f.message
+
+
+def _statement(text: str, kind: str, score: float) -> Statement:
+    return Statement(text=text, section="problems", kind=kind, kind_score=score)
+
+
+def test_an_absence_resting_on_an_unsure_reading_is_left_to_verify() -> None:
+    """A sentence of 五 the classifier could not place may be the problem the report states: "未写明任何
+    具体问题" is then 待核实, never confirmed."""
+    from analyzer.narrative.classify import UNCERTAIN
+    from analyzer.narrative.problems import check_problems
+
+    secs = sections(problems="x")
+    unsure = [_statement("本局各科室对公开要求的理解存在差别，做法各异。", "achievement", UNCERTAIN - 0.2),
+              _statement("下一步将统一标准。", "measure", 0.9)]
+    (f,) = check_problems(unsure, secs)
+    assert f.rule == "problems.missing" and f.status == "uncertain" and "请核对原件" in f.message
+    sure = [replace(unsure[0], kind_score=UNCERTAIN + 0.2), unsure[1]]
+    (f,) = check_problems(sure, secs)
+    assert f.rule == "problems.missing" and f.status == "confirmed"

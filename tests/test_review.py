@@ -221,3 +221,10 @@ def test_doubtful_notes_about_our_reading_stay_out_of_the_comment():
     letter, appendix = md.split("附：待核实事项")
     assert "3960181" not in letter and "存在的问题" not in letter and "3960181" in appendix
     assert "第二部分表格中部分数据尚待核实" in letter
+
+
+def test_a_parenthesis_after_a_full_stop_ends_the_item():
+    """Fails before: "…请核对原件。）" became "…请核对原件。）。" in the letter."""
+    note = replace(BALANCE, status="uncertain", message=BALANCE.message.rstrip("。") + "。（表格中另有若干行数字未能对应到模板行次，请核对原件。）")
+    c = build_comment(scored(replace(clean_result(), findings=with_ids([note], "k"))))
+    assert c.pending and c.pending[0].endswith("请核对原件。）") and "。）。" not in c.pending[0]

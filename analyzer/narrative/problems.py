@@ -9,14 +9,21 @@ What the findings say is only what was read (issue 9, class 9):
 * a concrete, self-critical problem — a named kind of mistake in published texts,
   a named lapse in handling personal data, a named column, a figure — is not
   泛泛而谈, even in stock wording;
-* no message counts problems: one sentence may list three ("如A、B、C等").
+* no message counts problems: one sentence may list three ("如A、B、C等");
+* what the report itself calls its problems ("根据上述问题，…采取以下措施") is a problem,
+  whatever words it uses;
+* "未写明任何具体问题" claims an absence: it is confirmed only when every sentence of 五
+  was read with confidence, and otherwise left to be verified (待核实).
 """
 
 from __future__ import annotations
 
 import re
 
+from dataclasses import replace
+
 from analyzer.model import Finding, Section, Statement
+from analyzer.narrative.classify import UNCERTAIN
 from analyzer.narrative.rules import indexed, section_name, shorten
 
 # --- what a sentence of 五 says ------------------------------------------------------------------
@@ -35,7 +42,9 @@ _SHORTCOMING = re.compile(
     r"错别字|错误|疏漏|遗漏|泄露|泄漏|超期|逾期|纠错|败诉"
 )
 # "针对存在问题，…": the turn from the problems to the measures.
-_LEAD_IN = re.compile(r"(?:针对|对照|围绕|就)(?:上述|以上|存在的?|这些)?(?:问题|不足)")
+_LEAD_IN = re.compile(r"(?:针对|根据|对照|围绕|就)(?:上述|以上|前述|存在的?|这些)?(?:问题|不足)")
+# A turn that points back ("针对上述问题", "根据以上不足"): what comes before it is, by the report's own words, its problems.
+_BACK_REFERENCE = re.compile(r"(?:针对|根据|对照|围绕|就)(?:上述|以上|前述|这些)(?:问题|不足)")
 # What a measure says: a commitment ("下一步将…", "我局将继续…", "拟…").
 _COMMITMENT = re.compile(r"下一步|今后|明年|将(?:进一步|继续|持续|加强|着力|不断|切实|全面|重点|以)|(?:^|[，,。；])(?:我\S{0,3}|本机关)?(?:将|拟|要|计划|着力|继续|持续)")
 _NO_PROBLEM = re.compile(r"(?:未发现|没有发现|不存在|无)(?:明显)?(?:的)?(?:问题|不足)")
@@ -108,7 +117,22 @@ def stated_problems(items: list[tuple[int, Statement]]) -> list[tuple[int, State
     if labelled:
         return labelled
     # The classifier may call a problem a measure: a sentence that commits to nothing is not one.
-    return [(i, s) for i, s in items if states_problem(problem_core(s.text)) and not _COMMITMENT.search(s.text)]
+    worded = [(i, s) for i, s in items if states_problem(problem_core(s.text)) and not _COMMITMENT.search(s.text)]
+    return worded or referred_to(items)
+
+
+def referred_to(items: list[tuple[int, Statement]]) -> list[tuple[int, Statement]]:
+    """The sentences before a turn that points back at them ("根据上述问题，市科委采取以下措施"):
+    the report calls them its problems, in whatever words they are written ("…无法满足…需要").
+    Not the ritual opening, not a commitment, not what the classifier is sure is framing."""
+    turn = next((k for k, (_, s) in enumerate(items) if _BACK_REFERENCE.match(s.text)), None)
+    if turn is None:
+        return []
+    return [
+        (i, s) for i, s in items[:turn]
+        if not is_ritual(s.text) and not _COMMITMENT.search(s.text)
+        and not (s.kind in ("statement", "other") and s.kind_score >= UNCERTAIN)
+    ]
 
 
 def check_problems(statements: list[Statement], sections: dict[str, Section]) -> list[Finding]:
@@ -151,4 +175,11 @@ def _missing(items: list[tuple[int, Statement]], section: Section, name: str) ->
         msg = f"“存在的主要问题及改进情况”部分仅笼统表述存在不足（“{quote}”），未写明任何具体问题。"
     else:
         msg = f"“存在的主要问题及改进情况”部分未写明任何具体问题（该部分写道：“{quote}”）。"
-    return Finding("problems.missing", "error", msg, name, quote=quote)
+    finding = Finding("problems.missing", "error", msg, name, quote=quote)
+    # An absence rests on every sentence: one the classifier could not place may be the problem.
+    doubtful = [s for _, s in items if s.kind != "problem" and s.kind_score < UNCERTAIN
+                and not is_ritual(s.text) and not _COMMITMENT.search(s.text)]
+    if doubtful:
+        note = f"（该部分“{shorten(doubtful[0].text, 24)}”等语句是否属于问题未能确定，请核对原件。）"
+        return replace(finding, status="uncertain", message=msg + note)
+    return finding

@@ -96,7 +96,8 @@ def addressee(result: ReportResult) -> str:
 
 def _sentence(text: str) -> str:
     text = text.strip().rstrip("。；;，,")
-    return text + "。"
+    # A closing parenthesis after a full stop ("…请核对原件。）") already ends the sentence.
+    return text if text.endswith(("。）", "。)")) else text + "。"
 
 
 _SENTENCE_PLACE = re.compile(r"^第\d+句$")
