@@ -88,6 +88,13 @@ def test_a_problem_the_classifier_did_not_label_still_counts() -> None:
     assert findings_of("problems.missing", problems=five) == []
 
 
+@pytest.mark.parametrize("text", ["原有栏目结构无法满足机构调整后的发布需要。", "公开方式与群众的新期待还不相适应。"])
+def test_falling_short_of_a_need_states_a_problem(text: str) -> None:
+    from analyzer.narrative.problems import states_problem
+
+    assert states_problem(text)
+
+
 def test_ritual_only_section_states_no_problem() -> None:
     five = "2021年，我局政务公开工作取得一定成效，但仍存在一些不足。下一步，我局将继续加强政务公开工作，不断提升公开质量。"
     (f,) = findings_of("problems.missing", problems=five)
