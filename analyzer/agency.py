@@ -80,6 +80,7 @@ _NOT_PLACE = re.compile(
     r"公安|教育|卫生|财政|民政|司法|农业|交通|水利|商务|文化|审计|统计|应急|人力|生态|环境|住房|科学|技术|信息|规划|"
     r"自然|退役|医疗|林业|市场|市政|市容|人民|政府|机关"
 )
+_LIST_MARK = re.compile(r"[和与及、]")
 # A unit followed by one of these is a word, not a longer unit: 昆山市 + 市场监督管理局.
 _COMPOUNDS = ("市场", "市政", "市容", "市民", "市级", "区域", "区划", "区级", "县域", "县级", "镇域", "乡村", "乡镇", "州级")
 # Endings of the name of a body that reports (a government, its office, a department, an area's committee).
@@ -138,11 +139,15 @@ def expand(name: str) -> str:
 def full_name(name: str) -> str:
     """The form the report JSON carries: abbreviations expanded, a government by its full name.
 
-    朱家房镇 → 朱家房镇人民政府; 殷都区政府办 → 殷都区人民政府办公室; 平潭综合实验区 → 平潭综合实验区管委会.
+    朱家房镇 → 朱家房镇人民政府; 殷都区政府办 and 殷都区政府办公室 → 殷都区人民政府办公室;
+    平潭综合实验区 → 平潭综合实验区管委会.
     """
     name = expand(compact(name))
     if re.search(r"(?:镇|乡|县|区|市|州|旗|盟)政府$", name):
         return name[:-2] + "人民政府"
+    # 殷都区政府办公室, 江苏省政府办公厅: the same short form of 人民政府, before its office
+    if m := re.search(r"(?<=[镇乡县区市州旗盟省])政府(?=办公[室厅]$)", name):
+        return name[: m.start()] + "人民" + name[m.start():]
     if name.endswith("人民"):
         return name + "政府"
     if _AGENCY_END.search(name):
@@ -202,7 +207,9 @@ def _next_place(name: str, pos: int) -> str | None:
         if len(token) + len(more.group(0)) > 16:
             break
         token += more.group(0)
-    if _NOT_PLACE.search(token) or (len(token) > 8 and not token.endswith(("自治县", "自治旗", "自治州", *AREA_WORDS))):
+    # A development zone is named for what it develops (高新技术产业开发区): only a list mark makes it no place.
+    not_place = _LIST_MARK if token.endswith(_ZONES) else _NOT_PLACE
+    if not_place.search(token) or (len(token) > 8 and not token.endswith(("自治县", "自治旗", "自治州", *AREA_WORDS))):
         return None
     return token
 

@@ -16,6 +16,7 @@ _TITLE_WORDS = re.compile(r"(?:政府|政务)?信息公开.{0,10}报告|政务�
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _PERIOD = re.compile(r"(?:统计期限|统计周期|统计时限|统计时间|数据统计)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_ANY = re.compile(r"(?<![〔\[【(（0-9])((?:19|20)\d{2})\s*年(?!\s*第?\d+号)")
+_BARE_YEAR = re.compile(r"[（(]?(?:19|20)\d{2}\s*年度?[）)]?")
 _OVERVIEW = re.compile(r"[一1]\s*[、.．]\s*总\s*体\s*情\s*况")
 # Where the report's own words start: the title ends before them.
 _REPORT_WORDS = re.compile(r"(?:关于)?(?:本?(?:行政区域|部门|机关|单位|系统))?(?:政府|政务)?(?:信息公开|政务公开)")
@@ -50,7 +51,7 @@ def identify(doc: Document) -> ReportMeta:
     year = (best.year if best else None) or next((c.year for c in candidates if c.year), None)
     year = year or year_from_period(text) or year_from_text(text)
     agency = best.agency if best else None
-    signed = signature_agency(doc) or publisher(doc)
+    signed = signature_agency(doc) or byline_agency(doc) or publisher(doc)
     # The 落款 (else the page's 发布机构) names the body when no title does, or completes
     # one named without its place (公安局 → 平潭综合实验区公安局).
     if signed and (agency is None or (signed != agency and signed.endswith(agency) and not place_chain(agency))):
@@ -93,6 +94,11 @@ def title_candidates(doc: Document) -> list[TitleCandidate]:
 
 def _body_title_texts(doc: Document) -> list[str]:
     """Lines before 一、总体情况: each alone, then joined by twos and threes (a title split over lines)."""
+    return _windows(_head_lines(doc))
+
+
+def _head_lines(doc: Document) -> list[str]:
+    """The document's first lines, up to 一、总体情况."""
     lines: list[str] = []
     for b in [b for b in doc.blocks if b.kind != "table"][:12]:
         for raw in b.text.split("\n")[:3]:
@@ -103,8 +109,8 @@ def _body_title_texts(doc: Document) -> list[str]:
             if line:
                 lines.append(line)
             if head:
-                return _windows(lines)
-    return _windows(lines)
+                return lines
+    return lines
 
 
 def _windows(lines: list[str]) -> list[str]:
@@ -115,6 +121,10 @@ def _windows(lines: list[str]) -> list[str]:
         m = re.match(r"^(.{4,60}?(?:报告|年报))", line)
         if m and m.group(1) != line:
             out.append(m.group(1))
+    for line, after in zip(lines, lines[1:]):
+        # The year under the title on a line of its own: "政府信息公开工作年度报告 / （2021年度）".
+        if _BARE_YEAR.fullmatch(after) and _TITLE_WORDS.search(line):
+            out.append(line + after)
     for n in (2, 3):
         for i in range(len(lines) - n + 1):
             head, last = lines[i : i + n - 1], lines[i + n - 1]
@@ -133,13 +143,14 @@ def _candidate(text: str, source: str) -> TitleCandidate | None:
 
 
 def clean_title(text: str) -> str:
-    """A title as it names the report: breadcrumbs, a file extension, enclosing 《》 and the wrapping
+    """A title as it names the report: breadcrumbs, a file extension, enclosing 《》 or quotes and the wrapping
     "关于印发…的通知" removed; years in Chinese numerals or full-width digits written as digits."""
     text = _strip_breadcrumb(re.sub(r"^(?:标题|题目|名称)[:：]", "", compact(text).translate(_DIGITS)))
     text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
     text = re.sub(r"\.(?:docx?|wps|pdf|html?)$", "", text, flags=re.I)
-    if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
-        text = text[1:-1]
+    for left, right in (("《", "》"), ("“", "”"), ('"', '"'), ("「", "」"), ("『", "』")):
+        if len(text) > 2 and text.startswith(left) and text.endswith(right) and text.count(left) == 1:
+            text = text[1:-1]
     m = re.search(r"关于(?:印发|公布|发布)《?(.+?)》?的(?:通知|公告)$", text)
     return m.group(1) if m else text
 
@@ -203,6 +214,20 @@ def publisher(doc: Document) -> str | None:
     """The 发布机构 a crawler header names, when it is an agency (a page's site name is not: it may host others')."""
     name = full_name(doc.metadata["发布机构"]) if doc.metadata.get("发布机构") else ""
     return name if looks_like_agency(name) else None
+
+
+def byline_agency(doc: Document) -> str | None:
+    """The body named on a line of its own under the title, before 一、总体情况 (a byline). Only under
+    it: a name above the title may be the site's (a government's portal carries its departments' reports)."""
+    lines = _head_lines(doc)
+    title_at = next((i for i, line in enumerate(lines) if is_title(clean_title(line))), None)
+    if title_at is None:
+        return None
+    for line in lines[title_at + 1:]:
+        name = full_name(line.strip("()（）"))
+        if len(line) <= 40 and not _TITLE_WORDS.search(line) and looks_like_agency(name):
+            return name
+    return None
 
 
 def signature_agency(doc: Document) -> str | None:

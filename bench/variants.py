@@ -870,6 +870,17 @@ def family_header_title(base: Base) -> list[Variant]:
     out += _simple("header_title", base, "h1", rep, ("html",), note="title only in <h1>; <title> names the site")
     rep = report_of(base, title=None, header_title=base.title)
     out += _simple("header_title", base, "core-title", rep, ("docx",), note="title only in DOCX core properties")
+    # The title names no agency; 六 says only "无", and the 落款 under it names the signer (its lines
+    # unpunctuated, as "无" is: a reader that joins wrapped lines must not make "无" part of the name).
+    rep = report_of(base, title=f"{base.year}年政府信息公开工作年度报告",
+                    other=("无", base.agency, f"{base.year + 1}年1月20日"))
+    out += _simple("header_title", base, "signed", rep, ("txt", "html"),
+                   note="title without the agency; 六 is \"无\"; the agency only in the 落款 below it")
+    rep = report_of(base, title=f"“{base.title}”")
+    out += _simple("header_title", base, "quoted", rep, ("txt",), note="the title in quotation marks")
+    rep = report_of(base, title=f"政府信息公开工作年度报告\n（{base.year}年度）\n{base.agency}")
+    out += _simple("header_title", base, "byline", rep, ("txt",),
+                   note="a title naming neither agency nor year; the year and the agency on lines of their own under it")
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.agency import level_of, link_key, looks_like_agency, places
+from analyzer.agency import full_name, level_of, link_key, looks_like_agency, places
 from analyzer.identify import identify, is_title
 from analyzer.ingest import read_document
 from analyzer.model import Block, Document
@@ -153,3 +153,31 @@ def test_publisher_of_the_crawler_header_is_the_last_resort():
     assert (identify(doc).agency, identify(doc).level) == ("沭阳县人民政府办公室", "county")
     doc = _doc(["沭阳县教育局2021年政府信息公开工作年度报告", *BODY], {"发布机构": "沭阳县人民政府办公室"})
     assert identify(doc).agency == "沭阳县教育局"
+
+
+@pytest.mark.parametrize("written, full", [
+    ("殷都区政府办公室", "殷都区人民政府办公室"),
+    ("江苏省政府办公厅", "江苏省人民政府办公厅"),
+    ("朱家房镇政府", "朱家房镇人民政府"),
+    ("殷都区人民政府办公室", "殷都区人民政府办公室"),
+    ("淮安市政务服务管理办公室", "淮安市政务服务管理办公室"),
+])
+def test_the_short_form_of_a_government_is_written_out(written, full):
+    """Fails before for the first two: 政府 before its office was left short, unlike 殷都区政府 alone."""
+    assert full_name(written) == full
+
+
+_BODY = ["一、总体情况", "本年度主动公开政府信息312条，收到政府信息公开申请8件。", "六、其他需要报告的事项", "无。"]
+
+
+@pytest.mark.parametrize("head, agency, level", [
+    # Fail before: a title in quotes was no title; a byline under an agency-less title was not read;
+    # a development zone named for what it develops (技术, 产业) was no place.
+    (["“殷都区人民政府办公室2021年政府信息公开工作年度报告”"], "殷都区人民政府办公室", "county"),
+    (["政府信息公开工作年度报告", "（2021年度）", "殷都区人民政府办公室"], "殷都区人民政府办公室", "county"),
+    (["安阳高新技术产业开发区管委会2021年政府信息公开工作年度报告"], "安阳高新技术产业开发区管委会", None),
+    (["殷都区政府办公室2021年政府信息公开工作年度报告"], "殷都区人民政府办公室", "county"),
+])
+def test_who_wrote_it_from_the_head(head, agency, level):
+    meta = identify(_doc(head + _BODY))
+    assert (meta.agency, meta.level, meta.year) == (agency, level, 2021)

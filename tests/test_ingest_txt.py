@@ -114,3 +114,28 @@ def test_bad_text_input_is_one_clear_error(tmp_path, data, message):
     path.write_bytes(data)
     with pytest.raises(errors.AnalyzerError, match=message):
         read_document(path)
+
+
+def test_the_signature_is_not_joined_to_the_line_above(tmp_path):
+    """Fails before: "六、其他需要报告的事项 / 无 / 殷都区人民政府办公室 / 2022年1月20日", lines without
+    end marks, were joined as wrapped text, and the report was signed by "无殷都区人民政府办公室"."""
+    from analyzer.ingest import read_document
+    from analyzer.pipeline import analyze_file
+
+    body = ("2021年政府信息公开工作年度报告\n\n一、总体情况\n\n本年度主动公开政府信息312条。\n\n"
+            "六、其他需要报告的事项\n\n无\n\n殷都区人民政府办公室\n2022年1月20日\n")
+    path = tmp_path / "r.txt"
+    path.write_text(body, encoding="utf-8")
+    texts = [b.text for b in read_document(path).blocks]
+    assert texts[-3:] == ["无", "殷都区人民政府办公室", "2022年1月20日"]
+    assert analyze_file(path).meta.agency == "殷都区人民政府办公室"
+
+
+@pytest.mark.parametrize("line, date", [
+    ("2022年1月20日", True), ("（2026年1月23日）", True), ("2022-01-20", True),
+    ("殷都区人民政府办公室", False), ("统计期限为2021年1月1日至", False), ("得懂、用得上、易监督", False),
+])
+def test_date_lines(line, date):
+    from analyzer.ingest.txt import is_date_line
+
+    assert is_date_line(line) is date

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from analyzer import errors
 from analyzer.config import Settings
+from analyzer.dates import DATE_RE
 from analyzer.ingest.normalize import CJK, CN_NUMERALS, CONTROL_RE, clean_line, clean_text
 from analyzer.ingest.sniff import decode_bytes
 from analyzer.model import Block, Document
@@ -106,6 +107,9 @@ def _is_heading(raw: str, text: str) -> bool:
     return bool(HEADING_RE.match(text)) or bool(re.search(r"(年度报告|工作报告)$", text))
 
 
+WRAPPED_MIN = 12  # characters: a conversion's wrapped line is longer (a page holds 25–40 Chinese characters)
+
+
 def _join_soft_wrapped(blocks: list[Block]) -> list[Block]:
     """Join paragraph lines that a PDF-to-text conversion wrapped mid-sentence.
 
@@ -113,8 +117,10 @@ def _join_soft_wrapped(blocks: list[Block]) -> list[Block]:
     and the next does not start a heading or an enumeration.
     """
     out: list[Block] = []
-    for b in blocks:
+    last = ""  # the last line of out[-1] as read
+    for k, b in enumerate(blocks):
         prev = out[-1] if out else None
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
         if (
             prev is not None
             and prev.kind == "paragraph"
@@ -122,11 +128,24 @@ def _join_soft_wrapped(blocks: list[Block]) -> list[Block]:
             and not re.search(r"[。！？：:；;」”]$", prev.text)
             and not re.match(rf"^(?:[{CN_NUMERALS}]+是|\d+[.、．]|[（(][{CN_NUMERALS}\d]+[）)])", b.text)
             and re.search(rf"[{CJK}，、0-9]$", prev.text)
+            # The 落款 — a date alone, and the signer on the line above it — stands apart: joined to the
+            # line before ("无" + "殷都区人民政府办公室") it would rename the signer.
+            and not is_date_line(b.text)
+            and not (after is not None and is_date_line(after.text))
+            # A short line before prose ended its paragraph: a byline ("平潭综合实验区管委会"), "无".
+            # Wrapped lines fill the page; a short label may still lead the numbers of its row.
+            and not (len(last) < WRAPPED_MIN and re.match(rf"[{CJK}]", b.text))
         ):
             out[-1] = Block("paragraph", clean_text(prev.text + "\n" + b.text), line=prev.line)
         else:
             out.append(b)
+        last = b.text
     return out
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is a date alone ("2022年1月20日", "（2026年1月23日）"): the 落款's date."""
+    return bool(DATE_RE.fullmatch(text.strip().strip("()（）")))
 
 
 def _markdown_table_end(lines: list[str], start: int) -> int:
