@@ -12,8 +12,30 @@ from datetime import date
 
 # "2024年1月5日", "2024-01-05", "2024/1/5", "2024.1.5"; a year of this or the last century.
 DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+# "二〇二二年一月二十日": the date under a signature in Chinese numerals.
+_CN = "〇○Ｏ零一二三四五六七八九十"
+CN_DATE_RE = re.compile(rf"([二一][{_CN}]{{3}})\s*年\s*([{_CN}]{{1,2}})\s*月\s*([{_CN}]{{1,3}})\s*日")
+# What a 落款 may carry as its date: a day (digits or Chinese numerals) or only a month ("2022年1月").
+SIGNATURE_DATE_RE = re.compile(
+    rf"{DATE_RE.pattern}|{CN_DATE_RE.pattern}|(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月"
+)
 # PDF metadata (ISO 32000-1 §7.9.4): "D:20250225100250+08'00'", the "D:" often left out.
 PDF_DATE_RE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
+
+
+def _cn_number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20, 三十一 → 31; a year's digits one by one (二〇二二 → 2022)."""
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "Ｏ": 0, "零": 0}
+    if "十" not in text:
+        return int("".join(str(digits[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
+def is_date_only(text: str) -> bool:
+    """The text is a date and nothing else, as under a signature: "2022年1月20日", "（2022年1月）",
+    "二〇二二年一月二十日", "2022-01-20"."""
+    return bool(SIGNATURE_DATE_RE.fullmatch(text.strip().strip("()（）").strip()))
 
 
 def parse_date(text: str) -> str | None:
@@ -28,11 +50,15 @@ def parse_date(text: str) -> str | None:
     '2025-02-25'
     >>> parse_date("2023年2月31日") is None
     True
+    >>> parse_date("二〇二二年一月二十日")
+    '2022-01-20'
     """
     m = DATE_RE.search(text.replace(" ", "")) or PDF_DATE_RE.match(text.strip())
-    if not m:
-        return None
     try:
-        return date(*(int(g) for g in m.groups())).isoformat()
-    except ValueError:
-        return None
+        if m:
+            return date(*(int(g) for g in m.groups())).isoformat()
+        if m := CN_DATE_RE.search(text.replace(" ", "")):
+            return date(*(_cn_number(g) for g in m.groups())).isoformat()
+    except (ValueError, KeyError):
+        pass
+    return None

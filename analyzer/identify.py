@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from analyzer.agency import full_name, level_of, looks_like_agency, place_chain
-from analyzer.dates import DATE_RE, parse_date
+from analyzer.dates import SIGNATURE_DATE_RE, is_date_only, parse_date
 from analyzer.ingest.normalize import compact
 from analyzer.model import Document, ReportMeta, Section
 from analyzer.templates import detect_template as _detect_template
@@ -230,21 +230,41 @@ def byline_agency(doc: Document) -> str | None:
     return None
 
 
+# A seal mark after the signer's name: "殷都区人民政府办公室（盖章）".
+_SEAL = re.compile(r"[（(](?:盖章|印章|公章|签章|章)[）)]$")
+
+
 def signature_agency(doc: Document) -> str | None:
-    """The body signing the report (落款): the name above the date at the end, or before it on one line."""
+    """The body signing the report (落款): the name above the date at the end, or before it on one line,
+    or, with no date, the name alone on the last line. The date may be a month, or in Chinese numerals."""
     blocks = [b for b in doc.blocks if b.kind != "table"][-4:]
     lines = [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)][-6:]
     for i in range(len(lines) - 1, -1, -1):
-        m = DATE_RE.search(lines[i])
-        if not m or m.end() < len(lines[i]) - 1:
+        if is_date_only(lines[i]):
+            names = [lines[i - 1]] if i > 0 else []
+        elif (m := _last_date(lines[i])) is not None:
+            names = [re.split(r"[。；！？）)」”]", lines[i][: m.start()])[-1]]
+        elif i == len(lines) - 1 and doc.format != "html":
+            # No date: the signer alone on the last line. Not on a web page, whose last line may be
+            # its footer naming the site's owner (a government's portal carries its departments' reports).
+            names = [lines[i]]
+        else:
             continue
-        before = re.split(r"[。；！？）)」”]", lines[i][: m.start()])[-1]
-        for name in (before, lines[i - 1] if i > 0 and not before else ""):
-            name = full_name(name) if name else ""
+        for name in names:
+            name = full_name(_SEAL.sub("", name.strip())) if name else ""
             if looks_like_agency(name):
                 return name
-        break
+        if i < len(lines) - 1 or is_date_only(lines[i]) or _last_date(lines[i]) is not None:
+            break
     return None
+
+
+def _last_date(line: str) -> re.Match | None:
+    """A 落款 date ending the line (a character of slack for a closing mark)."""
+    m = None
+    for m in SIGNATURE_DATE_RE.finditer(line):
+        pass
+    return m if m is not None and m.end() >= len(line) - 1 else None
 
 
 def detect_template(text: str) -> str | None:
@@ -264,7 +284,7 @@ def find_published(doc: Document, year: int | None) -> tuple[str | None, str | N
         for line in b.text.split("\n"):
             s = compact(line).strip("()（）")
             # The date alone, or after the signing agency ("棉洋镇人民政府2022年1月10日").
-            m = DATE_RE.search(s) if len(s) <= 40 else None
+            m = _last_date(s) if len(s) <= 40 else None
             if m and m.end() == len(s) and (m.start() == 0 or not s[m.start() - 1].isdigit()):
                 d = parse_date(m.group(0))
                 if d and (year is None or int(d[:4]) >= year):

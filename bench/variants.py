@@ -876,6 +876,14 @@ def family_header_title(base: Base) -> list[Variant]:
                     other=("无", base.agency, f"{base.year + 1}年1月20日"))
     out += _simple("header_title", base, "signed", rep, ("txt", "html"),
                    note="title without the agency; 六 is \"无\"; the agency only in the 落款 below it")
+    # The 落款 as reports write it: a month for a date, Chinese numerals, a seal mark, no date at all.
+    y = base.year + 1
+    forms = ((base.agency, f"{y}年1月"), (base.agency, f"二〇{'〇一二三四五六七八九'[y // 10 % 10]}{'〇一二三四五六七八九'[y % 10]}年一月二十日"),
+             (f"{base.agency}（盖章）", f"{y}年1月20日"), (base.agency,))
+    form = forms[rng(f"signed-form-{base.name}").randrange(len(forms))]
+    rep = report_of(base, title=f"{base.year}年政府信息公开工作年度报告", other=("无。", *form))
+    out += _simple("header_title", base, "signed-form", rep, ("txt",),
+                   note=f"title without the agency; the 落款 as {' / '.join(form)}")
     rep = report_of(base, title=f"“{base.title}”")
     out += _simple("header_title", base, "quoted", rep, ("txt",), note="the title in quotation marks")
     rep = report_of(base, title=f"政府信息公开工作年度报告\n（{base.year}年度）\n{base.agency}")

@@ -31,7 +31,7 @@ def test_doctests():
         ("20250225", "2025-02-25"),
         ("2024年2月29日", "2024-02-29"),  # a leap year
         ("", None),
-        ("二〇二四年一月五日", None),
+        ("二〇二四年一月五日", "2024-01-05"),  # Chinese numerals, as under a signature
         ("2024年13月1日", None),
         ("2024年1月32日", None),
     ],
@@ -67,3 +67,11 @@ def test_web_page_with_an_impossible_date_gives_none(tmp_path):
     body = "<p>某某区2023年政府信息公开工作年度报告</p><p>发布时间：2024-02-31</p>" + "<p>一、总体情况</p><p>正文。</p>" * 3
     page.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
     assert "发布时间" not in read_document(page).metadata
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("二〇二二年一月二十日", "2022-01-20"), ("二○二三年十二月三十一日", "2023-12-31"), ("二〇二四年二月五日", "2024-02-05"),
+    ("二〇二三年二月三十日", None),  # no such day
+])
+def test_dates_in_chinese_numerals(text, iso):
+    assert parse_date(text) == iso

@@ -181,3 +181,22 @@ _BODY = ["一、总体情况", "本年度主动公开政府信息312条，收到
 def test_who_wrote_it_from_the_head(head, agency, level):
     meta = identify(_doc(head + _BODY))
     assert (meta.agency, meta.level, meta.year) == (agency, level, 2021)
+
+
+@pytest.mark.parametrize("tail, published", [
+    # Fail before (agency None): a month for a date, a date in Chinese numerals, a seal mark, no date.
+    (["殷都区人民政府办公室", "2022年1月"], None),
+    (["殷都区人民政府办公室", "二〇二二年一月二十日"], "2022-01-20"),
+    (["殷都区人民政府办公室（盖章）", "2022年1月20日"], "2022-01-20"),
+    (["无。", "殷都区人民政府办公室"], None),
+    (["殷都区人民政府办公室 2022年1月20日"], "2022-01-20"),
+])
+def test_who_signed_it(tail, published):
+    meta = identify(_doc(["2021年政府信息公开工作年度报告", *_BODY, *tail]))
+    assert (meta.agency, meta.level, meta.published) == ("殷都区人民政府办公室", "county", published)
+
+
+def test_a_web_page_s_last_line_is_not_its_signer():
+    """A page's footer may name the site's owner: on a web page a name alone without a date signs nothing."""
+    meta = identify(_doc(["2021年政府信息公开工作年度报告", *_BODY, "殷都区人民政府"], fmt="html"))
+    assert meta.agency is None

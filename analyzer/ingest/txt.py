@@ -20,7 +20,7 @@ from pathlib import Path
 
 from analyzer import errors
 from analyzer.config import Settings
-from analyzer.dates import DATE_RE
+from analyzer.dates import is_date_only
 from analyzer.ingest.normalize import CJK, CN_NUMERALS, CONTROL_RE, clean_line, clean_text
 from analyzer.ingest.sniff import decode_bytes
 from analyzer.model import Block, Document
@@ -130,8 +130,8 @@ def _join_soft_wrapped(blocks: list[Block]) -> list[Block]:
             and re.search(rf"[{CJK}，、0-9]$", prev.text)
             # The 落款 — a date alone, and the signer on the line above it — stands apart: joined to the
             # line before ("无" + "殷都区人民政府办公室") it would rename the signer.
-            and not is_date_line(b.text)
-            and not (after is not None and is_date_line(after.text))
+            and not is_date_only(b.text)
+            and not (after is not None and is_date_only(after.text))
             # A short line before prose ended its paragraph: a byline ("平潭综合实验区管委会"), "无".
             # Wrapped lines fill the page; a short label may still lead the numbers of its row.
             and not (len(last) < WRAPPED_MIN and re.match(rf"[{CJK}]", b.text))
@@ -141,11 +141,6 @@ def _join_soft_wrapped(blocks: list[Block]) -> list[Block]:
             out.append(b)
         last = b.text
     return out
-
-
-def is_date_line(text: str) -> bool:
-    """A line that is a date alone ("2022年1月20日", "（2026年1月23日）"): the 落款's date."""
-    return bool(DATE_RE.fullmatch(text.strip().strip("()（）")))
 
 
 def _markdown_table_end(lines: list[str], start: int) -> int:
