@@ -874,7 +874,7 @@ def family_header_title(base: Base) -> list[Variant]:
     # unpunctuated, as "无" is: a reader that joins wrapped lines must not make "无" part of the name).
     rep = report_of(base, title=f"{base.year}年政府信息公开工作年度报告",
                     other=("无", base.agency, f"{base.year + 1}年1月20日"))
-    out += _simple("header_title", base, "signed", rep, ("txt", "html"),
+    out += _simple("header_title", base, "signed", rep, ("txt", "html", "docx"),
                    note="title without the agency; 六 is \"无\"; the agency only in the 落款 below it")
     # The 落款 as reports write it: a month for a date, Chinese numerals, a seal mark, no date at all.
     y = base.year + 1
@@ -882,7 +882,7 @@ def family_header_title(base: Base) -> list[Variant]:
              (f"{base.agency}（盖章）", f"{y}年1月20日"), (base.agency,))
     form = forms[rng(f"signed-form-{base.name}").randrange(len(forms))]
     rep = report_of(base, title=f"{base.year}年政府信息公开工作年度报告", other=("无。", *form))
-    out += _simple("header_title", base, "signed-form", rep, ("txt",),
+    out += _simple("header_title", base, "signed-form", rep, ("txt", "docx"),
                    note=f"title without the agency; the 落款 as {' / '.join(form)}")
     rep = report_of(base, title=f"“{base.title}”")
     out += _simple("header_title", base, "quoted", rep, ("txt",), note="the title in quotation marks")
