@@ -69,3 +69,24 @@ def test_template_citations_are_not_items():
 def test_tokens_use_the_domain_dictionary():
     assert "依申请公开" in tokenize("依申请公开答复不规范")
     assert "政府信息公开指南" in tokenize("政府信息公开指南未及时更新")
+
+
+@pytest.mark.parametrize("text, parts", [
+    # Fail before (one statement): three or more problems listed in one sentence, each with its shortcoming.
+    ("如依申请公开工作规范性还有待提高、政务公开内容的深度和广度还有待提升、政务公开队伍建设有待加强等。", 3),
+    ("个别部门研判能力不足，答复文书规范性有待提升，协调处理机制尚需完善，政策解读的形式还不够丰富。", 4),
+    # A clause without a shortcoming: one problem explained.
+    ("受人员编制限制，各单位信息公开多由办公室人员兼职经办，流动性较大，导致规范程度不高。", 1),
+    # Two clauses: the second is as often the first one's detail.
+    ("政策解读质量仍需提升，个别单位政策解读内容简单、形式单一。", 1),
+    # Several sentences, or a measure: not a list of problems.
+    ("公开机制建设不够全面。虽然制定了制度，但仍然有待完善，执行还不够到位。", 1),
+    ("政策解读形式不够丰富，下一步将加强图解解读，提升解读质量。", 1),
+])
+def test_problems_listed_in_one_sentence_are_statements_of_their_own(text, parts):
+    from analyzer.narrative.segment import split_problem_list
+
+    got = split_problem_list(text)
+    assert len(got) == parts
+    if parts > 1:
+        assert all(p.endswith("。") for p in got) and "有待提升" in "".join(got)

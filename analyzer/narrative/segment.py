@@ -416,6 +416,44 @@ def split_problem_measure(text: str) -> list[str]:
     return [head + "。", tail]
 
 
+# "依申请公开工作规范性还有待提高、政务公开内容的深度还有待提升、队伍建设有待加强等":
+# several problems listed in one sentence, each clause with its own shortcoming. Each is a
+# statement, so that each gets its category and its measure. A clause without a shortcoming
+# ("受人员编制限制，…") means the sentence explains one problem: it stays whole. So does a
+# sentence of two clauses, where the second is as often the first one's detail ("政策解读质量
+#仍需提升，个别单位政策解读内容简单") as another problem.
+_LIST_SEPARATORS = ("，", "、")  # tried in this order: the coarser separation first
+_MIN_LISTED = 5  # characters of content a listed problem has at least
+_MIN_LIST = 3  # clauses a list of problems has at least
+
+
+def _clauses(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` outside quotation marks and brackets."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "“《（(「":
+            depth += 1
+        elif ch in "”》）)」":
+            depth = max(0, depth - 1)
+        elif ch == sep and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def split_problem_list(text: str) -> list[str]:
+    """The problems a sentence lists, one per clause, when every clause states a shortcoming; else the sentence."""
+    body = text.rstrip("。；;")
+    if _ANSWERS.match(text) or _MEASURE_START.search("，" + text) or re.search(r"[。！？!?；;]", body):
+        return [text]  # a measure, or several sentences: each sentence is read on its own
+    for sep in _LIST_SEPARATORS:
+        parts = _clauses(body, sep)
+        if len(parts) >= _MIN_LIST and all(_content_len(x) >= _MIN_LISTED and _PROBLEM_CUE.search(x) for x in parts):
+            return [x.strip() + "。" for x in parts]
+    return [text]
+
+
 # --- sentences and items ------------------------------------------------------------
 
 # Sentences end at 。！？; a ； separates statements too (one problem or one
@@ -495,12 +533,15 @@ def segment_text(text: str) -> list[Segment]:
     for pc in pieces:
         halves = split_problem_measure(pc.text) if not pc.lead_in else [pc.text]
         kept_head = False
-        for n, piece in enumerate(halves):
-            piece = piece.strip().rstrip("，,：:；;")
-            if _content_len(piece) < _MIN_CHARS:
-                continue
-            # Every segment carries the last sub-part heading of the section.
-            segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=reader.heading, context=pc.context, lead_in=pc.lead_in, split_from_previous=n == 1 and kept_head))
+        for n, half in enumerate(halves):
+            listed = split_problem_list(half) if n == 0 and not pc.lead_in and pc.context != "measure" else [half]
+            for k, piece in enumerate(listed):
+                piece = piece.strip().rstrip("，,：:；;")
+                if _content_len(piece) < _MIN_CHARS:
+                    continue
+                # Every segment carries the last sub-part heading of the section.
+                segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=reader.heading, context=pc.context,
+                                        lead_in=pc.lead_in, split_from_previous=n == 1 and kept_head))
             kept_head = n == 0
     return [replace(s, index=i) for i, s in enumerate(segments, 1)]
 
