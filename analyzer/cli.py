@@ -392,5 +392,48 @@ def serve(
         fail(str(exc))
 
 
+# click's usage errors, in the words a user reads (Chinese first; the contract asks for one line).
+_USAGE_WORDS = (
+    (r"No such command '(.+?)'\.?", "没有“{0}”这个命令"),
+    (r"No such option: (\S+?)(?:\s*\(Possible options: (.+)\)|\s*Did you mean (\S+?)\?)?", "没有“{0}”这个选项"),
+    (r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", "多余的参数：{0}"),
+    (r"Missing argument '(.+?)'\.?", "缺少参数 {0}"),
+    (r"Missing option '(.+?)'\.?", "缺少选项 {0}"),
+    (r"Option '(.+?)' requires an argument\.?", "选项“{0}”需要一个值"),
+    (r"Invalid value for '(.+?)'(?: / '.+?')?: (.+)", "参数“{0}”的取值无效（{1}）"),
+)
+
+
+def usage_message(message: str) -> str:
+    """One line of Chinese for a click usage error, the original words kept where no translation fits."""
+    import re
+
+    text = " ".join(message.split())
+    for pattern, words in _USAGE_WORDS:
+        if m := re.fullmatch(pattern, text):
+            said = words.format(*(g or "" for g in m.groups()))
+            close = next((g for g in m.groups()[1:] if g), None) if "选项" in words and len(m.groups()) > 1 else None
+            return said + (f"，相近的选项：{close}" if close and "（" not in said else "")
+    return f"命令行用法有误（{text}）"
+
+
+def run() -> None:
+    """The console script: :data:`app`, with a usage error told in one Chinese line (exit status 2)."""
+    try:
+        result = app(standalone_mode=False)
+    except typer.Abort:
+        print("已中断。", file=sys.stderr)
+        sys.exit(130)
+    except typer.TyperException as exc:  # click's errors, as typer carries them
+        if type(exc).__name__ == "NoArgsIsHelpError":  # "analyzer" alone: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if ctx is not None else "analyzer"
+        print(f"错误：{usage_message(exc.format_message())}。运行“{command} --help”查看用法。", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(result if isinstance(result, int) else 0)
+
+
 if __name__ == "__main__":
-    app()
+    run()

@@ -201,3 +201,35 @@ def test_progress_bar_shows_file_names_as_written():
     bar.add_task("坏[/b].txt", total=1)
     name_column = bar.columns[-1]
     assert name_column.render(bar.tasks[0]).plain == "坏[/b].txt"  # not a closing tag, not a crash
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["analyze", "--bogus"], "没有“--bogus”这个选项"),
+    (["nosuch"], "没有“nosuch”这个命令"),
+    (["classify", "a", "b"], "多余的参数：b"),
+    (["extract"], "缺少参数"),
+    (["analyze", "--workers", "abc"], "参数“--workers”的取值无效"),
+])
+def test_usage_errors_are_one_chinese_line(argv, said, monkeypatch, capsys):
+    """Fails before: click's English error in a box of several lines, under a Usage: block."""
+    from analyzer.cli import run
+
+    monkeypatch.setattr(sys, "argv", ["analyzer", *argv])
+    with pytest.raises(SystemExit) as stop:
+        run()
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert err.count("\n") == 1 and err.startswith("错误：") and said in err and "--help" in err
+
+
+def test_the_console_script_keeps_the_exit_status_of_commands(monkeypatch, capsys, tmp_path):
+    from analyzer.cli import run
+
+    monkeypatch.setattr(sys, "argv", ["analyzer", "--version"])
+    with pytest.raises(SystemExit) as stop:
+        run()
+    assert stop.value.code == 0 and capsys.readouterr().out.strip()
+    monkeypatch.setattr(sys, "argv", ["analyzer", "check", str(tmp_path / "missing.pdf")])
+    with pytest.raises(SystemExit) as stop:
+        run()
+    assert stop.value.code == 2 and "不存在" in capsys.readouterr().err
