@@ -117,3 +117,17 @@ def test_warm_up_and_the_default_reader_import_no_spacy():
     sample = ROOT / "corpus" / "000_d1513ee4e846cccb.txt"
     out = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_an_open_aspect_is_a_promise_only_when_nothing_is_done_or_lacking():
+    """r14d's ``mea_open`` column: 进一步/持续/继续… with no done marker, no figure and no word of a lack."""
+    block = features.kind_cue_block(1.0)
+    col = block.names.index("mea_open")
+    fired = {t: block.values(t)[col] > 0 for t in (
+        "二是进一步规范答复文书，逐步建立案例库",  # a promise
+        "进一步规范答复文书，全年办结申请45件",  # work done: a figure and 全年
+        "持续优化网站检索功能，已实现按文号查询",  # work done: 已
+        "服务意识有待进一步加强",  # a problem: 有待
+        "加强业务培训",  # no aspect word at all
+    )}
+    assert list(fired.values()) == [True, False, False, False, False]

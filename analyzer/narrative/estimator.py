@@ -82,7 +82,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        C_kind: float = 8.0,
+        C_kind: float = 16.0,
         C_category: float = 8.0,
         char_ngram: tuple[int, int] = (1, 3),
         word_ngram: tuple[int, int] | None = (1, 2),

@@ -154,6 +154,12 @@ CUES: dict[str, str] = {
     # disclosure vocabulary at all: text without any of it is probably not a statement of the work
     "domain": r"公开|政务|信息|申请|答复|网站|政府|解读|条例|平台|栏目|新媒体|公众号|复议|诉讼|规范性文件|目录|指南|保密|审查|培训|考核|工作|机制|制度|办理|发布|回应|群众|监督",
 }
+# An aspect of the future (进一步/持续/继续…) with nothing done and nothing lacking: no 了/已/完成/全年/累计/截至, no
+# figure, no word of a problem ("进一步规范答复文书" promises; "进一步规范答复文书，全年办结申请45件" reports; "服务意识有待
+# 进一步加强" admits). One column, 0 or log 2: the aspect words alone are said of work done and of problems as often as of
+# promises; what tells a promise is that nothing else is said.
+_DONE = r"[\u4e00-\u9fff]了(?![解])|已(?:经)?|完成|建成|实现了|累计|全年|共(?:计)?(?:发布|公开|收到|受理|办结|开展|组织|举办)|截至|\d"
+CUES["mea_open"] = rf"^(?!.*(?:{_DONE}|{CUES['pro_need']}|{CUES['pro_lack']}))(?=.*(?:进一步|持续|继续|不断|逐步|力争|着力|努力|确保|切实)).+"
 KIND_CUES = tuple(CUES)
 
 

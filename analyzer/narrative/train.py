@@ -434,7 +434,7 @@ def cross_validate_by_file(params: dict | None = None, exclude: tuple[str, ...] 
     from sklearn.metrics import f1_score
     from threadpoolctl import threadpool_limits
 
-    from analyzer.narrative.context import Item, label_items
+    from analyzer.narrative.context import Item, label_items, read_rows
     from analyzer.narrative.estimator import StatementClassifier
 
     data = [e for e in load_training() if e.source not in exclude]
@@ -461,8 +461,11 @@ def cross_validate_by_file(params: dict | None = None, exclude: tuple[str, ...] 
                 if data[i].section:
                     sections.setdefault(data[i].id.split(":")[0], []).append(i)
             for idx in sections.values():
+                # read as the evaluation reads a real section (label_examples): lead-ins set the context of what follows
+                ctx = read_rows([data[i].text for i in idx])
+                items = [Item(data[i].text, data[i].section, context=c, lead_in=lead) for i, (c, lead) in zip(idx, ctx)]
                 sec_gold += [data[i].kind for i in idx]
-                sec_pred += [lab.kind for lab in label_items([Item(data[i].text, data[i].section) for i in idx], m, pair=False)[0]]
+                sec_pred += [lab.kind for lab in label_items(items, m, pair=False)[0]]
     out = {
         "kind_macro_f1": f1_score(gold, alone, average="macro"),
         "kind_macro_f1_unknown_section": f1_score(gold, unknown, average="macro"),
