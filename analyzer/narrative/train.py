@@ -315,7 +315,16 @@ def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
         "category_given_kind_f1": f1_score(cats_true, cats_model, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
         "category_report": classification_report(cats_true_all, cats_run_all, labels=cat_labels, digits=3, zero_division=0) if cat_idx else "",
         "category_confusion": (cat_labels, confusion_matrix(cats_true_all, cats_run_all, labels=cat_labels) if cat_idx else None),
+        # each category the analyzer gives (to a gold problem/measure or not), its probability and whether gold agrees
+        "category_confidence": np.asarray([_category_probability(labelled, i, output(i)) for i in scored if output(i) != "(none)"]),
+        "category_correct": np.asarray([a == b for a, b in zip(cats_true_all, cats_run_all) if b != "(none)"], dtype=bool),
     }
+
+
+def _category_probability(labelled, i: int, category: str) -> float:
+    """The probability the analyzer reports for the category of statement ``i``: its problem's for a measure that took it."""
+    source = labelled[i].inherited_from
+    return (labelled[source] if source is not None else labelled[i]).category_probs.get(category, 0.0)
 
 
 def calibration_table(correct: np.ndarray, confidence: np.ndarray, edges=(0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)) -> list[tuple[str, int, float]]:
@@ -734,6 +743,10 @@ def run_evaluation(model=None) -> int:
         print_evaluation(res, f"held-out real statements, {label}")
         correct = np.asarray([p == e.kind for p, e in zip(res["kind_pred"], examples)])
         print("kind probability calibration (bin, statements, share correct): " + "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(correct, res["kind_confidence"])))
+        print(
+            "category probability calibration (bin, categories given, share equal to gold): "
+            + "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(res["category_correct"], res["category_confidence"]))
+        )
         print()
     rows, skipped_b = load_boilerplate_eval()
     if skipped_b:
