@@ -269,6 +269,21 @@ def test_a_category_given_to_work_done_is_a_false_positive():
     assert res["category_macro_f1"] == pytest.approx(2 / 3)
 
 
+def test_the_printed_category_figure_says_what_it_averages(capsys):
+    """The headline macro-F1 averages the gold categories; the table's macro avg also averages the
+    "(none)" row (F1 0 by construction), and the printout says so."""
+    examples = [
+        train.Example("优化网站栏目设置", "measure", "platform", None),
+        train.Example("全年发布信息312条", "achievement", None, None),
+    ]
+    train.print_evaluation(train.evaluate(_AlwaysPlatformMeasure(), examples, use_section=False), "two statements")
+    out = capsys.readouterr().out
+    assert "macro-F1 0.667 (mean F1 of the 1 gold categories) over the 2 statements with a category in gold or output" in out
+    assert "accuracy 1.000 on the 1 gold problems/measures" in out
+    assert "macro avg      0.250     0.500     0.333         2" in out  # the table's row, (none) included
+    assert "the table's accuracy and macro avg count it, over 2 statements and 2 rows" in out
+
+
 # --- measures and the problems they answer (taxonomy §2) ---------------------------------------------
 
 

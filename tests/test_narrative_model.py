@@ -131,3 +131,28 @@ def test_an_open_aspect_is_a_promise_only_when_nothing_is_done_or_lacking():
         "加强业务培训",  # no aspect word at all
     )}
     assert list(fired.values()) == [True, False, False, False, False]
+
+
+def test_rows_written_for_the_categories_teach_the_category_model_only():
+    """A file of CATEGORY_ONLY_FILES changes neither the kind model, nor the shared vocabularies, nor the
+    kind temperature; the category model learns from it."""
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import StatementClassifier
+
+    data = train.load_training()
+    extra = [e for e in data if not e.for_kinds]
+    assert {e.source for e in extra} == set(train.CATEGORY_ONLY_FILES) and len(extra) >= 100
+    base = [e for e in data if e.source in ("train_problems.tsv", "train_other.tsv")][::3] + [e for e in data if e.source == "train_unrelated.tsv"][::6]
+
+    def fit(rows):
+        small = StatementClassifier(char_ngram=(1, 2), word_ngram=None, edge_ngram=None, C_kind=1.0, C_category=1.0, calibration_folds=2)
+        with threadpool_limits(1):
+            return small.fit([e.text for e in rows], [e.kind for e in rows], [e.category for e in rows], groups=train.calibration_groups(rows), for_kinds=[e.for_kinds for e in rows])
+
+    without, with_extra = fit(base), fit(base + extra)
+    assert with_extra.vectorizers_["chars"].vocabulary_ == without.vectorizers_["chars"].vocabulary_
+    assert np.array_equal(with_extra.kind_model_.coef_, without.kind_model_.coef_)
+    assert with_extra.kind_temperature_ == without.kind_temperature_
+    assert with_extra.category_model_.coef_.shape == without.category_model_.coef_.shape
+    assert not np.array_equal(with_extra.category_model_.coef_, without.category_model_.coef_)

@@ -133,16 +133,22 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
     def _lr(self, C: float) -> LogisticRegression:
         return LogisticRegression(C=C, max_iter=5000, class_weight=self.class_weight, random_state=self.random_state)
 
-    def _fit_once(self, X: list[str], y: list[str], cats: list[str | None]):
-        """Vectorizers fitted on all of X, the kind model, the category model (or None)."""
-        vectorizers = {n: v.fit(X) for n, v in self._text_vectorizers().items()}
+    def _fit_once(self, X: list[str], y: list[str], cats: list[str | None], for_kinds: list[bool] | None = None):
+        """Vectorizers and the kind model fitted on the rows ``for_kinds`` (all by default), the category model on
+        every problem and measure with a category (or None).
+
+        Rows written for the categories alone change neither the vocabularies nor the idf weights, so the
+        kind model is the one it would be without them.
+        """
+        kx = list(range(len(X))) if for_kinds is None else [i for i, keep in enumerate(for_kinds) if keep]
+        vectorizers = {n: v.fit([X[i] for i in kx]) for n, v in self._text_vectorizers().items()}
         cues = self._cue_blocks()
         text_names = list(vectorizers)
         kind_names = text_names + (["kind_cues"] if "kind_cues" in cues else [])
         # How a statement opens and ends tells its kind, not its topic: the edges are the kind model's only
         # (by-file CV: categories 0.928 with them in both models → 0.916).
         cat_names = [n for n in text_names if n != "edges"] + (["category_cues"] if "category_cues" in cues else [])
-        kind = self._lr(self.C_kind).fit(self._matrix(vectorizers, cues, X, kind_names), y)
+        kind = self._lr(self.C_kind).fit(self._matrix(vectorizers, cues, [X[i] for i in kx], kind_names), [y[i] for i in kx])
         idx = [i for i, (k, c) in enumerate(zip(y, cats)) if k in ("problem", "measure") and c]
         category = None
         if idx:
@@ -151,12 +157,22 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
 
     # --- scikit-learn API -----------------------------------------------------------------------
 
-    def fit(self, X: Sequence[str], y: Sequence[str], categories: Sequence[str | None] | None = None, groups: Sequence[str] | None = None):
+    def fit(
+        self,
+        X: Sequence[str],
+        y: Sequence[str],
+        categories: Sequence[str | None] | None = None,
+        groups: Sequence[str] | None = None,
+        for_kinds: Sequence[bool] | None = None,
+    ):
         """Fit both models and their temperatures.
 
         ``groups`` (optional) names where each text comes from (its training
         file): the temperatures are then fitted on logits of texts whose group
         was left out, which is closer to reading a new report than shuffled folds.
+        ``for_kinds`` (optional) says which rows the kind model learns from; the
+        others (problems and measures written for their category) teach the
+        category model only.
         """
         X, y = list(X), list(y)
         if len(X) != len(y):
@@ -168,10 +184,13 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         bad = sorted({c for k, c in zip(y, cats) if c and k in ("problem", "measure")} - set(ft.CATEGORIES))
         if bad:
             raise ValueError(f"Unknown categor(y/ies) {bad}; valid: {list(ft.CATEGORIES)}")
-        self.vectorizers_, self.cues_, (self.kind_blocks_, self.kind_model_), (self.category_blocks_, self.category_model_) = self._fit_once(X, y, cats)
+        mask = None if for_kinds is None else [bool(k) for k in for_kinds]
+        if mask is not None and len(mask) != len(X):
+            raise ValueError(f"X has {len(X)} texts but for_kinds has {len(mask)} entries")
+        self.vectorizers_, self.cues_, (self.kind_blocks_, self.kind_model_), (self.category_blocks_, self.category_model_) = self._fit_once(X, y, cats, mask)
         self.classes_ = self.kind_model_.classes_
         self.categories_ = self.category_model_.classes_ if self.category_model_ is not None else np.array([], dtype=object)
-        self.kind_temperature_, self.category_temperature_ = self._calibrate(X, y, cats, list(groups) if groups is not None else None)
+        self.kind_temperature_, self.category_temperature_ = self._calibrate(X, y, cats, list(groups) if groups is not None else None, mask)
         return self
 
     def _folds(self, X: list[str], y: list[str], groups: list[str] | None):
@@ -183,7 +202,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
             for name in names
         ]
 
-    def _calibrate(self, X: list[str], y: list[str], cats: list[str | None], groups: list[str] | None = None) -> tuple[float, float]:
+    def _calibrate(self, X: list[str], y: list[str], cats: list[str | None], groups: list[str] | None = None, for_kinds: list[bool] | None = None) -> tuple[float, float]:
         """Temperatures from out-of-fold logits of the training data (never the evaluation set)."""
         if not self.calibration_folds:
             return 1.0, 1.0
@@ -192,13 +211,16 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         cat_logits = np.zeros((len(cat_idx), len(self.categories_)))
         pos = {i: n for n, i in enumerate(cat_idx)}
         for train, test in self._folds(X, y, groups):
-            vec, cues, (kn, km), (cn, cm) = self._fit_once([X[i] for i in train], [y[i] for i in train], [cats[i] for i in train])
+            vec, cues, (kn, km), (cn, cm) = self._fit_once(
+                [X[i] for i in train], [y[i] for i in train], [cats[i] for i in train], None if for_kinds is None else [for_kinds[i] for i in train]
+            )
             kind_logits[test] = _full_logits(km, self._matrix(vec, cues, [X[i] for i in test], kn), self.classes_)
             held = [i for i in test if i in pos]
             if cm is not None and held:
                 cat_logits[[pos[i] for i in held]] = _full_logits(cm, self._matrix(vec, cues, [X[i] for i in held], cn), self.categories_)
-        yk = np.searchsorted(self.classes_, y)
-        t_kind = fit_temperature(kind_logits, yk, compute_sample_weight("balanced", y))
+        kx = [i for i in range(len(X)) if for_kinds is None or for_kinds[i]]
+        yk = [y[i] for i in kx]
+        t_kind = fit_temperature(kind_logits[kx], np.searchsorted(self.classes_, yk), compute_sample_weight("balanced", yk))
         t_cat = 1.0
         if cat_idx:
             yc_labels = [cats[i] for i in cat_idx]
