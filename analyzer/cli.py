@@ -241,7 +241,9 @@ def check(file: Path = typer.Argument(..., help="一份报告文件。")) -> Non
 
 @app.command()
 def classify(
-    file: Optional[str] = typer.Argument(None, help="每行一句中文的文件；省略或“-”表示标准输入。"),
+    file: Optional[List[str]] = typer.Argument(
+        None, help="每行一句中文的文件；省略或“-”表示标准输入；也可直接给出一句或几句中文（不是已有的文件时）。"
+    ),
     section: Optional[Section] = typer.Option(
         None, "--section", "-s",
         help="句子所在章节（overview=总体情况，problems=存在的主要问题及改进情况）；已知时分类更准确。",
@@ -250,18 +252,31 @@ def classify(
     """逐行分类：每行输入一句，输出一行 JSON（text、category、score 等）。"""
     from analyzer.narrative import classify_texts
 
-    if file in (None, "-"):
+    args = file or []
+    if not args or args == ["-"]:
         lines = sys.stdin.read().splitlines()
-    else:
-        path = Path(file)
-        if not path.is_file():
-            fail(f"文件不存在：{file}")
+    elif len(args) == 1 and Path(args[0]).is_file():
         from analyzer.ingest.txt import decode_bytes
 
+        path = Path(args[0])
         lines = run_guarded(decode_bytes, path.read_bytes(), path.name).splitlines()
+    elif all(_is_sentence(a) for a in args):
+        lines = list(args)  # `analyzer classify 天气很好`: the sentences themselves
+    else:
+        missing = next((a for a in args if not _is_sentence(a) and not Path(a).is_file()), None)
+        fail(f"文件不存在：{missing}" if missing else "一次只能分类一个文件；几句中文可以直接写在命令后。")
     lines = [line.strip() for line in lines if line.strip()]
     for row in run_guarded(classify_texts, lines, section.value if section else None):
         typer.echo(json.dumps(row, ensure_ascii=False))
+
+
+def _is_sentence(arg: str) -> bool:
+    """A command-line argument that is Chinese text rather than a path: no folder separator, no file
+    extension, no such file."""
+    import re
+
+    return (bool(re.search(r"[\u4e00-\u9fff]", arg)) and not re.search(r"[/\\]|\.[A-Za-z0-9]{1,5}$", arg)
+            and not Path(arg).exists())
 
 
 @app.command()

@@ -233,3 +233,14 @@ def test_the_console_script_keeps_the_exit_status_of_commands(monkeypatch, capsy
     with pytest.raises(SystemExit) as stop:
         run()
     assert stop.value.code == 2 and "不存在" in capsys.readouterr().err
+
+
+def test_classify_sentences_given_on_the_command_line(tmp_path):
+    """Fails before: `analyzer classify 天气很好` looked for a file named 天气很好."""
+    result = runner.invoke(app, ["classify", "天气很好", "政策解读形式不够丰富。"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["天气很好", "政策解读形式不够丰富。"]
+    assert rows[0]["kind"] == "other" and rows[1]["kind"] == "problem"
+    result = runner.invoke(app, ["classify", str(tmp_path / "句子.txt")])
+    assert result.exit_code == 2 and "文件不存在" in result.stderr
