@@ -206,7 +206,7 @@ def test_progress_bar_shows_file_names_as_written():
 @pytest.mark.parametrize("argv, said", [
     (["analyze", "--bogus"], "没有“--bogus”这个选项"),
     (["nosuch"], "没有“nosuch”这个命令"),
-    (["classify", "a", "b"], "多余的参数：b"),
+    (["check", "a.pdf", "b.pdf"], "多余的参数：b.pdf"),
     (["extract"], "缺少参数"),
     (["analyze", "--workers", "abc"], "参数“--workers”的取值无效"),
 ])
