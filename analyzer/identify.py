@@ -240,9 +240,10 @@ def signature_agency(doc: Document) -> str | None:
     blocks = [b for b in doc.blocks if b.kind != "table"][-4:]
     lines = [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)][-6:]
     for i in range(len(lines) - 1, -1, -1):
+        m = _last_date(lines[i])
         if is_date_only(lines[i]):
             names = [lines[i - 1]] if i > 0 else []
-        elif (m := _last_date(lines[i])) is not None:
+        elif m is not None:
             names = [re.split(r"[。；！？）)」”]", lines[i][: m.start()])[-1]]
         elif i == len(lines) - 1 and doc.format != "html":
             # No date: the signer alone on the last line. Not on a web page, whose last line may be
@@ -254,8 +255,8 @@ def signature_agency(doc: Document) -> str | None:
             name = full_name(_SEAL.sub("", name.strip())) if name else ""
             if looks_like_agency(name):
                 return name
-        if i < len(lines) - 1 or is_date_only(lines[i]) or _last_date(lines[i]) is not None:
-            break
+        if m is not None:
+            break  # the last date is the 落款's: nothing above it signs
     return None
 
 
