@@ -131,9 +131,11 @@ def test_shared_statements_from_the_index_agree_with_the_exact_search(tmp_path, 
     spill.close_pass()
     found = {}
     # exact in memory, then the persisted index, then its neighbours counted 2 a range (scale.NEIGHBOURS_PER_PART)
+    # and its statements' groups found 3 statements a range (scale.STATEMENTS_PER_PART)
     for limit, per_part in ((10**6, None), (0, None), (-1, 2)):
         if per_part:
             monkeypatch.setattr(scale, "NEIGHBOURS_PER_PART", per_part)
+            monkeypatch.setattr(scale, "STATEMENTS_PER_PART", 3)
         con = duckdb.connect()
         con.execute(f"CREATE VIEW stmts AS SELECT * FROM read_parquet('{spill.glob('statements')}')")
         shared_statements(con, spill, tmp_path / f"store{limit}", limit=limit)

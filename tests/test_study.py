@@ -177,9 +177,9 @@ def test_pair_search_ranges_cover_every_id_once_and_hold_their_share():
     # a slice of 25 is a range of its own.
     bits, ids = neardup_index.SLICE_BITS, neardup_index.NODE_IDS
     slices = {0: 4, 1: 5, 2: 3, 7: 25, 9: 1, 2**(63 - bits) - 1: 6}
-    ranges = neardup_index._ranges(slices, 10)
+    ranges = neardup_index.id_ranges(slices, 10)
     assert ranges[0][0] == 0 and ranges[-1][1] == ids - 1
     assert all(hi + 1 == lo for (_, hi), (lo, _) in zip(ranges, ranges[1:]))
     held = [sum(n for s, n in slices.items() if lo <= s << bits <= hi) for lo, hi in ranges]
     assert held == [9, 3, 25, 7]
-    assert neardup_index._ranges({}, 10) == [(0, ids - 1)]
+    assert neardup_index.id_ranges({}, 10) == [(0, ids - 1)]

@@ -210,7 +210,7 @@ def _candidates(con, old_max: int, heads: int, pairs_per_part: int) -> Iterator[
     The pairs are found one range of ``a`` at a time, each range holding about
     ``pairs_per_part`` candidates: a DISTINCT and a sort over every candidate of
     100,000 reports (millions of pairs) is what made the index's memory grow
-    with the run. The ranges are cut where the candidates lie (:func:`_ranges`,
+    with the run. The ranges are cut where the candidates lie (:func:`id_ranges`,
     from a count per slice of the id space): a bucket's heads are its first
     nodes, which are its smallest ids in an index built at once, so the
     smaller id of a pair crowds the low ids (at 100,000 reports, 71 % of the
@@ -240,7 +240,7 @@ def _candidates(con, old_max: int, heads: int, pairs_per_part: int) -> Iterator[
             """).fetchall():
                 slices[s] = slices.get(s, 0) + n
     cur = con.cursor()  # the batches' wordings are looked up on ``con`` while this one streams
-    for lo, hi in _ranges(slices, pairs_per_part):
+    for lo, hi in id_ranges(slices, pairs_per_part):
         within = f"BETWEEN {lo} AND {hi}"
         cur.execute(f"""
             SELECT DISTINCT a, b FROM (
@@ -256,7 +256,7 @@ def _candidates(con, old_max: int, heads: int, pairs_per_part: int) -> Iterator[
     cur.close()
 
 
-def _ranges(slices: dict[int, int], per_part: int) -> list[tuple[int, int]]:
+def id_ranges(slices: dict[int, int], per_part: int) -> list[tuple[int, int]]:
     """Ranges (first, last id) that cover the node ids [0, NODE_IDS) without gap or overlap, cut at slice edges.
 
     ``slices``: candidates per slice of ``2**SLICE_BITS`` ids (the slice of the
