@@ -46,8 +46,8 @@ HEADS = 16
 CHUNK = 20_000
 BAND_SLICE = 1_000  # nodes whose bands are made columnar at once (12 rows a node)
 HEAD_ROWS = 10_000  # band rows whose buckets' heads are chosen in one query (a band of 10,000 reports: 7,000)
-# Candidate pairs (before DISTINCT) searched at once: DuckDB's share of the index's memory. 2 million
-# (about 1.5 million distinct pairs, as ids) held DuckDB at its 128 MB cap; 250,000 need ~20 MB.
+# Candidate pairs (before DISTINCT) searched at once: DuckDB's share of the index's memory. Ranges of
+# 2 million held DuckDB at its 128 MB cap at 100,000 reports; of 250,000, 10 to 40 MB.
 PAIRS_PER_PART = 250_000
 NODE_IDS = 2**63  # node ids lie in [0, NODE_IDS) (node_of)
 # The pair search counts its candidates per slice of 2**SLICE_BITS node ids to cut its ranges: 2**15
@@ -221,7 +221,8 @@ def _candidates(con, old_max: int, heads: int, pairs_per_part: int) -> Iterator[
     """
     # The first nodes of each bucket, and the candidates counted, one band and one range of bucket keys at
     # a time (about HEAD_ROWS band rows): a window over every band at once is what DuckDB cannot spill,
-    # and one band of 100,000 reports (70,000 rows) still took 30 MB where one of 10,000 took 10.
+    # and one band of 100,000 reports (70,000 rows) still took 30 MB where one of 10,000 took 10. Bucket
+    # keys, like node ids, are 63-bit hashes: equal ranges of them hold about equal rows.
     con.execute("CREATE OR REPLACE TABLE idx_heads (band TINYINT, key BIGINT, node BIGINT, seq BIGINT)")
     new = f"(x.seq > {int(old_max)} OR h.seq > {int(old_max)})"
     slices: dict[int, int] = {}
@@ -259,9 +260,10 @@ def _candidates(con, old_max: int, heads: int, pairs_per_part: int) -> Iterator[
 def id_ranges(slices: dict[int, int], per_part: int) -> list[tuple[int, int]]:
     """Ranges (first, last id) that cover the node ids [0, NODE_IDS) without gap or overlap, cut at slice edges.
 
-    ``slices``: candidates per slice of ``2**SLICE_BITS`` ids (the slice of the
-    pair's smaller id). A range gathers consecutive slices up to ``per_part``
-    candidates; a slice holding more is a range of its own.
+    ``slices``: rows per slice of ``2**SLICE_BITS`` ids (here the candidates by
+    the pair's smaller id; in ``scale`` the neighbours by node). A range gathers
+    consecutive slices up to ``per_part`` rows; a slice holding more is a range
+    of its own.
     """
     cuts = [0]
     held = 0
