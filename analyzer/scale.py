@@ -57,6 +57,7 @@ IN_MEMORY_STATEMENTS = 50_000  # up to here shared statements are found exactly 
 BATCH = 10_000
 FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
 NEIGHBOURS_PER_PART = 500_000  # near-duplicate neighbours whose groups are counted in one query (pass 2)
+STATEMENTS_PER_PART = 250_000  # statements whose distinct (node, group) rows are found in one query (pass 2)
 SPILL = ".analyzer-spill"  # under the output folder while a run lasts
 
 
@@ -216,16 +217,24 @@ def _shared_from_index(con, folder: Path) -> None:
     out of 256 MB, 100,000 out of 128 MB with the groups counted for the
     others only).
     """
-    from analyzer.output.neardup_index import NODE_IDS
+    from analyzer.output.neardup_index import NODE_IDS, SLICE_BITS, id_ranges
 
-    ng, near, shared = (_sql_path(folder / f"{name}.parquet") for name in ("node_groups", "near", "shared"))
+    near, shared = (_sql_path(folder / f"{name}.parquet") for name in ("near", "shared"))
+    (folder / "node_groups").mkdir(exist_ok=True)
+    ng = _sql_path(folder / "node_groups") + "/*.parquet"
     con.execute("CREATE OR REPLACE TEMP TABLE run_groups AS "
                 "SELECT grp, row_number() OVER (ORDER BY grp) AS grp_no FROM (SELECT DISTINCT grp FROM stmts)")
-    con.execute(f"""
-        COPY (SELECT DISTINCT t.node, g.grp_no AS grp FROM stmts s JOIN run_groups g USING (grp)
-              JOIN idx_texts t ON t.text_key = md5(s.text) JOIN idx_nodes n ON n.node = t.node
-              WHERE n.shingles >= {neardup.MIN_SHINGLES}) TO '{ng}' (FORMAT parquet)
-    """)
+    # The distinct (node, group) rows one range of node ids at a time, STATEMENTS_PER_PART statements
+    # a range: at once, the DISTINCT of 2 million statements' rows held DuckDB at ~90 MB.
+    statements = con.execute("SELECT count(*) FROM stmts").fetchone()[0]
+    step = -(-NODE_IDS // max(1, -(-statements // STATEMENTS_PER_PART)))
+    for k, lo in enumerate(range(0, NODE_IDS, step)):
+        con.execute(f"""
+            COPY (SELECT DISTINCT t.node, g.grp_no AS grp FROM stmts s JOIN run_groups g USING (grp)
+                  JOIN (SELECT * FROM idx_texts WHERE node BETWEEN {lo} AND {min(lo + step, NODE_IDS) - 1}) t
+                       ON t.text_key = md5(s.text) JOIN idx_nodes n ON n.node = t.node
+                  WHERE n.shingles >= {neardup.MIN_SHINGLES}) TO '{_sql_path(folder / "node_groups")}/{k:05d}.parquet' (FORMAT parquet)
+        """)
     con.execute(f"CREATE OR REPLACE TEMP TABLE node_sizes AS SELECT node, count(*) AS groups FROM '{ng}' GROUP BY node")
     con.execute(f"""
         COPY (SELECT e.node, e.other, o.groups
@@ -247,10 +256,11 @@ def _shared_from_index(con, folder: Path) -> None:
     # The others' groups and their neighbours' are counted one range of node ids at a time, about
     # NEIGHBOURS_PER_PART neighbours a range: 100,000 varied reports have 6 million, whose distinct
     # (node, group) rows did not fit 128 MB at once, nor 2 million of them.
-    rows = con.execute(f"SELECT count(*) FROM '{near}'").fetchone()[0]
-    step = -(-NODE_IDS // max(1, -(-rows // NEIGHBOURS_PER_PART)))
-    for lo in range(0, NODE_IDS, step):
-        within = f"BETWEEN {lo} AND {min(lo + step, NODE_IDS) - 1}"
+    # The ranges are cut where the neighbours lie (neardup_index.id_ranges): a bucket's heads have its
+    # smallest ids and thousands of neighbours, so equal ranges put most rows in the first (96 MB).
+    slices = dict(con.execute(f"SELECT node >> {SLICE_BITS} AS s, count(*) FROM '{near}' GROUP BY s").fetchall())
+    for lo, hi in id_ranges(slices, NEIGHBOURS_PER_PART):
+        within = f"BETWEEN {lo} AND {hi}"
         con.execute(f"""
             INSERT INTO kept
             SELECT node FROM (  -- the groups of a node and of its neighbours
@@ -326,7 +336,9 @@ def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_co
               files: bool = False) -> Iterator[Finished]:
     """Every report finished, in source order, with the reports of its year link (``files``: and table files' facts)."""
     facts = ", f.file_id, f.sha256, f.duplicate_of, pf.file_id, pf.sha256" if files else ""
-    joins = "JOIN files f ON f.source = i.source LEFT JOIN files pf ON pf.source = l.prev" if files else ""
+    tables = (", f AS (SELECT * FROM files WHERE {within}), "
+              "pf AS (SELECT * FROM files WHERE source IN (SELECT prev FROM l))") if files else ""
+    joins = "JOIN f ON f.source = i.source LEFT JOIN pf ON pf.source = l.prev" if files else ""
     # FINISH_RANGE reports at a time: one query over the run would have DuckDB sort and hold
     # every report's row and shared positions (what grew from 10,000 to 100,000 reports)
     bounds = [s for (s,) in con.execute(
@@ -334,18 +346,22 @@ def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_co
         f"WHERE n % {FINISH_RANGE} = 1 ORDER BY source").fetchall()]
 
     def ranges() -> Iterator[tuple]:
+        # Every table is cut to the range (or to its links) before it is joined: joined whole, the
+        # run's rows of idx and files were DuckDB's hash tables: 52 MB at 100,000 reports, cut 28 MB
         for k, lo in enumerate(bounds):
             hi = bounds[k + 1] if k + 1 < len(bounds) else None
-            within = "{col} >= ?" + (" AND {col} < ?" if hi is not None else "")
-            args = [lo] + ([hi] if hi is not None else [])
+            within = "source >= $lo" + (" AND source < $hi" if hi is not None else "")
             yield from con.execute(f"""
-                WITH sh AS (SELECT source, list(idx) AS shared FROM shared WHERE {within.format(col="source")} GROUP BY source)
+                WITH i AS (SELECT source, "offset", length FROM idx WHERE {within}),
+                l AS (SELECT source, prev FROM links WHERE {within}),
+                p AS (SELECT source, "offset", length FROM idx WHERE source IN (SELECT prev FROM l)),
+                sh AS (SELECT source, list(idx) AS shared FROM shared WHERE {within} GROUP BY source)
+                {tables.format(within=within)}
                 SELECT i.source, i."offset", i.length, p."offset", p.length, p.source, sh.shared {facts}
-                FROM idx i LEFT JOIN links l ON l.source = i.source LEFT JOIN idx p ON p.source = l.prev
+                FROM i LEFT JOIN l ON l.source = i.source LEFT JOIN p ON p.source = l.prev
                      LEFT JOIN sh ON sh.source = i.source {joins}
-                WHERE {within.format(col="i.source")}
                 ORDER BY i.source
-            """, args + args).fetchall()
+            """, {"lo": lo, **({"hi": hi} if hi is not None else {})}).fetchall()
 
     for src, off, ln, poff, pln, psrc, shared, *file in ranges():
         result = spill.get(off, ln)

@@ -131,9 +131,11 @@ def test_shared_statements_from_the_index_agree_with_the_exact_search(tmp_path, 
     spill.close_pass()
     found = {}
     # exact in memory, then the persisted index, then its neighbours counted 2 a range (scale.NEIGHBOURS_PER_PART)
+    # and its statements' groups found 3 statements a range (scale.STATEMENTS_PER_PART)
     for limit, per_part in ((10**6, None), (0, None), (-1, 2)):
         if per_part:
             monkeypatch.setattr(scale, "NEIGHBOURS_PER_PART", per_part)
+            monkeypatch.setattr(scale, "STATEMENTS_PER_PART", 3)
         con = duckdb.connect()
         con.execute(f"CREATE VIEW stmts AS SELECT * FROM read_parquet('{spill.glob('statements')}')")
         shared_statements(con, spill, tmp_path / f"store{limit}", limit=limit)
@@ -185,3 +187,39 @@ def test_large_run_names_links_and_copies_as_the_whole_run(tmp_path, monkeypatch
     assert reports[0] == 1 and reports[1] >= 1
     data = [json.loads(trees[0][n]) for n in trees[0] if n.endswith(".json")]
     assert any(d.get("previous_candidates") for d in data) and any(d.get("previous_report") for d in data)
+
+
+def test_ranking_from_the_store_ranks_each_year_as_output_ranking(tmp_path):
+    # store.ranking_rows sorts one year at a time and counts the ranks itself as the rows come: ties
+    # share a rank (1, 1, 3), years come newest first and reports without a year last, the same agency
+    # twice in a year counts once, and a rate far from the run's median is flagged (40 reports have it).
+    from _reports import flawed_result, scored
+    from analyzer.output.ids import report_ids
+    from analyzer.output.ranking import rank_results
+    from analyzer.output.store import write_ranking_csv, write_store
+
+    results = []
+    for i in range(44):
+        year = (2022, 2020, None, 2021)[i % 4]
+        agency = f"某某市第{i % 40}区人民政府"  # the last four: an agency's second report of a year
+        make = flawed_result if i % 3 == 0 else clean_result
+        r = replace(make(f"in/{i:03d}.txt"), meta=replace(clean_result().meta, agency=agency, year=year))
+        if i == 5:  # a disclosure rate far below the others
+            values = {t: {row: dict(cols) for row, cols in rows.items()} for t, rows in r.tables.values.items()}
+            values["applications"]["granted"]["total"] = 1
+            r = replace(r, tables=replace(r.tables, values=values))
+        results.append(scored(r))
+    run = RunResult(results=results)
+    write_store(run, tmp_path, report_ids(run.results))
+    run_id = duckdb.connect().execute(f"SELECT run_id FROM '{tmp_path / 'store' / 'runs'}/*.parquet'").fetchone()[0]
+    with open(write_ranking_csv(tmp_path, run_id), encoding="utf-8-sig") as fh:
+        got = [(r["报告文件"], r["年度"], r["名次"], r["实质公开率偏离"]) for r in csv.DictReader(fh)]
+    rate = lambda r: r.indicators["disclosure_rate"]  # noqa: E731
+    want = [(r.source, "" if r.year is None else str(r.year), str(r.rank),
+             "" if rate(r).value is None else str(rate(r).flagged)) for r in rank_results(run).ranked]
+    assert got == want
+    years = list(dict.fromkeys(y for _, y, _, _ in got))
+    assert years == ["2022", "2021", "2020", ""] and len(got) == 40
+    ranks = [int(rank) for _, _, rank, _ in got]
+    assert ranks.count(1) > 4 and any(b > a + 1 for a, b in zip(ranks, ranks[1:]))  # ties, then a rank skipped
+    assert [flag for *_, flag in got].count("True") == 1

@@ -141,15 +141,17 @@ def test_study_page_renders_in_chromium(store, tmp_path):
     assert shot.is_file() and shot.stat().st_size > 50_000
 
 
-def test_index_found_in_small_ranges_is_the_index_found_at_once(tmp_path):
-    # The pair search goes one range of node ids at a time (neardup_index.PAIRS_PER_PART):
-    # in ranges of 100 candidates, a pair lost or repeated between ranges changes the files.
+def test_index_found_in_small_ranges_is_the_index_found_at_once(tmp_path, monkeypatch):
+    # The pair search goes one range of node ids at a time (neardup_index.PAIRS_PER_PART), and
+    # chooses the heads of the buckets one range of keys at a time (HEAD_ROWS band rows): in ranges
+    # of 100 candidates and of 5 band rows, a pair lost or repeated between ranges changes the files.
     run = _run(30)
     out = tmp_path / "out"
     write_store(run, out, report_ids(run.results))
     small = tmp_path / "small"
     shutil.copytree(out / "store", small)
     whole = neardup_index.update_index(out / "store")
+    monkeypatch.setattr(neardup_index, "HEAD_ROWS", 5)
     ranged = neardup_index.update_index(small, pairs_per_part=100, chunk=7)
     assert whole == ranged and whole["pairs"] > 30
     files = sorted(p.relative_to(out / "store") for p in (out / "store" / "neardup").rglob("*.parquet"))
@@ -168,3 +170,16 @@ def test_pair_search_ranges_meet_without_gap_or_overlap():
     # 6 candidate rows (each node against the two others), 3 a range: two ranges
     got = list(neardup_index._candidates(con, -1, neardup_index.HEADS, pairs_per_part=3))
     assert got == [(0, edge), (0, neardup_index.NODE_IDS - 1), (edge, neardup_index.NODE_IDS - 1)]
+
+
+def test_pair_search_ranges_cover_every_id_once_and_hold_their_share():
+    # Candidates per slice of 2**SLICE_BITS ids -> ranges of at most 10 candidates, cut at slice edges;
+    # a slice of 25 is a range of its own.
+    bits, ids = neardup_index.SLICE_BITS, neardup_index.NODE_IDS
+    slices = {0: 4, 1: 5, 2: 3, 7: 25, 9: 1, 2**(63 - bits) - 1: 6}
+    ranges = neardup_index.id_ranges(slices, 10)
+    assert ranges[0][0] == 0 and ranges[-1][1] == ids - 1
+    assert all(hi + 1 == lo for (_, hi), (lo, _) in zip(ranges, ranges[1:]))
+    held = [sum(n for s, n in slices.items() if lo <= s << bits <= hi) for lo, hi in ranges]
+    assert held == [9, 3, 25, 7]
+    assert neardup_index.id_ranges({}, 10) == [(0, ids - 1)]

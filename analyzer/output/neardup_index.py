@@ -45,8 +45,14 @@ PARTS = ("texts", "nodes", "bands", "pairs")
 HEADS = 16
 CHUNK = 20_000
 BAND_SLICE = 1_000  # nodes whose bands are made columnar at once (12 rows a node)
-PAIRS_PER_PART = 2_000_000  # candidate pairs (before DISTINCT) searched at once: DuckDB's share of the index's memory
+HEAD_ROWS = 10_000  # band rows whose buckets' heads are chosen in one query (a band of 10,000 reports: 7,000)
+# Candidate pairs (before DISTINCT) searched at once: DuckDB's share of the index's memory. Ranges of
+# 2 million held DuckDB at its 128 MB cap at 100,000 reports; of 250,000, 10 to 40 MB.
+PAIRS_PER_PART = 250_000
 NODE_IDS = 2**63  # node ids lie in [0, NODE_IDS) (node_of)
+# The pair search counts its candidates per slice of 2**SLICE_BITS node ids to cut its ranges: 2**15
+# slices at most, and at 100,000 reports the fullest held 270,000 candidates, a range of its own.
+SLICE_BITS = 48
 LSH_THRESHOLD = neardup.NEAR_DUPLICATE * 0.85  # looser than the definition: candidates are confirmed exactly
 
 
@@ -204,34 +210,69 @@ def _candidates(con, old_max: int, heads: int, pairs_per_part: int) -> Iterator[
     The pairs are found one range of ``a`` at a time, each range holding about
     ``pairs_per_part`` candidates: a DISTINCT and a sort over every candidate of
     100,000 reports (millions of pairs) is what made the index's memory grow
-    with the run. The ranges split the 63-bit node ids evenly; the smaller id
-    of a pair leans to low values (up to twice the share in the first range),
-    which the part size allows for. Only ids are sorted: the wordings compared
-    are looked up per batch (:func:`_norms`), not carried through the sort.
+    with the run. The ranges are cut where the candidates lie (:func:`id_ranges`,
+    from a count per slice of the id space): a bucket's heads are its first
+    nodes, which are its smallest ids in an index built at once, so the
+    smaller id of a pair crowds the low ids (at 100,000 reports, 71 % of the
+    pairs in the first twentieth). A range is a filter on one side of the join
+    before it is made (the pair's smaller id is the band row's, or the
+    head's), so a range costs its own rows. Only ids are sorted: the wordings
+    compared are looked up per batch (:func:`_norms`), not carried through the sort.
     """
-    # The first nodes of each bucket, one band at a time: a window over every band at once is what DuckDB
-    # cannot spill, and what held its memory at the cap at 100,000 reports.
+    # The first nodes of each bucket, and the candidates counted, one band and one range of bucket keys at
+    # a time (about HEAD_ROWS band rows): a window over every band at once is what DuckDB cannot spill,
+    # and one band of 100,000 reports (70,000 rows) still took 30 MB where one of 10,000 took 10. Bucket
+    # keys, like node ids, are 63-bit hashes: equal ranges of them hold about equal rows.
     con.execute("CREATE OR REPLACE TABLE idx_heads (band TINYINT, key BIGINT, node BIGINT, seq BIGINT)")
-    for (band,) in con.execute("SELECT DISTINCT band FROM idx_bands ORDER BY band").fetchall():
-        con.execute(f"""
-            INSERT INTO idx_heads SELECT band, key, node, seq FROM idx_bands WHERE band = {int(band)}
-            QUALIFY row_number() OVER (PARTITION BY key ORDER BY seq) <= {int(heads)}
-        """)
-    join = (f"FROM idx_bands x JOIN idx_heads h USING (band, key) "
-            f"WHERE x.node <> h.node AND (x.seq > {int(old_max)} OR h.seq > {int(old_max)})")
-    total = con.execute(f"SELECT count(*) {join}").fetchall()[0][0]
-    parts = max(1, -(-total // max(1, pairs_per_part)))
-    step = -(-NODE_IDS // parts)
+    new = f"(x.seq > {int(old_max)} OR h.seq > {int(old_max)})"
+    slices: dict[int, int] = {}
+    for band, rows in con.execute("SELECT band, count(*) FROM idx_bands GROUP BY band ORDER BY band").fetchall():
+        steps = -(-rows // HEAD_ROWS)
+        for k in range(steps):
+            keys = f"band = {int(band)} AND key BETWEEN {NODE_IDS * k // steps} AND {NODE_IDS * (k + 1) // steps - 1}"
+            con.execute(f"""
+                INSERT INTO idx_heads SELECT band, key, node, seq FROM idx_bands WHERE {keys}
+                QUALIFY row_number() OVER (PARTITION BY key ORDER BY seq) <= {int(heads)}
+            """)
+            for s, n in con.execute(f"""
+                SELECT least(x.node, h.node) >> {SLICE_BITS} AS s, count(*)
+                FROM (SELECT * FROM idx_bands WHERE {keys}) x JOIN (SELECT * FROM idx_heads WHERE {keys}) h USING (key)
+                WHERE x.node <> h.node AND {new} GROUP BY s
+            """).fetchall():
+                slices[s] = slices.get(s, 0) + n
     cur = con.cursor()  # the batches' wordings are looked up on ``con`` while this one streams
-    for lo in range(0, NODE_IDS, step):
+    for lo, hi in id_ranges(slices, pairs_per_part):
+        within = f"BETWEEN {lo} AND {hi}"
         cur.execute(f"""
-            SELECT DISTINCT least(x.node, h.node) AS a, greatest(x.node, h.node) AS b {join}
-              AND least(x.node, h.node) >= {lo} AND least(x.node, h.node) < {lo + step}
-            ORDER BY a, b
+            SELECT DISTINCT a, b FROM (
+                SELECT x.node AS a, h.node AS b FROM (SELECT * FROM idx_bands WHERE node {within}) x
+                JOIN idx_heads h USING (band, key) WHERE x.node < h.node AND {new}
+                UNION ALL
+                SELECT h.node, x.node FROM idx_bands x JOIN (SELECT * FROM idx_heads WHERE node {within}) h
+                USING (band, key) WHERE h.node < x.node AND {new}
+            ) ORDER BY a, b
         """)
         while rows := cur.fetchmany(10_000):
             yield from rows
     cur.close()
+
+
+def id_ranges(slices: dict[int, int], per_part: int) -> list[tuple[int, int]]:
+    """Ranges (first, last id) that cover the node ids [0, NODE_IDS) without gap or overlap, cut at slice edges.
+
+    ``slices``: rows per slice of ``2**SLICE_BITS`` ids (here the candidates by
+    the pair's smaller id; in ``scale`` the neighbours by node). A range gathers
+    consecutive slices up to ``per_part`` rows; a slice holding more is a range
+    of its own.
+    """
+    cuts = [0]
+    held = 0
+    for s in sorted(slices):
+        if held and held + slices[s] > per_part:
+            cuts.append(s << SLICE_BITS)
+            held = 0
+        held += slices[s]
+    return [(lo, hi - 1) for lo, hi in zip(cuts, cuts[1:] + [NODE_IDS])]
 
 
 def _norms(con, nodes: set[int]) -> dict[int, str]:

@@ -29,7 +29,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from analyzer.errors import AnalyzerError
 from analyzer.labels import PART_LABELS
@@ -393,6 +393,10 @@ class StoreWriter:
         self._parts[table] += 1
         self._columns[table] = None
         self._buffered[table] = 0
+        del data, sink, stream
+        # pyarrow's allocator (mimalloc in its wheels) keeps the pages a flush freed, for itself: a streamed
+        # run of 100,000 reports stood on ~40 MB of them through pass 3 and into ranking.csv's queries
+        pa.default_memory_pool().release_unused()
 
 
 def write_store(run, out_dir: Path, ids: dict[str, str], score_config: str = "") -> dict[str, int]:
@@ -560,12 +564,16 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str = "table") -> st
     return "\n".join(out)
 
 
+RANKING_FETCH = 1_000  # rows of the ranking taken from DuckDB at a time
+# The ranking's queries run on one thread: each thread holds its own share of an aggregate and a sort
+# (at 100,000 reports DuckDB held 51 MB on two threads, 32 on one); the ranking takes ~1 s either way.
+RANKING_THREADS = 1
 RANKING_COLUMNS = ["名次", "report_id", "报告文件", "机关", "年度", "层级", "总分", "等级", "准确性", "内容质量",
                    "实质公开率", "实质公开率偏离", "复议纠错率", "复议纠错率偏离"]
 
 
-def ranking_sql(store: Path, run_id: str) -> str:
-    """The ranking of one run, computed in DuckDB from the store (the rules of ``output.ranking``).
+def ranking_rows(con, store: Path, run_id: str) -> Iterator[list]:
+    """The ranking of one run, computed in DuckDB from the store (the rules of ``output.ranking``), row by row.
 
     One ranking per statistical year, newest first; the same report twice
     (same ``fingerprint``) and two reports of one agency for one year count
@@ -574,42 +582,73 @@ def ranking_sql(store: Path, run_id: str) -> str:
     when it lies more than both 3 robust standard deviations (1.4826 × MAD)
     and 10 points from the median of the ranked reports, and only when at
     least 30 of them have it.
+
+    Each step is one that DuckDB can spill (aggregates, joins, a sort a year),
+    and the ranks are counted here as the sorted rows come: as one query, with the
+    reports kept and ranked by windows over the whole run, DuckDB held ~100 MB
+    at 100,000 reports, which a lower memory limit could not make it spill.
     """
-    from analyzer.output.ranking import MAD_SCALE, MIN_COMPARABLE, MIN_DEVIATION, ROBUST_Z
 
     def parts(table: str) -> str:
         return "read_parquet('" + str(Path(store).resolve() / table / PART_GLOB).replace("'", "''") + "')"
 
-    rid = run_id.replace("'", "''")
-    flags = []
-    for col in ("disclosure_rate", "correction_rate"):
-        flags.append(f"""
-          CASE WHEN r.{col} IS NULL OR (SELECT n FROM st_{col}) < {MIN_COMPARABLE} THEN NULL
-               WHEN abs(r.{col} - (SELECT med FROM st_{col})) >
-                    greatest({ROBUST_Z} * {MAD_SCALE} * (SELECT mad FROM st_{col}), {MIN_DEVIATION}) + 1e-12 THEN true
-               ELSE false END AS {col}_flag""")
-    stats = ",".join(
-        f"""st_{col} AS (SELECT count({col}) AS n, median({col}) AS med,
-               median(abs({col} - (SELECT median({col}) FROM ranked))) AS mad FROM ranked)"""
-        for col in ("disclosure_rate", "correction_rate")
-    )
-    return f"""
-        WITH run AS (SELECT * FROM {parts('reports')} WHERE run_id = '{rid}' AND status <> 'unreadable'),
-        ranked AS (SELECT * FROM run QUALIFY row_number() OVER (
-            PARTITION BY CASE WHEN agency_key IS NOT NULL AND year IS NOT NULL THEN agency_key || '|' || year
-                              ELSE 'fingerprint|' || fingerprint END ORDER BY source) = 1),
-        kept AS (SELECT report_id, sum(points) FILTER (WHERE part = 'accuracy') AS accuracy,
-                        sum(points) FILTER (WHERE part = 'substance') AS substance
-                 FROM {parts('scores')} WHERE run_id = '{rid}' AND kind = 'kept' GROUP BY report_id),
-        {stats}
-        SELECT rank() OVER (PARTITION BY r.year
-                            ORDER BY round(r.score_total, 2) DESC, round(k.accuracy, 2) DESC, round(k.substance, 2) DESC) AS rank,
-               r.file_id, r.source, r.agency, r.year, r.level, r.score_total, r.grade, k.accuracy, k.substance,
-               r.disclosure_rate, {flags[0].strip()}, r.correction_rate, {flags[1].strip()}
-        FROM ranked r LEFT JOIN kept k USING (report_id)
-        ORDER BY r.year IS NULL, r.year DESC, rank, r.source
-    """
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute(f"SET threads = {RANKING_THREADS}")
+    try:
+        yield from _ranking_rows(con, parts, run_id)
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
 
+
+def _ranking_rows(con, parts, run_id: str) -> Iterator[list]:
+    """:func:`ranking_rows` on the connection as it is set (``parts``: a table's part files)."""
+    from analyzer.output.ranking import MAD_SCALE, MIN_COMPARABLE, MIN_DEVIATION, ROBUST_Z
+
+    rid = run_id.replace("'", "''")
+    run = f"{parts('reports')} WHERE run_id = '{rid}' AND status <> 'unreadable'"
+    # one report per agency and year (else per fingerprint): the smallest source of each (sources are unique in a run)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rank_kept AS SELECT min(source) AS source, arg_min(year, source) AS year FROM {run}
+        GROUP BY CASE WHEN agency_key IS NOT NULL AND year IS NOT NULL THEN agency_key || '|' || year
+                      ELSE 'fingerprint|' || fingerprint END
+    """)
+    ranked = f"(SELECT * FROM {run} AND source IN (SELECT source FROM rank_kept))"
+    flags, args = [], []
+    for col in ("disclosure_rate", "correction_rate"):
+        n, med = con.execute(f"SELECT count({col}), median({col}) FROM {ranked}").fetchone()
+        mad = con.execute(f"SELECT median(abs({col} - ?::DOUBLE)) FROM {ranked}", [med]).fetchone()[0]
+        flags.append(f"""
+          CASE WHEN r.{col} IS NULL OR ?::BIGINT < {MIN_COMPARABLE} THEN NULL
+               WHEN abs(r.{col} - ?::DOUBLE) >
+                    greatest({ROBUST_Z} * {MAD_SCALE} * ?::DOUBLE, {MIN_DEVIATION}) + 1e-12 THEN true
+               ELSE false END AS {col}_flag""")
+        args += [n, med, mad]
+    # One year at a time, newest first (the sort of the whole run's rows was DuckDB's largest share);
+    # rank() over the year in that order: a row tied with the one before shares its rank.
+    years = [y for (y,) in con.execute(f"SELECT DISTINCT year FROM {ranked} ORDER BY year IS NULL, year DESC").fetchall()]
+    for year in years:
+        within = "year IS NULL" if year is None else f"year = {int(year)}"
+        cur = con.execute(f"""
+            WITH r AS (SELECT * FROM {run} AND {within} AND source IN (SELECT source FROM rank_kept WHERE {within})),
+            kept AS (SELECT report_id, sum(points) FILTER (WHERE part = 'accuracy') AS accuracy,
+                            sum(points) FILTER (WHERE part = 'substance') AS substance
+                     FROM {parts('scores')} WHERE run_id = '{rid}' AND kind = 'kept'
+                          AND report_id IN (SELECT report_id FROM r) GROUP BY report_id)
+            SELECT [round(r.score_total, 2), round(k.accuracy, 2), round(k.substance, 2)] AS tie,
+                   r.file_id, r.source, r.agency, r.year, r.level, r.score_total, r.grade, k.accuracy, k.substance,
+                   r.disclosure_rate, {flags[0].strip()}, r.correction_rate, {flags[1].strip()}
+            FROM r LEFT JOIN kept k USING (report_id)
+            ORDER BY round(r.score_total, 2) DESC, round(k.accuracy, 2) DESC, round(k.substance, 2) DESC, r.source
+        """, args)
+        tie = rank = None
+        seen = 0
+        while rows := cur.fetchmany(RANKING_FETCH):
+            for row in rows:
+                seen += 1
+                if seen == 1 or row[0] != tie:
+                    rank, tie = seen, row[0]
+                yield [rank, *row[1:]]
+    con.execute("DROP TABLE rank_kept")
 
 def write_ranking_csv(out_dir: Path, run_id: str, con=None) -> Path:
     """``ranking.csv`` of a run too large for the whole-run outputs, from the store (UTF-8 with BOM).
@@ -623,13 +662,12 @@ def write_ranking_csv(out_dir: Path, run_id: str, con=None) -> Path:
     con = duckdb_connection(RUN_MEMORY) if own else con
     path = Path(out_dir) / "ranking.csv"
     try:
-        cur = con.execute(ranking_sql(Path(out_dir) / "store", run_id))
         with open(path, "w", encoding="utf-8", newline="") as fh:
             fh.write("\ufeff")
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(RANKING_COLUMNS)
-            while rows := cur.fetchmany(10_000):
-                writer.writerows([["" if v is None else v for v in row] for row in rows])
+            for row in ranking_rows(con, Path(out_dir) / "store", run_id):
+                writer.writerow(["" if v is None else v for v in row])
     finally:
         if own:
             con.close()
