@@ -7,6 +7,7 @@ input that cannot be read at all, with a one-line reason on standard error.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -273,8 +274,6 @@ def classify(
 def _is_sentence(arg: str) -> bool:
     """A command-line argument that is Chinese text rather than a path: no folder separator, no file
     extension, no such file."""
-    import re
-
     return (bool(re.search(r"[\u4e00-\u9fff]", arg)) and not re.search(r"[/\\]|\.[A-Za-z0-9]{1,5}$", arg)
             and not Path(arg).exists())
 
@@ -410,7 +409,7 @@ def serve(
 # click's usage errors, in the words a user reads (Chinese first; the contract asks for one line).
 _USAGE_WORDS = (
     (r"No such command '(.+?)'\.?", "没有“{0}”这个命令"),
-    (r"No such option: (\S+?)(?:\s*\(Possible options: (.+)\)|\s*Did you mean (\S+?)\?)?", "没有“{0}”这个选项"),
+    (r"No such option: (\S+?)(?:\s*(?:\(Possible options: |Did you mean )(?P<close>[^)?]+)[)?])?", "没有“{0}”这个选项"),
     (r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", "多余的参数：{0}"),
     (r"Missing argument '(.+?)'\.?", "缺少参数 {0}"),
     (r"Missing option '(.+?)'\.?", "缺少选项 {0}"),
@@ -421,14 +420,11 @@ _USAGE_WORDS = (
 
 def usage_message(message: str) -> str:
     """One line of Chinese for a click usage error, the original words kept where no translation fits."""
-    import re
-
     text = " ".join(message.split())
     for pattern, words in _USAGE_WORDS:
         if m := re.fullmatch(pattern, text):
-            said = words.format(*(g or "" for g in m.groups()))
-            close = next((g for g in m.groups()[1:] if g), None) if "选项" in words and len(m.groups()) > 1 else None
-            return said + (f"，相近的选项：{close}" if close and "（" not in said else "")
+            close = m.groupdict().get("close")  # the options click suggests instead
+            return words.format(*m.groups()) + (f"，相近的选项：{close}" if close else "")
     return f"命令行用法有误（{text}）"
 
 

@@ -12,7 +12,9 @@ from datetime import date
 
 # "2024年1月5日", "2024-01-05", "2024/1/5", "2024.1.5"; a year of this or the last century.
 DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
-# "二〇二二年一月二十日": the date under a signature in Chinese numerals.
+# "二〇二二年一月二十日": the date under a signature in Chinese numerals (a year's digits one by one,
+# the month and day as numbers). CN_DIGITS is also how a title's year in Chinese numerals is read.
+CN_DIGITS = str.maketrans("〇○Ｏ零一二三四五六七八九", "0000123456789")
 _CN = "〇○Ｏ零一二三四五六七八九十"
 CN_DATE_RE = re.compile(rf"([二一][{_CN}]{{3}})\s*年\s*([{_CN}]{{1,2}})\s*月\s*([{_CN}]{{1,3}})\s*日")
 # What a 落款 may carry as its date: a day (digits or Chinese numerals) or only a month ("2022年1月").
@@ -25,11 +27,10 @@ PDF_DATE_RE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
 
 def _cn_number(text: str) -> int:
     """一 → 1, 十二 → 12, 二十 → 20, 三十一 → 31; a year's digits one by one (二〇二二 → 2022)."""
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "Ｏ": 0, "零": 0}
-    if "十" not in text:
-        return int("".join(str(digits[c]) for c in text))
-    tens, _, ones = text.partition("十")
-    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+    tens, ten, ones = text.translate(CN_DIGITS).partition("十")
+    if not ten:
+        return int(tens)
+    return int(tens or 1) * 10 + int(ones or 0)
 
 
 def is_date_only(text: str) -> bool:

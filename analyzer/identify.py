@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from analyzer.agency import full_name, level_of, looks_like_agency, place_chain
-from analyzer.dates import SIGNATURE_DATE_RE, is_date_only, parse_date
+from analyzer.dates import CN_DIGITS, SIGNATURE_DATE_RE, is_date_only, parse_date
 from analyzer.ingest.normalize import compact
 from analyzer.model import Document, ReportMeta, Section
 from analyzer.templates import detect_template as _detect_template
@@ -29,7 +29,6 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|——|--|\s[-—–]\s)\s*")
 METADATA_TITLES = (("标题", "网页标题"), ("h1", "网页标题"), ("docx_title", "文档属性"), ("pdf_title", "文档属性"))
 MAX_TITLE = 64
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_DIGITS = str.maketrans("〇○Ｏ零一二三四五六七八九", "0000123456789")
 _CN_YEAR = re.compile(r"([二][〇○Ｏ零一二三四五六七八九]{3})年")
 
 
@@ -146,7 +145,7 @@ def clean_title(text: str) -> str:
     """A title as it names the report: breadcrumbs, a file extension, enclosing 《》 or quotes and the wrapping
     "关于印发…的通知" removed; years in Chinese numerals or full-width digits written as digits."""
     text = _strip_breadcrumb(re.sub(r"^(?:标题|题目|名称)[:：]", "", compact(text).translate(_DIGITS)))
-    text = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
+    text = _CN_YEAR.sub(lambda m: m.group(1).translate(CN_DIGITS) + "年", text)
     text = re.sub(r"\.(?:docx?|wps|pdf|html?)$", "", text, flags=re.I)
     for left, right in (("《", "》"), ("“", "”"), ('"', '"'), ("「", "」"), ("『", "』")):
         if len(text) > 2 and text.startswith(left) and text.endswith(right) and text.count(left) == 1:

@@ -114,7 +114,9 @@ def _join_soft_wrapped(blocks: list[Block]) -> list[Block]:
     """Join paragraph lines that a PDF-to-text conversion wrapped mid-sentence.
 
     A paragraph continues into the next one when it does not end a sentence
-    and the next does not start a heading or an enumeration.
+    and the next does not start a heading or an enumeration, nor is a line of
+    the 落款 (a date alone, or the line above one), nor prose after a line too
+    short to have been wrapped.
     """
     out: list[Block] = []
     last = ""  # the last line of out[-1] as read

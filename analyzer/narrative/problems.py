@@ -19,7 +19,6 @@ What the findings say is only what was read (issue 9, class 9):
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 
 from analyzer.model import Finding, Section, Statement
@@ -44,9 +43,10 @@ _SHORTCOMING = re.compile(
     r"(?:无法|不能)满足|不相?适应|跟不上"
 )
 # "针对存在问题，…": the turn from the problems to the measures.
-_LEAD_IN = re.compile(r"(?:针对|根据|对照|围绕|就)(?:上述|以上|前述|存在的?|这些)?(?:问题|不足)")
+_TURN, _BACK = "(?:针对|根据|对照|围绕|就)", "(?:上述|以上|前述|这些)"
+_LEAD_IN = re.compile(f"{_TURN}(?:{_BACK}|存在的?)?(?:问题|不足)")
 # A turn that points back ("针对上述问题", "根据以上不足"): what comes before it is, by the report's own words, its problems.
-_BACK_REFERENCE = re.compile(r"(?:针对|根据|对照|围绕|就)(?:上述|以上|前述|这些)(?:问题|不足)")
+_BACK_REFERENCE = re.compile(f"{_TURN}{_BACK}(?:问题|不足)")
 # What a measure says: a commitment ("下一步将…", "我局将继续…", "拟…").
 _COMMITMENT = re.compile(r"下一步|今后|明年|将(?:进一步|继续|持续|加强|着力|不断|切实|全面|重点|以)|(?:^|[，,。；])(?:我\S{0,3}|本机关)?(?:将|拟|要|计划|着力|继续|持续)")
 _NO_PROBLEM = re.compile(r"(?:未发现|没有发现|不存在|无)(?:明显)?(?:的)?(?:问题|不足)")

@@ -535,7 +535,7 @@ def segment_text(text: str) -> list[Segment]:
         kept_head = False
         for n, half in enumerate(halves):
             listed = split_problem_list(half) if n == 0 and not pc.lead_in and pc.context != "measure" else [half]
-            for k, piece in enumerate(listed):
+            for piece in listed:
                 piece = piece.strip().rstrip("，,：:；;")
                 if _content_len(piece) < _MIN_CHARS:
                     continue

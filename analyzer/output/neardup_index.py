@@ -177,8 +177,10 @@ def _update(con, store: Path, statements: Path, heads: int, chunk: int, pairs_pe
             for k, (node, norm, n_shingles) in enumerate(rows[start:start + BAND_SLICE], seq + 1 + start):
                 if n_shingles >= neardup.MIN_SHINGLES:
                     for band, key in enumerate(signer.band_keys(neardup.shingles(norm))):
-                        for col, v in zip(("band", "key", "node", "seq"), (band, key, node, k)):
-                            bands[col].append(v)
+                        bands["band"].append(band)
+                        bands["key"].append(key)
+                        bands["node"].append(node)
+                        bands["seq"].append(k)
             writer.add("bands", bands, flush=start + BAND_SLICE >= len(rows))
         seq += len(rows)
         n_nodes += len(rows)
@@ -195,8 +197,9 @@ def _update(con, store: Path, statements: Path, heads: int, chunk: int, pairs_pe
         for a, b in rows:
             sim = neardup.jaccard(neardup.shingles(norms[a]), neardup.shingles(norms[b]))
             if sim >= neardup.NEAR_DUPLICATE:
-                for col, v in zip(("a", "b", "similarity"), (a, b, sim)):
-                    kept[col].append(v)
+                kept["a"].append(a)
+                kept["b"].append(b)
+                kept["similarity"].append(sim)
         writer.add("pairs", kept)
         n_pairs += len(kept["a"])
     writer.flush_all()
