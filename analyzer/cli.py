@@ -6,6 +6,7 @@ input that cannot be read at all, with a one-line reason on standard error.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -13,17 +14,88 @@ from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
+import rich.text
 import typer
+import typer.rich_utils
+from typer.core import TyperCommand, TyperGroup
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError
 
+# The help screens in Chinese (Chinese first): the panel titles and notes typer draws, click's
+# "Usage:" and the help option's own line. typer reads these module constants each time it draws
+# a screen; the usage line and the help option are the command's (:class:`Command`, :class:`Group`).
+HELP_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "ERRORS_PANEL_TITLE": "错误",
+    "DEFAULT_STRING": "[默认：{}]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "DEPRECATED_STRING": "（已停用）",
+    "ABORTED_TEXT": "已中断。",
+    "RICH_HELP": "运行“{command_path} {help_option}”查看用法。",
+}
+USAGE_PREFIX = "用法："
+OPTIONS_METAVAR = "[选项]"
+HELP_OPTION_TEXT = "显示本帮助并退出。"
+for _name, _words in HELP_WORDS.items():
+    setattr(typer.rich_utils, _name, _words)
+_rich_text = typer.rich_utils._make_rich_text
+
+
+def _folded_text(**kwargs):
+    """typer's help text, folded at the edge of the screen instead of cut with "…".
+
+    rich wraps at spaces and cuts a longer run with an ellipsis; a Chinese sentence has no spaces, so
+    an option's help was cut after a dozen characters on an 80-column terminal.
+    """
+    text = _rich_text(**kwargs)
+    if isinstance(text, rich.text.Text):
+        text.overflow = "fold"
+    return text
+
+
+typer.rich_utils._make_rich_text = _folded_text
+
+
+class _ChineseHelp:
+    """A command whose help screen is in Chinese: the usage line and the help option's line.
+
+    typer carries its own copy of click, so this overrides the command's methods rather than
+    click's formatter classes.
+    """
+
+    def get_usage(self, ctx) -> str:
+        usage = super().get_usage(ctx)
+        return USAGE_PREFIX + usage.removeprefix("Usage:").lstrip() if usage.startswith("Usage:") else usage
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+
+class Command(_ChineseHelp, TyperCommand):
+    pass
+
+
+class Group(_ChineseHelp, TyperGroup):
+    pass
+
+
 app = typer.Typer(
+    cls=Group,
+    options_metavar=OPTIONS_METAVAR,
+    subcommand_metavar="命令 [参数]...",
     help="政府信息公开工作年度报告分析器：读取、抽取、核查、评分、排名并生成评审意见（离线运行）。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+command = functools.partial(app.command, cls=Command, options_metavar=OPTIONS_METAVAR)
 
 DEBUG = {"on": False}
 
@@ -113,7 +185,7 @@ def _settings():
     return Settings(debug=DEBUG["on"])
 
 
-@app.command()
+@command()
 def analyze(
     paths: Optional[List[Path]] = typer.Argument(None, help="报告文件或文件夹（默认 corpus/）。"),
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="输出文件夹。"),
@@ -196,7 +268,7 @@ def progress_bar():
     )
 
 
-@app.command()
+@command()
 def extract(
     file: Path = typer.Argument(..., help="一份报告文件。"),
     format: TableFormat = typer.Option(TableFormat.json, "--format", "-f", help="输出格式。"),
@@ -225,7 +297,7 @@ def _emit(text: str, out: Optional[Path]) -> None:
         typer.echo(text)
 
 
-@app.command()
+@command()
 def check(file: Path = typer.Argument(..., help="一份报告文件。")) -> None:
     """逐行列出一份报告的问题；存在“错误”级问题时退出码为 1。"""
     from analyzer.output.export import finding_line
@@ -240,7 +312,7 @@ def check(file: Path = typer.Argument(..., help="一份报告文件。")) -> Non
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 def classify(
     file: Optional[List[str]] = typer.Argument(
         None, help="每行一句中文的文件；省略或“-”表示标准输入；也可直接给出一句或几句中文（不是已有的文件时）。"
@@ -278,7 +350,7 @@ def _is_sentence(arg: str) -> bool:
             and not Path(arg).exists())
 
 
-@app.command()
+@command()
 def review(
     file: Path = typer.Argument(..., help="一份报告文件。"),
     format: ReviewFormat = typer.Option(ReviewFormat.md, "--format", "-f", help="md 或 docx。"),
@@ -303,7 +375,7 @@ def review(
         typer.echo(f"已写入 {target}")
 
 
-@app.command()
+@command()
 def rank(
     paths: List[Path] = typer.Argument(..., help="报告文件或文件夹。"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="另存排名表：.csv 或 .xlsx。"),
@@ -332,7 +404,7 @@ def rank(
         raise typer.Exit(2)
 
 
-@app.command()
+@command()
 def corpus(
     paths: Optional[List[Path]] = typer.Argument(
         None, help="analyze 的输出文件夹（含 store/，默认 reports/）；给出报告文件或文件夹时先分析再研究。"
@@ -370,7 +442,7 @@ def corpus(
     typer.echo(f"已写入 {out}/（{written}）")
 
 
-@app.command()
+@command()
 def sql(
     query: str = typer.Argument(..., help="一条 SQL 语句，例如 \"SELECT level, count(*) FROM reports GROUP BY level\"。"),
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="analyze 的输出文件夹（读取其中的 store/）。"),
@@ -383,7 +455,7 @@ def sql(
     typer.echo(format_rows(columns, rows, format.value))
 
 
-@app.command()
+@command()
 def serve(
     paths: Optional[List[Path]] = typer.Argument(None, help="启动时加入工作区并在后台分析的报告文件或文件夹（可省略）。"),
     workspace: Path = typer.Option(Path("workspace"), "--workspace", help="工作区文件夹（数据库与上传文件保存于此，首次启动时创建）。"),

@@ -244,3 +244,24 @@ def test_classify_sentences_given_on_the_command_line(tmp_path):
     assert rows[0]["kind"] == "other" and rows[1]["kind"] == "problem"
     result = runner.invoke(app, ["classify", str(tmp_path / "句子.txt")])
     assert result.exit_code == 2 and "文件不存在" in result.stderr
+
+
+def _screen(args: list[str]) -> str:
+    result = runner.invoke(app, args, env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_help_screens_are_chinese_and_whole():
+    """Every help screen speaks Chinese (usage, panels, defaults, the help option) and shows each help text
+    whole: a Chinese sentence has no spaces to wrap at, and rich used to cut it with "…" after a dozen characters."""
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for args in [[]] + [[name] for name in names]:
+        screen = _screen(args + ["--help"])
+        for english in ("Usage:", "Options", "Arguments", "Commands", "Show this message", "[default:", "[required]", "[OPTIONS]"):
+            assert english not in screen, (args, english)
+        assert "用法：" in screen and "显示本帮助并退出。" in screen and "选项" in screen, args
+    flat = "".join(ch for ch in _screen(["serve", "--help"]) if not ch.isspace() and ch not in "│╭╮╰╯─")
+    assert "工作区文件夹（数据库与上传文件保存于此，首次启动时创建）。" in flat
+    assert "[默认：workspace]" in flat
+    assert "[必填]" in _screen(["check", "--help"])
