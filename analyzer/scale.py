@@ -49,7 +49,7 @@ from analyzer.config import Settings, resolve
 from analyzer.linking import YearLinks, agency_key, resolve_candidates, year_candidates
 from analyzer.model import Failure, ReportResult, RunResult
 from analyzer.narrative import neardup
-from analyzer.narrative.analyze import MIN_AGENCIES, SHARED_EVIDENCE
+from analyzer.narrative.analyze import MIN_AGENCIES, SHARED_EVIDENCE, is_heading
 from analyzer.pipeline import _analyze_in_worker, finish_run
 
 WHOLE_RUN_LIMIT = 5_000  # reports: up to here the whole-run outputs are written, as by write_run
@@ -302,7 +302,7 @@ def finish_one(result: ReportResult, shared: Iterable[int], previous: ReportResu
     shared = set(shared)
     if shared and result.narrative is not None:
         stmts = tuple(
-            replace(s, boilerplate=True, boilerplate_evidence=SHARED_EVIDENCE) if i in shared and not s.boilerplate else s
+            replace(s, boilerplate=True, boilerplate_evidence=SHARED_EVIDENCE) if i in shared and not s.boilerplate and not is_heading(s) else s
             for i, s in enumerate(result.narrative.statements)
         )
         # The share stays the one before the run level: cross_report compares against it.

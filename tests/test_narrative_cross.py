@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from analyzer.model import Block, ReportMeta, ReportResult, Section
-from analyzer.narrative import analyze_narrative, cross_report
+from analyzer.narrative import analyze, analyze_narrative, cross_report
 from analyzer.narrative import boilerplate as bp
 from analyzer.narrative import neardup
 
@@ -148,3 +148,27 @@ def test_a_different_problem_of_the_same_area_is_not_a_repeat():
     out = cross_report([last, this], {"a2021.txt": last})
     narrative, findings = out.get("a2021.txt", (this.narrative, []))
     assert not any(f.rule == "problems.repeated" for f in findings)
+
+
+def test_the_template_s_headings_are_neither_copied_nor_boilerplate():
+    """Every agency heads the parts of 总体情况 alike every year ("（一）主动公开情况。"): a heading read as a
+    statement of its own is the template's structure, so it is never carried over nor boilerplate, and counts
+    in no share (hzq2024 was told it copied last year's report, on the strength of its headings)."""
+    heads = ["主动公开情况", "依申请公开情况", "政府信息管理情况", "政府信息公开平台建设情况", "监督保障情况"]
+
+    def overview(year: int, n: int) -> str:
+        return "".join(f"（{'一二三四五'[i]}）{h}。{year}年第{i + 1}项工作新做法{n + i}种，发布专题{n * (i + 2)}期。" for i, h in enumerate(heads))
+
+    problems = "一是政策解读形式单一，图解解读仅2篇。下一步将丰富解读形式。"
+    results = []
+    for i in range(5):  # five agencies share the headings word for word
+        last = report(f"a{i}2020.txt", f"第{i}县人民政府", 2020, overview(2020, 3 + i), problems)
+        this = report(f"a{i}2021.txt", f"第{i}县人民政府", 2021, overview(2021, 40 + 9 * i), OWN_PROBLEMS[i])
+        results += [last, this]
+    headings = [s for s in results[1].narrative.statements if analyze.is_heading(s)]
+    assert [s.text.rstrip("。") for s in headings] == heads
+    out = cross_report(results, {f"a{i}2021.txt": results[2 * i] for i in range(5)})
+    narrative, findings = out.get("a02021.txt", (results[1].narrative, []))
+    assert not any(s.carried_over or s.boilerplate for s in narrative.statements if analyze.is_heading(s))
+    assert not narrative.copied_share and not narrative.copied_by_section.get("overview")
+    assert "narrative.copied" not in [f.rule for f in findings]

@@ -30,7 +30,7 @@ def test_statement_spans_are_the_segmenter_s_statements(seed_sections):
     text = section_body(seed_sections["problems"])
     doc = nlp.read_section(text, "problems")
     spans = list(doc.spans["statements"])
-    assert [s._.segment for s in spans] == segment_text(clean_text(text))
+    assert [s._.segment for s in spans] == segment_text(clean_text(text), "problems")
     for span in spans:
         assert span.text.startswith(span._.segment.text[:4])
         # a statement starts a sentence, or its item marker (一是, （二）) does

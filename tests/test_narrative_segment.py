@@ -90,3 +90,38 @@ def test_problems_listed_in_one_sentence_are_statements_of_their_own(text, parts
     assert len(got) == parts
     if parts > 1:
         assert all(p.endswith("。") for p in got) and "有待提升" in "".join(got)
+
+
+OVERVIEW_ITEMS = (
+    "（一）健全组织领导。及时调整政府信息公开工作领导小组成员，分管副镇长任组长。领导小组下设办公室，负责日常工作。"
+    "（二）稳妥推进依申请公开。全年受理政府信息公开申请12件，均按期答复。"
+)
+
+
+def test_the_heading_sentence_of_an_overview_item_is_a_statement_of_its_own():
+    """spec/taxonomy.md §1 counts every sentence: the heading sentence of an item of 总体情况 is not the work done.
+    The work done after it stays one statement: read one by one, its sentences look like promises."""
+    segs = segment_text(OVERVIEW_ITEMS, "overview")
+    assert [(s.part, s.text) for s in segs] == [
+        ("（一）", "健全组织领导。"),
+        ("（一）", "及时调整政府信息公开工作领导小组成员，分管副镇长任组长。领导小组下设办公室，负责日常工作。"),
+        ("（二）", "稳妥推进依申请公开。"),
+        ("（二）", "全年受理政府信息公开申请12件，均按期答复。"),
+    ]
+    assert not any(s.lead_in for s in segs)  # what follows a heading never introduces the next item
+    # An item that opens with work done keeps its sentences together, even a short second one.
+    assert [s.text for s in segment_text("（三）全年发布信息120条。按时更新栏目。", "overview")] == ["全年发布信息120条。按时更新栏目。"]
+    # In 五 (and with no section given) an item keeps its sentences: problem k is answered by measure k item by item.
+    assert [s.part for s in segment_text(OVERVIEW_ITEMS, "problems")] == ["（一）", "（二）"]
+    assert segment_text(OVERVIEW_ITEMS) == segment_text(OVERVIEW_ITEMS, "problems")
+
+
+def test_the_heading_sentence_of_an_overview_item_is_read_as_a_statement():
+    from analyzer.narrative import analyze
+    from analyzer.narrative.analyze import label_segments
+
+    statements = label_segments([("overview", s) for s in segment_text(OVERVIEW_ITEMS, "overview")])
+    kinds = {s.text: s.kind for s in statements}
+    assert kinds["健全组织领导。"] == "statement" and kinds["稳妥推进依申请公开。"] == "statement"
+    assert kinds["全年受理政府信息公开申请12件，均按期答复。"] == "achievement"
+    assert not any(analyze.is_heading(s) for s in statements if s.kind != "statement")

@@ -23,7 +23,7 @@ from analyzer.narrative import features, neardup, problems, repeats, rules
 from analyzer.narrative.classify import classify, describe, get_model
 from analyzer.narrative.context import Item, Labelled, label_items
 from analyzer.narrative.pairing import Pairing
-from analyzer.narrative.segment import Segment, segment_text
+from analyzer.narrative.segment import Segment, heading_line, segment_text
 
 NARRATIVE_SECTIONS = ("overview", "problems")
 # How statements are read: "segmenter" (segment_text alone) or "spacy" (the pipeline of analyzer.narrative.nlp,
@@ -36,6 +36,19 @@ MIN_AGENCIES = 3  # a statement near-duplicated in at least this many other agen
 # The evidence of boilerplate found by corpus frequency. It names the threshold, not the count found: the
 # MinHash search stops at MIN_AGENCIES agencies, and a streamed run (analyzer.scale) knows only that it was reached.
 SHARED_EVIDENCE = f"与至少{MIN_AGENCIES}个其他机关的报告基本相同"
+
+
+def is_heading(s: Statement) -> bool:
+    """A sub-part heading of 总体情况 read as a statement of its own ("主动公开情况。", "健全组织领导。").
+
+    It is the template's structure, not the agency's prose: every agency writes the same headings every
+    year. So it is never boilerplate nor carried over, and counts in no share of the narrative.
+    """
+    return s.section == "overview" and s.kind == "statement" and heading_line(s.text)
+
+
+def _prose(statements) -> list[Statement]:
+    return [s for s in statements if not is_heading(s)]
 
 
 def section_body(section: Section) -> str:
@@ -58,7 +71,7 @@ def section_body(section: Section) -> str:
 
 def segments_of(sections: dict[str, Section]) -> list[tuple[str, Segment]]:
     """The statements of 总体情况 and 五, in order, with their section key (the segmenter alone)."""
-    return [(key, seg) for key in NARRATIVE_SECTIONS if key in sections for seg in segment_text(section_body(sections[key]))]
+    return [(key, seg) for key in NARRATIVE_SECTIONS if key in sections for seg in segment_text(section_body(sections[key]), key)]
 
 
 def read_statements(sections: dict[str, Section]) -> tuple[list[tuple[str, Segment]], list[tuple[str, ...]]]:
@@ -112,20 +125,19 @@ def _statements(segments, labelled: list[Labelled], pairs: list[Pairing], exact:
             problem_probs = labelled[lab.inherited_from].category_probs
             score = round(problem_probs.get(category, 0.0), 4)
             runner_up = own if own != category else runner_up
-        out.append(
-            Statement(
-                text=seg.text,
-                section=key,
-                part=seg.part,
-                kind=row["kind"],
-                kind_score=row["kind_score"],
-                category=category,
-                category_score=score,
-                runner_up=runner_up,
-                boilerplate=judged.boilerplate,
-                boilerplate_evidence=judged.evidence,
-            )
+        st = Statement(
+            text=seg.text,
+            section=key,
+            part=seg.part,
+            kind=row["kind"],
+            kind_score=row["kind_score"],
+            category=category,
+            category_score=score,
+            runner_up=runner_up,
+            boilerplate=judged.boilerplate,
+            boilerplate_evidence=judged.evidence,
         )
+        out.append(replace(st, boilerplate=False, boilerplate_evidence=None) if is_heading(st) else st)
     return out
 
 
@@ -155,7 +167,7 @@ def summarize(statements: tuple[Statement, ...], copied_share: float | None = No
     return NarrativeResult(
         statements=statements,
         category_counts={k: cats[k] for k in sorted(cats)},
-        boilerplate_share=neardup.share_of_chars([s.text for s in statements], [s.boilerplate for s in statements]),
+        boilerplate_share=neardup.share_of_chars([s.text for s in _prose(statements)], [s.boilerplate for s in _prose(statements)]),
         copied_share=copied_share,
         kind_counts={k: kinds[k] for k in sorted(kinds)},
         pairs=pairs,
@@ -218,7 +230,7 @@ def cross_report(results: list[ReportResult], previous: dict[str, ReportResult])
         old = r.narrative
         stmts = []
         for si, s in enumerate(old.statements):
-            if not s.boilerplate and len(shared_with.get((ri, si), ())) >= MIN_AGENCIES:
+            if not s.boilerplate and not is_heading(s) and len(shared_with.get((ri, si), ())) >= MIN_AGENCIES:
                 s = replace(s, boilerplate=True, boilerplate_evidence=SHARED_EVIDENCE)
             stmts.append(s)
         findings: list[Finding] = []
@@ -242,13 +254,14 @@ def _mark_carried_over(stmts: list[Statement], prev_stmts: tuple[Statement, ...]
     matches = neardup.best_matches([s.text for s in stmts], [s.text for s in prev_stmts])
     marked, carried = [], []
     for i, (s, m) in enumerate(zip(stmts, matches)):
+        m = None if is_heading(s) else m
         marked.append(replace(s, carried_over=m is not None))
         if m is not None:
             carried.append((i, s, prev_stmts[m[0]]))
-    share = neardup.share_of_chars([s.text for s in marked], [s.carried_over for s in marked])
+    share = neardup.share_of_chars([s.text for s in _prose(marked)], [s.carried_over for s in _prose(marked)])
     by_section = {}
     for key in NARRATIVE_SECTIONS:
-        here = [s for s in marked if s.section == key]
+        here = [s for s in _prose(marked) if s.section == key]
         if here:
             by_section[key] = sum(s.carried_over for s in here) / len(here)
     return marked, share, by_section, carried

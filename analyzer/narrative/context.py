@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 
 from analyzer.narrative import pairing
 from analyzer.narrative.classify import CONTEXT_BOOST, apply_priors, top
-from analyzer.narrative.features import LEAD_MARKER
-from analyzer.narrative.segment import lead_in_context
+from analyzer.narrative.segment import heading_line, lead_in_context
 
 _LIST_ANNOUNCED = re.compile(r"以下|如下|几个方面|下列|几点")
 # In 总体情况 a heading line followed by a statement that is not one ("强化组织保障" then
@@ -34,14 +33,6 @@ _LIST_ANNOUNCED = re.compile(r"以下|如下|几个方面|下列|几点")
 # 0.966 (×16), 0.966 (×32): the edges read "^加大…" as a sure promise, and ×4 no longer outweighed it (r14d).
 # Not in 五, where such a heading is the measure itself ("深化公众参与").
 HEADING_BOOST = 16.0
-# A heading line: at most 24 characters, no figure, no sentence punctuation, at most one comma (a
-# heading in two parts, "强化流程管控，守住办理底线"; with it 0.927 → 0.931 on the same sections).
-_HEADING_PUNCT = re.compile(r"[；;：:。\d]")
-
-
-def heading_line(text: str) -> bool:
-    t = LEAD_MARKER.sub("", text).strip().rstrip("。")
-    return 2 <= len(t) <= 24 and t.count("，") + t.count(",") <= 1 and not _HEADING_PUNCT.search(t)
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def statements_component(doc: Doc) -> Doc:
     """Statement spans from the segmenter's boundaries; ``is_sent_start`` at each statement's first token."""
     spans = []
     text = doc_text(doc)
-    for seg, (start, end) in zip(*align(text, segment_text(text))):
+    for seg, (start, end) in zip(*align(text, segment_text(text, doc._.section))):
         span = doc.char_span(start, end, alignment_mode="expand") if start is not None else None
         if span is None or not len(span):
             continue

@@ -234,17 +234,21 @@ def agreement() -> dict:
     return {"kinds": row(ka, kb), "categories": row(ca, cb), "boilerplate": row(xa, xb)}
 
 
-def label_examples(model, examples: list[Example], use_section: bool):
+def label_examples(model, examples: list[Example], use_section: bool, in_order: bool = True):
     """Each example labelled as the analyzer labels statements (:func:`analyzer.narrative.context.label_items`).
 
     With the section, the statements of one report's section are labelled
     together in reading order: section prior, lead-in context, and the pairing
-    of 五 (a measure takes its problem's category). Without it, each text alone.
+    of 五 (a measure takes its problem's category). With the section but not
+    ``in_order``, each statement alone with its section's prior, as
+    ``analyzer classify --section`` reads a line. Without the section, each text alone.
     """
     from analyzer.narrative.context import Item, label_items, read_rows
 
     if not use_section:
         return label_items([Item(e.text, None) for e in examples], model, pair=False)[0]
+    if not in_order:  # one at a time: no neighbour, so neither a lead-in nor a heading rule applies
+        return [label_items([Item(e.text, e.section)], model, pair=False)[0][0] for e in examples]
     out = []
     start = 0
     while start < len(examples):
@@ -259,40 +263,60 @@ def label_examples(model, examples: list[Example], use_section: bool):
     return out
 
 
-def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
-    """Kind and category predictions against the gold labels, with per-class reports.
+def evaluate(model, examples: list[Example], use_section: bool = True, in_order: bool = True) -> dict:
+    """Kind and category predictions against the gold labels, with per-class reports (:func:`score`).
 
     ``use_section=False`` is what ``analyzer classify`` does without ``--section``:
-    the text alone, with the prior of a statement of unknown section. Categories are scored
-    as the analyzer outputs them, over every statement that carries a category
-    in gold or in the output: a gold problem or measure whose predicted kind is
-    neither gets no category ("(none)"), a miss of its category; a category given
-    to a statement without one in gold is a false positive of that category
-    (``category_macro_f1``; ``category_macro_f1_gold_only`` leaves those out, as
-    the evaluation did before). ``category_given_kind_f1`` scores the category
-    model alone on the text.
+    the text alone, with the prior of a statement of unknown section; ``in_order=False``
+    what it does with ``--section`` (:func:`label_examples`).
+    ``category_given_kind_f1`` scores the category model alone on the text.
+    """
+    from sklearn.metrics import f1_score
+
+    labelled = label_examples(model, examples, use_section, in_order)
+    res = score(examples, [lab.kind for lab in labelled], [lab.category for lab in labelled])
+    cat_idx = res["category_indices"]
+    cats_model = list(model.predict_category([examples[i].text for i in cat_idx])) if cat_idx else []
+    cats_true = [examples[i].category for i in cat_idx]
+    given = [(i, c) for i, c in zip(res["category_scored"], res["category_output"]) if c != "(none)"]
+    res.update(
+        kind_confidence=np.asarray([lab.kind_probs[lab.kind] for lab in labelled]),
+        category_given_kind_f1=f1_score(cats_true, cats_model, labels=sorted(set(cats_true)), average="macro", zero_division=0) if cat_idx else 0.0,
+        # each category the analyzer gives (to a gold problem/measure or not), its probability and whether gold agrees
+        category_confidence=np.asarray([_category_probability(labelled, i, c) for i, c in given]),
+    )
+    return res
+
+
+def score(examples: list[Example], kinds_pred: list[str], categories: list[str | None]) -> dict:
+    """The kinds and categories output for ``examples`` (``categories[i]``: the category given to statement i,
+    or None), scored against the gold labels: macro-F1 over the gold classes, per-class reports, confusion matrices.
+
+    Categories are scored as the analyzer outputs them, over every statement that carries a category
+    in gold or in the output: a gold problem or measure whose predicted kind is neither gets no
+    category ("(none)"), a miss of its category; a category given to a statement without one in gold
+    is a false positive of that category (``category_macro_f1``; ``category_macro_f1_gold_only``
+    leaves those out, as the evaluation did before r14b). A kind that is not a kind of the taxonomy
+    (a statement the output does not hold at all) is an error of the gold kind.
     """
     from sklearn.metrics import classification_report, confusion_matrix, f1_score
 
-    labelled = label_examples(model, examples, use_section)
-    kinds_pred = [lab.kind for lab in labelled]
-    kind_conf = np.asarray([lab.kind_probs[lab.kind] for lab in labelled])
     kinds_true = [e.kind for e in examples]
     gold_kinds = [k for k in KINDS if k in set(kinds_true)]
-    kind_labels = [k for k in KINDS if k in set(kinds_true) | set(kinds_pred)]
+    kind_labels = [k for k in KINDS if k in set(kinds_true) | set(kinds_pred)] + sorted(set(kinds_pred) - set(KINDS))
     cat_idx = [i for i, e in enumerate(examples) if e.kind in ("problem", "measure") and e.category]
-    cats_model = list(model.predict_category([examples[i].text for i in cat_idx])) if cat_idx else []
-    cats_true = [examples[i].category for i in cat_idx]
+    cat_set = set(cat_idx)
 
     def output(i: int) -> str:
-        return labelled[i].category if kinds_pred[i] in ("problem", "measure") and labelled[i].category else "(none)"
+        return categories[i] if kinds_pred[i] in ("problem", "measure") and categories[i] else "(none)"
 
+    cats_true = [examples[i].category for i in cat_idx]
     cats_run = [output(i) for i in cat_idx]
     # A category given to a statement that has none in gold (an achievement read as a measure) is a
     # false positive of that category: the F1 is computed over every statement that carries a category
     # in gold *or* in the output, "(none)" standing for the missing side.
-    scored = [i for i, e in enumerate(examples) if i in set(cat_idx) or output(i) != "(none)"]
-    cats_true_all = [examples[i].category if i in set(cat_idx) else "(none)" for i in scored]
+    scored = [i for i in range(len(examples)) if i in cat_set or output(i) != "(none)"]
+    cats_true_all = [examples[i].category if i in cat_set else "(none)" for i in scored]
     cats_run_all = [output(i) for i in scored]
     gold_cats = sorted(set(cats_true))
     cat_labels = [c for c in CATEGORIES if c in set(cats_true_all) | set(cats_run_all)] + (["(none)"] if "(none)" in set(cats_run_all) | set(cats_true_all) else [])
@@ -305,18 +329,17 @@ def evaluate(model, examples: list[Example], use_section: bool = True) -> dict:
         "kind_report": classification_report(kinds_true, kinds_pred, labels=kind_labels, digits=3, zero_division=0),
         "kind_confusion": (kind_labels, confusion_matrix(kinds_true, kinds_pred, labels=kind_labels)),
         "kind_pred": kinds_pred,
-        "kind_confidence": kind_conf,
         "n_category": len(cat_idx),
         "n_category_scored": len(scored),
         "n_category_classes": len(gold_cats),
+        "category_indices": cat_idx,
+        "category_scored": scored,
+        "category_output": cats_run_all,
         "category_macro_f1": f1_score(cats_true_all, cats_run_all, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
         "category_macro_f1_gold_only": f1_score(cats_true, cats_run, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
         "category_accuracy": sum(a == b for a, b in zip(cats_true, cats_run)) / max(1, len(cat_idx)),
-        "category_given_kind_f1": f1_score(cats_true, cats_model, labels=gold_cats, average="macro", zero_division=0) if cat_idx else 0.0,
         "category_report": classification_report(cats_true_all, cats_run_all, labels=cat_labels, digits=3, zero_division=0) if cat_idx else "",
         "category_confusion": (cat_labels, confusion_matrix(cats_true_all, cats_run_all, labels=cat_labels) if cat_idx else None),
-        # each category the analyzer gives (to a gold problem/measure or not), its probability and whether gold agrees
-        "category_confidence": np.asarray([_category_probability(labelled, i, output(i)) for i in scored if output(i) != "(none)"]),
         "category_correct": np.asarray([a == b for a, b in zip(cats_true_all, cats_run_all) if b != "(none)"], dtype=bool),
     }
 
@@ -356,8 +379,8 @@ def print_evaluation(res: dict, label: str) -> None:
         f"\ncategories (as output: none when the kind is wrong): macro-F1 {res['category_macro_f1']:.3f} "
         f"(mean F1 of the {res['n_category_classes']} gold categories) over the {res['n_category_scored']} statements with a category in gold or output "
         f"({res['category_macro_f1_gold_only']:.3f} counting the gold problems/measures only, the figure printed until r14b), "
-        f"accuracy {res['category_accuracy']:.3f} on the {res['n_category']} gold problems/measures; "
-        f"category model alone (gold kind): macro-F1 {res['category_given_kind_f1']:.3f}"
+        f"accuracy {res['category_accuracy']:.3f} on the {res['n_category']} gold problems/measures"
+        + (f"; category model alone (gold kind): macro-F1 {res['category_given_kind_f1']:.3f}" if "category_given_kind_f1" in res else "")
     )
     print(res["category_report"])
     print(
@@ -741,8 +764,13 @@ def run_evaluation(model=None) -> int:
     if skipped:
         print(f"({skipped} evaluation references skipped: their source file is absent or changed)")
     print()
-    for use_section, label in ((True, "with the section (as `analyzer analyze` runs)"), (False, "without the section (as `analyzer classify` runs)")):
-        res = evaluate(model, examples, use_section)
+    modes = (
+        (True, True, "with the section, in reading order (as `analyzer analyze` runs)"),
+        (True, False, "with the section, each statement alone (as `analyzer classify --section` runs)"),
+        (False, False, "without the section (as `analyzer classify` runs)"),
+    )
+    for use_section, in_order, label in modes:
+        res = evaluate(model, examples, use_section, in_order)
         print_evaluation(res, f"held-out real statements, {label}")
         correct = np.asarray([p == e.kind for p, e in zip(res["kind_pred"], examples)])
         print("kind probability calibration (bin, statements, share correct): " + "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(correct, res["kind_confidence"])))
