@@ -48,6 +48,29 @@ def test_a_sentence_whose_kind_depends_on_the_section_is_uncertain_alone():
         assert classify_texts([text], section="problems")[0]["kind"] == "measure"  # a promise in 五
 
 
+def test_a_section_s_lines_are_labelled_as_analyze_labels_that_section():
+    """`classify --section` reads its lines as the section's sentences in order, as `analyze` does: a heading
+    before its content is a heading, a lead-in sets what follows, a measure may take its problem's category."""
+    from analyzer.narrative.analyze import label_segments
+    from analyzer.narrative.segment import segment_text
+
+    sections = {
+        "overview": "（一）健全组织领导。及时调整政府信息公开工作领导小组成员，明确专人负责日常工作。（二）加大培训力度。组织全镇信息员培训2次，参训60人次。",
+        "problems": "主要问题：一是政策解读形式单一；二是栏目更新不及时。下一步，重点做好以下工作：一是丰富解读形式；二是明确专人维护栏目。",
+    }
+    for section, text in sections.items():
+        segments = [(section, seg) for seg in segment_text(text, section)]
+        statements = label_segments(segments)
+        rows = classify_texts([seg.text for _, seg in segments], section=section)
+        assert [(r["kind"], r["category"]) for r in rows] == [(s.kind, s.category) for s in statements]
+        if section == "overview":  # in 五 the segmenter also read the label "主要问题：", which is no line of its own
+            assert [r["probability"] for r in rows] == [s.kind_score for s in statements]
+    overview = classify_texts(["健全组织领导。", "及时调整政府信息公开工作领导小组成员，明确专人负责日常工作。"], section="overview")
+    assert [r["kind"] for r in overview] == ["statement", "achievement"]
+    # the same heading on its own line, with nothing after it, is read by its words alone
+    assert classify_texts(["健全组织领导。"], section="overview")[0] == clf.classify(["健全组织领导。"], section="overview")[0]
+
+
 def test_classifier_follows_sklearn_conventions():
     from sklearn.exceptions import NotFittedError
 

@@ -20,8 +20,8 @@ from dataclasses import replace
 from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
 from analyzer.narrative import features, neardup, problems, repeats, rules
-from analyzer.narrative.classify import classify, describe, get_model
-from analyzer.narrative.context import Item, Labelled, label_items
+from analyzer.narrative.classify import SECTION_PRIORS, UNCERTAIN, classify, describe, get_model
+from analyzer.narrative.context import Item, Labelled, label_items, read_rows
 from analyzer.narrative.pairing import Pairing
 from analyzer.narrative.segment import Segment, heading_line, segment_text
 
@@ -109,22 +109,30 @@ def label_segments(segments: list[tuple[str, Segment]], pair: bool = True) -> li
     return _statements(segments, *label_items(items_of(segments), get_model(), pair=pair))
 
 
+def labelled_row(text: str, lab: Labelled, labelled: list[Labelled]) -> dict:
+    """:func:`~analyzer.narrative.classify.describe`'s row for a statement labelled in its section.
+
+    A measure that took its problem's category keeps its own reading as the runner-up,
+    and the confidence is the problem's.
+    """
+    row = describe(text, lab.kind_probs, lab.category_probs)
+    if lab.inherited_from is not None:
+        own = row["category"]
+        row["category"] = lab.category
+        row["score"] = round(labelled[lab.inherited_from].category_probs.get(lab.category, 0.0), 4)
+        row["runner_up"] = own if own != lab.category else row["runner_up"]
+        row["uncertain"] = bool(min(row["probability"], row["score"]) < UNCERTAIN)
+    return row
+
+
 def _statements(segments, labelled: list[Labelled], pairs: list[Pairing], exact: list[tuple[str, ...]] | None = None) -> list[Statement]:
     out = []
     judged_all = bp.judge_all([seg.text for _, seg in segments])
     for n, ((key, seg), lab, judged) in enumerate(zip(segments, labelled, judged_all)):
         if judged.boilerplate and exact and exact[n]:
             judged = replace(judged, evidence=exact[n][0])  # a stock phrase found word for word is the better evidence
-        row = describe(seg.text, lab.kind_probs, lab.category_probs)
+        row = labelled_row(seg.text, lab, labelled)
         category, score, runner_up = row["category"], row["score"] if row["category"] else 0.0, row["runner_up"]
-        if lab.inherited_from is not None:
-            # A measure takes its problem's category; its own reading becomes the runner-up,
-            # and the confidence is the problem's.
-            own = row["category"]
-            category = lab.category
-            problem_probs = labelled[lab.inherited_from].category_probs
-            score = round(problem_probs.get(category, 0.0), 4)
-            runner_up = own if own != category else runner_up
         st = Statement(
             text=seg.text,
             section=key,
@@ -197,9 +205,21 @@ def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: Ta
 def classify_texts(lines: list[str], section: str | None = None) -> list[dict]:
     """One dict per line: text, kind, its probability, category (problems and measures), score, runner_up, uncertain.
 
-    ``section`` ("overview" / "problems") says where the sentences come from, when known.
+    ``section`` ("overview" / "problems") says where the sentences come from, when known. The lines
+    are then read as that section's sentences in reading order, as ``analyze`` labels a section's
+    statements: a lead-in sets what follows it ("下一步，重点做好以下工作："), a heading line of
+    总体情况 before its content is a heading, a measure may take the category of the problem it
+    answers. So a supervisor who pipes a section's sentences gets the labels the report's page shows.
+    Without it, each line alone.
     """
-    return classify(list(lines), section=section)
+    lines = list(lines)
+    if section is None or not lines:
+        return classify(lines, section=section)
+    if section not in SECTION_PRIORS:
+        raise ValueError(f"未知的章节“{section}”，可选：{'、'.join(sorted(SECTION_PRIORS))}")
+    items = [Item(text, section, context=ctx, lead_in=lead) for text, (ctx, lead) in zip(lines, read_rows(lines))]
+    labelled, _ = label_items(items, get_model())
+    return [labelled_row(text, lab, labelled) for text, lab in zip(lines, labelled)]
 
 
 # --- run level ------------------------------------------------------------------------------------

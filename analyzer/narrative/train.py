@@ -239,9 +239,10 @@ def label_examples(model, examples: list[Example], use_section: bool, in_order: 
 
     With the section, the statements of one report's section are labelled
     together in reading order: section prior, lead-in context, and the pairing
-    of 五 (a measure takes its problem's category). With the section but not
-    ``in_order``, each statement alone with its section's prior, as
-    ``analyzer classify --section`` reads a line. Without the section, each text alone.
+    of 五 (a measure takes its problem's category), as ``analyze`` and ``analyzer classify
+    --section`` read a section's sentences. With the section but not ``in_order``, each
+    statement alone with its section's prior (one line given to ``classify --section``).
+    Without the section, each text alone.
     """
     from analyzer.narrative.context import Item, label_items, read_rows
 
@@ -765,8 +766,8 @@ def run_evaluation(model=None) -> int:
         print(f"({skipped} evaluation references skipped: their source file is absent or changed)")
     print()
     modes = (
-        (True, True, "with the section, in reading order (as `analyzer analyze` runs)"),
-        (True, False, "with the section, each statement alone (as `analyzer classify --section` runs)"),
+        (True, True, "with the section, in reading order (as `analyzer analyze` reads a section, and `analyzer classify --section` its lines)"),
+        (True, False, "with the section, each statement alone (one line given to `analyzer classify --section`)"),
         (False, False, "without the section (as `analyzer classify` runs)"),
     )
     for use_section, in_order, label in modes:
