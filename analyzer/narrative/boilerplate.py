@@ -128,7 +128,11 @@ def stock_words(text: str) -> list[str]:
     """
     from analyzer.narrative.features import words
 
-    return [w for w in map(phrase_normalize, words(text)) if len(w) >= 2]
+    return [w for w in map(_normalized_word, words(text)) if len(w) >= 2]
+
+
+# Words repeat across statements and reports: each is normalised once (a third of the phrase matching's time).
+_normalized_word = lru_cache(maxsize=1 << 16)(phrase_normalize)
 
 
 def save_index(index: PhraseIndex, path=None) -> None:

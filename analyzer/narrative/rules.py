@@ -223,6 +223,10 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
         for i, sent in enumerate((x for x in re.split(r"(?<=[。；！？])", other_text) if x.strip()), 1):
             rows.append((f"{section_name('other', sections)} / 第{i}句", sent))
     seen_years: set[int] = set()
+    # The markers that can apply at all: outside their years and found somewhere in the text (a match
+    # inside one row is a match in the rows joined by a line break, which no marker pattern reads).
+    joined = "\n".join(text for _, text in rows)
+    markers = [mk for mk in EPOCH_MARKERS if not mk.first <= meta.year <= mk.last and meta.year >= mk.first and mk.pattern.search(joined)]
     for where, text in rows:
         for m in _CURRENT_YEAR.finditer(text):
             y = int(m.group(1))
@@ -242,11 +246,7 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
                     data={"year": y, "report_year": meta.year},
                 )
             )
-        for marker in EPOCH_MARKERS:
-            if marker.first <= meta.year <= marker.last:
-                continue
-            if meta.year < marker.first:
-                continue  # a later term in an earlier report is another problem (wrong year), not this rule
+        for marker in markers:  # a later term in an earlier report is another problem (wrong year), not this rule
             for m in marker.pattern.finditer(text):
                 if _SINCE.match(text[m.end() :]):
                     continue

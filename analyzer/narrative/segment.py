@@ -450,7 +450,7 @@ def split_problem_list(text: str) -> list[str]:
         return [text]  # a measure, or several sentences: each sentence is read on its own
     for sep in _LIST_SEPARATORS:
         parts = _clauses(body, sep)
-        if len(parts) >= _MIN_LIST and all(_content_len(x) >= _MIN_LISTED and _PROBLEM_CUE.search(x) for x in parts):
+        if len(parts) >= _MIN_LIST and all(_has_content(x, _MIN_LISTED) and _PROBLEM_CUE.search(x) for x in parts):
             return [x.strip() + "。" for x in parts]
     return [text]
 
@@ -464,8 +464,14 @@ _LEAD_COLON = re.compile(r"[：:]")
 _MIN_CHARS = 4
 
 
-def _content_len(s: str) -> int:
-    return len(re.findall(rf"[{CJK}A-Za-z0-9]", s))
+@lru_cache(maxsize=16)
+def _at_least(n: int) -> re.Pattern:
+    return re.compile(rf"(?:[^{CJK}A-Za-z0-9]*[{CJK}A-Za-z0-9]){{{n}}}")
+
+
+def _has_content(s: str, n: int) -> bool:
+    """Whether ``s`` holds at least ``n`` characters of content (the search stops at the n-th; most texts are long)."""
+    return _at_least(n).match(s) is not None
 
 
 def split_items(sentence: str) -> list[tuple[str, str]]:
@@ -516,6 +522,7 @@ HEADING_SECTIONS = ("overview",)
 _HEADING_PUNCT = re.compile(r"[；;：:。\d]")
 
 
+@lru_cache(maxsize=4096)
 def heading_line(text: str) -> bool:
     """Whether a text has the shape of a sub-part heading ("（一）健全组织领导。", "强化流程管控，守住办理底线")."""
     t = LEAD_MARKER.sub("", text).strip().rstrip("。")
@@ -558,7 +565,7 @@ def segment_text(text: str, section: str | None = None) -> list[Segment]:
             listed = split_problem_list(half) if n == 0 and not pc.lead_in and pc.context != "measure" else [half]
             for piece in listed:
                 piece = piece.strip().rstrip("，,：:；;")
-                if _content_len(piece) < _MIN_CHARS:
+                if not _has_content(piece, _MIN_CHARS):
                     continue
                 # Every segment carries the last sub-part heading of the section.
                 segments.append(Segment(text=piece, part=pc.marker or pc.part, heading=reader.heading, context=pc.context,
@@ -613,7 +620,7 @@ class _SectionReader:
         if ctx and re.search(r"[：:]\s*$", item):
             self.context, is_lead = ctx, True
             label = re.sub(r"[：:]\s*$", "", item)
-            if _content_len(label) <= 8:
+            if not _has_content(label, 9):
                 return None
             item = label
         elif ctx and not marker:
@@ -624,7 +631,7 @@ class _SectionReader:
             current = None
         if not marker and _ANSWERS.match(item):
             current = None  # a measure naming its problem is a statement of its own
-        if _content_len(item) < _MIN_CHARS and not marker:
+        if not marker and not _has_content(item, _MIN_CHARS):
             return current
         if marker:
             current = _Piece(marker, item, self.context, marker, sentence=sent_no)
