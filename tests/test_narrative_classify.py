@@ -49,8 +49,8 @@ def test_a_sentence_whose_kind_depends_on_the_section_is_uncertain_alone():
 
 
 def test_a_section_s_lines_are_labelled_as_analyze_labels_that_section():
-    """`classify --section` reads its lines as the section's sentences in order, as `analyze` does: a heading
-    before its content is a heading, a lead-in sets what follows, a measure may take its problem's category."""
+    """`classify --section` reads its lines in order as `analyze` reads a section, as far as a line and the
+    next can tell: a heading before its content is a heading, a line announcing a list is a statement."""
     from analyzer.narrative.analyze import label_segments
     from analyzer.narrative.segment import segment_text
 
@@ -69,6 +69,11 @@ def test_a_section_s_lines_are_labelled_as_analyze_labels_that_section():
     assert [r["kind"] for r in overview] == ["statement", "achievement"]
     # the same heading on its own line, with nothing after it, is read by its words alone
     assert classify_texts(["健全组织领导。"], section="overview")[0] == clf.classify(["健全组织领导。"], section="overview")[0]
+    # a lead-in is a statement, but sets nothing for the lines after it: they may be another report's
+    lines = ["下一步，重点做好以下工作：", "政策解读形式单一，图解类解读仅有2篇。"]
+    rows = classify_texts(lines, section="problems")
+    assert rows[0]["kind"] == "statement"
+    assert rows[1] == classify_texts(lines[1:], section="problems")[0]
 
 
 def test_classifier_follows_sklearn_conventions():

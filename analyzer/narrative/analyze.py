@@ -202,23 +202,30 @@ def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: Ta
     return result, findings
 
 
+def label_lines(lines: list[str], section: str, model) -> list[Labelled]:
+    """Lines of one section labelled in order as far as a line and the next can tell (:func:`classify_texts`)."""
+    items = [Item(text, section, lead_in=lead) for text, (_, lead) in zip(lines, read_rows(lines))]
+    return label_items(items, model, pair=False)[0]
+
+
 def classify_texts(lines: list[str], section: str | None = None) -> list[dict]:
     """One dict per line: text, kind, its probability, category (problems and measures), score, runner_up, uncertain.
 
     ``section`` ("overview" / "problems") says where the sentences come from, when known. The lines
-    are then read as that section's sentences in reading order, as ``analyze`` labels a section's
-    statements: a lead-in sets what follows it ("下一步，重点做好以下工作："), a heading line of
-    总体情况 before its content is a heading, a measure may take the category of the problem it
-    answers. So a supervisor who pipes a section's sentences gets the labels the report's page shows.
-    Without it, each line alone.
+    are then read in order as ``analyze`` reads a section's statements, as far as a line and the next
+    can tell: a heading line of 总体情况 before its content is a heading, a line announcing a list
+    ("下一步，重点做好以下工作：") is a statement. What depends on the whole section is left out, since
+    the lines may come from many reports one after the other: the context a lead-in sets for all that
+    follows, and the pairing of problems with measures (on the evaluation's statements of 13 reports
+    piped as one file, kinds macro-F1 0.917 and categories 0.638 this way, 0.916 and 0.606 with them).
+    Without ``section``, each line alone.
     """
     lines = list(lines)
     if section is None or not lines:
         return classify(lines, section=section)
     if section not in SECTION_PRIORS:
         raise ValueError(f"未知的章节“{section}”，可选：{'、'.join(sorted(SECTION_PRIORS))}")
-    items = [Item(text, section, context=ctx, lead_in=lead) for text, (ctx, lead) in zip(lines, read_rows(lines))]
-    labelled, _ = label_items(items, get_model())
+    labelled = label_lines(lines, section, get_model())
     return [labelled_row(text, lab, labelled) for text, lab in zip(lines, labelled)]
 
 

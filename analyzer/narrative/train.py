@@ -234,17 +234,29 @@ def agreement() -> dict:
     return {"kinds": row(ka, kb), "categories": row(ca, cb), "boilerplate": row(xa, xb)}
 
 
-def label_examples(model, examples: list[Example], use_section: bool, in_order: bool = True):
+def label_examples(model, examples: list[Example], use_section: bool, in_order: bool = True, as_lines: bool = False):
     """Each example labelled as the analyzer labels statements (:func:`analyzer.narrative.context.label_items`).
 
     With the section, the statements of one report's section are labelled
     together in reading order: section prior, lead-in context, and the pairing
-    of 五 (a measure takes its problem's category), as ``analyze`` and ``analyzer classify
-    --section`` read a section's sentences. With the section but not ``in_order``, each
+    of 五 (a measure takes its problem's category), as ``analyze`` reads a section. With the
+    section but not ``in_order``, each
     statement alone with its section's prior (one line given to ``classify --section``).
+    ``as_lines``: every statement of a section, all reports one after the other, read as
+    ``analyzer classify --section`` reads a file of them (:func:`analyzer.narrative.analyze.label_lines`).
     Without the section, each text alone.
     """
     from analyzer.narrative.context import Item, label_items, read_rows
+
+    if use_section and as_lines:
+        from analyzer.narrative.analyze import label_lines
+
+        out = [None] * len(examples)
+        for section in dict.fromkeys(e.section for e in examples):
+            idx = [i for i, e in enumerate(examples) if e.section == section]
+            for i, lab in zip(idx, label_lines([examples[i].text for i in idx], section, model)):
+                out[i] = lab
+        return out
 
     if not use_section:
         return label_items([Item(e.text, None) for e in examples], model, pair=False)[0]
@@ -264,17 +276,18 @@ def label_examples(model, examples: list[Example], use_section: bool, in_order: 
     return out
 
 
-def evaluate(model, examples: list[Example], use_section: bool = True, in_order: bool = True) -> dict:
+def evaluate(model, examples: list[Example], use_section: bool = True, in_order: bool = True, as_lines: bool = False) -> dict:
     """Kind and category predictions against the gold labels, with per-class reports (:func:`score`).
 
     ``use_section=False`` is what ``analyzer classify`` does without ``--section``:
     the text alone, with the prior of a statement of unknown section; ``in_order=False``
-    what it does with ``--section`` (:func:`label_examples`).
+    what one line given to it with ``--section`` gets, ``as_lines`` what a file of a section's
+    statements gets (:func:`label_examples`).
     ``category_given_kind_f1`` scores the category model alone on the text.
     """
     from sklearn.metrics import f1_score
 
-    labelled = label_examples(model, examples, use_section, in_order)
+    labelled = label_examples(model, examples, use_section, in_order, as_lines)
     res = score(examples, [lab.kind for lab in labelled], [lab.category for lab in labelled])
     cat_idx = res["category_indices"]
     cats_model = list(model.predict_category([examples[i].text for i in cat_idx])) if cat_idx else []
@@ -766,12 +779,13 @@ def run_evaluation(model=None) -> int:
         print(f"({skipped} evaluation references skipped: their source file is absent or changed)")
     print()
     modes = (
-        (True, True, "with the section, in reading order (as `analyzer analyze` reads a section, and `analyzer classify --section` its lines)"),
-        (True, False, "with the section, each statement alone (one line given to `analyzer classify --section`)"),
-        (False, False, "without the section (as `analyzer classify` runs)"),
+        (True, True, False, "with the section, in reading order (as `analyzer analyze` reads a section)"),
+        (True, True, True, "with the section, each section's statements of all reports as one file (as `analyzer classify --section` reads it)"),
+        (True, False, False, "with the section, each statement alone (one line given to `analyzer classify --section`)"),
+        (False, False, False, "without the section (as `analyzer classify` runs)"),
     )
-    for use_section, in_order, label in modes:
-        res = evaluate(model, examples, use_section, in_order)
+    for use_section, in_order, as_lines, label in modes:
+        res = evaluate(model, examples, use_section, in_order, as_lines)
         print_evaluation(res, f"held-out real statements, {label}")
         correct = np.asarray([p == e.kind for p, e in zip(res["kind_pred"], examples)])
         print("kind probability calibration (bin, statements, share correct): " + "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(correct, res["kind_confidence"])))
