@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         path = train.resolve_source(source)
         result = analyze_file(path)
         statements = result.narrative.statements if result.narrative else []
-        where = located(statements, train.flat_text(path.read_text(encoding="utf-8")))
+        where = located(statements, train.source_flat_text(path))
         unplaced += sum(w is None for w in where)
         by_source[source] = list(zip(statements, where))
     kinds, cats, which = matched(examples, spans, by_source)

@@ -439,3 +439,20 @@ def test_a_heading_of_the_overview_is_a_statement_even_when_its_words_promise():
     labelled = label_items([Item(heading, "overview"), Item(content, "overview")], _SurePromise())[0]
     assert labelled[0].kind == "statement" and HEADING_BOOST == 16.0
     assert label_items([Item(heading, "problems"), Item(content, "problems")], _SurePromise())[0][0].kind == "measure"
+
+
+def test_an_evaluation_row_may_point_into_a_pdf():
+    """A labelled PDF's rows point into the text as the analyzer reads it; a row whose text changed is skipped."""
+    import hashlib
+
+    from conftest import CORPUS
+
+    pdf = CORPUS / "000_d1513ee4e846cccb.pdf"
+    flat = train.source_flat_text(pdf)
+    assert flat == train.source_flat_text(pdf) and "朱家房镇" in flat
+    start = flat.index("朱家房镇")
+    text = flat[start : start + 30]
+    sha = hashlib.sha1(text.encode()).hexdigest()[:12]
+    source = "corpus/000_d1513ee4e846cccb.pdf"
+    assert train.referenced_text(source, start, 30, sha, {}) == text
+    assert train.referenced_text(source, start + 1, 30, sha, {}) is None

@@ -148,12 +148,24 @@ def referenced_text(source: str, offset: int, length: int, sha: str, flats: dict
     """
     file = resolve_source(source)
     if file not in flats:
-        flats[file] = flat_text(file.read_text(encoding="utf-8")) if file.is_file() else None
+        flats[file] = source_flat_text(file)
     flat = flats[file]
     text = flat[offset : offset + length] if flat is not None else None
     if text is None or hashlib.sha1(text.encode()).hexdigest()[:12] != sha:
         return None
     return text
+
+
+def source_flat_text(file: Path) -> str | None:
+    """The flat text of a labelled file: a text file as it is; a PDF as the analyzer reads it
+    (:func:`analyzer.ingest.read_document`, whose reading is deterministic). None when the file is absent."""
+    if not file.is_file():
+        return None
+    if file.suffix.lower() == ".txt":
+        return flat_text(file.read_text(encoding="utf-8"))
+    from analyzer.ingest import read_document
+
+    return flat_text(read_document(file).text)
 
 
 def load_labels(name: str) -> dict[str, tuple[str, ...]]:
