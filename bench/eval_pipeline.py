@@ -15,7 +15,8 @@ same metrics (:func:`analyzer.narrative.train.score`).
 A gold statement takes the kind and category of the output statement that
 covers most of its characters in the flat text (whitespace and conversion
 artefacts removed, the frame of the gold offsets), if that statement covers at
-least half of it; otherwise its kind is ``(missing)``: the output holds no
+least half of it, or of the pieces the output cut it into when together they do
+(:func:`matched`); otherwise its kind is ``(missing)``: the output holds no
 statement for it (its section was not found, or the text was cut elsewhere), an
 error of its gold kind. The coverage line says how many were missing and how
 many gold statements share one output statement with another.
@@ -68,25 +69,37 @@ def located(statements, flat: str) -> list[tuple[int, int] | None]:
 
 
 def matched(gold: list[train.Example], spans: list[tuple[int, int]], by_source: dict) -> tuple[list[str], list[str | None], list[int | None]]:
-    """The output kind and category standing for each gold statement, and the index of the output statement."""
+    """The output kind and category standing for each gold statement, and the index of the output statement.
+
+    The output statement covering most of the gold statement stands for it when it covers at least half.
+    When the output cut the gold statement finer (three problems listed in one sentence made three
+    statements), the pieces stand for it together if they cover half: the kind holding most of its
+    characters, and the category of the first piece of that kind (the labellers' first-named leads).
+    """
     kinds, cats, which = [], [], []
     for e, (start, end) in zip(gold, spans):
-        best, best_overlap = None, 0
+        pieces = []
         for j, (st, where) in enumerate(by_source[e.source]):
-            if where is None:
-                continue
-            overlap = min(end, where[1]) - max(start, where[0])
-            if overlap > best_overlap:
-                best, best_overlap = j, overlap
-        if best is None or best_overlap < COVERED * (end - start):
+            if where is not None and min(end, where[1]) - max(start, where[0]) > 0:
+                pieces.append((j, st, min(end, where[1]) - max(start, where[0])))
+        best = max(pieces, key=lambda x: x[2], default=None)
+        if best is not None and best[2] >= COVERED * (end - start):
+            kinds.append(best[1].kind)
+            cats.append(best[1].category)
+            which.append(best[0])
+        elif pieces and sum(n for _, _, n in pieces) >= COVERED * (end - start):
+            by_kind = Counter()
+            for _, st, n in pieces:
+                by_kind[st.kind] += n
+            kind = max(sorted(by_kind), key=lambda k: by_kind[k])
+            first = next((j, st) for j, st, _ in pieces if st.kind == kind)
+            kinds.append(kind)
+            cats.append(first[1].category)
+            which.append(first[0])
+        else:
             kinds.append(MISSING)
             cats.append(None)
             which.append(None)
-            continue
-        st = by_source[e.source][best][0]
-        kinds.append(st.kind)
-        cats.append(st.category)
-        which.append(best)
     return kinds, cats, which
 
 
