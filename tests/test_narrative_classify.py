@@ -370,10 +370,18 @@ def test_seed000_four_measures_pair_with_four_problems():
     stmts = result.statements
     problems = [i for i, s in enumerate(stmts) if s.section == "problems" and s.kind == "problem"]
     measures = [i for i, s in enumerate(stmts) if s.section == "problems" and s.kind == "measure"]
-    assert len(problems) == len(measures) == 4
-    # 一是…四是 followed by 一要…四要: item n answers item n, by position.
-    assert [(p.problem, p.measures, p.how) for p in result.pairs] == [(p, (m,), ("list_position",)) for p, m in zip(problems, measures)]
-    assert stmts[measures[2]].category == "public_participation"  # 加强宣传: confident, keeps its own
+    # each sentence of 五 is a statement: 四是 holds two problem sentences, 一要 and 三要 two measure sentences
+    assert [stmts[i].part for i in problems] == ["一是", "二是", "三是", "四是", "四是"]
+    assert [stmts[i].part for i in measures] == ["一要", "一要", "二要", "三要", "三要", "四要"]
+    # 一是…四是 followed by 一要…四要: item n answers item n, by position, every sentence of the measure item
+    # answering the problem item's first; its later sentence is answered by the same measures ("same_item").
+    p1, p2, p3, p4, p4b = problems
+    m1, m1b, m2, m3, m3b, m4 = measures
+    assert [(p.problem, p.measures, p.how) for p in result.pairs] == [
+        (p1, (m1, m1b), ("list_position",) * 2), (p2, (m2,), ("list_position",)), (p3, (m3, m3b), ("list_position",) * 2),
+        (p4, (m4,), ("list_position",)), (p4b, (m4,), ("same_item",)),
+    ]
+    assert stmts[m3].category == "public_participation"  # 加强宣传: confident, keeps its own
 
 
 def test_lists_of_different_lengths_are_not_paired_by_position():

@@ -34,8 +34,9 @@ def test_statement_spans_are_the_segmenter_s_statements(seed_sections):
     for span in spans:
         assert span.text.startswith(span._.segment.text[:4])
         # a statement starts a sentence, or its item marker (一是, （二）) does
-        assert re.match(re.escape(span._.segment.part) + r"[、，：.]?" + re.escape(span.text[:4]), span.sent.text)
-    assert [s._.kind for s in spans].count("problem") == 4 and [s._.kind for s in spans].count("measure") == 4
+        # (a later sentence of an item carries the item's sub-part, and starts its own sentence)
+        assert re.match(re.escape(span._.segment.part) + r"[、，：.]?" + re.escape(span.text[:4]), span.sent.text) or span.sent.text.startswith(span.text[:4])
+    assert [s._.kind for s in spans].count("problem") == 5 and [s._.kind for s in spans].count("measure") == 6
     assert all(0.0 < s._.probability <= 1.0 for s in spans)
     assert all(s._.category for s in spans if s._.kind in ("problem", "measure"))
     assert any(s._.boilerplate and s._.evidence for s in spans)

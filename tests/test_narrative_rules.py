@@ -37,16 +37,17 @@ def rules_of(findings) -> list[str]:
 # --- golden: the seeds --------------------------------------------------------------------------
 
 
-def test_seed000_section_five_four_problems_four_measures():
+def test_seed000_section_five_four_problem_items_four_measure_items():
     result, findings = analyze(CORPUS / "000_d1513ee4e846cccb.txt")
     five = [s for s in result.statements if s.section == "problems"]
-    assert [s.kind for s in five if s.kind != "statement"] == ["problem"] * 4 + ["measure"] * 4
-    assert [s.part for s in five if s.kind == "problem"] == ["一是", "二是", "三是", "四是"]
+    # four items each, every sentence a statement: 四是 holds two problem sentences, 一要 and 三要 two measures
+    assert [s.kind for s in five if s.kind != "statement"] == ["problem"] * 5 + ["measure"] * 6
+    assert [s.part for s in five if s.kind == "problem"] == ["一是", "二是", "三是", "四是", "四是"]
     assert {s.category for s in five if s.kind == "problem"} >= {"staff_capacity", "content_coverage"}
     # Section 六 says only "无其他需要报告事项": the 2021 template asks about 信息处理费.
     # Most of its narrative is stock phrasing ("形成了主要领导亲自抓…", "工作创新能力仍需进一步增强").
     assert rules_of(findings) == ["narrative.boilerplate", "other.missing_fee_statement"]
-    assert result.kind_counts["problem"] == 4 and result.category_counts
+    assert result.kind_counts["problem"] == 5 and result.category_counts
 
 
 def test_seed004_stale_epoch_markers():

@@ -5,7 +5,8 @@ Three kinds of evidence, strongest first:
 - ``same_sentence``: the measure was split off the problem's own sentence
   ("栏目更新不及时，下一步将明确专人维护");
 - ``list_position``: a list of n problems followed by a list of n measures,
-  each item with its own marker (一是…四是, then 一要…四要): item k answers item k;
+  each item with its own marker (一是…四是, then 一要…四要): item k answers item k,
+  every sentence of the measure item answering the problem item's first;
 - ``names_problem``: the measure names what it answers ("针对栏目更新慢的问题，…"):
   that name is compared with each problem as below;
 - ``content``: what the two talk about: the cosine of their character n-gram
@@ -42,7 +43,7 @@ class Pairing:
 
     problem: int
     measure: int
-    how: str  # "same_sentence" / "list_position" / "content"
+    how: str  # "same_sentence" / "list_position" / "names_problem" / "content"; "same_item": a later sentence of the problem item
     score: float = 1.0
 
 
@@ -88,17 +89,23 @@ def _pair_section(items, labelled, idx: list[int], featurizer) -> list[Pairing]:
     if not problems or not measures:
         return []
     done: dict[int, Pairing] = {}
+    extra: list[Pairing] = []
     for m in measures:
         if items[m].split_from_previous and m - 1 in problems:
             done[m] = Pairing(m - 1, m, "same_sentence")
     runs = _runs(labelled, idx)
     for (k1, probs), (k2, meas) in zip(runs, runs[1:]):
-        if k1 != "problem" or k2 != "measure" or len(probs) != len(meas) or len(probs) < 2:
+        if k1 != "problem" or k2 != "measure":
             continue
-        if not all(_enumerated([items[i] for i in group]) for group in (probs, meas)):
+        p_items, m_items = _items(items, probs), _items(items, meas)
+        if len(p_items) != len(m_items) or len(p_items) < 2 or not (_enumerated(items, p_items) and _enumerated(items, m_items)):
             continue
-        for p, m in zip(probs, meas):
-            done.setdefault(m, Pairing(p, m, "list_position"))
+        for p_item, m_item in zip(p_items, m_items):
+            for m in m_item:  # every sentence of measure item k answers problem item k, named by its first sentence
+                if done.setdefault(m, Pairing(p_item[0], m, "list_position")).problem == p_item[0]:
+                    # the item's later sentences say what its problem is ("信息公开数量少。受地区经济…知晓率低"):
+                    # the same measures answer them, so none of them reads as unanswered
+                    extra += [Pairing(p, m, "same_item") for p in p_item[1:]]
     rest = [m for m in measures if m not in done]
     if rest:
         named = [answered_problem(items[m].text) for m in rest]
@@ -109,12 +116,23 @@ def _pair_section(items, labelled, idx: list[int], featurizer) -> list[Pairing]:
             best, p = max(scored, key=lambda x: (x[0], -abs(x[1] - m)))
             if best >= MIN_CONTENT:
                 done[m] = Pairing(p, m, "names_problem" if name else "content", round(best, 4))
-    return list(done.values())
+    return list(done.values()) + extra
 
 
-def _enumerated(items) -> bool:
+def _items(items, idx: list[int]) -> list[list[int]]:
+    """Consecutive statements of one enumerated item (the same sub-part: its sentences, segment.SENTENCE_SECTIONS) as one group."""
+    groups: list[list[int]] = []
+    for i in idx:
+        if groups and items[i].part and items[groups[-1][-1]].part == items[i].part:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _enumerated(items, groups: list[list[int]]) -> bool:
     """Each item carries its own marker (一是, 二是…), so position n means item n."""
-    parts = [it.part for it in items]
+    parts = [items[g[0]].part for g in groups]
     return all(parts) and len(set(parts)) == len(parts)
 
 
@@ -149,6 +167,8 @@ def content_score(measure_vec, problem_vec, measure_cats: dict[str, float], prob
 def inherit_categories(labelled, pairs: list[Pairing]) -> None:
     """Paired measures take their problem's category (in place): always in the same sentence, else where their own is uncertain."""
     for p in pairs:
+        if p.how == "same_item":
+            continue  # the measure takes the category of its item's first problem sentence only
         prob, meas = labelled[p.problem], labelled[p.measure]
         if not prob.category or prob.category == meas.category:
             continue

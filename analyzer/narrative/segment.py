@@ -509,13 +509,15 @@ def _split_sentences(line: str) -> list[str]:
 
 
 ITEM_MAX_CHARS = 300  # an enumerated item absorbs the sentences that follow it up to this length
-# Sections where the heading sentence of an enumerated item is a statement of its own: in 总体情况 an item
-# is often a heading sentence and the work done ("（一）健全组织领导。及时调整领导小组…。"), and read as one,
-# the heading took the kind of the work (spec/taxonomy.md §1 counts every sentence; the labellers of the
-# evaluation did). The sentences after the heading stay together: split one by one, a sentence of work done
-# read alone ("加强平台技术防护，定期开展漏洞扫描…") looks like a promise, and each is judged boilerplate on
-# its own. In 五 an item keeps all its sentences: problem k is answered by measure k item by item
-# (pairing.py), and the sentences after "四是信息公开数量少。" say what that problem is (seed 000).
+# How the sentences of an enumerated item are cut (spec/taxonomy.md §1 counts "every sentence or enumerated
+# clause"; the labellers of the evaluation did). In 五 every sentence is a statement of its own, with the item's
+# sub-part: an item of measures often holds several areas ("继续完善信息公开机制。…健全政务舆情收集研判处置和回应
+# 机制。…做好工作培训…。"), and read as one it had one category (categories end to end 0.639 → 0.725 on the
+# evaluation, bench/eval_pipeline.py); pairing.py still pairs problem item k with measure item k. In 总体情况
+# only the heading sentence is cut off ("（一）健全组织领导。" / "及时调整领导小组…。"): read as one, the heading
+# took the kind of the work (kinds end to end 0.846 → 0.934), while the sentences of work done, read one by
+# one, look like promises ("加强平台技术防护，定期开展漏洞扫描…") and are judged boilerplate each alone.
+SENTENCE_SECTIONS = ("problems",)
 HEADING_SECTIONS = ("overview",)
 # A heading line: at most 24 characters, no figure, no sentence punctuation, at most one comma (a
 # heading in two parts, "强化流程管控，守住办理底线"; with it 0.927 → 0.931 on the written training sections).
@@ -537,20 +539,21 @@ class _Piece:
     part: str
     lead_in: bool = False
     sentence: int = 0
-    continues: bool = False  # what follows the heading sentence of the enumerated item before it (HEADING_SECTIONS)
+    continues: bool = False  # a later sentence of the enumerated item before it (SENTENCE_SECTIONS, HEADING_SECTIONS)
 
 
 def segment_text(text: str, section: str | None = None) -> list[Segment]:
     """Statements of a section's text, in order, with sub-part and lead-in context.
 
-    One statement per enumerated item: the sentences after "四是信息公开数量少。" up to
-    the next marker belong to item four (seed 000). In :data:`HEADING_SECTIONS` an item's
-    heading sentence ("（一）健全组织领导。") is a statement of its own, and the rest of the item
-    another, both with the item's sub-part. Text without markers is one statement per sentence.
-    Text before the first item of a list that introduces it ("改进措施：在接下来的工作中，我们将…，一要…")
-    is a lead-in.
+    The sentences after an item's marker up to the next marker belong to that item (its
+    sub-part): "四是信息公开数量少。受地区经济水平…" is item four (seed 000). In
+    :data:`SENTENCE_SECTIONS` each of them is a statement; in :data:`HEADING_SECTIONS` the
+    item's heading sentence ("（一）健全组织领导。") is one and the rest of the item another;
+    elsewhere (no section given) the item is one statement. Text without markers is one
+    statement per sentence. Text before the first item of a list that introduces it
+    ("改进措施：在接下来的工作中，我们将…，一要…") is a lead-in.
     """
-    reader = _SectionReader(split_heading=section in HEADING_SECTIONS)
+    reader = _SectionReader(split_heading=section in HEADING_SECTIONS, every_sentence=section in SENTENCE_SECTIONS)
     pieces: list[_Piece] = []
     for line in clean_text(text).split("\n"):
         if _is_heading(line):
@@ -577,11 +580,12 @@ def segment_text(text: str, section: str | None = None) -> list[Segment]:
 class _SectionReader:
     """:func:`segment_text` line by line: the sub-part and the problem/measure context so far."""
 
-    def __init__(self, split_heading: bool = False) -> None:
+    def __init__(self, split_heading: bool = False, every_sentence: bool = False) -> None:
         self.context: str | None = None
         self.part = ""
         self.heading = ""
         self.split_heading = split_heading
+        self.every_sentence = every_sentence
 
     def heading_line(self, line: str) -> None:
         m = _ITEM_START.match(line)
@@ -601,6 +605,10 @@ class _SectionReader:
             if not a.marker and not a.continues and b.marker and (a.lead_in or a.sentence == b.sentence):
                 a.lead_in = True
         return pieces
+
+    def _heading_alone(self, current: _Piece) -> bool:
+        """The open item is its heading sentence alone (a second sentence would put a "。" inside)."""
+        return self.split_heading and bool(current.marker) and heading_line(current.text)
 
     def _item(self, marker: str, item: str, sent_no: int, current: _Piece | None, pieces: list[_Piece]) -> _Piece | None:
         """Add one item to the line's pieces (or to the open item); returns the open item after it."""
@@ -636,8 +644,7 @@ class _SectionReader:
         if marker:
             current = _Piece(marker, item, self.context, marker, sentence=sent_no)
             pieces.append(current)
-        elif current is not None and not is_lead and self.split_heading and current.marker and heading_line(current.text):
-            # the item so far is its heading sentence alone (a second sentence would put a "。" inside)
+        elif current is not None and not is_lead and (self.every_sentence or self._heading_alone(current)):
             current = _Piece("", item, self.context, current.part, sentence=sent_no, continues=True)
             pieces.append(current)
         elif current is not None and not is_lead and len(current.text) + len(item) <= ITEM_MAX_CHARS:
