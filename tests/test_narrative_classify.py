@@ -122,6 +122,16 @@ def test_a_done_statement_is_no_promise_and_a_future_one_no_work_done():
     assert rows[0]["kind"] != "measure"
 
 
+def test_a_promise_in_the_overview_says_so():
+    """总体情况 reports the year's work: a text sure of being a promise is one there only with a word of the future
+    or under a lead-in announcing measures."""
+    sure = {"problem": 0.01, "measure": 0.95, "achievement": 0.02, "statement": 0.01, "other": 0.01}
+    assert clf.top(clf.apply_priors(sure, "overview", text="健全配套工作机制，出台工作指引，提升公开的规范性")) != "measure"
+    assert clf.top(clf.apply_priors(sure, "overview", text="下一步将健全配套工作机制，提升公开的规范性")) == "measure"
+    assert clf.top(clf.apply_priors(sure, "overview", "measure", text="健全配套工作机制，提升公开的规范性")) == "measure"
+    assert clf.top(clf.apply_priors(sure, "problems", text="健全配套工作机制，出台工作指引，提升公开的规范性")) == "measure"
+
+
 # --- the data: our own words, never the evaluation's ----------------------------------------------
 
 # Formulas every report repeats word for word because they are mandated (political

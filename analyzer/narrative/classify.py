@@ -189,7 +189,12 @@ def apply_priors(kind_probs: dict[str, float], section: str | None, context: str
     prior = SECTION_PRIORS.get(section) if section else UNKNOWN_PRIOR
     if prior:
         probs = {k: p * prior.get(k, 0.0) * len(prior) for k, p in probs.items()}
-    ruled_out = _RULED_OUT.get(aspect(text)) if text else None
+    seen = aspect(text) if text else None
+    ruled_out = _RULED_OUT.get(seen)
+    if section == "overview" and text and seen != "future" and context != "measure":
+        # 总体情况 reports the year's work: a promise there says so (下一步/今后/将…) or stands under a lead-in
+        # that announces it. Without either, "健全工作机制，出台工作指引，提升规范性" is work done told as the task.
+        ruled_out = "measure"
     if ruled_out in probs:
         probs[ruled_out] *= ASPECT_FACTOR
     if context in probs:
