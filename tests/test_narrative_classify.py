@@ -120,6 +120,46 @@ def test_unknown_section_leans_to_work_done_but_keeps_other():
     assert abs(sum(clf.apply_priors(tie, None).values()) - 1) < 1e-9
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("进一步畅通了群众咨询渠道，咨询电话专人值守", "done"),
+        ("截至年底，镇级公开专区已完成标准化改造", "done"),
+        ("下一步将对政策文件库进行全面补录", "future"),
+        ("力争年底前实现乡镇政务公开专区全覆盖", "future"),
+        ("为了方便群众查阅，开设惠企政策专栏", None),  # 为了 is no perfective
+        ("拟稿人须在公文处理系统中选择公开属性", None),  # 拟稿 is no plan
+        ("虽然完成了目录编制，但下一步仍将持续更新", None),  # both aspects: the model decides
+        ("加强业务培训", None),
+    ],
+)
+def test_aspect_reads_only_what_the_grammar_states(text, want):
+    from analyzer.narrative.features import aspect
+
+    assert aspect(text) == want
+
+
+def test_a_done_statement_is_no_promise_and_a_future_one_no_work_done():
+    """A near tie of promise and work done is decided by the aspect the grammar states, whatever the section prior."""
+    tie = {"problem": 0.05, "measure": 0.45, "achievement": 0.40, "statement": 0.05, "other": 0.05}
+    assert clf.top(clf.apply_priors(tie, "problems", text="进一步规范了依申请公开答复文书")) == "achievement"
+    assert clf.top(clf.apply_priors(tie, None, text="下一步将规范依申请公开答复文书")) == "measure"
+    assert clf.top(clf.apply_priors(tie, None, text="规范依申请公开答复文书")) == "achievement"  # no aspect: the prior decides
+    assert abs(sum(clf.apply_priors(tie, None, text="下一步将规范答复文书").values()) - 1) < 1e-9
+    rows = clf.classify(["进一步畅通了群众咨询渠道，咨询电话专人值守、及时答复"], section="problems")
+    assert rows[0]["kind"] != "measure"
+
+
+def test_a_promise_in_the_overview_says_so():
+    """总体情况 reports the year's work: a text sure of being a promise is one there only with a word of the future
+    or under a lead-in announcing measures."""
+    sure = {"problem": 0.01, "measure": 0.95, "achievement": 0.02, "statement": 0.01, "other": 0.01}
+    assert clf.top(clf.apply_priors(sure, "overview", text="健全配套工作机制，出台工作指引，提升公开的规范性")) != "measure"
+    assert clf.top(clf.apply_priors(sure, "overview", text="下一步将健全配套工作机制，提升公开的规范性")) == "measure"
+    assert clf.top(clf.apply_priors(sure, "overview", "measure", text="健全配套工作机制，提升公开的规范性")) == "measure"
+    assert clf.top(clf.apply_priors(sure, "problems", text="健全配套工作机制，出台工作指引，提升公开的规范性")) == "measure"
+
+
 # --- the data: our own words, never the evaluation's ----------------------------------------------
 
 # Formulas every report repeats word for word because they are mandated (political

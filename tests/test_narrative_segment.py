@@ -36,6 +36,14 @@ def test_enumerations_of_every_shape():
     assert [s.context for s in segs] == ["problem", "problem", "measure", "measure", "measure", "measure"]
 
 
+def test_last_years_problems_fixed_are_work_done_then_problems_then_measures():
+    text = (
+        "（一）上一年度存在问题及改进情况\n针对栏目更新慢的问题，已明确专人每周更新。\n"
+        "（二）存在的主要问题\n一是解读形式单一；二是网站检索不便。\n（三）改进措施\n1.丰富解读形式。2.优化检索功能。"
+    )
+    assert [s.context for s in segment_text(text)] == ["achievement", "problem", "problem", "measure", "measure"]
+
+
 def test_problem_and_measure_in_one_sentence_are_split_where_the_measure_begins():
     assert split_problem_measure("政策解读形式较为单一，下一步将丰富解读形式") == ["政策解读形式较为单一。", "下一步将丰富解读形式"]
     # No problem cue before: a plain measure stays whole.
@@ -50,6 +58,13 @@ def test_problem_and_measure_in_one_sentence_are_split_where_the_measure_begins(
         ("下一步，我们将重点做好以下工作：", "measure"),
         ("针对2024年工作中存在的主要问题，重点采取如下改进措施。", "measure"),
         ("全年公开信息312条。", None),
+        # last year's problems and how they were fixed: work done follows (r14e)
+        ("上年度问题整改情况：", "achievement"),
+        ("关于上年度存在问题的整改情况", "achievement"),
+        ("上一年度存在问题及改进情况：", "achievement"),
+        ("2023年度问题整改情况", "achievement"),
+        ("存在的主要问题及改进情况", "measure"),  # the title of 五, no past year
+        ("本年度存在的问题：", "problem"),
     ],
 )
 def test_lead_in_context(text, expected):

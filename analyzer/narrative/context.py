@@ -98,7 +98,7 @@ def label_items(items: list[Item], model, pair: bool = True) -> tuple[list[Label
     kind_p = model.predict_proba(texts)
     kinds = []
     for i, (it, row) in enumerate(zip(items, kind_p)):
-        probs = apply_priors({str(k): float(p) for k, p in zip(model.classes_, row)}, it.section, it.context)
+        probs = apply_priors({str(k): float(p) for k, p in zip(model.classes_, row)}, it.section, it.context, it.text)
         if _heads_what_follows(items, i):
             probs["statement"] *= HEADING_BOOST
             total = sum(probs.values())

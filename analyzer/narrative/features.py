@@ -162,6 +162,23 @@ _DONE = r"[\u4e00-\u9fff]了(?![解])|已(?:经)?|完成|建成|实现了|累计
 CUES["mea_open"] = rf"^(?!.*(?:{_DONE}|{CUES['pro_need']}|{CUES['pro_lack']}))(?=.*(?:进一步|持续|继续|不断|逐步|力争|着力|努力|确保|切实)).+"
 KIND_CUES = tuple(CUES)
 
+# The aspect of a statement where its grammar states it outright (r14e). A perfective marker — a verb with 了, 已经,
+# 已 before a verb of completion, 累计/截至/先后/共计 — with no word of the future is work done, never a promise
+# ("进一步畅通了咨询渠道"); a word of the future — 下一步/今后/明年, 力争/争取/拟, 将 before a verb of intent (the
+# cues ``mea_next`` and ``mea_will``) — with no perfective marker is never work done ("下一步将对文件库进行补录").
+# On the training files (3,097 statements) the first holds for 141 achievements and 2 measures, the second for 66
+# measures and 1 achievement. The kind model sees these words among thousands of n-grams and was often outweighed
+# by the section prior; :func:`analyzer.narrative.classify.apply_priors` applies the aspect as a factor.
+ASPECT_DONE = re.compile(r"[\u4e00-\u9fff](?<![为除])了(?![解如就])|已经|已[\u4e00-\u9fff]{0,2}(?:完成|建立|实现|开通|上线|发布|印发|出台|覆盖)|累计|截至|截止|先后|共计")
+ASPECT_FUTURE = re.compile(CUES["mea_next"] + r"|力争|争取|(?:^|[，,；;])拟(?!稿)|(?<![即并必])" + CUES["mea_will"])
+
+
+def aspect(text: str) -> str | None:
+    """"done" or "future" when the statement's grammar says so outright and not both ways, else None."""
+    t = LEAD_MARKER.sub("", text)
+    done, future = ASPECT_DONE.search(t) is not None, ASPECT_FUTURE.search(t) is not None
+    return "done" if done and not future else "future" if future and not done else None
+
 
 def _heading_shape(text: str) -> float:
     """1 for a short line without clause punctuation or figures ("健全组织领导", "（二）平台建设"), else 0."""

@@ -359,11 +359,20 @@ _CTX_MEASURE_HEAD = re.compile(r"^(针对(上述|以上|这些|存在的)[^。�
 _BARE_LABEL = re.compile(r"^\s*(?:(?:存在的?)?主要问题|存在的?问题|问题和不足|改进措施|整改措施|改进情况|下一步工作(?:打算|计划|措施)?)\s*[：:]?\s*$")
 
 
+# "上年度问题整改情况：" announces work done: how last year's problems were fixed (the part of 五 before this
+# year's problems). Before r14e it announced measures ("改进情况") or problems ("存在问题的整改情况"), and the
+# work done under it was read as promises. A past year is required: "存在的主要问题及改进情况" is the title of 五.
+_CTX_RECTIFIED = re.compile(r"(?:上一?年度?|去年|前一年度|\d{4}年度?)[^。；：:]{0,16}问题[^。；：:]{0,8}(?:整改|改进|解决)(?:落实)?(?:情况|结果|成效)(?:如下)?[：:。]?\s*$")
+
+
 def lead_in_context(text: str) -> str | None:
-    """Whether a lead-in ("主要问题：", "下一步，我们将重点做好以下工作：") announces problems or measures."""
+    """Whether a lead-in ("主要问题：", "下一步，我们将重点做好以下工作：") announces problems or measures, or
+    ("上年度问题整改情况：") work done."""
     t = text.strip()
     if not t:
         return None
+    if _CTX_RECTIFIED.search(t[-40:]):
+        return "achievement"
     if _CTX_MEASURE_HEAD.match(t):
         return "measure"
     if re.search(r"(如下|以下)[^。]{0,12}。$", t):
@@ -592,7 +601,8 @@ class _SectionReader:
         self.part, self.heading = m.group(0).strip(), _ITEM_START.sub("", line).strip()
         # A section title ("存在的主要问题及改进情况") announces both: no context.
         both = "问题" in self.heading and "改进" in self.heading
-        self.context = None if both else lead_in_context(self.heading + "：")
+        ctx = lead_in_context(self.heading + "：")
+        self.context = None if both and ctx != "achievement" else ctx  # "上年度问题改进情况" is work done
 
     def line_pieces(self, line: str) -> list[_Piece]:
         current: _Piece | None = None  # the open enumerated item of this line
