@@ -156,3 +156,28 @@ def test_rows_written_for_the_categories_teach_the_category_model_only():
     assert with_extra.kind_temperature_ == without.kind_temperature_
     assert with_extra.category_model_.coef_.shape == without.category_model_.coef_.shape
     assert not np.array_equal(with_extra.category_model_.coef_, without.category_model_.coef_)
+
+
+def test_the_category_model_blends_a_complement_naive_bayes_into_one_linear_model():
+    """The category logits are (1 − w)·log p_lr + w·log p_nb up to a constant per text, exported as one
+    coefficient matrix: the numpy model computes the blend as it computes any linear model."""
+    from scipy.special import log_softmax
+    from sklearn.naive_bayes import ComplementNB
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import StatementClassifier
+
+    rows = [e for e in train.load_training() if e.source in ("train_problems.tsv", "train_other.tsv")][::2]
+    params = dict(char_ngram=(1, 2), word_ngram=None, edge_ngram=None, C_kind=1.0, C_category=1.0, calibration_folds=0)
+    with threadpool_limits(1):
+        fit = lambda w: StatementClassifier(**params, category_nb_weight=w).fit([e.text for e in rows], [e.kind for e in rows], [e.category for e in rows])  # noqa: E731
+        lr, blend = fit(0.0), fit(0.2)
+    cat_rows = [e for e in rows if e.category and e.kind in ("problem", "measure")]
+    matrix = blend._matrix(blend.vectorizers_, blend.cues_, [e.text for e in cat_rows], blend.category_blocks_)
+    nb = ComplementNB(alpha=blend.category_nb_alpha).fit(matrix, [e.category for e in cat_rows])
+    expected = 0.8 * log_softmax(lr.category_model_.decision_function(matrix), axis=1) + 0.2 * np.log(nb.predict_proba(matrix))
+    got = blend.category_decision_function([e.text for e in cat_rows])
+    np.testing.assert_allclose(log_softmax(got, axis=1), log_softmax(expected, axis=1), atol=1e-9)
+    assert not np.allclose(got, lr.category_decision_function([e.text for e in cat_rows]))
+    _, models = blend.to_linear()
+    assert models["category"].coef.shape == (len(blend.categories_), matrix.shape[1])
