@@ -116,6 +116,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         category_cue_weight: float = 0.25,
         category_nb_weight: float = 0.2,
         category_nb_alpha: float = 0.1,
+        category_first_clause_weight: float = 0.3,
         calibration_folds: int = 5,
         random_state: int = 0,
     ):
@@ -131,6 +132,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         self.category_cue_weight = category_cue_weight
         self.category_nb_weight = category_nb_weight
         self.category_nb_alpha = category_nb_alpha
+        self.category_first_clause_weight = category_first_clause_weight
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
@@ -249,7 +251,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
             kind_logits[test] = _full_logits(km, self._matrix(vec, cues, [X[i] for i in test], kn), self.classes_)
             held = [i for i in test if i in pos]
             if cm is not None and held:
-                cat_logits[[pos[i] for i in held]] = _full_logits(cm, self._matrix(vec, cues, [X[i] for i in held], cn), self.categories_)
+                cat_logits[[pos[i] for i in held]] = self._category_logits(cm, vec, cues, cn, [X[i] for i in held])
         kx = [i for i in range(len(X)) if for_kinds is None or for_kinds[i]]
         yk = [y[i] for i in kx]
         t_kind = fit_temperature(kind_logits[kx], np.searchsorted(self.classes_, yk), compute_sample_weight("balanced", yk))
@@ -276,7 +278,18 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "kind_model_")
         if self.category_model_ is None:
             return np.zeros((len(X), 0))
-        return _full_logits(self.category_model_, self._matrix(self.vectorizers_, self.cues_, list(X), self.category_blocks_), self.categories_)
+        return self._category_logits(self.category_model_, self.vectorizers_, self.cues_, self.category_blocks_, list(X))
+
+    def _category_logits(self, model, vectorizers, cues, names, texts: list[str]) -> np.ndarray:
+        """The category logits of the whole text, mixed with those of its first clause (:func:`features.first_clause`).
+
+        ``(1 − w)·z(text) + w·z(first clause)``: a statement of several areas is filed under the first one
+        (by-file CV of the categories 0.947 → 0.950 at w 0.3; 0.947–0.950 for w 0.2–0.4 and heads of 8–16
+        characters). Inference computes the same (:func:`analyzer.narrative.linear.with_first_clause`).
+        """
+        return linear.with_first_clause(
+            texts, lambda ts: _full_logits(model, self._matrix(vectorizers, cues, ts, names), self.categories_), self.category_first_clause_weight
+        )
 
     def predict_category_proba(self, X: Sequence[str]) -> np.ndarray:
         """Calibrated category probabilities, columns in ``categories_`` order."""
