@@ -156,3 +156,53 @@ def test_rows_written_for_the_categories_teach_the_category_model_only():
     assert with_extra.kind_temperature_ == without.kind_temperature_
     assert with_extra.category_model_.coef_.shape == without.category_model_.coef_.shape
     assert not np.array_equal(with_extra.category_model_.coef_, without.category_model_.coef_)
+
+
+def test_the_category_model_blends_a_complement_naive_bayes_into_one_linear_model():
+    """The category logits are (1 − w)·log p_lr + w·log p_nb up to a constant per text, exported as one
+    coefficient matrix: the numpy model computes the blend as it computes any linear model."""
+    from scipy.special import log_softmax
+    from sklearn.naive_bayes import ComplementNB
+    from threadpoolctl import threadpool_limits
+
+    from analyzer.narrative.estimator import StatementClassifier
+
+    rows = [e for e in train.load_training() if e.source in ("train_problems.tsv", "train_other.tsv")][::2]
+    params = dict(char_ngram=(1, 2), word_ngram=None, edge_ngram=None, C_kind=1.0, C_category=1.0, calibration_folds=0, category_first_clause_weight=0.0)
+    with threadpool_limits(1):
+        fit = lambda w: StatementClassifier(**params, category_nb_weight=w).fit([e.text for e in rows], [e.kind for e in rows], [e.category for e in rows])  # noqa: E731
+        lr, blend = fit(0.0), fit(0.2)
+    cat_rows = [e for e in rows if e.category and e.kind in ("problem", "measure")]
+    matrix = blend._matrix(blend.vectorizers_, blend.cues_, [e.text for e in cat_rows], blend.category_blocks_)
+    nb = ComplementNB(alpha=blend.category_nb_alpha).fit(matrix, [e.category for e in cat_rows])
+    expected = 0.8 * log_softmax(lr.category_model_.decision_function(matrix), axis=1) + 0.2 * np.log(nb.predict_proba(matrix))
+    got = blend.category_decision_function([e.text for e in cat_rows])
+    np.testing.assert_allclose(log_softmax(got, axis=1), log_softmax(expected, axis=1), atol=1e-9)
+    assert not np.allclose(got, lr.category_decision_function([e.text for e in cat_rows]))
+    _, models = blend.to_linear()
+    assert models["category"].coef.shape == (len(blend.categories_), matrix.shape[1])
+
+
+def test_first_clause_is_the_lead_clause_of_at_least_ten_characters():
+    assert features.first_clause("部分栏目信息更新不够及时，信息公开目录有待完善") == "部分栏目信息更新不够及时"
+    assert features.first_clause("栏目更新不及时，目录有待完善，指南未修订") == "栏目更新不及时，目录有待完善"  # 7 characters: one more clause
+    assert features.first_clause("同时，加强重大政策解读工作，提升回应实效") == "同时，加强重大政策解读工作"  # a short lead takes the next clause
+    assert features.first_clause("部分单位信息发布属性界定还不够精确；栏目存在信息噪音") == "部分单位信息发布属性界定还不够精确"
+    assert features.first_clause("加强业务培训") == "加强业务培训"  # one clause: the text itself
+
+
+def test_the_category_of_several_clauses_mixes_the_whole_text_and_its_first_clause():
+    """The shipped category model reads a statement of several areas twice, whole and by its first clause, with the
+    weight it was trained with; a statement of one clause is read once."""
+    model = clf.get_model()
+    w = model.meta["params"]["category_first_clause_weight"]
+    assert 0 < w < 1
+    texts = ["加大重点领域信息公开力度，不断优化政府门户网站栏目设置，提升检索功能", "部分栏目更新不及时"]
+    logits = lambda ts: model.category.logits(model.featurizer.rows(ts, model.category.blocks))  # noqa: E731
+    head = features.first_clause(texts[0])
+    assert head != texts[0]
+    mixed = (1 - w) * logits(texts[:1]) + w * logits([head])
+    expected = linear.softmax(np.vstack([mixed, logits(texts[1:])]) / model.category.temperature)
+    np.testing.assert_allclose(model.predict_category_proba(texts), expected, atol=1e-12)
+    whole_only = linear.softmax(logits(texts[:1]) / model.category.temperature)
+    assert not np.allclose(model.predict_category_proba(texts[:1]), whole_only)

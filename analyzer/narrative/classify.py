@@ -88,11 +88,19 @@ class NarrativeModel:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]
 
     def predict_category_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated category probabilities, columns in ``categories_`` order."""
+        """Calibrated category probabilities, columns in ``categories_`` order.
+
+        The logits of the whole text are mixed with those of its first clause
+        (:func:`analyzer.narrative.linear.with_first_clause`), as in training, by the weight the model was
+        trained with (``params.category_first_clause_weight`` of the sidecar; 0 for a model made before r14e).
+        """
         texts = list(texts)
         if self.category is None or not texts:
             return np.zeros((len(texts), len(self.categories_)))
-        return self._proba(self.category, texts)
+        self.featurizer.keep_bounded()
+        w = float(self.meta.get("params", {}).get("category_first_clause_weight", 0.0))
+        z = linear.with_first_clause(texts, lambda ts: self.category.logits(self.featurizer.rows(ts, self.category.blocks)), w)
+        return linear.softmax(z / self.category.temperature)
 
     def predict_category(self, texts: Sequence[str]) -> np.ndarray:
         return self.categories_[self.predict_category_proba(texts).argmax(axis=1)]

@@ -122,6 +122,24 @@ def edge_grams(text: str, lo: int = 1, hi: int = 3) -> list[str]:
 
 ANALYZERS = {"chars": char_ngrams, "words": word_ngrams, "edges": edge_grams}
 
+_CLAUSE_END = re.compile(r"[，,；;。：:！!？?]")
+FIRST_CLAUSE_CHARS = 10  # a lead clause shorter than this ("一是", "同时") takes the next one with it
+
+
+def first_clause(text: str, min_chars: int = FIRST_CLAUSE_CHARS) -> str:
+    """The statement's first clause, with the clauses after it until it holds ``min_chars`` characters.
+
+    A problem or measure of several areas is filed under the first one it names (how real reports are
+    labelled): the category model reads this head beside the whole text. The text itself when it has one clause.
+    """
+    head = ""
+    for part in _CLAUSE_END.split(text):
+        if part.strip():
+            head = f"{head}，{part}" if head else part
+            if len(head) >= min_chars:
+                break
+    return head or text
+
 
 # --- cue groups ---------------------------------------------------------------------------------
 #

@@ -182,6 +182,21 @@ class LinearModel:
         return softmax(self.logits(rows) / (self.temperature if temperature is None else temperature))
 
 
+def with_first_clause(texts: list[str], logits_of, weight: float) -> np.ndarray:
+    """``logits_of(texts)`` mixed with the logits of each text's first clause: ``(1 − w)·z(text) + w·z(head)``.
+
+    A problem or measure of several areas is filed under the first one it names; the category model reads
+    both (training, :mod:`analyzer.narrative.estimator`, and inference, :mod:`analyzer.narrative.classify`).
+    Texts of one clause are their own head and keep their logits.
+    """
+    z = logits_of(texts)
+    heads = [ft.first_clause(t) for t in texts]
+    several = [i for i, (h, t) in enumerate(zip(heads, texts)) if h != t]
+    if weight and several:
+        z[several] = (1 - weight) * z[several] + weight * logits_of([heads[i] for i in several])
+    return z
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)

@@ -719,8 +719,10 @@ def pairing_grid(model=None) -> list[tuple[float, float, float, float, float]]:
     from analyzer.narrative.context import Item, label_items
 
     if model is None:
-        featurizer, models = fit_from_repository(exclude=("train_sections.tsv",), calibration_folds=0).to_linear()
-        model = classify.NarrativeModel(featurizer, models["kind"], models.get("category"), {})
+        estimator = fit_from_repository(exclude=("train_sections.tsv",), calibration_folds=0)
+        featurizer, models = estimator.to_linear()
+        # the parameters inference reads from the sidecar (the first clause's weight) as train() saves them
+        model = classify.NarrativeModel(featurizer, models["kind"], models.get("category"), {"params": estimator.get_params()})
     saved = pairing.CATEGORY_WEIGHT, pairing.MIN_CONTENT
     sections = [s for s in training_sections() if s[0].section == "problems"]
     out = []
