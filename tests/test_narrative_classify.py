@@ -311,10 +311,10 @@ def test_heldout_scores_hold():
     model = clf.get_model()
     res = train.evaluate(model, examples)
     raw = train.evaluate(model, examples, use_section=False)
-    assert res["kind_macro_f1"] >= 0.90
+    assert res["kind_macro_f1"] >= 0.93
     assert raw["kind_macro_f1"] >= 0.77
-    assert res["category_macro_f1"] >= 0.55
-    assert res["category_macro_f1_gold_only"] >= 0.60
+    assert res["category_macro_f1"] >= 0.68
+    assert res["category_macro_f1_gold_only"] >= 0.70
 
 
 class _AlwaysPlatformMeasure:

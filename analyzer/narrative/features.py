@@ -191,6 +191,7 @@ ASPECT_DONE = re.compile(r"[\u4e00-\u9fff](?<![为除])了(?![解如就])|已经
 ASPECT_FUTURE = re.compile(CUES["mea_next"] + r"|力争|争取|(?:^|[，,；;])拟(?!稿)|(?<![即并必])" + CUES["mea_will"])
 
 
+@lru_cache(maxsize=8192)
 def aspect(text: str) -> str | None:
     """"done" or "future" when the statement's grammar says so outright and not both ways, else None."""
     t = LEAD_MARKER.sub("", text)

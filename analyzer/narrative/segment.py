@@ -455,6 +455,8 @@ def _clauses(text: str, sep: str) -> list[str]:
 def split_problem_list(text: str) -> list[str]:
     """The problems a sentence lists, one per clause, when every clause states a shortcoming; else the sentence."""
     body = text.rstrip("。；;")
+    if len(_PROBLEM_CUE.findall(body)) < _MIN_LIST:
+        return [text]  # each listed problem states its own shortcoming: too few for a list (most sentences)
     if _ANSWERS.match(text) or _MEASURE_START.search("，" + text) or re.search(r"[。！？!?；;]", body):
         return [text]  # a measure, or several sentences: each sentence is read on its own
     for sep in _LIST_SEPARATORS:
