@@ -153,10 +153,11 @@ def link_years_spill(con, spill: Spill, index: str = "idx", *, chunk: int = LINK
     key pairs to judge are an equi-join of keys with endings, and only those
     pairs pass through Python (``linking.same_agency``), ``chunk`` at a time.
     The links and the key pairs are Parquet files under the spill: with the
-    two years' rows, their keys' endings and the links as Python dicts and
-    sets, linking 100,000 reports took ~40 MB more than 10,000, and the process
-    never gave it back. Only a report with several candidates has them read
-    back from the spill, to merge readings of one report as ``link_years`` does.
+    two years' rows, their offsets and the candidates as Python dicts, and
+    the links as a DuckDB table, linking peaked at 214 MB for 100,000 varied
+    reports against 173 for 10,000 (``bench/bench_store.py``); now at 173
+    for both. Only a report with several candidates has them read back from
+    the spill, to merge readings of one report as ``link_years`` does.
     """
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     con.execute(f"SET threads = {LINK_THREADS}")
