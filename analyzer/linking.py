@@ -80,7 +80,7 @@ def year_candidates(entries: Iterable[tuple[str, str | None, int | None]]) -> di
     """
     by_year: dict[int, dict[str, list[str]]] = {}
     for source, key, year in sorted(entries, key=lambda e: e[0]):
-        if key and year and _linkable(key):
+        if key and year and linkable(key):
             by_year.setdefault(year, {}).setdefault(key, []).append(source)
     found: dict[str, list[str]] = {}
     for year, keys in by_year.items():
@@ -89,15 +89,20 @@ def year_candidates(entries: Iterable[tuple[str, str | None, int | None]]) -> di
             continue
         endings: dict[str, list[str]] = {}  # an ending of an earlier key -> the earlier keys ending so
         for k in before:
-            for i in range(1, len(k)):
-                endings.setdefault(k[i:], []).append(k)
+            for ending in key_endings(k)[1:]:
+                endings.setdefault(ending, []).append(k)
         for key, sources in keys.items():
-            near = {key} | {key[i:] for i in range(1, len(key))} | set(endings.get(key, ()))
+            near = set(key_endings(key)) | set(endings.get(key, ()))
             matched = sorted(s for k in near if k in before and same_agency(key, k) for s in before[k])
             if matched:
                 for source in sources:
                     found[source] = matched
     return found
+
+
+def key_endings(key: str) -> list[str]:
+    """The key and each of its endings, longest first: the keys that :func:`same_agency` can pair with it as the shorter."""
+    return [key[i:] for i in range(len(key))]
 
 
 def same_agency(a: str, b: str) -> bool:
@@ -110,7 +115,7 @@ def same_agency(a: str, b: str) -> bool:
     return is_place_prefix(long_[: -len(short)])
 
 
-def _linkable(key: str) -> bool:
+def linkable(key: str) -> bool:
     """Only a name that says where the body is (or a national body) can be matched across years."""
     return bool(place_chain(key)) or is_national(key)
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import pickle
 import re
@@ -46,7 +47,7 @@ from typing import Callable, Iterable, Iterator
 
 from analyzer import runner
 from analyzer.config import Settings, resolve
-from analyzer.linking import YearLinks, agency_key, resolve_candidates, year_candidates
+from analyzer.linking import YearLinks, agency_key, key_endings, linkable, resolve_candidates, same_agency
 from analyzer.model import Failure, ReportResult, RunResult
 from analyzer.narrative import neardup
 from analyzer.narrative.analyze import MIN_AGENCIES, SHARED_EVIDENCE, is_heading
@@ -55,6 +56,10 @@ from analyzer.pipeline import _analyze_in_worker, finish_run
 WHOLE_RUN_LIMIT = 5_000  # reports: up to here the whole-run outputs are written, as by write_run
 IN_MEMORY_STATEMENTS = 50_000  # up to here shared statements are found exactly as cross_report finds them
 BATCH = 10_000
+LINK_CHUNK = 10_000  # rows passed between DuckDB and Python at a time while linking years (pass 2)
+# Linking's queries run on one thread: what each thread allocated stayed with the process (at 10,000
+# linked reports 38 MB on two threads, 25 on one); they take a second or two either way.
+LINK_THREADS = 1
 FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
 NEIGHBOURS_PER_PART = 500_000  # near-duplicate neighbours whose groups are counted in one query (pass 2)
 STATEMENTS_PER_PART = 250_000  # statements whose distinct (node, group) rows are found in one query (pass 2)
@@ -139,46 +144,133 @@ class Spill:
 # ---------------------------------------------------------------- pass 2: run level
 
 
-def link_years_spill(con, spill: Spill, index: str = "idx") -> dict[str, tuple[str, ...]]:
-    """Table ``links(source, prev)``: ``linking.link_years`` over the spilled reports; returns the competing candidates.
+def link_years_spill(con, spill: Spill, index: str = "idx", *, chunk: int = LINK_CHUNK) -> dict[str, tuple[str, ...]]:
+    """View ``links(source, prev)``: ``linking.link_years`` over the spilled reports; returns the competing candidates.
 
-    The candidates come from the keys alone (``linking.year_candidates``, one
-    small row per report), one year and the year before at a time, so Python
-    holds two years' rows, not the run's; only a report with several
-    candidates has them read back from the spill, to merge readings of one
-    report as ``link_years`` does.
+    The candidates are ``linking.year_candidates``'s, found in DuckDB from the
+    agency keys alone, one year and the year before at a time: two keys can
+    name one agency when one ends the other (``linking.key_endings``), so the
+    key pairs to judge are an equi-join of keys with endings, and only those
+    pairs pass through Python (``linking.same_agency``), ``chunk`` at a time.
+    The links and the key pairs are Parquet files under the spill: with the
+    two years' rows, their offsets and the candidates as Python dicts, and
+    the links as a DuckDB table, linking peaked at 214 MB for 100,000 varied
+    reports against 173 for 10,000 (``bench/bench_store.py``); now at 173
+    for both. Only a report with several candidates has them read back from
+    the spill, to merge readings of one report as ``link_years`` does.
     """
-    import pyarrow as pa
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute(f"SET threads = {LINK_THREADS}")
+    try:
+        return _link_years(con, spill, index, chunk)
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
 
-    con.execute("CREATE OR REPLACE TEMP TABLE links (source VARCHAR, prev VARCHAR)")
-    years = [y for (y,) in con.execute(f"SELECT DISTINCT year FROM {index} WHERE year IS NOT NULL ORDER BY year").fetchall()]
+
+def _link_years(con, spill: Spill, index: str, chunk: int) -> dict[str, tuple[str, ...]]:
+    """:func:`link_years_spill` on the connection as it is set."""
+    folder = spill.folder / "linking"
+    shutil.rmtree(folder, ignore_errors=True)
+    for sub in ("endings", "pairs", "links"):
+        (folder / sub).mkdir(parents=True)
+    # 1. every linkable key with its endings (itself first), once for the run
+    con.execute(f"SELECT DISTINCT agency_key FROM {index} WHERE agency_key IS NOT NULL AND agency_key <> ''")
+    _write_parts(folder / "endings", ("key", "ending"),
+                 ((k, e) for (k,) in _fetched(con, chunk) if linkable(k) for e in key_endings(k)), chunk)
+    endings = f"read_parquet('{_sql_path(folder / 'endings')}/*.parquet')"
+    linkable_keys = f"(SELECT key FROM {endings} WHERE ending = key)"
+
+    def keys(year: int) -> str:  # the linkable keys of one year (year_candidates skips a year 0)
+        return f"SELECT DISTINCT agency_key AS key FROM {index} WHERE year = {int(year)} AND year <> 0 AND agency_key IN {linkable_keys}"
+
+    _write_empty(folder / "links" / "empty.parquet", ("source", "prev"))
     competing: dict[str, tuple[str, ...]] = {}
-    for year in (y for y in years if y - 1 in years):
-        rows = con.execute(f'SELECT source, agency_key, year, "offset", length FROM {index} WHERE year IN (?, ?)',
-                           [year - 1, year]).fetchall()
-        where = {source: (offset, length) for source, _, _, offset, length in rows}
-        found = year_candidates((source, key, y) for source, key, y, _, _ in rows)  # sources of `year` only
-        links = {src: cands[0] for src, cands in found.items() if len(cands) == 1}
-        # The outcome depends on the candidates alone, and every copy of an agency's report shares them:
-        # read them back once per set, not once per report (k copies a year cost k reads, not k²).
-        decided: dict[tuple[str, ...], tuple[str | None, tuple[str, ...]]] = {}
-        for src, cands in found.items():
-            if len(cands) > 1:  # one set at a time: memory holds its candidates only
-                key = tuple(cands)
-                if key not in decided:
-                    resolved = resolve_candidates({key: [spill.get(*where[c]) for c in cands]})
-                    decided[key] = ((resolved.previous[key].source, ()) if key in resolved.previous
-                                    else (None, tuple(c.source for c in resolved.competing[key])))
-                link, rivals = decided[key]
-                if link is not None:
-                    links[src] = link
-                else:
-                    competing[src] = rivals
-        con.register("links_rows", pa.table({"source": list(links), "prev": list(links.values())},
-                                            schema=pa.schema([("source", pa.string()), ("prev", pa.string())])))
-        con.execute("INSERT INTO links SELECT * FROM links_rows")
-        con.unregister("links_rows")
+    years = [y for (y,) in con.execute(f"SELECT DISTINCT year FROM {index} WHERE year IS NOT NULL ORDER BY year").fetchall()]
+    for year in (y for y in years if y and y - 1 in years):
+        # 2. the key pairs that can name one agency: the earlier key ends the later one, or the reverse
+        con.execute(f"""
+            WITH cur AS ({keys(year)}), prev AS ({keys(year - 1)})
+            SELECT c.key, p.key FROM cur c JOIN {endings} e ON e.key = c.key JOIN prev p ON p.key = e.ending
+            UNION
+            SELECT c.key, p.key FROM prev p JOIN {endings} e ON e.key = p.key JOIN cur c ON c.key = e.ending
+        """)
+        pairs = folder / "pairs" / str(year)
+        pairs.mkdir()
+        _write_parts(pairs, ("key", "prev"), ((c, p) for c, p in _fetched(con, chunk) if same_agency(c, p)), chunk)
+        # 3. each report's candidates: one is its link; several are read back, in source order
+        candidates = f"""
+            SELECT s.source, b.source AS cand, b."offset", b.length
+            FROM (SELECT source, agency_key FROM {index} WHERE year = {int(year)}) s
+                 JOIN read_parquet('{_sql_path(pairs)}/*.parquet') k ON k.key = s.agency_key
+                 JOIN (SELECT source, agency_key, "offset", length FROM {index} WHERE year = {int(year) - 1}) b
+                      ON b.agency_key = k.prev
+        """
+        counted = folder / "pairs" / f"{year}-count.parquet"
+        con.execute(f"COPY (SELECT source, count(*) AS n, min(cand) AS prev FROM ({candidates}) GROUP BY source) "
+                    f"TO '{_sql_path(counted)}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT source, prev FROM '{_sql_path(counted)}' WHERE n = 1) "
+                    f"TO '{_sql_path(folder / 'links' / f'{year}.parquet')}' (FORMAT parquet)")
+        con.execute(f"SELECT c.source, c.cand, c.\"offset\", c.length FROM ({candidates}) c "
+                    f"SEMI JOIN (SELECT source FROM '{_sql_path(counted)}' WHERE n > 1) m ON m.source = c.source "
+                    "ORDER BY c.source, c.cand")
+        _write_parts(folder / "links", ("source", "prev"), _resolve_competing(spill, competing, _fetched(con, chunk)), chunk,
+                     prefix=f"{year}-resolved")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW links AS SELECT source, prev FROM "
+                f"read_parquet('{_sql_path(folder / 'links')}/*.parquet')")
     return dict(sorted(competing.items()))
+
+
+def _resolve_competing(spill: Spill, competing: dict[str, tuple[str, ...]],
+                       rows: Iterable[tuple]) -> Iterator[tuple[str, str]]:
+    """Links of reports with several candidates (rows: source, candidate, where it lies, by source); fills ``competing``.
+
+    The outcome depends on the candidates alone, and every copy of an agency's
+    report shares them: they are read back once per set, not once per report
+    (k copies a year cost k reads, not k²).
+    """
+    decided: dict[tuple[str, ...], tuple[str | None, tuple[str, ...]]] = {}
+    for src, group in itertools.groupby(rows, key=lambda r: r[0]):
+        group = list(group)
+        key = tuple(cand for _, cand, _, _ in group)
+        if key not in decided:  # one set at a time: memory holds its candidates only
+            resolved = resolve_candidates({key: [spill.get(off, n) for _, _, off, n in group]})
+            decided[key] = ((resolved.previous[key].source, ()) if key in resolved.previous
+                            else (None, tuple(c.source for c in resolved.competing[key])))
+        link, rivals = decided[key]
+        if link is not None:
+            yield src, link
+        else:
+            competing[src] = rivals
+
+
+def _fetched(con, chunk: int) -> Iterator[tuple]:
+    """The rows of ``con``'s pending query, fetched ``chunk`` at a time."""
+    while rows := con.fetchmany(chunk):
+        yield from rows
+
+
+def _write_parts(folder: Path, names: tuple[str, ...], rows: Iterable[tuple], chunk: int, prefix: str = "") -> None:
+    """Rows of strings as Parquet files of ``chunk`` rows (an empty one when there are none and no ``prefix``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analyzer.output.neardup_index import batched
+
+    part = 0
+    for batch in batched(rows, chunk):
+        columns = {n: pa.array([r[i] for r in batch], pa.string()) for i, n in enumerate(names)}
+        pq.write_table(pa.table(columns), folder / f"{prefix}{part:05d}.parquet")
+        part += 1
+    if not part and not prefix:
+        _write_empty(folder / "empty.parquet", names)
+
+
+def _write_empty(path: Path, names: tuple[str, ...]) -> None:
+    """A Parquet file of string columns and no rows: a folder's glob then always matches, with its columns."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({n: pa.array([], pa.string()) for n in names}), path)
 
 
 def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_STATEMENTS) -> None:

@@ -5,8 +5,10 @@ analyses the shipped corpus and the real reports of ../shared/corpus-real once
 (the per-file stages only, as ``analyze`` does in its workers), then makes N
 per-report results by varying them: a new agency name (written into its
 statements too, so that agency-specific sentences differ), a year (each agency
-reports five years running, so years link), a few table cells and figures in
-the text changed. They go through what ``analyze`` does after the per-file
+reports five years running), a few table cells and figures in the text
+changed. The made-up names (``东西123镇``) are no place name that linking
+accepts (``linking.linkable``), so no report links to its previous year here:
+linking costs its queries, and pass 3 reads back no previous report. They go through what ``analyze`` does after the per-file
 stages (``analyzer.scale``):
 
 - pass 1: the spill (pickles + Parquet facts), as the results arrive;

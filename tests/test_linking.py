@@ -147,7 +147,7 @@ def test_real_department_pair_links_and_breaks_in_force():
 
 def test_candidates_by_index_are_every_pair_of_the_same_agency():
     # year_candidates looks keys up by their endings; it must find exactly what comparing every pair finds.
-    from analyzer.linking import _linkable, same_agency, year_candidates
+    from analyzer.linking import linkable, same_agency, year_candidates
 
     names = ["洪泽区人民政府", "淮安市洪泽区人民政府", "江苏省淮安市洪泽区人民政府", "南京市鼓楼区人民政府", "福州市鼓楼区人民政府",
              "鼓楼区人民政府", "某县教育局", "平潭综合实验区公安局", "福建省平潭综合实验区公安局", "昆山市人民政府",
@@ -156,9 +156,9 @@ def test_candidates_by_index_are_every_pair_of_the_same_agency():
     entries = [(f"s{i:03d}", agency_key(rng.choice(names)), rng.choice([2021, 2022, 2023])) for i in range(120)]
     want = {}
     for src, key, year in sorted(entries):
-        if not (key and _linkable(key)):
+        if not (key and linkable(key)):
             continue
-        found = sorted(s for s, k, y in entries if y == year - 1 and k and _linkable(k) and same_agency(key, k))
+        found = sorted(s for s, k, y in entries if y == year - 1 and k and linkable(k) and same_agency(key, k))
         if found:
             want[src] = found
     assert year_candidates(entries) == want and len(want) > 30

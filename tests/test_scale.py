@@ -18,7 +18,7 @@ from analyzer.model import ReportMeta, ReportResult, RunResult, Statement
 from analyzer.narrative import neardup
 from analyzer.output.run import write_run
 from analyzer.pipeline import analyze_run, finish_run
-from analyzer.scale import MIN_AGENCIES, Spill, analyze_to, finish_one, link_years_spill, shared_statements
+from analyzer.scale import LINK_CHUNK, MIN_AGENCIES, Spill, analyze_to, finish_one, link_years_spill, shared_statements
 from conftest import CORPUS
 
 duckdb = pytest.importorskip("duckdb")
@@ -68,7 +68,8 @@ def _light(source: str, agency: str | None, year: int | None) -> ReportResult:
     return ReportResult(source=source, format="txt", meta=ReportMeta(None, agency, None, year, "2021"), sections={})
 
 
-def test_links_from_the_spill_are_link_years(tmp_path):
+@pytest.mark.parametrize("chunk", [LINK_CHUNK, 1, 3])  # rows through Python at a time: the same links in any case
+def test_links_from_the_spill_are_link_years(tmp_path, chunk):
     names = ["某县人民政府", "某县人民政府办公室", "洪泽区人民政府", "淮安市洪泽区人民政府", "南京市鼓楼区人民政府",
              "福州市鼓楼区人民政府", "鼓楼区人民政府", "某县教育局", "江苏省淮安市洪泽区人民政府", "平潭综合实验区管委会",
              "平潭综合实验区管理委员会", None, "某镇人民政府"]
@@ -82,7 +83,7 @@ def test_links_from_the_spill_are_link_years(tmp_path):
     spill.close_pass()
     con = duckdb.connect()
     con.execute(f"CREATE VIEW idx AS SELECT * FROM read_parquet('{spill.glob('index')}')")
-    competing = link_years_spill(con, spill)
+    competing = link_years_spill(con, spill, chunk=chunk)
     got = dict(con.execute("SELECT source, prev FROM links").fetchall())
     con.close()
     spill.close()

@@ -191,7 +191,7 @@ def _update(con, store: Path, statements: Path, heads: int, chunk: int, pairs_pe
     # 3. pairs that involve a new node: every member against the heads of its buckets
     index_views(con, store)
     n_pairs = 0
-    for rows in _batched(_candidates(con, old_max, heads, pairs_per_part), chunk):
+    for rows in batched(_candidates(con, old_max, heads, pairs_per_part), chunk):
         norms = _norms(con, {n for pair in rows for n in pair})
         kept: dict[str, list] = {"a": [], "b": [], "similarity": []}
         for a, b in rows:
@@ -289,7 +289,7 @@ def _norms(con, nodes: set[int]) -> dict[int, str]:
         con.unregister("idx_want")
 
 
-def _batched(items: Iterable, size: int) -> Iterator[list]:
+def batched(items: Iterable, size: int) -> Iterator[list]:
     """Consecutive lists of ``size`` items (the last one shorter): the batches ``fetchmany(size)`` gave."""
     it = iter(items)
     while batch := list(itertools.islice(it, size)):

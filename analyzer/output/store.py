@@ -385,15 +385,17 @@ class StoreWriter:
 
         self._to_columns(table)
         sink, stream = self._columns[table]
+        self._columns[table] = None
         stream.close()
         # the batches as they are: a part file is the same, byte for byte, as from one contiguous table (test)
         data = pa.ipc.open_stream(sink.getvalue()).read_all()
+        # the compressed batches go before the file is written, not after: the table does not use them
+        del sink, stream
         path = self.store_dir / table / f"{self.run_id}-{self._parts[table]:05d}.parquet"
         pq.write_table(data, path, compression="zstd")
         self._parts[table] += 1
-        self._columns[table] = None
         self._buffered[table] = 0
-        del data, sink, stream
+        del data
         # pyarrow's allocator (mimalloc in its wheels) keeps the pages a flush freed, for itself: a streamed
         # run of 100,000 reports stood on ~40 MB of them through pass 3 and into ranking.csv's queries
         pa.default_memory_pool().release_unused()
