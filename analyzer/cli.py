@@ -14,17 +14,17 @@ from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import rich.text
 import typer
-import typer.rich_utils
 from typer.core import TyperCommand, TyperGroup
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError
 
 # The help screens in Chinese (Chinese first): the panel titles and notes typer draws, click's
-# "Usage:" and the help option's own line. typer reads these module constants each time it draws
-# a screen; the usage line and the help option are the command's (:class:`Command`, :class:`Group`).
+# "Usage:" and the help option's own line. typer reads these module constants of ``typer.rich_utils``
+# each time it draws a screen; the usage line and the help option are the command's (:class:`Command`,
+# :class:`Group`). ``typer.rich_utils`` imports rich's Markdown (70 ms), so it is set up only when a help
+# screen is drawn, never for ``analyzer check``.
 HELP_WORDS = {
     "ARGUMENTS_PANEL_TITLE": "参数",
     "OPTIONS_PANEL_TITLE": "选项",
@@ -40,24 +40,27 @@ HELP_WORDS = {
 USAGE_PREFIX = "用法："
 OPTIONS_METAVAR = "[选项]"
 HELP_OPTION_TEXT = "显示本帮助并退出。"
-for _name, _words in HELP_WORDS.items():
-    setattr(typer.rich_utils, _name, _words)
-_rich_text = typer.rich_utils._make_rich_text
 
 
-def _folded_text(**kwargs):
-    """typer's help text, folded at the edge of the screen instead of cut with "…".
+@functools.lru_cache(maxsize=1)
+def _chinese_help_screens() -> None:
+    """Set typer's help words to Chinese, and fold a long Chinese help text instead of cutting it (once)."""
+    import rich.text
+    import typer.rich_utils
 
-    rich wraps at spaces and cuts a longer run with an ellipsis; a Chinese sentence has no spaces, so
-    an option's help was cut after a dozen characters on an 80-column terminal.
-    """
-    text = _rich_text(**kwargs)
-    if isinstance(text, rich.text.Text):
-        text.overflow = "fold"
-    return text
+    for name, words in HELP_WORDS.items():
+        setattr(typer.rich_utils, name, words)
+    rich_text = typer.rich_utils._make_rich_text
 
+    def folded_text(**kwargs):
+        # rich wraps at spaces and cuts a longer run with an ellipsis; a Chinese sentence has no spaces, so
+        # an option's help was cut after a dozen characters on an 80-column terminal.
+        text = rich_text(**kwargs)
+        if isinstance(text, rich.text.Text):
+            text.overflow = "fold"
+        return text
 
-typer.rich_utils._make_rich_text = _folded_text
+    typer.rich_utils._make_rich_text = folded_text
 
 
 class _ChineseHelp:
@@ -76,6 +79,10 @@ class _ChineseHelp:
         if option is not None:
             option.help = HELP_OPTION_TEXT
         return option
+
+    def format_help(self, ctx, formatter) -> None:
+        _chinese_help_screens()
+        return super().format_help(ctx, formatter)
 
 
 class Command(_ChineseHelp, TyperCommand):

@@ -265,3 +265,10 @@ def test_help_screens_are_chinese_and_whole():
     assert "工作区文件夹（数据库与上传文件保存于此，首次启动时创建）。" in flat
     assert "[默认：workspace]" in flat
     assert "[必填]" in _screen(["check", "--help"])
+
+
+def test_the_help_screens_cost_a_command_nothing():
+    """typer.rich_utils (rich's Markdown, 70 ms) is imported only to draw a help screen, never for `analyzer check`."""
+    code = "import sys, analyzer.cli; print('typer.rich_utils' in sys.modules, 'rich.markdown' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
