@@ -106,15 +106,7 @@ def matched(gold: list[train.Example], spans: list[tuple[int, int]], by_source: 
 def gold_spans() -> tuple[list[train.Example], list[tuple[int, int]]]:
     """The gold statements with their place in the flat text of their file."""
     examples, _ = train.load_eval()
-    spans = []
-    rows = {}
-    for i, line in enumerate((train.DATA_DIR / "eval_refs.tsv").read_text(encoding="utf-8").splitlines()):
-        if line.strip() and not line.startswith("#"):
-            source, _section, offset, length, *_ = line.split("\t")
-            rows[f"eval_refs.tsv:{i}"] = (int(offset), int(offset) + int(length))
-    for e in examples:
-        spans.append(rows[e.id])
-    return examples, spans
+    return examples, [e.span for e in examples]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
 from analyzer.narrative import features, neardup, problems, repeats, rules
-from analyzer.narrative.classify import SECTION_PRIORS, UNCERTAIN, classify, describe, get_model
+from analyzer.narrative.classify import UNCERTAIN, check_section, classify, describe, get_model
 from analyzer.narrative.context import Item, Labelled, label_items, read_rows
 from analyzer.narrative.pairing import Pairing
 from analyzer.narrative.segment import Segment, heading_line, segment_text
@@ -49,6 +49,12 @@ def is_heading(s: Statement) -> bool:
 
 def _prose(statements) -> list[Statement]:
     return [s for s in statements if not is_heading(s)]
+
+
+def _share_of_prose(statements, flag: str) -> float | None:
+    """Share of the characters of the prose (headings left out) in statements whose ``flag`` is set."""
+    prose = _prose(statements)
+    return neardup.share_of_chars([s.text for s in prose], [getattr(s, flag) for s in prose])
 
 
 def section_body(section: Section) -> str:
@@ -175,7 +181,7 @@ def summarize(statements: tuple[Statement, ...], copied_share: float | None = No
     return NarrativeResult(
         statements=statements,
         category_counts={k: cats[k] for k in sorted(cats)},
-        boilerplate_share=neardup.share_of_chars([s.text for s in _prose(statements)], [s.boilerplate for s in _prose(statements)]),
+        boilerplate_share=_share_of_prose(statements, "boilerplate"),
         copied_share=copied_share,
         kind_counts={k: kinds[k] for k in sorted(kinds)},
         pairs=pairs,
@@ -221,10 +227,9 @@ def classify_texts(lines: list[str], section: str | None = None) -> list[dict]:
     Without ``section``, each line alone.
     """
     lines = list(lines)
+    check_section(section)
     if section is None or not lines:
         return classify(lines, section=section)
-    if section not in SECTION_PRIORS:
-        raise ValueError(f"未知的章节“{section}”，可选：{'、'.join(sorted(SECTION_PRIORS))}")
     labelled = label_lines(lines, section, get_model())
     return [labelled_row(text, lab, labelled) for text, lab in zip(lines, labelled)]
 
@@ -285,10 +290,11 @@ def _mark_carried_over(stmts: list[Statement], prev_stmts: tuple[Statement, ...]
         marked.append(replace(s, carried_over=m is not None))
         if m is not None:
             carried.append((i, s, prev_stmts[m[0]]))
-    share = neardup.share_of_chars([s.text for s in _prose(marked)], [s.carried_over for s in _prose(marked)])
+    share = _share_of_prose(marked, "carried_over")
+    prose = _prose(marked)
     by_section = {}
     for key in NARRATIVE_SECTIONS:
-        here = [s for s in _prose(marked) if s.section == key]
+        here = [s for s in prose if s.section == key]
         if here:
             by_section[key] = sum(s.carried_over for s in here) / len(here)
     return marked, share, by_section, carried

@@ -72,10 +72,14 @@ class NarrativeModel:
     def categories_(self) -> np.ndarray:
         return np.asarray(self.category.classes if self.category else (), dtype=object)
 
-    def _proba(self, model, texts: list[str]) -> np.ndarray:
-        """``model``'s calibrated probabilities for ``texts`` (not empty), over the shared features."""
+    def _proba(self, model, texts: list[str], first_clause_weight: float = 0.0) -> np.ndarray:
+        """``model``'s calibrated probabilities for ``texts`` (not empty), over the shared features; with a
+        ``first_clause_weight``, its logits mixed with those of each text's first clause (:func:`linear.with_first_clause`)."""
         self.featurizer.keep_bounded()
-        return model.proba(self.featurizer.rows(texts, model.blocks))
+        if not first_clause_weight:
+            return model.proba(self.featurizer.rows(texts, model.blocks))
+        z = linear.with_first_clause(texts, lambda ts: model.logits(self.featurizer.rows(ts, model.blocks)), first_clause_weight)
+        return linear.softmax(z / model.temperature)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated kind probabilities (balanced posterior), columns in ``classes_`` order."""
@@ -97,10 +101,7 @@ class NarrativeModel:
         texts = list(texts)
         if self.category is None or not texts:
             return np.zeros((len(texts), len(self.categories_)))
-        self.featurizer.keep_bounded()
-        w = float(self.meta.get("params", {}).get("category_first_clause_weight", 0.0))
-        z = linear.with_first_clause(texts, lambda ts: self.category.logits(self.featurizer.rows(ts, self.category.blocks)), w)
-        return linear.softmax(z / self.category.temperature)
+        return self._proba(self.category, texts, float(self.meta.get("params", {}).get("category_first_clause_weight", 0.0)))
 
     def predict_category(self, texts: Sequence[str]) -> np.ndarray:
         return self.categories_[self.predict_category_proba(texts).argmax(axis=1)]
@@ -214,6 +215,12 @@ def apply_priors(kind_probs: dict[str, float], section: str | None, context: str
 # --- rows ------------------------------------------------------------------------------------------------
 
 
+def check_section(section: str | None) -> None:
+    """A section the priors know ("overview", "problems") or None; anything else is a caller's error."""
+    if section is not None and section not in SECTION_PRIORS:
+        raise ValueError(f"未知的章节“{section}”，可选：{'、'.join(sorted(SECTION_PRIORS))}")
+
+
 def classify(texts: Sequence[str], section: str | None = None) -> list[dict]:
     """Kind, its probability, category, its probability and a close runner-up for each text.
 
@@ -221,8 +228,7 @@ def classify(texts: Sequence[str], section: str | None = None) -> list[dict]:
     sentences stand, applies that section's kind prior as ``analyze`` does;
     without it, the prior of a statement of unknown section (:data:`UNKNOWN_PRIOR`).
     """
-    if section is not None and section not in SECTION_PRIORS:
-        raise ValueError(f"未知的章节“{section}”，可选：{'、'.join(sorted(SECTION_PRIORS))}")
+    check_section(section)
     texts = list(texts)
     if not texts:
         return []

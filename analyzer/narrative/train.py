@@ -61,6 +61,7 @@ class Example:
     id: str = ""  # "eval_refs.tsv:<line index>" for evaluation rows, "<section id>:<n>" for training sections
     answers: int | None = None  # a measure of a training section: the number of the problem it answers
     for_kinds: bool = True  # False: written for the category model only (:data:`CATEGORY_ONLY_FILES`)
+    span: tuple[int, int] | None = None  # an evaluation row's (start, end) in the flat text of its file
 
 
 # Files of problems and measures written for their *category*: they teach the category model only. Their
@@ -136,7 +137,8 @@ def load_eval(path: Path | None = None) -> tuple[list[Example], int]:
         if text is None:
             skipped += 1
             continue
-        out.append(Example(text=text, kind=kind, category=cat or None, section=section, source=source, id=f"{path.name}:{i}"))
+        out.append(Example(text=text, kind=kind, category=cat or None, section=section, source=source, id=f"{path.name}:{i}",
+                           span=(int(offset), int(offset) + int(length))))
     return out, skipped
 
 
