@@ -12,6 +12,7 @@ import csv
 import os
 import shutil
 import stat
+import tempfile
 import time
 from pathlib import Path
 
@@ -180,13 +181,29 @@ def test_office_helpers_left_behind_are_killed(tmp_path, fake_office):
 
 
 @needs_proc
-def test_worker_stopped_mid_conversion_kills_office(tmp_path, fake_office):
-    """The per-file limit fires while LibreOffice runs: the worker takes its process group down."""
+def test_worker_stopped_mid_conversion_kills_office(tmp_path, fake_office, monkeypatch):
+    """The per-file limit fires while LibreOffice runs: the worker takes its process group down,
+    and the conversion's temporary folder (a copy of the input) goes with it."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # forked workers inherit it
     path = tmp_path / "report.doc"
     path.write_bytes(OLE_DOC)
     run = analyze_run([path], Settings(per_file_timeout_s=1, legacy_timeout_s=60), workers=1)
     assert [f.kind for f in run.failures] == ["timeout"]
     assert _helper_stopped(fake_office)
+    assert not list(scratch.glob("analyzer-legacy-*"))
+
+
+@needs_proc
+def test_office_timeout_leaves_no_folder(tmp_path, fake_office, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    path = tmp_path / "report.doc"
+    path.write_bytes(OLE_DOC)
+    with pytest.raises(errors.UnreadableInput):
+        read_document(path, Settings(legacy_timeout_s=1))
+    assert not list(tmp_path.glob("analyzer-legacy-*"))
 
 
 def test_largest_files_start_first_and_outcomes_keep_the_order(tmp_path):

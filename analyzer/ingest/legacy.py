@@ -9,7 +9,8 @@ It runs in its own process group (``soffice`` starts ``oosplash`` and
 every way out of the conversion: done, failed, timed out, or interrupted by
 an exception. A worker process that the runner stops calls
 :func:`kill_office` from its SIGTERM handler, since it never reaches those
-``finally`` blocks.
+``finally`` blocks; that also removes the conversion's temporary folder, which
+holds a copy of the input.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from analyzer.model import Document
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _GROUPS: set[int] = set()  # process groups of the conversions running in this process
+# Their temporary folders (each holds a copy of the input): a worker stopped mid-conversion exits
+# from its SIGTERM handler without reaching the ``finally`` that removes them (see :func:`kill_office`).
+_FOLDERS: set[str] = set()
 
 
 def legacy_kind(path: Path, data: bytes) -> str:
@@ -53,7 +57,9 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     office = find_office()
     if office is None:
         raise errors.UnsupportedFormat(errors.LEGACY_NO_OFFICE.format(name=name, kind=kind))
-    with tempfile.TemporaryDirectory(prefix="analyzer-legacy-") as tmp:
+    tmp = tempfile.mkdtemp(prefix="analyzer-legacy-")
+    _FOLDERS.add(tmp)
+    try:
         tmp_path = Path(tmp)
         # Kingsoft .wps files are Word binaries: named .doc, LibreOffice picks its Word
         # filter instead of the unrelated Microsoft Works one that .wps would suggest.
@@ -63,6 +69,8 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
         out_dir.mkdir()
         converted = convert_to_docx(office, source, out_dir, tmp_path / "profile", settings.legacy_timeout_s, name, kind)
         docx_data = converted.read_bytes()
+    finally:
+        _remove_folder(tmp)
     document = docx_reader.read(path, docx_data, settings)
     return replace(document, notes=(f"由 {kind} 经 LibreOffice 转换",) + document.notes)
 
@@ -105,9 +113,17 @@ def convert_to_docx(
 
 
 def kill_office() -> None:
-    """Kill every LibreOffice process group this process started and has not yet stopped."""
+    """Kill every LibreOffice process group this process started and has not yet stopped, and
+    remove their temporary folders (the copy of the input, LibreOffice's profile, its output)."""
     for group in sorted(_GROUPS):
         _kill_group(group)
+    for folder in sorted(_FOLDERS):
+        _remove_folder(folder)
+
+
+def _remove_folder(folder: str) -> None:
+    _FOLDERS.discard(folder)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _kill_group(group: int) -> None:
