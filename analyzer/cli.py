@@ -497,13 +497,39 @@ _USAGE_WORDS = (
 )
 
 
+_INVALID_VALUE = _USAGE_WORDS[-1][0]
+# Why a value is refused, as typer's validation (pydantic) words it.
+_VALUE_WORDS = (
+    (r"Input should be a valid integer.*", "应为整数"),
+    (r"Input should be a valid number.*", "应为数字"),
+    (r"Input should be less than or equal to (\S+?)\.?", "不能大于 {0}"),
+    (r"Input should be greater than or equal to (\S+?)\.?", "不能小于 {0}"),
+    (r"Input should be less than (\S+?)\.?", "应小于 {0}"),
+    (r"Input should be greater than (\S+?)\.?", "应大于 {0}"),
+)
+
+
+def _value_reason(reason: str) -> str:
+    """The reason of an "Invalid value" error in Chinese, or as given where no translation fits."""
+    if m := re.fullmatch(r"(?:Value error, )?'(.*?)' is not one of (.+?)\.?", reason):
+        choices = "、".join(re.findall(r"'(.*?)'", m[2]))
+        return f"“{m[1]}”不在可选值之列，可选：{choices}"
+    for pattern, words in _VALUE_WORDS:
+        if m := re.fullmatch(pattern, reason):
+            return words.format(*m.groups())
+    return reason
+
+
 def usage_message(message: str) -> str:
     """One line of Chinese for a click usage error, the original words kept where no translation fits."""
     text = " ".join(message.split())
     for pattern, words in _USAGE_WORDS:
         if m := re.fullmatch(pattern, text):
             close = m.groupdict().get("close")  # the options click suggests instead
-            return words.format(*m.groups()) + (f"，相近的选项：{close}" if close else "")
+            groups = m.groups()
+            if pattern == _INVALID_VALUE:
+                groups = (groups[0], _value_reason(groups[1]))
+            return words.format(*groups) + (f"，相近的选项：{close}" if close else "")
     return f"命令行用法有误（{text}）"
 
 

@@ -6,6 +6,7 @@ import json
 import shutil
 import socket
 import subprocess
+import re
 import sys
 import time
 import urllib.request
@@ -208,7 +209,9 @@ def test_progress_bar_shows_file_names_as_written():
     (["nosuch"], "没有“nosuch”这个命令"),
     (["check", "a.pdf", "b.pdf"], "多余的参数：b.pdf"),
     (["extract"], "缺少参数"),
-    (["analyze", "--workers", "abc"], "参数“--workers”的取值无效"),
+    (["analyze", "--workers", "abc"], "参数“--workers”的取值无效（应为整数）"),
+    (["analyze", "--workers", "999"], "参数“--workers”的取值无效（不能大于 64）"),
+    (["classify", "--section", "foo", "天气很好"], "“foo”不在可选值之列，可选：overview、problems"),
 ])
 def test_usage_errors_are_one_chinese_line(argv, said, monkeypatch, capsys):
     """Fails before: click's English error in a box of several lines, under a Usage: block."""
@@ -220,6 +223,7 @@ def test_usage_errors_are_one_chinese_line(argv, said, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert stop.value.code == 2
     assert err.count("\n") == 1 and err.startswith("错误：") and said in err and "--help" in err
+    assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", err.split("。运行")[0])  # no English phrase left
 
 
 def test_the_console_script_keeps_the_exit_status_of_commands(monkeypatch, capsys, tmp_path):
