@@ -326,7 +326,7 @@ def classify(
     ),
     section: Optional[Section] = typer.Option(
         None, "--section", "-s",
-        help="句子所在章节： overview （总体情况）或 problems （存在的主要问题及改进情况）；给出时各行按顺序视为该章节的句子（标题行、引出下文的句子与 analyze 的判断相同）。",
+        help="句子所在章节： overview （总体情况）或 problems （存在的主要问题及改进情况）；给出时各行按顺序视为该章节的句子（标题行、引出下文的句子与 analyze 的判断相同）。省略时，若输入是含章节标题的报告全文，“一、总体情况”“五、存在的主要问题及改进情况”之下各行按所在章节判断，其余各行单独判断；输出的 section 为所用章节。",
     ),
 ) -> None:
     """逐行分类：每行输入一句，输出一行 JSON（text、category、score 等）。"""

@@ -23,13 +23,29 @@ def test_classify_texts_rows():
             "全年通过门户网站主动公开政府信息312条",
         ]
     )
-    assert [set(r) for r in rows] == [{"text", "kind", "kind_score", "probability", "category", "score", "runner_up", "uncertain"}] * 3
+    assert [set(r) for r in rows] == [{"text", "kind", "kind_score", "probability", "category", "score", "runner_up", "uncertain", "section"}] * 3
     assert [r["kind"] for r in rows] == ["problem", "measure", "achievement"]
     assert rows[0]["category"] == "interpretation_response"
     assert rows[1]["category"] == "staff_capacity"
     assert rows[2]["category"] is None and rows[2]["score"] == rows[2]["probability"] == rows[2]["kind_score"]
     assert all(0.0 <= r["score"] <= 1.0 and not r["uncertain"] for r in rows)
     json.dumps(rows, ensure_ascii=False)  # plain Python types only
+
+
+def test_a_report_given_whole_is_read_section_by_section():
+    """Without --section, the lines under 一、总体情况 are read as 总体情况's and those under 五 as 五's: the same
+    heading-like line is a heading in the first and a measure in the second (before: both alone, both measures)."""
+    lines = ["2023年政府信息公开工作年度报告", "一、总体情况", "2023年，我局认真贯彻落实《条例》，现将有关情况报告如下",
+             "加强督促指导", "全年主动公开政府信息312条", "二、主动公开政府信息情况", "五、存在的主要问题及改进情况",
+             "一是政策解读形式较为单一", "加强督促指导", "六、其他需要报告的事项", "本机关未收取信息处理费"]
+    rows = classify_texts(lines)
+    assert [r["section"] for r in rows] == [None, None, "overview", "overview", "overview", None, None, "problems", "problems", None, None]
+    assert (rows[3]["kind"], rows[8]["kind"]) == ("statement", "measure")
+    assert rows[7]["category"] == "interpretation_response"
+    # no heading: every line alone, as before
+    alone = classify_texts(["加强督促指导", "一是政策解读形式较为单一"])
+    assert [r["section"] for r in alone] == [None, None]
+    assert [r["kind"] for r in alone] == [r["kind"] for r in clf.classify(["加强督促指导", "一是政策解读形式较为单一"])]
 
 
 @pytest.mark.parametrize("text", ["天气很好", "今天下午三点在三楼会议室开会", "【打印本页】【关闭窗口】", "这件衣服有没有大一号的"])
@@ -68,7 +84,7 @@ def test_a_section_s_lines_are_labelled_as_analyze_labels_that_section():
     overview = classify_texts(["健全组织领导。", "及时调整政府信息公开工作领导小组成员，明确专人负责日常工作。"], section="overview")
     assert [r["kind"] for r in overview] == ["statement", "achievement"]
     # the same heading on its own line, with nothing after it, is read by its words alone
-    assert classify_texts(["健全组织领导。"], section="overview")[0] == clf.classify(["健全组织领导。"], section="overview")[0]
+    assert classify_texts(["健全组织领导。"], section="overview")[0] == clf.classify(["健全组织领导。"], section="overview")[0] | {"section": "overview"}
     # a lead-in is a statement, but sets nothing for the lines after it: they may be another report's
     lines = ["下一步，重点做好以下工作：", "政策解读形式单一，图解类解读仅有2篇。"]
     rows = classify_texts(lines, section="problems")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 
 from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
@@ -215,7 +216,8 @@ def label_lines(lines: list[str], section: str, model) -> list[Labelled]:
 
 
 def classify_texts(lines: list[str], section: str | None = None) -> list[dict]:
-    """One dict per line: text, kind, its probability, category (problems and measures), score, runner_up, uncertain.
+    """One dict per line: text, kind, its probability, category (problems and measures), score, runner_up,
+    uncertain, and the section it was read in.
 
     ``section`` ("overview" / "problems") says where the sentences come from, when known. The lines
     are then read in order as ``analyze`` reads a section's statements, as far as a line and the next
@@ -224,14 +226,46 @@ def classify_texts(lines: list[str], section: str | None = None) -> list[dict]:
     the lines may come from many reports one after the other: the context a lead-in sets for all that
     follows, and the pairing of problems with measures (on the evaluation's statements of 13 reports
     piped as one file, kinds macro-F1 0.917 and categories 0.638 this way, 0.916 and 0.606 with them).
-    Without ``section``, each line alone.
+    Without ``section``, the lines under a heading of 总体情况 or of 五 (a report's text given whole) are
+    read as that section's (:func:`sections_of_lines`); any other line alone.
     """
     lines = list(lines)
     check_section(section)
-    if section is None or not lines:
-        return classify(lines, section=section)
-    labelled = label_lines(lines, section, get_model())
-    return [labelled_row(text, lab, labelled) for text, lab in zip(lines, labelled)]
+    if not lines:
+        return []
+    where = [section] * len(lines) if section else sections_of_lines(lines)
+    model = get_model()
+    rows: list[dict] = []
+    start = 0
+    while start < len(lines):
+        end = start + 1
+        while end < len(lines) and where[end] == where[start]:
+            end += 1
+        run, key = lines[start:end], where[start]
+        if key is None:
+            rows += [row | {"section": None} for row in classify(run)]
+        else:
+            labelled = label_lines(run, key, model)
+            rows += [labelled_row(text, lab, labelled) | {"section": key} for text, lab in zip(run, labelled)]
+        start = end
+    return rows
+
+
+def sections_of_lines(lines: list[str]) -> list[str | None]:
+    """For each line, the narrative section it stands in when the lines are a report's text with its headings
+    ("一、总体情况", "五、存在的主要问题及改进情况", found as ``analyze`` finds them); None for a heading line,
+    a line of another section or before the first heading, and for every line when no such heading is there."""
+    from analyzer.model import Block, Document
+    from analyzer.sections import split_sections
+
+    doc = Document(source=Path("-"), format="txt", blocks=tuple(Block("paragraph", t, line=n) for n, t in enumerate(lines)))
+    where: list[str | None] = [None] * len(lines)
+    for key, sec in split_sections(doc).items():
+        if key in NARRATIVE_SECTIONS:
+            for b in sec.blocks:
+                if b.line is not None and b.text.strip() == lines[b.line].strip():  # a line whole, not a heading's tail
+                    where[b.line] = key
+    return where
 
 
 # --- run level ------------------------------------------------------------------------------------
