@@ -61,6 +61,28 @@ def _chinese_help_screens() -> None:
         return text
 
     typer.rich_utils._make_rich_text = folded_text
+    import typer.core
+
+    for cls in (typer.core.TyperArgument, typer.core.TyperOption):
+        if hasattr(cls, "display_type"):  # typer ≥ 0.2x names a value's type in the help ("<int>", "<path>")
+            cls.display_type = _chinese_type(cls.display_type)
+
+
+# The type of a value as typer's help names it ("<int range>"), as a user reads it; a flag needs none.
+TYPE_WORDS = {"bool": None, "path": "路径", "file": "文件", "dir": "文件夹", "list[Path]": "路径", "list[str]": "文本", "int": "整数",
+              "int range": "整数", "float": "数值", "float range": "数值", "str": "文本"}
+
+
+def _chinese_type(display_type):
+    @functools.wraps(display_type)
+    def chinese(self, ctx):
+        shown = display_type(self, ctx)
+        label = shown[1:-1] if isinstance(shown, str) and shown.startswith("<") and shown.endswith(">") else None
+        if label not in TYPE_WORDS:
+            return shown  # choices ("<local|dask>") and anything new, as typer shows them
+        return f"<{TYPE_WORDS[label]}>" if TYPE_WORDS[label] else None
+
+    return chinese
 
 
 class _ChineseHelp:

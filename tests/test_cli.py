@@ -262,13 +262,16 @@ def test_help_screens_are_chinese_and_whole():
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
     for args in [[]] + [[name] for name in names]:
         screen = _screen(args + ["--help"])
-        for english in ("Usage:", "Options", "Arguments", "Commands", "Show this message", "[default:", "[required]", "[OPTIONS]"):
+        for english in ("Usage:", "Options", "Arguments", "Commands", "Show this message", "[default:", "[required]", "[OPTIONS]",
+                        "<bool>", "<int", "<str>", "<path>", "<list["):
             assert english not in screen, (args, english)
         assert "用法：" in screen and "显示本帮助并退出。" in screen and "选项" in screen, args
     flat = "".join(ch for ch in _screen(["serve", "--help"]) if not ch.isspace() and ch not in "│╭╮╰╯─")
     assert "工作区文件夹（数据库与上传文件保存于此，首次启动时创建）。" in flat
     assert "[默认：workspace]" in flat
     assert "[必填]" in _screen(["check", "--help"])
+    analyze = _screen(["analyze", "--help"])
+    assert "<整数> [1<=x<=64]" in analyze and "<local|dask>" in analyze and "<路径>" in analyze  # the type in words; choices as they are
 
 
 def test_the_help_screens_cost_a_command_nothing():
