@@ -240,3 +240,11 @@ def test_the_r14f_category_rows_are_for_the_category_model_and_hold_the_borders(
     assert min(per.values()) >= 12, per
     late = {e.category for e in rows if "及时" in e.text and "不" in e.text}
     assert "timeliness" in late and len(late) >= 3, late
+
+
+def test_archiving_is_filed_under_information_management_in_every_training_file():
+    """The document life-cycle, archiving included, is information_management (spec/taxonomy.md §2): no training
+    problem or measure whose lead clause is about archives (档案管理/档案数字化) is filed under other (three were until
+    r14f). The lead clause decides (the first named area leads): "理顺机构调整后的职责，做好档案移交" is restructuring."""
+    about_archives = [e for e in train.load_training() if e.category and "档案" in features.first_clause(e.text) and "档案馆" not in e.text]
+    assert len(about_archives) >= 3 and all(e.category == "information_management" for e in about_archives), [(e.source, e.category, e.text) for e in about_archives]
