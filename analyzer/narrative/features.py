@@ -215,19 +215,23 @@ SHAPE_FEATURES = {"heading_shape": _heading_shape, "length": _length}
 # Cue words of each problem category (spec/taxonomy.md §2, "typical content"), widened with
 # the words reports use for the same things.
 CATEGORY_CUES: dict[str, str] = {
-    "content_coverage": r"公开内容|深度|广度|重点领域|全面性|不全面|不完整|实质性|覆盖面|公开范围|预决算|内容质量|精细度|丰富",
-    "timeliness": r"及时|更新|时效|滞后|延迟|拖延|迟缓|过期|僵尸|长期未|时限|动态维护|空栏目|随产生随公开",
+    "content_coverage": r"公开内容|深度|广度|重点领域|全面性|不全面|不完整|实质性|覆盖面|公开范围|预决算|内容质量|精细度|丰富|细化|要素|颗粒度|明细|应公开尽公开|应公尽公|缺项|过程信息|结果信息",
+    "timeliness": r"及时|更新|时效|滞后|延迟|拖延|迟缓|过期|僵尸|长期未|时限|动态维护|空栏目|随产生随公开|停更|陈旧|旧版本|过时|随产生|按时|逾期",
     "interpretation_response": r"解读|回应|关切|舆情|互动|留言|答问|新闻发布|发布会|图解|政民",
     "platform": r"网站|新媒体|公众号|微博|专栏|专区|栏目|平台|检索|搜索|无障碍|适老化|集约化|客户端|链接|页面|渠道|载体|政策文件库|查阅点",
     "application_handling": r"依申请|申请|答复|复议|诉讼|告知书|办理|补正|延期|纠错|败诉|申请量|申请人",
     "staff_capacity": r"人员|队伍|培训|业务能力|专职|兼职|人手|力量|素质|水平不高|信息员|轮岗|变动|干部|认识|意识|重视|学习",
     "mechanism": r"制度|机制|考核|保密审查|审核|协调|联动|问责|责任|监督|督查|流程|统筹|评议|激励|督导|督促|组织领导|保障|整改|落实",
     "public_participation": r"公众参与|参与|宣传|知晓|开放日|政务公开日|意见征集|征求意见|听证|座谈|群众|联系群众|走访",
-    "grassroots_standardization": r"基层|标准化|规范化|标准目录|村务|居务|村（社区）|村级|社区|乡镇|街道|公开栏",
-    "information_management": r"规范性文件|清理|公开指南|公开目录|属性|源头认定|归档|台账|撤回|登记|编号|全生命周期|有效期",
+    "grassroots_standardization": r"基层|标准化|规范化|标准目录|村务|居务|村（社区）|村级|社区|乡镇|街道|公开栏|明白墙|村组|基层公开",
+    "information_management": r"规范性文件|清理|公开指南|公开目录|属性|源头认定|归档|台账|撤回|登记|编号|全生命周期|有效期|档案|索引号|失效|废止|效力|三统一|目录编制|编目",
     # "other" is none of the above (spec/taxonomy.md): innovation, highlights and lessons (创新/特色/亮点/经验)
     # are said of any area, so they are not its cues (5-fold-by-file CV on the training data: 0.917 → 0.918).
-    "other": r"经费|预算|设备|疫情|区划|机构改革|营商环境|数据开放",
+    # r14f widened five groups with the words of a lack of detail (细化/要素/明细/缺项…), of stale content
+    # (停更/陈旧/旧版本/逾期…), of the document life-cycle (档案/索引号/失效/废止/效力…), of village disclosure
+    # (明白墙/村组) and of the conditions of the work (财力/资金/撤并/中心工作/融合/差距…): by-file CV of the
+    # categories, scored on the files other than train_r14f_cats.tsv, 0.949 → 0.951 (without 差距 0.9505).
+    "other": r"经费|预算|设备|疫情|区划|机构改革|营商环境|数据开放|财力|资金|撤并|中心工作|融合|差距|办公用房|工作条件",
 }
 
 
