@@ -255,7 +255,8 @@ def classify(texts: Sequence[str], section: str | None = None) -> list[dict]:
     sentences stand, applies that section's kind prior as ``analyze`` does;
     without it, the prior of a statement of unknown section (:data:`UNKNOWN_PRIOR`), and the kind
     probability is calibrated for text read alone (:attr:`NarrativeModel.unknown_section_temperature`),
-    so that a probability of 0.8 is right about 80 % of the time without the section too.
+    so that a probability of 0.8 is right about 80 % of the time on training files left out (on real text it
+    is still somewhat over-confident: models/MODEL_CARD.md, r14g).
     """
     check_section(section)
     texts = list(texts)
