@@ -96,9 +96,12 @@ def label_items(items: list[Item], model, pair: bool = True) -> tuple[list[Label
         return [], []
     texts = [it.text for it in items]
     kind_p = model.predict_proba(texts)
+    # The saved model's calibration of text read alone; the scikit-learn estimator of the cross-validation has
+    # none (the temperature is fitted on top of what it gives), nor a model made before r14g.
+    unknown_t = getattr(model, "unknown_section_temperature", 1.0)
     kinds = []
     for i, (it, row) in enumerate(zip(items, kind_p)):
-        probs = apply_priors({str(k): float(p) for k, p in zip(model.classes_, row)}, it.section, it.context, it.text)
+        probs = apply_priors({str(k): float(p) for k, p in zip(model.classes_, row)}, it.section, it.context, it.text, unknown_t)
         if _heads_what_follows(items, i):
             probs["statement"] *= HEADING_BOOST
             total = sum(probs.values())

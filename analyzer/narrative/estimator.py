@@ -206,7 +206,9 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         was left out, which is closer to reading a new report than shuffled folds.
         ``for_kinds`` (optional) says which rows the kind model learns from; the
         others (problems and measures written for their category) teach the
-        category model only.
+        category model only. With calibration folds, ``kind_oof_logits_`` keeps the out-of-fold kind
+        logits of every row (before the temperature), on which more can be calibrated (the kind read
+        without its section, :func:`analyzer.narrative.train.fit_unknown_section_temperature`).
         """
         X, y = list(X), list(y)
         if len(X) != len(y):
@@ -252,6 +254,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
             held = [i for i in test if i in pos]
             if cm is not None and held:
                 cat_logits[[pos[i] for i in held]] = self._category_logits(cm, vec, cues, cn, [X[i] for i in held])
+        self.kind_oof_logits_ = kind_logits
         kx = [i for i in range(len(X)) if for_kinds is None or for_kinds[i]]
         yk = [y[i] for i in kx]
         t_kind = fit_temperature(kind_logits[kx], np.searchsorted(self.classes_, yk), compute_sample_weight("balanced", yk))

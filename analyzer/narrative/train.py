@@ -4,6 +4,7 @@
     python -m analyzer.narrative.train --evaluate   # per-class scores on the held-out real statements, κ
     python -m analyzer.narrative.train --compare    # candidate estimators, cross-validated on the training data
     python -m analyzer.narrative.train --compare-files [NEW_FILE]   # each training file left out in turn
+    python -m analyzer.narrative.train --calibration   # the kind probability without the section, by training file
 
 Training data (``data/narrative/train_*.tsv``) is written by the team in its
 own words. Evaluation data are statements of real reports labelled twice,
@@ -388,6 +389,21 @@ def calibration_table(correct: np.ndarray, confidence: np.ndarray, edges=(0.0, 0
     return out
 
 
+def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray) -> float:
+    """Expected calibration error over the bins of :func:`calibration_table`: the mean, weighted by the
+    statements of each bin, of the gap between its share correct and its mean probability (0 when calibrated)."""
+    edges = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+    correct, confidence = np.asarray(correct, dtype=float), np.asarray(confidence, dtype=float)
+    if not len(confidence):
+        return float("nan")
+    gap = 0.0
+    for lo, hi in zip(edges, edges[1:]):
+        m = (confidence >= lo) & (confidence < hi)
+        if m.any():
+            gap += m.sum() * abs(correct[m].mean() - confidence[m].mean())
+    return float(gap / len(confidence))
+
+
 def _print_confusion(title: str, labels: list[str], matrix) -> None:
     if matrix is None:
         return
@@ -639,6 +655,82 @@ def compare_boilerplate() -> None:
             print(f"{name:45s} {prec:9.3f} {rec:7.3f} {f1:6.3f}")
 
 
+# --- the kind probability read without the section ----------------------------------------------------
+
+
+def unknown_section_probabilities(model, data: list[Example], temperature: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold kind probabilities of the training rows the kind model learns from, read as ``analyzer
+    classify`` reads a text without its section, and their gold kinds (column indices).
+
+    ``model`` is a fitted :class:`~analyzer.narrative.estimator.StatementClassifier` (its logits of each
+    training file left out in turn, ``kind_oof_logits_``, the ones its kind temperature is fitted on) and
+    ``data`` what it was fitted on: each row's logits through the kind temperature, then the unknown
+    section's prior and the aspect rule (:func:`classify.apply_priors`), then ``temperature``.
+    """
+    from analyzer.narrative import linear
+
+    kx = [i for i, e in enumerate(data) if e.for_kinds]
+    classes = [str(c) for c in model.classes_]
+    proba = linear.softmax(model.kind_oof_logits_[kx] / model.kind_temperature_)
+    read = [classify.apply_priors(dict(zip(classes, map(float, row))), None, text=data[i].text, unknown_temperature=temperature) for i, row in zip(kx, proba)]
+    return np.asarray([[r[c] for c in classes] for r in read]), np.asarray([classes.index(data[i].kind) for i in kx])
+
+
+def fit_unknown_section_temperature(model, data: list[Example]) -> float:
+    """The temperature of :func:`classify.apply_priors` without the section: the one minimising the log loss of
+    the out-of-fold probabilities read without the section (:func:`unknown_section_probabilities`).
+
+    Not weighted by kind, unlike the kind temperature: the priors have already set how common each kind
+    is, and what is calibrated is how often the kind given is right.
+    """
+    from analyzer.narrative.estimator import fit_temperature
+
+    proba, gold = unknown_section_probabilities(model, data)
+    return fit_temperature(np.log(np.clip(proba, 1e-300, None)), gold)
+
+
+def _temper(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """Rows of probabilities through a temperature, as :func:`classify.apply_priors` applies it: p ∝ p^(1/T)."""
+    z = np.log(np.clip(proba, 1e-300, None)) / temperature
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def _calibration_line(proba: np.ndarray, gold: np.ndarray) -> str:
+    correct, confidence = proba.argmax(axis=1) == gold, proba.max(axis=1)
+    log_loss = float(-np.mean(np.log(np.clip(proba[np.arange(len(gold)), gold], 1e-12, None))))
+    bins = "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(correct, confidence))
+    return (
+        f"accuracy {correct.mean():.3f}, ECE {expected_calibration_error(correct, confidence):.3f}, log loss {log_loss:.3f}, "
+        f"uncertain {np.mean(confidence < classify.UNCERTAIN):.2f} | {bins}"
+    )
+
+
+def print_unknown_section_calibration() -> None:
+    """The kind probability without the section, by cross-validation by training file (``--calibration``):
+    reliability bins, ECE and log loss before and after the temperature, over every row the kind model
+    learns from and over the written sections (the one mixture of kinds like a report's); the temperature
+    also fitted with each training file left out in turn and applied to it (no row scored by a temperature
+    fitted on it)."""
+    from analyzer.narrative.estimator import fit_temperature
+
+    model = fit_from_repository()
+    data = load_training()
+    rows = [e for e in data if e.for_kinds]
+    written = np.asarray([e.section is not None for e in rows])
+    t = fit_unknown_section_temperature(model, data)
+    before, gold = unknown_section_probabilities(model, data)
+    after, _ = unknown_section_probabilities(model, data, t)
+    nested = np.zeros_like(before)
+    for name in sorted({e.source for e in rows}):
+        out = np.asarray([e.source == name for e in rows])
+        nested[out] = _temper(before[out], fit_temperature(np.log(np.clip(before[~out], 1e-300, None)), gold[~out]))
+    print(f"kind temperature {model.kind_temperature_}; unknown-section temperature {t} (by-file CV, {len(rows)} statements)")
+    for label, proba in (("before", before), (f"after, T {t}", after), ("T by file left out", nested)):
+        print(f"{label:>18}, all files: {_calibration_line(proba, gold)}")
+        print(f"{label:>18}, written sections: {_calibration_line(proba[written], gold[written])}")
+
+
 def train(save: bool = True, models_dir: Path | None = None) -> dict:
     """Fit on the training data, export the arrays, save model and sidecar; returns the sidecar's content.
 
@@ -662,6 +754,8 @@ def train(save: bool = True, models_dir: Path | None = None) -> dict:
         "training_kinds": dict(sorted(Counter(e.kind for e in data if e.for_kinds).items())),  # what the kind model learnt from
         "category_only_examples": sum(not e.for_kinds for e in data),
         "params": params,
+        # how sure a kind read without its section is (classify.apply_priors), fitted on the training files left out in turn
+        "unknown_section_temperature": fit_unknown_section_temperature(model, data),
         # Inference needs numpy only; retraining the same bytes needs the same scikit-learn (pinned in pyproject.toml).
         "sklearn_version": _version("sklearn"),
         "numpy_version": _version("numpy"),
@@ -778,6 +872,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", action="store_true", help="compare candidate estimators by cross-validation on the training data")
     parser.add_argument("--compare-files", nargs="?", const="", metavar="NEW_FILE", help="leave-one-training-file-out scores; with NEW_FILE, on the other files with and without it")
     parser.add_argument("--compare-boilerplate", action="store_true", help="compare boilerplate models by cross-validation on boilerplate_train.tsv")
+    parser.add_argument("--calibration", action="store_true", help="the kind probability without the section, by cross-validation by training file")
     parser.add_argument("--pairing", action="store_true", help="the problem–measure pairing weights on the written training sections")
     parser.add_argument("--repeats", action="store_true", help="the same-problem threshold on the written pairs of data/narrative/repeat_pairs.tsv")
     args = parser.parse_args(argv)
@@ -817,10 +912,15 @@ def run_evaluation(model=None) -> int:
         res = evaluate(model, examples, use_section, in_order, as_lines)
         print_evaluation(res, f"held-out real statements, {label}")
         correct = np.asarray([p == e.kind for p, e in zip(res["kind_pred"], examples)])
-        print("kind probability calibration (bin, statements, share correct): " + "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(correct, res["kind_confidence"])))
+        print(
+            "kind probability calibration (bin, statements, share correct): "
+            + "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(correct, res["kind_confidence"]))
+            + f"; ECE {expected_calibration_error(correct, res['kind_confidence']):.3f}"
+        )
         print(
             "category probability calibration (bin, categories given, share equal to gold): "
             + "; ".join(f"{b} {n} {c:.2f}" for b, n, c in calibration_table(res["category_correct"], res["category_confidence"]))
+            + f"; ECE {expected_calibration_error(res['category_correct'], res['category_confidence']):.3f}"
         )
         print()
     rows, skipped_b = load_boilerplate_eval()
@@ -841,6 +941,9 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.compare_boilerplate:
         compare_boilerplate()
+        return 0
+    if args.calibration:
+        print_unknown_section_calibration()
         return 0
     if args.pairing:
         print(f"{'category weight':>15} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
