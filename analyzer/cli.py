@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from analyzer import __version__
+from analyzer import __version__, errors
 from analyzer.errors import AnalyzerError
 
 # The help screens in Chinese (Chinese first): the panel titles and notes typer draws, click's
@@ -344,6 +344,8 @@ def classify(
         lines = list(args)  # `analyzer classify 天气很好`: the sentences themselves
     else:
         missing = next((a for a in args if not _is_sentence(a) and not Path(a).is_file()), None)
+        if missing and Path(missing).is_dir():
+            fail(errors.IS_FOLDER.format(name=missing))
         fail(f"文件不存在：{missing}" if missing else "一次只能分类一个文件；几句中文可以直接写在命令后。")
     lines = [line.strip() for line in lines if line.strip()]
     for row in run_guarded(classify_texts, lines, section.value if section else None):

@@ -33,6 +33,7 @@ class ProcessingTimeout(AnalyzerError):
 
 EMPTY_FILE = "{name}：文件为空，无法读取。"
 NOT_FOUND = "{name}：文件不存在。"
+IS_FOLDER = "{name}：这是一个文件夹，请指定其中一份报告文件；分析整个文件夹请用 analyzer analyze。"
 UNSUPPORTED = "无法识别 {name} 的格式（支持 PDF、DOCX、HTML、TXT），请另存为 DOCX 或 PDF 后重试。"
 BINARY = "{name}：不是可识别的文档（疑似二进制文件），请确认文件是否完整。"
 ENCODING = "{name}：无法判断文本编码（已尝试 UTF-8、UTF-16、GB18030），请另存为 UTF-8 文本后重试。"
