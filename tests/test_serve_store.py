@@ -54,6 +54,9 @@ def test_cells_of_a_finding():
     ("...", "未命名文件"),
     (None, "未命名文件"),
     (".hidden.txt", "hidden.txt"),
+    # Fails before: Chromium sends 名 字 'q"x.txt as 名 字 'q%22x.txt, and the page showed the escape.
+    ("名 字 'q%22x.txt", "名 字 'q\"x.txt"),
+    ("报告%0d%0A终稿.pdf", "报告 终稿.pdf"),
 ])
 def test_upload_names_are_shown_never_used_as_paths(name, shown):
     assert clean_name(name) == shown
