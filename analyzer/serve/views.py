@@ -266,8 +266,10 @@ def report_page(bench: Workbench, row: ReportRow) -> dict:
                 m["severity"] = f["severity"]
     by_table: dict[str, list[dict]] = {t: [] for t in schema.TABLES}
     others = []
-    for f in findings:
-        tables = {c.split(".", 1)[0] for c in f["cells"]}
+    for f, found in zip(findings, finished.findings):
+        # A finding about a table but no single cell (a missing row, a missing table) stands beside
+        # that table too: under 其他问题 it left the table saying 本表未发现问题, which was false.
+        tables = {c.split(".", 1)[0] for c in f["cells"]} | {(found.data or {}).get("table")}
         table = next((t for t in schema.TABLES if t in tables), None)
         (by_table[table] if table else others).append(f)
     statements = []
