@@ -410,7 +410,7 @@ def rank(
         run_guarded(write_ranking, ranking, out)
         typer.echo(f"已写入 {out}")
     if not run.results:
-        raise typer.Exit(2)
+        fail("没有可读取的报告，未能排名。")
 
 
 @command()

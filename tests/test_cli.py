@@ -276,3 +276,29 @@ def test_the_help_screens_cost_a_command_nothing():
     code = "import sys, analyzer.cli; print('typer.rich_utils' in sys.modules, 'rich.markdown' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_the_tools_own_reviews_and_results_page_are_not_ranked_as_reports(tmp_path):
+    """Fails before: `analyzer rank` on a folder holding a report and its review letter (or an analyze
+    output folder) ranked the letter, 评审意见汇编 and index.html as reports of their own."""
+    folder = tmp_path / "年报"
+    folder.mkdir()
+    shutil.copy(SEED001, folder / SEED001.name)
+    letter = runner.invoke(app, ["review", str(SEED001), "--out", str(folder / "意见.md")])
+    assert letter.exit_code == 0, letter.output
+    (folder / "index.html").write_text(
+        "<html><body><h1>政府信息公开工作年度报告评审结果</h1><h2>一、总体情况</h2><p>2021年度排名</p>"
+        "<h2>五、存在的主要问题及改进情况</h2><p>无</p></body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["rank", str(folder)])
+    assert result.exit_code == 0, result.output
+    ranked = [line for line in result.stdout.splitlines() if re.match(r"^│\s+\d+ │", line)]
+    assert len(ranked) == 1, result.stdout
+    assert result.stdout.replace("\n", "").count("是评审或研究材料，不是年度报告本身") == 2  # the table wraps lines
+    check = runner.invoke(app, ["check", str(folder / "意见.md")])
+    assert check.exit_code == 2 and "是评审或研究材料" in check.stderr
+
+
+def test_rank_with_no_readable_report_says_so(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = runner.invoke(app, ["rank", str(tmp_path)])
+    assert result.exit_code == 2 and "没有可读取的报告" in result.stderr
