@@ -91,6 +91,8 @@ def test_analyze_goes_on_past_a_broken_file(tmp_path):
     summary = (out / "summary.csv").read_text(encoding="utf-8-sig")
     assert "朱家房镇人民政府" in summary
     assert "Traceback" not in result.output
+    # Fails before: one report's letter was counted as 3 (its .md, its .docx and the 汇编).
+    assert "1 份评审意见（Markdown 与 Word 各一份，另有评审意见汇编）" in result.output
 
 
 def test_analyze_with_nothing_readable_exits_2(tmp_path):
