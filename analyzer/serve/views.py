@@ -18,7 +18,9 @@ from analyzer.output.review import Comment, build_comment
 from analyzer.serve.decisions import cells_of
 from analyzer.serve.store import ReportRow
 from analyzer.serve.workbench import Workbench
+from analyzer.scoring.verify import OTHER_SPLIT
 from analyzer.tables import schema
+from analyzer.tables.checks.base import aux_other
 
 KIND_LABELS = {"problem": "问题", "measure": "措施", "achievement": "成效", "statement": "陈述"}
 STATUS_LABELS = {"queued": "排队中", "running": "分析中", "done": "已完成", "unreadable": "无法读取"}
@@ -213,6 +215,14 @@ def table_grids(result: ReportResult, marks: dict[str, dict]) -> dict[str, dict]
 
     # 三: three label columns, then the seven applicant columns.
     rows = schema.rows_of("applications", template)
+    # A 2021 report that filled （六）其他处理 as one row: that row as reported, in place of three blank
+    # sub-rows (which hid the numbers the sums were checked with).
+    single_other = aux_other(tv) if tv and template != "2019" else None
+    if single_other is not None and any(tv.get("applications", k, c.key) is not None
+                                        for k in OTHER_SPLIT for c in schema.APPLICANTS):
+        single_other = None
+    if single_other is not None:
+        rows = [r for r in rows if r.key not in OTHER_SPLIT[1:]]
     results = [r for r in rows if r.key not in ("new_received", "carried_over", "carried_forward")]
     groups: dict[str, list] = {}
     for spec in results:
@@ -230,6 +240,13 @@ def table_grids(result: ReportResult, marks: dict[str, dict]) -> dict[str, dict]
             group = groups[spec.block]
             number = spec.block[:3]
             item = spec.label[len("三" + number):] if spec.label.startswith("三" + number) else spec.label
+            if single_other is not None and spec.key == OTHER_SPLIT[0]:
+                labels.append({"text": f"{spec.block}（报告仅填一行合计）", "rowspan": 1, "colspan": 2})
+                apps.append({"labels": labels, "cells": [
+                    {"key": f"applications.other_processing.{c.key}", "value": v, "text": "" if v is None else f"{v:g}",
+                     "remark": "", "severity": None, "findings": [], "has_source": False, "static": True}
+                    for c, v in zip(schema.APPLICANTS, single_other)]})
+                continue
             if len(group) == 1:
                 labels.append({"text": spec.block, "rowspan": 1, "colspan": 2})
             else:
