@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from _reports import clean_result, flawed_result, scored
 from analyzer.model import Failure, RunResult
 from analyzer.output.ranking import rank_results
@@ -89,10 +91,10 @@ def test_whole_outputs_byte_identical_across_runs_workers_and_order(tmp_path):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
 
 
+@pytest.mark.browser
 def test_ranking_headers_levels_and_grades_stay_on_one_line(tmp_path):
     """Fails before: on a 1280-px screen, a long file name squeezed the ranking so that 名次, 等级, 乡镇级
     and the grade 优秀 broke into one character a line."""
-    import pytest
     from pathlib import Path
 
     sync_api = pytest.importorskip("playwright.sync_api")
