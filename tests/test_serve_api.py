@@ -297,6 +297,13 @@ def test_ranking_xlsx_per_year(client):
     agencies = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert "朱家房镇人民政府" in agencies and agencies.count("朱家房镇人民政府") == 1
     assert "朱阳关镇人民政府" not in agencies  # a 2023 report
+    # Fails before: the 报告文件 column and the 问题清单 named each report by its internal id (r…).
+    wb = load_workbook(io.BytesIO(r.content))
+    files = [row[3] for row in wb["得分"].iter_rows(min_row=2, values_only=True) if row[3]]
+    uploaded = {row["file"] for row in reports(client)}
+    assert files and set(files) <= uploaded, files
+    listed = {row[0] for row in wb["问题清单"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert listed and listed <= uploaded, listed
     for bad in ("1999", "abc", "2021x"):
         assert_error(client.get(f"/api/rankings/{bad}.xlsx"), 404)
 
