@@ -184,6 +184,18 @@ def test_serve_with_a_missing_path_exits_2(tmp_path):
     assert result.exit_code == 2 and "路径不存在" in result.stderr
 
 
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_serve_on_a_workspace_that_is_not_a_folder_is_one_line_exit_2(tmp_path, where):
+    """Fails before: --workspace naming a file ended in a FileExistsError traceback."""
+    (tmp_path / "报告.txt").write_text("x", encoding="utf-8")
+    workspace = tmp_path / "报告.txt" if where == "a file" else tmp_path / "报告.txt" / "ws"
+    result = runner.invoke(app, ["serve", "--workspace", str(workspace), "--port", "1"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "工作区" in lines[0] and "--workspace" in lines[0]
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_version_alone():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == __version__
