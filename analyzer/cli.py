@@ -156,10 +156,14 @@ def run_guarded(fn, *args, **kwargs):
         if DEBUG["on"]:
             raise
         fail(str(exc))
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         if DEBUG["on"]:
             raise
-        fail(f"{type(exc).__name__}: {exc}")
+        fail(errors.os_error_message(exc))
+    except ValueError as exc:
+        if DEBUG["on"]:
+            raise
+        fail(errors.value_error_message(exc))
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
@@ -298,7 +302,7 @@ def extract(
 
 def _emit(text: str, out: Optional[Path]) -> None:
     if out:
-        out.write_text(text, encoding="utf-8")
+        run_guarded(out.write_text, text, encoding="utf-8")  # a folder or an unwritable place: one line
         typer.echo(f"已写入 {out}")
     else:
         typer.echo(text)

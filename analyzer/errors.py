@@ -6,6 +6,8 @@ Messages are one line, in Chinese, and say what to try.
 
 from __future__ import annotations
 
+import errno
+
 
 class AnalyzerError(Exception):
     """A file the analyzer cannot process at all."""
@@ -48,3 +50,31 @@ LEGACY_FAILED = "{name}：旧版 {kind} 文件经 LibreOffice 转换失败（{re
 TOO_LARGE = "{name}：文件过大（{size} MB，上限 {limit} MB），请确认是否为年度报告。"
 NOT_REPORT = "{name}：未识别为政府信息公开工作年度报告（{reason}）。"
 TIMEOUT = "{name}：处理超时（超过{limit}秒），已跳过。"
+
+# What a failed file operation means to a user, by its errno (the system's own words are English).
+_OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EEXIST: "已有同名文件，不能用作文件夹",
+    errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.EROFS: "所在位置只读，无法写入",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENAMETOOLONG: "文件名过长",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """One Chinese line for a file operation that failed: the path, then why."""
+    reason = _OS_REASONS.get(exc.errno or 0, f"文件操作失败（错误码 {exc.errno}）")
+    path = exc.filename if exc.filename is not None else ""
+    return f"{path}：{reason}。" if path else f"{reason}。"
+
+
+def value_error_message(exc: ValueError) -> str:
+    """Our own ValueErrors are written in Chinese and shown as they are; a library's is named as such."""
+    from analyzer.ingest.normalize import CJK_RE  # here: the ingest package imports this module
+
+    text = str(exc).strip()
+    return text if CJK_RE.search(text) else f"输入的数值或格式有误（{text}）。"

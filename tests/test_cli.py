@@ -316,3 +316,27 @@ def test_rank_with_no_readable_report_says_so(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = runner.invoke(app, ["rank", str(tmp_path)])
     assert result.exit_code == 2 and "没有可读取的报告" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["review", str(SEED000), "--out", "{folder}"],
+    ["review", str(SEED000), "--format", "docx", "--out", "{folder}"],
+    ["extract", str(SEED000), "--out", "{folder}"],
+    ["analyze", str(SEED000), "--out", "{file}"],
+    ["corpus", str(SEED000), "--out", "{file}"],
+    ["rank", str(SEED000), "--out", "{file}/r.xlsx"],
+])
+def test_an_output_place_that_cannot_be_written_is_one_chinese_line(tmp_path, args):
+    """Fails before: `review --out 文件夹` ended in an IsADirectoryError traceback, and `analyze --out 文件`
+    said "FileExistsError: [Errno 17] File exists: …" in English."""
+    folder = tmp_path / "已有文件夹"
+    folder.mkdir()
+    file = tmp_path / "已有文件.txt"
+    file.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, [a.format(folder=folder, file=file) for a in args])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    reason = lines[0].rsplit("：", 1)[-1]  # after the path the message names
+    assert re.search(r"[\u4e00-\u9fff]", reason) and not re.search(r"Error|Errno|[A-Za-z]{4,}", reason), lines[0]
