@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -360,6 +361,16 @@ def test_next_years_report_shows_whether_last_years_problems_recur(client):
     assert ("再次出现" in page) or ("未再出现" in page)
     years = client.get(f"/agencies/{_agency_key(later['agency'])}").text
     assert f"{earlier['year']}年度" in years and f"{later['year']}年度" in years and "现行有效件数" in years
+    # Fails before: a recurring problem was listed under the later year with last year's message, so the
+    # later report was said to contain last year's sentences.
+    import html as html_lib
+
+    said = re.findall(rf"<li><b>{later['year']}年度</b>：[^<]*?（(?:再次出现|同类问题)[^<]*?）— ([^<]*)</li>", years)
+    assert said, "the pair shares a problem that recurs"
+    now = {f["message"] for f in data["findings"]}
+    before = {f["message"] for f in client.get(f"/api/reports/{earlier['id']}").json()["findings"]} - now
+    assert all(html_lib.unescape(m) in now for m in said), said
+    assert not any(html_lib.unescape(m) in before for m in said)
 
 
 def _agency_key(agency: str) -> str:

@@ -392,17 +392,21 @@ def recurrence(bench: Workbench, report_id: str) -> tuple[ReportRow | None, list
     if not prev_id:
         return None, []
     now = bench.decided(report_id).findings
-    same_place = {(f.rule, _place(f.where)) for f in now}
-    same_rule = {f.rule for f in now}
+    # This year's finding that repeats each of last year's: its own message says what this report writes.
+    same_place = {(f.rule, _place(f.where)): f for f in reversed(now)}
+    same_rule = {f.rule: f for f in reversed(now)}
     out = []
     for it in rectification_items(bench, prev_id):
         if (it["rule"], _place(it["where"])) in same_place:
             status, cls = "再次出现（同一位置）", "recur"
+            current = same_place[(it["rule"], _place(it["where"]))]
         elif it["rule"] in same_rule:
             status, cls = "同类问题再次出现", "recur"
+            current = same_rule[it["rule"]]
         else:
-            status, cls = "未再出现", "gone"
-        out.append({**it, "recurrence": status, "recurrence_class": cls})
+            status, cls, current = "未再出现", "gone", None
+        out.append({**it, "recurrence": status, "recurrence_class": cls,
+                    "current_message": current.message if current else None})
     return bench.row(prev_id), out
 
 
@@ -463,8 +467,10 @@ def agency_page(bench: Workbench, key: str) -> dict | None:
         prev_row, items = recurrence(bench, rid)
         for it in items:
             if it["recurrence_class"] == "recur":
+                # The message of this year's finding: last year's quotes under this year's heading
+                # attributed to the report words it does not contain.
                 recurring.append({"year": bench.decided(rid).meta.year, "id": rid, "label": it["label"],
-                                  "message": it["message"], "status": it["recurrence"]})
+                                  "message": it["current_message"], "status": it["recurrence"]})
     pairs = sum(1 for rid in ids if bench.previous_of(rid) in ids)
     names = sorted({r.meta.agency for r in results if r.meta.agency and len(r.meta.agency) <= NAME_PLAUSIBLE})
     return {"key": key, "names": names or ["（机关名称未识别）"], "ids": ids, "results": results, "table": table,
