@@ -147,6 +147,26 @@ def test_a_crash_in_analysis_marks_only_that_report_unreadable(workspace, monkey
         assert c.get("/").status_code == 200
 
 
+def test_an_unreadable_file_uploaded_again_under_another_name_is_named_so(workspace, monkeypatch):
+    """Fails before: the same bytes uploaded as 图.png and, while that ran, as 报告.pdf showed 报告.pdf with
+    the reason 图.png：…, naming a file the list no longer shows."""
+    from analyzer import runner
+
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    with client_for(workspace) as c:
+        original = runner.run_files
+
+        def renamed_meanwhile(*args, **kwargs):
+            c.app.state.bench.add_upload("报告.pdf", data, batch="again")
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(runner, "run_files", renamed_meanwhile)
+        c.post("/api/reports", files=[("files", ("图.png", data, "image/png"))])
+        wait(c)
+        row = by_file(c, "报告.pdf")
+        assert row["status"] == "unreadable" and row["reason"].startswith("报告.pdf："), row
+
+
 @pytest.mark.parametrize("name", ["../../etc/passwd.txt", "..\\..\\windows\\evil.txt", "/abs/path.txt", "a/../../b.txt"])
 def test_names_from_uploads_never_become_paths(workspace, name):
     before = {p for p in workspace.parent.rglob("*")}

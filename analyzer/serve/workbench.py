@@ -300,7 +300,9 @@ class Workbench:
                         self._readings[row.id] = result
                     agencies.add(agency_key(result.meta.agency) or row.id)
                 else:
-                    self.store.save_unreadable(row.id, outcome.error.replace(path.name, row.file))
+                    # The name it has now: the same bytes uploaded again under another name while this ran.
+                    name = (self.store.report(row.id) or row).file
+                    self.store.save_unreadable(row.id, outcome.error.replace(path.name, name))
                     with self.lock:
                         self._readings.pop(row.id, None)
             except Exception as exc:  # noqa: BLE001 - e.g. a reading that cannot be stored
