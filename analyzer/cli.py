@@ -163,13 +163,21 @@ def run_guarded(fn, *args, **kwargs):
     except ValueError as exc:
         if DEBUG["on"]:
             raise
-        fail(errors.value_error_message(exc))
+        fail(_value_error_message(exc))
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         if DEBUG["on"]:
             raise
         fail(f"处理失败（{type(exc).__name__}: {exc}）；可加 --debug 查看详情。")
+
+
+def _value_error_message(exc: ValueError) -> str:
+    """Our own ValueErrors are written in Chinese and shown as they are; a library's is named as such."""
+    from analyzer.ingest.normalize import CJK_RE
+
+    text = str(exc).strip()
+    return text if CJK_RE.search(text) else f"输入的数值或格式有误（{text}）。"
 
 
 def _show_version(value: bool) -> None:

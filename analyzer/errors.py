@@ -71,10 +71,3 @@ def os_error_message(exc: OSError) -> str:
     path = exc.filename if exc.filename is not None else ""
     return f"{path}：{reason}。" if path else f"{reason}。"
 
-
-def value_error_message(exc: ValueError) -> str:
-    """Our own ValueErrors are written in Chinese and shown as they are; a library's is named as such."""
-    from analyzer.ingest.normalize import CJK_RE  # here: the ingest package imports this module
-
-    text = str(exc).strip()
-    return text if CJK_RE.search(text) else f"输入的数值或格式有误（{text}）。"
