@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from analyzer import __version__
+from analyzer import __version__, errors
 from analyzer.errors import AnalyzerError
 
 # The help screens in Chinese (Chinese first): the panel titles and notes typer draws, click's
@@ -178,16 +178,28 @@ def run_guarded(fn, *args, **kwargs):
         if DEBUG["on"]:
             raise
         fail(str(exc))
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         if DEBUG["on"]:
             raise
-        fail(f"{type(exc).__name__}: {exc}")
+        fail(errors.os_error_message(exc))
+    except ValueError as exc:
+        if DEBUG["on"]:
+            raise
+        fail(_value_error_message(exc))
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         if DEBUG["on"]:
             raise
         fail(f"处理失败（{type(exc).__name__}: {exc}）；可加 --debug 查看详情。")
+
+
+def _value_error_message(exc: ValueError) -> str:
+    """Our own ValueErrors are written in Chinese and shown as they are; a library's is named as such."""
+    from analyzer.ingest.normalize import CJK_RE
+
+    text = str(exc).strip()
+    return text if CJK_RE.search(text) else f"输入的数值或格式有误（{text}）。"
 
 
 def _show_version(value: bool) -> None:
@@ -320,7 +332,7 @@ def extract(
 
 def _emit(text: str, out: Optional[Path]) -> None:
     if out:
-        out.write_text(text, encoding="utf-8")
+        run_guarded(out.write_text, text, encoding="utf-8")  # a folder or an unwritable place: one line
         typer.echo(f"已写入 {out}")
     else:
         typer.echo(text)
@@ -366,6 +378,8 @@ def classify(
         lines = list(args)  # `analyzer classify 天气很好`: the sentences themselves
     else:
         missing = next((a for a in args if not _is_sentence(a) and not Path(a).is_file()), None)
+        if missing and Path(missing).is_dir():
+            fail(errors.IS_FOLDER.format(name=missing))
         fail(f"文件不存在：{missing}" if missing else "一次只能分类一个文件；几句中文可以直接写在命令后。")
     lines = [line.strip() for line in lines if line.strip()]
     for row in run_guarded(classify_texts, lines, section.value if section else None):
@@ -430,7 +444,7 @@ def rank(
         run_guarded(write_ranking, ranking, out)
         typer.echo(f"已写入 {out}")
     if not run.results:
-        raise typer.Exit(2)
+        fail("没有可读取的报告，未能排名。")
 
 
 @command()

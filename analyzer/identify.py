@@ -299,6 +299,18 @@ def find_published(doc: Document, year: int | None) -> tuple[str | None, str | N
     return None, None
 
 
+# The heading of a document written about reports (a review letter, a batch's results page, a corpus
+# study; this tool writes all three): it names 年度报告 and has sections, yet is no report.
+_ABOUT_REPORTS = re.compile(r"(?:年度?报告|年报)》?的?(?:评审意见|评审结果|评分排名|评审排名|语料研究)|^评审意见汇编$")
+HEAD_BLOCKS = 3  # where such a heading stands: the first lines, before any cover or greeting is done
+
+
+def about_reports(doc: Document) -> str | None:
+    """The heading that makes ``doc`` a document about reports rather than a report, if any."""
+    heads = [compact(b.text) for b in doc.blocks if b.text.strip()][:HEAD_BLOCKS]
+    return next((h for h in heads if len(h) <= MAX_TITLE + 16 and _ABOUT_REPORTS.search(h)), None)
+
+
 def looks_like_report(doc: Document, meta: ReportMeta, sections: dict[str, Section]) -> bool:
     """A 年度报告 names itself so, or has at least two of the template's sections or its tables."""
     if meta.title:

@@ -91,6 +91,8 @@ def test_analyze_goes_on_past_a_broken_file(tmp_path):
     summary = (out / "summary.csv").read_text(encoding="utf-8-sig")
     assert "朱家房镇人民政府" in summary
     assert "Traceback" not in result.output
+    # Fails before: one report's letter was counted as 3 (its .md, its .docx and the 汇编).
+    assert "1 份评审意见（Markdown 与 Word 各一份，另有评审意见汇编）" in result.output
 
 
 def test_analyze_with_nothing_readable_exits_2(tmp_path):
@@ -180,6 +182,18 @@ def test_serve_on_another_host_needs_a_password(tmp_path, monkeypatch):
 def test_serve_with_a_missing_path_exits_2(tmp_path):
     result = runner.invoke(app, ["serve", str(tmp_path / "nope"), "--workspace", str(tmp_path)])
     assert result.exit_code == 2 and "路径不存在" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_serve_on_a_workspace_that_is_not_a_folder_is_one_line_exit_2(tmp_path, where):
+    """Fails before: --workspace naming a file ended in a FileExistsError traceback."""
+    (tmp_path / "报告.txt").write_text("x", encoding="utf-8")
+    workspace = tmp_path / "报告.txt" if where == "a file" else tmp_path / "报告.txt" / "ws"
+    result = runner.invoke(app, ["serve", "--workspace", str(workspace), "--port", "1"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "工作区" in lines[0] and "--workspace" in lines[0]
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_version_alone():
@@ -279,3 +293,53 @@ def test_the_help_screens_cost_a_command_nothing():
     code = "import sys, analyzer.cli; print('typer.rich_utils' in sys.modules, 'rich.markdown' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_the_tools_own_reviews_and_results_page_are_not_ranked_as_reports(tmp_path):
+    """Fails before: `analyzer rank` on a folder holding a report and its review letter (or an analyze
+    output folder) ranked the letter, 评审意见汇编 and index.html as reports of their own."""
+    folder = tmp_path / "年报"
+    folder.mkdir()
+    shutil.copy(SEED001, folder / SEED001.name)
+    letter = runner.invoke(app, ["review", str(SEED001), "--out", str(folder / "意见.md")])
+    assert letter.exit_code == 0, letter.output
+    (folder / "index.html").write_text(
+        "<html><body><h1>政府信息公开工作年度报告评审结果</h1><h2>一、总体情况</h2><p>2021年度排名</p>"
+        "<h2>五、存在的主要问题及改进情况</h2><p>无</p></body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["rank", str(folder)])
+    assert result.exit_code == 0, result.output
+    ranked = [line for line in result.stdout.splitlines() if re.match(r"^│\s+\d+ │", line)]
+    assert len(ranked) == 1, result.stdout
+    assert result.stdout.replace("\n", "").count("是评审或研究材料，不是年度报告本身") == 2  # the table wraps lines
+    check = runner.invoke(app, ["check", str(folder / "意见.md")])
+    assert check.exit_code == 2 and "是评审或研究材料" in check.stderr
+
+
+def test_rank_with_no_readable_report_says_so(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = runner.invoke(app, ["rank", str(tmp_path)])
+    assert result.exit_code == 2 and "没有可读取的报告" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["review", str(SEED000), "--out", "{folder}"],
+    ["review", str(SEED000), "--format", "docx", "--out", "{folder}"],
+    ["extract", str(SEED000), "--out", "{folder}"],
+    ["analyze", str(SEED000), "--out", "{file}"],
+    ["corpus", str(SEED000), "--out", "{file}"],
+    ["rank", str(SEED000), "--out", "{file}/r.xlsx"],
+])
+def test_an_output_place_that_cannot_be_written_is_one_chinese_line(tmp_path, args):
+    """Fails before: `review --out 文件夹` ended in an IsADirectoryError traceback, and `analyze --out 文件`
+    said "FileExistsError: [Errno 17] File exists: …" in English."""
+    folder = tmp_path / "已有文件夹"
+    folder.mkdir()
+    file = tmp_path / "已有文件.txt"
+    file.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, [a.format(folder=folder, file=file) for a in args])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    reason = lines[0].rsplit("：", 1)[-1]  # after the path the message names
+    assert re.search(r"[\u4e00-\u9fff]", reason) and not re.search(r"Error|Errno|[A-Za-z]{4,}", reason), lines[0]

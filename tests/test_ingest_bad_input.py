@@ -167,3 +167,23 @@ def test_damaged_doc_with_libreoffice(tmp_path):
     with pytest.raises(errors.AnalyzerError) as info:
         read_document(path)
     _one_line(str(info.value), path)
+
+
+@pytest.mark.parametrize("command", ["check", "extract", "review", "classify"])
+def test_a_folder_named_for_one_report_is_called_a_folder(tmp_path, command):
+    """Fails before: `analyzer check 某文件夹` said the file did not exist, which is false."""
+    folder = tmp_path / "年报"
+    folder.mkdir()
+    result = runner.invoke(app, [command, str(folder)])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "文件夹" in lines[0] and "不存在" not in lines[0], lines
+
+
+def test_classify_an_empty_file_says_it_is_empty(tmp_path):
+    """Fails before: an empty file of sentences was called a binary file."""
+    path = tmp_path / "句子.txt"
+    path.write_bytes(b"")
+    result = runner.invoke(app, ["classify", str(path)])
+    assert result.exit_code == 2
+    assert "文件为空" in result.stderr and "二进制" not in result.stderr

@@ -191,3 +191,17 @@ def test_xlsx_marks_flagged_rates_in_red(tmp_path):
     colours = {ws.cell(r, 4).value: getattr(ws.cell(r, col).font.color, "rgb", None) for r in range(2, ws.max_row + 1)}
     red = {source for source, rgb in colours.items() if isinstance(rgb, str) and rgb.endswith("C00000")}
     assert red == {"odd.txt"}
+
+
+def test_xlsx_lists_unreadable_files_on_a_sheet_of_their_own(tmp_path):
+    """Fails before: the files that could not be read were appended to the first (latest) year's ranking
+    sheet, as if they were that year's reports."""
+    run = run_of(scored(clean_result(year=2022)), scored(clean_result("corpus/b.txt", agency="某某县人民政府", year=2021)),
+                 failures=[Failure("x/readme.md", "readme.md：未识别为政府信息公开工作年度报告。")])
+    wb = load_workbook(write_ranking(rank_results(run, None), tmp_path / "r.xlsx"))
+    assert wb.sheetnames == ["2022年度得分", "2021年度得分", "无法读取", "问题清单", "说明"]
+    for year_sheet in ("2022年度得分", "2021年度得分"):
+        assert all(row[2].value != "x/readme.md" for row in wb[year_sheet].iter_rows(min_row=2))
+    ws = wb["无法读取"]
+    assert [c.value for c in ws[1]] == ["报告文件", "原因"]
+    assert [c.value for c in ws[2]] == ["x/readme.md", "readme.md：未识别为政府信息公开工作年度报告。"]

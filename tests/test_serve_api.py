@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -144,6 +145,26 @@ def test_a_crash_in_analysis_marks_only_that_report_unreadable(workspace, monkey
         row = by_file(c, "会崩溃.txt")
         assert row["status"] == "unreadable" and row["reason"].startswith("会崩溃.txt：")
         assert c.get("/").status_code == 200
+
+
+def test_an_unreadable_file_uploaded_again_under_another_name_is_named_so(workspace, monkeypatch):
+    """Fails before: the same bytes uploaded as 图.png and, while that ran, as 报告.pdf showed 报告.pdf with
+    the reason 图.png：…, naming a file the list no longer shows."""
+    from analyzer import runner
+
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    with client_for(workspace) as c:
+        original = runner.run_files
+
+        def renamed_meanwhile(*args, **kwargs):
+            c.app.state.bench.add_upload("报告.pdf", data, batch="again")
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(runner, "run_files", renamed_meanwhile)
+        c.post("/api/reports", files=[("files", ("图.png", data, "image/png"))])
+        wait(c)
+        row = by_file(c, "报告.pdf")
+        assert row["status"] == "unreadable" and row["reason"].startswith("报告.pdf："), row
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.txt", "..\\..\\windows\\evil.txt", "/abs/path.txt", "a/../../b.txt"])
@@ -297,6 +318,13 @@ def test_ranking_xlsx_per_year(client):
     agencies = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert "朱家房镇人民政府" in agencies and agencies.count("朱家房镇人民政府") == 1
     assert "朱阳关镇人民政府" not in agencies  # a 2023 report
+    # Fails before: the 报告文件 column and the 问题清单 named each report by its internal id (r…).
+    wb = load_workbook(io.BytesIO(r.content))
+    files = [row[3] for row in wb["得分"].iter_rows(min_row=2, values_only=True) if row[3]]
+    uploaded = {row["file"] for row in reports(client)}
+    assert files and set(files) <= uploaded, files
+    listed = {row[0] for row in wb["问题清单"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert listed and listed <= uploaded, listed
     for bad in ("1999", "abc", "2021x"):
         assert_error(client.get(f"/api/rankings/{bad}.xlsx"), 404)
 
@@ -353,6 +381,16 @@ def test_next_years_report_shows_whether_last_years_problems_recur(client):
     assert ("再次出现" in page) or ("未再出现" in page)
     years = client.get(f"/agencies/{_agency_key(later['agency'])}").text
     assert f"{earlier['year']}年度" in years and f"{later['year']}年度" in years and "现行有效件数" in years
+    # Fails before: a recurring problem was listed under the later year with last year's message, so the
+    # later report was said to contain last year's sentences.
+    import html as html_lib
+
+    said = re.findall(rf"<li><b>{later['year']}年度</b>：[^<]*?（(?:再次出现|同类问题)[^<]*?）— ([^<]*)</li>", years)
+    assert said, "the pair shares a problem that recurs"
+    now = {f["message"] for f in data["findings"]}
+    before = {f["message"] for f in client.get(f"/api/reports/{earlier['id']}").json()["findings"]} - now
+    assert all(html_lib.unescape(m) in now for m in said), said
+    assert not any(html_lib.unescape(m) in before for m in said)
 
 
 def _agency_key(agency: str) -> str:

@@ -54,6 +54,9 @@ def test_cells_of_a_finding():
     ("...", "未命名文件"),
     (None, "未命名文件"),
     (".hidden.txt", "hidden.txt"),
+    # Fails before: Chromium sends 名 字 'q"x.txt as 名 字 'q%22x.txt, and the page showed the escape.
+    ("名 字 'q%22x.txt", "名 字 'q\"x.txt"),
+    ("报告%0d%0A终稿.pdf", "报告 终稿.pdf"),
 ])
 def test_upload_names_are_shown_never_used_as_paths(name, shown):
     assert clean_name(name) == shown
@@ -110,3 +113,27 @@ def test_a_scanned_cell_is_shown_in_the_box_ocr_found_it_in():
     assert cell_box(CellSource("12", "规章", "本年制发件数", page=2).read_by(reading)) == (100.0, 200.0, 140.0, 215.0)
     assert cell_box(CellSource("12", "规章", "本年制发件数", page=2)) is None
     assert cell_box(None) is None
+
+
+def test_a_single_other_processing_row_is_shown_as_reported():
+    """Fails before: a 2021 report that filled （六）其他处理 as one row showed three blank sub-rows on the
+    report page, hiding the numbers it reported (and the sums were checked with)."""
+    from dataclasses import replace
+
+    from _reports import clean_result, full_tables
+    from analyzer.serve.views import table_grids
+
+    tables = full_tables()
+    values = {t: {r: dict(c) for r, c in rows.items()} for t, rows in tables.values.items()}
+    for row in ("other_no_correction", "other_fee_unpaid", "other_other"):
+        values["applications"][row] = {col: None for col in values["applications"][row]}
+    single = (3, 0, 0, 0, 0, 1, 4)
+    tables = replace(tables, values=values, aux_rows={"applications.other_processing": single})
+    grid = table_grids(replace(clean_result(), tables=tables), {})["applications"]["rows"]
+    other = [r for r in grid if any("（六）" in label["text"] for label in r["labels"])]
+    assert len(other) == 1
+    assert [c["value"] for c in other[0]["cells"]] == list(single)
+    assert "仅填一行合计" in other[0]["labels"][-1]["text"]
+    assert not [c for r in grid for c in r["cells"] if c["key"].startswith("applications.other_fee_unpaid")]
+    result_label = next(label for r in grid for label in r["labels"] if label["text"] == "三、本年度办理结果")
+    assert result_label["rowspan"] == sum(1 for r in grid) - 3  # new, carried over, carried forward stand apart

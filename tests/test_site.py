@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from _reports import clean_result, flawed_result, scored
 from analyzer.model import Failure, RunResult
 from analyzer.output.ranking import rank_results
@@ -87,3 +89,37 @@ def test_whole_outputs_byte_identical_across_runs_workers_and_order(tmp_path):
     assert any(p.suffix == ".docx" for p in files_a)
     for rel in files_a:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+@pytest.mark.browser
+def test_ranking_headers_levels_and_grades_stay_on_one_line(tmp_path):
+    """Fails before: on a 1280-px screen, a long file name squeezed the ranking so that 名次, 等级, 乡镇级
+    and the grade 优秀 broke into one character a line."""
+    from pathlib import Path
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from dataclasses import replace
+
+    long = "corpus/" + "很长的文件名" * 12 + ".docx"
+    results = [scored(replace(clean_result(), source=long)), scored(flawed_result())]
+    run = RunResult(results=results, failures=[])
+    path = write_index(run, rank_results(run, None), tmp_path)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(path.as_uri())
+        heights = page.evaluate("""() => {
+            const table = [...document.querySelectorAll('table')].find(t => t.textContent.includes('名次'));
+            const cells = [...table.querySelectorAll('th, td.grade, td.lv')];
+            // The lines the text takes (a cell is as tall as its row, whatever its text).
+            return cells.map(c => {
+                const range = document.createRange();
+                range.selectNodeContents(c);
+                return [c.textContent, new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+            });
+        }""")
+        browser.close()
+    tall = [(text, lines) for text, lines in heights if lines > 1]
+    assert not tall, tall

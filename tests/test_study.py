@@ -183,3 +183,12 @@ def test_pair_search_ranges_cover_every_id_once_and_hold_their_share():
     held = [sum(n for s, n in slices.items() if lo <= s << bits <= hi) for lo, hi in ranges]
     assert held == [9, 3, 25, 7]
     assert neardup_index.id_ranges({}, 10) == [(0, ids - 1)]
+
+
+def test_report_counts_by_year_are_ticked_at_whole_numbers():
+    """Fails before: three reports a year had the count axis ticked at 0.5, 1.5 and 2.5 reports."""
+    from analyzer.output.study import charts
+
+    fig = charts.draw_counts_by(["2023", "2024"], {"省级": [1, 1], "市级": [1, 2]}, ylabel="报告数")
+    ticks = fig.axes[0].get_yticks()
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks

@@ -48,6 +48,8 @@ def read_document(path: str | Path, settings: Settings | dict | None = None) -> 
     settings = resolve(settings)
     path = Path(path)
     name = path.name
+    if path.is_dir():  # "not found" would be false: the user named a folder, not a report
+        raise errors.UnreadableInput(errors.IS_FOLDER.format(name=name))
     if not path.exists() or not path.is_file():
         raise errors.UnreadableInput(errors.NOT_FOUND.format(name=name))
     size = path.stat().st_size

@@ -40,6 +40,8 @@ def decode_bytes(data: bytes, name: str = "文件") -> str:
 
     charset-normalizer is the last resort for anything else (Big5, for instance).
     """
+    if not data:  # no bytes is no document, not a binary one
+        raise errors.UnreadableInput(errors.EMPTY_FILE.format(name=name))
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:

@@ -138,14 +138,18 @@ def sheet_title(year: int | None, several: bool) -> str:
 
 
 def write_xlsx(ranking: Ranking, path: Path) -> Path:
-    """One 得分 sheet per year (the ranking), 问题清单 (every finding, with columns to fill in), 说明."""
+    """One 得分 sheet per year (the ranking), 无法读取 (if any), 问题清单 (every finding, with columns to fill in), 说明."""
     from openpyxl import Workbook
 
     wb = Workbook()
     years = ranking.by_year() or [(None, ())]
     for i, (year, rows) in enumerate(years):
         ws = wb.active if i == 0 else wb.create_sheet()
-        _score_sheet(ws, ranking, year, rows, several=len(years) > 1, with_unreadable=i == 0)
+        _score_sheet(ws, ranking, year, rows, several=len(years) > 1)
+    if ranking.unreadable:
+        # A sheet of their own: appended to the first year's ranking they read as that year's files.
+        _table(wb.create_sheet(UNREADABLE), ["报告文件", "原因"], [[r.source, r.reason] for r in ranking.unreadable],
+               [40, 80], {"报告文件", "原因"})
     _findings_sheet(wb.create_sheet("问题清单"), ranking)
     _notes_sheet(wb.create_sheet("说明"), ranking)
     return xlsx.save(wb, path)
@@ -179,15 +183,12 @@ def _table(ws, headers: list[str], rows: list[list[Any]], widths: list[float], w
     ws.oddFooter.center.text = f"{ws.title}　第 &P 页，共 &N 页"
 
 
-def _score_sheet(ws, ranking: Ranking, year: int | None, ranked: tuple[RankingRow, ...], *, several: bool,
-                 with_unreadable: bool) -> None:
+def _score_sheet(ws, ranking: Ranking, year: int | None, ranked: tuple[RankingRow, ...], *, several: bool) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     ws.title = sheet_title(year, several)
     rows = table_rows(ranking, year)
-    if with_unreadable:
-        rows += [r for r in table_rows(ranking) if r[5] == UNREADABLE]
     _table(ws, HEADERS, rows, SCORE_WIDTHS, WRAPPED)
     last = get_column_letter(HEADERS.index("评分方案"))
     ws.print_area = f"A1:{last}{len(rows) + 1}"

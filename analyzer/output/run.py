@@ -114,7 +114,8 @@ def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None
     jobs += reviews
     jobs += [lambda r=r: _write_report_json(run, r, out_dir, ids, by_source) for r in run.results]
     done = (each or _in_turn)(jobs)
-    n_reviews = sum(len(paths) for paths in done[2 : 2 + len(reviews)])
+    # Letters, not files: each report has one letter written twice (.md, .docx), and the 汇编 is none.
+    n_reviews = sum(p.suffix == ".md" for paths in done[2 : 2 + len(reviews)] for p in paths)
     write_csv(out_dir / "summary.csv", SUMMARY_COLUMNS, summary_rows(run, ids))
     write_csv(
         out_dir / "failures.csv", ["source", "error"],
@@ -123,7 +124,7 @@ def write_run(run, out_dir: Path, score_config=None, reviewer: str | None = None
     write_ranking(ranking, out_dir / "ranking.csv")
     # Here, not in a job: pyarrow's threads are not to be forked.
     write_store(run, out_dir, ids)
-    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{n_reviews} 份评审意见、index.html、store/"
+    return f"{len(run.results)} 份报告 JSON、summary.csv、failures.csv、ranking.csv/xlsx、{n_reviews} 份评审意见（Markdown 与 Word 各一份，另有评审意见汇编）、index.html、store/"
 
 
 def _write_report_json(run, r, out_dir: Path, ids: dict[str, str], by_source: dict) -> None:

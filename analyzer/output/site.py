@@ -40,9 +40,9 @@ h3{font-size:16px;margin:0 0 8px}
 .chart{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f0f3f6;position:sticky;top:0}
+th{background:#f0f3f6;position:sticky;top:0;white-space:nowrap}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.grade{font-weight:bold}
+.grade,td.lv{white-space:nowrap}.grade{font-weight:bold}
 .flag{color:#cf222e;font-weight:bold}
 .note{color:#57606a;font-size:12px}
 .report{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:16px;margin:16px 0}
@@ -167,7 +167,7 @@ def _ranking_table(rows: tuple[RankingRow, ...]) -> str:
             f'<td class="n">{r.rank}</td>',
             f'<td><a href="#{anchor(r.source)}">{name}</a><div class="note">{escape(r.source)}</div>{also}</td>',
             f'<td class="n">{_num(r.year)}</td>',
-            f"<td>{escape(LEVEL_LABELS.get(r.level, r.level or ''))}</td>",
+            f'<td class="lv">{escape(LEVEL_LABELS.get(r.level, r.level or ""))}</td>',
             f'<td class="n"><b>{_num(r.total)}</b></td>',
             f'<td class="grade" style="color:{colour}">{escape(r.grade)}</td>',
             *(f'<td class="n">{_num(r.parts.get(k))}</td>' for k in PART_LABELS),

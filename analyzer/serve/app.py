@@ -222,7 +222,7 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
         stamp, data = xlsx_cache.get(int(year), (None, b""))
         if stamp != bench.changed_at:  # the writer takes seconds for a large year: once per change
             stamp = bench.changed_at
-            data = exports.ranking_xlsx(bench.ranking(int(year)))
+            data = exports.ranking_xlsx(bench.ranking(int(year)), {r.id: r.file for r in bench.rows()})
             xlsx_cache[int(year)] = (stamp, data)
         return Response(data, media_type=exports.XLSX_TYPE,
                         headers={"Content-Disposition": exports.attachment(f"{year}年度报告评分排名.xlsx")})

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -48,9 +49,19 @@ def review_docx(comment: Comment) -> bytes:
     return _bytes_of(lambda p: write_comments([comment], p), ".docx")
 
 
-def ranking_xlsx(ranking: Ranking) -> bytes:
-    """The ranking workbook of ``analyzer rank`` for one year."""
-    return _bytes_of(lambda p: write_ranking(ranking, p), ".xlsx")
+def ranking_xlsx(ranking: Ranking, names: dict[str, str]) -> bytes:
+    """The ranking workbook of ``analyzer rank`` for one year; ``names``: report id → the uploaded file's name.
+
+    The workbench's readings carry the report id as their source; a supervisor knows the file by its name.
+    """
+    def named(source: str | None) -> str | None:
+        return names.get(source, source) if source else source
+
+    shown = replace(ranking, rows=tuple(
+        replace(r, source=named(r.source), previous_source=named(r.previous_source),
+                duplicates=tuple(named(d) for d in r.duplicates))
+        for r in ranking.rows))
+    return _bytes_of(lambda p: write_ranking(shown, p), ".xlsx")
 
 
 def compilation_docx(year: int, ranking: Ranking, comments: list[Comment], *, levels: dict[str, str]) -> bytes:

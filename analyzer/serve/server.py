@@ -44,6 +44,16 @@ def check_access(host: str, password: str | None) -> None:
         )
 
 
+def check_workspace(workspace: Path) -> None:
+    """The workspace is a folder, made here if missing; anything else is one line, not a traceback."""
+    if workspace.exists() and not workspace.is_dir():
+        raise ServeError(f"工作区须是一个文件夹，而 {workspace} 是一个文件；请用 --workspace 指定一个文件夹。")
+    try:
+        workspace.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ServeError(f"无法创建工作区文件夹 {workspace}；请用 --workspace 指定一个可写的文件夹。") from exc
+
+
 def serve(workspace: Path, *, host: str, port: int, password: str | None, workers: int,
           paths: list[Path], announce) -> None:
     """Start the workbench on ``workspace`` and serve until Ctrl+C."""
@@ -52,6 +62,7 @@ def serve(workspace: Path, *, host: str, port: int, password: str | None, worker
     from analyzer.serve.app import create_app
 
     check_access(host, password)
+    check_workspace(workspace)
     sock = bind(host, port)
     allowed = LOOPBACK_NAMES | {host} if is_loopback(host) else None
     app = create_app(workspace, password=password, workers=workers, allowed_hosts=allowed, load_in_background=True)

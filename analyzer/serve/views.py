@@ -18,7 +18,9 @@ from analyzer.output.review import Comment, build_comment
 from analyzer.serve.decisions import cells_of
 from analyzer.serve.store import ReportRow
 from analyzer.serve.workbench import Workbench
+from analyzer.scoring.verify import OTHER_SPLIT
 from analyzer.tables import schema
+from analyzer.tables.checks.base import aux_other
 
 KIND_LABELS = {"problem": "问题", "measure": "措施", "achievement": "成效", "statement": "陈述"}
 STATUS_LABELS = {"queued": "排队中", "running": "分析中", "done": "已完成", "unreadable": "无法读取"}
@@ -213,6 +215,14 @@ def table_grids(result: ReportResult, marks: dict[str, dict]) -> dict[str, dict]
 
     # 三: three label columns, then the seven applicant columns.
     rows = schema.rows_of("applications", template)
+    # A 2021 report that filled （六）其他处理 as one row: that row as reported, in place of three blank
+    # sub-rows (which hid the numbers the sums were checked with).
+    single_other = aux_other(tv) if tv and template != "2019" else None
+    if single_other is not None and any(tv.get("applications", k, c.key) is not None
+                                        for k in OTHER_SPLIT for c in schema.APPLICANTS):
+        single_other = None
+    if single_other is not None:
+        rows = [r for r in rows if r.key not in OTHER_SPLIT[1:]]
     results = [r for r in rows if r.key not in ("new_received", "carried_over", "carried_forward")]
     groups: dict[str, list] = {}
     for spec in results:
@@ -230,6 +240,13 @@ def table_grids(result: ReportResult, marks: dict[str, dict]) -> dict[str, dict]
             group = groups[spec.block]
             number = spec.block[:3]
             item = spec.label[len("三" + number):] if spec.label.startswith("三" + number) else spec.label
+            if single_other is not None and spec.key == OTHER_SPLIT[0]:
+                labels.append({"text": f"{spec.block}（报告仅填一行合计）", "rowspan": 1, "colspan": 2})
+                apps.append({"labels": labels, "cells": [
+                    {"key": f"applications.other_processing.{c.key}", "value": v, "text": "" if v is None else f"{v:g}",
+                     "remark": "", "severity": None, "findings": [], "has_source": False, "static": True}
+                    for c, v in zip(schema.APPLICANTS, single_other)]})
+                continue
             if len(group) == 1:
                 labels.append({"text": spec.block, "rowspan": 1, "colspan": 2})
             else:
@@ -266,8 +283,10 @@ def report_page(bench: Workbench, row: ReportRow) -> dict:
                 m["severity"] = f["severity"]
     by_table: dict[str, list[dict]] = {t: [] for t in schema.TABLES}
     others = []
-    for f in findings:
-        tables = {c.split(".", 1)[0] for c in f["cells"]}
+    for f, found in zip(findings, finished.findings):
+        # A finding about a table but no single cell (a missing row, a missing table) stands beside
+        # that table too: under 其他问题 it left the table saying 本表未发现问题, which was false.
+        tables = {c.split(".", 1)[0] for c in f["cells"]} | {(found.data or {}).get("table")}
         table = next((t for t in schema.TABLES if t in tables), None)
         (by_table[table] if table else others).append(f)
     statements = []
@@ -373,17 +392,21 @@ def recurrence(bench: Workbench, report_id: str) -> tuple[ReportRow | None, list
     if not prev_id:
         return None, []
     now = bench.decided(report_id).findings
-    same_place = {(f.rule, _place(f.where)) for f in now}
-    same_rule = {f.rule for f in now}
+    # This year's finding that repeats each of last year's: its own message says what this report writes.
+    same_place = {(f.rule, _place(f.where)): f for f in reversed(now)}
+    same_rule = {f.rule: f for f in reversed(now)}
     out = []
     for it in rectification_items(bench, prev_id):
         if (it["rule"], _place(it["where"])) in same_place:
             status, cls = "再次出现（同一位置）", "recur"
+            current = same_place[(it["rule"], _place(it["where"]))]
         elif it["rule"] in same_rule:
             status, cls = "同类问题再次出现", "recur"
+            current = same_rule[it["rule"]]
         else:
-            status, cls = "未再出现", "gone"
-        out.append({**it, "recurrence": status, "recurrence_class": cls})
+            status, cls, current = "未再出现", "gone", None
+        out.append({**it, "recurrence": status, "recurrence_class": cls,
+                    "current_message": current.message if current else None})
     return bench.row(prev_id), out
 
 
@@ -444,8 +467,10 @@ def agency_page(bench: Workbench, key: str) -> dict | None:
         prev_row, items = recurrence(bench, rid)
         for it in items:
             if it["recurrence_class"] == "recur":
+                # The message of this year's finding: last year's quotes under this year's heading
+                # attributed to the report words it does not contain.
                 recurring.append({"year": bench.decided(rid).meta.year, "id": rid, "label": it["label"],
-                                  "message": it["message"], "status": it["recurrence"]})
+                                  "message": it["current_message"], "status": it["recurrence"]})
     pairs = sum(1 for rid in ids if bench.previous_of(rid) in ids)
     names = sorted({r.meta.agency for r in results if r.meta.agency and len(r.meta.agency) <= NAME_PLAUSIBLE})
     return {"key": key, "names": names or ["（机关名称未识别）"], "ids": ids, "results": results, "table": table,

@@ -54,9 +54,16 @@ def read_report(path: str, settings: Settings) -> ReportResult:
     return analyze_file(path, settings, keep_document=False)
 
 
+_MULTIPART_UNESCAPE = {"%22": '"', "%0A": " ", "%0D": " "}
+_MULTIPART_ESCAPES = re.compile("|".join(_MULTIPART_UNESCAPE), re.IGNORECASE)
+
+
 def clean_name(name: str | None) -> str:
     """The name to show for an upload: its last path part, without control characters; never a path."""
-    name = (name or "").replace("\\", "/").split("/")[-1]
+    # Browsers send a quote or line break of a file name as %22, %0A, %0D (the HTML multipart
+    # encoding) and leave a literal % alone: shown undone, 报告"终稿".pdf stays itself.
+    name = _MULTIPART_ESCAPES.sub(lambda m: _MULTIPART_UNESCAPE[m.group(0).upper()], name or "")
+    name = name.replace("\\", "/").split("/")[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = re.sub(r"\s+", " ", name).strip().lstrip(".")
     return name[:NAME_LIMIT] or "未命名文件"
@@ -293,7 +300,9 @@ class Workbench:
                         self._readings[row.id] = result
                     agencies.add(agency_key(result.meta.agency) or row.id)
                 else:
-                    self.store.save_unreadable(row.id, outcome.error.replace(path.name, row.file))
+                    # The name it has now: the same bytes uploaded again under another name while this ran.
+                    name = (self.store.report(row.id) or row).file
+                    self.store.save_unreadable(row.id, outcome.error.replace(path.name, name))
                     with self.lock:
                         self._readings.pop(row.id, None)
             except Exception as exc:  # noqa: BLE001 - e.g. a reading that cannot be stored

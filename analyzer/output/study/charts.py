@@ -88,9 +88,7 @@ def draw_bars(labels: Sequence[str], values: Sequence[float], *, xlabel: str = "
     if percent:
         ax.xaxis.set_major_formatter(_percent())
     else:
-        from matplotlib.ticker import MaxNLocator
-
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _whole_numbers(ax.xaxis)
     ax.set_xlabel(xlabel)
     return fig
 
@@ -128,6 +126,7 @@ def draw_counts_by(categories: Sequence[str], series: dict[str, Sequence[float]]
     for xi, total in zip(x, bottom):
         ax.text(xi, total, f"{total:,.0f}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, list(categories))
+    _whole_numbers(ax.yaxis)
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, frameon=False, ncol=min(len(series), 6), loc="upper left")
     ax.set_ylim(0, max(bottom or [1]) * 1.25)
@@ -217,6 +216,13 @@ def draw_network(edges: Sequence[tuple[str, str, float]], *, max_nodes: int = 24
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
+
+
+def _whole_numbers(axis) -> None:
+    """Ticks of a count at whole numbers: half a report on the axis (0.5, 1.5) reads as a slip."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _percent():
