@@ -58,6 +58,7 @@ def test_seed004_stale_epoch_markers():
     assert not any("十九大" in m for m in markers)  # the current congress in 2021
     first = next(f for f in stale if f.data["marker"] == "科学发展观")
     assert first.severity == "warning" and first.where == "一、总体情况 / 第1句" and "科学发展观" in first.message
+    assert "科学发展观" in first.quote  # past the first 40 characters of its sentence: the quote is cut around it
     # 总体情况 never mentions a website or any other platform.
     assert [f.where for f in findings if f.rule == "overview.missing_part"] == ["一、总体情况 / 平台建设"]
 
@@ -171,6 +172,20 @@ def test_messages_quote_and_locate():
     assert stale.quote and stale.quote[:8] in stale.message and stale.where == "一、总体情况 / 第1句"
     fee = next(f for f in findings if f.rule == "other.missing_fee_statement")
     assert fee.severity == "info" and "信息处理费" in fee.message
+
+
+def test_a_quote_holds_the_words_the_finding_is_about():
+    from analyzer.narrative.rules import QUOTE_CHARS, shorten, shorten_around
+
+    sentence = "一" * 60 + "科学发展观" + "二" * 30 + "。"
+    quote = shorten_around(sentence, "科学发展观")
+    assert "科学发展观" in quote and quote.startswith("…") and quote.endswith("…")
+    assert len(quote.strip("…")) == QUOTE_CHARS
+    assert not shorten_around("一" * 45 + "，以" + "科学发展观" + "二" * 30, "科学发展观").startswith("…，")
+    assert shorten_around("短句科学发展观。", "科学发展观") == shorten("短句科学发展观。")  # short: as before
+    assert shorten_around(sentence, "不在句中") == shorten(sentence)
+    tail = "三" * 50 + "科学发展观"
+    assert shorten_around(tail, "科学发展观").endswith("科学发展观")  # at the end: no trailing ellipsis
 
 
 def test_odd_sections_never_raise():

@@ -27,6 +27,21 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
     return t if len(t) <= limit else t[:limit] + "…"
 
 
+def shorten_around(text: str, phrase: str, limit: int = QUOTE_CHARS) -> str:
+    """The sentence as quoted in a message, cut so that ``phrase`` (the words the finding is about) is in the
+    quote: a supervisor checks the claim from the quote alone."""
+    t = compact(text).rstrip("。；;")
+    p = compact(phrase)
+    k = t.find(p)
+    if k < 0 or k + len(p) <= limit or len(t) <= limit:
+        return shorten(text, limit)
+    start = min(max(0, k - (limit - len(p)) // 2), len(t) - limit)
+    piece = t[start : start + limit]
+    if start > 0:
+        piece = "…" + piece.lstrip("，,、；;：:")  # a cut that falls on a comma does not quote it
+    return piece + ("…" if start + limit < len(t) else "")
+
+
 def section_name(key: str, sections: dict[str, Section] | None = None) -> str:
     """The section's title as the report writes it, else the template's."""
     if sections and key in sections and sections[key].title:
@@ -240,9 +255,9 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
                 Finding(
                     "narrative.stale_year",
                     "warning",
-                    f"{meta.year}年度报告中把{y}年当作本年度来写：“{shorten(text)}”，疑为沿用往年报告文字，请核实年份。",
+                    f"{meta.year}年度报告中把{y}年当作本年度来写：“{shorten_around(text, m.group(0))}”，疑为沿用往年报告文字，请核实年份。",
                     where,
-                    quote=shorten(text),
+                    quote=shorten_around(text, m.group(0)),
                     data={"year": y, "report_year": meta.year},
                 )
             )
@@ -258,10 +273,10 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
                     Finding(
                         "narrative.stale_year",
                         "warning",
-                        f"{meta.year}年度报告仍以“{phrase}”为当前提法（{marker.why}）：“{shorten(text)}”，疑为沿用往年报告文字。",
+                        f"{meta.year}年度报告仍以“{phrase}”为当前提法（{marker.why}）：“{shorten_around(text, phrase)}”，疑为沿用往年报告文字。",
                         where,
                         status="uncertain" if uncertain else "confirmed",
-                        quote=shorten(text),
+                        quote=shorten_around(text, phrase),
                         data={"marker": phrase, "valid_until": marker.last, "report_year": meta.year},
                     )
                 )
