@@ -76,6 +76,7 @@ def test_copied_from_last_year_and_repeated_problems():
     repeated = next(f for f in findings if f.rule == "problems.repeated")
     assert repeated.data["problems"] == 2 and repeated.data["measures"] == 2
     assert "2020年报告" in repeated.message and repeated.where.startswith("五、存在的主要问题及改进情况 / 第")
+    assert "与2020年报告原文相同" in repeated.message  # word for word: no need to quote it twice
     assert "b2021.txt" not in out and "a2020.txt" not in out  # nothing changed for them
 
 
@@ -140,6 +141,9 @@ def test_a_problem_repeated_in_other_words_is_found():
     repeated = next(f for f in findings if f.rule == "problems.repeated")  # …but the problem is the same
     assert repeated.data["problems"] == 1 and repeated.data["measures"] == 0
     assert [p.repeats_previous for p in narrative.pairs] == [True]
+    # worded otherwise: the finding quotes last year's words beside this year's, so that the match can be checked
+    assert "政策解读形式比较单一" in repeated.message and "2020年报告为“解读方式不够丰富" in repeated.message
+    assert repeated.data["previous_quote"].startswith("解读方式不够丰富")
 
 
 def test_a_different_problem_of_the_same_area_is_not_a_repeat():

@@ -336,30 +336,34 @@ def _mark_carried_over(stmts: list[Statement], prev_stmts: tuple[Statement, ...]
 
 def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, repeated, copied_share, by_section) -> list[Finding]:
     out = []
-    prev_year = prev.meta.year or "上一年度"
+    prev_report = f"{prev.meta.year}年报告" if prev.meta.year else "上年报告"
     index_in_section = {}
     counters: Counter = Counter()
     for i, s in enumerate(stmts):
         counters[s.section] += 1
         index_in_section[i] = counters[s.section]
     # Problems repeated by meaning (repeats.mark_repeated), measures promised again word for word.
-    probs = [(i, stmts[i]) for i in repeated]
-    meas = [(i, s) for i, s, p in carried if s.section == "problems" and s.kind == "measure" and p.section == "problems"]
+    probs = [(i, stmts[i]) for i in sorted(repeated)]
+    meas = [(i, s, p) for i, s, p in carried if s.section == "problems" and s.kind == "measure" and p.section == "problems"]
     if probs or meas:
-        i, s = (probs or meas)[0]
+        # the example quoted with last year's words beside it: a problem repeated by meaning is worded otherwise
+        i, s, before = (probs[0] + (repeated[probs[0][0]],)) if probs else meas[0]
         parts = []
         if probs:
             parts.append(f"{len(probs)}个问题")
         if meas:
             parts.append(f"{len(meas)}条改进措施")
+        same = rules.shorten(s.text) == rules.shorten(before.text)
+        example = f"“{rules.shorten(s.text)}”" + (f"，与{prev_report}原文相同" if same else f"，{prev_report}为“{rules.shorten(before.text)}”")
         out.append(
             Finding(
                 "problems.repeated",
                 "warning",
-                f"存在问题部分有{'、'.join(parts)}与{prev_year}年报告基本相同（如“{rules.shorten(s.text)}”），问题未见改进或措施原样照搬。",
+                f"存在问题部分有{'、'.join(parts)}与{prev_report}相同或相近（如{example}），问题未见改进或措施原样照搬。",
                 rules.where_of(s, index_in_section[i], r.sections),
                 quote=rules.shorten(s.text),
-                data={"problems": len(probs), "measures": len(meas), "previous": prev.source, "problem_statements": [i for i, _ in probs]},
+                data={"problems": len(probs), "measures": len(meas), "previous": prev.source, "problem_statements": [i for i, _ in probs],
+                      "previous_quote": rules.shorten(before.text)},
             )
         )
     over = {k: v for k, v in by_section.items() if v > rules.COPIED_SHARE}
@@ -370,7 +374,7 @@ def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, re
             Finding(
                 "narrative.copied",
                 "warning",
-                f"{names}的语句与{prev_year}年报告相同或基本相同"
+                f"{names}的语句与{prev_report}相同或基本相同"
                 + (f"（如“{rules.shorten(first.text)}”）" if first else "")
                 + "，超过一半，按评估要求应扣分。",
                 "；".join(rules.section_name(k, r.sections) for k in over),

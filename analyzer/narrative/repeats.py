@@ -48,16 +48,21 @@ def same_problem(a: Statement, b: Statement, sim: float | None = None, threshold
     return sim >= threshold and a.category is not None and a.category == b.category
 
 
-def mark_repeated(stmts: list[Statement], pairs: tuple[ProblemPair, ...], previous: Sequence[Statement]) -> tuple[tuple[ProblemPair, ...], list[int]]:
-    """The pairs with ``repeats_previous`` set, and the indices of this year's problems that repeat last year's."""
+def mark_repeated(stmts: list[Statement], pairs: tuple[ProblemPair, ...], previous: Sequence[Statement]) -> tuple[tuple[ProblemPair, ...], dict[int, Statement]]:
+    """The pairs with ``repeats_previous`` set, and this year's problems that repeat last year's: index → the
+    previous problem it repeats (the most similar one), so that a finding can quote both."""
     now = [i for i, s in enumerate(stmts) if s.section == "problems" and s.kind == "problem"]
     before = [s for s in previous if s.section == "problems" and s.kind == "problem"]
     if not now or not before:
-        return pairs, []
+        return pairs, {}
     from analyzer.narrative.pairing import cosine
 
     vecs = _vectors([stmts[i].text for i in now] + [s.text for s in before])
     vn, vb = vecs[: len(now)], vecs[len(now) :]
-    repeated = [i for k, i in enumerate(now) if any(same_problem(stmts[i], b, cosine(vn[k], vb[j])) for j, b in enumerate(before))]
+    repeated: dict[int, Statement] = {}
+    for k, i in enumerate(now):
+        same = [(cosine(vn[k], vb[j]), -j) for j, b in enumerate(before) if same_problem(stmts[i], b, cosine(vn[k], vb[j]))]
+        if same:
+            repeated[i] = before[-max(same)[1]]
     marked = tuple(replace(p, repeats_previous=p.problem in repeated) for p in pairs)
     return marked, repeated
