@@ -61,6 +61,7 @@ LINK_CHUNK = 10_000  # rows passed between DuckDB and Python at a time while lin
 # linked reports 38 MB on two threads, 25 on one); they take a second or two either way.
 LINK_THREADS = 1
 FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
+FINISH_THREADS = 1  # threads of pass 3's queries (see _finished)
 NEIGHBOURS_PER_PART = 500_000  # near-duplicate neighbours whose groups are counted in one query (pass 2)
 STATEMENTS_PER_PART = 250_000  # statements whose distinct (node, group) rows are found in one query (pass 2)
 SPILL = ".analyzer-spill"  # under the output folder while a run lasts
@@ -159,12 +160,10 @@ def link_years_spill(con, spill: Spill, index: str = "idx", *, chunk: int = LINK
     for both. Only a report with several candidates has them read back from
     the spill, to merge readings of one report as ``link_years`` does.
     """
-    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
-    con.execute(f"SET threads = {LINK_THREADS}")
-    try:
+    from analyzer.output.store import threads
+
+    with threads(con, LINK_THREADS):
         return _link_years(con, spill, index, chunk)
-    finally:
-        con.execute(f"SET threads = {int(threads)}")
 
 
 def _link_years(con, spill: Spill, index: str, chunk: int) -> dict[str, tuple[str, ...]]:
@@ -427,6 +426,8 @@ class Finished:
 def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_config,
               files: bool = False) -> Iterator[Finished]:
     """Every report finished, in source order, with the reports of its year link (``files``: and table files' facts)."""
+    from analyzer.output.store import threads
+
     facts = ", f.file_id, f.sha256, f.duplicate_of, pf.file_id, pf.sha256" if files else ""
     tables = (", f AS (SELECT * FROM files WHERE {within}), "
               "pf AS (SELECT * FROM files WHERE source IN (SELECT prev FROM l))") if files else ""
@@ -439,11 +440,14 @@ def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_co
 
     def ranges() -> Iterator[tuple]:
         # Every table is cut to the range (or to its links) before it is joined: joined whole, the
-        # run's rows of idx and files were DuckDB's hash tables: 52 MB at 100,000 reports, cut 28 MB
+        # run's rows of idx and files were DuckDB's hash tables: 52 MB at 100,000 reports, cut 28 MB.
+        # On one thread: the cut scans the whole of shared and idx, whose row groups each thread
+        # decodes, and a run of 100,000 reports has ten times the row groups of one of 10,000
         for k, lo in enumerate(bounds):
             hi = bounds[k + 1] if k + 1 < len(bounds) else None
             within = "source >= $lo" + (" AND source < $hi" if hi is not None else "")
-            yield from con.execute(f"""
+            with threads(con, FINISH_THREADS):
+                rows = con.execute(f"""
                 WITH i AS (SELECT source, "offset", length FROM idx WHERE {within}),
                 l AS (SELECT source, prev FROM links WHERE {within}),
                 p AS (SELECT source, "offset", length FROM idx WHERE source IN (SELECT prev FROM l)),
@@ -453,7 +457,8 @@ def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_co
                 FROM i LEFT JOIN l ON l.source = i.source LEFT JOIN p ON p.source = l.prev
                      LEFT JOIN sh ON sh.source = i.source {joins}
                 ORDER BY i.source
-            """, {"lo": lo, **({"hi": hi} if hi is not None else {})}).fetchall()
+                """, {"lo": lo, **({"hi": hi} if hi is not None else {})}).fetchall()
+            yield from rows
 
     for src, off, ln, poff, pln, psrc, shared, *file in ranges():
         result = spill.get(off, ln)

@@ -6,9 +6,14 @@ analyses the shipped corpus and the real reports of ../shared/corpus-real once
 per-report results by varying them: a new agency name (written into its
 statements too, so that agency-specific sentences differ), a year (each agency
 reports five years running), a few table cells and figures in the text
-changed. The made-up names (``东西123镇``) are no place name that linking
-accepts (``linking.linkable``), so no report links to its previous year here:
-linking costs its queries, and pass 3 reads back no previous report. They go through what ``analyze`` does after the per-file
+changed. The names are made-up places of three syllables and a unit (县, 区,
+镇, 乡, 街道) with a government or a department (``agency_name``), places that
+linking accepts (``linking.linkable``), so that, as in a real corpus where
+every county reports every year, four reports in five link to their agency's
+report of the year before (printed as ``linked``): pass 3 reads that report
+back and runs the continuity and carry-over checks on the pair. (The names of
+before, ``东西123镇``, never linked: pass 3 read back no previous report.)
+They go through what ``analyze`` does after the per-file
 stages (``analyzer.scale``):
 
 - pass 1: the spill (pickles + Parquet facts), as the results arrive;
@@ -59,9 +64,16 @@ def _code_key() -> str:
 
 
 BASES = Path(tempfile.gettempdir()) / f"analyzer-bench-store-bases-{_code_key()}.pkl"
-PLACES = "东西南北中上下新安平和兴华宁康泰丰永昌顺义德信明清远"
+# Syllables of the made-up place names: none is a unit word (市, 县, 州 …), none makes a word that
+# ``agency.place_chain`` refuses as a place (和, 中心, 人民 …), and three of them followed by a unit are a
+# place that ``linking.linkable`` accepts (tests/test_bench_store.py checks every name of 100,000 reports).
+SYLLABLES = "东西南北上下新安平兴华宁康泰丰永昌顺义德信明清远"
 UNITS = ("镇", "乡", "街道", "县", "区")
 LEVEL_OF = {"镇": "township", "乡": "township", "街道": "township", "县": "county", "区": "county"}
+# A county or district reports as its government and as some of its departments; a town as its government.
+DEPARTMENTS = {"镇": ("人民政府",), "乡": ("人民政府",), "街道": ("办事处",),
+               "县": ("人民政府", "财政局", "教育局", "民政局", "卫生健康委员会"),
+               "区": ("人民政府", "财政局", "教育局", "民政局", "卫生健康委员会")}
 NUMBER = re.compile(r"(?<![\d.])\d{1,4}(?![\d.])")
 
 
@@ -83,13 +95,35 @@ def bases() -> list:
     return results
 
 
+def agency_name(agency_no: int, n_agencies: int) -> tuple[str, str, str]:
+    """The made-up agency ``agency_no`` of ``n_agencies``: its place, its full name and level; each agency its own name.
+
+    Place names have one length for the whole run (three syllables, more when
+    the run needs them), so no agency's name ends another's (``linking.same_agency``
+    would then pair them as one agency named with and without its parent place).
+    """
+    unit = UNITS[agency_no % len(UNITS)]
+    departments = DEPARTMENTS[unit]
+    rest = agency_no // len(UNITS)
+    place_no, department = rest // len(departments), departments[rest % len(departments)]
+    width = 3
+    while len(SYLLABLES) ** width * len(UNITS) < n_agencies:
+        width += 1
+    syllables = [SYLLABLES[place_no // len(SYLLABLES) ** k % len(SYLLABLES)] for k in range(width)]
+    place = "".join(syllables) + unit
+    return place, place + department, LEVEL_OF[unit]
+
+
 def vary(base, i: int, n_agencies: int, rng: random.Random):
-    """A new report made from a real one: another agency, another year, a few numbers changed."""
+    """A new report made from a real one: another agency, another year, a few numbers changed.
+
+    Agency ``i % n_agencies`` reports the years 2019 on, one a ``n_agencies``
+    reports, so that a run of five times ``n_agencies`` reports links four
+    fifths of them to the agency's report of the year before.
+    """
     agency_no = i % n_agencies
     year = 2019 + i // n_agencies % 6
-    unit = UNITS[agency_no % len(UNITS)]
-    place = PLACES[agency_no % len(PLACES)] + PLACES[agency_no // len(PLACES) % len(PLACES)] + f"{agency_no}{unit}"
-    agency = place + "人民政府"
+    place, agency, level = agency_name(agency_no, n_agencies)
     old = base.meta.agency or ""
     core = old.replace("人民政府", "")
 
@@ -108,7 +142,7 @@ def vary(base, i: int, n_agencies: int, rng: random.Random):
                 if isinstance(v, int) and rng.random() < 0.05:
                     cols[col] = max(0, v + rng.choice((-1, 1, 2)))
     tables = replace(base.tables, values=values) if base.tables else None
-    meta = replace(base.meta, agency=agency, year=year, level=LEVEL_OF[unit],
+    meta = replace(base.meta, agency=agency, year=year, level=level,
                    title=f"{agency}{year}年政府信息公开工作年度报告")
     return replace(base, source=f"synthetic/{year}/{agency_no:06d}_{i:06d}.{base.format}", meta=meta,
                    narrative=replace(base.narrative, statements=stmts), tables=tables)
@@ -215,7 +249,9 @@ def run_once(n: int, trace: StageTrace | None = None) -> dict:
     timings: dict[str, float] = {}
     scale.finish_spill(spill, [], work, whole_run_limit=0, timings=timings, store_only=True)
     t2 = time.perf_counter()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the count below reads the store
     spill.close()
+    linked = _linked(work / "store")
     spill_mb = sum(p.stat().st_size for p in spill.folder.rglob("*") if p.is_file()) / 2**20
     store_mb = sum(p.stat().st_size for p in (work / "store").rglob("*") if p.is_file()) / 2**20
     index_mb = sum(p.stat().st_size for p in (work / "store" / "neardup").rglob("*") if p.is_file()) / 2**20
@@ -231,9 +267,20 @@ def run_once(n: int, trace: StageTrace | None = None) -> dict:
         "spill_mb": round(spill_mb, 1),
         "store_mb": round(store_mb, 1),
         "of_which_index_mb": round(index_mb, 1),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "linked": linked,
+        "peak_mb": round(peak_mb, 1),
         **({"stages_mb": {k: [round(x, 1) for x in v] for k, v in trace.peaks().items()}} if trace else {}),
     }
+
+
+def _linked(store: Path) -> str:
+    """How many reports of the store got their agency's report of the year before, and their share."""
+    import duckdb
+
+    reports = str(store.resolve() / "reports" / "*.parquet").replace("'", "''")
+    n, linked = duckdb.connect().execute(
+        f"SELECT count(*), count(previous_report_id) FROM read_parquet('{reports}')").fetchone()
+    return f"{linked}/{n} ({linked / max(n, 1):.0%})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -224,3 +224,34 @@ def test_ranking_from_the_store_ranks_each_year_as_output_ranking(tmp_path):
     ranks = [int(rank) for _, _, rank, _ in got]
     assert ranks.count(1) > 4 and any(b > a + 1 for a, b in zip(ranks, ranks[1:]))  # ties, then a rank skipped
     assert [flag for *_, flag in got].count("True") == 1
+
+
+def test_ranking_from_the_store_takes_the_kept_reports_rates_even_when_null(tmp_path):
+    # The run's medians come from the report kept for each agency and year (the smaller source), null rate
+    # or not: with 29 kept reports that have a rate no rate is compared (30 needed), even though the
+    # agency's other report of that year (in/040) has one.
+    from _reports import scored
+    from analyzer.output.ids import report_ids
+    from analyzer.output.ranking import MIN_COMPARABLE, rank_results
+    from analyzer.output.store import write_ranking_csv, write_store
+
+    def with_granted(r, value):
+        values = {t: {row: dict(cols) for row, cols in rows.items()} for t, rows in r.tables.values.items()}
+        values["applications"]["granted"]["total"] = value
+        return replace(r, tables=replace(r.tables, values=values))
+
+    results = []
+    for i in range(41):
+        r = replace(clean_result(f"in/{i:03d}.txt"), meta=replace(clean_result().meta, agency=f"某某市第{i % 40}区人民政府"))
+        if i < 40 - (MIN_COMPARABLE - 1):  # no rate: the kept report of agency 0 among them
+            r = with_granted(r, None)
+        if i in (20, 40):  # far below the others
+            r = with_granted(r, 1)
+        results.append(scored(r))
+    run = RunResult(results=results)
+    write_store(run, tmp_path, report_ids(run.results))
+    run_id = duckdb.connect().execute(f"SELECT run_id FROM '{tmp_path / 'store' / 'runs'}/*.parquet'").fetchone()[0]
+    with open(write_ranking_csv(tmp_path, run_id), encoding="utf-8-sig") as fh:
+        got = [(r["报告文件"], r["实质公开率偏离"]) for r in csv.DictReader(fh)]
+    assert [src for src, _ in got] == [r.source for r in rank_results(run).ranked] and len(got) == 40
+    assert {flag for _, flag in got} == {""}  # 29 kept reports with a rate: none is compared
