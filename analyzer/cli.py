@@ -529,11 +529,10 @@ _USAGE_WORDS = (
     (r"Missing argument '(.+?)'\.?", "缺少参数 {0}"),
     (r"Missing option '(.+?)'\.?", "缺少选项 {0}"),
     (r"Option '(.+?)' requires an argument\.?", "选项“{0}”需要一个值"),
-    (r"Invalid value for '(.+?)'(?: / '.+?')?: (.+)", "参数“{0}”的取值无效（{1}）"),
+    (r"Invalid value for '(.+?)'(?: / '.+?')?: (?P<reason>.+)", "参数“{0}”的取值无效（{1}）"),
 )
 
 
-_INVALID_VALUE = _USAGE_WORDS[-1][0]
 # Why a value is refused, as typer's validation (pydantic) words it.
 _VALUE_WORDS = (
     (r"Input should be a valid integer.*", "应为整数"),
@@ -562,9 +561,9 @@ def usage_message(message: str) -> str:
     for pattern, words in _USAGE_WORDS:
         if m := re.fullmatch(pattern, text):
             close = m.groupdict().get("close")  # the options click suggests instead
-            groups = m.groups()
-            if pattern == _INVALID_VALUE:
-                groups = (groups[0], _value_reason(groups[1]))
+            groups = list(m.groups())
+            if "reason" in m.re.groupindex:  # the reason a value is refused, in Chinese too
+                groups[m.re.groupindex["reason"] - 1] = _value_reason(m["reason"])
             return words.format(*groups) + (f"，相近的选项：{close}" if close else "")
     return f"命令行用法有误（{text}）"
 

@@ -117,14 +117,15 @@ def analyze_file(path: str | Path, settings: Settings | dict | None = None, *, k
     settings = resolve(settings)
     path = Path(path)
     doc = read_document(path, settings)
-    guard = StageGuard()
-    meta = guard("identify", UNKNOWN_META, identify.identify, doc)
-    secs = guard("sections", {}, sections_mod.split_sections, doc)
-    # A review letter or results page (this tool's own output in an input folder) would be ranked as a report.
+    # A review letter or results page (this tool's own output in an input folder) would be ranked as a report:
+    # refused before any stage reads it.
     if (heading := identify.about_reports(doc)) is not None:
         raise errors.NotAnnualReport(
             errors.NOT_REPORT.format(name=path.name, reason=f"“{heading}”是评审或研究材料，不是年度报告本身")
         )
+    guard = StageGuard()
+    meta = guard("identify", UNKNOWN_META, identify.identify, doc)
+    secs = guard("sections", {}, sections_mod.split_sections, doc)
     # Whether it is a report at all is asked only of stages that worked.
     if guard.ok("sections") and not identify.looks_like_report(doc, meta, secs):
         raise errors.NotAnnualReport(

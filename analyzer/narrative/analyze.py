@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from itertools import groupby
 from pathlib import Path
 
 from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
@@ -236,18 +237,13 @@ def classify_texts(lines: list[str], section: str | None = None) -> list[dict]:
     where = [section] * len(lines) if section else sections_of_lines(lines)
     model = get_model()
     rows: list[dict] = []
-    start = 0
-    while start < len(lines):
-        end = start + 1
-        while end < len(lines) and where[end] == where[start]:
-            end += 1
-        run, key = lines[start:end], where[start]
+    for key, group in groupby(zip(where, lines), key=lambda x: x[0]):  # each run of lines of one section
+        run = [text for _, text in group]
         if key is None:
             rows += [row | {"section": None} for row in classify(run)]
         else:
             labelled = label_lines(run, key, model)
             rows += [labelled_row(text, lab, labelled) | {"section": key} for text, lab in zip(run, labelled)]
-        start = end
     return rows
 
 
@@ -343,27 +339,28 @@ def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, re
         counters[s.section] += 1
         index_in_section[i] = counters[s.section]
     # Problems repeated by meaning (repeats.mark_repeated), measures promised again word for word.
-    probs = [(i, stmts[i]) for i in sorted(repeated)]
+    # (index, this year's statement, last year's it repeats)
+    probs = [(i, stmts[i], repeated[i]) for i in sorted(repeated)]
     meas = [(i, s, p) for i, s, p in carried if s.section == "problems" and s.kind == "measure" and p.section == "problems"]
     if probs or meas:
         # the example quoted with last year's words beside it: a problem repeated by meaning is worded otherwise
-        i, s, before = (probs[0] + (repeated[probs[0][0]],)) if probs else meas[0]
+        i, s, before = (probs or meas)[0]
         parts = []
         if probs:
             parts.append(f"{len(probs)}个问题")
         if meas:
             parts.append(f"{len(meas)}条改进措施")
-        same = rules.shorten(s.text) == rules.shorten(before.text)
-        example = f"“{rules.shorten(s.text)}”" + (f"，与{prev_report}原文相同" if same else f"，{prev_report}为“{rules.shorten(before.text)}”")
+        quote, previous_quote = rules.shorten(s.text), rules.shorten(before.text)
+        example = f"“{quote}”" + (f"，与{prev_report}原文相同" if quote == previous_quote else f"，{prev_report}为“{previous_quote}”")
         out.append(
             Finding(
                 "problems.repeated",
                 "warning",
                 f"存在问题部分有{'、'.join(parts)}与{prev_report}相同或相近（如{example}），问题未见改进或措施原样照搬。",
                 rules.where_of(s, index_in_section[i], r.sections),
-                quote=rules.shorten(s.text),
-                data={"problems": len(probs), "measures": len(meas), "previous": prev.source, "problem_statements": [i for i, _ in probs],
-                      "previous_quote": rules.shorten(before.text)},
+                quote=quote,
+                data={"problems": len(probs), "measures": len(meas), "previous": prev.source, "problem_statements": [i for i, _, _ in probs],
+                      "previous_quote": previous_quote},
             )
         )
     over = {k: v for k, v in by_section.items() if v > rules.COPIED_SHARE}

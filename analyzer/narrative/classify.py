@@ -233,10 +233,16 @@ def apply_priors(
         # Read alone, a text's kind often depends on where it stands ("加强督促指导": a heading of 总体情况, a
         # promise of 五), and the priors above give one sure answer where the sections would give two: the
         # temperature, fitted on the training files read without their section, says how sure it is.
-        top_p = max(probs.values()) or 1.0
-        probs = {k: (p / top_p) ** (1.0 / unknown_temperature) for k, p in probs.items()}
+        probs = dict(zip(probs, tempered(np.fromiter(probs.values(), float), unknown_temperature).tolist()))
     total = sum(probs.values()) or 1.0
     return {k: p / total for k, p in probs.items()}
+
+
+def tempered(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """Probabilities (the last axis) through a temperature, unnormalised: p^(1/T) relative to the most likely,
+    which keeps the order and, with T above 1, spreads the weight over the others."""
+    top_p = probs.max(axis=-1, keepdims=True)
+    return (probs / np.where(top_p > 0, top_p, 1.0)) ** (1.0 / temperature)
 
 
 # --- rows ------------------------------------------------------------------------------------------------

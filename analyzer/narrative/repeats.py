@@ -61,8 +61,9 @@ def mark_repeated(stmts: list[Statement], pairs: tuple[ProblemPair, ...], previo
     vn, vb = vecs[: len(now)], vecs[len(now) :]
     repeated: dict[int, Statement] = {}
     for k, i in enumerate(now):
-        same = [(cosine(vn[k], vb[j]), -j) for j, b in enumerate(before) if same_problem(stmts[i], b, cosine(vn[k], vb[j]))]
+        sims = [cosine(vn[k], v) for v in vb]
+        same = [j for j, b in enumerate(before) if same_problem(stmts[i], b, sims[j])]
         if same:
-            repeated[i] = before[-max(same)[1]]
+            repeated[i] = before[max(same, key=lambda j: (sims[j], -j))]  # the most similar; the first of a tie
     marked = tuple(replace(p, repeats_previous=p.problem in repeated) for p in pairs)
     return marked, repeated

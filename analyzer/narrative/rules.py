@@ -251,13 +251,14 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
             if _YEAR_OK_CONTEXT.search(window):
                 continue
             seen_years.add(y)
+            quote = shorten_around(text, m.group(0))
             out.append(
                 Finding(
                     "narrative.stale_year",
                     "warning",
-                    f"{meta.year}年度报告中把{y}年当作本年度来写：“{shorten_around(text, m.group(0))}”，疑为沿用往年报告文字，请核实年份。",
+                    f"{meta.year}年度报告中把{y}年当作本年度来写：“{quote}”，疑为沿用往年报告文字，请核实年份。",
                     where,
-                    quote=shorten_around(text, m.group(0)),
+                    quote=quote,
                     data={"year": y, "report_year": meta.year},
                 )
             )
@@ -269,14 +270,15 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
                     continue
                 phrase = m.group(0)
                 uncertain = marker.soft and meta.year == marker.last + 1
+                quote = shorten_around(text, phrase)
                 out.append(
                     Finding(
                         "narrative.stale_year",
                         "warning",
-                        f"{meta.year}年度报告仍以“{phrase}”为当前提法（{marker.why}）：“{shorten_around(text, phrase)}”，疑为沿用往年报告文字。",
+                        f"{meta.year}年度报告仍以“{phrase}”为当前提法（{marker.why}）：“{quote}”，疑为沿用往年报告文字。",
                         where,
                         status="uncertain" if uncertain else "confirmed",
-                        quote=shorten_around(text, phrase),
+                        quote=quote,
                         data={"marker": phrase, "valid_until": marker.last, "report_year": meta.year},
                     )
                 )

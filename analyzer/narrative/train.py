@@ -379,7 +379,10 @@ def _category_probability(labelled, i: int, category: str) -> float:
     return (labelled[source] if source is not None else labelled[i]).category_probs.get(category, 0.0)
 
 
-def calibration_table(correct: np.ndarray, confidence: np.ndarray, edges=(0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)) -> list[tuple[str, int, float]]:
+CALIBRATION_EDGES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # the bins of every reliability table and ECE
+
+
+def calibration_table(correct: np.ndarray, confidence: np.ndarray, edges=CALIBRATION_EDGES) -> list[tuple[str, int, float]]:
     """(probability bin, statements, share correct): a calibrated model's share matches its bin."""
     out = []
     for lo, hi in zip(edges, edges[1:]):
@@ -392,7 +395,7 @@ def calibration_table(correct: np.ndarray, confidence: np.ndarray, edges=(0.0, 0
 def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray) -> float:
     """Expected calibration error over the bins of :func:`calibration_table`: the mean, weighted by the
     statements of each bin, of the gap between its share correct and its mean probability (0 when calibrated)."""
-    edges = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+    edges = CALIBRATION_EDGES
     correct, confidence = np.asarray(correct, dtype=float), np.asarray(confidence, dtype=float)
     if not len(confidence):
         return float("nan")
@@ -686,14 +689,18 @@ def fit_unknown_section_temperature(model, data: list[Example]) -> float:
     from analyzer.narrative.estimator import fit_temperature
 
     proba, gold = unknown_section_probabilities(model, data)
-    return fit_temperature(np.log(np.clip(proba, 1e-300, None)), gold)
+    return fit_temperature(_log(proba), gold)
+
+
+def _log(proba: np.ndarray) -> np.ndarray:
+    """Probabilities as the logits a temperature is fitted on (a zero kept finite)."""
+    return np.log(np.clip(proba, 1e-300, None))
 
 
 def _temper(proba: np.ndarray, temperature: float) -> np.ndarray:
-    """Rows of probabilities through a temperature, as :func:`classify.apply_priors` applies it: p ∝ p^(1/T)."""
-    z = np.log(np.clip(proba, 1e-300, None)) / temperature
-    z = np.exp(z - z.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
+    """Rows of probabilities through a temperature, as :func:`classify.apply_priors` applies it."""
+    w = classify.tempered(proba, temperature)
+    return w / w.sum(axis=1, keepdims=True)
 
 
 def _calibration_line(proba: np.ndarray, gold: np.ndarray) -> str:
@@ -724,7 +731,7 @@ def print_unknown_section_calibration() -> None:
     nested = np.zeros_like(before)
     for name in sorted({e.source for e in rows}):
         out = np.asarray([e.source == name for e in rows])
-        nested[out] = _temper(before[out], fit_temperature(np.log(np.clip(before[~out], 1e-300, None)), gold[~out]))
+        nested[out] = _temper(before[out], fit_temperature(_log(before[~out]), gold[~out]))
     print(f"kind temperature {model.kind_temperature_}; unknown-section temperature {t} (by-file CV, {len(rows)} statements)")
     for label, proba in (("before", before), (f"after, T {t}", after), ("T by file left out", nested)):
         print(f"{label:>18}, all files: {_calibration_line(proba, gold)}")
