@@ -185,11 +185,15 @@ def inherit_categories(labelled, pairs: list[Pairing]) -> None:
 # pairing alone: the pairing gives each measure one problem, and a real measure often answers a second one in
 # a clause of a long list ("进一步加强…规范、体制机制建设、人才培养"), or in other words than the problem's.
 # A problem is left unanswered only when nothing else in its 五 touches it: no pairing, no clause of another
-# statement whose category is the problem's (:data:`TOUCHES_AREA`), no word of the problem rarer than the
-# stock vocabulary of these sections (:data:`SPECIFIC_IDF`, the classifier's own word IDF). And only a
-# problem whose area the classifier is sure of (:data:`SURE_AREA`), other than `other`, which names no area.
-TOUCHES_AREA = 0.3  # a clause at least this sure of the problem's category touches its area
+# statement that may be a measure in any area the problem may be of (:data:`TOUCHES_AREA`, :data:`MAY_BE`),
+# no word of the problem rarer than the stock vocabulary of these sections (:data:`SPECIFIC_IDF`, the
+# classifier's own word IDF). And only a problem the classifier is sure is one (:data:`SURE_KIND`) and whose
+# area it is sure of (:data:`SURE_AREA`), other than `other`, which names no area.
+TOUCHES_AREA = 0.3  # a clause at least this sure of one of the problem's areas touches it
+MAY_BE = 0.15  # a category the problem has at least this probability of is one of its areas
 SURE_AREA = 0.7  # the problem's own category at least this sure before its absence of answer is claimed
+SURE_KIND = 0.8  # the problem's kind at least this sure (a measure read half as a problem is no problem to claim)
+MAY_ANSWER = 0.2  # a statement read as a problem but at least this likely a measure may still answer one
 SPECIFIC_IDF = 5.5  # a shared word at least this rare (or unseen in training) ties a statement to the problem
 _CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?]")
 MIN_CLAUSE = 4  # characters: shorter pieces ("同时", "一是") say nothing of an area
@@ -213,27 +217,28 @@ def untouched(items, labelled, pairs: list[Pairing], model) -> list[int]:
     answered = {p.problem for p in pairs}
     out: list[int] = []
     for idx in _sections_of_five(items):
-        problems = [i for i in idx if labelled[i].kind == "problem"]
-        others = [i for i in idx if labelled[i].kind != "problem"]
-        if not any(labelled[i].kind == "measure" for i in others):
+        if not any(labelled[i].kind == "measure" for i in idx):
             continue
-        sure = [p for p in problems if p not in answered and _sure_area(labelled[p]) is not None]
+        sure = [i for i in idx if i not in answered and _claimable(labelled[i])]
         if not sure:
             continue
+        # what may answer: every statement but the sure problems themselves, a measure read as a problem included
+        others = [i for i in idx if i not in sure and (labelled[i].kind != "problem" or labelled[i].kind_probs.get("measure", 0.0) >= MAY_ANSWER)]
         areas = _areas(model, [items[i].text for i in others])
-        vocabulary = {w for i in others for w in _specific_words(words, items[i].text)}
+        said = [_specific_words(words, items[i].text) for i in others]
         for p in sure:
-            cat = _sure_area(labelled[p])
-            if max(a.get(cat, 0.0) for a in areas) < TOUCHES_AREA and not (_specific_words(words, items[p].text) & vocabulary):
+            mine = [c for c, v in labelled[p].category_probs.items() if v >= MAY_BE and c != "other"]
+            own = _specific_words(words, items[p].text)
+            touched = any(a.get(c, 0.0) >= TOUCHES_AREA for a in areas for c in mine) or any(own & w for w in said)
+            if not touched:
                 out.append(p)
     return out
 
 
-def _sure_area(lab) -> str | None:
+def _claimable(lab) -> bool:
     cat = lab.category
-    if not cat or cat == "other" or lab.category_probs.get(cat, 0.0) < SURE_AREA:
-        return None
-    return cat
+    return (lab.kind == "problem" and lab.kind_probs.get("problem", 0.0) >= SURE_KIND
+            and bool(cat) and cat != "other" and lab.category_probs.get(cat, 0.0) >= SURE_AREA)
 
 
 def _areas(model, texts: list[str]) -> list[dict[str, float]]:
