@@ -310,6 +310,31 @@ def test_a_commitment_to_a_concrete_step_is_a_measure_whoever_makes_it_and_whene
     assert _share_of_measures(leads, "problems") == 0
 
 
+# Problems that name an area and say it lags in the words of innovation, experience, a benchmark or a gap: the
+# area is the category (taxonomy §2, `other` is "none of the above"). Made of parts no training statement uses
+# together. Before r14g (categories) 15 of the 72 read `other` ("政务开放活动的经验总结提炼不够", "规范性文件管理与先进地区相比还有差距").
+_AREA = (("政策解读", "interpretation_response"), ("政府网站建设", "platform"), ("政务新媒体运营", "platform"),
+         ("依申请公开办理", "application_handling"), ("信息公开队伍建设", "staff_capacity"), ("村（居）务公开", "grassroots_standardization"),
+         ("规范性文件管理", "information_management"), ("公开目录编制", "information_management"), ("重点领域信息公开", "content_coverage"),
+         ("公开审核制度建设", "mechanism"), ("政务开放活动", "public_participation"), ("网站信息更新", "timeliness"))
+_LAGS = ("{}的创新举措不多", "{}缺少特色和亮点", "{}的经验总结提炼不够", "{}与先进地区相比还有差距", "{}方面对标先进还不够", "{}的工作水平在全市处于中游")
+# Problems of none of the named areas: funding, objective causes, restructuring, the annual report's statistics.
+_AGENCY = ("我镇", "我局", "管委会", "街道", "我县", "本部门")
+_CAUSE = ("政务公开工作经费没有单独列入预算", "受疫情影响，年初计划的部分工作未能按期完成", "年报数据的统计口径与上年不一致",
+          "受防汛任务影响，部分工作推迟到下半年", "机构调整后职能划转还没有完成", "财力紧张，必要的硬件投入难以保障")
+
+
+def test_an_area_that_lags_is_that_area_and_other_is_none_of_the_named_ones():
+    named = [(lag.format(area), cat) for lag in _LAGS for area, cat in _AREA]
+    causes = [f"{who}{cause}" for who in _AGENCY for cause in _CAUSE]
+    assert not ({t for t, _ in named} | set(causes)) & {e.text for e in train.load_training()}  # held out
+    rows = clf.classify([t for t, _ in named], section="problems")
+    assert sum(r["category"] == cat for r, (_, cat) in zip(rows, named)) >= 62  # 52 of 72 before r14g, 66 after
+    assert sum(r["category"] == "other" for r in rows) <= 3  # 15 before, 1 after
+    # the category model alone: 5 of these 36 read as framing statements, whose kind is not this test's
+    assert list(clf.get_model().predict_category(causes)).count("other") >= 34  # 30 before ("年报数据的统计口径…" information_management), 36 after
+
+
 # --- the data: our own words, never the evaluation's ----------------------------------------------
 
 # Formulas every report repeats word for word because they are mandated (political
