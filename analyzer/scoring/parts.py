@@ -36,11 +36,16 @@ __all__ = [
     "score_conformity", "score_report", "score_substance", "table_coverage", "template_of", "title_names",
 ]
 
-# Figures with a unit in running text: "公开信息312条", "培训3次", "收费0.5万元".
-# Years ("2021年") are not figures of work done.
+# Figures with a unit in running text: "公开信息312条", "培训3次", "收费0.5万元", "公开栏12块",
+# "参训干部50名", "审核稿件三十二篇". Years ("2021年") are not figures of work done. A number in
+# Chinese counts only when it holds 十/百/千/万 ("三十二篇", "十余次"), and not after 第 ("第二十条"):
+# a lone 一/两/三 before a unit is mostly a set phrase ("一件事", "两个维护", "三项制度").
+_UNIT = (r"(?:条|件|次|篇|个|期|场|人次|人|名|项|份|家|批|部|类|种|小时|天|个工作日|工作日|%|％|元|户|版|栏目|期次|"
+         r"轮|块|处|张|册|起|字|台|套|本|幅)")
 _FIGURE = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*"
-    r"(?:条|件|次|篇|个|期|场|人次|人|项|份|家|批|部|类|种|小时|天|个工作日|工作日|%|％|元|户|版|栏目|期次)"
+    r"(?:(?<![\d.])\d+(?:\.\d+)?"
+    r"|(?<![第〇零一二三四五六七八九十百千万两])[一二三四五六七八九两]?[十百千万][〇零一二三四五六七八九十百千万两]*)"
+    rf"\s*(?:余|多)?\s*(?:万|亿)?\s*{_UNIT}"
 )
 _AGENCY_SUFFIXES = (
     "人民政府办公厅", "人民政府办公室", "政府办公室", "人民政府", "管理委员会办公室", "管理委员会", "管委会办公室",
