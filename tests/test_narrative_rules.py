@@ -169,6 +169,19 @@ def test_2019_template_is_not_held_to_the_2021_parts():
     assert not [f for f in findings if f.rule in ("overview.missing_part", "other.missing_fee_statement")]
 
 
+@pytest.mark.parametrize("other", ["本年度未产生任何费用。", "依申请提供政府信息均免费提供。", "本年度未向申请人计收费用。"])
+def test_a_fee_statement_in_other_words_is_a_fee_statement(other):
+    secs = sections(overview=FULL_OVERVIEW, problems="一是政策解读形式单一。下一步将丰富解读形式。", other=other)
+    assert "other.missing_fee_statement" not in rules_of(analyze_narrative(secs, META_2021, None)[1])
+
+
+def test_the_fee_finding_quotes_the_section_as_the_report_names_it():
+    secs = sections(overview=FULL_OVERVIEW, problems="一是政策解读形式单一。下一步将丰富解读形式。", other="无。")
+    secs["other"] = Section("other", "六、其他需报告的事项", (Block("heading", "六、其他需报告的事项"), Block("paragraph", "无。")))
+    fee = next(f for f in analyze_narrative(secs, META_2021, None)[1] if f.rule == "other.missing_fee_statement")
+    assert fee.message.startswith("“其他需报告的事项”未说明")
+
+
 def test_messages_quote_and_locate():
     secs = sections(overview="2020年，我局通过门户网站主动公开政府信息120条。" + FULL_OVERVIEW, problems="一是政策解读形式单一。下一步将丰富解读形式。", other="无。")
     _, findings = analyze_narrative(secs, META_2021, None)

@@ -149,7 +149,8 @@ def _uses_2021_template(meta: ReportMeta) -> bool:
 
 # --- other.missing_fee_statement -------------------------------------------------------------------
 
-_FEE = re.compile(r"信息处理费|处理费|收费|收取")
+# "未产生任何费用", "免费提供" say as much as "未收取信息处理费".
+_FEE = re.compile(r"信息处理费|处理费|收费|收取|计费|免费|费用")
 
 
 def check_fee_statement(sections: dict[str, Section], meta: ReportMeta) -> list[Finding]:
@@ -161,7 +162,8 @@ def check_fee_statement(sections: dict[str, Section], meta: ReportMeta) -> list[
     if _FEE.search(text):
         return []
     said = shorten(text, 30) if text.strip() else ""
-    msg = "“其他需要报告的事项”未说明本年度收取信息处理费的情况（2021年版年报格式要求报告）" + (f"，该部分仅写“{said}”。" if said else "。")
+    heading = re.sub(r"^[一二三四五六七八九十]+\s*[、.．]\s*", "", name)  # the section as the report names it, in quotes
+    msg = f"“{heading}”未说明本年度收取信息处理费的情况（2021年版年报格式要求报告）" + (f"，该部分仅写“{said}”。" if said else "。")
     return [Finding("other.missing_fee_statement", "info", msg, name, quote=said)]
 
 
