@@ -196,8 +196,9 @@ def _figures_reasons(result: ReportResult, cfg: ScoreConfig) -> list[Reason]:
     return [Reason(f"{fact}（总体情况中带单位的具体数字{n}处，{cfg.figures_full}处及以上得满分）", cost, "score.figures", fact=fact)]
 
 
-# "无…申请", "未发生…复议": a part that says nothing happened has given its number (zero).
-_NOTHING_HAPPENED = re.compile(r"(?:无|没有|未收到|未受理|未发生|未出现)[^，。；]{0,20}(?:申请|案件|复议|诉讼|情况|事项)")
+# "无…申请", "未发生…复议": a part that says nothing happened has given its number (zero), also when it
+# names who did not apply ("无公民、法人和其他组织向我镇提出政府信息公开申请", seed 000).
+_NOTHING_HAPPENED = re.compile(r"(?:无|没有|未收到|未受理|未发生|未出现)[^，。；]{0,30}?(?:申请|案件|复议|诉讼|情况|事项)")
 
 
 def figures_fact(overview) -> str:
