@@ -180,6 +180,10 @@ def test_the_fee_finding_quotes_the_section_as_the_report_names_it():
     secs["other"] = Section("other", "六、其他需报告的事项", (Block("heading", "六、其他需报告的事项"), Block("paragraph", "无。")))
     fee = next(f for f in analyze_narrative(secs, META_2021, None)[1] if f.rule == "other.missing_fee_statement")
     assert fee.message.startswith("“其他需报告的事项”未说明")
+    # a flattened text runs the section's words into its heading: they are not part of its name
+    secs["other"] = Section("other", "六、其他需要报告的事项无", (Block("heading", "六、其他需要报告的事项无"),))
+    fee = next(f for f in analyze_narrative(secs, META_2021, None)[1] if f.rule == "other.missing_fee_statement")
+    assert fee.message.startswith("“其他需要报告的事项”未说明")
 
 
 def test_messages_quote_and_locate():

@@ -153,6 +153,17 @@ def _uses_2021_template(meta: ReportMeta) -> bool:
 _FEE = re.compile(r"信息处理费|处理费|收费|收取|计费|免费|费用")
 
 
+def _other_heading(title: str) -> str:
+    """Section 六's name as the report prints it, for a quote: without its number, and without text run into
+    it ("六、其他需要报告的事项无" is quoted “其他需要报告的事项”)."""
+    template = "其他需要报告的事项"
+    heading = re.sub(r"^[一二三四五六七八九十]+\s*[、.．]\s*", "", title)
+    if template in heading:
+        return template
+    end = heading.find("事项")
+    return heading[: end + 2] if end >= 0 else heading
+
+
 def check_fee_statement(sections: dict[str, Section], meta: ReportMeta) -> list[Finding]:
     """2021 template, section 六: it asks for a statement on 信息处理费."""
     if not _uses_2021_template(meta):
@@ -162,7 +173,7 @@ def check_fee_statement(sections: dict[str, Section], meta: ReportMeta) -> list[
     if _FEE.search(text):
         return []
     said = shorten(text, 30) if text.strip() else ""
-    heading = re.sub(r"^[一二三四五六七八九十]+\s*[、.．]\s*", "", name)  # the section as the report names it, in quotes
+    heading = _other_heading(name)
     msg = f"“{heading}”未说明本年度收取信息处理费的情况（2021年版年报格式要求报告）" + (f"，该部分仅写“{said}”。" if said else "。")
     return [Finding("other.missing_fee_statement", "info", msg, name, quote=said)]
 
