@@ -313,10 +313,13 @@ class ProblemPair:
     how: tuple[str, ...] = ()  # one per measure
     repeats_previous: bool = False  # the same agency's previous report states the same problem (by meaning)
     specific: bool = False  # it names something concrete (narrative.problems.is_vague is false): a review may praise it
+    # No other statement of its 五 touches it: no pairing, no clause of its area, no rare word of it
+    # (narrative.pairing.untouched). Stronger than an empty ``measures``, which only says the pairing chose none.
+    untouched: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"problem": self.problem, "measures": list(self.measures), "how": list(self.how),
-                "repeats_previous": self.repeats_previous, "specific": self.specific}
+                "repeats_previous": self.repeats_previous, "specific": self.specific, "untouched": self.untouched}
 
 
 @dataclass(frozen=True)

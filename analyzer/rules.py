@@ -187,6 +187,8 @@ RULES = _rules(
          suggestion="问题应指向具体工作环节，并附具体数字或事例"),
     Rule("problems.no_measures", "问题缺少对应改进措施", "warning", "substance", "problems", weight="own",
          suggestion="针对每项问题提出具体、可检验的改进措施"),
+    Rule("problems.unanswered", "部分问题未见对应改进措施", "warning", "substance", "problems", weight="own",
+         suggestion="针对每项问题提出具体、可检验的改进措施"),
     Rule("problems.repeated", "问题与上年报告重复", "warning", "substance", "problems", weight="own",
          suggestion="对上年报告已列明的问题说明整改进展，避免原样重复", needs_previous=True),
     Rule("narrative.stale_year", "正文年份表述有误", "warning", "substance", "narrative", weight="own",

@@ -535,7 +535,7 @@ def test_measure_split_from_its_problem_takes_the_problem_category():
     assert problem.category == measure.category == "timeliness"
     assert measure.runner_up == own["category"]  # its own reading is kept as the runner-up
     assert measure.category_score == problem.category_score
-    assert [p.to_dict() for p in result.pairs] == [{"problem": 0, "measures": [1], "how": ["same_sentence"], "repeats_previous": False, "specific": False}]
+    assert [p.to_dict() for p in result.pairs] == [{"problem": 0, "measures": [1], "how": ["same_sentence"], "repeats_previous": False, "specific": False, "untouched": False}]
 
 
 def test_each_split_measure_answers_its_own_problem():

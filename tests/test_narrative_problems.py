@@ -194,3 +194,81 @@ def test_an_absence_resting_on_an_unsure_reading_is_left_to_verify() -> None:
     sure = [replace(unsure[0], kind_score=UNCERTAIN + 0.2), unsure[1]]
     (f,) = check_problems(sure, secs)
     assert f.rule == "problems.missing" and f.status == "confirmed"
+
+
+# --- problems.unanswered: a problem no other statement of 五 touches, left to be verified ----------------
+
+_MEASURES_ON_APPLICATIONS = (
+    "下一步，我们将重点做好以下工作：一是优化依申请公开办理流程，严格按照法定期限答复申请人。"
+    "二是定期组织业务培训，提升工作人员依法答复能力。"
+    "三是编制答复文书模板，统一答复格式和法律依据。"  # three measures for two problems: no pairing by position
+)
+
+
+def test_a_problem_whose_area_no_measure_touches_is_to_be_verified_not_stated() -> None:
+    five = ("2023年，我县政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
+            "二是政务新媒体账号更新不及时，运维管理薄弱。" + _MEASURES_ON_APPLICATIONS)
+    (f,) = findings_of("problems.unanswered", problems=five)
+    assert f.status == "uncertain"  # it rests on what the measures mean: a person checks it before it is said
+    assert "政务新媒体账号更新不及时" in f.message and "答复文书" not in f.message
+    assert f.data["problems"] == [f.quote]
+
+
+def test_a_problem_answered_in_one_clause_of_a_long_measure_is_not_unanswered() -> None:
+    five = ("2023年，我县政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
+            "二是工作人员专业水平不高。"
+            "下一步，我们将重点做好以下工作：一是优化依申请公开办理流程，严格按照法定期限答复申请人。"
+            "二是完善工作制度，健全协调机制，加强人才培养，提升政务公开工作质效。")
+    assert findings_of("problems.unanswered", problems=five) == []
+
+
+def test_a_problem_whose_own_rare_word_a_measure_repeats_is_not_unanswered() -> None:
+    five = ("2023年，我区政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
+            "二是部分栏目存在信息噪音。"
+            "下一步，我们将重点做好以下工作：一是优化依申请公开办理流程，严格按照法定期限答复申请人。"
+            "二是对历史文件全面排查，消除噪音。")
+    assert findings_of("problems.unanswered", problems=five) == []
+
+
+def test_no_measure_at_all_is_no_measures_not_unanswered() -> None:
+    five = "2023年，我镇政府信息公开工作存在以下不足：一是政务新媒体更新不及时。二是依申请公开答复文书不够规范。"
+    assert findings_of("problems.unanswered", problems=five) == []
+    assert findings_of("problems.no_measures", problems=five)
+
+
+def test_an_unanswered_problem_is_in_the_review_only_among_the_points_to_verify() -> None:
+    from analyzer.model import ReportResult
+    from analyzer.output.review import collect_items, pending_items
+
+    five = ("2023年，我县政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
+            "二是政务新媒体账号更新不及时，运维管理薄弱。" + _MEASURES_ON_APPLICATIONS)
+    result = analyze_narrative(sections(problems=five), META, None)
+    assert [p.untouched for p in result[0].pairs] == [False, True]
+    report = ReportResult(source="x.txt", format="txt", meta=META, sections=sections(problems=five),
+                          findings=tuple(result[1]), narrative=result[0])
+    assert "problems.unanswered" not in {it.rule for it in collect_items(report)}
+    assert "problems.unanswered" in {it.rule for it in pending_items(report)}
+
+
+def test_the_unanswered_evaluation_counts_a_claim_on_an_answered_problem_as_wrong(tmp_path) -> None:
+    from analyzer.narrative.train import unanswered_scores
+
+    rows = [
+        ("statement", "-", "-", "2023年，我县政府信息公开工作取得一定成效，但仍存在一些不足："),
+        ("problem", "application_handling", "-", "一是依申请公开答复文书不够规范。"),
+        ("problem", "platform", "-", "二是政务新媒体账号更新不及时，运维管理薄弱。"),
+        ("statement", "-", "-", "下一步，我们将重点做好以下工作："),
+        ("measure", "application_handling", "1", "一是优化依申请公开办理流程，严格按照法定期限答复申请人。"),
+        ("measure", "staff_capacity", "-", "二是定期组织业务培训，提升工作人员依法答复能力。"),
+        ("measure", "application_handling", "1", "三是编制答复文书模板，统一答复格式和法律依据。"),
+    ]
+    path = tmp_path / "eval.tsv"
+    path.write_text("# columns\n" + "".join("e01\tproblems\t" + "\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    assert unanswered_scores(path) | {"wrong": []} == {"sections": 1, "gold_unanswered": 1, "claims": 1, "true": 1,
+                                                        "precision": 1.0, "recall": 1.0, "wrong": []}
+    # the same section where the training measure is said to answer the platform problem: the claim is wrong
+    rows[5] = ("measure", "platform", "2", rows[5][3])
+    path.write_text("# columns\n" + "".join("e01\tproblems\t" + "\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    got = unanswered_scores(path)
+    assert (got["claims"], got["true"], got["precision"], got["recall"]) == (1, 0, 0.0, None)
+    assert got["wrong"] == [("e01", "政务新媒体账号更新不及时，运维管理薄弱")]

@@ -107,7 +107,7 @@ def test_registry_keeps_the_rule_parts_the_configuration_hash_records():
         return ast.literal_eval(dict(V1_ASSIGNMENT)["default_part"])
 
     assert {n: v1_part(n) for n in rules.RULES} == {n: r.part for n, r in rules.RULES.items()}
-    assert load_config(None).label == "默认评分方案2026（c66646ef）"
+    assert load_config(None).label == "默认评分方案2026（c3d4f705）"
 
 
 def test_unregistered_rule_is_never_shown_by_its_key():

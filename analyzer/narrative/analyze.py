@@ -22,7 +22,7 @@ from pathlib import Path
 from analyzer.ingest.normalize import compact
 from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
-from analyzer.narrative import features, neardup, problems, repeats, rules
+from analyzer.narrative import features, neardup, pairing, problems, repeats, rules
 from analyzer.narrative.classify import UNCERTAIN, check_section, classify, describe, get_model
 from analyzer.narrative.context import Item, Labelled, label_items, read_rows
 from analyzer.narrative.pairing import Pairing
@@ -158,8 +158,9 @@ def _statements(segments, labelled: list[Labelled], pairs: list[Pairing], exact:
     return out
 
 
-def problem_pairs(statements: list[Statement] | tuple[Statement, ...], pairs: list[Pairing]) -> tuple[ProblemPair, ...]:
-    """Every problem of 五 with the measures answering it (none when unanswered), as typed data."""
+def problem_pairs(statements: list[Statement] | tuple[Statement, ...], pairs: list[Pairing], untouched: list[int] = ()) -> tuple[ProblemPair, ...]:
+    """Every problem of 五 with the measures answering it (none when unanswered), as typed data;
+    ``untouched``: the problems nothing else in their section touches (:func:`pairing.untouched`)."""
     by_problem: dict[int, list[Pairing]] = {}
     for p in pairs:
         by_problem.setdefault(p.problem, []).append(p)
@@ -168,7 +169,7 @@ def problem_pairs(statements: list[Statement] | tuple[Statement, ...], pairs: li
         if s.section == "problems" and s.kind == "problem":
             got = sorted(by_problem.get(i, []), key=lambda p: p.measure)
             out.append(ProblemPair(i, tuple(p.measure for p in got), tuple(p.how for p in got),
-                                   specific=not problems.is_vague(s)))
+                                   specific=not problems.is_vague(s), untouched=i in untouched))
     return tuple(out)
 
 
@@ -198,12 +199,13 @@ def analyze_narrative(sections: dict[str, Section], meta: ReportMeta, tables: Ta
         segments, exact = read_statements(sections)
     else:
         segments, exact = segments_of(sections), None
-    labelled, pairs = label_items(items_of(segments), get_model())
+    items, model = items_of(segments), get_model()
+    labelled, pairs = label_items(items, model)
     statements = _statements(segments, labelled, pairs, exact)
-    result = summarize(tuple(statements), pairs=problem_pairs(statements, pairs))
+    result = summarize(tuple(statements), pairs=problem_pairs(statements, pairs, pairing.untouched(items, labelled, pairs, model)))
     other_text = sections["other"].text if "other" in sections else ""
     findings: list[Finding] = []
-    findings += problems.check_problems(statements, sections)
+    findings += problems.check_problems(statements, sections, result.pairs)
     findings += rules.check_overview_parts(sections, meta)
     findings += rules.check_fee_statement(sections, meta)
     findings += rules.check_stale_years(statements, sections, meta, other_text)

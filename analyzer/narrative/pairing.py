@@ -28,6 +28,7 @@ precision 0.99, recall 0.90).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from analyzer.narrative.segment import answered_problem
@@ -178,3 +179,86 @@ def inherit_categories(labelled, pairs: list[Pairing]) -> None:
             continue
         meas.category = prob.category
         meas.inherited_from = p.problem
+
+
+# "问题X未提出改进措施" is a claim of absence, so it rests on every statement of the section, not on the
+# pairing alone: the pairing gives each measure one problem, and a real measure often answers a second one in
+# a clause of a long list ("进一步加强…规范、体制机制建设、人才培养"), or in other words than the problem's.
+# A problem is left unanswered only when nothing else in its 五 touches it: no pairing, no clause of another
+# statement that may be a measure in any area the problem may be of (:data:`TOUCHES_AREA`, :data:`MAY_BE`),
+# no word of the problem rarer than the stock vocabulary of these sections (:data:`SPECIFIC_IDF`, the
+# classifier's own word IDF). And only a problem the classifier is sure is one (:data:`SURE_KIND`) and whose
+# area it is sure of (:data:`SURE_AREA`), other than `other`, which names no area.
+TOUCHES_AREA = 0.3  # a clause at least this sure of one of the problem's areas touches it
+MAY_BE = 0.15  # a category the problem has at least this probability of is one of its areas
+SURE_AREA = 0.7  # the problem's own category at least this sure before its absence of answer is claimed
+SURE_KIND = 0.8  # the problem's kind at least this sure (a measure read half as a problem is no problem to claim)
+MAY_ANSWER = 0.2  # a statement read as a problem but at least this likely a measure may still answer one
+SPECIFIC_IDF = 5.5  # a shared word at least this rare (or unseen in training) ties a statement to the problem
+_CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?]")
+MIN_CLAUSE = 4  # characters: shorter pieces ("同时", "一是") say nothing of an area
+
+
+def clauses(text: str) -> list[str]:
+    """The text and its clauses (a long measure lists several steps, each of its own area)."""
+    return [text] + [c for c in (c.strip() for c in _CLAUSE_BREAK.split(text)) if len(c) >= MIN_CLAUSE and c != text]
+
+
+def untouched(items, labelled, pairs: list[Pairing], model) -> list[int]:
+    """The problems of 五 that no other statement of their section touches (indices into ``items``), in order.
+
+    Empty where the section states no measure at all (``problems.no_measures`` says that), and where the
+    model cannot tell words apart (no word block: nothing is claimed rather than claimed on less evidence).
+    """
+    featurizer = getattr(model, "featurizer", None)
+    words = featurizer.blocks.get("words") if featurizer is not None else None
+    if words is None:
+        return []
+    answered = {p.problem for p in pairs}
+    out: list[int] = []
+    for idx in _sections_of_five(items):
+        if not any(labelled[i].kind == "measure" for i in idx):
+            continue
+        sure = [i for i in idx if i not in answered and _claimable(labelled[i])]
+        if not sure:
+            continue
+        # what may answer: every statement but the sure problems themselves, a measure read as a problem included
+        others = [i for i in idx if i not in sure and (labelled[i].kind != "problem" or labelled[i].kind_probs.get("measure", 0.0) >= MAY_ANSWER)]
+        areas = _areas(model, [items[i].text for i in others])
+        said = [_specific_words(words, items[i].text) for i in others]
+        for p in sure:
+            mine = [c for c, v in labelled[p].category_probs.items() if v >= MAY_BE and c != "other"]
+            own = _specific_words(words, items[p].text)
+            touched = any(a.get(c, 0.0) >= TOUCHES_AREA for a in areas for c in mine) or any(own & w for w in said)
+            if not touched:
+                out.append(p)
+    return out
+
+
+def _claimable(lab) -> bool:
+    cat = lab.category
+    return (lab.kind == "problem" and lab.kind_probs.get("problem", 0.0) >= SURE_KIND
+            and bool(cat) and cat != "other" and lab.category_probs.get(cat, 0.0) >= SURE_AREA)
+
+
+def _areas(model, texts: list[str]) -> list[dict[str, float]]:
+    """For each text, the highest probability each category reaches over the text and its clauses."""
+    pieces = [clauses(t) for t in texts]
+    probs = model.predict_category_proba([c for cs in pieces for c in cs])
+    cats = [str(c) for c in model.categories_]
+    out, at = [], 0
+    for cs in pieces:
+        block = probs[at : at + len(cs)].max(axis=0)
+        out.append(dict(zip(cats, block.tolist())))
+        at += len(cs)
+    return out
+
+
+def _specific_words(block, text: str) -> set[str]:
+    """The words of ``text`` rarer than the stock vocabulary of these sections (one-word grams of the word block)."""
+    vocab = block.vocabulary
+    return {
+        g for g in block.grams(text)
+        if " " not in g and len(g) >= 2 and not g.isdigit()
+        and (g not in vocab or block.idf[vocab[g]] >= SPECIFIC_IDF)
+    }

@@ -1,4 +1,5 @@
-"""Findings on section 五 (``spec/taxonomy.md`` §3): problems.missing, problems.no_measures, problems.vague.
+"""Findings on section 五 (``spec/taxonomy.md`` §3): problems.missing, problems.no_measures, problems.vague,
+problems.unanswered.
 
 What the findings say is only what was read (issue 9, class 9):
 
@@ -13,7 +14,10 @@ What the findings say is only what was read (issue 9, class 9):
 * what the report itself calls its problems ("根据上述问题，…采取以下措施") is a problem,
   whatever words it uses;
 * "未写明任何具体问题" claims an absence: it is confirmed only when every sentence of 五
-  was read with confidence, and otherwise left to be verified (待核实).
+  was read with confidence, and otherwise left to be verified (待核实);
+* "问题X未见对应的改进措施" claims an absence that rests on what the sentences mean, which the
+  classifier reads with doubt: it is always left to be verified (待核实), never stated as found, and only for
+  a problem nothing else in its section touches (``pairing.untouched``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from analyzer.model import Finding, Section, Statement
+from analyzer.model import Finding, ProblemPair, Section, Statement
 from analyzer.narrative.classify import UNCERTAIN
 from analyzer.narrative.rules import indexed, section_name, shorten
 
@@ -156,8 +160,8 @@ def referred_to(items: list[tuple[int, Statement]]) -> list[tuple[int, Statement
     ]
 
 
-def check_problems(statements: list[Statement], sections: dict[str, Section]) -> list[Finding]:
-    """problems.missing, problems.no_measures, problems.vague."""
+def check_problems(statements: list[Statement], sections: dict[str, Section], pairs: tuple[ProblemPair, ...] = ()) -> list[Finding]:
+    """problems.missing, problems.no_measures, problems.vague, problems.unanswered (``pairs``: the section's pairing)."""
     name = section_name("problems", sections)
     if "problems" not in sections:
         return [Finding("problems.missing", "error", "报告缺少“五、存在的主要问题及改进情况”部分，未说明工作中存在的问题。", name)]
@@ -175,6 +179,8 @@ def check_problems(statements: list[Statement], sections: dict[str, Section]) ->
             f"写明了存在的问题（如“{shorten(problem_core(s.text))}”），但未提出相应的改进措施。",
             name, quote=shorten(problem_core(s.text)), data={"problems": len(problems)},
         ))
+    elif alone := _untouched(statements, problems, pairs):
+        out.append(_unanswered(alone, name))
     if all(is_vague(s) for _, s in problems):
         _, s = problems[0]
         examples = "；".join(f"“{shorten(problem_core(p.text), 24)}”" for _, p in problems[:3])
@@ -184,6 +190,26 @@ def check_problems(statements: list[Statement], sections: dict[str, Section]) ->
             name, quote=shorten(problem_core(s.text)), data={"problems": len(problems)},
         ))
     return out
+
+
+_LIST_TAIL = re.compile(r"(?:等(?:问题|方面|情况)?)?[。；;，,、\s]*$")  # "…还需加强等。": the list's end, not the problem
+
+
+def _untouched(statements, problems: list[tuple[int, Statement]], pairs: tuple[ProblemPair, ...]) -> list[Statement]:
+    """The stated problems that no other statement of their section touches, in order."""
+    alone = {id(statements[p.problem]) for p in pairs if p.untouched}
+    return [s for _, s in problems if id(s) in alone]
+
+
+def _unanswered(alone: list[Statement], name: str) -> Finding:
+    """problems.unanswered: to be verified, since it rests on what the measures mean (see the module's doc)."""
+    cores = [shorten(_LIST_TAIL.sub("", problem_core(s.text)), 24) for s in alone]
+    listed = "、".join(f"“{c}”" for c in cores[:3]) + ("等问题" if len(cores) > 3 else "")
+    return Finding(
+        "problems.unanswered", "warning",
+        f"所列问题中，{listed}未见对应的改进措施。",
+        name, quote=cores[0], data={"problems": cores}, status="uncertain",
+    )
 
 
 def _missing(items: list[tuple[int, Statement]], section: Section, name: str) -> Finding:

@@ -861,6 +861,55 @@ def pairing_grid(model=None) -> list[tuple[float, float, float, float, float]]:
     return out
 
 
+UNANSWERED_EVAL = DATA_DIR / "pairing_eval.tsv"
+
+
+def unanswered_scores(path: Path = UNANSWERED_EVAL) -> dict:
+    """How true "问题X未见对应的改进措施" is (``problems.unanswered``) on written sections 五 never trained on.
+
+    Each section of ``path`` (``train_sections.tsv``'s columns; a measure's ``answers`` may list several
+    problems) is joined into one text and read as ``analyze`` reads a report's 五: segmented, labelled,
+    paired, checked. A claimed problem is matched to the gold problem whose text contains its quote.
+    Precision is what a supervisor would find true when checking the finding; recall is over the gold
+    problems that no measure answers.
+    """
+    from analyzer.model import Block, ReportMeta, Section
+    from analyzer.narrative import analyze_narrative
+
+    sections: dict[str, list[list[str]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            sections.setdefault(line.split("\t")[0], []).append(line.split("\t"))
+    meta = ReportMeta("2023年政府信息公开工作年度报告", None, None, 2023, "2021")
+    claims = true = gold_unanswered = found = 0
+    wrong: list[tuple[str, str]] = []
+    for sid, rows in sections.items():
+        problems = [r[5] for r in rows if r[2] == "problem"]
+        answered = {int(n) for r in rows if r[2] == "measure" for n in r[4].split(",") if n.strip().isdigit()}
+        unanswered = {k for k in range(1, len(problems) + 1) if k not in answered}
+        gold_unanswered += len(unanswered)
+        text = "".join(r[5] if r[5].endswith(("。", "；", "：", "！", "？")) else r[5] + "。" for r in rows)
+        section = Section("problems", "五、存在的主要问题及改进情况", (Block("paragraph", text),))
+        _, findings = analyze_narrative({"problems": section}, meta, None)
+        for f in findings:
+            if f.rule != "problems.unanswered":
+                continue
+            for quote in f.data["problems"]:
+                claims += 1
+                core = quote.rstrip("…")
+                k = next((k for k, p in enumerate(problems, 1) if core in p), None)
+                if k in unanswered:
+                    true += 1
+                    found += 1
+                else:
+                    wrong.append((sid, quote))
+    return {
+        "sections": len(sections), "gold_unanswered": gold_unanswered, "claims": claims, "true": true,
+        "precision": true / claims if claims else None, "recall": found / gold_unanswered if gold_unanswered else None,
+        "wrong": wrong,
+    }
+
+
 def _prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:
     tp = sum(p and g for p, g in zip(pred, gold))
     fp = sum(p and not g for p, g in zip(pred, gold))
@@ -876,6 +925,7 @@ def _prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analyzer.narrative.train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evaluate", action="store_true", help="score the saved model on the held-out real statements")
+    parser.add_argument("--unanswered", action="store_true", help="precision and recall of problems.unanswered on the written evaluation sections (data/narrative/pairing_eval.tsv)")
     parser.add_argument("--compare", action="store_true", help="compare candidate estimators by cross-validation on the training data")
     parser.add_argument("--compare-files", nargs="?", const="", metavar="NEW_FILE", help="leave-one-training-file-out scores; with NEW_FILE, on the other files with and without it")
     parser.add_argument("--compare-boilerplate", action="store_true", help="compare boilerplate models by cross-validation on boilerplate_train.tsv")
@@ -951,6 +1001,15 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.calibration:
         print_unknown_section_calibration()
+        return 0
+    if args.unanswered:
+        got = unanswered_scores()
+        fmt = lambda x: "—" if x is None else f"{x:.3f}"  # noqa: E731
+        print(f"problems.unanswered on {got['sections']} written sections 五 never trained on: {got['claims']} problems claimed, "
+              f"{got['true']} truly unanswered (precision {fmt(got['precision'])}); {got['gold_unanswered']} problems unanswered "
+              f"in gold (recall {fmt(got['recall'])})")
+        for sid, quote in got["wrong"]:
+            print(f"  claimed but answered: {sid} “{quote}”")
         return 0
     if args.pairing:
         print(f"{'category weight':>15} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
