@@ -122,8 +122,10 @@ CATEGORIES = _categories(
              "按照年度报告格式补齐表格中缺少的行和单元格，本年度未发生的事项填写“0”，不应留空或删除。"),
     Category("template", "年报格式",
              "按照《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）重新编制第二、三、四部分表格。"),
+    # One head for every table's data: the application ledger alone is not where a 现行有效件数
+    # (continuity.in_force) or a 行政处罚 count is checked.
     Category("table_data", "表格数据", "表格数据",
-             head="对照政府信息公开申请办理台账和相关案件记录，逐项核实", tail="，确保数据准确一致。"),
+             head="对照政府信息公开工作台账和相关案件记录，逐项核实", tail="，确保数据准确一致。"),
     Category("legal_power", "法定权限",
              "核实第二部分“规章”一栏的数据：本机关不具有规章制定权，所制发文件如属行政规范性文件，应在相应栏目填报。"),
     Category("title", "报告标题", "在报告标题中写明发布机关全称和报告年度", head="在报告标题中写明", sep="和", tail="。"),

@@ -67,6 +67,21 @@ def test_verified_is_said_only_of_relations_computed_in_full():
     assert "第三部分表格中部分数据尚待核实" in md
 
 
+def test_a_number_read_in_doubt_by_ocr_verifies_nothing():
+    """A scanned page's cell OCR read in doubt agrees with its total: the letter does not call the relations through it
+    verified (经核验) nor the tables complete, names the table as awaiting checking, and the score holds its points."""
+    tables = replace(_tables_with({}), doubtful=frozenset({"applications.granted.total"}))
+    result = scored(replace(clean_result(), tables=tables))
+    md = render_markdown(result)
+    letter = md.split("附：待核实事项")[0]
+    assert ALL_VERIFIED not in letter and "三张统计表格填报完整" not in letter
+    assert "各列办理结果之和与总计" not in letter and "各行各类申请人之和与总计" not in letter  # the two relations through it
+    assert "第四部分表格行政复议、行政诉讼各项结果之和与总计" in letter  # what was checked without it
+    assert "第三部分表格中部分数据尚待核实" in letter
+    acc = result.score.part("accuracy")
+    assert acc.pending > 0 and any("图像识别存疑" in r.text for r in acc.reasons if r.held)
+
+
 def test_a_doubtful_break_is_never_said_alongside_verified_relations():
     """Class 8: a letter listed 勾稽 errors after saying none were found; a doubtful break withdraws the claim."""
     doubtful = replace(BALANCE, status="uncertain")

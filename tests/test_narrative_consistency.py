@@ -174,6 +174,10 @@ CELLS = {"applications__new_received__total": 95, "applications__results_total__
     "办理人大代表建议30件、政协提案20件。",
     "区政府作为复议机关，全年共收到行政复议申请120件。",
     "全年共办理行政诉讼案件45件，均按时出庭应诉。",
+    # the agency as the body that takes cases in (复议机关), after a sentence on applications
+    "全年共收到政府信息公开申请95件。全年共受理行政复议申请30件、行政诉讼案件10件。",
+    # a count of every kind of application, the disclosure applications an item of it
+    "全年共收到各类申请120件，其中政府信息公开申请95件。",
 ])
 def test_unlike_things_raise_nothing(text: str) -> None:
     """Sentences that use the tables' words about another thing, scope or period (several fail before)."""
@@ -216,3 +220,13 @@ def test_a_contradiction_with_a_table_the_reader_doubts_is_uncertain(monkeypatch
     (sure,) = [f for f in consistency.check_consistency(tables(**NEW95), overview(text), None, DISTRICT)
                if f.rule == "narrative.table_mismatch"]
     assert sure.status == "confirmed"
+
+
+TOWN = ReportMeta(title="某镇2021年政府信息公开工作年度报告", agency="某某县某某镇人民政府", level="township", year=2021, template="2021")
+
+
+def test_the_count_of_a_larger_place_is_not_the_agencys():
+    """全县 in a township's report is the county's count; 全镇 (and 全区 in a district's) is the agency's own."""
+    assert mismatches("全县共收到政府信息公开申请120件。", TOWN, **CELLS) == []
+    assert [f.data["stated"] for f in mismatches("全镇共收到政府信息公开申请120件。", TOWN, **CELLS)] == [120]
+    assert [f.data["stated"] for f in mismatches("全区共收到政府信息公开申请120件。", DISTRICT, **CELLS)] == [120]

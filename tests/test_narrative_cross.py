@@ -176,3 +176,15 @@ def test_the_template_s_headings_are_neither_copied_nor_boilerplate():
     assert not any(s.carried_over or s.boilerplate for s in narrative.statements if analyze.is_heading(s))
     assert not narrative.copied_share and not narrative.copied_by_section.get("overview")
     assert "narrative.copied" not in [f.rule for f in findings]
+
+
+def test_same_words_is_said_only_of_the_same_text():
+    """A problem repeated with another figure after the same first 40 characters: both quotes shorten to the same
+    words, but the texts differ, so the finding must not say 原文相同; it quotes both around where they differ."""
+    lead = "一是政务公开栏目更新不及时，部分栏目长期未更新，信息发布时效性不强，群众查阅不便，"
+    last = report("a2020.txt", "甲县人民政府", 2020, "全年公开信息280条。", lead + "全年仅更新3次。下一步将建立更新台账。")
+    this = report("a2021.txt", "甲县人民政府", 2021, "全年通过网站发布信息1024条。", lead + "全年仅更新8次。下一步将实行栏目责任制。")
+    _, findings = cross_report([last, this], {"a2021.txt": last})["a2021.txt"]
+    repeated = next(f for f in findings if f.rule == "problems.repeated")
+    assert "原文相同" not in repeated.message
+    assert "8次" in repeated.quote and "3次" in repeated.data["previous_quote"]

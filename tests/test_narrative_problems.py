@@ -95,6 +95,22 @@ def test_falling_short_of_a_need_states_a_problem(text: str) -> None:
     assert states_problem(text)
 
 
+@pytest.mark.parametrize("five", [
+    "针对依申请公开答复中有2件超过法定期限的问题，我镇已建立答复时限台账，逐件跟踪。",
+    "针对政务新媒体“朱阳关发布”更新频率偏低等问题，我镇已明确专人负责，每周更新。",
+])
+def test_a_measure_that_names_the_problem_it_answers_states_it(five: str) -> None:
+    """Fails before: “未写明任何具体问题” of a 五 whose one sentence names its problem after 针对; the same
+    sentence says what was done about it, so it is not a problem without a measure either."""
+    assert findings_of("problems.missing", problems=five) == []
+    assert findings_of("problems.no_measures", problems=five) == []
+
+
+def test_a_turn_that_names_no_problem_states_none() -> None:
+    five = "针对上述问题，我镇已建立工作台账，逐项整改。"
+    assert [f.rule for f in findings_of("problems.missing", problems=five)] == ["problems.missing"]
+
+
 def test_ritual_only_section_states_no_problem() -> None:
     five = "2021年，我局政务公开工作取得一定成效，但仍存在一些不足。下一步，我局将继续加强政务公开工作，不断提升公开质量。"
     (f,) = findings_of("problems.missing", problems=five)

@@ -132,6 +132,10 @@ def test_vague_problems():
         ("截至2020年12月31日，我局共有行政规范性文件12件。", True),
         ("2021年，我局通过门户网站主动公开政府信息120条，较2020年增长10%。", False),
         ("与上年（2020年）相比，申请数量有所增加。", False),
+        # the earlier year set beside the report year in one sentence, and a copied sentence that plans the next
+        ("2020年，我局共收到政府信息公开申请8件；2021年，我局共收到政府信息公开申请5件。", False),
+        ("2020年，我局共收到政府信息公开申请8件；2021年，我局将进一步规范办理流程。", True),
+        ("2020年，我局共收到政府信息公开申请8件。2021年，我局共收到政府信息公开申请5件。", True),
         ("坚持以党的十八大以来的新理念为指引，推进政务公开。", False),
         ("认真贯彻落实党的十八大精神，推进政务公开。", True),
         ("全面贯彻党的十九大和十九届五中全会精神。", False),
@@ -164,6 +168,23 @@ def test_2019_template_is_not_held_to_the_2021_parts():
     secs = sections(overview="2019年，本机关主动公开政府信息312条。", problems="一是政策解读形式单一。下一步将丰富解读形式。", other="无。")
     _, findings = analyze_narrative(secs, meta, None)
     assert not [f for f in findings if f.rule in ("overview.missing_part", "other.missing_fee_statement")]
+
+
+@pytest.mark.parametrize("other", ["本年度未产生任何费用。", "依申请提供政府信息均免费提供。", "本年度未向申请人计收费用。"])
+def test_a_fee_statement_in_other_words_is_a_fee_statement(other):
+    secs = sections(overview=FULL_OVERVIEW, problems="一是政策解读形式单一。下一步将丰富解读形式。", other=other)
+    assert "other.missing_fee_statement" not in rules_of(analyze_narrative(secs, META_2021, None)[1])
+
+
+def test_the_fee_finding_quotes_the_section_as_the_report_names_it():
+    secs = sections(overview=FULL_OVERVIEW, problems="一是政策解读形式单一。下一步将丰富解读形式。", other="无。")
+    secs["other"] = Section("other", "六、其他需报告的事项", (Block("heading", "六、其他需报告的事项"), Block("paragraph", "无。")))
+    fee = next(f for f in analyze_narrative(secs, META_2021, None)[1] if f.rule == "other.missing_fee_statement")
+    assert fee.message.startswith("“其他需报告的事项”未说明")
+    # a flattened text runs the section's words into its heading: they are not part of its name
+    secs["other"] = Section("other", "六、其他需要报告的事项无", (Block("heading", "六、其他需要报告的事项无"),))
+    fee = next(f for f in analyze_narrative(secs, META_2021, None)[1] if f.rule == "other.missing_fee_statement")
+    assert fee.message.startswith("“其他需要报告的事项”未说明")
 
 
 def test_messages_quote_and_locate():

@@ -228,3 +228,14 @@ def test_a_parenthesis_after_a_full_stop_ends_the_item():
     note = replace(BALANCE, status="uncertain", message=BALANCE.message.rstrip("。") + "。（表格中另有若干行数字未能对应到模板行次，请核对原件。）")
     c = build_comment(scored(replace(clean_result(), findings=with_ids([note], "k"))))
     assert c.pending and c.pending[0].endswith("请核对原件。）") and "。）。" not in c.pending[0]
+
+
+def test_the_table_data_suggestion_names_no_ledger_the_finding_is_not_kept_in():
+    """A 现行有效件数 of 行政规范性文件 is not in the application ledger: the suggestion must not send the agency there."""
+    from analyzer.model import Finding
+
+    in_force = Finding("continuity.in_force", "warning", "第二部分表格中“行政规范性文件”现行有效件数为7件，而2021年度报告现行有效2件，"
+                       "加本年制发4件、减本年废止1件应为5件，前后不衔接，请说明原因。", "二、主动公开政府信息情况")
+    md = render_markdown(scored(replace(clean_result(), findings=with_ids([in_force], "k"))))
+    advice = md.split("## 三、整改建议")[1]
+    assert "现行有效件数" in advice and "申请办理台账" not in advice

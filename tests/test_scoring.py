@@ -171,6 +171,36 @@ def test_count_figures_ignores_years():
     assert count_figures("2021年，主动公开信息312条，培训3次，收费0.5万元。") == 3
 
 
+@pytest.mark.parametrize(
+    "text,n",
+    [
+        # figures in units a 总体情况 uses for its work: a review must not say these parts give no figures
+        ("组织保密审查2轮，参训干部50名。", 2),
+        ("设置政务公开栏12块、查阅点3处，发放宣传资料500余张，印发手册200册。", 4),
+        ("全年审核稿件三十二篇，开展培训十余次。", 2),
+        # set phrases and references are not figures of work
+        ("落实“第二十条第（一）项”，高效办成一件事，落实行政执法三项制度，坚持两个维护，学习党的二十大精神。", 0),
+        ("自2023年1月1日起施行。", 0),
+    ],
+)
+def test_count_figures_reads_the_units_and_numerals_of_work(text, n):
+    assert count_figures(text) == n
+
+
+def test_a_part_that_says_no_one_applied_has_given_its_number():
+    """Seed 000's （二）: “2021年无公民、法人和其他组织向我镇提出政府信息公开申请” states the count (none): the review
+    must not list it among the parts that give no figures."""
+    from analyzer.model import Section, SubPart
+    from analyzer.scoring.parts import figures_fact
+
+    parts = (SubPart("（一）", "主动公开", "（一）主动公开\n全年主动公开政务信息3条。"),
+             SubPart("（二）", "依申请公开", "（二）依申请公开\n2021年无公民、法人和其他组织向我镇提出政府信息公开申请。"),
+             SubPart("（三）", "政府信息管理", "（三）政府信息管理\n严格依照信息公开要求做好审核、公开工作。"))
+    overview = Section("overview", "一、总体情况", (), parts=parts)
+    fact = figures_fact(overview)
+    assert "（三）政府信息管理" in fact and "依申请公开" not in fact
+
+
 def test_score_is_deterministic():
     a = score_report(flawed_result(), None).to_dict()
     b = score_report(flawed_result(), None).to_dict()

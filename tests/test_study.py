@@ -192,3 +192,24 @@ def test_report_counts_by_year_are_ticked_at_whole_numbers():
     fig = charts.draw_counts_by(["2023", "2024"], {"省级": [1, 1], "市级": [1, 2]}, ylabel="报告数")
     ticks = fig.axes[0].get_yticks()
     assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+
+
+def test_an_agencys_own_years_and_the_templates_headings_are_no_copying(tmp_path):
+    """hzq2023 (洪泽区人民政府) and hzq2024 (淮安市洪泽区人民政府) are one agency's years: sharing sentences is carrying
+    over, not copying between agencies; and 总体情况's sub-headings of the template ("政府信息公开平台建设情况。"),
+    written alike by every agency, are neither stock phrasing nor copying (淮安市人民政府 was drawn as copying 洪泽区's)."""
+    heading = "政府信息公开平台建设情况。"
+    own = "实行政府信息公开工作人员跟班学习制度，不断提高各单位政府信息公开工作人员的思想认识和业务工作水平。"
+    results = [_report(1, 2023, "洪泽区人民政府", [heading, own]), _report(2, 2024, "淮安市洪泽区人民政府", [heading, own]),
+               _report(3, 2024, "淮安市人民政府", [heading])]
+    run = RunResult(results=sorted(results, key=lambda r: r.source), previous={"in/r02.txt": "in/r01.txt"})
+    write_store(run, tmp_path / "out", report_ids(run.results))
+    write_study(tmp_path / "out", tmp_path / "study")
+    with open(tmp_path / "study" / "tables" / "copy_edges.csv", encoding="utf-8-sig") as fh:
+        edges = list(csv.DictReader(fh))
+    # (the three share the sentences of the hand-made narrative they are built on: 淮安市人民政府 shares those)
+    assert not [e for e in edges if {e["来源机关"], e["机关"]} == {"洪泽区人民政府", "淮安市洪泽区人民政府"}]
+    assert not [e for e in edges if e["示例"] in (heading, own)]
+    with open(tmp_path / "study" / "tables" / "boilerplate_clusters.csv", encoding="utf-8-sig") as fh:
+        texts = [c["代表表述"] for c in csv.DictReader(fh)]
+    assert heading not in texts and own not in texts

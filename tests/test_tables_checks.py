@@ -284,3 +284,25 @@ def test_narrative_phrasings_not_mistaken(text: str) -> None:
     v = consistent_values()
     n = v["applications"]["new_received"]["total"] + 2
     assert all_checks(tables_of(v), TOWNSHIP, overview(text.format(n=n if "含" in text or "办理" in text else n - 2)), None) == []
+
+
+@pytest.mark.parametrize("doubted_in", ["previous", "current"])
+def test_continuity_on_a_number_ocr_read_in_doubt_awaits_checking(doubted_in: str) -> None:
+    """A break of continuity resting on a cell OCR read in doubt (either year) is uncertain (待核实), like every
+    other finding on such a cell; one on cells read surely stays confirmed."""
+    prev = consistent_values()
+    cur = copy.deepcopy(prev)
+    for col in schema.APPLICANTS:
+        cur["applications"]["carried_over"][col.key] = prev["applications"]["carried_forward"][col.key]
+    cur["active_disclosure"]["normative_documents"]["in_force"] = prev["active_disclosure"]["normative_documents"]["in_force"]
+    cur["active_disclosure"]["normative_documents"]["issued"] = cur["active_disclosure"]["normative_documents"]["repealed"] = 0
+    cur["applications"]["carried_over"]["other_org"] += 1
+    p, c = _result(prev, 2020), _result(cur, 2021)
+    (sure,) = check_continuity(p, c)
+    assert sure.status == "confirmed" and sure.data["cells"] == ["applications.carried_over.other_org"]
+    if doubted_in == "previous":
+        p = replace(p, tables=replace(p.tables, doubtful=frozenset({"applications.carried_forward.other_org"})))
+    else:
+        c = replace(c, tables=replace(c.tables, doubtful=frozenset({"applications.carried_over.other_org"})))
+    (held,) = check_continuity(p, c)
+    assert held.status == "uncertain" and held.data["doubtful_cells"]

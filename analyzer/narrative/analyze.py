@@ -19,6 +19,7 @@ from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
 
+from analyzer.ingest.normalize import compact
 from analyzer.model import Finding, NarrativeResult, ProblemPair, ReportMeta, ReportResult, Section, Statement, TableValues
 from analyzer.narrative import boilerplate as bp
 from analyzer.narrative import features, neardup, pairing, problems, repeats, rules
@@ -332,6 +333,17 @@ def _mark_carried_over(stmts: list[Statement], prev_stmts: tuple[Statement, ...]
     return marked, share, by_section, carried
 
 
+def _quotes_of_two(text: str, before: str) -> tuple[str, str]:
+    """This year's sentence and last year's as quoted: where they begin alike beyond a quote's length, both
+    quotes are cut around the first words that differ, so two quotes that look the same are never shown for
+    two texts that are not (and “原文相同” is said only of equal texts)."""
+    a, b = compact(text).rstrip("。；;"), compact(before).rstrip("。；;")
+    k = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    if a == b or k < rules.QUOTE_CHARS:
+        return rules.shorten(text), rules.shorten(before)
+    return rules.shorten_around(text, a[k : k + 6]), rules.shorten_around(before, b[k : k + 6])
+
+
 def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, repeated, copied_share, by_section) -> list[Finding]:
     out = []
     prev_report = f"{prev.meta.year}年报告" if prev.meta.year else "上年报告"
@@ -352,8 +364,9 @@ def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, re
             parts.append(f"{len(probs)}个问题")
         if meas:
             parts.append(f"{len(meas)}条改进措施")
-        quote, previous_quote = rules.shorten(s.text), rules.shorten(before.text)
-        example = f"“{quote}”" + (f"，与{prev_report}原文相同" if quote == previous_quote else f"，{prev_report}为“{previous_quote}”")
+        quote, previous_quote = _quotes_of_two(s.text, before.text)
+        same = compact(s.text).rstrip("。；;") == compact(before.text).rstrip("。；;")
+        example = f"“{quote}”" + (f"，与{prev_report}原文相同" if same else f"，{prev_report}为“{previous_quote}”")
         out.append(
             Finding(
                 "problems.repeated",

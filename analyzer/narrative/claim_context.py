@@ -3,7 +3,8 @@
 Scope: whose count a sentence gives — ``whole`` (the reporting agency as a whole:
 全区, 我局, 本机关, the agency's own name in any short form), ``sub`` (a named office,
 department, township, "各乡镇", an office acting for its government when it is not
-who reports) or ``unknown`` (a unit is named and the agency is not known).
+who reports), ``wider`` (the whole of a place above the agency's own: 全县 in a
+township's report) or ``unknown`` (a unit is named and the agency is not known).
 Period: ``year`` (the report's year), ``other`` (上年, 同比, 较上年, 累计, 以来, a part
 of the year, another year named) or ``unknown``.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.agency import place_chain
 from analyzer.ingest.normalize import CJK
 
 # ---- period -----------------------------------------------------------------------------------
@@ -28,6 +30,7 @@ _TIME_WORDS = re.compile(r"(?:19|20)\d{2}\s*年度?|全年|本年度?|今年|年
 _ON_BEHALF = re.compile(r"(办公室|办公厅|政府办|办)\s*代表")
 _OFFICE_AGENCY = re.compile(r"办公室$|办公厅$|政府办$")
 _WHOLE = re.compile(r"全[区县市镇乡州省旗盟局委]|全系统|我[区县市镇乡州省旗局委办厅院镇街]|本(?:机关|单位|部门|局|委|办|厅|院|镇|乡|街道|区|县|市)")
+_PLACE_WHOLE = re.compile(r"全([区县市镇乡州省旗盟])")
 _SUB_MARKERS = re.compile(r"各(?:乡镇|镇|乡|街道|部门|单位|委办局|局|处室|科室|区|县)|[区县市]直|本级|下属|所属|直属|分局|处室|科室|村|社区")
 _UNIT = re.compile(rf"[{CJK}]{{1,12}}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|办公室|办公厅|管委会|管理委员会|委员会|政府|部门|单位|机关|局|委|中心|街道办事处|街道|乡镇|镇|乡)")
 _ZONE_CUT = re.compile(rf"[^{CJK}]|的|在|由|对|向|和|及|与|共|经|为|代表|作为|按照|根据|通过|依托|严格|依法|全年")
@@ -79,6 +82,8 @@ def scope_of(zone: str, agency: str | None) -> tuple[str, str]:
         return ("whole" if whole else "sub"), hit.group(0)
     if hit := _SUB_MARKERS.search(zone):
         return "sub", hit.group(0)
+    if (hit := _PLACE_WHOLE.search(zone)) and _wider_than_agency(hit.group(1), agency):
+        return "wider", hit.group(0)
     rest = _WHOLE.sub("｜", _TIME_WORDS.sub("｜", zone))
     for chunk in _ZONE_CUT.split(rest):
         for unit in _UNIT.finditer(chunk):
@@ -89,6 +94,20 @@ def scope_of(zone: str, agency: str | None) -> tuple[str, str]:
                 return "sub", mention
     whole = _WHOLE.search(zone)
     return "whole", whole.group(0) if whole else ""
+
+
+# The rank of the place a 全<word> covers: a township, a county or district, a city, a province.
+_PLACE_RANK = {"镇": 1, "乡": 1, "区": 2, "县": 2, "旗": 2, "市": 3, "州": 3, "盟": 3, "省": 4}
+
+
+def _wider_than_agency(word: str, agency: str | None) -> bool:
+    """Whether 全<word> covers a place above the agency's own: 全县 in 朱阳关镇人民政府's report is the county's
+    count, not the town's. The agency's place is the last of its name's places (淮安市洪泽区 → 区); a name
+    without one (县教育局), or a place the rank of which its last character does not tell, tells nothing,
+    and 全<word> stays the agency's (as a 市 department's 全县 does: it may be its own county-level city)."""
+    chain = place_chain(agency) if agency else ()
+    own = _PLACE_RANK.get(chain[-1][-1]) if chain else None
+    return own is not None and _PLACE_RANK[word] > own
 
 
 _LEAD_UNIT = re.compile(

@@ -76,6 +76,9 @@ _CASE_RESULTS = (
 # other words of a case's course or result: the number is a part of the cases, which one is not told
 _DISCLOSURE = re.compile(r"信息公开|依申请|公开申请")
 _CASE_OTHER = re.compile(r"败诉|胜诉|驳回|审结|结案|撤诉|终止|调解|和解|开庭|出庭|应诉")
+# An agency takes in (受理) review applications as the reviewing body (复议机关), a court lawsuits; the
+# tables count the cases in which the agency is the respondent (被申请人, 被告), which it does not 受理.
+_DECIDES = re.compile(r"(?<!被)受理")
 _IN_FORCE = re.compile(r"现行有效(?:的)?(?:行政)?(规范性文件|规章)")
 # an action on a batch of documents: the count is of that action, not the stock in force
 _DOC_ACTION = re.compile(r"清理|发布|公布|梳理|汇编|集中|入库|上传|更新|公开|制发|审核|备案|废止|修改|修订|印发|报送|录入")
@@ -178,6 +181,11 @@ def _read_sentence(sentence: str, ctx: _Context) -> list[Claim]:
             else:  # no subject of its own: the paragraph's
                 scope = ctx.scope
         divided = claims[head] if subset and head is not None else None
+        if divided is not None and _broader(divided, sentence, near):
+            # "共收到各类申请8件，其中政府信息公开申请5件": the count before counts more than the tables do,
+            # and the item that names the disclosure applications is read on its own.
+            claims[head] = replace(divided, role="", why_not="所计包括政府信息公开申请以外的申请")
+            divided, subset = None, False
         claim = _read_item(sentence, label, near, tail, m, ctx, divided, head)
         claim = _situate(claim, label if not claims else near, near + tail, scope, lead, ctx.year, divided)
         if claim.part_of is None:
@@ -189,6 +197,13 @@ def _read_sentence(sentence: str, ctx: _Context) -> list[Claim]:
             claims[head] = replace(claims[head], includes_carried_over=True)
         claims.append(claim)
     return claims
+
+
+def _broader(head: Claim, sentence: str, near: str) -> bool:
+    """Whether an item of a "其中" list names the disclosure applications its head, an applications count
+    that does not say so, is only a part of."""
+    said = sentence[: sentence.find(head.phrase)] + head.phrase if head.phrase in sentence else head.phrase
+    return head.thing == "applications" and bool(_DISCLOSURE.search(near)) and not _DISCLOSURE.search(said)
 
 
 def _situate(claim: Claim, before: str, words: str, scope: tuple[str, str], lead: tuple[str, str], year: int | None,
@@ -225,6 +240,9 @@ def _read_item(sentence: str, label: str, near: str, tail: str, m: re.Match, ctx
         ctx.disclosure_cases = ctx.disclosure_cases or bool(_DISCLOSURE.search(sentence)) or ctx.topic == "applications"
         if not ctx.disclosure_cases:
             return replace(base, thing=thing, why_not="未说明为政府信息公开引起的案件")
+        clause = re.split(r"[，,；;。]", sentence[: m.start()])[-1]
+        if _DECIDES.search(clause + tail):
+            return replace(base, thing=thing, why_not="所述为本机关受理的案件（作为复议机关），表格所计为本机关被申请复议、被起诉的案件")
     incl = bool(thing == "applications" and role == "received"
                 and re.match(r"\s*[（(]?\s*(?:含|包括)[^）)]{0,8}结转", sentence[m.end() :]))
     return replace(base, thing=thing, role=role, cues=tuple(c for c in (tcue, rcue) if c), includes_carried_over=incl)

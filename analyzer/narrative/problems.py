@@ -42,7 +42,7 @@ _LIST_LEAD = re.compile(r"(?:如|例如|比如|主要是|主要有|主要表现�
 _SHORTCOMING = re.compile(
     r"不够|不足|有待|欠缺|薄弱|短板|差距|滞后|不到位|不及时|不规范|不完善|不健全|不精准|不精确|不准确|不高|不强|不平衡|不充分|"
     r"不便|不多|偏少|较少|单一|仍需|尚需|还需|亟需|亟待|需要?进一步|未能|难以|缺乏|缺少|存在[^。；]{0,16}?(?:问题|情况|现象|隐患|风险|噪音)|"
-    r"错别字|错误|疏漏|遗漏|泄露|泄漏|超期|逾期|纠错|败诉|"
+    r"错别字|错误|疏漏|遗漏|泄露|泄漏|超期|逾期|超过法定期限|超时|纠错|败诉|"
     # falling short of a need: "…无法满足…需要", "与新要求不相适应", "跟不上"
     r"(?:无法|不能)满足|不相?适应|跟不上"
 )
@@ -51,6 +51,8 @@ _TURN, _BACK = "(?:针对|根据|对照|围绕|就)", "(?:上述|以上|前述|�
 _LEAD_IN = re.compile(f"{_TURN}(?:{_BACK}|存在的?)?(?:问题|不足)")
 # A turn that points back ("针对上述问题", "根据以上不足"): what comes before it is, by the report's own words, its problems.
 _BACK_REFERENCE = re.compile(f"{_TURN}{_BACK}(?:问题|不足)")
+# "针对<a problem>的问题，…": a measure's sentence that names the problem it answers, in the report's words.
+_ADDRESSED = re.compile(f"{_TURN}([^，,。；]{{4,60}}?)(?:的|等)(?:问题|不足|短板|情况)")
 # What a measure says: a commitment ("下一步将…", "我局将继续…", "拟…").
 _COMMITMENT = re.compile(r"下一步|今后|明年|将(?:进一步|继续|持续|加强|着力|不断|切实|全面|重点|以)|(?:^|[，,。；])(?:我\S{0,3}|本机关)?(?:将|拟|要|计划|着力|继续|持续)")
 _NO_PROBLEM = re.compile(r"(?:未发现|没有发现|不存在|无)(?:明显)?(?:的)?(?:问题|不足)")
@@ -124,7 +126,24 @@ def stated_problems(items: list[tuple[int, Statement]]) -> list[tuple[int, State
         return labelled
     # The classifier may call a problem a measure: a sentence that commits to nothing is not one.
     worded = [(i, s) for i, s in items if states_problem(problem_core(s.text)) and not _COMMITMENT.search(s.text)]
-    return worded or referred_to(items)
+    return worded or referred_to(items) or addressed(items)
+
+
+def _answers(text: str) -> bool:
+    """A sentence that names a problem after 针对 and goes on to what was or will be done about it."""
+    m = _ADDRESSED.search(text)
+    return bool(m) and len(re.sub(r"\W", "", text[m.end():])) >= 4
+
+
+def addressed(items: list[tuple[int, Statement]]) -> list[tuple[int, Statement]]:
+    """The sentences that name the problem they answer ("针对依申请公开答复中有2件超过法定期限的问题，已建立…"):
+    the report states that problem there; "针对上述问题" and "针对存在的问题" name none."""
+    out = []
+    for i, s in items:
+        m = _ADDRESSED.search(s.text)
+        if m and not re.match(f"(?:{_BACK}|存在)", m.group(1)) and (is_concrete(m.group(1)) or states_problem(m.group(1))):
+            out.append((i, s))
+    return out
 
 
 def referred_to(items: list[tuple[int, Statement]]) -> list[tuple[int, Statement]]:
@@ -148,7 +167,8 @@ def check_problems(statements: list[Statement], sections: dict[str, Section], pa
         return [Finding("problems.missing", "error", "报告缺少“五、存在的主要问题及改进情况”部分，未说明工作中存在的问题。", name)]
     items = indexed(statements, "problems")
     problems = stated_problems(items)
-    measures = [(i, s) for i, s in items if s.kind == "measure" and (i, s) not in problems]
+    # "针对X的问题，已建立…" answers the problem it names in the same sentence: a measure, whatever else it is.
+    measures = [(i, s) for i, s in items if (s.kind == "measure" and (i, s) not in problems) or _answers(s.text)]
     if not problems:
         return [_missing(items, sections["problems"], name)]
     out = []

@@ -149,7 +149,19 @@ def _uses_2021_template(meta: ReportMeta) -> bool:
 
 # --- other.missing_fee_statement -------------------------------------------------------------------
 
-_FEE = re.compile(r"信息处理费|处理费|收费|收取")
+# "未产生任何费用", "免费提供" say as much as "未收取信息处理费".
+_FEE = re.compile(r"信息处理费|处理费|收费|收取|计费|免费|费用")
+
+
+def _other_heading(title: str) -> str:
+    """Section 六's name as the report prints it, for a quote: without its number, and without text run into
+    it ("六、其他需要报告的事项无" is quoted “其他需要报告的事项”)."""
+    template = "其他需要报告的事项"
+    heading = re.sub(r"^[一二三四五六七八九十]+\s*[、.．]\s*", "", title)
+    if template in heading:
+        return template
+    end = heading.find("事项")
+    return heading[: end + 2] if end >= 0 else heading
 
 
 def check_fee_statement(sections: dict[str, Section], meta: ReportMeta) -> list[Finding]:
@@ -161,7 +173,8 @@ def check_fee_statement(sections: dict[str, Section], meta: ReportMeta) -> list[
     if _FEE.search(text):
         return []
     said = shorten(text, 30) if text.strip() else ""
-    msg = "“其他需要报告的事项”未说明本年度收取信息处理费的情况（2021年版年报格式要求报告）" + (f"，该部分仅写“{said}”。" if said else "。")
+    heading = _other_heading(name)
+    msg = f"“{heading}”未说明本年度收取信息处理费的情况（2021年版年报格式要求报告）" + (f"，该部分仅写“{said}”。" if said else "。")
     return [Finding("other.missing_fee_statement", "info", msg, name, quote=said)]
 
 
@@ -222,7 +235,48 @@ EPOCH_MARKERS: list[EpochMarker] = [
 
 # An earlier year written as the year the report is about.
 _CURRENT_YEAR = re.compile(r"(?:^|(?<=[。；！？\s，,：:]))(?:截至|截止|至)?\s*((?:19|20)\d{2})\s*年\s*(?:度)?(?=[，,、]|以来(?!的)|全年|我|本|共|累计|全[区县市镇乡]|政务公开|政府信息公开工作|\d{1,2}月\d{1,2}日|底|末)")
+# What follows a year written as a plan: "2021年，我局将…", "2021年将继续…".
+_PLAN = re.compile(r"[，,\s]*[^，,。；]{0,8}?(?:将|要|拟|计划|继续)")
 _YEAR_OK_CONTEXT = re.compile(r"上年|去年|上一年|前年|同比|相比|比较|较上|比上|对比|分别|增长|下降|减少|回落|以来|年度报告|年报|此前|自\s*\d{4}|从\s*\d{4}|(?<![截止])至\s*\d{4}|—|-|～|~")
+
+
+def _sentences(rows: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    """For each row, the text of the rows that make its sentence (statements split at “；” are one sentence
+    again, up to 。！？ or the end of the section) and where the row starts in it."""
+    out: list[tuple[str, int]] = []
+    group: list[int] = []
+
+    def close() -> None:
+        joined = "\n".join(rows[j][1] for j in group)  # a break, where the split took the “；” away
+        offset = 0
+        for j in group:
+            out.append((joined, offset))
+            offset += len(rows[j][1]) + 1
+        group.clear()
+
+    for i, (where, text) in enumerate(rows):
+        if group and where.split(" / ")[0] != rows[group[-1]][0].split(" / ")[0]:
+            close()
+        group.append(i)
+        if text.rstrip()[-1:] in "。！？":
+            close()
+    if group:
+        close()
+    return out
+
+
+def _set_beside_report_year(text: str, start: int, end: int, year: int) -> bool:
+    """Whether the sentence of an earlier year (at ``start:end`` of ``text``) also states the report year's
+    own facts in the same way ("2020年，共收到申请8件；2021年，共收到申请5件"): the earlier year is then set
+    beside it, not written as the year of the report. A report year followed by a plan ("2021年，将…") is
+    what a copied report of the earlier year says of its next year, and does not count."""
+    first = max(text.rfind(p, 0, start) for p in "。！？") + 1
+    ends = [i for i in (text.find(p, end) for p in "。！？") if i >= 0]
+    sentence = text[first : min(ends) if ends else len(text)]
+    return any(
+        int(other.group(1)) == year and not _PLAN.match(sentence[other.end() :])
+        for other in _CURRENT_YEAR.finditer(sentence)
+    )
 
 
 def check_stale_years(statements: list[Statement], sections: dict[str, Section], meta: ReportMeta, other_text: str = "") -> list[Finding]:
@@ -242,13 +296,13 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
     # inside one row is a match in the rows joined by a line break, which no marker pattern reads).
     joined = "\n".join(text for _, text in rows)
     markers = [mk for mk in EPOCH_MARKERS if not mk.first <= meta.year <= mk.last and meta.year >= mk.first and mk.pattern.search(joined)]
-    for where, text in rows:
+    for (where, text), (sentence, offset) in zip(rows, _sentences(rows)):
         for m in _CURRENT_YEAR.finditer(text):
             y = int(m.group(1))
             if y >= meta.year or y < 1990 or y in seen_years:
                 continue
             window = text[max(0, m.start() - 12) : m.end() + 16]
-            if _YEAR_OK_CONTEXT.search(window):
+            if _YEAR_OK_CONTEXT.search(window) or _set_beside_report_year(sentence, offset + m.start(), offset + m.end(), meta.year):
                 continue
             seen_years.add(y)
             quote = shorten_around(text, m.group(0))

@@ -36,6 +36,7 @@ from analyzer.errors import AnalyzerError
 from analyzer.labels import PART_LABELS
 from analyzer.linking import agency_key
 from analyzer.model import Failure, ReportResult
+from analyzer.narrative.analyze import is_heading
 from analyzer.output.dedupe import fingerprint
 from analyzer.rules import label as rule_label
 from analyzer.rules import rule as rule_of
@@ -85,7 +86,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "report_id": "string", "run_id": "string", "section": "string", "position": "int32",
         "subpart": "string", "text": "string", "kind": "string", "probability": "float64",
         "category": "string", "category_probability": "float64", "runner_up": "string",
-        "boilerplate": "bool", "carried_over": "bool",
+        "boilerplate": "bool", "carried_over": "bool", "heading": "bool",
     },
     "scores": {
         "report_id": "string", "run_id": "string", "part": "string", "label": "string", "kind": "string",
@@ -198,6 +199,7 @@ def statement_rows(result: ReportResult, rid: str, run_id: str) -> list[dict]:
             "text": s.text, "kind": s.kind, "probability": round(s.kind_score, 4), "category": s.category,
             "category_probability": round(s.category_score, 4) if s.category else None,
             "runner_up": s.runner_up, "boilerplate": s.boilerplate, "carried_over": s.carried_over,
+            "heading": is_heading(s),
         }
         for i, s in enumerate(result.narrative.statements)
     ]

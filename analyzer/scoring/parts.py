@@ -36,11 +36,16 @@ __all__ = [
     "score_conformity", "score_report", "score_substance", "table_coverage", "template_of", "title_names",
 ]
 
-# Figures with a unit in running text: "公开信息312条", "培训3次", "收费0.5万元".
-# Years ("2021年") are not figures of work done.
+# Figures with a unit in running text: "公开信息312条", "培训3次", "收费0.5万元", "公开栏12块",
+# "参训干部50名", "审核稿件三十二篇". Years ("2021年") are not figures of work done. A number in
+# Chinese counts only when it holds 十/百/千/万 ("三十二篇", "十余次"), and not after 第 ("第二十条"):
+# a lone 一/两/三 before a unit is mostly a set phrase ("一件事", "两个维护", "三项制度").
+_UNIT = (r"(?:条|件|次|篇|个|期|场|人次|人|名|项|份|家|批|部|类|种|小时|天|个工作日|工作日|%|％|元|户|版|栏目|期次|"
+         r"轮|块|处|张|册|起|字|台|套|本|幅)")
 _FIGURE = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*"
-    r"(?:条|件|次|篇|个|期|场|人次|人|项|份|家|批|部|类|种|小时|天|个工作日|工作日|%|％|元|户|版|栏目|期次)"
+    r"(?:(?<![\d.])\d+(?:\.\d+)?"
+    r"|(?<![第〇零一二三四五六七八九十百千万两])[一二三四五六七八九两]?[十百千万][〇零一二三四五六七八九十百千万两]*)"
+    rf"\s*(?:余|多)?\s*(?:万|亿)?\s*{_UNIT}"
 )
 _AGENCY_SUFFIXES = (
     "人民政府办公厅", "人民政府办公室", "政府办公室", "人民政府", "管理委员会办公室", "管理委员会", "管委会办公室",
@@ -191,8 +196,9 @@ def _figures_reasons(result: ReportResult, cfg: ScoreConfig) -> list[Reason]:
     return [Reason(f"{fact}（总体情况中带单位的具体数字{n}处，{cfg.figures_full}处及以上得满分）", cost, "score.figures", fact=fact)]
 
 
-# "无…申请", "未发生…复议": a part that says nothing happened has given its number (zero).
-_NOTHING_HAPPENED = re.compile(r"(?:无|没有|未收到|未受理|未发生|未出现)[^，。；]{0,20}(?:申请|案件|复议|诉讼|情况|事项)")
+# "无…申请", "未发生…复议": a part that says nothing happened has given its number (zero), also when it
+# names who did not apply ("无公民、法人和其他组织向我镇提出政府信息公开申请", seed 000).
+_NOTHING_HAPPENED = re.compile(r"(?:无|没有|未收到|未受理|未发生|未出现)[^，。；]{0,30}?(?:申请|案件|复议|诉讼|情况|事项)")
 
 
 def figures_fact(overview) -> str:

@@ -9,13 +9,15 @@ A cell of the template is, for the analyzer, one of:
 - **in doubt**: the report shows something there that was not read as one
   number (a digit run that splits several ways, words or a sign such as
   “—”, numbers that could not be placed on a template row, a table located
-  but not read); a person with the original can settle it (待核实);
+  but not read), or a number OCR read in doubt (``TableValues.doubtful``);
+  a person with the original can settle it (待核实);
 - **absent**: the report shows nothing (a blank cell, a missing row or
   table); the completeness part charges it.
 
 A relation of the template (勾稽关系, tables 三 and 四) *holds* when every
-cell it needs was read and the numbers agree, is *broken* when they were
-read and disagree, and is *unverified* when a cell it needs was not read.
+cell it needs was read, none in doubt, and the numbers agree, is *broken* when
+they were read and disagree, and is *unverified* when a cell it needs was not
+read, or agrees only through a number OCR read in doubt.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ DOUBT_CAUSES = {
     "text": "填写为文字或符号",
     "unplaced": "数字未能对应到模板行次",
     "unread": "表格未能读取",
+    "ocr": "图像识别存疑",
 }
 
 
@@ -78,6 +81,8 @@ def doubtful_cells(result: ReportResult, template: str | None) -> dict[str, str]
         key = f"{table}.{row}.{col}"
         if table in unread:
             out[key] = "unread"
+        elif tv is not None and key in tv.doubtful:
+            out[key] = "ocr"
         elif tv is None or tv.get(table, row, col) is not None:
             continue
         elif key in tv.ambiguous:
@@ -89,10 +94,13 @@ def doubtful_cells(result: ReportResult, template: str | None) -> dict[str, str]
     return out
 
 
-def _state(parts: list[Number], total: Number) -> State:
+def _state(parts: list[Number], total: Number, doubted: bool = False) -> State:
+    """``doubted``: a cell of it was read by OCR in doubt; agreeing numbers then verify nothing."""
     if total is None or any(v is None for v in parts):
         return "unverified"
-    return "holds" if sum(parts) == total else "broken"  # type: ignore[arg-type]
+    if sum(parts) != total:  # type: ignore[arg-type]
+        return "broken"
+    return "unverified" if doubted else "holds"
 
 
 def _results(t: TableValues, col: str) -> list[Number]:
@@ -109,21 +117,30 @@ def relations(t: TableValues | None) -> list[Relation]:
     """Every relation of the template's tables 三 and 四, in the order of the rules, with its state."""
     if t is None:
         return []
+
+    def doubted(table: str, rows: list[str], cols: list[str]) -> bool:
+        return any(f"{table}.{r}.{c}" in t.doubtful for r in rows for c in cols)
+
     out = []
     for col in schema.APPLICANTS:
         nr, co, rt, cf = (t.get(T_APP, r, col.key) for r in ("new_received", "carried_over", "results_total", "carried_forward"))
         left = None if nr is None or co is None else nr + co
-        out.append(Relation("applications.balance", T_APP, col.key, _state([rt, cf], left)))
+        d = doubted(T_APP, ["new_received", "carried_over", "results_total", "carried_forward"], [col.key])
+        out.append(Relation("applications.balance", T_APP, col.key, _state([rt, cf], left, d)))
+    result_rows = [*schema.result_rows(t.template), "results_total"]
     for col in schema.APPLICANTS:
         out.append(Relation("applications.results_sum", T_APP, col.key,
-                            _state(_results(t, col.key), t.get(T_APP, "results_total", col.key))))
+                            _state(_results(t, col.key), t.get(T_APP, "results_total", col.key),
+                                   doubted(T_APP, result_rows, [col.key]))))
     for row in schema.rows_of(T_APP, t.template):
         parts = [t.get(T_APP, row.key, c) for c in schema.APPLICANT_PARTS]
-        out.append(Relation("applications.row_total", T_APP, row.key, _state(parts, t.get(T_APP, row.key, "total"))))
+        d = doubted(T_APP, [row.key], [*schema.APPLICANT_PARTS, "total"])
+        out.append(Relation("applications.row_total", T_APP, row.key, _state(parts, t.get(T_APP, row.key, "total"), d)))
     for grp in schema.REVIEW_GROUPS:
         parts = [t.get(T_REVIEW, grp.key, c) for c in schema.OUTCOME_PARTS]
+        d = doubted(T_REVIEW, [grp.key], [*schema.OUTCOME_PARTS, "total"])
         out.append(Relation("review_litigation.group_total", T_REVIEW, grp.key,
-                            _state(parts, t.get(T_REVIEW, grp.key, "total"))))
+                            _state(parts, t.get(T_REVIEW, grp.key, "total"), d)))
     return out
 
 

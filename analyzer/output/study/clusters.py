@@ -15,7 +15,7 @@ from pathlib import Path
 from analyzer.output import neardup_index
 from analyzer.output.study.data import COPY_MAX_AGENCIES
 
-MIN_SHINGLES = 10  # about 12 characters: shorter statements ("无。", headings) are not boilerplate
+MIN_SHINGLES = 10  # about 12 characters: shorter statements ("无。", short headings) are not boilerplate
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Member:
     agency: str
     year: int | None
     published: str | None
+    group: str = ""  # the agency across its years and name forms (``occ.grp``)
 
 
 @dataclass
@@ -47,10 +48,23 @@ def find_clusters(con, store: Path) -> list[Cluster]:
 
     neardup_index.update_index(store)
     neardup_index.index_views(con, store)
+    # One agency is one group, also under another form of its name in another year (洪泽区人民政府 2023,
+    # 淮安市洪泽区人民政府 2024): reports linked as its years (previous_report_id) share the key of the first.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE lineage AS WITH RECURSIVE chain(report_id, root) AS ("
+        "SELECT report_id, report_id FROM reports WHERE previous_report_id IS NULL "
+        "OR previous_report_id NOT IN (SELECT report_id FROM reports) "
+        "UNION ALL SELECT r.report_id, c.root FROM reports r JOIN chain c ON r.previous_report_id = c.report_id) "
+        "SELECT c.report_id, coalesce(first.agency_key, first.report_id) AS grp "
+        "FROM chain c JOIN reports first ON first.report_id = c.root"
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE occ AS SELECT t.node, s.report_id, s.text, "
-        "coalesce(r.agency_key, r.report_id) AS grp FROM statements s JOIN idx_texts t ON t.text_key = md5(s.text) "
-        f"JOIN idx_nodes n ON n.node = t.node JOIN reports r USING (report_id) WHERE n.shingles >= {MIN_SHINGLES}"
+        "coalesce(l.grp, r.agency_key, r.report_id) AS grp FROM statements s JOIN idx_texts t ON t.text_key = md5(s.text) "
+        f"JOIN idx_nodes n ON n.node = t.node JOIN reports r USING (report_id) LEFT JOIN lineage l USING (report_id) "
+        f"WHERE n.shingles >= {MIN_SHINGLES} "
+        # every agency heads 总体情况's parts alike ("政府信息公开平台建设情况。"): no stock phrase, no copying
+        "AND NOT coalesce(s.heading, false)"
     )
     nodes = con.execute("SELECT DISTINCT node FROM occ ORDER BY node").fetchnumpy()["node"]
     if not len(nodes):
@@ -83,10 +97,10 @@ def find_clusters(con, store: Path) -> list[Cluster]:
     if few:
         con.register("few", pa.table({"comp": np.array(few, dtype=np.int64)}))
         members = con.execute(
-            "SELECT DISTINCT c.comp, r.source, coalesce(r.agency, o.grp), r.year, CAST(r.published AS VARCHAR) "
+            "SELECT DISTINCT c.comp, r.source, coalesce(r.agency, o.grp), r.year, CAST(r.published AS VARCHAR), o.grp "
             "FROM occ o JOIN node_comp c USING (node) JOIN few USING (comp) JOIN reports r USING (report_id) "
             "ORDER BY 1, 2"
         ).fetchall()
-        for comp, source, agency, year, published in members:
-            clusters[comp].members.append(Member(source, agency, year, published))
+        for comp, source, agency, year, published, group in members:
+            clusters[comp].members.append(Member(source, agency, year, published, group))
     return list(clusters.values())

@@ -354,11 +354,11 @@ def copy_network(clusters) -> Section:
             continue
         members = sorted(c.members, key=lambda m: (m.year is None, m.year or 0, m.published or "9999", m.source))
         origin = members[0]
-        seen = {origin.agency}
+        seen = {origin.group or origin.agency}
         for m in members[1:]:
-            if m.agency in seen:
+            if (m.group or m.agency) in seen:  # the same agency in another year, whatever its name's form
                 continue
-            seen.add(m.agency)
+            seen.add(m.group or m.agency)
             key = (origin.agency, origin.year, m.agency, m.year)
             weight[key] += 1
             example.setdefault(key, c.text)

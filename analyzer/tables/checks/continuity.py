@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from analyzer.model import Finding, ReportResult
 from analyzer.tables import schema
 from analyzer.tables.checks.base import T_ACTIVE, T_APP, fmt, row_label
+
+
+def _in_doubt(finding: Finding, prev_cells: list[str], cur_cells: list[str], previous, current) -> Finding:
+    """The finding ``uncertain`` when a number it compares was read by OCR in doubt, in either report
+    (``TableValues.doubtful``): it then awaits checking against the originals (待核实)."""
+    doubted = [f"{previous.source}:{c}" for c in prev_cells if c in previous.tables.doubtful]
+    doubted += [c for c in cur_cells if c in current.tables.doubtful]
+    data = {**finding.data, "cells": cur_cells}
+    if doubted:
+        return replace(finding, status="uncertain", data={**data, "doubtful_cells": doubted})
+    return replace(finding, data=data)
 
 
 def check_continuity(previous: ReportResult, current: ReportResult) -> list[Finding]:
@@ -19,13 +32,13 @@ def check_continuity(previous: ReportResult, current: ReportResult) -> list[Find
         now = cur.get(T_APP, "carried_over", col.key)
         if before is None or now is None or before == now:
             continue
-        out.append(Finding(
+        out.append(_in_doubt(Finding(
             rule="continuity.carried_over", severity="warning",
             message=(f"第三部分表格中“{col.label}”一列，本年度“上年结转政府信息公开申请数量”为{fmt(now)}件，"
                      f"而{py or '上一'}年度报告“结转下年度继续办理”为{fmt(before)}件，前后不衔接。"),
             where=schema.where(T_APP, cur.template, "carried_over", col.key),
             data={"column": col.key, "previous_carried_forward": before, "carried_over": now, "previous_source": previous.source},
-        ))
+        ), [f"{T_APP}.carried_forward.{col.key}"], [f"{T_APP}.carried_over.{col.key}"], previous, current))
     if prev.template == "2021" and cur.template == "2021":
         for row in ("rules", "normative_documents"):
             last = prev.get(T_ACTIVE, row, "in_force")
@@ -36,12 +49,13 @@ def check_continuity(previous: ReportResult, current: ReportResult) -> list[Find
             if expected == now:
                 continue
             label = row_label(T_ACTIVE, cur.template, row)
-            out.append(Finding(
+            out.append(_in_doubt(Finding(
                 rule="continuity.in_force", severity="warning",
                 message=(f"第二部分表格中“{label}”现行有效件数为{fmt(now)}件，而{py or '上一'}年度报告现行有效{fmt(last)}件，"
                          f"加本年制发{fmt(issued)}件、减本年废止{fmt(repealed)}件应为{fmt(expected)}件，前后不衔接，请说明原因。"),
                 where=schema.where(T_ACTIVE, cur.template, row, "in_force"),
                 data={"row": row, "previous_in_force": last, "issued": issued, "repealed": repealed,
                       "in_force": now, "expected": expected, "previous_source": previous.source},
-            ))
+            ), [f"{T_ACTIVE}.{row}.in_force"], [f"{T_ACTIVE}.{row}.{c}" for c in ("issued", "repealed", "in_force")],
+                previous, current))
     return out
