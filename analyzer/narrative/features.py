@@ -49,7 +49,7 @@ LEAD_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}[是要�
 _WHITE = re.compile(r"\s\s+")
 
 
-# What conversion and OCR leave in a sentence that the reader does not see (r14g): spaces and line breaks inside it
+# What conversion and OCR leave in a sentence that the reader does not see (r14h): spaces and line breaks inside it
 # (a PDF's spaced text layer, a wrapped line pasted whole: "监 督保障情 况") and half-width punctuation beside Chinese
 # ("依据《条例》要求,现将…"). ``analyze`` reads segmented text, already joined (segment.clean_text); ``analyzer
 # classify`` reads lines as given. Every feature is read from the text undamaged, so the training statements (written
@@ -186,11 +186,11 @@ CUES: dict[str, str] = {
     # statement: the report speaking about itself; a list announced
     "stm_frame": r"现将|报告如下|本报告|年度报告|所列数据|统计期限|特此|详见|见下表|电子版|可在[^，。]{0,20}(?:查阅|下载)|联系(?:方式|电话)|如有疑问",
     "stm_lead": r"(?:以下|如下|下列|几个方面|几点)[^，。；]{0,10}[：:]?$",
-    # r14g: what stands beside the text of a report, not in it: its contact lines and the captions and notes of its
+    # r14h: what stands beside the text of a report, not in it: its contact lines and the captions and notes of its
     # tables ("通讯地址：…，邮政编码：…", "注：表中…", "表二 …（单位：件）"). Without a word of disclosure work such a
     # line read as unrelated text, with one (申请, 信息公开) as work done.
     "stm_aside": r"(?:地址|邮编|邮政编码|电子(?:邮箱|信箱)|传真|联系人|咨询电话|联系电话|办公时间|受理时间)[：:]|@|^(?:注|说明|备注|数据来源|资料来源)[：:]|^[（(]?(?:附表|表|图)(?:[一二三四五六七八九十]{1,2}(?![是要])|\d{1,2}[：:．.、])|单位[：:](?:件|条|个|项|人次|万元|元|%)",
-    # r14g: a transition that grants the year's progress and turns to its shortcomings without naming one ("成绩来之不易，
+    # r14h: a transition that grants the year's progress and turns to its shortcomings without naming one ("成绩来之不易，
     # 但我们也清楚地看到…还有差距"; the labelling guide: a statement). A problem names what is lacking; the model weighs it.
     "stm_turn": r"我们(?:也|还)?(?:清醒|清楚|深刻)?地?(?:看到|认识到|意识到)|成绩的同时|成绩来之不易|(?:一些|一定的?|某些|不少)(?:不足|差距|短板|薄弱环节)(?:之处)?(?:[，。；：:]|$)",
     # disclosure vocabulary at all: text without any of it is probably not a statement of the work
@@ -212,7 +212,7 @@ KIND_CUES = tuple(CUES)
 # measures and 1 achievement. The kind model sees these words among thousands of n-grams and was often outweighed
 # by the section prior; :func:`analyzer.narrative.classify.apply_priors` applies the aspect as a factor.
 ASPECT_DONE = re.compile(r"[\u4e00-\u9fff](?<![为除])了(?![解如就])|已经|已[\u4e00-\u9fff]{0,2}(?:完成|建立|实现|开通|上线|发布|印发|出台|覆盖)|累计|截至|截止|先后|共计")
-# r14g: 计划 as the verb of a plan ("管委会计划组织两次培训"), not the noun of a plan kept ("按计划开展", "年度计划").
+# r14h: 计划 as the verb of a plan ("管委会计划组织两次培训"), not the noun of a plan kept ("按计划开展", "年度计划").
 _PLAN = r"(?<![按照度作年月周划])计划(?=组织|开展|举办|完成|推出|新增|上线|于|在|用)"
 ASPECT_FUTURE = re.compile(CUES["mea_next"] + r"|力争|争取|(?:^|[，,；;])拟(?!稿)|" + _PLAN + r"|(?<![即并必])" + CUES["mea_will"])
 
