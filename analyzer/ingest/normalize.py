@@ -164,6 +164,33 @@ def cjk_parentheses(text: str) -> str:
     return _CLOSE_AFTER_CJK.sub("）", _OPEN_BEFORE_CJK.sub("（", text))
 
 
+_SPACE_IN_SENTENCE = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z\s])")
+
+
+def sentence_spaces(text: str) -> str:
+    """Whitespace inside one sentence removed, line breaks too, unless it parts two Latin letters: what a PDF's
+    spaced text layer or a wrapped line pasted whole leaves ("监 督保障情 况"). For a statement, never a document.
+
+    >>> sentence_spaces("（五）监 督保障情\\n况，Windows XP 系统")
+    '（五）监督保障情况，Windows XP系统'
+    """
+    return _SPACE_IN_SENTENCE.sub("", text)
+
+
+_HALF_PUNCT = re.compile(rf"(?<=[{CJK}])[,;:()?!]|[,;:()?!](?=[{CJK}])|(?<=[{CJK}])\.(?!\d)")
+_FULL_PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！", ".": "。"}
+
+
+def cjk_punctuation(text: str) -> str:
+    """Half-width punctuation beside a Chinese character (and a full stop after one) as the full-width form
+    the sentence was written with; between figures or Latin letters it stays.
+
+    >>> cjk_punctuation("依据《条例》要求,现将情况报告如下.时间:9:00(周一)")
+    '依据《条例》要求，现将情况报告如下。时间：9:00（周一）'
+    """
+    return _HALF_PUNCT.sub(lambda m: _FULL_PUNCT[m.group()], text)
+
+
 def compact(text: str) -> str:
     """All whitespace removed: for matching labels and cells ("自然\\n人" -> "自然人")."""
     return re.sub(r"\s+", "", text)
