@@ -626,7 +626,7 @@ RANKING_FETCH = 1_000  # rows of the ranking taken from DuckDB at a time
 RANKING_THREADS = 1
 # The sorted query of a year runs under a smaller cap than the run's other queries: DuckDB then holds less of
 # it (the ranking alone of 10,000 synthetic reports: +20 MB over the process instead of +30; of 100,000:
-# +39 MB instead of +49) with the same rows. The grouping that keeps one report per agency and year cannot
+# +39 to +42 MB instead of +49) with the same rows. The grouping that keeps one report per agency and year cannot
 # spill (under 32 MB it ends in DuckDB's out-of-memory error) and runs before, under RUN_MEMORY.
 RANKING_MEMORY = "32MB"
 RANKING_COLUMNS = ["名次", "report_id", "报告文件", "机关", "年度", "层级", "总分", "等级", "准确性", "内容质量",
