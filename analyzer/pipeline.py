@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 from analyzer import errors, identify, rules, runner
 from analyzer import sections as sections_mod
@@ -212,18 +212,22 @@ def analyze_single(path: str | Path, settings: Settings | dict | None = None, sc
     return finish_run(RunResult(results=[result]), score_config).results[0]
 
 
-def finish_run(run: RunResult, score_config=None, links: YearLinks | None = None) -> RunResult:
+def finish_run(run: RunResult, score_config=None, links: YearLinks | None = None,
+               only: Collection[str] | None = None) -> RunResult:
     """The stages that need the whole run, then the score of every report; a failing stage costs only itself.
 
     ``links``: the year links when they were found over a larger run than
-    ``run`` (``scale.finish_one`` finishes one report and its previous one).
+    ``run`` (``scale.finish_one`` finishes one report with its previous one);
+    ``only``: the sources of the reports to finish and return (the others are
+    read, as the run's context, and left out).
     """
     results = sorted(run.results, key=lambda r: r.source)
     run_guard = StageGuard()
     if links is None:
         links = run_guard("linking", YearLinks(), link_years, results)
     cross = run_guard("cross_report", {}, cross_report, results, links.previous)  # source -> (NarrativeResult, [Finding])
-    finished = [_finish_report(r, links, cross, run_guard.failed, score_config) for r in results]
+    finished = [_finish_report(r, links, cross, run_guard.failed, score_config) for r in results
+                if only is None or r.source in only]
     return RunResult(
         results=finished,
         failures=sorted(run.failures, key=lambda f: f.source),

@@ -62,6 +62,7 @@ LINK_CHUNK = 10_000  # rows passed between DuckDB and Python at a time while lin
 LINK_THREADS = 1
 FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
 FINISH_THREADS = 1  # threads of pass 3's queries (see _finished)
+RELEASE_EVERY = 200  # reports finished between two give-backs of freed memory (store.release_memory)
 NEIGHBOURS_PER_PART = 500_000  # near-duplicate neighbours whose groups are counted in one query (pass 2)
 STATEMENTS_PER_PART = 250_000  # statements whose distinct (node, group) rows are found in one query (pass 2)
 SPILL = ".analyzer-spill"  # under the output folder while a run lasts
@@ -386,9 +387,11 @@ def finish_one(result: ReportResult, shared: Iterable[int], previous: ReportResu
     ``shared``: positions of its statements shared with enough other agencies
     (``cross_report`` marks them boilerplate); ``previous``: the report it is
     linked to, unfinished, as ``finish_run`` sees it; ``competing``: the reports
-    that competed for that link, when none was linked. The pair is finished by
-    ``finish_run`` itself with those links: two reports share no statement across
-    ``MIN_AGENCIES`` agencies, so the run-level search adds nothing there.
+    that competed for that link, when none was linked. The report is finished by
+    ``finish_run`` itself with those links and its previous one as the run: two
+    reports share no statement across ``MIN_AGENCIES`` agencies, so the run-level
+    search adds nothing there (the previous report is read, not finished: it is
+    finished as a report of its own).
     """
     shared = set(shared)
     if shared and result.narrative is not None:
@@ -402,8 +405,8 @@ def finish_one(result: ReportResult, shared: Iterable[int], previous: ReportResu
     links = YearLinks(previous={result.source: previous} if previous is not None else {},
                       competing={result.source: competing} if competing else {})
     pair = [result] + ([previous] if previous is not None else [])
-    finished = finish_run(RunResult(results=pair), score_config, links)
-    return next(r for r in finished.results if r.source == result.source)
+    [finished] = finish_run(RunResult(results=pair), score_config, links, only={result.source}).results
+    return finished
 
 
 @dataclass(frozen=True)
@@ -426,7 +429,7 @@ class Finished:
 def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_config,
               files: bool = False) -> Iterator[Finished]:
     """Every report finished, in source order, with the reports of its year link (``files``: and table files' facts)."""
-    from analyzer.output.store import threads
+    from analyzer.output.store import release_memory, threads
 
     facts = ", f.file_id, f.sha256, f.duplicate_of, pf.file_id, pf.sha256" if files else ""
     tables = (", f AS (SELECT * FROM files WHERE {within}), "
@@ -458,9 +461,10 @@ def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_co
                      LEFT JOIN sh ON sh.source = i.source {joins}
                 ORDER BY i.source
                 """, {"lo": lo, **({"hi": hi} if hi is not None else {})}).fetchall()
+            release_memory()  # the range query's buffers, and the reports of the range before
             yield from rows
 
-    for src, off, ln, poff, pln, psrc, shared, *file in ranges():
+    for count, (src, off, ln, poff, pln, psrc, shared, *file) in enumerate(ranges(), 1):
         result = spill.get(off, ln)
         previous = spill.get(poff, pln) if psrc is not None else None
         rivals = ()
@@ -470,6 +474,8 @@ def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_co
             rivals = tuple(spill.get(*where[c]) for c in competing[src])
         yield Finished(finish_one(result, shared or (), previous, score_config, rivals), previous, rivals,
                        tuple(file) if files else None)
+        if count % RELEASE_EVERY == 0:
+            release_memory()  # what the reports finished since freed: glibc keeps it otherwise
 
 
 # ---------------------------------------------------------------- the run
@@ -527,7 +533,7 @@ def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_con
     """
     import time
 
-    from analyzer.output.store import RUN_MEMORY, duckdb_connection
+    from analyzer.output.store import RUN_MEMORY, duckdb_connection, release_memory
 
     timings = {} if timings is None else timings
     spill.close_pass()
@@ -537,9 +543,11 @@ def finish_spill(spill: Spill, failures: list[Failure], out_dir: Path, score_con
     con.execute(f"CREATE VIEW stmts AS SELECT * FROM read_parquet('{spill.glob('statements')}')")
     mark = time.perf_counter()
     competing = link_years_spill(con, spill)
+    release_memory()
     timings["linking_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
     shared_statements(con, spill, out_dir / "store")
+    release_memory()
     timings["near_duplicates_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
     try:
@@ -568,7 +576,8 @@ def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], f
                      score_config, store_only: bool = False) -> str:
     """Each report's JSON, summary.csv, failures.csv and the store as reports finish; ranking.csv from the store."""
     from analyzer.output.run import SUMMARY_COLUMNS, linked_report, summary_rows, write_csv
-    from analyzer.output.store import StoreWriter, content_hash, file_size, report_id_of, write_ranking_csv
+    from analyzer.output.store import (StoreWriter, content_hash, file_size, release_memory, report_id_of,
+                                       write_ranking_csv)
     from analyzer.scoring import resolve_config
 
     config = resolve_config(score_config).label  # what every Score.config holds, as write_store reads it
@@ -605,6 +614,7 @@ def _write_streaming(con, spill: Spill, competing: dict[str, tuple[str, ...]], f
     finally:
         if summary is not None:
             summary.close()
+    release_memory()
     write_ranking_csv(out_dir, run_id, con)
     if store_only:
         return f"store/、ranking.csv（{spill.reports} 份报告）"

@@ -255,3 +255,62 @@ def test_ranking_from_the_store_takes_the_kept_reports_rates_even_when_null(tmp_
         got = [(r["报告文件"], r["实质公开率偏离"]) for r in csv.DictReader(fh)]
     assert [src for src, _ in got] == [r.source for r in rank_results(run).ranked] and len(got) == 40
     assert {flag for _, flag in got} == {""}  # 29 kept reports with a rate: none is compared
+
+
+def test_ranking_from_the_store_reads_its_run_across_part_files(tmp_path, monkeypatch):
+    # store.ranking_rows keeps and orders the reports on a few numbers each, read part file by part file,
+    # and reads their rows a stretch of the ranking at a time: with parts of 7 rows, fetches of 5 rows,
+    # another run in the same store and unreadable files, every column is still output.ranking's.
+    from _reports import flawed_result, scored
+    from analyzer.model import Failure
+    from analyzer.output import store
+    from analyzer.output.ids import report_ids
+    from analyzer.output.ranking import rank_results
+
+    def run_of(n: int, prefix: str) -> RunResult:
+        results = []
+        for i in range(n):
+            year = (2022, 2020, None, 2021)[i % 4]
+            make = flawed_result if i % 3 == 0 else clean_result
+            r = replace(make(f"{prefix}/{i:03d}.txt"),
+                        meta=replace(clean_result().meta, agency=f"某某市第{i % 36}区人民政府", year=year))
+            results.append(scored(r))
+        return RunResult(results=results, failures=[Failure(f"{prefix}/bad.pdf", "无法读取")])
+
+    run, other = run_of(40, "in"), run_of(12, "other")
+    ids = report_ids(run.results)
+    for r in (other, run):
+        with store.StoreWriter(tmp_path / "store", store.run_id_of([r.results[0].source]), batch_rows=7) as w:
+            for x in sorted(r.results, key=lambda x: x.source):
+                w.add_report(x, file_id=ids.get(x.source), sha256=None)
+            w.add_failure(r.failures[0], sha256=None)
+    run_id = store.run_id_of([run.results[0].source])
+    assert len(list((tmp_path / "store" / "reports").glob("*.parquet"))) > 7
+
+    def ranked(fetch: int) -> list[dict]:
+        monkeypatch.setattr(store, "RANKING_FETCH", fetch)
+        with open(store.write_ranking_csv(tmp_path, run_id), encoding="utf-8-sig") as fh:
+            return list(csv.DictReader(fh))
+
+    got = ranked(5)
+    assert got == ranked(1000)
+    want = rank_results(run).ranked
+    assert [r["报告文件"] for r in got] == [r.source for r in want] and len(want) == 36
+    for row, r in zip(got, want):
+        assert row["名次"] == str(r.rank) and row["report_id"] == ids[r.source]
+        assert row["年度"] == ("" if r.year is None else str(r.year))
+        assert (float(row["总分"]), float(row["准确性"]), float(row["内容质量"])) == (
+            round(r.total, 2), round(r.parts["accuracy"], 2), round(r.parts["substance"], 2))
+        rate = r.indicators["disclosure_rate"]
+        assert row["实质公开率偏离"] == ("" if rate.value is None else str(rate.flagged))
+    assert {r["复议纠错率偏离"] for r in got} <= {"True", "False"}
+
+
+def test_ranking_from_the_store_of_only_unreadable_files_is_its_header(tmp_path):
+    from analyzer.model import Failure
+    from analyzer.output import store
+
+    with store.StoreWriter(tmp_path / "store", "run-x") as w:
+        w.add_failure(Failure("in/bad.pdf", "无法读取"), sha256=None)
+    with open(store.write_ranking_csv(tmp_path, "run-x"), encoding="utf-8-sig") as fh:
+        assert list(csv.reader(fh)) == [store.RANKING_COLUMNS]

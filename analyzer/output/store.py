@@ -25,6 +25,7 @@ like every other output of ``analyze``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -403,9 +404,38 @@ class StoreWriter:
         self._parts[table] += 1
         self._buffered[table] = 0
         del data
-        # pyarrow's allocator (mimalloc in its wheels) keeps the pages a flush freed, for itself: a streamed
-        # run of 100,000 reports stood on ~40 MB of them through pass 3 and into ranking.csv's queries
-        pa.default_memory_pool().release_unused()
+        release_memory()
+
+
+def release_memory() -> None:
+    """Give the system back what the process freed but its allocators keep for themselves.
+
+    pyarrow's allocator (mimalloc in its wheels) keeps the pages a flush freed: a
+    streamed run of 100,000 reports stood on ~40 MB of them through pass 3 and
+    into ranking.csv's queries. glibc's ``malloc`` keeps freed heap (and, past
+    its first large frees, serves large blocks from the heap instead of their own
+    mappings): ``malloc_trim(0)`` returns every free page of it (glibc only;
+    elsewhere nothing is done).
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library, another system)."""
+    import ctypes
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # the process's own symbols: the C library it runs on
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        return None
 
 
 def write_store(run, out_dir: Path, ids: dict[str, str], score_config: str = "") -> dict[str, int]:
@@ -489,12 +519,20 @@ ALLOCATOR_FLUSH = "32MB"  # DuckDB's allocator keeps up to 128 MB it freed per t
 @contextmanager
 def threads(con, n: int) -> Iterator[None]:
     """The connection's queries on ``n`` threads for a while (each thread scans and holds its own buffers)."""
-    before = con.execute("SELECT current_setting('threads')").fetchone()[0]
-    con.execute(f"SET threads = {int(n)}")
+    with setting(con, "threads", int(n)):
+        yield
+
+
+@contextmanager
+def setting(con, name: str, value) -> Iterator[None]:
+    """A setting of the DuckDB connection changed for a while, then put back as DuckDB shows it
+    (a memory limit to 0.1 MiB: ``128MB`` comes back as ``122.0 MiB``)."""
+    [(before,)] = con.execute(f"SELECT current_setting('{name}')").fetchall()
+    con.execute(f"SET {name} = '{value}'")
     try:
         yield
     finally:
-        con.execute(f"SET threads = {int(before)}")
+        con.execute(f"SET {name} = '{before}'")
 
 
 def duckdb_connection(memory_limit: str = DUCKDB_MEMORY, temp: Path | None = None):
@@ -588,6 +626,11 @@ RANKING_FETCH = 1_000  # rows of the ranking taken from DuckDB at a time
 # The ranking's queries run on one thread: each thread holds its own share of an aggregate and a sort
 # (at 100,000 reports DuckDB held 51 MB on two threads, 32 on one); the ranking takes ~1 s either way.
 RANKING_THREADS = 1
+# The sorted query of a year runs under a smaller cap than the run's other queries: DuckDB then holds less of
+# it (the ranking alone of 10,000 synthetic reports: +20 MB over the process instead of +30; of 100,000:
+# +39 to +42 MB instead of +49) with the same rows. The grouping that keeps one report per agency and year cannot
+# spill (under 32 MB it ends in DuckDB's out-of-memory error) and runs before, under RUN_MEMORY.
+RANKING_MEMORY = "32MB"
 RANKING_COLUMNS = ["名次", "report_id", "报告文件", "机关", "年度", "层级", "总分", "等级", "准确性", "内容质量",
                    "实质公开率", "实质公开率偏离", "复议纠错率", "复议纠错率偏离"]
 
@@ -645,6 +688,13 @@ def _ranking_rows(con, parts, run_id: str) -> Iterator[list]:
     # One year at a time, newest first (the sort of the whole run's rows was DuckDB's largest share);
     # rank() over the year in that order: a row tied with the one before shares its rank.
     years = [y for (y,) in con.execute(f"SELECT DISTINCT year FROM {ranked} ORDER BY year IS NULL, year DESC").fetchall()]
+    with setting(con, "memory_limit", RANKING_MEMORY):
+        yield from _ranked_years(con, parts, run, rid, years, flags, args)
+    con.execute("DROP TABLE rank_kept")
+
+
+def _ranked_years(con, parts, run: str, rid: str, years: list, flags: list[str], args: list) -> Iterator[list]:
+    """The rows of each year's ranking in turn (``flags``: the deviation columns' SQL, ``args`` their values)."""
     for year in years:
         within = "year IS NULL" if year is None else f"year = {int(year)}"
         cur = con.execute(f"""
@@ -667,7 +717,7 @@ def _ranking_rows(con, parts, run_id: str) -> Iterator[list]:
                 if seen == 1 or row[0] != tie:
                     rank, tie = seen, row[0]
                 yield [rank, *row[1:]]
-    con.execute("DROP TABLE rank_kept")
+
 
 def write_ranking_csv(out_dir: Path, run_id: str, con=None) -> Path:
     """``ranking.csv`` of a run too large for the whole-run outputs, from the store (UTF-8 with BOM).
