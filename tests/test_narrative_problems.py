@@ -205,10 +205,13 @@ _MEASURES_ON_APPLICATIONS = (
 )
 
 
+# two problems, the second of an area (政务新媒体) none of the three measures touches
+_ONE_UNANSWERED = ("2023年，我县政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
+                   "二是政务新媒体账号更新不及时，运维管理薄弱。" + _MEASURES_ON_APPLICATIONS)
+
+
 def test_a_problem_whose_area_no_measure_touches_is_to_be_verified_not_stated() -> None:
-    five = ("2023年，我县政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
-            "二是政务新媒体账号更新不及时，运维管理薄弱。" + _MEASURES_ON_APPLICATIONS)
-    (f,) = findings_of("problems.unanswered", problems=five)
+    (f,) = findings_of("problems.unanswered", problems=_ONE_UNANSWERED)
     assert f.status == "uncertain"  # it rests on what the measures mean: a person checks it before it is said
     assert "政务新媒体账号更新不及时" in f.message and "答复文书" not in f.message
     assert f.data["problems"] == [f.quote]
@@ -240,11 +243,9 @@ def test_an_unanswered_problem_is_in_the_review_only_among_the_points_to_verify(
     from analyzer.model import ReportResult
     from analyzer.output.review import collect_items, pending_items
 
-    five = ("2023年，我县政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
-            "二是政务新媒体账号更新不及时，运维管理薄弱。" + _MEASURES_ON_APPLICATIONS)
-    result = analyze_narrative(sections(problems=five), META, None)
+    result = analyze_narrative(sections(problems=_ONE_UNANSWERED), META, None)
     assert [p.untouched for p in result[0].pairs] == [False, True]
-    report = ReportResult(source="x.txt", format="txt", meta=META, sections=sections(problems=five),
+    report = ReportResult(source="x.txt", format="txt", meta=META, sections=sections(problems=_ONE_UNANSWERED),
                           findings=tuple(result[1]), narrative=result[0])
     assert "problems.unanswered" not in {it.rule for it in collect_items(report)}
     assert "problems.unanswered" in {it.rule for it in pending_items(report)}
@@ -263,12 +264,16 @@ def test_the_unanswered_evaluation_counts_a_claim_on_an_answered_problem_as_wron
         ("measure", "application_handling", "1", "三是编制答复文书模板，统一答复格式和法律依据。"),
     ]
     path = tmp_path / "eval.tsv"
-    path.write_text("# columns\n" + "".join("e01\tproblems\t" + "\t".join(r) + "\n" for r in rows), encoding="utf-8")
+
+    def write() -> None:
+        path.write_text("# columns\n" + "".join("e01\tproblems\t" + "\t".join(r) + "\n" for r in rows), encoding="utf-8")
+
+    write()
     assert unanswered_scores(path) | {"wrong": []} == {"sections": 1, "gold_unanswered": 1, "claims": 1, "true": 1,
                                                         "precision": 1.0, "recall": 1.0, "wrong": []}
     # the same section where the training measure is said to answer the platform problem: the claim is wrong
     rows[5] = ("measure", "platform", "2", rows[5][3])
-    path.write_text("# columns\n" + "".join("e01\tproblems\t" + "\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    write()
     got = unanswered_scores(path)
     assert (got["claims"], got["true"], got["precision"], got["recall"]) == (1, 0, 0.0, None)
     assert got["wrong"] == [("e01", "政务新媒体账号更新不及时，运维管理薄弱")]

@@ -174,7 +174,8 @@ def problem_pairs(statements: list[Statement] | tuple[Statement, ...], pairs: li
 
 
 def unanswered(result: NarrativeResult) -> list[Statement]:
-    """The problems no measure answers (for "问题X未提出改进措施")."""
+    """The problems the pairing gave no measure. Not yet "问题X未提出改进措施": a measure often answers a second
+    problem, or in other words; that claim rests on ``ProblemPair.untouched`` (``problems.unanswered``)."""
     return [result.statements[p.problem] for p in result.pairs if not p.measures]
 
 

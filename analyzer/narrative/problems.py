@@ -196,9 +196,12 @@ _LIST_TAIL = re.compile(r"(?:等(?:问题|方面|情况)?)?[。；;，,、\s]*$"
 
 
 def _untouched(statements, problems: list[tuple[int, Statement]], pairs: tuple[ProblemPair, ...]) -> list[Statement]:
-    """The stated problems that no other statement of their section touches, in order."""
-    alone = {id(statements[p.problem]) for p in pairs if p.untouched}
-    return [s for _, s in problems if id(s) in alone]
+    """The stated problems that no other statement of their section touches, in order.
+
+    ``problems`` are numbered by their place in 五 (:func:`indexed`), ``pairs`` by their index in ``statements``."""
+    in_five = [i for i, s in enumerate(statements) if s.section == "problems"]
+    alone = {p.problem for p in pairs if p.untouched}
+    return [s for place, s in problems if in_five[place - 1] in alone]
 
 
 def _unanswered(alone: list[Statement], name: str) -> Finding:
