@@ -230,3 +230,50 @@ def test_the_count_of_a_larger_place_is_not_the_agencys():
     assert mismatches("全县共收到政府信息公开申请120件。", TOWN, **CELLS) == []
     assert [f.data["stated"] for f in mismatches("全镇共收到政府信息公开申请120件。", TOWN, **CELLS)] == [120]
     assert [f.data["stated"] for f in mismatches("全区共收到政府信息公开申请120件。", DISTRICT, **CELLS)] == [120]
+
+
+# ---- counts said in words to be none ("未收到…申请") ---------------------------------------------------
+
+@pytest.mark.parametrize("text, quantities", [
+    ("本年度，我镇未收到政府信息公开申请。", ["applications.received"]),
+    ("2021年本机关没有收到公民、法人或其他组织提出的政府信息公开申请。", ["applications.received"]),
+    ("全年无政府信息公开申请。", ["applications.received"]),
+    ("2021年，我区未发生因政府信息公开引起的行政复议、行政诉讼案件。", ["review.total", "litigation.total"]),
+    ("全年未被申请行政复议，未被提起行政诉讼。", ["review.total", "litigation.total"]),
+    ("全年未发生政府信息公开行政复议被纠错的情况。", ["review.corrected"]),
+])
+def test_a_count_said_to_be_none_is_compared(text: str, quantities: list[str]) -> None:
+    """Fails before: "未收到政府信息公开申请" against a table of 95 applications raised nothing."""
+    found = mismatches(text, **CELLS)
+    assert [f.data["quantity"] for f in found] == quantities
+    assert all(f.data["stated"] == 0 for f in found)
+    assert "两者不一致" in found[0].message and "“" in found[0].message
+
+
+def test_a_count_said_to_be_none_quotes_what_was_said() -> None:
+    (f,) = mismatches("本年度，我镇未收到政府信息公开申请。", **CELLS)
+    assert f.message == "总体情况中称“我镇未收到政府信息公开申请”，而表格中本年新收政府信息公开申请总计为95件，两者不一致。"
+
+
+@pytest.mark.parametrize("text", [
+    "截至目前，尚未收到政府信息公开申请。",                  # not yet, at some date
+    "上年未收到政府信息公开申请。",                          # another year
+    "区教育局未收到政府信息公开申请。",                      # a unit of the agency
+    "全年未收到法人或其他组织提出的政府信息公开申请。",        # one applicant type
+    "全年未收到以信函方式提交的政府信息公开申请。",            # one channel
+    "未收到网上政府信息公开申请。",
+    "确保不发生行政复议案件，力争未发生行政诉讼。",            # a goal
+    "区政府作为复议机关，未受理行政复议申请。",                # the agency as the reviewing body
+    "全年未发生涉及征收的行政复议。",                        # another matter than disclosure
+    "未收到政府信息公开申请人的投诉。",                      # complaints, not applications
+    "全年未收到各类信访申请。",
+    "全年共收到政府信息公开申请95件，无逾期答复的申请。",      # a state of some, not a count
+    "未发生行政诉讼败诉的情况。",                            # a result the table does not hold
+])
+def test_a_none_that_is_not_the_tables_count_raises_nothing(text: str) -> None:
+    assert mismatches(text, **CELLS) == []
+
+
+def test_a_none_the_table_agrees_with_raises_nothing() -> None:
+    text = "本年度我镇未收到政府信息公开申请，未发生因政府信息公开引起的行政复议、行政诉讼案件。"
+    assert mismatches(text) == []

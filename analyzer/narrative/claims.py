@@ -25,6 +25,10 @@ before them; a bare outcome ("不予公开5件") takes the paragraph's current
 thing, so the same words about documents ("全年共制发政府信息…，其中…不予公开c条")
 are never read as applications. When the sense cannot be told the claim's
 ``quantity`` is ``""`` and nothing is compared.
+
+A count said in words to be none ("本年度未收到政府信息公开申请", "未发生…行政复议、行政诉讼") is a claim of 0,
+read with the same vocabularies and situated the same way; a kind of applicant, a channel, a goal ("确保未发生")
+or "尚未" (not yet, at some date) is not compared.
 """
 
 from __future__ import annotations
@@ -85,6 +89,21 @@ _DOC_ACTION = re.compile(r"清理|发布|公布|梳理|汇编|集中|入库|上�
 
 # ---- a part of the count before it ------------------------------------------------------------
 _SUBSET = re.compile(r"其中|涉及|包括|包含|分别为|分别是|^\s*含")
+
+# ---- a count said in words to be none ---------------------------------------------------------
+# "本年度未收到政府信息公开申请", "未发生因政府信息公开引起的行政复议、行政诉讼案件": the count is 0 without a
+# digit. The negation must govern a verb of receiving or happening (not "未予公开", "无法提供"); "尚未" is
+# "not yet" (a state at some date, not the year's count).
+_NONE = re.compile(r"(?<!尚)(?:未曾?|没有)(?:被(?:申请|提起|起诉)|收到|接到|接收|受理|发生|产生|出现|有)|(?<![有毫并尚])无(?![法需权论])")
+# the thing the negation governs, within its clause
+_NONE_OBJECT = re.compile(
+    r"[^，,。；;：:（()）]{0,30}?(?:信息公开申请(?!人)|公开申请(?!人)|依申请公开申请(?!人)|行政复议|行政诉讼|复议|诉讼|申请(?!人))"
+    r"(?:\s*[、和及与或]\s*(?:被)?(?:申请|提起)?\s*(?:行政)?(?:复议|诉讼))?")
+# Who applied or how: "未收到法人或其他组织的申请" is one applicant type's count, a part the total does not say.
+_ALL_APPLICANTS = re.compile(r"公民、?法人(?:和|或|及|或者|、)?其他组织|任何(?:单位|个人|组织|人)(?:和|或|及)?(?:单位|个人|组织)?|社会公众|群众")
+_APPLICANT_PART = re.compile(rf"自然人|公民|法人|组织|企业|机构|个人|纸质|书面|口头|{_CHANNEL.pattern}")
+# a goal, a condition or a question, not a statement of what happened
+_NOT_SAID = re.compile(r"如|若|一旦|确保|力争|杜绝|避免|防止|是否|争取")
 
 @dataclass(frozen=True)
 class Claim:
@@ -196,7 +215,67 @@ def _read_sentence(sentence: str, ctx: _Context) -> list[Claim]:
             # "共受理98件，其中本年新收95件、上年结转3件": the count mixes in last year's
             claims[head] = replace(claims[head], includes_carried_over=True)
         claims.append(claim)
-    return claims
+    return claims + _read_nothing(sentence, ctx, lead)
+
+
+def _read_nothing(sentence: str, ctx: _Context, lead: tuple[str, str]) -> list[Claim]:
+    """The counts a sentence says in words are none ("本年度未收到政府信息公开申请"): claims of 0.
+
+    Read as conservatively as the numbers: the thing must be the tables' (disclosure applications; review
+    or litigation cases of any or of disclosure matters), neither a kind of applicant nor a channel, and the
+    scope and period are situated as a number's. "未发生行政复议、行政诉讼" says two counts are none.
+    """
+    out: list[Claim] = []
+    for neg in _NONE.finditer(sentence):
+        obj = _NONE_OBJECT.match(sentence, neg.end())
+        if not obj:
+            continue
+        clause_start = max(sentence.rfind(ch, 0, neg.start()) for ch in "，,；;：:") + 1
+        near, span = sentence[clause_start : neg.start()], sentence[neg.end() : obj.end()]
+        tail = _CLAUSE_END.split(sentence[obj.end() :], maxsplit=1)[0]
+        if _NOT_SAID.search(near):
+            continue
+        phrase = (near.strip(" ，,、：:（(") + neg.group(0) + span + tail).strip()
+        base = Claim(0, "件", phrase, sentence)
+        words = neg.group(0) + span + "｜" + tail
+        rev, lit = _REVIEW.search(span), _LITIGATION.search(span)
+        parts = [rev.group(0), lit.group(0)] if rev and lit else [span]
+        for part in parts:
+            claim = _none_of(base, neg.group(0), part, words, span, sentence, ctx)
+            if not claim.why_not:
+                scope = scope_of(_subject_zone(sentence[: neg.start()]), ctx.agency)
+                scope = scope if scope[1] else ctx.scope
+                claim = _situate(claim, sentence[clause_start : neg.start()] + span, span + tail, scope, lead, ctx.year)
+            out.append(claim)
+    return out
+
+
+def _none_of(base: Claim, verb: str, thing_words: str, words: str, span: str, sentence: str, ctx: _Context) -> Claim:
+    """One count said to be none: what it counts (``thing_words``: the words naming it), or why it is not compared."""
+    thing, tcue = _thing(thing_words + "｜" + words.split("｜", 1)[1], ctx.topic)
+    if thing not in ("applications", "review", "litigation"):
+        return replace(base, why_not="未能判断所计数的对象")
+    rest = _ALL_APPLICANTS.sub("", span)
+    if thing == "applications":
+        if not (_DISCLOSURE.search(span) or (ctx.topic == "applications" and re.fullmatch(r"\s*(?:任何)?申请", span))):
+            return replace(base, thing=thing, why_not="未说明为政府信息公开申请")
+        if hit := _APPLICANT_PART.search(rest):
+            return replace(base, thing=thing, why_not=f"所述为部分申请（{hit.group(0)}）")
+        role, rcue = _role(thing, words)
+        if not role and not (_PENDING.search(words) or _HANDLED.search(words)):
+            role, rcue = "received", verb
+    else:
+        if _DECIDES.search(verb + span):
+            return replace(base, thing=thing, why_not="所述为本机关受理的案件（作为复议机关）")
+        # None of any matter is none of disclosure matters; a narrower matter ("涉及征收的复议") is not.
+        named = _REVIEW.search(span) or _LITIGATION.search(span)
+        before = re.sub(r"行政$|被(?:申请|提起)?$|提起$", "", span[: named.start()]) if named else span
+        if not (_DISCLOSURE.search(sentence) or re.fullmatch(r"\s*(?:任何|一起|一件|一例|过)?\s*", before)):
+            return replace(base, thing=thing, why_not="未说明为政府信息公开引起的案件")
+        role, rcue = _role(thing, thing_words + "｜" + words.split("｜", 1)[1])
+    if not role:
+        return replace(base, thing=thing, why_not="未能判断所计数的数量")
+    return replace(base, thing=thing, role=role, cues=tuple(c for c in (tcue, rcue) if c))
 
 
 def _broader(head: Claim, sentence: str, near: str) -> bool:
