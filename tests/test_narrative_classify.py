@@ -345,8 +345,10 @@ def test_the_statement_boundary_holds_on_sentences_no_training_file_holds_and_as
     captions and notes, citations, slogans, lead-ins, headings and transitions are statements; work done, commitments
     and unrelated text beside them keep their kinds. Before r14h (main's code and model): 0.845 of the probe with the
     section, 0.825 without; a space after every fourth character cost 4.4 and 6.3 points, half-width punctuation 2.5
-    and 1.3; commitments read without the section 0.812. Contact lines (0.52) and table notes (0.42) stay the weakest:
-    the data written for them lowered the held-out kinds and was not kept (models/MODEL_CARD.md, r14h)."""
+    and 1.3; commitments read without the section 0.812. Contact lines (0.52) and table notes (0.42) stayed the weakest:
+    the data written for them lowered the held-out kinds and was not kept (models/MODEL_CARD.md, r14h); since r14i they
+    are statements by their shape (features.ASIDE_LINE), a rule written after this probe showed them: its precision is
+    measured on text the probe does not hold (the next test)."""
     from bench import kind_probe
     from analyzer.narrative.features import canonical
 
@@ -354,17 +356,46 @@ def test_the_statement_boundary_holds_on_sentences_no_training_file_holds_and_as
     trained = {canonical(e.text) for e in train.load_training()}
     assert not {canonical(p.text) for p in items} & trained  # held out: no probe sentence was trained on
     with_section, without = kind_probe.accuracy(items, True), kind_probe.accuracy(items, False)
-    assert kind_probe.share(with_section) >= 0.85  # 0.845 before
-    assert kind_probe.share(without) >= 0.87  # 0.825 before
+    assert kind_probe.share(with_section) >= 0.94  # 0.845 before r14h, 0.856 before r14i
+    assert kind_probe.share(without) >= 0.95  # 0.825 before r14h, 0.877 before r14i
     for damage in kind_probe.DAMAGE:  # spaces, line breaks and half-width punctuation change nothing the reader sees
         if damage != "ocr":
             assert kind_probe.share(with_section, damage=damage) == kind_probe.share(with_section, damage="clean")
             assert kind_probe.share(without, damage=damage) == kind_probe.share(without, damage="clean")
     assert kind_probe.share(without, "measure") >= 0.95  # 0.812 before: 下一阶段, 将定期/依托…, 计划组织 say the future
-    assert kind_probe.share(with_section, "contact") >= 0.5  # 0.493 before
-    for boundary in ("achievement", "measure", "lead_in_overview", "lead_in_problems", "heading", "citation", "unrelated"):
+    for boundary in ("achievement", "measure", "lead_in_overview", "lead_in_problems", "heading", "citation", "unrelated",
+                     "contact", "table_note"):  # contact 0.52, table_note 0.42 before r14i
         assert kind_probe.share(with_section, boundary) >= 0.95
     assert clf.classify(["天气很好"])[0]["kind"] == "other"
+
+
+@pytest.mark.parametrize("text, is_aside", [
+    # contact fields, notes and captions in shapes the probe does not hold
+    ("受理机构：区政府办公室政务公开科", True),
+    ("政府信息公开申请受理部门：县司法局办公室", True),
+    ("邮箱：xxgk@example.gov.cn", True),
+    ("备注：本表数据由各乡镇汇总", True),
+    ("附表1：政府信息公开行政复议、行政诉讼情况", True),
+    ("（表三）收到和处理政府信息公开申请情况", True),
+    ("本年收费金额（单位：万元）", True),
+    ("（二）2. 注：“其他”指不属于上述情形的处理结果", False),  # a note inside a numbered item: left to the model
+    # work done that names a phone line, a mailbox or a figure: not an aside
+    ("全年接听咨询电话300余次，均当场答复", False),
+    ("开通政务公开邮箱xxgk@example.gov.cn，全年受理来信20件", False),
+    ("表彰政务公开先进单位5个", False),
+    ("图文解读12篇、视频解读3篇", False),
+    ("一是规范联系电话、办公地址等信息的公开", False),
+])
+def test_a_contact_line_note_or_caption_is_a_statement_by_its_shape(text: str, is_aside: bool) -> None:
+    """r14i: such lines read as work done (with 申请/信息公开 words) or as unrelated text (without); by their shape
+    they are statements, with or without the section. The same shape over the training files and the evaluation:
+    6 lines, all statements; over every line of the real reports and the corpus: 7, all captions and table notes."""
+    from analyzer.narrative.features import aside
+
+    assert aside(text) is is_aside
+    if is_aside:
+        for section in (None, "overview", "problems"):
+            assert clf.classify([text], section)[0]["kind"] == "statement"
 
 
 # --- the data: our own words, never the evaluation's ----------------------------------------------

@@ -36,7 +36,7 @@ import numpy as np
 from analyzer import labels, resources
 from analyzer.errors import AnalyzerError
 from analyzer.narrative import linear
-from analyzer.narrative.features import CATEGORIES, DISCLOSURE_KINDS, KINDS, aspect
+from analyzer.narrative.features import CATEGORIES, DISCLOSURE_KINDS, KINDS, aside, aspect
 
 __all__ = ["KINDS", "DISCLOSURE_KINDS", "CATEGORIES", "classify", "describe", "apply_priors", "get_model"]
 
@@ -215,6 +215,9 @@ def apply_priors(
     (:attr:`NarrativeModel.unknown_section_temperature`): ``p ∝ p^(1/T)``, which keeps the most likely kind
     and, with T above 1, spreads the probability over the others. With the section it is not used.
     """
+    if text and aside(text):
+        # a contact line, a note or a caption is a statement by its shape, wherever it stands (features.ASIDE_LINE)
+        return {k: (1.0 if k == "statement" else 0.0) for k in kind_probs}
     probs = dict(kind_probs)
     prior = SECTION_PRIORS.get(section) if section else UNKNOWN_PRIOR
     if prior:

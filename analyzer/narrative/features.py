@@ -168,6 +168,11 @@ def first_clause(text: str, min_chars: int = FIRST_CLAUSE_CHARS) -> str:
 _CLAUSE_START = r"(?:^|[，。；：,;:！!？?])\s*(?:我[们局委办区县市镇]{0,2}|本[单机部]?[位关门]?)?"
 _UNIT = r"(?:余|多)?\s*(?:条|件|次|篇|期|场|个|项|份|人次|家|批|部|名|人|万|亿|元|篇次|期次|户|套|类|本|册|幅|张|%|％|个百分点)"
 
+# What stands beside the text of a report (r14h): a contact field, a note of a table, a caption.
+_FIELD = r"(?:地址|邮编|邮政编码|电子(?:邮箱|信箱)|传真|联系人|咨询电话|联系电话|办公时间|受理时间)"
+_NOTE = r"^(?:注|说明|备注|数据来源|资料来源)[：:]"
+_CAPTION = r"^[（(]?(?:附表|表|图)(?:[一二三四五六七八九十]{1,2}(?![是要])|\d{1,2}[：:．.、])"
+
 CUES: dict[str, str] = {
     # achievement: figures counted in units; the agency as the subject of work done; past aspect
     "ach_figure_unit": r"\d+(?:\.\d+)?\s*" + _UNIT,
@@ -189,7 +194,7 @@ CUES: dict[str, str] = {
     # r14h: what stands beside the text of a report, not in it: its contact lines and the captions and notes of its
     # tables ("通讯地址：…，邮政编码：…", "注：表中…", "表二 …（单位：件）"). Without a word of disclosure work such a
     # line read as unrelated text, with one (申请, 信息公开) as work done.
-    "stm_aside": r"(?:地址|邮编|邮政编码|电子(?:邮箱|信箱)|传真|联系人|咨询电话|联系电话|办公时间|受理时间)[：:]|@|^(?:注|说明|备注|数据来源|资料来源)[：:]|^[（(]?(?:附表|表|图)(?:[一二三四五六七八九十]{1,2}(?![是要])|\d{1,2}[：:．.、])|单位[：:](?:件|条|个|项|人次|万元|元|%)",
+    "stm_aside": rf"{_FIELD}[：:]|@|{_NOTE}|{_CAPTION}|单位[：:](?:件|条|个|项|人次|万元|元|%)",
     # r14h: a transition that grants the year's progress and turns to its shortcomings without naming one ("成绩来之不易，
     # 但我们也清楚地看到…还有差距"; the labelling guide: a statement). A problem names what is lacking; the model weighs it.
     "stm_turn": r"我们(?:也|还)?(?:清醒|清楚|深刻)?地?(?:看到|认识到|意识到)|成绩的同时|成绩来之不易|(?:一些|一定的?|某些|不少)(?:不足|差距|短板|薄弱环节)(?:之处)?(?:[，。；：:]|$)",
@@ -215,6 +220,22 @@ ASPECT_DONE = re.compile(r"[\u4e00-\u9fff](?<![为除])了(?![解如就])|已经
 # r14h: 计划 as the verb of a plan ("管委会计划组织两次培训"), not the noun of a plan kept ("按计划开展", "年度计划").
 _PLAN = r"(?<![按照度作年月周划])计划(?=组织|开展|举办|完成|推出|新增|上线|于|在|用)"
 ASPECT_FUTURE = re.compile(CUES["mea_next"] + r"|力争|争取|(?:^|[，,；;])拟(?!稿)|" + _PLAN + r"|(?<![即并必])" + CUES["mea_will"])
+
+
+# A line that is such an aside as a whole, by its shape: it opens on a field's label (the words before its first
+# colon, no clause between, ending on a field word: "联系电话：…", "政府信息公开申请接收部门：…"), on a note's label,
+# or on a caption, or it ends on a table's unit ("…申请情况（单位：件）"). Never work done, a promise, a weakness or
+# unrelated text, whatever its words (a line of 申请 and 信息公开 words read as work done; one without any as
+# unrelated): :func:`analyzer.narrative.classify.apply_priors` makes it a statement.
+ASIDE_LINE = re.compile(
+    rf"^[^，。；;：:,]{{0,16}}?(?:{_FIELD}|联系单位|通讯地址|接收部门|受理部门|受理机构|网址|邮箱|号码)\s*[：:]"
+    rf"|{_NOTE}|{_CAPTION}|[（(]单位[：:][^（）()]{{1,6}}[）)]\s*$"
+)
+
+
+def aside(text: str) -> bool:
+    """Whether the statement, as written, is a contact line, a note or a caption (:data:`ASIDE_LINE`)."""
+    return ASIDE_LINE.search(LEAD_MARKER.sub("", canonical(text)).strip()) is not None
 
 
 @lru_cache(maxsize=8192)
