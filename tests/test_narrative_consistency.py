@@ -277,3 +277,44 @@ def test_a_none_that_is_not_the_tables_count_raises_nothing(text: str) -> None:
 def test_a_none_the_table_agrees_with_raises_nothing() -> None:
     text = "本年度我镇未收到政府信息公开申请，未发生因政府信息公开引起的行政复议、行政诉讼案件。"
     assert mismatches(text) == []
+
+
+# ---- rules and normative documents of the year (2021 table: 本年制发件数, 本年废止件数) -------------------
+
+@pytest.mark.parametrize("text, quantity", [
+    ("全年制发行政规范性文件2件，现行有效50件。", "documents.issued_normative"),
+    ("本年度新制定规章1件。", "documents.issued_rules"),
+    ("全年共印发行政规范性文件4件，均按规定备案。", "documents.issued_normative"),
+    ("全年废止规范性文件3件。", "documents.repealed_normative"),
+])
+def test_documents_of_the_year_are_compared(text: str, quantity: str) -> None:
+    """Fails before: "制发行政规范性文件2件" against a table of 0 raised nothing (uat2's miss)."""
+    (f,) = mismatches(text, **CELLS)
+    assert f.data["quantity"] == quantity and f.data["stated"] >= 1
+    assert f.where.startswith(schema.TABLE_TITLES["active_disclosure"])
+
+
+@pytest.mark.parametrize("text", [
+    "动态更新本年度制发的规范性文件77件。",      # the count of another action on them
+    "全年共起草规范性文件5件。",                # drafted for another body
+    "区司法局审核规范性文件20件。",
+    "各部门共制发规范性文件12件。",              # a unit of the agency
+    "2020年制发规范性文件6件。",                # another year
+    "全年公开行政规范性文件15件。",              # published, possibly older ones
+    "全年印发文件120件。",                      # documents, not normative documents
+])
+def test_documents_not_of_the_year_or_not_made_raise_nothing(text: str) -> None:
+    assert mismatches(text, **CELLS) == []
+
+
+def test_documents_of_the_year_in_the_2019_table_are_not_compared() -> None:
+    """The 2019 table counts documents made and published (本年新制作, 本年新公开), not issued and repealed."""
+    from analyzer.narrative.consistency import quantity_of
+
+    (claim,) = read_claims("全年制发行政规范性文件2件。", DISTRICT.agency, DISTRICT.year)
+    assert quantity_of(claim, "2021").cells == ("active_disclosure.normative_documents.issued",)
+    assert quantity_of(claim, "2019") is None
+
+
+def test_documents_the_table_agrees_with_raise_nothing() -> None:
+    assert mismatches("全年制发行政规范性文件2件，废止1件。", active_disclosure__normative_documents__issued=2) == []

@@ -86,6 +86,10 @@ _DECIDES = re.compile(r"(?<!被)受理")
 _IN_FORCE = re.compile(r"现行有效(?:的)?(?:行政)?(规范性文件|规章)")
 # an action on a batch of documents: the count is of that action, not the stock in force
 _DOC_ACTION = re.compile(r"清理|发布|公布|梳理|汇编|集中|入库|上传|更新|公开|制发|审核|备案|废止|修改|修订|印发|报送|录入")
+# The year's own rules and normative documents made or repealed (the 2021 table's 本年制发件数, 本年废止件数): the
+# verb right before the noun ("全年制发行政规范性文件5件"); 发布/公开 of documents may be of older ones, 起草/代拟/审核 are
+# of another body's, and a second action on them ("动态更新本年度制发的规范性文件77件") counts that action.
+_MADE = re.compile(r"(?<![起代拟])(?:新)?(制发|制定|出台|印发|废止)(?:了)?(?:行政)?(规范性文件|规章)$")
 
 # ---- a part of the count before it ------------------------------------------------------------
 _SUBSET = re.compile(r"其中|涉及|包括|包含|分别为|分别是|^\s*含")
@@ -388,6 +392,11 @@ def _role(thing: str, words: str) -> tuple[str, str]:
         hit = _IN_FORCE.search(words)
         if hit and not _DOC_ACTION.search(words.replace(hit.group(0), "")):
             return ("in_force_rules" if hit.group(1) == "规章" else "in_force_normative"), hit.group(0)
+        label, _, tail = words.partition("｜")
+        made = _MADE.search(label.strip())
+        if made and not _DOC_ACTION.search(label[: made.start()] + tail) and not tail.strip():
+            verb = "repealed" if made.group(1) == "废止" else "issued"
+            return f"{verb}_{'rules' if made.group(2) == '规章' else 'normative'}", made.group(0)
         return "", ""
     for key, pat in _OUTCOMES:
         if (hit := pat.search(words)) and not _other_outcome(words, key):

@@ -64,11 +64,18 @@ def quantity_of(claim: Claim, template: str | None) -> Quantity | None:
         name = "行政复议" if claim.thing == "review" else "行政诉讼（未经复议直接起诉与复议后起诉之和）"
         return Quantity(key, f"{name}{col_label}", tuple(f"review_litigation.{g}.{col}" for g in groups),
                         f"{_REV_TITLE} / {name[:4]} / {col_label}")
-    if key == "documents.in_force_normative" and template != "2019":
-        return Quantity(key, "行政规范性文件现行有效件数", ("active_disclosure.normative_documents.in_force",), f"{_ACT_TITLE} / 行政规范性文件 / 现行有效件数")
-    if key == "documents.in_force_rules" and template != "2019":
-        return Quantity(key, "规章现行有效件数", ("active_disclosure.rules.in_force",), f"{_ACT_TITLE} / 规章 / 现行有效件数")
+    if claim.thing == "documents" and template != "2019" and role in _DOCUMENT_COLUMNS:
+        # the 2019 table counts documents made and published, not issued, repealed and in force
+        (col, col_label), (row, row_label) = _DOCUMENT_COLUMNS[role]
+        return Quantity(key, f"{row_label}{col_label}", (f"active_disclosure.{row}.{col}",), f"{_ACT_TITLE} / {row_label} / {col_label}")
     return None
+
+
+_DOCUMENT_COLUMNS = {
+    f"{verb}_{kind}": ((verb, col_label), row)
+    for verb, col_label in (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"))
+    for kind, row in (("normative", ("normative_documents", "行政规范性文件")), ("rules", ("rules", "规章")))
+}
 
 
 _OUTCOME_ROWS = {
