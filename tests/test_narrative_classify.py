@@ -736,6 +736,52 @@ def test_a_heading_of_the_overview_is_a_statement_even_when_its_words_promise():
     assert label_items([Item(heading, "problems"), Item(content, "problems")], _SurePromise())[0][0].kind == "measure"
 
 
+class _ReadsAHeading(_FixedKinds):
+    """A stand-in reading every text as a heading would read: a statement more than a promise."""
+
+    def predict_proba(self, texts):
+        row = {"problem": 0.05, "measure": 0.15, "achievement": 0.05, "statement": 0.75, "other": 0.0}
+        return np.tile([row[k] for k in clf.KINDS], (len(texts), 1))
+
+
+def test_in_five_the_heading_of_a_measure_item_is_the_measure():
+    """r14i, the labelling guide's convention (GUIDE.md): under measures, "政策解读力求“新”。" followed by how is itself a
+    measure. Not a heading that announces by itself ("下一步工作打算"), not outside measures, not in 总体情况."""
+    from analyzer.narrative.context import Item, _heads_a_measure, label_items
+
+    heading, body = "政策解读力求“新”。", "注重对政策背景依据、目标任务进行解读，更多地通过新闻发布会、简明问答等方式开展解读"
+
+    def items(first: str, section: str = "problems", context: str | None = "measure", then: str = body) -> list[Item]:
+        return [Item(first, section, context=context), Item(then, section, context=context)]
+
+    assert label_items(items(heading), _ReadsAHeading(), pair=False)[0][0].kind == "measure"
+    assert label_items(items(heading, context=None), _ReadsAHeading(), pair=False)[0][0].kind == "statement"
+    assert _heads_a_measure(items(heading), 0)
+    assert not _heads_a_measure(items("下一步工作打算"), 0)  # announces by itself
+    assert not _heads_a_measure(items(heading, context=None), 0)  # not under measures
+    assert not _heads_a_measure(items(heading, section="overview"), 0)
+    assert not _heads_a_measure(items(heading, then="规范文件管理。"), 0)  # a heading follows, not its content
+
+
+@pytest.mark.parametrize("lead_in, kind", [
+    ("2023年，我局将继续严格落实政府信息公开责任制，按照“应公开、尽公开”原则，重点做好三个方面工作：", "measure"),
+    ("下一步，我镇将进一步加强对政务公开工作的组织领导，扎实做好政务公开工作，重点抓好以下工作", "measure"),
+    ("下一步，我们将重点做好以下工作：", "statement"),
+    ("下一步，我局将从以下几个方面加强工作：", "statement"),
+    ("针对上述问题，我局将采取以下措施：", "statement"),
+    ("2024年，重点做好以下几项工作：", "statement"),
+])
+def test_a_lead_in_that_promises_something_itself_is_a_measure(lead_in: str, kind: str) -> None:
+    """r14i, the labelling guide's convention: a sentence that announces a list AND is itself the promise is a measure;
+    one that only announces stays a statement whatever the model reads."""
+    from analyzer.narrative.context import Item, label_items, read_rows
+
+    texts = [lead_in, "加大政策解读力度，丰富解读形式"]
+    items = [Item(t, "problems", context=c, lead_in=lead) for t, (c, lead) in zip(texts, read_rows(texts))]
+    assert items[0].lead_in
+    assert label_items(items, _FixedKinds(), pair=False)[0][0].kind == kind
+
+
 def test_an_evaluation_row_may_point_into_a_pdf():
     """A labelled PDF's rows point into the text as the analyzer reads it; a row whose text changed is skipped."""
     import hashlib

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from analyzer.narrative import pairing
 from analyzer.narrative.classify import CONTEXT_BOOST, apply_priors, top
+from analyzer.narrative.features import aspect
 from analyzer.narrative.segment import heading_line, lead_in_context
 
 _LIST_ANNOUNCED = re.compile(r"以下|如下|几个方面|下列|几点")
@@ -76,6 +77,31 @@ def read_rows(texts: list[str]) -> list[tuple[str | None, bool]]:
     return out
 
 
+# A clause that only says when ("下一步", "2023年", "新的一年里"): not a promise of its own.
+_WHEN_ONLY = re.compile(r"^\s*(?:下一步|下一阶段|今后|明年|来年|新的一年里?|(?:19|20)\d{2}\s*年度?)(?:工作中|中|里)?\s*$")
+
+
+def promises_itself(text: str) -> bool:
+    """A lead-in that is itself a promise (the labelling guide, data/narrative/labels/GUIDE.md: a measure): besides
+    the clause that announces the list, a clause says what the agency will do ("2023年，我局将继续严格落实政府信息公开
+    责任制，…，重点做好三个方面工作："). "下一步，我们将重点做好以下工作：" announces only, and stays a statement."""
+    clauses = [c for c in re.split(r"[，,；;。：:]", text) if c.strip()]
+    own = [c for c in clauses[:-1] if not _LIST_ANNOUNCED.search(c) and not _WHEN_ONLY.match(c)]
+    return bool(own) and aspect("，".join(own)) == "future"
+
+
+def _heads_a_measure(items: list[Item], i: int) -> bool:
+    """In 五, under measures, a heading line followed by a statement that is not one ("政策解读力求“新”。" then how):
+    the heading of a measure item is the measure itself (GUIDE.md). A heading that announces by itself
+    ("下一步工作打算") is not one."""
+    it = items[i]
+    if it.section != "problems" or it.context != "measure" or it.lead_in or i + 1 >= len(items):
+        return False
+    nxt = items[i + 1]
+    return (nxt.section == it.section and heading_line(it.text) and not heading_line(nxt.text)
+            and lead_in_context(it.text) is None)
+
+
 def _heads_what_follows(items: list[Item], i: int) -> bool:
     """A heading line of 总体情况 followed, in the same section, by a statement that is not a heading line."""
     it = items[i]
@@ -106,9 +132,14 @@ def label_items(items: list[Item], model, pair: bool = True) -> tuple[list[Label
             probs["statement"] *= HEADING_BOOST
             total = sum(probs.values())
             probs = {k: p / total for k, p in probs.items()}
+        elif _heads_a_measure(items, i) and top(probs) == "statement":  # a heading's reading, not a problem's
+            probs["measure"] *= HEADING_BOOST
+            total = sum(probs.values())
+            probs = {k: p / total for k, p in probs.items()}
         if it.lead_in:
-            # A lead-in introduces the list; the items carry the content.
-            probs = {k: (1.0 if k == "statement" else 0.0) for k in probs}
+            # A lead-in introduces the list; the items carry the content, unless it promises something itself.
+            kind = "measure" if it.context == "measure" and promises_itself(it.text) else "statement"
+            probs = {k: (1.0 if k == kind else 0.0) for k in probs}
         kinds.append(probs)
     labelled = [Labelled(top(p), p) for p in kinds]
     need = [i for i, lab in enumerate(labelled) if lab.kind in ("problem", "measure")]
