@@ -797,3 +797,12 @@ def test_an_evaluation_row_may_point_into_a_pdf():
     source = "corpus/000_d1513ee4e846cccb.pdf"
     assert train.referenced_text(source, start, 30, sha, {}) == text
     assert train.referenced_text(source, start + 1, 30, sha, {}) is None
+
+
+def test_classify_reads_a_promising_lead_in_of_a_file_as_a_measure():
+    """`analyzer classify --section problems` on a file: the lead-in's own words say it announces measures."""
+    from analyzer.narrative.analyze import classify_texts
+
+    lines = ["2023年，我局将继续严格落实政府信息公开责任制，按照“应公开、尽公开”原则，重点做好三个方面工作：",
+             "公开范围力求“全”。", "下一步，我们将重点做好以下工作：", "加大政策解读力度，丰富解读形式。"]
+    assert [r["kind"] for r in classify_texts(lines, "problems")][0::2] == ["measure", "statement"]

@@ -138,7 +138,8 @@ def label_items(items: list[Item], model, pair: bool = True) -> tuple[list[Label
             probs = {k: p / total for k, p in probs.items()}
         if it.lead_in:
             # A lead-in introduces the list; the items carry the content, unless it promises something itself.
-            kind = "measure" if it.context == "measure" and promises_itself(it.text) else "statement"
+            # (its own announcement says measures: a file of lines read by `classify --section` sets no context)
+            kind = "measure" if promises_itself(it.text) and lead_in_context(it.text) == "measure" else "statement"
             probs = {k: (1.0 if k == kind else 0.0) for k in probs}
         kinds.append(probs)
     labelled = [Labelled(top(p), p) for p in kinds]
