@@ -259,6 +259,9 @@ def test_a_count_said_to_be_none_quotes_what_was_said() -> None:
     "截至目前，尚未收到政府信息公开申请。",                  # not yet, at some date
     "上年未收到政府信息公开申请。",                          # another year
     "区教育局未收到政府信息公开申请。",                      # a unit of the agency
+    "区教育局积极做好依申请公开工作。全年未收到政府信息公开申请。",  # the paragraph's unit
+    "（三）区教育局\n全年未收到政府信息公开申请。",            # the heading's unit
+    "2021年第四季度未收到政府信息公开申请。",                # a part of the year
     "全年未收到法人或其他组织提出的政府信息公开申请。",        # one applicant type
     "全年未收到以信函方式提交的政府信息公开申请。",            # one channel
     "未收到网上政府信息公开申请。",
