@@ -356,15 +356,15 @@ def test_the_statement_boundary_holds_on_sentences_no_training_file_holds_and_as
     trained = {canonical(e.text) for e in train.load_training()}
     assert not {canonical(p.text) for p in items} & trained  # held out: no probe sentence was trained on
     with_section, without = kind_probe.accuracy(items, True), kind_probe.accuracy(items, False)
-    assert kind_probe.share(with_section) >= 0.94  # 0.845 before r14h, 0.856 before r14i
-    assert kind_probe.share(without) >= 0.95  # 0.825 before r14h, 0.877 before r14i
+    assert kind_probe.share(with_section) >= 0.96  # 0.845 before r14h, 0.856 before r14i
+    assert kind_probe.share(without) >= 0.97  # 0.825 before r14h, 0.877 before r14i
     for damage in kind_probe.DAMAGE:  # spaces, line breaks and half-width punctuation change nothing the reader sees
         if damage != "ocr":
             assert kind_probe.share(with_section, damage=damage) == kind_probe.share(with_section, damage="clean")
             assert kind_probe.share(without, damage=damage) == kind_probe.share(without, damage="clean")
     assert kind_probe.share(without, "measure") >= 0.95  # 0.812 before: 下一阶段, 将定期/依托…, 计划组织 say the future
     for boundary in ("achievement", "measure", "lead_in_overview", "lead_in_problems", "heading", "citation", "unrelated",
-                     "contact", "table_note"):  # contact 0.52, table_note 0.42 before r14i
+                     "contact", "table_note", "report_self"):  # 0.52, 0.42, 0.70 before r14i
         assert kind_probe.share(with_section, boundary) >= 0.95
     assert clf.classify(["天气很好"])[0]["kind"] == "other"
 
@@ -378,6 +378,8 @@ def test_the_statement_boundary_holds_on_sentences_no_training_file_holds_and_as
     ("附表1：政府信息公开行政复议、行政诉讼情况", True),
     ("（表三）收到和处理政府信息公开申请情况", True),
     ("本年收费金额（单位：万元）", True),
+    ("如对本报告有任何疑问，请与区政府办公室联系", True),  # the report about itself
+    ("本报告期内共受理政府信息公开申请5件，均按期答复", False),  # the period's work
     ("（二）2. 注：“其他”指不属于上述情形的处理结果", False),  # a note inside a numbered item: left to the model
     # work done that names a phone line, a mailbox or a figure: not an aside
     ("全年接听咨询电话300余次，均当场答复", False),
@@ -389,7 +391,8 @@ def test_the_statement_boundary_holds_on_sentences_no_training_file_holds_and_as
 def test_a_contact_line_note_or_caption_is_a_statement_by_its_shape(text: str, is_aside: bool) -> None:
     """r14i: such lines read as work done (with 申请/信息公开 words) or as unrelated text (without); by their shape
     they are statements, with or without the section. The same shape over the training files and the evaluation:
-    6 lines, all statements; over every line of the real reports and the corpus: 7, all captions and table notes."""
+    6 lines, all statements; over every line of the real reports and the corpus: 7, all captions and table notes.
+    With 本报告 (the report about itself): 31 training lines, all statements; the real reports' lines all framing."""
     from analyzer.narrative.features import aside
 
     assert aside(text) is is_aside

@@ -224,12 +224,13 @@ ASPECT_FUTURE = re.compile(CUES["mea_next"] + r"|力争|争取|(?:^|[，,；;])�
 
 # A line that is such an aside as a whole, by its shape: it opens on a field's label (the words before its first
 # colon, no clause between, ending on a field word: "联系电话：…", "政府信息公开申请接收部门：…"), on a note's label,
-# or on a caption, or it ends on a table's unit ("…申请情况（单位：件）"). Never work done, a promise, a weakness or
-# unrelated text, whatever its words (a line of 申请 and 信息公开 words read as work done; one without any as
-# unrelated): :func:`analyzer.narrative.classify.apply_priors` makes it a statement.
+# or on a caption, or it ends on a table's unit ("…申请情况（单位：件）"); and a line about the report itself (本报告:
+# its period, parts, where to read it, whom to ask; not 本报告期, the period's work). Never work done, a promise, a
+# weakness or unrelated text, whatever its words (a line of 申请 and 信息公开 words read as work done; one without any
+# as unrelated): :func:`analyzer.narrative.classify.apply_priors` makes it a statement.
 ASIDE_LINE = re.compile(
     rf"^[^，。；;：:,]{{0,16}}?(?:{_FIELD}|联系单位|通讯地址|接收部门|受理部门|受理机构|网址|邮箱|号码)\s*[：:]"
-    rf"|{_NOTE}|{_CAPTION}|[（(]单位[：:][^（）()]{{1,6}}[）)]\s*$"
+    rf"|{_NOTE}|{_CAPTION}|[（(]单位[：:][^（）()]{{1,6}}[）)]\s*$|本报告(?!期)"
 )
 
 
