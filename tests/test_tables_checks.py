@@ -306,3 +306,17 @@ def test_continuity_on_a_number_ocr_read_in_doubt_awaits_checking(doubted_in: st
         c = replace(c, tables=replace(c.tables, doubtful=frozenset({"applications.carried_over.other_org"})))
     (held,) = check_continuity(p, c)
     assert held.status == "uncertain" and held.data["doubtful_cells"]
+
+
+def test_continuity_never_expects_a_negative_count() -> None:
+    """Last year 0 in force, 77 issued and 132 repealed this year: the message said “应为-55件” (a count no table can
+    hold); it says the repealed outnumber what was in force and issued."""
+    prev = consistent_values()
+    cur = copy.deepcopy(prev)
+    for col in schema.APPLICANTS:
+        cur["applications"]["carried_over"][col.key] = prev["applications"]["carried_forward"][col.key]
+    prev["active_disclosure"]["normative_documents"]["in_force"] = 0
+    cur["active_disclosure"]["normative_documents"] = {"issued": 77, "repealed": 132, "in_force": 470}
+    (finding,) = check_continuity(_result(prev, 2022), _result(cur, 2023))
+    assert finding.rule == "continuity.in_force" and "-" not in finding.message
+    assert "2022年度报告现行有效0件，加本年制发77件共77件，少于本年废止的132件" in finding.message

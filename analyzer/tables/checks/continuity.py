@@ -49,10 +49,15 @@ def check_continuity(previous: ReportResult, current: ReportResult) -> list[Find
             if expected == now:
                 continue
             label = row_label(T_ACTIVE, cur.template, row)
+            if expected >= 0:
+                why = f"加本年制发{fmt(issued)}件、减本年废止{fmt(repealed)}件应为{fmt(expected)}件"
+            else:
+                # no count "应为-55件": more were repealed than last year's in force and this year's issued together
+                why = f"加本年制发{fmt(issued)}件共{fmt(last + issued)}件，少于本年废止的{fmt(repealed)}件"
             out.append(_in_doubt(Finding(
                 rule="continuity.in_force", severity="warning",
                 message=(f"第二部分表格中“{label}”现行有效件数为{fmt(now)}件，而{py or '上一'}年度报告现行有效{fmt(last)}件，"
-                         f"加本年制发{fmt(issued)}件、减本年废止{fmt(repealed)}件应为{fmt(expected)}件，前后不衔接，请说明原因。"),
+                         f"{why}，前后不衔接，请说明原因。"),
                 where=schema.where(T_ACTIVE, cur.template, row, "in_force"),
                 data={"row": row, "previous_in_force": last, "issued": issued, "repealed": repealed,
                       "in_force": now, "expected": expected, "previous_source": previous.source},
