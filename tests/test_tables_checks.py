@@ -320,3 +320,26 @@ def test_continuity_never_expects_a_negative_count() -> None:
     (finding,) = check_continuity(_result(prev, 2022), _result(cur, 2023))
     assert finding.rule == "continuity.in_force" and "-" not in finding.message
     assert "2022年度报告现行有效0件，加本年制发77件共77件，少于本年废止的132件" in finding.message
+
+
+def test_placeholders_of_a_table_are_one_finding_in_the_templates_order() -> None:
+    """Seed 000 with “—” in the 科研机构 and 社会公益组织 columns of table 三 and “/” across one row of 四: 55 findings,
+    the letter listing 55 points (rows in the order of their keys, “三（七）总计” before “三（三）1”) and conformity's
+    15 points lost at 0.5 a cell; now one finding a table (one a row when one row holds them), in the template's order."""
+    v = consistent_values()
+    remarks = {}
+    for row in schema.rows_of("applications", "2021"):
+        for col in ("research_institution", "public_interest_org"):
+            v["applications"][row.key][col] = None
+            remarks[f"applications.{row.key}.{col}"] = "—"
+    for col in ("upheld", "corrected", "other", "pending", "total"):
+        v["review_litigation"]["litigation_after_review"][col] = None
+        remarks[f"review_litigation.litigation_after_review.{col}"] = "/"
+    said = [f for f in run_checks(tables_of(v, remarks=remarks), TOWNSHIP, {}, None) if f.rule == "tables.non_numeric_cell"]
+    assert len(said) == 2 and all(f.status == "confirmed" for f in said)
+    app, rev = said
+    n_rows = len(schema.rows_of("applications", "2021"))
+    assert app.message.startswith(f"第三部分表格“科研机构”、“社会公益组织”列有{n_rows}行共{2 * n_rows}个单元格填写为“—”（如“一、本年新收")
+    assert app.data["cells"][:2] == ["applications.new_received.research_institution", "applications.new_received.public_interest_org"]
+    assert rev.message == ("第四部分表格中“行政诉讼·复议后起诉”一行的“结果维持”、“结果纠正”、“其他结果”、“尚未审结”、“总计”填写为“/”，"
+                           "模板要求填写数字（无数据的填0）。")
