@@ -39,6 +39,7 @@ RELATION_RULES = ("applications.balance", "applications.results_sum", "applicati
 DOUBT_CAUSES = {
     "ambiguous": "数字连写、无法唯一拆分",
     "text": "填写为文字或符号",
+    "damaged": "数字夹有非数字字符",
     "unplaced": "数字未能对应到模板行次",
     "unread": "表格未能读取",
     "ocr": "图像识别存疑",
@@ -89,7 +90,7 @@ def doubtful_cells(result: ReportResult, template: str | None) -> dict[str, str]
         elif key in tv.ambiguous:
             out[key] = "ambiguous"
         elif key in tv.remarks:
-            out[key] = "text"
+            out[key] = "damaged" if tv.unread.get(key) == "damaged" else "text"
         elif f"{table}.{row}" in unplaced or key in blank:
             out[key] = "unplaced"
     return out
