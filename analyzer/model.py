@@ -225,6 +225,10 @@ class TableValues:
     # Cells OCR read in doubt (``CellReading.doubtful``), with or without a value: findings resting
     # on one are uncertain.
     doubtful: frozenset[str] = frozenset()
+    # Cells of a digit run that splits several ways alone, read because the table's sums (its row total,
+    # 一+二=三+四, the group totals) leave one reading: a relation through them holds by construction, so
+    # it verifies nothing (经核验 is never said of it).
+    by_sums: frozenset[str] = frozenset()
 
     def get(self, table: str, row: str, col: str) -> Number:
         return self.values.get(table, {}).get(row, {}).get(col)

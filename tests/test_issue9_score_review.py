@@ -235,3 +235,18 @@ def test_cli_reviewer_signs_and_rank_filters(tmp_path):
     assert ranked.exit_code == 0 and "朱家房镇" in ranked.stdout and "殷都区" not in ranked.stdout
     none = runner.invoke(app, ["rank", str(seed), "--year", "2019"])
     assert none.exit_code == 0 and "朱家房镇" not in none.stdout
+
+
+def test_a_placeholder_is_not_said_misread():
+    """Seed 000 with “—” in two columns of table 三: the score said the cells' 数字未能准确读取（填写为文字或符号）, but the
+    “—” was read exactly as written; it says they hold no number. A number with a stray character (“3O”) is misread."""
+    keys = ["applications.granted.research_institution", "applications.granted.public_interest_org"]
+    t = _tables_with({k: None for k in keys})
+    dash = replace(t, remarks={k: "—" for k in keys})
+    held = [r for p in score_report(replace(clean_result(), tables=dash), None, False).parts for r in p.reasons
+            if r.rule == "score.unverified"]
+    assert len(held) == 1 and "2个单元格填写为文字或符号，不是数字" in held[0].text and "未能准确读取" not in held[0].text
+    damaged = replace(t, remarks={keys[0]: "3O", keys[1]: "—"}, unread={keys[0]: "damaged"})
+    (held,) = [r for p in score_report(replace(clean_result(), tables=damaged), None, False).parts for r in p.reasons
+               if r.rule == "score.unverified"]
+    assert "的数字未能准确读取（数字夹有非数字字符、填写为文字或符号）" in held.text

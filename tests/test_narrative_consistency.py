@@ -321,3 +321,23 @@ def test_documents_of_the_year_in_the_2019_table_are_not_compared() -> None:
 
 def test_documents_the_table_agrees_with_raise_nothing() -> None:
     assert mismatches("全年制发行政规范性文件2件，废止1件。", active_disclosure__normative_documents__issued=2) == []
+
+
+def test_a_figure_from_the_shown_cells_of_a_blank_total_names_those_cells() -> None:
+    """real0011 (2019): 三（一）予以公开's 总计 is blank, and “予以公开及部分公开258件” was set against 258+12+1+1 and 部分公开's 3
+    (“至少为275件”) with the blank 总计 cells as its cells and “/ 总计 /” as its place: the workbench marked two empty
+    cells beside it. And “均获维持” marked 复议后起诉, a group the message does not name."""
+    t = tables(applications__granted__natural_person=258, applications__granted__commercial_enterprise=12,
+               applications__partially_granted__natural_person=3, applications__new_received__total=859)
+    for row in ("granted", "partially_granted"):  # real0011's blanks: 总计 and the columns nobody applied in
+        for col, v in t.values["applications"][row].items():
+            t.values["applications"][row][col] = v or None
+    text = "全年共受理政府信息公开申请859件，其中予以公开及部分公开258件。"
+    (found,) = [f for f in check_statements(t, overview(text), DISTRICT) if f.data["quantity"] == "applications.granted_and_partial"]
+    assert "至少为273件" in found.message
+    assert found.data["cells"] == ["applications.granted.natural_person", "applications.granted.commercial_enterprise",
+                                   "applications.partially_granted.natural_person"]
+    assert found.where == "三、收到和处理政府信息公开申请情况 / 三（一）予以公开、三（二）部分公开"
+    (upheld,) = mismatches("全年共发生政府信息公开行政复议7件，均获维持。", review_litigation__review__total=7,
+                           review_litigation__review__upheld=5, review_litigation__review__pending=2)
+    assert upheld.data["cells"] == ["review_litigation.review.upheld", "review_litigation.review.total"]

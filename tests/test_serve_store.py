@@ -137,3 +137,26 @@ def test_a_single_other_processing_row_is_shown_as_reported():
     assert not [c for r in grid for c in r["cells"] if c["key"].startswith("applications.other_fee_unpaid")]
     result_label = next(label for r in grid for label in r["labels"] if label["text"] == "三、本年度办理结果")
     assert result_label["rowspan"] == sum(1 for r in grid) - 3  # new, carried over, carried forward stand apart
+
+
+def test_years_page_says_agree_only_of_what_continuity_compared():
+    """历年对比 said “相邻年度报告的上年结转、现行有效件数前后衔接，未发现问题” of a 2020 report on the 2019 template (no
+    现行有效件数) linked to its 2021 report: it says so of 上年结转 only and that 现行有效件数 could not be compared."""
+    import re
+    from dataclasses import replace
+
+    from _reports import clean_result, full_tables
+    from analyzer.serve.app import _environment
+    from analyzer.serve.views import _continuity_unchecked
+
+    cur = clean_result(year=2021)
+    prev = clean_result(source="corpus/prev.txt", year=2020, tables=full_tables("2019"))
+    prev = replace(prev, meta=replace(prev.meta, template="2019"))
+    unchecked = _continuity_unchecked([(prev, cur)])
+    assert unchecked == {"checked": "上年结转", "unchecked": "现行有效件数"}
+    html = _environment().get_template("agency.html").render(
+        request=None, signed_in=False, loading=None, key="k", names=["某某区人民政府"], ids=["a", "b"], results=[prev, cur],
+        table=[], continuity=[], unchecked=unchecked, repeated=[], recurring=[], pairs=1, rows=[])
+    said = re.sub(r"<[^>]+>", "", html)
+    assert "相邻年度报告的上年结转前后衔接，未发现问题" in said and "现行有效件数前后衔接" not in said
+    assert "相邻年度报告的现行有效件数未能核对" in said

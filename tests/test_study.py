@@ -213,3 +213,20 @@ def test_an_agencys_own_years_and_the_templates_headings_are_no_copying(tmp_path
     with open(tmp_path / "study" / "tables" / "boilerplate_clusters.csv", encoding="utf-8-sig") as fh:
         texts = [c["代表表述"] for c in csv.DictReader(fh)]
     assert heading not in texts and own not in texts
+
+
+def test_an_agency_under_two_names_in_linked_years_counts_once(tmp_path):
+    """The real reports' study counted 8 机关 for 7: 洪泽区人民政府 2023 and 淮安市洪泽区人民政府 2024, linked as one
+    agency's years, were two agencies in the count though one everywhere else in the study."""
+    at = lambda r, total: replace(r, score=replace(r.score, total=total))  # noqa: E731 (hzq's scores)
+    results = [at(_report(1, 2023, "洪泽区人民政府", []), 79.65), at(_report(2, 2024, "淮安市洪泽区人民政府", []), 87.13),
+               _report(3, 2024, "淮安市人民政府", [])]
+    run = RunResult(results=sorted(results, key=lambda r: r.source), previous={"in/r02.txt": "in/r01.txt"})
+    write_store(run, tmp_path / "out", report_ids(run.results))
+    write_study(tmp_path / "out", tmp_path / "study")
+    page = (tmp_path / "study" / "study.html").read_text(encoding="utf-8")
+    assert "<b>2</b><span>机关" in page and "<b>3</b><span>机关" not in page
+    # the change is that of the scores as shown (79.7 -> 87.1), not 7.48 shown as 7.5
+    with open(tmp_path / "study" / "tables" / "year_over_year.csv", encoding="utf-8-sig") as fh:
+        row = next(csv.DictReader(fh))
+    assert (row["上年得分"], row["本年得分"], row["变化"]) == ("79.7", "87.1", "7.4")

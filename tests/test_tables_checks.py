@@ -306,3 +306,62 @@ def test_continuity_on_a_number_ocr_read_in_doubt_awaits_checking(doubted_in: st
         c = replace(c, tables=replace(c.tables, doubtful=frozenset({"applications.carried_over.other_org"})))
     (held,) = check_continuity(p, c)
     assert held.status == "uncertain" and held.data["doubtful_cells"]
+
+
+def test_continuity_never_expects_a_negative_count() -> None:
+    """Last year 0 in force, 77 issued and 132 repealed this year: the message said “应为-55件” (a count no table can
+    hold); it says the repealed outnumber what was in force and issued."""
+    prev = consistent_values()
+    cur = copy.deepcopy(prev)
+    for col in schema.APPLICANTS:
+        cur["applications"]["carried_over"][col.key] = prev["applications"]["carried_forward"][col.key]
+    prev["active_disclosure"]["normative_documents"]["in_force"] = 0
+    cur["active_disclosure"]["normative_documents"] = {"issued": 77, "repealed": 132, "in_force": 470}
+    (finding,) = check_continuity(_result(prev, 2022), _result(cur, 2023))
+    assert finding.rule == "continuity.in_force" and "-" not in finding.message
+    assert "2022年度报告现行有效0件，加本年制发77件共77件，少于本年废止的132件" in finding.message
+
+
+def test_placeholders_of_a_table_are_one_finding_in_the_templates_order() -> None:
+    """Seed 000 with “—” in the 科研机构 and 社会公益组织 columns of table 三 and “/” across one row of 四: 55 findings,
+    the letter listing 55 points (rows in the order of their keys, “三（七）总计” before “三（三）1”) and conformity's
+    15 points lost at 0.5 a cell; now one finding a table (one a row when one row holds them), in the template's order."""
+    v = consistent_values()
+    remarks = {}
+    for row in schema.rows_of("applications", "2021"):
+        for col in ("research_institution", "public_interest_org"):
+            v["applications"][row.key][col] = None
+            remarks[f"applications.{row.key}.{col}"] = "—"
+    for col in ("upheld", "corrected", "other", "pending", "total"):
+        v["review_litigation"]["litigation_after_review"][col] = None
+        remarks[f"review_litigation.litigation_after_review.{col}"] = "/"
+    said = [f for f in run_checks(tables_of(v, remarks=remarks), TOWNSHIP, {}, None) if f.rule == "tables.non_numeric_cell"]
+    assert len(said) == 2 and all(f.status == "confirmed" for f in said)
+    app, rev = said
+    n_rows = len(schema.rows_of("applications", "2021"))
+    assert app.message.startswith(f"第三部分表格“科研机构”、“社会公益组织”列有{n_rows}行共{2 * n_rows}个单元格填写为“—”（如“一、本年新收")
+    assert app.data["cells"][:2] == ["applications.new_received.research_institution", "applications.new_received.public_interest_org"]
+    assert rev.message == ("第四部分表格中“行政诉讼·复议后起诉”一行的“结果维持”、“结果纠正”、“其他结果”、“尚未审结”、“总计”填写为“/”，"
+                           "模板要求填写数字（无数据的填0）。")
+
+
+def test_continuity_says_what_it_could_compare() -> None:
+    """The workbench's 历年对比 said “上年结转、现行有效件数前后衔接，未发现问题” of every linked pair without a continuity
+    finding, also of a 2020 report on the 2019 template (no 现行有效件数) and of cells run together or blank, none of
+    which were compared: ``compared`` names what was."""
+    from analyzer.tables.checks.continuity import compared
+
+    prev, cur = consistent_values(), consistent_values()
+    for col in schema.APPLICANTS:
+        cur["applications"]["carried_over"][col.key] = prev["applications"]["carried_forward"][col.key]
+    nd = prev["active_disclosure"]["normative_documents"]
+    cur["active_disclosure"]["normative_documents"] = {"issued": 5, "repealed": 2, "in_force": nd["in_force"] + 3}
+    p, c = _result(prev, 2020), _result(cur, 2021)
+    assert check_continuity(p, c) == [] and compared(p, c) == ("carried_over", "in_force")
+    old = replace(p, meta=replace(p.meta, template="2019"), tables=tables_of(consistent_values("2019"), "2019"))
+    assert compared(old, c) == ("carried_over",)
+    doubted = replace(c, tables=replace(c.tables, doubtful=frozenset({"applications.carried_over.total"})))
+    assert compared(p, doubted) == ("in_force",)
+    blank = copy.deepcopy(cur)
+    blank["active_disclosure"]["normative_documents"]["in_force"] = None  # run together, not read; 规章 alone is not enough
+    assert compared(p, _result(blank, 2021)) == ("carried_over",)

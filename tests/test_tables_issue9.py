@@ -325,3 +325,26 @@ def test_a_lone_number_left_between_placed_rows_makes_a_blank_uncertain() -> Non
     taken = assign_rows(rows, specs, (), unplaced)
     assert [c.raw for c in taken["other_fee_unpaid"].values] == ["0"] * 7
     assert [[c.raw for c in r.values] for r in unplaced] == [["1"]]
+
+
+def test_relations_through_a_run_the_sums_cut_are_never_said_verified() -> None:
+    """real0003's crawler text runs 一 together as “640020470” (9 digits, 7 cells): cut so that the row total, 三（七）
+    and 一+二=三+四 add up, the relations then held by construction and the letter said “第三、四部分表格数据经核验未见
+    勾稽关系错误”. Cells read because the sums chose the cut are TableValues.by_sums and verify nothing; a run of one
+    digit a cell (“0000000”) is read by itself and still does."""
+    from dataclasses import replace
+
+    from _reports import clean_result
+    from analyzer.scoring import verified_rules
+
+    doc = flat_doc({"new_received": "640020470", "granted": "630020469", "results_total": "630020469",
+                    "carried_forward": "1000001"})
+    t = extract_tables(doc, {}, META)
+    assert [t.get("applications", "new_received", c) for c in APPLICANTS] == [64, 0, 0, 2, 0, 4, 70]
+    assert "applications.new_received.natural_person" in t.by_sums
+    assert "applications.carried_forward.natural_person" not in t.by_sums  # one digit a cell
+    assert "applications.carried_over.total" not in t.by_sums
+    said = verified_rules(replace(clean_result(), tables=t, findings=[]))
+    assert "applications.balance" not in said and "applications.row_total" not in said
+    plain = extract_tables(flat_doc({}), {}, META)  # every row “0000000”: read without any sum
+    assert not plain.by_sums and "applications.balance" in verified_rules(replace(clean_result(), tables=plain, findings=[]))

@@ -143,9 +143,11 @@ def compare(tables: TableValues, q: Quantity, stated: int) -> tuple[bool, str, d
     lower = 0
     options: list[set] = []
     known_all = True
+    used: list[str] = []  # the cells the table's figure rests on: a blank total's shown parts stand for it
     for cell in q.cells:
         table, row, _ = cell.split(".")
-        if schema.find_row(table, tables.template, row) is None:
+        spec = schema.find_row(table, tables.template, row)
+        if spec is None:
             continue
         vals, bound = possible_values(tables, cell)
         if vals is None and bound is None:
@@ -153,9 +155,12 @@ def compare(tables: TableValues, q: Quantity, stated: int) -> tuple[bool, str, d
         if vals is None:
             known_all = False
             lower += bound or 0
+            used += [k for c in spec.columns if c.key != "total"
+                     if tables.get(table, row, c.key) is not None and (k := f"{table}.{row}.{c.key}")]
             continue
         options.append(vals)
         lower += min(vals)
+        used.append(cell)
     if not options and known_all:
         return None
     if known_all:
@@ -172,7 +177,8 @@ def compare(tables: TableValues, q: Quantity, stated: int) -> tuple[bool, str, d
         # second reading could change that (``all_readings``).
         return True, desc, {"table": shown, "all_readings": shown is None}
     if stated < lower:
-        return True, f"按已填写的单元格计至少为{lower}件", {"table_at_least": lower}
+        # real0011: 予以公开's 总计 is blank, 275 is 258+12+1+1 and 部分公开's 3; the cells are those, not the blank 总计
+        return True, f"按已填写的单元格计至少为{lower}件", {"table_at_least": lower, "cells": used}
     return None
 
 
@@ -226,9 +232,11 @@ def _finding(tables: TableValues, q: Quantity, claim: Claim, desc: str, data: di
         if nr is not None and co is not None and co and nr + co == stated:
             extra = f"（正文数字{stated}件恰为本年新收{_fmt(nr)}件与上年结转{_fmt(co)}件之和，疑将上年结转计入本年收到的申请）"
     message = f"总体情况中称“{claim.phrase}”，而表格中{q.label}{desc}，两者不一致{extra}。"
+    # a figure from the shown cells of a blank 总计 is not in the 总计 column: the place names the rows alone
+    where = q.where.replace(" / 总计 / ", " / ") if "table_at_least" in data else q.where
     return Finding(
         rule="narrative.table_mismatch", severity="error", message=message,
-        where=q.where, quote=claim.sentence[:120],
+        where=where, quote=claim.sentence[:120],
         data={"quantity": q.key, "stated": stated, "cells": list(q.cells), "claim": claim.as_data(), **data},
     )
 
@@ -256,9 +264,11 @@ def _all_upheld(tables: TableValues, sentence: str, seen: set[str], year: int | 
     if not bad:
         return []
     seen.add("upheld")
+    named = [g for g in schema.REVIEW_GROUPS if any(b.startswith(g.label + "总计") for b in bad)]
     return [Finding(
         rule="narrative.table_mismatch", severity="error",
         message=f"总体情况中称行政复议、行政诉讼案件“均获维持”，而表格中{'，'.join(bad)}，两者不一致。",
         where=f"{_REV_TITLE} / 结果维持", quote=sentence.strip()[:120],
-        data={"quantity": "upheld", "cells": [f"review_litigation.{g.key}.{c}" for g in schema.REVIEW_GROUPS for c in ("upheld", "total")]},
+        # the groups the message names (real0011's blank 复议后起诉 was marked beside it)
+        data={"quantity": "upheld", "cells": [f"review_litigation.{g.key}.{c}" for g in named for c in ("upheld", "total")]},
     )]

@@ -72,7 +72,10 @@ def doubt_reasons(result: ReportResult, max_points: float) -> list[Reason]:
         rows = list(dict.fromkeys(k.split(".")[1] for k in keys))
         labels = "、".join(f"“{_row_label(table, template, r)}”" for r in rows[:3])
         causes = "、".join(dict.fromkeys(DOUBT_CAUSES[doubt[k]] for k in keys))
-        text = f"{TABLE_LABELS[table]}{labels}{'等' if len(rows) > 3 else ''}{len(rows)}行共{len(keys)}个单元格的数字未能准确读取（{causes}）"
+        # “—” or “无” where a number is due was read as written: what is not known is the number, not the reading
+        # (seed 000 with “—” in two columns was said 数字未能准确读取)
+        said = f"的数字未能准确读取（{causes}）" if any(doubt[k] != "text" for k in keys) else "填写为文字或符号，不是数字"
+        text = f"{TABLE_LABELS[table]}{labels}{'等' if len(rows) > 3 else ''}{len(rows)}行共{len(keys)}个单元格{said}"
         n_rel = unverified.get(table, 0)
         if n_rel:
             text += f"，涉及{n_rel}项勾稽关系未能核验"

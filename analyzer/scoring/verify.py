@@ -39,6 +39,7 @@ RELATION_RULES = ("applications.balance", "applications.results_sum", "applicati
 DOUBT_CAUSES = {
     "ambiguous": "数字连写、无法唯一拆分",
     "text": "填写为文字或符号",
+    "damaged": "数字夹有非数字字符",
     "unplaced": "数字未能对应到模板行次",
     "unread": "表格未能读取",
     "ocr": "图像识别存疑",
@@ -53,6 +54,7 @@ class Relation:
     table: str
     key: str  # the column (balance, results_sum), row (row_total) or group (group_total)
     state: State
+    by_sums: bool = False  # a cell of it was read because the table's sums chose its run's reading
 
 
 def _doubtful_tables(result: ReportResult) -> tuple[set[str], set[str], set[str]]:
@@ -88,7 +90,7 @@ def doubtful_cells(result: ReportResult, template: str | None) -> dict[str, str]
         elif key in tv.ambiguous:
             out[key] = "ambiguous"
         elif key in tv.remarks:
-            out[key] = "text"
+            out[key] = "damaged" if tv.unread.get(key) == "damaged" else "text"
         elif f"{table}.{row}" in unplaced or key in blank:
             out[key] = "unplaced"
     return out
@@ -121,36 +123,45 @@ def relations(t: TableValues | None) -> list[Relation]:
     def doubted(table: str, rows: list[str], cols: list[str]) -> bool:
         return any(f"{table}.{r}.{c}" in t.doubtful for r in rows for c in cols)
 
+    def chosen(table: str, rows: list[str], cols: list[str]) -> bool:
+        return any(f"{table}.{r}.{c}" in t.by_sums for r in rows for c in cols)
+
     out = []
     for col in schema.APPLICANTS:
         nr, co, rt, cf = (t.get(T_APP, r, col.key) for r in ("new_received", "carried_over", "results_total", "carried_forward"))
         left = None if nr is None or co is None else nr + co
-        d = doubted(T_APP, ["new_received", "carried_over", "results_total", "carried_forward"], [col.key])
-        out.append(Relation("applications.balance", T_APP, col.key, _state([rt, cf], left, d)))
+        rows = ["new_received", "carried_over", "results_total", "carried_forward"]
+        out.append(Relation("applications.balance", T_APP, col.key, _state([rt, cf], left, doubted(T_APP, rows, [col.key])),
+                            chosen(T_APP, rows, [col.key])))
     result_rows = [*schema.result_rows(t.template), "results_total"]
     for col in schema.APPLICANTS:
         out.append(Relation("applications.results_sum", T_APP, col.key,
                             _state(_results(t, col.key), t.get(T_APP, "results_total", col.key),
-                                   doubted(T_APP, result_rows, [col.key]))))
+                                   doubted(T_APP, result_rows, [col.key])), chosen(T_APP, result_rows, [col.key])))
     for row in schema.rows_of(T_APP, t.template):
         parts = [t.get(T_APP, row.key, c) for c in schema.APPLICANT_PARTS]
-        d = doubted(T_APP, [row.key], [*schema.APPLICANT_PARTS, "total"])
-        out.append(Relation("applications.row_total", T_APP, row.key, _state(parts, t.get(T_APP, row.key, "total"), d)))
+        cols = [*schema.APPLICANT_PARTS, "total"]
+        out.append(Relation("applications.row_total", T_APP, row.key,
+                            _state(parts, t.get(T_APP, row.key, "total"), doubted(T_APP, [row.key], cols)),
+                            chosen(T_APP, [row.key], cols)))
     for grp in schema.REVIEW_GROUPS:
         parts = [t.get(T_REVIEW, grp.key, c) for c in schema.OUTCOME_PARTS]
-        d = doubted(T_REVIEW, [grp.key], [*schema.OUTCOME_PARTS, "total"])
+        cols = [*schema.OUTCOME_PARTS, "total"]
         out.append(Relation("review_litigation.group_total", T_REVIEW, grp.key,
-                            _state(parts, t.get(T_REVIEW, grp.key, "total"), d)))
+                            _state(parts, t.get(T_REVIEW, grp.key, "total"), doubted(T_REVIEW, [grp.key], cols)),
+                            chosen(T_REVIEW, [grp.key], cols)))
     return out
 
 
 def verified_rules(result: ReportResult) -> list[str]:
-    """The relation rules (in ``RELATION_RULES`` order) whose every relation holds, with no finding raised, even a doubtful one."""
+    """The relation rules (in ``RELATION_RULES`` order) whose every relation holds, with no finding raised, even a
+    doubtful one, and none through a cell the sums themselves chose (``TableValues.by_sums``): a flattened run cut so
+    that the totals add up was said 经核验未见勾稽关系错误 because they did."""
     rels = relations(result.tables)
     raised = {f.rule for f in result.findings}
     out = []
     for name in RELATION_RULES:
-        states = [r.state for r in rels if r.rule == name]
-        if states and name not in raised and all(s == "holds" for s in states):
+        mine = [r for r in rels if r.rule == name]
+        if mine and name not in raised and all(r.state == "holds" and not r.by_sums for r in mine):
             out.append(name)
     return out

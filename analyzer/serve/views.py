@@ -21,6 +21,7 @@ from analyzer.serve.workbench import Workbench
 from analyzer.scoring.verify import OTHER_SPLIT
 from analyzer.tables import schema
 from analyzer.tables.checks.base import aux_other
+from analyzer.tables.checks.continuity import COMPARED_LABELS, compared
 
 KIND_LABELS = {"problem": "问题", "measure": "措施", "achievement": "成效", "statement": "陈述"}
 STATUS_LABELS = {"queued": "排队中", "running": "分析中", "done": "已完成", "unreadable": "无法读取"}
@@ -439,6 +440,15 @@ def _sum(values):
     return None if any(v is None for v in values) else sum(values)
 
 
+def _continuity_unchecked(linked: list[tuple[ReportResult, ReportResult]]) -> dict:
+    """What the linked years' continuity could not compare in every pair ("" when all was), and what it could:
+    a pair on the 2019 template, or whose cells are blank, run together or read in doubt, is not said to agree."""
+    done = [set(compared(prev, cur)) for prev, cur in linked]
+    checked = [k for k in COMPARED_LABELS if done and all(k in d for d in done)]
+    return {"checked": "、".join(COMPARED_LABELS[k] for k in checked),
+            "unchecked": "、".join(COMPARED_LABELS[k] for k in COMPARED_LABELS if k not in checked)}
+
+
 def agency_page(bench: Workbench, key: str) -> dict | None:
     ids = bench.agency_ids(key)
     if not ids:
@@ -459,7 +469,7 @@ def agency_page(bench: Workbench, key: str) -> dict | None:
     for rid, r in zip(ids, results):
         for f in r.findings:
             if f.rule.startswith("continuity."):
-                continuity.append({"year": r.meta.year, "id": rid, "message": f.message})
+                continuity.append({"year": r.meta.year, "id": rid, "message": f.message, "uncertain": f.status == "uncertain"})
             elif rules.rule(f.rule).needs_previous:
                 repeated.append({"year": r.meta.year, "id": rid, "message": f.message})
     recurring = []
@@ -471,10 +481,12 @@ def agency_page(bench: Workbench, key: str) -> dict | None:
                 # attributed to the report words it does not contain.
                 recurring.append({"year": bench.decided(rid).meta.year, "id": rid, "label": it["label"],
                                   "message": it["current_message"], "status": it["recurrence"]})
-    pairs = sum(1 for rid in ids if bench.previous_of(rid) in ids)
+    linked = [(bench.decided(bench.previous_of(rid)), r) for rid, r in zip(ids, results) if bench.previous_of(rid) in ids]
+    pairs = len(linked)
     names = sorted({r.meta.agency for r in results if r.meta.agency and len(r.meta.agency) <= NAME_PLAUSIBLE})
     return {"key": key, "names": names or ["（机关名称未识别）"], "ids": ids, "results": results, "table": table,
-            "continuity": continuity, "repeated": repeated, "recurring": recurring, "pairs": pairs,
+            "continuity": continuity, "unchecked": _continuity_unchecked(linked), "repeated": repeated,
+            "recurring": recurring, "pairs": pairs,
             "rows": [bench.row(rid) for rid in ids]}
 
 

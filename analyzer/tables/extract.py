@@ -23,9 +23,10 @@ from analyzer.tables import columns, schema
 from analyzer.tables.assign import assign_active, assign_rows
 from analyzer.tables.match import match_label, norm_label, template_by_rows
 from analyzer.tables.numbers import is_damaged, parse_cell
-from analyzer.tables.rowread import RowRead, cell_readings, confirm_positions, fit_grid, norm_run, raw_cells, read_row
+from analyzer.tables.rowread import (RowRead, cell_readings, confirm_positions, fit_grid, norm_run, raw_cells, read_row,
+                                     run_pieces)
 from analyzer.tables.solve import Problem, applications_sums, solve
-from analyzer.tables.splits import agreed, split_pieces, summed_groups, sums_ok, time_budget
+from analyzer.tables.splits import agreed, several_ways, split_pieces, summed_groups, sums_ok, time_budget
 from analyzer.tables.textread import Cell, TableRow, build_rows, document_lines
 
 
@@ -49,6 +50,7 @@ class Builder:
     broken: set[str] = field(default_factory=set)
     reader_doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     doubtful: set[str] = field(default_factory=set)
+    by_sums: set[str] = field(default_factory=set)
 
     def note_doubts(self, table: str, rows, doc: Document) -> None:
         """What the reader could not place for sure in the table blocks ``rows`` were read from (Block.doubts)."""
@@ -68,7 +70,7 @@ class Builder:
             remarks=self.remarks, ambiguous=frozenset(self.ambiguous), rows_found=frozenset(self.rows_found),
             aux_rows=self.aux_rows, unplaced_rows=self.unplaced_rows, unread=self.unread, broken=frozenset(self.broken),
             reader_doubts=self.reader_doubts,
-            doubtful=frozenset(self.doubtful),
+            doubtful=frozenset(self.doubtful), by_sums=frozenset(self.by_sums),
         )
 
     def put(self, table: str, read: RowRead, chosen: list) -> None:
@@ -228,10 +230,14 @@ def _solve_applications(reads: dict[str, RowRead], b: Builder) -> None:
                       text_rows={k for k, r in reads.items() if r.from_text})
     solution = solve(problem)
     b.broken |= solution.broken
+    money = [c.money for c in schema.APPLICANTS]
     for key, read in reads.items():
         if read.reason != "damaged" and read.candidates:
             read.candidates = solution.domains[key]
             read.ambiguous = len(read.candidates) != 1
+            if read.from_text and len(read.candidates) == 1 and several_ways(run_pieces(read.row.values), 7, money):
+                b.by_sums |= {f"applications.{key}.{c.key}" for c, v in zip(schema.APPLICANTS, read.candidates[0])
+                              if v is not None}
 
 
 _REVIEW_WORDS = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
@@ -252,6 +258,9 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int, doc: Document)
     cells = [c for r in picked for c in r.values]
     raw_all = " ".join(c.raw for c in cells if not c.empty)
     chosen, raws, ambiguous = _review_numbers(picked, cells, raw_all, b.broken)
+    # a run of fifteen that the group totals cut (one reading of several): its cells are read by the sums
+    by_sums = (not ambiguous and any(c.run for c in cells) and not any(c.run and c.damaged for c in cells)
+               and several_ways(run_pieces(cells), 15, [False] * 15))
     readings = [None] * 15 if any(c.run for c in cells) else [
         c.reading if c is not None else None for c in _review_by_header(picked, cells) or fit_grid(cells, 15)
     ]
@@ -274,6 +283,8 @@ def _extract_review(rows: list[TableRow], b: Builder, start: int, doc: Document)
                     b.mark_ambiguous(key, raw_all)
                 continue
             b.values["review_litigation"][group.key][col.key] = v
+            if by_sums:
+                b.by_sums.add(key)
             b.sources[key] = CellSource(
                 raw=raws[i] or str(v), row_label=group.label, col_label=col.label,
                 page=first.page, line=first.line, method="grid" if first.grid else "text",

@@ -51,10 +51,7 @@ def read_row(row: TableRow, spec: Spec) -> RowRead:
         hints = damaged_hints([c.raw for c in cells if not c.empty], n) if spec.columns == schema.APPLICANTS else []
         return RowRead(spec, row, [(None,) * n], reason="damaged", hints=hints, from_text=True)
     if any(c.run for c in cells):
-        pieces: list[str] = []
-        for c in cells:
-            if not c.empty and not c.marker:
-                pieces.extend(norm_run(c.raw).split())
+        pieces = run_pieces(cells)
         cands: list[tuple] = []
         if spec.columns == schema.APPLICANTS:
             # The row's own total prunes the search (and reaches long runs).
@@ -224,6 +221,11 @@ def _merge_by_header(cells: list[Cell], header: tuple[str, ...]) -> list[Cell]:
                 continue
         out.append(c)
     return out
+
+
+def run_pieces(cells: list[Cell]) -> list[str]:
+    """The whitespace-separated pieces of a row's digit runs, as they are split."""
+    return [p for c in cells if not c.empty and not c.marker for p in norm_run(c.raw).split()]
 
 
 def norm_run(raw: str) -> str:

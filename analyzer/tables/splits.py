@@ -126,6 +126,36 @@ def split_pieces(pieces: Sequence[str], n: int, money: Sequence[bool]) -> list[t
     return results
 
 
+def several_ways(pieces: Sequence[str], n: int, money: Sequence[bool]) -> bool:
+    """Whether the pieces can be read as n numbers in more than one way, no sum considered (stops at the second).
+
+    >>> several_ways(["0000000"], 7, [False] * 7), several_ways(["693665"], 3, [False] * 3)
+    (False, True)
+    """
+    pieces = [p for p in pieces if p]
+    digits = sum(len(p) for p in pieces)
+    if n > 0 and comb(max(digits - 1, 0), max(n - 1, 0)) > MAX_COMPOSITIONS:
+        return True
+    found = [0]
+
+    def rec(i: int, start: int) -> None:
+        if found[0] > 1:
+            return
+        if i == len(pieces):
+            found[0] += start == n
+            return
+        remaining_pieces = len(pieces) - i - 1
+        piece = pieces[i]
+        for k in range(1, min(len(piece.replace(".", "")), n - start - remaining_pieces) + 1):
+            for _ in _piece_splits(piece, k, tuple(money[start : start + k])):
+                rec(i + 1, start + k)
+                if found[0] > 1:
+                    return
+
+    rec(0, 0)
+    return found[0] > 1
+
+
 def agreed(candidates: Sequence[tuple[Value, ...]], n: int) -> list[Value | None]:
     """Per position, the value all candidates agree on, else None."""
     if not candidates:

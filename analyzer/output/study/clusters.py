@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.output import neardup_index
-from analyzer.output.study.data import COPY_MAX_AGENCIES
+from analyzer.output.study.data import COPY_MAX_AGENCIES, create_lineage
 
 MIN_SHINGLES = 10  # about 12 characters: shorter statements ("无。", short headings) are not boilerplate
 
@@ -48,16 +48,7 @@ def find_clusters(con, store: Path) -> list[Cluster]:
 
     neardup_index.update_index(store)
     neardup_index.index_views(con, store)
-    # One agency is one group, also under another form of its name in another year (洪泽区人民政府 2023,
-    # 淮安市洪泽区人民政府 2024): reports linked as its years (previous_report_id) share the key of the first.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE lineage AS WITH RECURSIVE chain(report_id, root) AS ("
-        "SELECT report_id, report_id FROM reports WHERE previous_report_id IS NULL "
-        "OR previous_report_id NOT IN (SELECT report_id FROM reports) "
-        "UNION ALL SELECT r.report_id, c.root FROM reports r JOIN chain c ON r.previous_report_id = c.report_id) "
-        "SELECT c.report_id, coalesce(first.agency_key, first.report_id) AS grp "
-        "FROM chain c JOIN reports first ON first.report_id = c.root"
-    )
+    create_lineage(con)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE occ AS SELECT t.node, s.report_id, s.text, "
         "coalesce(l.grp, r.agency_key, r.report_id) AS grp FROM statements s JOIN idx_texts t ON t.text_key = md5(s.text) "

@@ -99,10 +99,28 @@ def build(con, clusters) -> Study:
     return Study("政府信息公开工作年度报告语料研究", facts, sections, citation)
 
 
+def create_lineage(con) -> None:
+    """The temporary table ``lineage(report_id, grp)``: one agency is one group, also under another form of its
+    name in another year (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024): reports linked as its years
+    (previous_report_id) share the key of the first."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE lineage AS WITH RECURSIVE chain(report_id, root) AS ("
+        "SELECT report_id, report_id FROM reports WHERE previous_report_id IS NULL "
+        "OR previous_report_id NOT IN (SELECT report_id FROM reports) "
+        "UNION ALL SELECT r.report_id, c.root FROM reports r JOIN chain c ON r.previous_report_id = c.report_id) "
+        "SELECT c.report_id, coalesce(first.agency_key, first.report_id) AS grp "
+        "FROM chain c JOIN reports first ON first.report_id = c.root"
+    )
+
+
 def _facts(con) -> list[tuple[str, str]]:
+    # agencies as the study groups them everywhere else (create_lineage): the real reports' study counted
+    # 洪泽区人民政府 2023 and 淮安市洪泽区人民政府 2024, linked as one agency's years, as two agencies
+    create_lineage(con)
     files, read, unreadable, y0, y1, agencies = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE status <> 'unreadable'), count(*) FILTER (WHERE status = 'unreadable'), "
-        "min(year), max(year), count(DISTINCT agency_key) FROM reports"
+        "min(year), max(year), count(DISTINCT l.grp) FILTER (WHERE r.agency_key IS NOT NULL) "
+        "FROM reports r LEFT JOIN lineage l USING (report_id)"
     ).fetchone()
     runs = ", ".join(r[0] for r in con.execute("SELECT run_id FROM runs ORDER BY run_id").fetchall())
     return [
@@ -398,7 +416,9 @@ def year_over_year(con) -> Section:
     sec.figures.append(Figure("score_change", "得分的逐年变化", lambda: charts.draw_histogram(changes, xlabel="得分变化（分）", ylabel="报告对数")))
     table = []
     for agency, y0, y1, s0, s1, a0, a1, d0, d1, f0, f1, copied in sorted(rows, key=lambda r: -abs((r[4] or 0) - (r[3] or 0))):
-        table.append([agency, f"{y0}→{y1}", num(s0), num(s1), num((s1 or 0) - (s0 or 0)), num(a0), num(a1),
+        # the change of the scores as shown: 79.65 -> 87.13 is shown 79.7 -> 87.1, a change of 7.4 (7.48 was shown 7.5)
+        change = round(s1, 1) - round(s0, 1) if s0 is not None and s1 is not None else None
+        table.append([agency, f"{y0}→{y1}", num(s0), num(s1), num(change), num(a0), num(a1),
                       pct(d0), pct(d1), f0, f1, pct(copied)])
     sec.tables.append(Table("year_over_year", "各机关相邻年度报告的变化（按得分变化绝对值排序）",
                             ["机关", "年度", "上年得分", "本年得分", "变化", "上年申请数", "本年申请数",

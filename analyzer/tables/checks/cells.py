@@ -12,9 +12,14 @@ from analyzer.tables.checks.base import T_APP, T_REVIEW, Context, col_label, fmt
 
 def check_non_numeric(ctx: Context) -> list[Finding]:
     """tables.non_numeric_cell: a placeholder or words where the template asks for a number, or a number
-    damaged by a stray character (uncertain: that it could not be read rests on our reading)."""
+    damaged by a stray character (uncertain: that it could not be read rests on our reading).
+
+    Placeholders are said by table as ``tables.missing_cell`` says blanks: one finding for a table whose
+    placeholders fill several rows, else one for the row, so a table written with “—” in two columns is one
+    point of the letter naming its rows, not fifty (and its conformity points are not lost fifty times)."""
     t, tmpl = ctx.tables, ctx.tables.template
     out = []
+    placeholders: dict[str, list[tuple[str, list[str]]]] = {}  # table -> [(row, cell keys)], the template's order
     for (table, row), cols in _by_row(k for k in t.remarks if k not in t.ambiguous and t.unread.get(k) != "columns").items():
         keys = [f"{table}.{row}.{c}" for c in cols]
         damaged = [k for k in keys if t.unread.get(k) == "damaged"]
@@ -30,24 +35,71 @@ def check_non_numeric(ctx: Context) -> list[Finding]:
             ))
             keys = [k for k in keys if k not in damaged]
         for key in keys:
-            col, raw = key.split(".")[2], t.remarks[key]
-            name = f"{part_number(table)}表格中“{where_row}”的“{col_label(table, tmpl, row, col)}”"
             if t.unread.get(key) == "damaged":
-                message, status = f"{name}填写为“{raw}”，无法识别为数字（可能是录入或转换错误），未予采用，请核对原件。", "uncertain"
-            else:
-                message, status = f"{name}填写为“{raw}”，模板要求填写数字（无数据的填0）。", "confirmed"
-            out.append(Finding(
-                rule="tables.non_numeric_cell", severity="info", status=status, message=message,
-                where=schema.where(table, tmpl, row, col), quote=raw,
-                data={"cell": key, "raw": raw, **({"reason": "damaged"} if status == "uncertain" else {})},
-            ))
+                col, raw = key.split(".")[2], t.remarks[key]
+                name = f"{part_number(table)}表格中“{where_row}”的“{col_label(table, tmpl, row, col)}”"
+                out.append(Finding(
+                    rule="tables.non_numeric_cell", severity="info", status="uncertain",
+                    message=f"{name}填写为“{raw}”，无法识别为数字（可能是录入或转换错误），未予采用，请核对原件。",
+                    where=schema.where(table, tmpl, row, col), quote=raw,
+                    data={"cell": key, "raw": raw, "reason": "damaged"},
+                ))
+        placed = [k for k in keys if t.unread.get(k) != "damaged"]
+        if placed:
+            placeholders.setdefault(table, []).append((row, placed))
+    for table, rows in placeholders.items():
+        out += _placeholders(t, table, rows)
     return out
 
 
+def _placeholders(t, table: str, rows: list[tuple[str, list[str]]]) -> list[Finding]:
+    """The findings of one table's placeholders (“—”, “/”, “无”…): one cell, one row, or the table's rows."""
+    tmpl = t.template
+    raws = list(dict.fromkeys(t.remarks[k] for _, keys in rows for k in keys))
+    written = "、".join(f"“{r}”" for r in raws[:3]) + ("等" if len(raws) > 3 else "")
+    cells = [k for _, keys in rows for k in keys]
+    if len(rows) > 1:
+        names = "、".join(f"“{row_label(table, tmpl, row)}”" for row, _ in rows[:4])
+        columns = {tuple(k.split(".")[2] for k in keys) for _, keys in rows}
+        # the same columns in every row (a table with “—” in two applicant columns): named, as the agency sees them
+        where_cols = ("、".join(f"“{col_label(table, tmpl, rows[0][0], c)}”" for c in next(iter(columns))) + "列"
+                      if len(columns) == 1 else "")
+        return [Finding(
+            rule="tables.non_numeric_cell", severity="info", status="confirmed",
+            message=(f"{part_number(table)}表格{where_cols}有{len(rows)}行共{len(cells)}个单元格填写为{written}"
+                     f"（{'如' if len(rows) > 4 else ''}{names}{'等' if len(rows) > 4 else ''}行），"
+                     f"模板要求填写数字（无数据的填0）。"),
+            where=schema.TABLE_TITLES[table], quote=raws[0], data={"table": table, "cells": cells, "raw": raws[0]},
+        )]
+    ((row, keys),) = rows
+    where_row = row_label(table, tmpl, row)
+    if len(keys) == 1:
+        key, raw = keys[0], t.remarks[keys[0]]
+        return [Finding(
+            rule="tables.non_numeric_cell", severity="info", status="confirmed",
+            message=(f"{part_number(table)}表格中“{where_row}”的“{col_label(table, tmpl, row, key.split('.')[2])}”"
+                     f"填写为“{raw}”，模板要求填写数字（无数据的填0）。"),
+            where=schema.where(table, tmpl, row, key.split(".")[2]), quote=raw, data={"cell": key, "raw": raw},
+        )]
+    cols = "、".join(f"“{col_label(table, tmpl, row, k.split('.')[2])}”" for k in keys)
+    return [Finding(
+        rule="tables.non_numeric_cell", severity="info", status="confirmed",
+        message=f"{part_number(table)}表格中“{where_row}”一行的{cols}填写为{written}，模板要求填写数字（无数据的填0）。",
+        where=schema.where(table, tmpl, row), quote=raws[0], data={"table": table, "row": row, "cells": keys, "raw": raws[0]},
+    )]
+
+
 def _by_row(keys) -> dict[tuple[str, str], list[str]]:
-    """Cell keys grouped by (table, row), columns in key order."""
+    """Cell keys grouped by (table, row), in the template's order of tables, rows and columns (a key the
+    template does not have after those it has)."""
+    order: dict[str, int] = {}
+    for table in schema.TABLES:
+        for template in ("2021", "2019"):
+            for r in schema.rows_of(table, template):
+                for c in r.columns:
+                    order.setdefault(f"{table}.{r.key}.{c.key}", len(order))
     out: dict[tuple[str, str], list[str]] = {}
-    for key in sorted(keys):
+    for key in sorted(keys, key=lambda k: (order.get(k, len(order)), k)):
         table, row, col = key.split(".")
         out.setdefault((table, row), []).append(col)
     return out
