@@ -809,3 +809,34 @@ def test_classify_reads_a_promising_lead_in_of_a_file_as_a_measure():
     lines = ["2023年，我局将继续严格落实政府信息公开责任制，按照“应公开、尽公开”原则，重点做好三个方面工作：",
              "公开范围力求“全”。", "下一步，我们将重点做好以下工作：", "加大政策解读力度，丰富解读形式。"]
     assert [r["kind"] for r in classify_texts(lines, "problems")][0::2] == ["measure", "statement"]
+
+
+class _AreasByWord(_FixedKinds):
+    """A stand-in reading every text as a measure, of interpretation when it says 解读, else of public participation."""
+
+    def predict_proba(self, texts):
+        row = {"problem": 0.0, "measure": 0.9, "achievement": 0.05, "statement": 0.05, "other": 0.0}
+        return np.tile([row[k] for k in clf.KINDS], (len(texts), 1))
+
+    def predict_category_proba(self, texts):
+        def row(text):
+            area = "interpretation_response" if "解读" in text else "public_participation"
+            return [0.9 if c == area else 0.1 / (len(clf.CATEGORIES) - 1) for c in clf.CATEGORIES]
+        return np.asarray([row(t) for t in texts])
+
+
+def test_the_sentences_of_a_measure_item_take_its_headings_area():
+    """r14i, the labelling guide's convention: in 五, a sentence under a measure heading takes the heading's area
+    ("二是政策解读力求“新”。" then how it will be done, in words of another area), as a measure takes its problem's;
+    not across items, not without a heading."""
+    from analyzer.narrative.context import Item, label_items
+
+    heading, body, next_item = "政策解读力求“新”。", "更多地通过新闻发布会、吹风会与群众互动", "拓宽群众参与渠道，办好政务开放日"
+    items = [Item(heading, "problems", part="二是", context="measure"), Item(body, "problems", part="二是", context="measure"),
+             Item(next_item, "problems", part="三是", context="measure")]
+    labelled = label_items(items, _AreasByWord(), pair=False)[0]
+    assert [lab.category for lab in labelled] == ["interpretation_response", "interpretation_response", "public_participation"]
+    assert labelled[1].inherited_from == 0
+    # the item opens on a sentence that is no heading: each keeps its own area
+    items[0] = Item("更多运用图解、视频等形式开展政策解读，增强解读的针对性和可读性", "problems", part="二是", context="measure")
+    assert [lab.category for lab in label_items(items, _AreasByWord(), pair=False)[0]][:2] == ["interpretation_response", "public_participation"]

@@ -102,6 +102,21 @@ def _heads_a_measure(items: list[Item], i: int) -> bool:
             and lead_in_context(it.text) is None)
 
 
+def _share_heading_area(items: list[Item], labelled: list[Labelled]) -> None:
+    """In 五, the sentences of one enumerated measure item that opens on a heading ("二是政策解读力求“新”。" then how)
+    take the heading's area (in place; GUIDE.md: "a sentence under a measure heading takes the heading's area"),
+    as a measure takes its problem's: ``inherited_from`` names the heading. The pairing may still give them a problem's."""
+    i = 0
+    while i < len(items):
+        it, j = items[i], i + 1
+        if it.section == "problems" and it.part and labelled[i].kind == "measure" and labelled[i].category and heading_line(it.text):
+            while j < len(items) and (items[j].section, items[j].part) == (it.section, it.part) and labelled[j].kind == "measure":
+                if labelled[j].category != labelled[i].category:
+                    labelled[j].category, labelled[j].inherited_from = labelled[i].category, i
+                j += 1
+        i = j
+
+
 def _heads_what_follows(items: list[Item], i: int) -> bool:
     """A heading line of 总体情况 followed, in the same section, by a statement that is not a heading line."""
     it = items[i]
@@ -149,6 +164,7 @@ def label_items(items: list[Item], model, pair: bool = True) -> tuple[list[Label
             probs = {str(c): float(p) for c, p in zip(model.categories_, row)}
             labelled[i].category_probs = probs
             labelled[i].category = top(probs)
+    _share_heading_area(items, labelled)
     pairs: list[pairing.Pairing] = []
     if pair:
         pairs = pairing.pair_problems(items, labelled, getattr(model, "featurizer", None))

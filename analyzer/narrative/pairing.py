@@ -173,7 +173,9 @@ def inherit_categories(labelled, pairs: list[Pairing]) -> None:
         prob, meas = labelled[p.problem], labelled[p.measure]
         if not prob.category or prob.category == meas.category:
             continue
-        own = meas.category_probs.get(meas.category or "", 0.0)
+        # a measure that took its heading's area is as sure of it as the heading (context._share_heading_area)
+        source = labelled[meas.inherited_from] if meas.inherited_from is not None else meas
+        own = source.category_probs.get(meas.category or "", 0.0)
         mine = prob.category_probs.get(prob.category, 0.0)
         if p.how not in ("same_sentence", "names_problem") and (own >= WEAK_CATEGORY or mine <= own):
             continue
