@@ -51,6 +51,7 @@ from analyzer.linking import YearLinks, agency_key, key_endings, linkable, resol
 from analyzer.model import Failure, ReportResult, RunResult
 from analyzer.narrative import neardup
 from analyzer.narrative.analyze import MIN_AGENCIES, SHARED_EVIDENCE, is_heading
+from analyzer.output.store import sql_path
 from analyzer.pipeline import _analyze_in_worker, finish_run
 
 WHOLE_RUN_LIMIT = 5_000  # reports: up to here the whole-run outputs are written, as by write_run
@@ -177,7 +178,7 @@ def _link_years(con, spill: Spill, index: str, chunk: int) -> dict[str, tuple[st
     con.execute(f"SELECT DISTINCT agency_key FROM {index} WHERE agency_key IS NOT NULL AND agency_key <> ''")
     _write_parts(folder / "endings", ("key", "ending"),
                  ((k, e) for (k,) in _fetched(con, chunk) if linkable(k) for e in key_endings(k)), chunk)
-    endings = f"read_parquet('{_sql_path(folder / 'endings')}/*.parquet')"
+    endings = f"read_parquet('{sql_path(folder / 'endings')}/*.parquet')"
     linkable_keys = f"(SELECT key FROM {endings} WHERE ending = key)"
 
     def keys(year: int) -> str:  # the linkable keys of one year (year_candidates skips a year 0)
@@ -201,22 +202,22 @@ def _link_years(con, spill: Spill, index: str, chunk: int) -> dict[str, tuple[st
         candidates = f"""
             SELECT s.source, b.source AS cand, b."offset", b.length
             FROM (SELECT source, agency_key FROM {index} WHERE year = {int(year)}) s
-                 JOIN read_parquet('{_sql_path(pairs)}/*.parquet') k ON k.key = s.agency_key
+                 JOIN read_parquet('{sql_path(pairs)}/*.parquet') k ON k.key = s.agency_key
                  JOIN (SELECT source, agency_key, "offset", length FROM {index} WHERE year = {int(year) - 1}) b
                       ON b.agency_key = k.prev
         """
         counted = folder / "pairs" / f"{year}-count.parquet"
         con.execute(f"COPY (SELECT source, count(*) AS n, min(cand) AS prev FROM ({candidates}) GROUP BY source) "
-                    f"TO '{_sql_path(counted)}' (FORMAT parquet)")
-        con.execute(f"COPY (SELECT source, prev FROM '{_sql_path(counted)}' WHERE n = 1) "
-                    f"TO '{_sql_path(folder / 'links' / f'{year}.parquet')}' (FORMAT parquet)")
+                    f"TO '{sql_path(counted)}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT source, prev FROM '{sql_path(counted)}' WHERE n = 1) "
+                    f"TO '{sql_path(folder / 'links' / f'{year}.parquet')}' (FORMAT parquet)")
         con.execute(f"SELECT c.source, c.cand, c.\"offset\", c.length FROM ({candidates}) c "
-                    f"SEMI JOIN (SELECT source FROM '{_sql_path(counted)}' WHERE n > 1) m ON m.source = c.source "
+                    f"SEMI JOIN (SELECT source FROM '{sql_path(counted)}' WHERE n > 1) m ON m.source = c.source "
                     "ORDER BY c.source, c.cand")
         _write_parts(folder / "links", ("source", "prev"), _resolve_competing(spill, competing, _fetched(con, chunk)), chunk,
                      prefix=f"{year}-resolved")
     con.execute(f"CREATE OR REPLACE TEMP VIEW links AS SELECT source, prev FROM "
-                f"read_parquet('{_sql_path(folder / 'links')}/*.parquet')")
+                f"read_parquet('{sql_path(folder / 'links')}/*.parquet')")
     return dict(sorted(competing.items()))
 
 
@@ -311,9 +312,9 @@ def _shared_from_index(con, folder: Path) -> None:
     """
     from analyzer.output.neardup_index import NODE_IDS, SLICE_BITS, id_ranges
 
-    near, shared = (_sql_path(folder / f"{name}.parquet") for name in ("near", "shared"))
+    near, shared = (sql_path(folder / f"{name}.parquet") for name in ("near", "shared"))
     (folder / "node_groups").mkdir(exist_ok=True)
-    ng = _sql_path(folder / "node_groups") + "/*.parquet"
+    ng = sql_path(folder / "node_groups") + "/*.parquet"
     con.execute("CREATE OR REPLACE TEMP TABLE run_groups AS "
                 "SELECT grp, row_number() OVER (ORDER BY grp) AS grp_no FROM (SELECT DISTINCT grp FROM stmts)")
     # The distinct (node, group) rows one range of node ids at a time, STATEMENTS_PER_PART statements
@@ -325,7 +326,7 @@ def _shared_from_index(con, folder: Path) -> None:
             COPY (SELECT DISTINCT t.node, g.grp_no AS grp FROM stmts s JOIN run_groups g USING (grp)
                   JOIN (SELECT * FROM idx_texts WHERE node BETWEEN {lo} AND {min(lo + step, NODE_IDS) - 1}) t
                        ON t.text_key = md5(s.text) JOIN idx_nodes n ON n.node = t.node
-                  WHERE n.shingles >= {neardup.MIN_SHINGLES}) TO '{_sql_path(folder / "node_groups")}/{k:05d}.parquet' (FORMAT parquet)
+                  WHERE n.shingles >= {neardup.MIN_SHINGLES}) TO '{sql_path(folder / "node_groups")}/{k:05d}.parquet' (FORMAT parquet)
         """)
     con.execute(f"CREATE OR REPLACE TEMP TABLE node_sizes AS SELECT node, count(*) AS groups FROM '{ng}' GROUP BY node")
     con.execute(f"""
@@ -370,11 +371,6 @@ def _shared_from_index(con, folder: Path) -> None:
     for table in ("run_groups", "node_sizes", "wide", "few_groups", "kept"):
         con.execute(f"DROP TABLE {table}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW shared AS SELECT * FROM read_parquet('{shared}')")
-
-
-def _sql_path(path: Path) -> str:
-    """A path inside a SQL string literal."""
-    return str(Path(path).resolve()).replace("'", "''")
 
 
 # ---------------------------------------------------------------- pass 3: finishing
@@ -669,7 +665,7 @@ def _file_facts(con, folder: Path, failure_hashes: dict[str, str | None], config
     clashing = con.execute("SELECT source, base FROM file_bases WHERE clash ORDER BY source").fetchall()
     con.register("clash_ids", pa.table({"source": [s for s, _ in unique_ids(clashing)] if clashing else pa.array([], pa.string()),
                                         "file_id": [i for _, i in unique_ids(clashing)] if clashing else pa.array([], pa.string())}))
-    path = _sql_path(folder / "files.parquet")  # a file: pass 3 reads a range of reports' rows at a time
+    path = sql_path(folder / "files.parquet")  # a file: pass 3 reads a range of reports' rows at a time
     con.execute(f"""
         COPY (
         SELECT b.source, coalesce(c.file_id, b.base) AS file_id, b.sha256,

@@ -306,6 +306,39 @@ def test_ranking_from_the_store_reads_its_run_across_part_files(tmp_path, monkey
     assert {r["复议纠错率偏离"] for r in got} <= {"True", "False"}
 
 
+def test_ranking_from_the_store_keeps_the_same_reports_whatever_its_partitions(tmp_path, monkeypatch):
+    # store.ranking_rows keeps one report per agency and year (per content when the year is missing) one
+    # partition of those keys at a time: however many partitions, each key's reports meet in one, and the
+    # kept reports' files are gone afterwards. The run: agencies reporting twice in a year, and copies of
+    # reports without a year under other names (their fingerprint stands for them).
+    from _reports import flawed_result, scored
+    from analyzer.output import store
+    from analyzer.output.ids import report_ids
+    from analyzer.output.ranking import rank_results
+
+    results = []
+    for i in range(60):
+        year = (2022, 2021, None)[i % 3]
+        make = flawed_result if i % 4 == 0 else clean_result
+        agency = f"某某市第{i % 25}区人民政府" if year is not None else f"某某市第{i % 7}区人民政府"
+        results.append(scored(replace(make(f"in/{i:03d}.txt"), meta=replace(clean_result().meta, agency=agency, year=year))))
+    run = RunResult(results=results)
+    store.write_store(run, tmp_path, report_ids(run.results))
+    run_id = duckdb.connect().execute(f"SELECT run_id FROM '{tmp_path / 'store' / 'runs'}/*.parquet'").fetchone()[0]
+    want = [r.source for r in rank_results(run).ranked]
+    assert len(want) < 50  # copies and second reports were left out
+    temp = tmp_path / "duckdb"
+    got = {}
+    for part_rows in (1, 4, store.RANKING_PART_ROWS):
+        monkeypatch.setattr(store, "RANKING_PART_ROWS", part_rows)
+        con = store.duckdb_connection(store.RUN_MEMORY, temp=temp)
+        got[part_rows] = list(store.ranking_rows(con, tmp_path / "store", run_id))
+        con.close()
+        assert [row[2] for row in got[part_rows]] == want
+        assert not list(temp.glob("*"))  # the kept reports' files removed
+    assert got[1] == got[4] == got[store.RANKING_PART_ROWS]
+
+
 def test_ranking_from_the_store_of_only_unreadable_files_is_its_header(tmp_path):
     from analyzer.model import Failure
     from analyzer.output import store

@@ -535,6 +535,11 @@ def setting(con, name: str, value) -> Iterator[None]:
         con.execute(f"SET {name} = '{before}'")
 
 
+def sql_path(path: Path) -> str:
+    """A path (or a glob) inside a SQL string literal."""
+    return str(Path(path).resolve()).replace("'", "''")
+
+
 def duckdb_connection(memory_limit: str = DUCKDB_MEMORY, temp: Path | None = None):
     """An in-memory DuckDB connection whose memory is capped, spilling to ``temp`` (else a temporary folder
     removed with the connection; DuckDB's own default is ``.tmp`` in the working folder)."""
@@ -626,13 +631,20 @@ RANKING_FETCH = 1_000  # rows of the ranking taken from DuckDB at a time
 # The ranking's queries run on one thread: each thread holds its own share of an aggregate and a sort
 # (at 100,000 reports DuckDB held 51 MB on two threads, 32 on one); the ranking takes ~1 s either way.
 RANKING_THREADS = 1
-# The sorted query of a year runs under a smaller cap than the run's other queries: DuckDB then holds less of
-# it (the ranking alone of 10,000 synthetic reports: +20 MB over the process instead of +30; of 100,000:
-# +39 to +42 MB instead of +49) with the same rows. The grouping that keeps one report per agency and year cannot
-# spill (under 32 MB it ends in DuckDB's out-of-memory error) and runs before, under RUN_MEMORY.
+# Reports whose one-per-agency-and-year grouping is done by one query, at most (on average): the grouping
+# cannot spill (under 32 MB it ended in DuckDB's out-of-memory error), and over the whole run it held
+# 6.5 MB at 10,000 reports, 33 MB at 100,000.
+RANKING_PART_ROWS = 10_000
+# Every query of the ranking runs under a smaller cap than the run's other queries: DuckDB then holds less
+# of the sorted query of a year (the ranking alone of 10,000 synthetic reports: +20 MB over the process
+# instead of +30) with the same rows.
 RANKING_MEMORY = "32MB"
 RANKING_COLUMNS = ["名次", "report_id", "报告文件", "机关", "年度", "层级", "总分", "等级", "准确性", "内容质量",
                    "实质公开率", "实质公开率偏离", "复议纠错率", "复议纠错率偏离"]
+# What stands for an agency and year in the ranking (the fingerprint when either is missing; a null
+# fingerprint is a null key, and those reports are one group, as in output.ranking's SQL before)
+RANKING_KEY = ("CASE WHEN agency_key IS NOT NULL AND year IS NOT NULL THEN agency_key || '|' || year "
+               "ELSE 'fingerprint|' || fingerprint END")
 
 
 def ranking_rows(con, store: Path, run_id: str) -> Iterator[list]:
@@ -646,39 +658,68 @@ def ranking_rows(con, store: Path, run_id: str) -> Iterator[list]:
     and 10 points from the median of the ranked reports, and only when at
     least 30 of them have it.
 
-    Each step is one that DuckDB can spill (aggregates, joins, a sort a year),
-    and the ranks are counted here as the sorted rows come: as one query, with the
+    The kept reports, with their scores' parts, are written to Parquet files
+    one partition of the agency-and-year keys at a time (no key spans two, so
+    each is kept or not within its own), and the medians and each year's sorted
+    query read those files: no step holds a hash table of the whole run, and
+    the ranks are counted here as the sorted rows come. As one query, with the
     reports kept and ranked by windows over the whole run, DuckDB held ~100 MB
     at 100,000 reports, which a lower memory limit could not make it spill.
     """
 
     def parts(table: str) -> str:
-        return "read_parquet('" + str(Path(store).resolve() / table / PART_GLOB).replace("'", "''") + "')"
+        return f"read_parquet('{sql_path(Path(store) / table / PART_GLOB)}')"
 
-    with threads(con, RANKING_THREADS):
-        yield from _ranking_rows(con, parts, run_id)
+    with threads(con, RANKING_THREADS), setting(con, "memory_limit", RANKING_MEMORY), scratch_folder(con) as folder:
+        yield from _ranking_rows(con, parts, run_id, folder)
 
 
-def _ranking_rows(con, parts, run_id: str) -> Iterator[list]:
-    """:func:`ranking_rows` on the connection as it is set (``parts``: a table's part files)."""
+@contextmanager
+def scratch_folder(con) -> Iterator[Path]:
+    """A new folder for a query's intermediate files, removed afterwards: under the connection's spill folder
+    when it has one of its own (``duckdb_connection``), else under the system's temporary folder."""
+    import shutil
+    import tempfile
+
+    [(temp,)] = con.execute("SELECT current_setting('temp_directory')").fetchall()
+    parent = Path(temp) if temp and Path(temp).is_absolute() else None
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="analyzer-ranking-", dir=parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _ranking_rows(con, parts, run_id: str, folder: Path) -> Iterator[list]:
+    """:func:`ranking_rows` on the connection as it is set (``parts``: a table's part files; ``folder``: for the kept reports)."""
     from analyzer.output.ranking import MAD_SCALE, MIN_COMPARABLE, MIN_DEVIATION, ROBUST_Z
 
     rid = run_id.replace("'", "''")
     run = f"{parts('reports')} WHERE run_id = '{rid}' AND status <> 'unreadable'"
-    # one report per agency and year (else per fingerprint): the smallest source of each (sources are unique in a run)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rank_kept AS SELECT min(source) AS source, arg_min(year, source) AS year FROM {run}
-        GROUP BY CASE WHEN agency_key IS NOT NULL AND year IS NOT NULL THEN agency_key || '|' || year
-                      ELSE 'fingerprint|' || fingerprint END
-    """)
-    # The kept reports joined again for each median and for the years: carrying their rates in rank_kept
-    # instead (arg_min_null, five states of the source a group) took more (66.7 MB against 50.0 for the
-    # ranking of 100,000 reports alone), and one arg_min of a struct as much (51.3)
-    ranked = f"(SELECT * FROM {run} AND source IN (SELECT source FROM rank_kept))"
+    [(rows,)] = con.execute(f"SELECT count(*) FROM {run}").fetchall()
+    n_parts = max(1, -(-rows // RANKING_PART_ROWS))
+    for part in range(n_parts):
+        # one report per agency and year (else per fingerprint): the smallest source of each (sources are unique in a run)
+        con.execute(f"""
+            COPY (
+            WITH p AS (SELECT source, report_id, file_id, agency, year, level, score_total, grade, disclosure_rate,
+                              correction_rate, {RANKING_KEY} AS k
+                       FROM {run} AND hash({RANKING_KEY}) % {n_parts} = {part}),
+            kept AS (SELECT * EXCLUDE (k) FROM p WHERE source IN (SELECT min(source) FROM p GROUP BY k)),
+            s AS (SELECT report_id, sum(points) FILTER (WHERE part = 'accuracy') AS accuracy,
+                         sum(points) FILTER (WHERE part = 'substance') AS substance
+                  FROM {parts('scores')} WHERE run_id = '{rid}' AND kind = 'kept'
+                       AND report_id IN (SELECT report_id FROM kept) GROUP BY report_id)
+            SELECT kept.*, s.accuracy, s.substance FROM kept LEFT JOIN s USING (report_id)
+            ) TO '{sql_path(folder / f"{part:05d}.parquet")}' (FORMAT parquet)
+        """)
+    kept = f"read_parquet('{sql_path(folder / PART_GLOB)}')"
     flags, args = [], []
     for col in ("disclosure_rate", "correction_rate"):
-        n, med = con.execute(f"SELECT count({col}), median({col}) FROM {ranked}").fetchone()
-        mad = con.execute(f"SELECT median(abs({col} - ?::DOUBLE)) FROM {ranked}", [med]).fetchone()[0]
+        n, med = con.execute(f"SELECT count({col}), median({col}) FROM {kept}").fetchone()
+        mad = con.execute(f"SELECT median(abs({col} - ?::DOUBLE)) FROM {kept}", [med]).fetchone()[0]
         flags.append(f"""
           CASE WHEN r.{col} IS NULL OR ?::BIGINT < {MIN_COMPARABLE} THEN NULL
                WHEN abs(r.{col} - ?::DOUBLE) >
@@ -687,27 +728,15 @@ def _ranking_rows(con, parts, run_id: str) -> Iterator[list]:
         args += [n, med, mad]
     # One year at a time, newest first (the sort of the whole run's rows was DuckDB's largest share);
     # rank() over the year in that order: a row tied with the one before shares its rank.
-    years = [y for (y,) in con.execute(f"SELECT DISTINCT year FROM {ranked} ORDER BY year IS NULL, year DESC").fetchall()]
-    with setting(con, "memory_limit", RANKING_MEMORY):
-        yield from _ranked_years(con, parts, run, rid, years, flags, args)
-    con.execute("DROP TABLE rank_kept")
-
-
-def _ranked_years(con, parts, run: str, rid: str, years: list, flags: list[str], args: list) -> Iterator[list]:
-    """The rows of each year's ranking in turn (``flags``: the deviation columns' SQL, ``args`` their values)."""
+    years = [y for (y,) in con.execute(f"SELECT DISTINCT year FROM {kept} ORDER BY year IS NULL, year DESC").fetchall()]
     for year in years:
         within = "year IS NULL" if year is None else f"year = {int(year)}"
         cur = con.execute(f"""
-            WITH r AS (SELECT * FROM {run} AND {within} AND source IN (SELECT source FROM rank_kept WHERE {within})),
-            kept AS (SELECT report_id, sum(points) FILTER (WHERE part = 'accuracy') AS accuracy,
-                            sum(points) FILTER (WHERE part = 'substance') AS substance
-                     FROM {parts('scores')} WHERE run_id = '{rid}' AND kind = 'kept'
-                          AND report_id IN (SELECT report_id FROM r) GROUP BY report_id)
-            SELECT [round(r.score_total, 2), round(k.accuracy, 2), round(k.substance, 2)] AS tie,
-                   r.file_id, r.source, r.agency, r.year, r.level, r.score_total, r.grade, k.accuracy, k.substance,
+            SELECT [round(r.score_total, 2), round(r.accuracy, 2), round(r.substance, 2)] AS tie,
+                   r.file_id, r.source, r.agency, r.year, r.level, r.score_total, r.grade, r.accuracy, r.substance,
                    r.disclosure_rate, {flags[0].strip()}, r.correction_rate, {flags[1].strip()}
-            FROM r LEFT JOIN kept k USING (report_id)
-            ORDER BY round(r.score_total, 2) DESC, round(k.accuracy, 2) DESC, round(k.substance, 2) DESC, r.source
+            FROM {kept} r WHERE {within}
+            ORDER BY round(r.score_total, 2) DESC, round(r.accuracy, 2) DESC, round(r.substance, 2) DESC, r.source
         """, args)
         tie = rank = None
         seen = 0
