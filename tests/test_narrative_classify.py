@@ -552,7 +552,7 @@ def test_heldout_scores_hold():
     model = clf.get_model()
     res = train.evaluate(model, examples)
     raw = train.evaluate(model, examples, use_section=False)
-    assert res["kind_macro_f1"] >= 0.93
+    assert res["kind_macro_f1"] >= 0.95  # 0.958 since r14i (0.946 before)
     assert raw["kind_macro_f1"] >= 0.77
     assert res["category_macro_f1"] >= 0.68
     assert res["category_macro_f1_gold_only"] >= 0.70
