@@ -217,19 +217,19 @@ def test_a_problem_whose_area_no_measure_touches_is_to_be_verified_not_stated() 
     assert f.data["problems"] == [f.quote]
 
 
+def _two_and_two(problem: str, measure: str) -> str:
+    """A 五 of two problems and two measures, the first of each about 依申请 answers, the second given."""
+    return ("2023年，我区政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。" + problem
+            + "下一步，我们将重点做好以下工作：一是优化依申请公开办理流程，严格按照法定期限答复申请人。" + measure)
+
+
 def test_a_problem_answered_in_one_clause_of_a_long_measure_is_not_unanswered() -> None:
-    five = ("2023年，我县政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
-            "二是工作人员专业水平不高。"
-            "下一步，我们将重点做好以下工作：一是优化依申请公开办理流程，严格按照法定期限答复申请人。"
-            "二是完善工作制度，健全协调机制，加强人才培养，提升政务公开工作质效。")
+    five = _two_and_two("二是工作人员专业水平不高。", "二是完善工作制度，健全协调机制，加强人才培养，提升政务公开工作质效。")
     assert findings_of("problems.unanswered", problems=five) == []
 
 
 def test_a_problem_whose_own_rare_word_a_measure_repeats_is_not_unanswered() -> None:
-    five = ("2023年，我区政府信息公开工作取得一定成效，但仍存在一些不足：一是依申请公开答复文书不够规范。"
-            "二是部分栏目存在信息噪音。"
-            "下一步，我们将重点做好以下工作：一是优化依申请公开办理流程，严格按照法定期限答复申请人。"
-            "二是对历史文件全面排查，消除噪音。")
+    five = _two_and_two("二是部分栏目存在信息噪音。", "二是对历史文件全面排查，消除噪音。")
     assert findings_of("problems.unanswered", problems=five) == []
 
 

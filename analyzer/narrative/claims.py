@@ -241,11 +241,10 @@ def _read_nothing(sentence: str, ctx: _Context, lead: tuple[str, str]) -> list[C
             continue
         phrase = (near.strip(" ，,、：:（(") + neg.group(0) + span + tail).strip()
         base = Claim(0, "件", phrase, sentence)
-        words = neg.group(0) + span + "｜" + tail
         rev, lit = _REVIEW.search(span), _LITIGATION.search(span)
         parts = [rev.group(0), lit.group(0)] if rev and lit else [span]
         for part in parts:
-            claim = _none_of(base, neg.group(0), part, words, span, sentence, ctx)
+            claim = _none_of(base, neg.group(0), part, span, tail, sentence, ctx)
             if not claim.why_not:
                 scope = scope_of(_subject_zone(sentence[: neg.start()]), ctx.agency)
                 scope = scope if scope[1] else ctx.scope
@@ -254,9 +253,11 @@ def _read_nothing(sentence: str, ctx: _Context, lead: tuple[str, str]) -> list[C
     return out
 
 
-def _none_of(base: Claim, verb: str, thing_words: str, words: str, span: str, sentence: str, ctx: _Context) -> Claim:
-    """One count said to be none: what it counts (``thing_words``: the words naming it), or why it is not compared."""
-    thing, tcue = _thing(thing_words + "｜" + words.split("｜", 1)[1], ctx.topic)
+def _none_of(base: Claim, verb: str, thing_words: str, span: str, tail: str, sentence: str, ctx: _Context) -> Claim:
+    """One count said to be none: what it counts (``thing_words``: the words naming it, within ``span``, the words
+    the negation governs; ``tail``: the rest of the clause), or why it is not compared."""
+    words = verb + span + "｜" + tail
+    thing, tcue = _thing(thing_words + "｜" + tail, ctx.topic)
     if thing not in ("applications", "review", "litigation"):
         return replace(base, why_not="未能判断所计数的对象")
     rest = _ALL_APPLICANTS.sub("", span)
@@ -276,7 +277,7 @@ def _none_of(base: Claim, verb: str, thing_words: str, words: str, span: str, se
         before = re.sub(r"行政$|被(?:申请|提起)?$|提起$", "", span[: named.start()]) if named else span
         if not (_DISCLOSURE.search(sentence) or re.fullmatch(r"\s*(?:任何|一起|一件|一例|过)?\s*", before)):
             return replace(base, thing=thing, why_not="未说明为政府信息公开引起的案件")
-        role, rcue = _role(thing, thing_words + "｜" + words.split("｜", 1)[1])
+        role, rcue = _role(thing, thing_words + "｜" + tail)
     if not role:
         return replace(base, thing=thing, why_not="未能判断所计数的数量")
     return replace(base, thing=thing, role=role, cues=tuple(c for c in (tcue, rcue) if c))

@@ -143,12 +143,11 @@ def label_items(items: list[Item], model, pair: bool = True) -> tuple[list[Label
     kinds = []
     for i, (it, row) in enumerate(zip(items, kind_p)):
         probs = apply_priors({str(k): float(p) for k, p in zip(model.classes_, row)}, it.section, it.context, it.text, unknown_t)
-        if _heads_what_follows(items, i):
-            probs["statement"] *= HEADING_BOOST
-            total = sum(probs.values())
-            probs = {k: p / total for k, p in probs.items()}
-        elif _heads_a_measure(items, i) and top(probs) == "statement":  # a heading's reading, not a problem's
-            probs["measure"] *= HEADING_BOOST
+        # a heading of 总体情况 is a statement, one of 五 under measures the measure (read by the model as a heading)
+        headed = "statement" if _heads_what_follows(items, i) else (
+            "measure" if _heads_a_measure(items, i) and top(probs) == "statement" else None)
+        if headed:
+            probs[headed] *= HEADING_BOOST
             total = sum(probs.values())
             probs = {k: p / total for k, p in probs.items()}
         if it.lead_in:

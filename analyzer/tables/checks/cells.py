@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from analyzer.model import Finding
 from analyzer.sections import part_number
@@ -89,15 +90,22 @@ def _placeholders(t, table: str, rows: list[tuple[str, list[str]]]) -> list[Find
     )]
 
 
-def _by_row(keys) -> dict[tuple[str, str], list[str]]:
-    """Cell keys grouped by (table, row), in the template's order of tables, rows and columns (a key the
-    template does not have after those it has)."""
+@lru_cache(maxsize=1)
+def _template_order() -> dict[str, int]:
+    """Every cell key of both templates, numbered in the templates' order of tables, rows and columns."""
     order: dict[str, int] = {}
     for table in schema.TABLES:
         for template in ("2021", "2019"):
             for r in schema.rows_of(table, template):
                 for c in r.columns:
                     order.setdefault(f"{table}.{r.key}.{c.key}", len(order))
+    return order
+
+
+def _by_row(keys) -> dict[tuple[str, str], list[str]]:
+    """Cell keys grouped by (table, row), in the template's order of tables, rows and columns (a key the
+    template does not have after those it has)."""
+    order = _template_order()
     out: dict[tuple[str, str], list[str]] = {}
     for key in sorted(keys, key=lambda k: (order.get(k, len(order)), k)):
         table, row, col = key.split(".")
