@@ -109,6 +109,21 @@ def test_received_including_carried_over_is_a_true_contradiction() -> None:
     assert (claim["quantity"], claim["scope"], claim["period"], claim["number"]) == ("applications.received", "whole", "year", 749)
 
 
+@pytest.mark.parametrize("text, explained", [
+    ("2021年共收到政府信息公开申请7件，其中同意公开8件。", True),  # 3 granted + 5 partly granted
+    ("2021年共收到政府信息公开申请7件，其中予以公开6件。", False),  # no two rows make 6
+])
+def test_granted_that_is_granted_plus_partly_granted_says_so(text: str, explained: bool) -> None:
+    """Fails before: "同意公开8件" against 予以公开 3 and 部分公开 5 was said to contradict the table without the
+    reading a supervisor would see at once (the partly granted counted as granted)."""
+    cells = {"applications__new_received__total": 7, "applications__granted__total": 3,
+             "applications__partially_granted__total": 5, "applications__results_total__total": 8}
+    (f,) = mismatches(text, **cells)
+    assert f.data["quantity"] == "applications.granted"
+    assert ("恰为予以公开3件与部分公开5件之和，疑将部分公开计入予以公开" in f.message) is explained
+    assert f.data["stated"] == (8 if explained else 6)
+
+
 def test_clean_up_batch_is_not_the_stock_in_force() -> None:
     """Fails before: a one-off clean-up count was compared with 现行有效件数."""
     text = "清理并集中发布现行有效行政规范性文件393件，动态更新本年度制发的规范性文件77件。"

@@ -223,21 +223,35 @@ def check_statements(tables: TableValues, sections: dict[str, Section], meta: Re
     return out
 
 
+# A stated count that is exactly the compared row plus a neighbouring row its words may also cover: the likely
+# cause, said beside the finding so that a supervisor sees the two readings ("共收到申请8件" for 7 new and 1
+# carried over; "同意公开8件" for 3 granted and 5 partly granted). The finding stands: the text's word names the
+# one row. Per claim role: (row, its label, the neighbour, its label, the cause).
+_SUM_OF_TWO = {
+    "received": ("new_received", "本年新收", "carried_over", "上年结转", "疑将上年结转计入本年收到的申请"),
+    "granted": ("granted", "予以公开", "partially_granted", "部分公开", "疑将部分公开计入予以公开"),
+}
+
+
+def _sum_of_two(tables: TableValues, role: str, stated) -> str:
+    if role not in _SUM_OF_TWO:
+        return ""
+    row, label, other, other_label, cause = _SUM_OF_TWO[role]
+    a, b = tables.get("applications", row, "total"), tables.get("applications", other, "total")
+    if a is None or not b or a + b != stated:
+        return ""
+    return f"（正文数字{_fmt(stated)}件恰为{label}{_fmt(a)}件与{other_label}{_fmt(b)}件之和，{cause}）"
+
+
 def _finding(tables: TableValues, q: Quantity, claim: Claim, desc: str, data: dict) -> Finding:
-    extra = ""
-    stated = claim.number
-    if claim.role == "received":
-        nr = tables.get("applications", "new_received", "total")
-        co = tables.get("applications", "carried_over", "total")
-        if nr is not None and co is not None and co and nr + co == stated:
-            extra = f"（正文数字{stated}件恰为本年新收{_fmt(nr)}件与上年结转{_fmt(co)}件之和，疑将上年结转计入本年收到的申请）"
+    extra = _sum_of_two(tables, claim.role, claim.number)
     message = f"总体情况中称“{claim.phrase}”，而表格中{q.label}{desc}，两者不一致{extra}。"
     # a figure from the shown cells of a blank 总计 is not in the 总计 column: the place names the rows alone
     where = q.where.replace(" / 总计 / ", " / ") if "table_at_least" in data else q.where
     return Finding(
         rule="narrative.table_mismatch", severity="error", message=message,
         where=where, quote=claim.sentence[:120],
-        data={"quantity": q.key, "stated": stated, "cells": list(q.cells), "claim": claim.as_data(), **data},
+        data={"quantity": q.key, "stated": claim.number, "cells": list(q.cells), "claim": claim.as_data(), **data},
     )
 
 
