@@ -356,3 +356,34 @@ def test_a_figure_from_the_shown_cells_of_a_blank_total_names_those_cells() -> N
     (upheld,) = mismatches("全年共发生政府信息公开行政复议7件，均获维持。", review_litigation__review__total=7,
                            review_litigation__review__upheld=5, review_litigation__review__pending=2)
     assert upheld.data["cells"] == ["review_litigation.review.upheld", "review_litigation.review.total"]
+
+
+def test_a_cause_of_disclosure_names_no_unit() -> None:
+    """Fails before: in "因政府信息公开申请被申请行政复议3件" the words 因政府 were read as a unit of the agency (a
+    count of a part), so a management committee's 3 cases against its table's 0 went unsaid."""
+    meta = replace_meta(DISTRICT, agency="某某综合实验区管委会", level="city")
+    (f,) = mismatches("本年度因政府信息公开申请被申请行政复议3件。", meta)
+    assert f.data["quantity"] == "review.total" and f.data["claim"]["scope"] == "whole"
+    # a unit named after the cause is still a unit
+    assert mismatches("本年度区教育局因政府信息公开申请被申请行政复议3件。", meta) == []
+
+
+@pytest.mark.parametrize("text", [
+    "全市科技系统共收到政府信息公开申请300件。",  # fails before: 全…系统 was read as the agency's own count
+    "全系统共收到政府信息公开申请300件。",  # fails before
+    "本系统全年受理政府信息公开申请300件。",
+    "市区两级共收到政府信息公开申请300件。",  # fails before
+    "全年未收到行政复议申请。",  # fails before: the one who receives a review application decides it
+    "全年共收到行政复议申请3件，均依法作出复议决定。",
+])
+def test_a_fields_system_and_the_reviewing_body_are_not_the_agencys_tables(text: str) -> None:
+    meta = replace_meta(DISTRICT, agency="某市科学技术委员会", level="city")
+    cells = {"applications__new_received__total": 34, "review_litigation__review__total": 1,
+             "review_litigation__review__upheld": 1}
+    assert mismatches(text, meta, **cells) == []
+
+
+def test_a_review_the_agency_faced_is_still_compared() -> None:
+    meta = replace_meta(DISTRICT, agency="某市科学技术委员会", level="city")
+    (f,) = mismatches("全年未被申请行政复议。", meta, review_litigation__review__total=1, review_litigation__review__upheld=1)
+    assert f.data["quantity"] == "review.total"

@@ -4,7 +4,7 @@ Scope: whose count a sentence gives — ``whole`` (the reporting agency as a who
 全区, 我局, 本机关, the agency's own name in any short form), ``sub`` (a named office,
 department, township, "各乡镇", an office acting for its government when it is not
 who reports), ``wider`` (the whole of a place above the agency's own: 全县 in a
-township's report) or ``unknown`` (a unit is named and the agency is not known).
+township's report; a field's system at every level: 全市科技系统 in a 市科委's) or ``unknown`` (a unit is named and the agency is not known).
 Period: ``year`` (the report's year), ``other`` (上年, 同比, 较上年, 累计, 以来, a part
 of the year, another year named) or ``unknown``.
 """
@@ -29,11 +29,16 @@ _TIME_WORDS = re.compile(r"(?:19|20)\d{2}\s*年度?|全年|本年度?|今年|年
 # ---- scope ------------------------------------------------------------------------------------
 _ON_BEHALF = re.compile(r"(办公室|办公厅|政府办|办)\s*代表")
 _OFFICE_AGENCY = re.compile(r"办公室$|办公厅$|政府办$")
-_WHOLE = re.compile(r"全[区县市镇乡州省旗盟局委]|全系统|我[区县市镇乡州省旗局委办厅院镇街]|本(?:机关|单位|部门|局|委|办|厅|院|镇|乡|街道|区|县|市)")
+_WHOLE = re.compile(r"全[区县市镇乡州省旗盟局委]|我[区县市镇乡州省旗局委办厅院镇街]|本(?:机关|单位|部门|局|委|办|厅|院|镇|乡|街道|区|县|市)")
 _PLACE_WHOLE = re.compile(r"全([区县市镇乡州省旗盟])")
+# A field's system (全市科技系统, 全省税务系统, 全系统, 本系统) or several levels of government (市区两级, 各级): the
+# agency with the units of its field or place at every level below it, whose counts its own tables do not hold.
+_SYSTEM = re.compile(r"全[^，,；;。]{0,8}?系统|[本我]系统|系统(?:内|上下)|[两三四五]级|各级")
 _SUB_MARKERS = re.compile(r"各(?:乡镇|镇|乡|街道|部门|单位|委办局|局|处室|科室|区|县)|[区县市]直|本级|下属|所属|直属|分局|处室|科室|村|社区")
 _UNIT = re.compile(rf"[{CJK}]{{1,12}}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|办公室|办公厅|管委会|管理委员会|委员会|政府|部门|单位|机关|局|委|中心|街道办事处|街道|乡镇|镇|乡)")
-_ZONE_CUT = re.compile(rf"[^{CJK}]|的|在|由|对|向|和|及|与|共|经|为|代表|作为|按照|根据|通过|依托|严格|依法|全年")
+# Words that end a subject: a unit never spans them ("因政府信息公开申请被申请复议" names no unit "因政府": 因 opens
+# a cause, and 政府信息 is the thing, not a government).
+_ZONE_CUT = re.compile(rf"[^{CJK}]|的|在|由|对|向|和|及|与|共|经|为|因|代表|作为|按照|根据|通过|依托|严格|依法|全年")
 
 
 def lead_period(sentence: str, year: int | None) -> tuple[str, str]:
@@ -82,6 +87,8 @@ def scope_of(zone: str, agency: str | None) -> tuple[str, str]:
         return ("whole" if whole else "sub"), hit.group(0)
     if hit := _SUB_MARKERS.search(zone):
         return "sub", hit.group(0)
+    if hit := _SYSTEM.search(zone):
+        return "wider", hit.group(0)
     if (hit := _PLACE_WHOLE.search(zone)) and _wider_than_agency(hit.group(1), agency):
         return "wider", hit.group(0)
     rest = _WHOLE.sub("｜", _TIME_WORDS.sub("｜", zone))

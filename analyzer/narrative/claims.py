@@ -82,7 +82,9 @@ _DISCLOSURE = re.compile(r"信息公开|依申请|公开申请")
 _CASE_OTHER = re.compile(r"败诉|胜诉|驳回|审结|结案|撤诉|终止|调解|和解|开庭|出庭|应诉")
 # An agency takes in (受理) review applications as the reviewing body (复议机关), a court lawsuits; the
 # tables count the cases in which the agency is the respondent (被申请人, 被告), which it does not 受理.
-_DECIDES = re.compile(r"(?<!被)受理")
+# Receiving a review application is the reviewing body's side too ("全年未收到行政复议申请" in a 委's report): the
+# respondent is 被申请, and the one who receives an application for review is the body that decides it.
+_DECIDES = re.compile(r"(?<!被)受理|(?<!被)(?:收到|接到|接收|收悉)[^，,；;。被]{0,16}?复议申请")
 _IN_FORCE = re.compile(r"现行有效(?:的)?(?:行政)?(规范性文件|规章)")
 # an action on a batch of documents: the count is of that action, not the stock in force
 _DOC_ACTION = re.compile(r"清理|发布|公布|梳理|汇编|集中|入库|上传|更新|公开|制发|审核|备案|废止|修改|修订|印发|报送|录入")
@@ -270,7 +272,7 @@ def _none_of(base: Claim, verb: str, thing_words: str, span: str, tail: str, sen
         if not role and not (_PENDING.search(words) or _HANDLED.search(words)):
             role, rcue = "received", verb
     else:
-        if _DECIDES.search(verb + span):
+        if _DECIDES.search(verb + span + tail):
             return replace(base, thing=thing, why_not="所述为本机关受理的案件（作为复议机关）")
         # None of any matter is none of disclosure matters; a narrower matter ("涉及征收的复议") is not.
         named = _REVIEW.search(span) or _LITIGATION.search(span)
