@@ -387,3 +387,11 @@ def test_a_review_the_agency_faced_is_still_compared() -> None:
     meta = replace_meta(DISTRICT, agency="某市科学技术委员会", level="city")
     (f,) = mismatches("全年未被申请行政复议。", meta, review_litigation__review__total=1, review_litigation__review__upheld=1)
     assert f.data["quantity"] == "review.total"
+
+
+def test_applications_another_body_passed_on_are_a_part() -> None:
+    """Fails before: a township's "收到区政府转办的…申请2件" against its table's 0 was an error, though the district
+    may have answered them (then the township's table rightly holds none)."""
+    town = replace_meta(DISTRICT, agency="某某镇人民政府", level="township")
+    assert mismatches("2021年，我镇收到区政府转办的政府信息公开申请2件。", town) == []
+    assert mismatches("2021年，我镇收到政府信息公开申请2件。", town)  # its own are still compared

@@ -52,8 +52,9 @@ _DOCUMENT = re.compile(r"(?:政府)?信息(?!公开(?:工作)?(?:申请|年报|�
 _BY_REQUEST = re.compile(r"依申请")
 # things that are not applications although handled like them
 _NOT_APPLICATION = re.compile(r"咨询|诉求|信访|来电|来信|留言|投诉|举报|建议|提案|热线|案件|事项|纠纷|问题|人次|批次")
-# a channel or a sub-kind of applications: a part of the count, not its total
-_CHANNEL = re.compile(r"网上|网络|当面|现场|信函|邮寄|电子邮件|传真|平台|窗口|电话|线上|线下")
+# a channel or a sub-kind of applications: a part of the count, not its total. Applications another body passed on
+# (转办, 交办) are such a part too, and whether the table counts them at all depends on who answered them.
+_CHANNEL = re.compile(r"网上|网络|当面|现场|信函|邮寄|电子邮件|传真|平台|窗口|电话|线上|线下|转办|转交|转来|交办|移送")
 
 # ---- which quantity of it ---------------------------------------------------------------------
 _CARRIED_OVER = re.compile(r"(?:上一?年度?|往年|(?:19|20)\d{2}\s*年度?)\s*结转|结转(?:自)?上一?年度?")
