@@ -373,3 +373,42 @@ def test_later_stages_never_reopen_the_file(tmp_path: Path, suffix: str) -> None
     meta = identify.identify(doc)
     assert run_checks(again, meta, split_sections(doc), doc) == findings
     assert any(f.data.get("second_reading") == "agrees" for f in findings)
+
+
+@pytest.mark.parametrize("values, natural", [("0\t0\t0\t0\t0\t0\t3", 0), ("1,234\t0\t0\t0\t0\t0\t3", 1234)])
+def test_a_grid_row_that_does_not_add_up_is_read_as_written(tmp_path: Path, values: str, natural: int) -> None:
+    """Fails before: seed 001's text table, whose header leaves some cells under no column, lost a whole row that
+    does not add up (“无法确定各自所属的列”, 7 cells unread) although its other rows, read left to right, add up:
+    the row is the report's own error, said by applications.row_total, its cells as written."""
+    from analyzer.cli import _settings
+    from analyzer.pipeline import analyze_single
+
+    seed = (ROOT / "corpus" / "001_dc17ca86c1b8bf45.txt").read_text(encoding="utf-8")
+    row = "(一) 予以公开\t3\t0\t0\t0\t0\t0\t3"
+    assert row in seed
+    path = tmp_path / "seed001_row.txt"
+    path.write_text(seed.replace(row, "(一) 予以公开\t" + values), encoding="utf-8")
+    result = analyze_single(path, _settings())
+    assert result.tables.values["applications"]["granted"] == {
+        "natural_person": natural, "commercial_enterprise": 0, "research_institution": 0, "public_interest_org": 0,
+        "legal_service_org": 0, "other_org": 0, "total": 3}
+    (f,) = [f for f in result.findings if f.rule == "applications.row_total"]
+    assert f.status == "confirmed" and "三（一）予以公开" in f.message
+    assert not [f for f in result.findings if f.rule == "tables.ambiguous_cell"]
+
+
+def test_a_grid_row_that_does_not_add_up_stays_unread_when_no_row_confirms_the_order(tmp_path: Path) -> None:
+    """The other side: when no complete, non-zero row of the table adds up read left to right, the columns of
+    the rows that do not add up could not be told apart, and they are not read (never a guess)."""
+    from analyzer.cli import _settings
+    from analyzer.pipeline import analyze_single
+
+    text = (ROOT / "corpus" / "001_dc17ca86c1b8bf45.txt").read_text(encoding="utf-8")
+    for value in ("7", "1", "3", "5", "8"):  # every non-zero row of 三 put into its 总计 alone
+        text = text.replace(f"\t{value}\t0\t0\t0\t0\t0\t{value}", f"\t0\t0\t0\t0\t0\t0\t{value}")
+    path = tmp_path / "seed001_rows.txt"
+    path.write_text(text, encoding="utf-8")
+    result = analyze_single(path, _settings())
+    assert result.tables.get("applications", "granted", "total") is None
+    assert result.tables.unread.get("applications.granted.total") == "columns"
+    assert any(f.rule == "tables.ambiguous_cell" and "三（一）予以公开" in f.message for f in result.findings)

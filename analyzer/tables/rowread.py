@@ -39,6 +39,10 @@ class RowRead:
     hints: list[tuple] = field(default_factory=list)  # readings a damaged run may have had: they only constrain other rows
     from_text: bool = False  # cut from a digit run of running text (no second reading of its cells)
     by_position: bool = False  # a grid row read left to right, no header label naming its columns
+    # Read left to right although the header named its columns (some cells under none of them) and the reading
+    # held its 总计 (``left_to_right``), or failed it (``unconfirmed``: kept only if such a row confirms the order).
+    left_to_right: bool = False
+    unconfirmed: bool = False
 
 
 def read_row(row: TableRow, spec: Spec) -> RowRead:
@@ -73,7 +77,13 @@ def confirm_positions(reads: dict[str, RowRead]) -> None:
     When no complete, non-zero row adds up in template order but each does with
     总计 written first, that order is taken; when neither holds for two or more
     such rows, the columns could not be told apart and none of those rows is read.
+    A row whose header left cells under no column and whose left-to-right reading
+    fails its 总计 (``unconfirmed``) is the report's own arithmetic when another row
+    of the table, read left to right, is complete, not all zero and adds up: the
+    order is the template's, and the checks say the row does not add up. Without
+    such a row its columns could not be told apart, and it is not read.
     """
+    _confirm_unplaced(reads)
     pos = {k: r for k, r in reads.items() if r.by_position and len(r.candidates) == 1}
     full = [r.candidates[0] for r in pos.values() if None not in r.candidates[0] and any(r.candidates[0])]
     if len(full) < 2 or any(sums_ok(c[:6], c[6]) for c in full):
@@ -90,6 +100,19 @@ def confirm_positions(reads: dict[str, RowRead]) -> None:
         return
     for r in pos.values():
         r.candidates, r.raws, r.reason, r.markers = [(None,) * 7], [None] * 7, "columns", {}
+
+
+def _confirm_unplaced(reads: dict[str, RowRead]) -> None:
+    confirmed = any(
+        (r.left_to_right or r.by_position) and not r.unconfirmed and len(r.candidates) == 1
+        and None not in (c := r.candidates[0]) and any(c) and sums_ok(c[:6], c[6])
+        for r in reads.values()
+    )
+    for r in reads.values():
+        if r.unconfirmed:
+            r.unconfirmed = False
+            if not confirmed:
+                r.candidates, r.raws, r.reason, r.markers = [(None,) * len(r.spec.columns)], [None] * len(r.spec.columns), "columns", {}
 
 
 MAX_HINTS = 5000  # readings of a damaged run beyond which it constrains nothing
@@ -130,7 +153,7 @@ def _verified(mapped: RowRead, positional: RowRead) -> RowRead:
     (values shifted against the header); otherwise it stands (the report's own
     error, for the checks to say). When values stand under no named column, the
     position reading is taken unless its total contradicts it; if it does, the
-    row is not read: its columns could not be told apart.
+    table's other rows decide (:func:`confirm_positions`).
     """
     if mapped.spec.columns != schema.APPLICANTS:
         return mapped if not mapped.unplaced else positional
@@ -139,7 +162,10 @@ def _verified(mapped: RowRead, positional: RowRead) -> RowRead:
         return mapped
     if clean:
         return mapped if _total_holds(positional.candidates[0]) is not True else positional
-    if _total_holds(positional.candidates[0]) is not False and not positional.unplaced:
+    if not positional.unplaced:
+        # the table's other rows decide (confirm_positions) when the total fails
+        positional.left_to_right = True
+        positional.unconfirmed = _total_holds(positional.candidates[0]) is False
         return positional
     n = len(mapped.spec.columns)
     return RowRead(mapped.spec, mapped.row, [(None,) * n], raws=[None] * n, reason="columns")
