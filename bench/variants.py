@@ -44,6 +44,8 @@ Families (``FAMILIES``), each a function ``base -> [Variant]``
     damage          a "-", "—" or stray letter inside a digit run or a cell
     headings        section titles with a wrong character, shortened, run into their text,
                     row labels apart from their cells, 总体情况 sub-headings under other names
+    errors          the report's own arithmetic errors: one cell of 三 or 四 printed off by 1 to 3, to be
+                    read as printed and each broken relation said
 
 Expected values (``Variant.expected``)
     ``report``: agency, level, year, template. ``tables``: every cell (null where the
@@ -1494,6 +1496,42 @@ def family_headings(base: Base) -> list[Variant]:
     return out
 
 
+# ---------------------------------------------------------------- the report's own errors
+
+# Which cell is printed off, and what it breaks: a part of a row (its 总计 and the column's balance), a row's
+# 总计 (the row and the 总计 column), a cell of 三（七）总计 (the column's results and balance), a result of a
+# case group of 四 (the group's 总计).
+ERROR_CELLS = (
+    ("applications", ("new_received", "granted", "partially_granted", "unable_not_held"), ts.APPLICANT_PARTS[:2]),
+    ("applications", ("granted", "new_received", "carried_over"), ("total",)),
+    ("applications", ("results_total",), ts.APPLICANT_PARTS[:1]),
+    ("review_litigation", ts.GROUPS[:2], ("upheld", "pending")),
+)
+
+
+def family_errors(base: Base) -> list[Variant]:
+    """The report's own arithmetic errors: one printed cell off by 1 to 3 (TXT, HTML, DOCX). Read as printed, never
+    put right by the sums, and each broken relation said (the expected findings follow the printed tables)."""
+    out = []
+    for i, (table, rows, cols) in enumerate(ERROR_CELLS):
+        vname = f"errors-{base.name}-{i}"
+        r = rng(vname)
+        picks = [(row, col) for row in rows for col in cols
+                 if base.tables.get(table, {}).get(row, {}).get(col) is not None]
+        if not picks:
+            continue
+        row, col = r.choice(picks)
+        tables = ts.deepcopy(base.tables)
+        old = tables[table][row][col]
+        tables[table][row][col] = old + r.randint(1, 3)
+        rep = report_of(base, tables=tables, overview=without_numbers(base.overview),
+                        problems=without_numbers(base.problems), other=without_numbers(base.other))
+        fmt_ = ("txt", "html", "docx")[i % 3]
+        out += _simple("errors", base, f"{row}-{col}", rep, (fmt_,), text_findings=False,
+                       note=f"{table}.{row}.{col} printed {tables[table][row][col]} instead of {old}")
+    return out
+
+
 FAMILIES = {
     "control": family_control,
     "header_title": family_header_title,
@@ -1505,6 +1543,7 @@ FAMILIES = {
     "narrative_traps": family_narrative_traps,
     "damage": family_damage,
     "headings": family_headings,
+    "errors": family_errors,
 }
 
 
