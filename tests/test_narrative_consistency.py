@@ -373,6 +373,7 @@ def test_a_cause_of_disclosure_names_no_unit() -> None:
     "全系统共收到政府信息公开申请300件。",  # fails before
     "本系统全年受理政府信息公开申请300件。",
     "市区两级共收到政府信息公开申请300件。",  # fails before
+    "实验区科技系统全年受理政府信息公开申请90件。",  # fails before
     "全年未收到行政复议申请。",  # fails before: the one who receives a review application decides it
     "全年共收到行政复议申请3件，均依法作出复议决定。",
 ])

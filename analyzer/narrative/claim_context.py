@@ -31,9 +31,10 @@ _ON_BEHALF = re.compile(r"(办公室|办公厅|政府办|办)\s*代表")
 _OFFICE_AGENCY = re.compile(r"办公室$|办公厅$|政府办$")
 _WHOLE = re.compile(r"全[区县市镇乡州省旗盟局委]|我[区县市镇乡州省旗局委办厅院镇街]|本(?:机关|单位|部门|局|委|办|厅|院|镇|乡|街道|区|县|市)")
 _PLACE_WHOLE = re.compile(r"全([区县市镇乡州省旗盟])")
-# A field's system (全市科技系统, 全省税务系统, 全系统, 本系统) or several levels of government (市区两级, 各级): the
-# agency with the units of its field or place at every level below it, whose counts its own tables do not hold.
-_SYSTEM = re.compile(r"全[^，,；;。]{0,8}?系统|[本我]系统|系统(?:内|上下)|[两三四五]级|各级")
+# A field's system (全市科技系统, 实验区公安系统, 全系统, 本系统) or several levels of government (市区两级, 各级): the
+# agency with the units of its field or place at every level below it, whose counts its own tables do not hold. (A
+# software system in the subject, "通过政务服务系统收到…", is a channel: its count is a part, not compared either.)
+_SYSTEM = re.compile(r"系统|[两三四五]级|各级")
 _SUB_MARKERS = re.compile(r"各(?:乡镇|镇|乡|街道|部门|单位|委办局|局|处室|科室|区|县)|[区县市]直|本级|下属|所属|直属|分局|处室|科室|村|社区")
 _UNIT = re.compile(rf"[{CJK}]{{1,12}}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|办公室|办公厅|管委会|管理委员会|委员会|政府|部门|单位|机关|局|委|中心|街道办事处|街道|乡镇|镇|乡)")
 # Words that end a subject: a unit never spans them ("因政府信息公开申请被申请复议" names no unit "因政府": 因 opens
