@@ -188,3 +188,26 @@ def test_same_words_is_said_only_of_the_same_text():
     repeated = next(f for f in findings if f.rule == "problems.repeated")
     assert "原文相同" not in repeated.message
     assert "8次" in repeated.quote and "3次" in repeated.data["previous_quote"]
+
+
+def test_what_was_repeated_is_said_and_copied_as_is_only_of_the_same_words():
+    """Fails before: every repeat ended “问题未见改进或措施原样照搬”, though a problem repeated alone has no measure to
+    speak of, and a measure that shares most of last year's words (a near-duplicate) was not copied as is."""
+    overview = "全年公开信息280条。"
+    problem = "一是政策解读形式比较单一，图解和视频解读偏少。"
+    last = report("a2020.txt", "甲县人民政府", 2020, overview,
+                  problem + "下一步将每季度制作图解和短视频解读，全年不少于12期，并在政府网站解读专栏集中发布。")
+    near = report("a2021.txt", "甲县人民政府", 2021, overview,
+                  problem + "下一步将每季度制作图解和短视频解读，全年不少于15期，并在政府网站解读专栏集中发布。")
+    _, findings = cross_report([last, near], {"a2021.txt": last})["a2021.txt"]
+    repeated = next(f for f in findings if f.rule == "problems.repeated")
+    assert repeated.data["measures"] == 1
+    assert repeated.message.endswith("问题未见改进，措施沿用上年表述。")
+    same = report("a2021.txt", "甲县人民政府", 2021, overview,
+                  problem + "下一步将每季度制作图解和短视频解读，全年不少于12期，并在政府网站解读专栏集中发布。")
+    _, findings = cross_report([last, same], {"a2021.txt": last})["a2021.txt"]
+    assert next(f for f in findings if f.rule == "problems.repeated").message.endswith("问题未见改进，措施原样照搬。")
+    alone = report("a2021.txt", "甲县人民政府", 2021, overview, problem + "下一步将开通政务短视频账号，邀请业务科室负责人出镜解读。")
+    _, findings = cross_report([last, alone], {"a2021.txt": last})["a2021.txt"]
+    repeated = next(f for f in findings if f.rule == "problems.repeated")
+    assert repeated.data["measures"] == 0 and repeated.message.endswith("问题未见改进。")

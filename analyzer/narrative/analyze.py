@@ -345,6 +345,10 @@ def _quotes_of_two(text: str, before: str) -> tuple[str, str]:
     return rules.shorten_around(text, a[k : k + 6]), rules.shorten_around(before, b[k : k + 6])
 
 
+def _same_words(text: str, before: str) -> bool:
+    return compact(text).rstrip("。；;") == compact(before).rstrip("。；;")
+
+
 def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, repeated, copied_share, by_section) -> list[Finding]:
     out = []
     prev_report = f"{prev.meta.year}年报告" if prev.meta.year else "上年报告"
@@ -366,13 +370,17 @@ def _carry_over_findings(r: ReportResult, prev: ReportResult, stmts, carried, re
         if meas:
             parts.append(f"{len(meas)}条改进措施")
         quote, previous_quote = _quotes_of_two(s.text, before.text)
-        same = compact(s.text).rstrip("。；;") == compact(before.text).rstrip("。；;")
+        same = _same_words(s.text, before.text)
         example = f"“{quote}”" + (f"，与{prev_report}原文相同" if same else f"，{prev_report}为“{previous_quote}”")
+        # Say of each only what was measured: a problem listed again is not yet put right; a measure copied as is
+        # only when its words are last year's (near-duplicates share most of their words, not all).
+        said = (["问题未见改进"] if probs else []) + (
+            ["措施原样照搬" if all(_same_words(m.text, b.text) for _, m, b in meas) else "措施沿用上年表述"] if meas else [])
         out.append(
             Finding(
                 "problems.repeated",
                 "warning",
-                f"存在问题部分有{'、'.join(parts)}与{prev_report}相同或相近（如{example}），问题未见改进或措施原样照搬。",
+                f"存在问题部分有{'、'.join(parts)}与{prev_report}相同或相近（如{example}），{'，'.join(said)}。",
                 rules.where_of(s, index_in_section[i], r.sections),
                 quote=quote,
                 data={"problems": len(probs), "measures": len(meas), "previous": prev.source, "problem_statements": [i for i, _, _ in probs],
