@@ -4,7 +4,8 @@ Scope: whose count a sentence gives — ``whole`` (the reporting agency as a who
 全区, 我局, 本机关, the agency's own name in any short form), ``sub`` (a named office,
 department, township, "各乡镇", an office acting for its government when it is not
 who reports), ``wider`` (the whole of a place above the agency's own: 全县 in a
-township's report; a field's system at every level: 全市科技系统 in a 市科委's) or ``unknown`` (a unit is named and the agency is not known).
+township's report; a field's system at every level: 全市科技系统 in a 市科委's) or
+``unknown`` (a unit is named and the agency is not known).
 Period: ``year`` (the report's year), ``other`` (上年, 同比, 较上年, 累计, 以来, a part
 of the year, another year named) or ``unknown``.
 """
