@@ -48,9 +48,12 @@ def identify(doc: Document) -> ReportMeta:
     title = best.text if best else None
     text = doc.text
     year = (best.year if best else None) or next((c.year for c in candidates if c.year), None)
-    year = year or year_from_period(text) or year_from_text(text)
+    # The 落款 date is no year spoken of: signed in the next year, it would outnumber a year said once.
+    signed_on = signature_date(doc)
+    spoken = text[: text.rindex(signed_on)] if signed_on and signed_on in text else text
+    year = year or year_from_period(text) or year_from_signature(doc) or year_from_text(spoken)
     agency = best.agency if best else None
-    signed = signature_agency(doc) or byline_agency(doc) or publisher(doc)
+    signed = signature_agency(doc) or byline_agency(doc) or maker_agency(doc) or publisher(doc)
     # The 落款 (else the page's 发布机构) names the body when no title does, or completes
     # one named without its place (公安局 → 平潭综合实验区公安局).
     if signed and (agency is None or (signed != agency and signed.endswith(agency) and not place_chain(agency))):
@@ -185,6 +188,32 @@ def year_from_period(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# A report is signed after its year ends, by the deadline of 《条例》第四十九条 (1月31日, 3月31日 for a
+# government's) or a little after; a 落款 dated in a year's first half names the year before.
+SIGNED_BY_MONTH = 6
+
+
+def signature_date(doc: Document) -> str | None:
+    """The date of the 落款, as written: the last date ending one of the document's last lines."""
+    return next((m.group(0) for line in reversed(_last_lines(doc)) if (m := _last_date(line)) is not None), None)
+
+
+def _last_lines(doc: Document) -> list[str]:
+    """The document's last six lines of text, where a 落款 stands."""
+    blocks = [b for b in doc.blocks if b.kind != "table"][-4:]
+    return [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)][-6:]
+
+
+def year_from_signature(doc: Document) -> int | None:
+    """The year before the 落款 date when that date falls in a year's first half (signed late: not told)."""
+    written = signature_date(doc) or ""
+    # A whole date (also in Chinese numerals), else a month alone ("2022年1月").
+    m = re.fullmatch(r"(\d{4})-(\d{2})-\d{2}", parse_date(written) or "") or re.match(r"(\d{4})年(\d{1,2})月", written)
+    if m is None:
+        return None
+    return int(m.group(1)) - 1 if int(m.group(2)) <= SIGNED_BY_MONTH else None
+
+
 def year_from_text(text: str) -> int | None:
     """The year most spoken of in the first part of the report (titles without a year, seed 004)."""
     sample = re.sub(r"《[^》]{0,60}》|〔\d{4}〕|\[\d{4}\]", "", compact(text)[:8000])
@@ -229,6 +258,26 @@ def byline_agency(doc: Document) -> str | None:
     return None
 
 
+# The preamble saying who made the report: "本报告由殷都区人民政府办公室根据《条例》编制",
+# "郑州市金水区财政局根据《条例》要求编制本报告", "…要求，殷都区财政局编制了本报告".
+_MAKER_NAME = r"([^，。；、《》“”\s]{3,40}?)"
+_MAKER = re.compile(
+    rf"由{_MAKER_NAME}(?:(?:根据|按照|依据|依照|结合|负责|组织|汇总)[^。；]{{0,80}}?)?(?:编制|编写|起草|制作|形成)"
+    rf"|(?:^|[。；，,]){_MAKER_NAME}(?:(?:根据|按照|依据|依照|结合)[^。；]{{0,80}}?)?(?:编制|编写|制作)(?:了|完成)?[^。；]{{0,30}}?报告"
+)
+
+
+def maker_agency(doc: Document) -> str | None:
+    """The body the preamble says made the report (before 一、总体情况), when it is an agency."""
+    for line in _head_lines(doc):
+        for m in _MAKER.finditer(line):
+            name = next(g for g in m.groups() if g)
+            # Named as an agency ends, as written: a bare place here (由安阳市…) is no body that reports.
+            if looks_like_agency(name):
+                return full_name(name)
+    return None
+
+
 # A seal mark after the signer's name: "殷都区人民政府办公室（盖章）".
 _SEAL = re.compile(r"[（(](?:盖章|印章|公章|签章|章)[）)]$")
 
@@ -236,14 +285,14 @@ _SEAL = re.compile(r"[（(](?:盖章|印章|公章|签章|章)[）)]$")
 def signature_agency(doc: Document) -> str | None:
     """The body signing the report (落款): the name above the date at the end, or before it on one line,
     or, with no date, the name alone on the last line. The date may be a month, or in Chinese numerals."""
-    blocks = [b for b in doc.blocks if b.kind != "table"][-4:]
-    lines = [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)][-6:]
+    lines = _last_lines(doc)
     for i in range(len(lines) - 1, -1, -1):
         m = _last_date(lines[i])
         if is_date_only(lines[i]):
             names = [lines[i - 1]] if i > 0 else []
         elif m is not None:
-            names = [re.split(r"[。；！？）)」”]", lines[i][: m.start()])[-1]]
+            # The seal mark first: "殷都区人民政府（盖章） 2022年1月20日" is signed, its ）ends no sentence.
+            names = [re.split(r"[。；！？）)」”]", _SEAL.sub("", lines[i][: m.start()].strip()))[-1]]
         elif i == len(lines) - 1 and doc.format != "html":
             # No date: the signer alone on the last line. Not on a web page, whose last line may be
             # its footer naming the site's owner (a government's portal carries its departments' reports).

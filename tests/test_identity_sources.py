@@ -200,3 +200,56 @@ def test_a_web_page_s_last_line_is_not_its_signer():
     """A page's footer may name the site's owner: on a web page a name alone without a date signs nothing."""
     meta = identify(_doc(["2021年政府信息公开工作年度报告", *_BODY, "殷都区人民政府"], fmt="html"))
     assert meta.agency is None
+
+
+# uat4: identity of reports not seen, each a shape the earlier tests did not hold.
+
+@pytest.mark.parametrize("agency, level", [
+    # Fail before (county): a 街道 named for its road was no place, so the 区 above it gave the level.
+    ("郑州市金水区文化路街道办事处", "township"),
+    ("郑州市中原区建设路街道办事处", "township"),
+    ("郑州市金水区人民路街道办事处", "township"),
+    # Fail before (city): a department's 分局 serving an area has the area's level, not the department's.
+    ("郑州市公安局金水区分局", "county"),
+    ("郑州市公安局郑东新区分局", "county"),
+    # ... and when its name does not say the area is a place, the level is not told (was city).
+    ("郑州市公安局金水分局", None),
+    ("郑州市公安局轨道交通分局", None),
+    ("国家税务总局郑州市税务局", "city"),
+    ("长阳土家族自治县财政局", "county"),
+    ("恩施土家族苗族自治州财政局", "city"),
+])
+def test_level_of_streets_and_branches(agency, level):
+    assert level_of(agency) == level
+
+
+@pytest.mark.parametrize("preamble, agency", [
+    # Fail before (agency None): the body that made the report named only in the preamble.
+    ("本报告由安阳市殷都区人民政府办公室根据《中华人民共和国政府信息公开条例》编制。", "安阳市殷都区人民政府办公室"),
+    ("本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，由北京市朝阳区人民政府办公室编制。",
+     "北京市朝阳区人民政府办公室"),
+    ("郑州市金水区财政局根据《中华人民共和国政府信息公开条例》要求，编制2021年度政府信息公开工作年度报告。", "郑州市金水区财政局"),
+    ("根据《中华人民共和国政府信息公开条例》要求，郑州市金水区财政局编制了本报告。", "郑州市金水区财政局"),
+    # A place alone is no maker: never 安阳市 → 安阳市人民政府 (the lazy name of a first try).
+    ("本报告由安阳市根据《条例》编制。", None),
+    (PREAMBLE, None),
+])
+def test_who_made_it_from_the_preamble(preamble, agency):
+    meta = identify(_doc(["2021年政府信息公开工作年度报告", preamble, *_BODY]))
+    assert (meta.agency, meta.year) == (agency, 2021)
+
+
+def test_a_seal_on_the_date_line_signs():
+    """Fail before (agency None): "（盖章）" before the date on one line ended the name as a sentence's ）."""
+    meta = identify(_doc(["2021年政府信息公开工作年度报告", *_BODY, "殷都区人民政府办公室（盖章）  2022年1月20日"]))
+    assert (meta.agency, meta.published) == ("殷都区人民政府办公室", "2022-01-20")
+
+
+@pytest.mark.parametrize("date, year", [("2022年1月20日", 2021), ("2022年3月", 2021), ("2022年9月1日", None)])
+def test_the_year_signed_is_the_year_after(date, year):
+    """Fail before (2022): a report naming no year but its 落款 date took that date's year, one too late.
+    Signed in the first half of a year it is the year before; later, the date does not tell."""
+    body = ["殷都区人民政府办公室政府信息公开工作年度报告", "一、总体情况", "本年度主动公开政府信息312条。",
+            "六、其他需要报告的事项", "无。", "殷都区人民政府办公室"]
+    meta = identify(_doc([*body, date]))
+    assert meta.year == year
