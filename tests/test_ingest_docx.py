@@ -121,3 +121,36 @@ def test_tracked_insertions_are_text_and_text_boxes_a_note(tmp_path):
     doc = read_document(path)
     assert [b.text for b in doc.blocks] == ["一、总体情况", "全年主动公开政府信息52条。"]
     assert doc.notes == ("文中有1个文本框，其内容未读取",)
+
+
+def _cut_table(src, dst, marker: str, at: int) -> None:
+    """The table holding ``marker`` cut in two after row ``at``, as a page's continuation: the second
+    table opens inside the vertical merges of the first (its cells say vMerge "continue" at the top)."""
+    import copy
+
+    docx = pytest.importorskip("docx")
+    d = docx.Document(str(src))
+    tbl = next(t for t in d.tables if marker in t._tbl.xml)._tbl
+    rows = tbl.tr_lst
+    second = copy.deepcopy(tbl)
+    for r in rows[at:]:
+        tbl.remove(r)
+    for r in second.tr_lst[:at]:
+        second.remove(r)
+    tbl.addnext(second)
+    d.save(str(dst))
+
+
+def test_a_table_cut_inside_its_merges_keeps_every_cell(tmp_path):
+    """uat4: a Word table split in two inside its row spans (a converter's page break). python-docx
+    cannot place a merge continued from no row; the report was lost ("处理时发生意外错误（ValueError:
+    no tr above topmost tr in w:tbl）"). Now every cell of 三 is read as from the whole table."""
+    from analyzer import analyze_file
+
+    cut = tmp_path / "cut.docx"
+    _cut_table(CORPUS / f"{DISTINCT}.docx", cut, "本年新收", 9)
+    doc = read_document(cut)
+    assert sum(b.kind == "table" for b in doc.blocks) == sum(b.kind == "table" for b in read_document(CORPUS / f"{DISTINCT}.docx").blocks) + 1
+    whole, split = analyze_file(CORPUS / f"{DISTINCT}.docx"), analyze_file(cut)
+    assert split.tables.values["applications"] == whole.tables.values["applications"]
+    assert [f.rule for f in split.findings] == [f.rule for f in whole.findings]

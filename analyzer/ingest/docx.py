@@ -187,13 +187,13 @@ def _table_block(element: Any, document: Any) -> Block | None:
 def table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
     """The table as a full grid of cleaned cell text, merged cells repeated."""
     try:
-        # ``_cells`` computes the grid once (gridSpan and vMerge resolved);
-        # ``row.cells`` would recompute it for every row.
-        cells = table._cells
-        width = len(table.columns)
-        grid = [cells[i : i + width] for i in range(0, len(cells), width)] if width else []
-    except (AttributeError, IndexError, ValueError):
-        grid = [list(row.cells) for row in table.rows]
+        grid = _grid(table)
+    except ValueError:
+        # A vertical merge continued from nothing: the first row of a table cut in two (a page's
+        # continuation, as converters write it) or a row too short above it. python-docx cannot place
+        # the cell; Word shows it as a cell of its own, so it is read as one.
+        _restart_orphan_merges(table._tbl)
+        grid = _grid(table)
     grid = _drop_sliver_columns(table, grid)
     texts: dict[int, str] = {}
     rows = []
@@ -210,6 +210,30 @@ def table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
         return ()
     width = max(len(r) for r in rows)
     return tuple(tuple(r + [""] * (width - len(r))) for r in rows)
+
+
+def _grid(table: Any) -> list[list[Any]]:
+    try:
+        # ``_cells`` computes the grid once (gridSpan and vMerge resolved);
+        # ``row.cells`` would recompute it for every row.
+        cells = table._cells
+        width = len(table.columns)
+        return [cells[i : i + width] for i in range(0, len(cells), width)] if width else []
+    except (AttributeError, IndexError, ValueError):
+        return [list(row.cells) for row in table.rows]
+
+
+def _restart_orphan_merges(tbl: Any) -> None:
+    """Each cell that continues a vertical merge with no cell above it starts one instead."""
+    from docx.oxml.ns import qn
+    from docx.oxml.simpletypes import ST_Merge
+
+    for tc in tbl.iter(qn("w:tc")):
+        if tc.vMerge == ST_Merge.CONTINUE:
+            try:
+                tc._tc_above
+            except ValueError:
+                tc.vMerge = ST_Merge.RESTART
 
 
 SLIVER_EMU = 72000  # 2 mm: narrower grid columns come from rounding, not from the author
