@@ -251,7 +251,9 @@ def byline_agency(doc: Document) -> str | None:
     title_at = next((i for i, line in enumerate(lines) if is_title(clean_title(line))), None)
     if title_at is None:
         return None
-    for line in lines[title_at + 1:]:
+    # A PDF joins a byline centred under the title to the title's line: "…年度报告殷都区人民政府办公室".
+    ran_on = re.match(r"^.{4,60}?(?:报告|年报)[（(]?(.+?)[）)]?$", lines[title_at])
+    for line in ([ran_on.group(1)] if ran_on else []) + lines[title_at + 1:]:
         name = full_name(line.strip("()（）"))
         if len(line) <= 40 and not _TITLE_WORDS.search(line) and looks_like_agency(name):
             return name

@@ -253,3 +253,15 @@ def test_the_year_signed_is_the_year_after(date, year):
             "六、其他需要报告的事项", "无。", "殷都区人民政府办公室"]
     meta = identify(_doc([*body, date]))
     assert meta.year == year
+
+
+@pytest.mark.parametrize("head, agency", [
+    # Fail before (None): a PDF joins the byline centred under the title to the title's line
+    # (LibreOffice's rendering of a DOCX whose title and byline are two centred paragraphs).
+    (["2021年度政府信息公开工作年度报告殷都区人民政府办公室"], "殷都区人民政府办公室"),
+    (["2021年度政府信息公开工作年度报告（殷都区人民政府办公室）"], "殷都区人民政府办公室"),
+    (["2021年度政府信息公开工作年度报告根据《条例》要求编制"], None),
+])
+def test_a_byline_run_into_the_title(head, agency):
+    meta = identify(_doc(head + _BODY))
+    assert (meta.agency, meta.year) == (agency, 2021)
