@@ -90,6 +90,7 @@ _AGENCY_END = re.compile(
 )
 # Words before the place that are no place: the Party's committees, a national body's branch in a province.
 _NON_PLACE_PREFIX = re.compile(r"^(?:中华人民共和国|中国共产党|中共|国家[^省市县区州]{1,10}?总局(?=.))")
+_COMMITTEE = re.compile(r"(?:管理委员会|管委会)(?:办公室)?$")
 # A branch of a department named after it: "…局" then the branch's own name, ending 分局.
 _BRANCH = re.compile(r"(?:局|厅|委员会)([^局厅]{1,16}?)分局$")
 _NATIONAL = re.compile(rf"^(?:国务院|国家|中华人民共和国|中国(?!共产党)|(?:[{CJK}]{{1,8}})部$)")
@@ -230,9 +231,14 @@ def level_of(agency: str | None) -> Level | None:
         return None
     name = compact(agency)
     chain = place_chain(name)
-    if is_national(name) and not (chain and name.startswith("国家")):
+    # An area named under 中国 (中国（江苏）自由贸易试验区南京片区) is no national body: its level is set case by case.
+    if is_national(name) and not (chain and name.startswith("国家")) and not any(w in name for w in AREA_WORDS):
         return "national"
     if not chain:
+        return None
+    if chain[-1].endswith("新区") and chain[-1] not in SPECIAL_AREAS and _COMMITTEE.search(name):
+        # A 新区 with a government is a district (浦东新区人民政府: county); one governed by a 管委会
+        # (江北新区管理委员会) is a functional area whose level its name does not tell.
         return None
     branch = _BRANCH.search(name)
     if branch is not None:

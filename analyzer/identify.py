@@ -233,7 +233,8 @@ def agency_from_title(title: str | None) -> str | None:
         return None
     name = re.sub(r"(?:关于|的)+$", "", name[: m.start()])
     name = re.sub(r"^关于", "", name)
-    name = re.sub(r"[（(][^）)]*[）)]", "", name)  # 某县人民政府（县政府办公室） → 某县人民政府
+    # 某县人民政府（县政府办公室） → 某县人民政府; a bracket inside the name is its own (中国（江苏）自由贸易试验区…).
+    name = re.sub(r"[（(][^）)]*[）)]$", "", name)
     name = full_name(name) if name else ""
     return name if looks_like_agency(name) else None
 

@@ -216,6 +216,11 @@ def test_a_web_page_s_last_line_is_not_its_signer():
     ("郑州市公安局金水分局", None),
     ("郑州市公安局轨道交通分局", None),
     ("国家税务总局郑州市税务局", "city"),
+    # Fail before: a 新区 governed by a 管委会 is no district (was county); an area named under 中国 is
+    # no national body (was national).
+    ("南京市江北新区管理委员会", None),
+    ("中国（江苏）自由贸易试验区南京片区管理委员会", None),
+    ("天津市滨海新区人民政府", "county"),
     ("长阳土家族自治县财政局", "county"),
     ("恩施土家族苗族自治州财政局", "city"),
 ])
@@ -265,3 +270,11 @@ def test_the_year_signed_is_the_year_after(date, year):
 def test_a_byline_run_into_the_title(head, agency):
     meta = identify(_doc(head + _BODY))
     assert (meta.agency, meta.year) == (agency, 2021)
+
+
+def test_a_bracket_inside_an_agency_s_name_is_kept():
+    """Fail before: every bracket was dropped from the title's agency (中国自由贸易试验区…), not only a trailing note."""
+    meta = identify(_doc(["中国（江苏）自由贸易试验区南京片区管理委员会2021年政府信息公开工作年度报告", *_BODY]))
+    assert (meta.agency, meta.level) == ("中国（江苏）自由贸易试验区南京片区管理委员会", None)
+    meta = identify(_doc(["某某县人民政府（县政府办公室）2021年政府信息公开工作年度报告", *_BODY]))
+    assert meta.agency == "某某县人民政府"
