@@ -214,9 +214,17 @@ def year_from_signature(doc: Document) -> int | None:
     return int(m.group(1)) - 1 if int(m.group(2)) <= SIGNED_BY_MONTH else None
 
 
+_COMPARED_YEAR = re.compile(
+    r"(?:较|比|与|同比|环比|相比|低于|高于|多于|少于|上年|去年|上一?年度?)[（(]?(?:19|20)\d{2}\s*年度?[）)]?"
+    r"|(?:19|20)\d{2}\s*年度?同期"
+)
+
+
 def year_from_text(text: str) -> int | None:
     """The year most spoken of in the first part of the report (titles without a year, seed 004)."""
     sample = re.sub(r"《[^》]{0,60}》|〔\d{4}〕|\[\d{4}\]", "", compact(text)[:8000])
+    # A year the report compares with is not its own ("较2022年增长", "2022年同期", "上年（2022年）").
+    sample = _COMPARED_YEAR.sub("", sample)
     years = Counter(int(y) for y in _YEAR_ANY.findall(sample) if 1990 <= int(y) <= 2100)
     if not years:
         return None

@@ -278,3 +278,13 @@ def test_a_bracket_inside_an_agency_s_name_is_kept():
     assert (meta.agency, meta.level) == ("中国（江苏）自由贸易试验区南京片区管理委员会", None)
     meta = identify(_doc(["某某县人民政府（县政府办公室）2021年政府信息公开工作年度报告", *_BODY]))
     assert meta.agency == "某某县人民政府"
+
+
+def test_a_year_compared_with_is_not_the_report_s():
+    """Fail before (2022): no year in the title nor a 落款, and the year compared with said more often
+    than the report's own ("较2022年", "2022年同期", "上年（2022年）")."""
+    body = ["殷都区人民政府办公室政府信息公开工作年度报告", "一、总体情况",
+            "2023年，我办主动公开政府信息312条，较2022年增加20条，比2022年同期多5条。",
+            "全年收到政府信息公开申请8件，上年（2022年）为6件，与2022年相比有所增加。",
+            "2023年，我办组织培训3次。", "六、其他需要报告的事项", "无。"]
+    assert identify(_doc(body)).year == 2023
