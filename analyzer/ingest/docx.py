@@ -106,9 +106,15 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
 
 
 def _body_items(parent: Any) -> Iterator[Any]:
-    """Top-level paragraphs and tables in order, looking through content controls (w:sdt)."""
+    """Top-level paragraphs and tables in order, looking through content controls (w:sdt) and layout tables."""
     for child in parent.iterchildren():
-        if child.tag in (f"{W}p", f"{W}tbl"):
+        if child.tag == f"{W}tbl" and child.find(f"{W}tr/{W}tc/{W}tbl") is not None:
+            # A table holding a table is a page's layout (a web page saved as Word, a report boxed in a
+            # frame), not data: its cells are read in order as the body, and their tables as tables.
+            # Read as one table, python-docx's cell text leaves the inner tables out: 二、三、四 were lost.
+            for cell in child.iterfind(f"{W}tr/{W}tc"):
+                yield from _body_items(cell)
+        elif child.tag in (f"{W}p", f"{W}tbl"):
             yield child
         elif child.tag == f"{W}sdt":
             content = child.find(f"{W}sdtContent")
