@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from analyzer.agency import full_name, level_of, looks_like_agency, place_chain
 from analyzer.dates import CN_DIGITS, SIGNATURE_DATE_RE, is_date_only, parse_date
 from analyzer.ingest.normalize import compact
-from analyzer.model import Document, ReportMeta, Section
+from analyzer.model import YEAR_INFERRED, Document, ReportMeta, Section
 from analyzer.templates import detect_template as _detect_template
 
 _TITLE_WORDS = re.compile(r"(?:政府|政务)?信息公开.{0,10}报告|政务公开.{0,10}报告|信息公开年报")
@@ -47,11 +47,17 @@ def identify(doc: Document) -> ReportMeta:
     best = choose_title(candidates)
     title = best.text if best else None
     text = doc.text
-    year = (best.year if best else None) or next((c.year for c in candidates if c.year), None)
     # The 落款 date is no year spoken of: signed in the next year, it would outnumber a year said once.
     signed_on = signature_date(doc)
     spoken = text[: text.rindex(signed_on)] if signed_on and signed_on in text else text
-    year = year or year_from_period(text) or year_from_signature(doc) or year_from_text(spoken)
+    year, year_from = _first_year(
+        ("标题", lambda: (best.year if best else None) or next((c.year for c in candidates if c.year), None)),
+        ("统计期限", lambda: year_from_period(text)),
+        ("落款日期", lambda: year_from_signature(doc)),
+        ("正文", lambda: year_from_text(spoken)),
+    )
+    if year_from == "正文" and not year_spoken_clearly(spoken):
+        year_from = YEAR_INFERRED  # another year is said nearly as often: a guess, on which no finding rests
     agency = best.agency if best else None
     signed = signature_agency(doc) or byline_agency(doc) or maker_agency(doc) or publisher(doc)
     # The 落款 (else the page's 发布机构) names the body when no title does, or completes
@@ -67,7 +73,16 @@ def identify(doc: Document) -> ReportMeta:
         template=detect_template(text),
         published=published,
         published_from=published_from,
+        year_from=year_from,
     )
+
+
+def _first_year(*sources) -> tuple[int | None, str | None]:
+    """The year of the first source (name, reader) that gives one, and that source's name."""
+    for name, read in sources:
+        if (year := read()) is not None:
+            return year, name
+    return None, None
 
 
 def choose_title(candidates: list[TitleCandidate]) -> TitleCandidate | None:
@@ -220,15 +235,24 @@ _COMPARED_YEAR = re.compile(
 )
 
 
-def year_from_text(text: str) -> int | None:
-    """The year most spoken of in the first part of the report (titles without a year, seed 004)."""
+def _year_counts(text: str) -> Counter:
+    """How often each year is spoken of in the first part of the report, less citations and comparisons."""
     sample = re.sub(r"《[^》]{0,60}》|〔\d{4}〕|\[\d{4}\]", "", compact(text)[:8000])
     # A year the report compares with is not its own ("较2022年增长", "2022年同期", "上年（2022年）").
     sample = _COMPARED_YEAR.sub("", sample)
-    years = Counter(int(y) for y in _YEAR_ANY.findall(sample) if 1990 <= int(y) <= 2100)
-    if not years:
-        return None
-    return years.most_common(1)[0][0]
+    return Counter(int(y) for y in _YEAR_ANY.findall(sample) if 1990 <= int(y) <= 2100)
+
+
+def year_from_text(text: str) -> int | None:
+    """The year most spoken of in the first part of the report (titles without a year, seed 004)."""
+    years = _year_counts(text)
+    return years.most_common(1)[0][0] if years else None
+
+
+def year_spoken_clearly(text: str) -> bool:
+    """Whether the text's most spoken year stands out: said at least twice and twice as often as any other."""
+    counts = [n for _, n in _year_counts(text).most_common(2)]
+    return bool(counts) and counts[0] >= 2 and (len(counts) == 1 or counts[0] >= 2 * counts[1])
 
 
 def agency_from_title(title: str | None) -> str | None:
@@ -343,15 +367,16 @@ def find_published(doc: Document, year: int | None) -> tuple[str | None, str | N
     for b in blocks[:4] + blocks[-4:]:
         for line in b.text.split("\n"):
             s = compact(line).strip("()（）")
+            # A line that says it gives the publication date is that, not a 落款 ("依据：落款" was said of it).
+            m = re.match(r"^发布(?:时间|日期)[:：](.*)$", s)
+            if m and (d := parse_date(m.group(1))):
+                return d, "发布时间"
             # The date alone, or after the signing agency ("棉洋镇人民政府2022年1月10日").
             m = _last_date(s) if len(s) <= 40 else None
             if m and m.end() == len(s) and (m.start() == 0 or not s[m.start() - 1].isdigit()):
                 d = parse_date(m.group(0))
                 if d and (year is None or int(d[:4]) >= year):
                     return d, "落款"
-            m = re.match(r"^发布(?:时间|日期)[:：](.*)$", s)
-            if m and (d := parse_date(m.group(1))):
-                return d, "发布时间"
     for key in ("pdf_created", "pdf_modified"):
         value = doc.metadata.get(key)
         if value and (d := parse_date(value)):

@@ -99,6 +99,10 @@ class Section:
         return tuple(b for b in self.blocks if b.kind == "table")
 
 
+# ReportMeta.year_from when no title, statistical period or 落款 says the year: the text's most spoken.
+YEAR_INFERRED = "正文推断"
+
+
 @dataclass(frozen=True)
 class ReportMeta:
     title: str | None
@@ -108,6 +112,14 @@ class ReportMeta:
     template: Literal["2021", "2019"] | None
     published: str | None = None  # ISO date "YYYY-MM-DD" when the document carries one
     published_from: str | None = None  # where the date was found ("发布时间", "落款", "PDF元数据")
+    # Where the year was read (identify.YEAR_SOURCES): a title, the statistical period, the 落款's date,
+    # or, when none says it, the year the text speaks of most (YEAR_INFERRED), which a finding may not rest on.
+    year_from: str | None = None
+
+    @property
+    def year_inferred(self) -> bool:
+        """No title, statistical period or 落款 states the year: a finding resting on it is uncertain."""
+        return self.year_from == YEAR_INFERRED
 
     def to_dict(self) -> dict[str, Any]:
         return {

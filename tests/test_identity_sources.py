@@ -288,3 +288,28 @@ def test_a_year_compared_with_is_not_the_report_s():
             "全年收到政府信息公开申请8件，上年（2022年）为6件，与2022年相比有所增加。",
             "2023年，我办组织培训3次。", "六、其他需要报告的事项", "无。"]
     assert identify(_doc(body)).year == 2023
+
+
+def test_where_the_year_was_read():
+    """ReportMeta.year_from: the title, the statistical period, the 落款's date, else the text (inferred)."""
+    assert identify(_doc(["殷都区人民政府办公室2021年政府信息公开工作年度报告", *_BODY])).year_from == "标题"
+    period = ["本报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。"]
+    assert identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", *period, *_BODY])).year_from == "统计期限"
+    signed = ["殷都区人民政府办公室", "2022年1月20日"]
+    meta = identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", *_BODY, *signed]))
+    assert (meta.year, meta.year_from, meta.year_inferred) == (2021, "落款日期", False)
+    # Said once, or about as often as another year: a guess (year_inferred); said clearly most: the text's.
+    meta = identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", "一、总体情况", "2021年，我办主动公开信息312条。"]))
+    assert (meta.year, meta.year_inferred) == (2021, True)
+    twice = ["一、总体情况", "2021年，我办主动公开信息312条。", "2021年，我办收到申请8件。"]
+    meta = identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", *twice]))
+    assert (meta.year, meta.year_from, meta.year_inferred) == (2021, "正文", False)
+    plans = [*twice, "2022年，我办将继续推进公开。", "2022年，我办将加强培训。"]
+    meta = identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", *plans]))
+    assert meta.year_inferred
+
+
+def test_a_publication_line_is_no_signature():
+    """Fail before: "发布时间：2024-01-20" at the head was taken for a 落款 date (依据：落款)."""
+    meta = identify(_doc(["发布时间：2024-01-20", "殷都区人民政府办公室2023年政府信息公开工作年度报告", *_BODY]))
+    assert (meta.published, meta.published_from) == ("2024-01-20", "发布时间")

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from analyzer.model import Block, ReportMeta, ReportResult, Section, TableValues
+from analyzer.model import YEAR_INFERRED, Block, ReportMeta, ReportResult, Section, TableValues
 from analyzer.narrative.consistency import check_consistency
 from analyzer.tables import check_continuity, run_checks, schema
 
@@ -233,6 +233,18 @@ def test_city_government_has_until_march() -> None:
     late = replace(CITY_GOV, published="2022-04-02", published_from="PDF元数据")
     (f,) = all_checks(tables_of(consistent_values()), late, {}, None)
     assert f.rule == "publication.late" and f.status == "uncertain"
+
+
+def test_a_finding_on_a_year_read_from_the_text_alone_is_uncertain() -> None:
+    """uat4, fail before: a report whose title, period and 落款 give no year takes the year its text names most
+    (a year it compares with, 2022, for a 2023 report), and publication.late said "逾期295天" as confirmed.
+    Now a finding resting on such a year is held (待核实) and says the year was inferred."""
+    late = replace(CITY_GOV, year=2022, published="2024-01-20", published_from="发布时间", year_from=YEAR_INFERRED)
+    (f,) = all_checks(tables_of(consistent_values()), late, {}, None)
+    assert f.rule == "publication.late" and f.status == "uncertain" and "根据正文推断" in f.message
+    stated = replace(late, year_from="标题")
+    (f,) = all_checks(tables_of(consistent_values()), stated, {}, None)
+    assert f.status == "confirmed" and "推断" not in f.message
 
 
 def test_narrative_sub_counts_are_not_compared() -> None:
