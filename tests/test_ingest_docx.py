@@ -193,3 +193,32 @@ def test_tables_inside_a_layout_table_are_read(tmp_path, marker):
     whole, got = analyze_file(CORPUS / f"{DISTINCT}.docx"), analyze_file(boxed)
     assert got.tables.values == whole.tables.values
     assert sorted(f.rule for f in got.findings) == sorted(f.rule for f in whole.findings)
+
+
+def test_a_table_in_a_text_box_is_read(tmp_path):
+    """uat4: 三 drawn in a text box was not read (text boxes were a note only) and the check said, confirmed,
+    “报告未列出…统计表格…该部分数据全部缺失”. A box's table is read after the paragraph holding it; a box
+    Word writes twice (DrawingML, VML under mc:Fallback) once; the box's own lines stay unread."""
+    from analyzer import analyze_file
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    docx = pytest.importorskip("docx")
+    d = docx.Document(str(CORPUS / f"{DISTINCT}.docx"))
+    table = next(t for t in d.tables if "本年新收" in t._tbl.xml)._tbl
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"')
+    box = parse_xml(f'<w:p {ns}><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:pict><v:shape><v:textbox>'
+                    '<w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>'
+                    '</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent/></v:textbox></v:shape></w:pict>'
+                    '</mc:Fallback></mc:AlternateContent></w:r></w:p>')
+    table.addprevious(box)
+    table.getparent().remove(table)
+    for inner in box.iter(qn("w:txbxContent")):
+        inner.append(parse_xml(table.xml) if len(inner) else table)
+    d.save(str(tmp_path / "boxed.docx"))
+    doc = read_document(tmp_path / "boxed.docx")
+    assert doc.notes == ("文中有1个文本框，框内表格已读取，文字未读取",)
+    assert "框内文字" not in doc.text
+    whole, got = analyze_file(CORPUS / f"{DISTINCT}.docx"), analyze_file(tmp_path / "boxed.docx")
+    assert got.tables.values == whole.tables.values

@@ -88,21 +88,37 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
 
     blocks: list[Block] = []
     notes: list[str] = []
-    text_boxes = 0
+    text_boxes = boxed_tables = 0
     styles = _paragraph_styles(document)
     for element in _body_items(document.element.body):
+        boxed: list[Any] = []
         if element.tag == f"{W}p":
-            text_boxes += len(element.findall(f".//{W}txbxContent"))
+            boxes = _text_boxes(element)
+            text_boxes += len(boxes)
+            # A table drawn in a text box is the report's data (a 三 laid out on a page of its own): it is
+            # read after the paragraph holding the box. The boxes' own lines stay unread (seals, notes).
+            boxed = [t for box in boxes for t in box.iter(f"{W}tbl") if t.getparent() is box]
+            boxed_tables += len(boxed)
             block = _paragraph_block(element, styles)
         else:
             block = _table_block(element, document)
-        if block is not None:
-            blocks.append(block)
+        for b in [block, *(_table_block(t, document) for t in boxed)]:
+            if b is not None:
+                blocks.append(b)
     if text_boxes:
-        notes.append(f"文中有{text_boxes}个文本框，其内容未读取")
+        notes.append(f"文中有{text_boxes}个文本框，" + ("框内表格已读取，文字未读取" if boxed_tables else "其内容未读取"))
     return Document(
         source=path, format="docx", blocks=tuple(blocks), notes=tuple(notes), metadata=_core_dates(document)
     )
+
+
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def _text_boxes(paragraph: Any) -> list[Any]:
+    """The paragraph's text boxes, each once: Word writes a box twice (DrawingML, and VML under mc:Fallback)."""
+    return [box for box in paragraph.iter(f"{W}txbxContent")
+            if not any(a.tag == f"{MC}Fallback" for a in box.iterancestors())]
 
 
 def _body_items(parent: Any) -> Iterator[Any]:
