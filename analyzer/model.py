@@ -60,6 +60,9 @@ class Document:
     # Facts the container carries outside the body: a web page's 发布时间,
     # PDF metadata dates, the title line of a crawler dump.
     metadata: dict[str, str] = field(default_factory=dict)
+    # Pictures in the body the reader saw and could not read (a web page's or Word file's <img>): a table
+    # shown as one is not "not listed" (tables.missing_table is then uncertain).
+    images: int = 0
     # The file's bytes as read, for the stages that look at the file as written
     # (line numbers of a TXT, the second reading of a failed check); never re-read from disk.
     data: bytes = field(default=b"", repr=False, compare=False)

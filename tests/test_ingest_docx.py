@@ -222,3 +222,16 @@ def test_a_table_in_a_text_box_is_read(tmp_path):
     assert "框内文字" not in doc.text
     whole, got = analyze_file(CORPUS / f"{DISTINCT}.docx"), analyze_file(tmp_path / "boxed.docx")
     assert got.tables.values == whole.tables.values
+
+
+def test_a_picture_in_a_word_file_is_counted(tmp_path):
+    """A picture placed in the body (Document.images; its VML copy under mc:Fallback not twice)."""
+    docx = pytest.importorskip("docx")
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "white").save(tmp_path / "t.png")
+    d = docx.Document(str(CORPUS / f"{DISTINCT}.docx"))
+    d.add_picture(str(tmp_path / "t.png"))
+    d.save(str(tmp_path / "pic.docx"))
+    assert read_document(tmp_path / "pic.docx").images == 1
+    assert read_document(CORPUS / f"{DISTINCT}.docx").images == 0

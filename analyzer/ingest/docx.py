@@ -107,12 +107,17 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
                 blocks.append(b)
     if text_boxes:
         notes.append(f"文中有{text_boxes}个文本框，" + ("框内表格已读取，文字未读取" if boxed_tables else "其内容未读取"))
+    # Pictures placed in the body (a table pasted as a screenshot); a picture's VML copy under mc:Fallback once.
+    images = sum(1 for pic in document.element.body.iter(f"{PIC}pic", "{urn:schemas-microsoft-com:vml}imagedata")
+                 if not any(a.tag == f"{MC}Fallback" for a in pic.iterancestors()))
     return Document(
-        source=path, format="docx", blocks=tuple(blocks), notes=tuple(notes), metadata=_core_dates(document)
+        source=path, format="docx", blocks=tuple(blocks), notes=tuple(notes), metadata=_core_dates(document),
+        images=images,
     )
 
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
 
 
 def _text_boxes(paragraph: Any) -> list[Any]:
