@@ -63,6 +63,9 @@ class Document:
     # Pictures in the body the reader saw and could not read (a web page's or Word file's <img>): a table
     # shown as one is not "not listed" (tables.missing_table is then uncertain).
     images: int = 0
+    # Pages whose text came from OCR (a scan, a page exported as a picture): what is not found on them may be
+    # what OCR did not see, so tables.missing_table is then uncertain.
+    ocr_pages: int = 0
     # The file's bytes as read, for the stages that look at the file as written
     # (line numbers of a TXT, the second reading of a failed check); never re-read from disk.
     data: bytes = field(default=b"", repr=False, compare=False)
