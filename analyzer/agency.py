@@ -243,10 +243,11 @@ def level_of(agency: str | None) -> Level | None:
     branch = _BRANCH.search(name)
     if branch is not None:
         # A department's 分局 (郑州市公安局金水区分局, 郑州市生态环境局新郑分局) serves an area of its own:
-        # the level is that area's when the branch names it as a place, else it is not told (金水分局 may be
-        # an area's or a function's, 轨道交通分局): never the department's, which it is not.
+        # the level is that area's when the branch's name opens with it as a place, else it is not told
+        # (金水分局 may be an area's or a function's, 轨道交通分局): never the department's, which it is not.
         own = place_chain(branch.group(1))
-        return _unit_level(chain + own) if own and "".join(own) == branch.group(1) else None
+        # Named for a place, the branch has its level (金水区分局; 国家金融监督管理总局苏州监管分局: 苏州, city).
+        return _unit_level(chain + own) if own else None
     special = next((i for i, t in enumerate(chain) if t in SPECIAL_AREAS), None)
     if special is not None:
         # The area's own committee and departments have its level; a 片区 under it is a county.

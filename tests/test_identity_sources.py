@@ -215,6 +215,7 @@ def test_a_web_page_s_last_line_is_not_its_signer():
     # ... and when its name does not say the area is a place, the level is not told (was city).
     ("郑州市公安局金水分局", None),
     ("郑州市公安局轨道交通分局", None),
+    ("国家金融监督管理总局苏州监管分局", "city"),
     ("国家税务总局郑州市税务局", "city"),
     # Fail before: a 新区 governed by a 管委会 is no district (was county); an area named under 中国 is
     # no national body (was national).
