@@ -81,6 +81,7 @@ _NOT_PLACE = re.compile(
     r"自然|退役|医疗|林业|市场|市政|市容|人民|政府|机关"
 )
 _LIST_MARK = re.compile(r"[和与及、]")
+_NOT_STREET = re.compile(r"[和与及、]|^(?:城乡|城市|城镇|乡村|社区|辖区|景区|园区)街道$")
 # A unit followed by one of these is a word, not a longer unit: 昆山市 + 市场监督管理局.
 _COMPOUNDS = ("市场", "市政", "市容", "市民", "市级", "区域", "区划", "区级", "县域", "县级", "镇域", "乡村", "乡镇", "州级")
 # Endings of the name of a body that reports (a government, its office, a department, an area's committee).
@@ -89,6 +90,9 @@ _AGENCY_END = re.compile(
 )
 # Words before the place that are no place: the Party's committees, a national body's branch in a province.
 _NON_PLACE_PREFIX = re.compile(r"^(?:中华人民共和国|中国共产党|中共|国家[^省市县区州]{1,10}?总局(?=.))")
+_COMMITTEE = re.compile(r"(?:管理委员会|管委会)(?:办公室)?$")
+# A branch of a department named after it: "…局" then the branch's own name, ending 分局.
+_BRANCH = re.compile(r"(?:局|厅|委员会)([^局厅]{1,16}?)分局$")
 _NATIONAL = re.compile(rf"^(?:国务院|国家|中华人民共和国|中国(?!共产党)|(?:[{CJK}]{{1,8}})部$)")
 
 
@@ -207,8 +211,11 @@ def _next_place(name: str, pos: int) -> str | None:
         if len(token) + len(more.group(0)) > 16:
             break
         token += more.group(0)
-    # A development zone is named for what it develops (高新技术产业开发区): only a list mark makes it no place.
+    # A development zone is named for what it develops (高新技术产业开发区), a 街道 for its road
+    # (人民路街道, 建设路街道, 文化路街道): only a list mark or a bare word (城乡, 社区) makes either no place.
     not_place = _LIST_MARK if token.endswith(_ZONES) else _NOT_PLACE
+    if token.endswith("街道"):
+        not_place = _NOT_STREET
     if not_place.search(token) or (len(token) > 8 and not token.endswith(("自治县", "自治旗", "自治州", *AREA_WORDS))):
         return None
     return token
@@ -224,10 +231,23 @@ def level_of(agency: str | None) -> Level | None:
         return None
     name = compact(agency)
     chain = place_chain(name)
-    if is_national(name) and not (chain and name.startswith("国家")):
+    # An area named under 中国 (中国（江苏）自由贸易试验区南京片区) is no national body: its level is set case by case.
+    if is_national(name) and not (chain and name.startswith("国家")) and not any(w in name for w in AREA_WORDS):
         return "national"
     if not chain:
         return None
+    if chain[-1].endswith("新区") and chain[-1] not in SPECIAL_AREAS and _COMMITTEE.search(name):
+        # A 新区 with a government is a district (浦东新区人民政府: county); one governed by a 管委会
+        # (江北新区管理委员会) is a functional area whose level its name does not tell.
+        return None
+    branch = _BRANCH.search(name)
+    if branch is not None:
+        # A department's 分局 (郑州市公安局金水区分局, 郑州市生态环境局新郑分局) serves an area of its own:
+        # the level is that area's when the branch's name opens with it as a place, else it is not told
+        # (金水分局 may be an area's or a function's, 轨道交通分局): never the department's, which it is not.
+        own = place_chain(branch.group(1))
+        # Named for a place, the branch has its level (金水区分局; 国家金融监督管理总局苏州监管分局: 苏州, city).
+        return _unit_level(chain + own) if own else None
     special = next((i for i, t in enumerate(chain) if t in SPECIAL_AREAS), None)
     if special is not None:
         # The area's own committee and departments have its level; a 片区 under it is a county.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from analyzer.agency import full_name, level_of, looks_like_agency, place_chain
 from analyzer.dates import CN_DIGITS, SIGNATURE_DATE_RE, is_date_only, parse_date
 from analyzer.ingest.normalize import compact
-from analyzer.model import Document, ReportMeta, Section
+from analyzer.model import YEAR_INFERRED, Document, ReportMeta, Section
 from analyzer.templates import detect_template as _detect_template
 
 _TITLE_WORDS = re.compile(r"(?:政府|政务)?信息公开.{0,10}报告|政务公开.{0,10}报告|信息公开年报")
@@ -47,10 +47,19 @@ def identify(doc: Document) -> ReportMeta:
     best = choose_title(candidates)
     title = best.text if best else None
     text = doc.text
-    year = (best.year if best else None) or next((c.year for c in candidates if c.year), None)
-    year = year or year_from_period(text) or year_from_text(text)
+    # The 落款 date is no year spoken of: signed in the next year, it would outnumber a year said once.
+    signed_on = signature_date(doc)
+    spoken = text[: text.rindex(signed_on)] if signed_on and signed_on in text else text
+    year, year_from = _first_year(
+        ("标题", lambda: (best.year if best else None) or next((c.year for c in candidates if c.year), None)),
+        ("统计期限", lambda: year_from_period(text)),
+        ("落款日期", lambda: year_from_signature(doc)),
+        ("正文", lambda: year_from_text(spoken)),
+    )
+    if year_from == "正文" and not year_spoken_clearly(spoken):
+        year_from = YEAR_INFERRED  # another year is said nearly as often: a guess, on which no finding rests
     agency = best.agency if best else None
-    signed = signature_agency(doc) or byline_agency(doc) or publisher(doc)
+    signed = signature_agency(doc) or byline_agency(doc) or maker_agency(doc) or publisher(doc)
     # The 落款 (else the page's 发布机构) names the body when no title does, or completes
     # one named without its place (公安局 → 平潭综合实验区公安局).
     if signed and (agency is None or (signed != agency and signed.endswith(agency) and not place_chain(agency))):
@@ -64,7 +73,16 @@ def identify(doc: Document) -> ReportMeta:
         template=detect_template(text),
         published=published,
         published_from=published_from,
+        year_from=year_from,
     )
+
+
+def _first_year(*sources) -> tuple[int | None, str | None]:
+    """The year of the first source (name, reader) that gives one, and that source's name."""
+    for name, read in sources:
+        if (year := read()) is not None:
+            return year, name
+    return None, None
 
 
 def choose_title(candidates: list[TitleCandidate]) -> TitleCandidate | None:
@@ -185,13 +203,56 @@ def year_from_period(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# A report is signed after its year ends, by the deadline of 《条例》第四十九条 (1月31日, 3月31日 for a
+# government's) or a little after; a 落款 dated in a year's first half names the year before.
+SIGNED_BY_MONTH = 6
+
+
+def signature_date(doc: Document) -> str | None:
+    """The date of the 落款, as written: the last date ending one of the document's last lines."""
+    return next((m.group(0) for line in reversed(_last_lines(doc)) if (m := _last_date(line)) is not None), None)
+
+
+def _last_lines(doc: Document) -> list[str]:
+    """The document's last six lines of text, where a 落款 stands."""
+    blocks = [b for b in doc.blocks if b.kind != "table"][-4:]
+    return [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)][-6:]
+
+
+def year_from_signature(doc: Document) -> int | None:
+    """The year before the 落款 date when that date falls in a year's first half (signed late: not told)."""
+    written = signature_date(doc) or ""
+    # A whole date (also in Chinese numerals), else a month alone ("2022年1月").
+    m = re.fullmatch(r"(\d{4})-(\d{2})-\d{2}", parse_date(written) or "") or re.match(r"(\d{4})年(\d{1,2})月", written)
+    if m is None:
+        return None
+    return int(m.group(1)) - 1 if int(m.group(2)) <= SIGNED_BY_MONTH else None
+
+
+_COMPARED_YEAR = re.compile(
+    r"(?:较|比|与|同比|环比|相比|低于|高于|多于|少于|上年|去年|上一?年度?)[（(]?(?:19|20)\d{2}\s*年度?[）)]?"
+    r"|(?:19|20)\d{2}\s*年度?同期"
+)
+
+
+def _year_counts(text: str) -> Counter:
+    """How often each year is spoken of in the first part of the report, less citations and comparisons."""
+    sample = re.sub(r"《[^》]{0,60}》|〔\d{4}〕|\[\d{4}\]", "", compact(text)[:8000])
+    # A year the report compares with is not its own ("较2022年增长", "2022年同期", "上年（2022年）").
+    sample = _COMPARED_YEAR.sub("", sample)
+    return Counter(int(y) for y in _YEAR_ANY.findall(sample) if 1990 <= int(y) <= 2100)
+
+
 def year_from_text(text: str) -> int | None:
     """The year most spoken of in the first part of the report (titles without a year, seed 004)."""
-    sample = re.sub(r"《[^》]{0,60}》|〔\d{4}〕|\[\d{4}\]", "", compact(text)[:8000])
-    years = Counter(int(y) for y in _YEAR_ANY.findall(sample) if 1990 <= int(y) <= 2100)
-    if not years:
-        return None
-    return years.most_common(1)[0][0]
+    years = _year_counts(text)
+    return years.most_common(1)[0][0] if years else None
+
+
+def year_spoken_clearly(text: str) -> bool:
+    """Whether the text's most spoken year stands out: said at least twice and twice as often as any other."""
+    counts = [n for _, n in _year_counts(text).most_common(2)]
+    return bool(counts) and counts[0] >= 2 and (len(counts) == 1 or counts[0] >= 2 * counts[1])
 
 
 def agency_from_title(title: str | None) -> str | None:
@@ -204,7 +265,8 @@ def agency_from_title(title: str | None) -> str | None:
         return None
     name = re.sub(r"(?:关于|的)+$", "", name[: m.start()])
     name = re.sub(r"^关于", "", name)
-    name = re.sub(r"[（(][^）)]*[）)]", "", name)  # 某县人民政府（县政府办公室） → 某县人民政府
+    # 某县人民政府（县政府办公室） → 某县人民政府; a bracket inside the name is its own (中国（江苏）自由贸易试验区…).
+    name = re.sub(r"[（(][^）)]*[）)]$", "", name)
     name = full_name(name) if name else ""
     return name if looks_like_agency(name) else None
 
@@ -222,10 +284,32 @@ def byline_agency(doc: Document) -> str | None:
     title_at = next((i for i, line in enumerate(lines) if is_title(clean_title(line))), None)
     if title_at is None:
         return None
-    for line in lines[title_at + 1:]:
+    # A PDF joins a byline centred under the title to the title's line: "…年度报告殷都区人民政府办公室".
+    ran_on = re.match(r"^.{4,60}?(?:报告|年报)[（(]?(.+?)[）)]?$", lines[title_at])
+    for line in ([ran_on.group(1)] if ran_on else []) + lines[title_at + 1:]:
         name = full_name(line.strip("()（）"))
         if len(line) <= 40 and not _TITLE_WORDS.search(line) and looks_like_agency(name):
             return name
+    return None
+
+
+# The preamble saying who made the report: "本报告由殷都区人民政府办公室根据《条例》编制",
+# "郑州市金水区财政局根据《条例》要求编制本报告", "…要求，殷都区财政局编制了本报告".
+_MAKER_NAME = r"([^，。；、《》“”\s]{3,40}?)"
+_MAKER = re.compile(
+    rf"由{_MAKER_NAME}(?:(?:根据|按照|依据|依照|结合|负责|组织|汇总)[^。；]{{0,80}}?)?(?:编制|编写|起草|制作|形成)"
+    rf"|(?:^|[。；，,]){_MAKER_NAME}(?:(?:根据|按照|依据|依照|结合)[^。；]{{0,80}}?)?(?:编制|编写|制作)(?:了|完成)?[^。；]{{0,30}}?报告"
+)
+
+
+def maker_agency(doc: Document) -> str | None:
+    """The body the preamble says made the report (before 一、总体情况), when it is an agency."""
+    for line in _head_lines(doc):
+        for m in _MAKER.finditer(line):
+            name = next(g for g in m.groups() if g)
+            # Named as an agency ends, as written: a bare place here (由安阳市…) is no body that reports.
+            if looks_like_agency(name):
+                return full_name(name)
     return None
 
 
@@ -236,14 +320,14 @@ _SEAL = re.compile(r"[（(](?:盖章|印章|公章|签章|章)[）)]$")
 def signature_agency(doc: Document) -> str | None:
     """The body signing the report (落款): the name above the date at the end, or before it on one line,
     or, with no date, the name alone on the last line. The date may be a month, or in Chinese numerals."""
-    blocks = [b for b in doc.blocks if b.kind != "table"][-4:]
-    lines = [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)][-6:]
+    lines = _last_lines(doc)
     for i in range(len(lines) - 1, -1, -1):
         m = _last_date(lines[i])
         if is_date_only(lines[i]):
             names = [lines[i - 1]] if i > 0 else []
         elif m is not None:
-            names = [re.split(r"[。；！？）)」”]", lines[i][: m.start()])[-1]]
+            # The seal mark first: "殷都区人民政府（盖章） 2022年1月20日" is signed, its ）ends no sentence.
+            names = [re.split(r"[。；！？）)」”]", _SEAL.sub("", lines[i][: m.start()].strip()))[-1]]
         elif i == len(lines) - 1 and doc.format != "html":
             # No date: the signer alone on the last line. Not on a web page, whose last line may be
             # its footer naming the site's owner (a government's portal carries its departments' reports).
@@ -283,15 +367,16 @@ def find_published(doc: Document, year: int | None) -> tuple[str | None, str | N
     for b in blocks[:4] + blocks[-4:]:
         for line in b.text.split("\n"):
             s = compact(line).strip("()（）")
+            # A line that says it gives the publication date is that, not a 落款 ("依据：落款" was said of it).
+            m = re.match(r"^发布(?:时间|日期)[:：](.*)$", s)
+            if m and (d := parse_date(m.group(1))):
+                return d, "发布时间"
             # The date alone, or after the signing agency ("棉洋镇人民政府2022年1月10日").
             m = _last_date(s) if len(s) <= 40 else None
             if m and m.end() == len(s) and (m.start() == 0 or not s[m.start() - 1].isdigit()):
                 d = parse_date(m.group(0))
                 if d and (year is None or int(d[:4]) >= year):
                     return d, "落款"
-            m = re.match(r"^发布(?:时间|日期)[:：](.*)$", s)
-            if m and (d := parse_date(m.group(1))):
-                return d, "发布时间"
     for key in ("pdf_created", "pdf_modified"):
         value = doc.metadata.get(key)
         if value and (d := parse_date(value)):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# Said in a finding that rests on a year no title, statistical period or 落款 states (ReportMeta.year_inferred).
+YEAR_INFERRED_NOTE = "报告标题、统计期限和落款均未写明所属年度，{year}年度系根据正文推断，请核实。"
+
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # The four parts of the score (shared/spec/rubric.md), in the order they are shown.

@@ -60,6 +60,12 @@ class Document:
     # Facts the container carries outside the body: a web page's 发布时间,
     # PDF metadata dates, the title line of a crawler dump.
     metadata: dict[str, str] = field(default_factory=dict)
+    # Pictures in the body the reader saw and could not read (a web page's or Word file's <img>): a table
+    # shown as one is not "not listed" (tables.missing_table is then uncertain).
+    images: int = 0
+    # Pages whose text came from OCR (a scan, a page exported as a picture): what is not found on them may be
+    # what OCR did not see, so tables.missing_table is then uncertain.
+    ocr_pages: int = 0
     # The file's bytes as read, for the stages that look at the file as written
     # (line numbers of a TXT, the second reading of a failed check); never re-read from disk.
     data: bytes = field(default=b"", repr=False, compare=False)
@@ -99,6 +105,10 @@ class Section:
         return tuple(b for b in self.blocks if b.kind == "table")
 
 
+# ReportMeta.year_from when no title, statistical period or 落款 says the year: the text's most spoken.
+YEAR_INFERRED = "正文推断"
+
+
 @dataclass(frozen=True)
 class ReportMeta:
     title: str | None
@@ -108,6 +118,14 @@ class ReportMeta:
     template: Literal["2021", "2019"] | None
     published: str | None = None  # ISO date "YYYY-MM-DD" when the document carries one
     published_from: str | None = None  # where the date was found ("发布时间", "落款", "PDF元数据")
+    # Where the year was read (identify.YEAR_SOURCES): a title, the statistical period, the 落款's date,
+    # or, when none says it, the year the text speaks of most (YEAR_INFERRED), which a finding may not rest on.
+    year_from: str | None = None
+
+    @property
+    def year_inferred(self) -> bool:
+        """No title, statistical period or 落款 states the year: a finding resting on it is uncertain."""
+        return self.year_from == YEAR_INFERRED
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -200,3 +200,117 @@ def test_a_web_page_s_last_line_is_not_its_signer():
     """A page's footer may name the site's owner: on a web page a name alone without a date signs nothing."""
     meta = identify(_doc(["2021年政府信息公开工作年度报告", *_BODY, "殷都区人民政府"], fmt="html"))
     assert meta.agency is None
+
+
+# uat4: identity of reports not seen, each a shape the earlier tests did not hold.
+
+@pytest.mark.parametrize("agency, level", [
+    # Fail before (county): a 街道 named for its road was no place, so the 区 above it gave the level.
+    ("郑州市金水区文化路街道办事处", "township"),
+    ("郑州市中原区建设路街道办事处", "township"),
+    ("郑州市金水区人民路街道办事处", "township"),
+    # Fail before (city): a department's 分局 serving an area has the area's level, not the department's.
+    ("郑州市公安局金水区分局", "county"),
+    ("郑州市公安局郑东新区分局", "county"),
+    # ... and when its name does not say the area is a place, the level is not told (was city).
+    ("郑州市公安局金水分局", None),
+    ("郑州市公安局轨道交通分局", None),
+    ("国家金融监督管理总局苏州监管分局", "city"),
+    ("国家税务总局郑州市税务局", "city"),
+    # Fail before: a 新区 governed by a 管委会 is no district (was county); an area named under 中国 is
+    # no national body (was national).
+    ("南京市江北新区管理委员会", None),
+    ("中国（江苏）自由贸易试验区南京片区管理委员会", None),
+    ("天津市滨海新区人民政府", "county"),
+    ("长阳土家族自治县财政局", "county"),
+    ("恩施土家族苗族自治州财政局", "city"),
+])
+def test_level_of_streets_and_branches(agency, level):
+    assert level_of(agency) == level
+
+
+@pytest.mark.parametrize("preamble, agency", [
+    # Fail before (agency None): the body that made the report named only in the preamble.
+    ("本报告由安阳市殷都区人民政府办公室根据《中华人民共和国政府信息公开条例》编制。", "安阳市殷都区人民政府办公室"),
+    ("本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，由北京市朝阳区人民政府办公室编制。",
+     "北京市朝阳区人民政府办公室"),
+    ("郑州市金水区财政局根据《中华人民共和国政府信息公开条例》要求，编制2021年度政府信息公开工作年度报告。", "郑州市金水区财政局"),
+    ("根据《中华人民共和国政府信息公开条例》要求，郑州市金水区财政局编制了本报告。", "郑州市金水区财政局"),
+    # A place alone is no maker: never 安阳市 → 安阳市人民政府 (the lazy name of a first try).
+    ("本报告由安阳市根据《条例》编制。", None),
+    (PREAMBLE, None),
+])
+def test_who_made_it_from_the_preamble(preamble, agency):
+    meta = identify(_doc(["2021年政府信息公开工作年度报告", preamble, *_BODY]))
+    assert (meta.agency, meta.year) == (agency, 2021)
+
+
+def test_a_seal_on_the_date_line_signs():
+    """Fail before (agency None): "（盖章）" before the date on one line ended the name as a sentence's ）."""
+    meta = identify(_doc(["2021年政府信息公开工作年度报告", *_BODY, "殷都区人民政府办公室（盖章）  2022年1月20日"]))
+    assert (meta.agency, meta.published) == ("殷都区人民政府办公室", "2022-01-20")
+
+
+@pytest.mark.parametrize("date, year", [("2022年1月20日", 2021), ("2022年3月", 2021), ("2022年9月1日", None)])
+def test_the_year_signed_is_the_year_after(date, year):
+    """Fail before (2022): a report naming no year but its 落款 date took that date's year, one too late.
+    Signed in the first half of a year it is the year before; later, the date does not tell."""
+    body = ["殷都区人民政府办公室政府信息公开工作年度报告", "一、总体情况", "本年度主动公开政府信息312条。",
+            "六、其他需要报告的事项", "无。", "殷都区人民政府办公室"]
+    meta = identify(_doc([*body, date]))
+    assert meta.year == year
+
+
+@pytest.mark.parametrize("head, agency", [
+    # Fail before (None): a PDF joins the byline centred under the title to the title's line
+    # (LibreOffice's rendering of a DOCX whose title and byline are two centred paragraphs).
+    (["2021年度政府信息公开工作年度报告殷都区人民政府办公室"], "殷都区人民政府办公室"),
+    (["2021年度政府信息公开工作年度报告（殷都区人民政府办公室）"], "殷都区人民政府办公室"),
+    (["2021年度政府信息公开工作年度报告根据《条例》要求编制"], None),
+])
+def test_a_byline_run_into_the_title(head, agency):
+    meta = identify(_doc(head + _BODY))
+    assert (meta.agency, meta.year) == (agency, 2021)
+
+
+def test_a_bracket_inside_an_agency_s_name_is_kept():
+    """Fail before: every bracket was dropped from the title's agency (中国自由贸易试验区…), not only a trailing note."""
+    meta = identify(_doc(["中国（江苏）自由贸易试验区南京片区管理委员会2021年政府信息公开工作年度报告", *_BODY]))
+    assert (meta.agency, meta.level) == ("中国（江苏）自由贸易试验区南京片区管理委员会", None)
+    meta = identify(_doc(["某某县人民政府（县政府办公室）2021年政府信息公开工作年度报告", *_BODY]))
+    assert meta.agency == "某某县人民政府"
+
+
+def test_a_year_compared_with_is_not_the_report_s():
+    """Fail before (2022): no year in the title nor a 落款, and the year compared with said more often
+    than the report's own ("较2022年", "2022年同期", "上年（2022年）")."""
+    body = ["殷都区人民政府办公室政府信息公开工作年度报告", "一、总体情况",
+            "2023年，我办主动公开政府信息312条，较2022年增加20条，比2022年同期多5条。",
+            "全年收到政府信息公开申请8件，上年（2022年）为6件，与2022年相比有所增加。",
+            "2023年，我办组织培训3次。", "六、其他需要报告的事项", "无。"]
+    assert identify(_doc(body)).year == 2023
+
+
+def test_where_the_year_was_read():
+    """ReportMeta.year_from: the title, the statistical period, the 落款's date, else the text (inferred)."""
+    assert identify(_doc(["殷都区人民政府办公室2021年政府信息公开工作年度报告", *_BODY])).year_from == "标题"
+    period = ["本报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。"]
+    assert identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", *period, *_BODY])).year_from == "统计期限"
+    signed = ["殷都区人民政府办公室", "2022年1月20日"]
+    meta = identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", *_BODY, *signed]))
+    assert (meta.year, meta.year_from, meta.year_inferred) == (2021, "落款日期", False)
+    # Said once, or about as often as another year: a guess (year_inferred); said clearly most: the text's.
+    meta = identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", "一、总体情况", "2021年，我办主动公开信息312条。"]))
+    assert (meta.year, meta.year_inferred) == (2021, True)
+    twice = ["一、总体情况", "2021年，我办主动公开信息312条。", "2021年，我办收到申请8件。"]
+    meta = identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", *twice]))
+    assert (meta.year, meta.year_from, meta.year_inferred) == (2021, "正文", False)
+    plans = [*twice, "2022年，我办将继续推进公开。", "2022年，我办将加强培训。"]
+    meta = identify(_doc(["殷都区人民政府办公室政府信息公开工作年度报告", *plans]))
+    assert meta.year_inferred
+
+
+def test_a_publication_line_is_no_signature():
+    """Fail before: "发布时间：2024-01-20" at the head was taken for a 落款 date (依据：落款)."""
+    meta = identify(_doc(["发布时间：2024-01-20", "殷都区人民政府办公室2023年政府信息公开工作年度报告", *_BODY]))
+    assert (meta.published, meta.published_from) == ("2024-01-20", "发布时间")

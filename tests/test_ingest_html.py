@@ -83,3 +83,28 @@ def test_real_script_page_sections():
 
     doc = read_document(real_report("real0011.txt"))
     assert set(split_sections(doc)) == {"overview", "active_disclosure", "applications", "review_litigation", "problems", "other"}
+
+
+def test_a_table_shown_as_a_picture_is_not_said_missing_for_sure(tmp_path):
+    """uat4: 三 of a web page given as an <img> (a screenshot pasted in): the check said, confirmed, “报告未列出
+    “三、…”的统计表格…该部分数据全部缺失”. The reader counts the article's pictures (Document.images) and the
+    finding is held (待核实), saying a picture was not read; a page without pictures is unchanged."""
+    import re
+
+    from analyzer import analyze_file
+    from conftest import CORPUS
+
+    page = (CORPUS / "900_distinct_values.html").read_text(encoding="utf-8")
+    three = next(m for m in re.finditer(r"<table.*?</table>", page, re.S) if "本年新收" in m.group(0))
+    (tmp_path / "img.html").write_text(page[: three.start()] + '<p><img src="t3.png"></p>' + page[three.end():], encoding="utf-8")
+    assert read_document(tmp_path / "img.html").images == 1
+    got = analyze_file(tmp_path / "img.html")
+    (f,) = [f for f in got.findings if f.rule == "tables.missing_table"]
+    assert f.where.startswith("三") and f.status == "uncertain" and "1幅图片未能读取" in f.message
+    # 四 opens under its own header (行政复议 · 行政诉讼) though no 三 was read before it: its 15 cells were
+    # lost, and 四 said missing too.
+    whole = analyze_file(CORPUS / "900_distinct_values.html")
+    assert got.tables.values["review_litigation"] == whole.tables.values["review_litigation"]
+    (tmp_path / "none.html").write_text(page[: three.start()] + page[three.end():], encoding="utf-8")
+    (f,) = [f for f in analyze_file(tmp_path / "none.html").findings if f.rule == "tables.missing_table"]
+    assert f.status == "confirmed" and "图片" not in f.message

@@ -148,6 +148,22 @@ def test_stale_years(sentence, stale):
     assert any(f.rule == "narrative.stale_year" for f in findings) is stale
 
 
+def test_a_stale_year_against_a_year_read_from_the_text_alone_is_uncertain():
+    """uat4: with no year in the title, period or 落款, the report's year is the text's most spoken one,
+    which may be a plan's; "2021年度报告中把2020年当作本年度来写" then rests on a guess and is held."""
+    from dataclasses import replace
+
+    from analyzer.model import YEAR_INFERRED
+
+    secs = sections(overview="2020年，我局主动公开政府信息312条。" + FULL_OVERVIEW, problems="一是政策解读形式单一。下一步将丰富解读形式。",
+                    other="未收取信息处理费。")
+    said = [f for f in analyze_narrative(secs, META_2021, None)[1] if f.rule == "narrative.stale_year"]
+    guessed = [f for f in analyze_narrative(secs, replace(META_2021, year_from=YEAR_INFERRED), None)[1]
+               if f.rule == "narrative.stale_year"]
+    assert [f.status for f in said] == ["confirmed"] and [f.status for f in guessed] == ["uncertain"]
+    assert "根据正文推断" in guessed[0].message
+
+
 def test_stale_year_needs_a_report_year():
     meta = ReportMeta(None, None, None, None, None)
     secs = sections(overview="2015年，我局贯彻落实科学发展观。" + FULL_OVERVIEW)

@@ -572,3 +572,36 @@ def test_while_the_store_loads_pages_say_so_and_the_api_answers_503(workspace):
     assert "正在载入工作区中的" in html and 'hx-get="/ready"' in html
     assert c.get("/ready").status_code == 204
     assert c.get("/api/health").status_code == 200
+
+
+def _editor_fields(html_text: str) -> dict:
+    """The review editor's fields as the page fills them (what a supervisor saves unchanged)."""
+    import html as html_lib
+
+    fields = dict(re.findall(r'<textarea name="(\w+)"[^>]*>(.*?)</textarea>', html_text, re.S))
+    return {k: html_lib.unescape(v) for k, v in fields.items()}
+
+
+def test_an_edit_never_keeps_silently_what_a_later_decision_dismissed(client):
+    """uat4: a comment edited (one sentence added), then a finding it states dismissed: the DOCX the
+    supervisor signs still said the dismissed problem and the count of problems before it, and the page
+    said only that decisions do not overwrite edits. Now the page names each such sentence and the
+    DOCX lists it after the 落款 for the reviewer; the supervisor's own sentence is never named."""
+    rid = by_file(client, TXT0.name)["id"]
+    fields = _editor_fields(client.get(f"/reports/{rid}/review").text)
+    assert "无规章制定权" in fields["problems"]
+    fields["overall"] += "请于30日内整改。"
+    assert client.post(f"/reports/{rid}/review", data=fields, follow_redirects=False).status_code == 303
+    assert "与此后对问题的确认或驳回不符" not in client.get(f"/reports/{rid}/review").text
+    f = _finding(client, rid, "active_disclosure.rules_without_power")
+    client.post(f"/api/findings/{f['id']}/decision", json={"decision": "dismissed", "reason": "已核实"})
+    page = client.get(f"/reports/{rid}/review").text
+    stale = re.search(r'<div class="notice stale" role="alert">(.*?)</div>', page, re.S)
+    assert stale is not None and "无规章制定权" in stale.group(1) and "总体评价中" in stale.group(1)
+    assert "请于30日内整改" not in stale.group(1)
+    text = _docx_text(client.get(f"/api/reports/{rid}/review.docx").content)
+    appendix = text[text.index("待核实事项"):]
+    assert "无规章制定权" in appendix and "与此后对问题的确认或驳回不符" in appendix
+    # Withdrawn, the edit says what the analyzer says again: nothing is named.
+    client.post(f"/api/findings/{f['id']}/decision", json={"decision": None})
+    assert "与此后对问题的确认或驳回不符" not in client.get(f"/reports/{rid}/review").text

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from analyzer.model import Block, ReportMeta, ReportResult, Section, TableValues
+from analyzer.model import YEAR_INFERRED, Block, Document, ReportMeta, ReportResult, Section, TableValues
 from analyzer.narrative.consistency import check_consistency
 from analyzer.tables import check_continuity, run_checks, schema
 
@@ -233,6 +233,38 @@ def test_city_government_has_until_march() -> None:
     late = replace(CITY_GOV, published="2022-04-02", published_from="PDF元数据")
     (f,) = all_checks(tables_of(consistent_values()), late, {}, None)
     assert f.rule == "publication.late" and f.status == "uncertain"
+
+
+def test_a_finding_on_a_year_read_from_the_text_alone_is_uncertain() -> None:
+    """uat4, fail before: a report whose title, period and 落款 give no year takes the year its text names most
+    (a year it compares with, 2022, for a 2023 report), and publication.late said "逾期295天" as confirmed.
+    Now a finding resting on such a year is held (待核实) and says the year was inferred."""
+    late = replace(CITY_GOV, year=2022, published="2024-01-20", published_from="发布时间", year_from=YEAR_INFERRED)
+    (f,) = all_checks(tables_of(consistent_values()), late, {}, None)
+    assert f.rule == "publication.late" and f.status == "uncertain" and "根据正文推断" in f.message
+    stated = replace(late, year_from="标题")
+    (f,) = all_checks(tables_of(consistent_values()), stated, {}, None)
+    assert f.status == "confirmed" and "推断" not in f.message
+
+
+@pytest.mark.parametrize("read, note", [
+    ({"ocr_pages": 4}, "4页经OCR识别"),  # a scan read by OCR (85 dpi, noisy: no table seen)
+    ({"images": 1}, "1幅图片未能读取"),  # a page's 三 pasted as a picture
+    ({}, None),
+])
+def test_a_table_not_seen_in_what_was_not_read_is_not_said_missing_for_sure(read, note) -> None:
+    """uat4, fail before for the first: the seed 900 PDF scanned at 85 dpi with noise, OCR saw no table, and the
+    letter said, confirmed, “未列出统计表格，共2处” (grade 不合格). An absence in pages read by OCR, or in a
+    document with pictures not read, is held (待核实) and says why; a document read whole still says it."""
+    from pathlib import Path
+
+    values = consistent_values()
+    values["review_litigation"] = schema.empty_values("2021")["review_litigation"]
+    tables = replace(tables_of(values), found={"active_disclosure": True, "applications": True})
+    doc = Document(source=Path("x.pdf"), format="pdf", blocks=(), **read)
+    (f,) = [f for f in all_checks(tables, CITY_GOV, {}, doc) if f.rule == "tables.missing_table"]
+    assert (f.status, note in f.message if note else "核对原件" not in f.message) == (
+        "uncertain" if note else "confirmed", True)
 
 
 def test_narrative_sub_counts_are_not_compared() -> None:

@@ -88,27 +88,54 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
 
     blocks: list[Block] = []
     notes: list[str] = []
-    text_boxes = 0
+    text_boxes = boxed_tables = 0
     styles = _paragraph_styles(document)
     for element in _body_items(document.element.body):
+        boxed: list[Any] = []
         if element.tag == f"{W}p":
-            text_boxes += len(element.findall(f".//{W}txbxContent"))
+            boxes = _text_boxes(element)
+            text_boxes += len(boxes)
+            # A table drawn in a text box is the report's data (a 三 laid out on a page of its own): it is
+            # read after the paragraph holding the box. The boxes' own lines stay unread (seals, notes).
+            boxed = [t for box in boxes for t in box.iter(f"{W}tbl") if t.getparent() is box]
+            boxed_tables += len(boxed)
             block = _paragraph_block(element, styles)
         else:
             block = _table_block(element, document)
-        if block is not None:
-            blocks.append(block)
+        for b in [block, *(_table_block(t, document) for t in boxed)]:
+            if b is not None:
+                blocks.append(b)
     if text_boxes:
-        notes.append(f"文中有{text_boxes}个文本框，其内容未读取")
+        notes.append(f"文中有{text_boxes}个文本框，" + ("框内表格已读取，文字未读取" if boxed_tables else "其内容未读取"))
+    # Pictures placed in the body (a table pasted as a screenshot); a picture's VML copy under mc:Fallback once.
+    images = sum(1 for pic in document.element.body.iter(f"{PIC}pic", "{urn:schemas-microsoft-com:vml}imagedata")
+                 if not any(a.tag == f"{MC}Fallback" for a in pic.iterancestors()))
     return Document(
-        source=path, format="docx", blocks=tuple(blocks), notes=tuple(notes), metadata=_core_dates(document)
+        source=path, format="docx", blocks=tuple(blocks), notes=tuple(notes), metadata=_core_dates(document),
+        images=images,
     )
 
 
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
+
+
+def _text_boxes(paragraph: Any) -> list[Any]:
+    """The paragraph's text boxes, each once: Word writes a box twice (DrawingML, and VML under mc:Fallback)."""
+    return [box for box in paragraph.iter(f"{W}txbxContent")
+            if not any(a.tag == f"{MC}Fallback" for a in box.iterancestors())]
+
+
 def _body_items(parent: Any) -> Iterator[Any]:
-    """Top-level paragraphs and tables in order, looking through content controls (w:sdt)."""
+    """Top-level paragraphs and tables in order, looking through content controls (w:sdt) and layout tables."""
     for child in parent.iterchildren():
-        if child.tag in (f"{W}p", f"{W}tbl"):
+        if child.tag == f"{W}tbl" and child.find(f"{W}tr/{W}tc/{W}tbl") is not None:
+            # A table holding a table is a page's layout (a web page saved as Word, a report boxed in a
+            # frame), not data: its cells are read in order as the body, and their tables as tables.
+            # Read as one table, python-docx's cell text leaves the inner tables out: 二、三、四 were lost.
+            for cell in child.iterfind(f"{W}tr/{W}tc"):
+                yield from _body_items(cell)
+        elif child.tag in (f"{W}p", f"{W}tbl"):
             yield child
         elif child.tag == f"{W}sdt":
             content = child.find(f"{W}sdtContent")
@@ -187,13 +214,13 @@ def _table_block(element: Any, document: Any) -> Block | None:
 def table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
     """The table as a full grid of cleaned cell text, merged cells repeated."""
     try:
-        # ``_cells`` computes the grid once (gridSpan and vMerge resolved);
-        # ``row.cells`` would recompute it for every row.
-        cells = table._cells
-        width = len(table.columns)
-        grid = [cells[i : i + width] for i in range(0, len(cells), width)] if width else []
-    except (AttributeError, IndexError, ValueError):
-        grid = [list(row.cells) for row in table.rows]
+        grid = _grid(table)
+    except ValueError:
+        # A vertical merge continued from nothing: the first row of a table cut in two (a page's
+        # continuation, as converters write it) or a row too short above it. python-docx cannot place
+        # the cell; Word shows it as a cell of its own, so it is read as one.
+        _restart_orphan_merges(table._tbl)
+        grid = _grid(table)
     grid = _drop_sliver_columns(table, grid)
     texts: dict[int, str] = {}
     rows = []
@@ -210,6 +237,30 @@ def table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
         return ()
     width = max(len(r) for r in rows)
     return tuple(tuple(r + [""] * (width - len(r))) for r in rows)
+
+
+def _grid(table: Any) -> list[list[Any]]:
+    try:
+        # ``_cells`` computes the grid once (gridSpan and vMerge resolved);
+        # ``row.cells`` would recompute it for every row.
+        cells = table._cells
+        width = len(table.columns)
+        return [cells[i : i + width] for i in range(0, len(cells), width)] if width else []
+    except (AttributeError, IndexError, ValueError):
+        return [list(row.cells) for row in table.rows]
+
+
+def _restart_orphan_merges(tbl: Any) -> None:
+    """Each cell that continues a vertical merge with no cell above it starts one instead."""
+    from docx.oxml.ns import qn
+    from docx.oxml.simpletypes import ST_Merge
+
+    for tc in tbl.iter(qn("w:tc")):
+        if tc.vMerge == ST_Merge.CONTINUE:
+            try:
+                tc._tc_above
+            except ValueError:
+                tc.vMerge = ST_Merge.RESTART
 
 
 SLIVER_EMU = 72000  # 2 mm: narrower grid columns come from rounding, not from the author

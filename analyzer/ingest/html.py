@@ -56,7 +56,9 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     date = _find_date(root.text_content())
     if date and "发布时间" not in metadata:
         metadata["发布时间"] = date
-    return Document(source=path, format="html", blocks=tuple(blocks), notes=tuple(notes), metadata=metadata)
+    images = sum(1 for _ in body.iter("img"))
+    return Document(source=path, format="html", blocks=tuple(blocks), notes=tuple(notes), metadata=metadata,
+                    images=images)
 
 
 def html_from_script(text: str) -> str | None:

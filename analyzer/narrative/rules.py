@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from analyzer.ingest.normalize import compact
+from analyzer.labels import YEAR_INFERRED_NOTE
 from analyzer.model import Finding, ReportMeta, Section, Statement
 from analyzer.sections import SECTION_TITLES
 
@@ -310,8 +311,10 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
                 Finding(
                     "narrative.stale_year",
                     "warning",
-                    f"{meta.year}年度报告中把{y}年当作本年度来写：“{quote}”，疑为沿用往年报告文字，请核实年份。",
+                    f"{meta.year}年度报告中把{y}年当作本年度来写：“{quote}”，疑为沿用往年报告文字，请核实年份。"
+                    + (YEAR_INFERRED_NOTE.format(year=meta.year) if meta.year_inferred else ""),
                     where,
+                    status="uncertain" if meta.year_inferred else "confirmed",
                     quote=quote,
                     data={"year": y, "report_year": meta.year},
                 )
@@ -323,13 +326,14 @@ def check_stale_years(statements: list[Statement], sections: dict[str, Section],
                 if marker.unless and marker.unless.search(text):
                     continue
                 phrase = m.group(0)
-                uncertain = marker.soft and meta.year == marker.last + 1
+                uncertain = (marker.soft and meta.year == marker.last + 1) or meta.year_inferred
                 quote = shorten_around(text, phrase)
                 out.append(
                     Finding(
                         "narrative.stale_year",
                         "warning",
-                        f"{meta.year}年度报告仍以“{phrase}”为当前提法（{marker.why}）：“{quote}”，疑为沿用往年报告文字。",
+                        f"{meta.year}年度报告仍以“{phrase}”为当前提法（{marker.why}）：“{quote}”，疑为沿用往年报告文字。"
+                        + (YEAR_INFERRED_NOTE.format(year=meta.year) if meta.year_inferred else ""),
                         where,
                         status="uncertain" if uncertain else "confirmed",
                         quote=quote,

@@ -304,8 +304,9 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
     @app.get("/reports/{report_id}/review", response_class=HTMLResponse)
     def review_page(request: Request, row: DoneDep, saved: bool = False):
         comment, generated, edit = views.comments(bench, row)
+        stale = views.out_of_date(bench, row, edit, generated) if edit else []
         return render(request, "review.html", row=row, comment=comment, generated=generated, edit=edit,
-                      saved=saved, result=bench.decided(row.id))
+                      stale=stale, saved=saved, result=bench.decided(row.id))
 
     @app.post("/reports/{report_id}/review")
     def review_save(row: DoneDep, overall: str = Form("", max_length=FIELD_LIMIT),
@@ -314,7 +315,8 @@ def create_app(workspace: Path, *, password: str | None = None, workers: int = 2
         if not overall.strip():
             raise HTTPException(400, "“总体评价”不能为空")
         bench.store.save_review(report_key=bench.report_key(row.id), overall=overall.strip(),
-                                problems=_items(problems), suggestions=_items(suggestions), closing=closing.strip())
+                                problems=_items(problems), suggestions=_items(suggestions), closing=closing.strip(),
+                                basis=views.basis(bench, row))
         return RedirectResponse(f"/reports/{row.id}/review?saved=1", status_code=303)
 
     @app.post("/reports/{report_id}/review/reset")

@@ -92,6 +92,11 @@ MIGRATIONS: tuple[str, ...] = (
         at          TEXT NOT NULL
     );
     """,
+    # 2: what the analyzer had written when a comment was edited (JSON: overall, problems), so that
+    # a sentence it would no longer write after later decisions can be told from the supervisor's own.
+    """
+    ALTER TABLE review_edits ADD COLUMN basis TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
@@ -157,6 +162,7 @@ class ReviewEdit:
     suggestions: tuple[str, ...]
     closing: str
     at: str
+    basis: str = ""  # JSON {"overall", "problems"} of the generated comment the edit was made from ('' before migration 2)
 
 
 @dataclass(frozen=True)
@@ -356,13 +362,15 @@ class Store:
     # ------------------------------------------------------------ review edits
 
     def save_review(self, *, report_key: str, overall: str, problems: list[str], suggestions: list[str],
-                    closing: str) -> ReviewEdit:
-        e = ReviewEdit(report_key, overall, tuple(problems), tuple(suggestions), closing, now())
+                    closing: str, basis: str = "") -> ReviewEdit:
+        e = ReviewEdit(report_key, overall, tuple(problems), tuple(suggestions), closing, now(), basis)
         self._write(
-            """INSERT INTO review_edits (report_key, overall, problems, suggestions, closing, at) VALUES (?, ?, ?, ?, ?, ?)
+            """INSERT INTO review_edits (report_key, overall, problems, suggestions, closing, at, basis)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(report_key) DO UPDATE SET overall = excluded.overall, problems = excluded.problems,
-                   suggestions = excluded.suggestions, closing = excluded.closing, at = excluded.at""",
-            (report_key, overall, "\n".join(problems), "\n".join(suggestions), closing, e.at),
+                   suggestions = excluded.suggestions, closing = excluded.closing, at = excluded.at,
+                   basis = excluded.basis""",
+            (report_key, overall, "\n".join(problems), "\n".join(suggestions), closing, e.at, basis),
         )
         return e
 
@@ -371,7 +379,7 @@ class Store:
         if r is None:
             return None
         return ReviewEdit(r["report_key"], r["overall"], _lines(r["problems"]), _lines(r["suggestions"]),
-                          r["closing"], r["at"])
+                          r["closing"], r["at"], r["basis"])
 
     def drop_review(self, report_key: str) -> None:
         self._write("DELETE FROM review_edits WHERE report_key = ?", (report_key,))

@@ -6,7 +6,9 @@ analyzer's own objects; nothing here knows HTML or HTTP.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from dataclasses import dataclass, replace
 
 from analyzer import rules
@@ -352,15 +354,53 @@ def cell_detail(bench: Workbench, row: ReportRow, key: str) -> dict | None:
 
 
 def comments(bench: Workbench, row: ReportRow) -> tuple[Comment, Comment, object]:
-    """(the comment to send, the generated one, the stored edit or None)."""
+    """(the comment to send, the generated one, the stored edit or None).
+
+    An edited comment carries, in its part for the reviewer (after the 落款, never in the letter),
+    a note on each sentence of the edit that the analyzer wrote and would no longer write
+    (:func:`out_of_date`): a finding dismissed after the edit is otherwise still stated in it.
+    """
     generated = build_comment(bench.decided(row.id))
     edit = bench.store.review(bench.report_key(row.id))
     if edit is None:
         return generated, generated, None
+    notes = [STALE_NOTE.format(where=where, text=text) for where, text in out_of_date(bench, row, edit, generated)]
     # replace(): whatever else a comment carries (addressee, signature…) stays as generated.
     edited = replace(generated, overall=edit.overall, problems=list(edit.problems),
-                     suggestions=list(edit.suggestions), closing=edit.closing or None)
+                     suggestions=list(edit.suggestions), closing=edit.closing or None,
+                     pending=notes + generated.pending)
     return edited, generated, edit
+
+
+STALE_NOTE = "修改稿{where}“{text}”系此前自动生成的内容，与此后对问题的确认或驳回不符（按最新处理结果已不再这样写），发出前请修改或恢复自动生成。"
+
+
+def basis(bench: Workbench, row: ReportRow) -> str:
+    """What an edit is made from (stored with it): the generated overall judgement and problems."""
+    comment = build_comment(bench.decided(row.id))
+    return json.dumps({"overall": comment.overall, "problems": comment.problems}, ensure_ascii=False)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.findall(r"[^。；]+[。；]?", text or "") if s.strip()]
+
+
+def out_of_date(bench: Workbench, row: ReportRow, edit, generated: Comment) -> list[tuple[str, str]]:
+    """(where, text) of the edit's sentences and problems that the analyzer wrote, when the edit was
+    made or before any decision, and no longer writes given the decisions now: the supervisor's
+    own words are never among them, nor what the comment still says."""
+    try:
+        made_from = json.loads(edit.basis) if edit.basis else {}
+    except ValueError:
+        made_from = {}
+    undecided = build_comment(bench.finished(row.id))
+    written = {*_sentences(made_from.get("overall", "")), *_sentences(undecided.overall)}
+    items = {*made_from.get("problems", []), *undecided.problems}
+    out = [("总体评价中", s) for s in _sentences(edit.overall)
+           if s in written and s not in _sentences(generated.overall)]
+    out += [(f"存在的问题第{i}条", p) for i, p in enumerate(edit.problems, 1)
+            if p in items and p not in generated.problems]
+    return out
 
 
 def rectification_items(bench: Workbench, report_id: str) -> list[dict]:

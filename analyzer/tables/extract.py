@@ -240,6 +240,7 @@ def _solve_applications(reads: dict[str, RowRead], b: Builder) -> None:
                               if v is not None}
 
 
+_REVIEW_HEAD = re.compile(r"行政复议.*行政诉讼|行政诉讼.*行政复议")
 _REVIEW_WORDS = re.compile(r"行政复议|行政诉讼|维持|纠正|审结|总计|起诉|其他结果|结果")
 
 
@@ -305,9 +306,12 @@ def _review_rows(rows: list[TableRow], start: int) -> list[TableRow]:
             if label and not _REVIEW_WORDS.search(label):
                 break
         else:
-            # A row without words opens table 四 only right after table 三 was read.
-            wide = r.grid and start > 0 and len(r.values) >= 10  # fifteen numbers in a row: table 四
-            if not (_REVIEW_WORDS.search(label) or _REVIEW_WORDS.search(hint) or (not label and r.grid and start > 0) or wide):
+            # A row without words opens table 四 only right after table 三 was read, or under a header of
+            # 四's own (行政复议 · 行政诉讼 above its columns: found so when 三 is missing or a picture).
+            headed = r.grid and not label and any(_REVIEW_HEAD.search("".join(h)) for h in r.header_rows)
+            wide = r.grid and (start > 0 or headed) and len(r.values) >= 10  # fifteen numbers in a row: table 四
+            if not (_REVIEW_WORDS.search(label) or _REVIEW_WORDS.search(hint) or (not label and r.grid and start > 0)
+                    or wide or headed):
                 continue
             if label and not _REVIEW_WORDS.search(label) and not wide:
                 continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from analyzer.labels import YEAR_INFERRED_NOTE
 from analyzer.model import Document, Finding, ReportMeta
 
 # A people's government (or its 办公厅 reporting for it); a 管委会 of an
@@ -55,8 +56,13 @@ def check_publication(meta: ReportMeta, doc: Document | None) -> list[Finding]:
                f"（{why}），逾期{days}天。")
     if weak:
         message += "该日期取自PDF文件属性，可能不是实际发布日期，请核实。"
+    # The deadline follows from the year: one the report does not state is the text's most spoken year,
+    # which may be a year it compares with or plans for.
+    guessed = meta.year_inferred
+    if guessed:
+        message += YEAR_INFERRED_NOTE.format(year=meta.year)
     return [Finding(
         rule="publication.late", severity="warning", message=message,
-        where="报告发布日期", status="uncertain" if weak else "confirmed",
+        where="报告发布日期", status="uncertain" if weak or guessed else "confirmed",
         data={"published": meta.published, "published_from": source, "deadline": when.isoformat(), "days_late": days},
     )]

@@ -61,4 +61,5 @@ def read(path: Path, data: bytes, settings: Settings) -> Document:
     borderless.carry_wrapped_labels(pages)
     textlayer.check_cid_debris(pages, name, notes)
     blocks = assemble.pages_to_blocks(pages)
-    return Document(source=path, format="pdf", blocks=tuple(blocks), notes=tuple(notes), metadata=metadata)
+    return Document(source=path, format="pdf", blocks=tuple(blocks), notes=tuple(notes), metadata=metadata,
+                    ocr_pages=len(read_by_ocr))

@@ -43,6 +43,12 @@ def check_missing_table(ctx: Context) -> list[Finding]:
         if any(_row_present(t, table, r.key) for r in rows):
             continue
         doubt = reading_doubt(t, table)
+        if not doubt and ctx.doc is not None and ctx.doc.images:
+            # The report's pictures were not read: the table may be one of them (a screenshot pasted in).
+            doubt = f"（文中有{ctx.doc.images}幅图片未能读取，该表格可能以图片形式列出，请核对原件。）"
+        if not doubt and ctx.doc is not None and ctx.doc.ocr_pages:
+            # Read from page images, a table OCR did not see is no table the report left out.
+            doubt = f"（本报告有{ctx.doc.ocr_pages}页经OCR识别，该表格可能未能识别，请核对原件。）"
         out.append(Finding(
             rule="tables.missing_table", severity="error",
             message=f"报告未列出“{title}”的统计表格（或表格无法识别），该部分数据全部缺失。{doubt}",
