@@ -180,7 +180,9 @@ def looks_like_agency(name: str | None) -> bool:
     return is_national(name) or bool(place_chain(name))
 
 
-@lru_cache(maxsize=8192)
+# A report names a handful of bodies, each many times; linking a run asks once per agency. A bigger cache
+# filled with the run's agencies and stayed resident (8,192 names: +2.4 MB of RSS, 2,000: +0.9).
+@lru_cache(maxsize=1024)
 def place_chain(name: str) -> tuple[str, ...]:
     """The place names a body's name begins with, highest first (江苏省 · 苏州市 · 昆山市)."""
     name = _NON_PLACE_PREFIX.sub("", compact(name))

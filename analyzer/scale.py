@@ -62,7 +62,7 @@ LINK_CHUNK = 10_000  # rows passed between DuckDB and Python at a time while lin
 # linked reports 38 MB on two threads, 25 on one); they take a second or two either way.
 LINK_THREADS = 1
 FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
-FINISH_THREADS = 1  # threads of pass 3's queries (see _finished)
+FINISH_THREADS = 1  # threads of pass 3's queries (see _range_rows)
 RELEASE_EVERY = 200  # reports finished between two give-backs of freed memory (store.release_memory)
 NEIGHBOURS_PER_PART = 500_000  # near-duplicate neighbours whose groups are counted in one query (pass 2)
 STATEMENTS_PER_PART = 250_000  # statements whose distinct (node, group) rows are found in one query (pass 2)
@@ -425,12 +425,8 @@ class Finished:
 def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_config,
               files: bool = False) -> Iterator[Finished]:
     """Every report finished, in source order, with the reports of its year link (``files``: and table files' facts)."""
-    from analyzer.output.store import release_memory, threads
+    from analyzer.output.store import release_memory
 
-    facts = ", f.file_id, f.sha256, f.duplicate_of, pf.file_id, pf.sha256" if files else ""
-    tables = (", f AS (SELECT * FROM files WHERE {within}), "
-              "pf AS (SELECT * FROM files WHERE source IN (SELECT prev FROM l))") if files else ""
-    joins = "JOIN f ON f.source = i.source LEFT JOIN pf ON pf.source = l.prev" if files else ""
     # FINISH_RANGE reports at a time: one query over the run would have DuckDB sort and hold
     # every report's row and shared positions (what grew from 10,000 to 100,000 reports)
     bounds = [s for (s,) in con.execute(
@@ -438,26 +434,9 @@ def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_co
         f"WHERE n % {FINISH_RANGE} = 1 ORDER BY source").fetchall()]
 
     def ranges() -> Iterator[tuple]:
-        # Every table is cut to the range (or to its links) before it is joined: joined whole, the
-        # run's rows of idx and files were DuckDB's hash tables: 52 MB at 100,000 reports, cut 28 MB.
-        # On one thread: the cut scans the whole of shared and idx, whose row groups each thread
-        # decodes, and a run of 100,000 reports has ten times the row groups of one of 10,000
         for k, lo in enumerate(bounds):
-            hi = bounds[k + 1] if k + 1 < len(bounds) else None
-            within = "source >= $lo" + (" AND source < $hi" if hi is not None else "")
-            with threads(con, FINISH_THREADS):
-                rows = con.execute(f"""
-                WITH i AS (SELECT source, "offset", length FROM idx WHERE {within}),
-                l AS (SELECT source, prev FROM links WHERE {within}),
-                p AS (SELECT source, "offset", length FROM idx WHERE source IN (SELECT prev FROM l)),
-                sh AS (SELECT source, list(idx) AS shared FROM shared WHERE {within} GROUP BY source)
-                {tables.format(within=within)}
-                SELECT i.source, i."offset", i.length, p."offset", p.length, p.source, sh.shared {facts}
-                FROM i LEFT JOIN l ON l.source = i.source LEFT JOIN p ON p.source = l.prev
-                     LEFT JOIN sh ON sh.source = i.source {joins}
-                ORDER BY i.source
-                """, {"lo": lo, **({"hi": hi} if hi is not None else {})}).fetchall()
-            release_memory()  # the range query's buffers, and the reports of the range before
+            rows = _range_rows(con, lo, bounds[k + 1] if k + 1 < len(bounds) else None, files)
+            release_memory()  # the range's query buffers, and the reports of the range before
             yield from rows
 
     for count, (src, off, ln, poff, pln, psrc, shared, *file) in enumerate(ranges(), 1):
@@ -472,6 +451,49 @@ def _finished(con, spill: Spill, competing: dict[str, tuple[str, ...]], score_co
                        tuple(file) if files else None)
         if count % RELEASE_EVERY == 0:
             release_memory()  # what the reports finished since freed: glibc keeps it otherwise
+
+
+def _range_rows(con, lo: str, hi: str | None, files: bool) -> list[tuple]:
+    """The reports of one range of sources (``lo`` ≤ source < ``hi``), in source order, each with where it and
+    its linked report lie in the spill, its shared positions and (``files``) both files' facts.
+
+    Each table is cut by a query of its own, without a join, and the pieces are put together here: as one
+    query joining the cuts, DuckDB held a hash table of ~8 MB for each of its joins (40 MB for 2,000
+    reports, whatever the run's size), and a semi-join (``IN``) of the linked reports another 8 MB: those
+    are read from the span of sources they lie in and kept when named. On one thread (``FINISH_THREADS``):
+    each thread decodes its own row groups of the spill's tables, and 100,000 reports have ten times those
+    of 10,000.
+    """
+    from analyzer.output.store import threads
+
+    within = "source >= $lo" + (" AND source < $hi" if hi is not None else "")
+    args = {"lo": lo, **({"hi": hi} if hi is not None else {})}
+
+    def named(sql: str, names: set[str]) -> dict[str, list]:
+        """Rows of ``sql`` (source first) whose source is one of ``names``, read from the span of those."""
+        if not names:
+            return {}
+        cur = con.execute(f"{sql} WHERE source BETWEEN $first AND $last", {"first": min(names), "last": max(names)})
+        return {s: rest for batch in iter(lambda: cur.fetchmany(BATCH), []) for s, *rest in batch if s in names}
+
+    with threads(con, FINISH_THREADS):
+        here = con.execute(f'SELECT source, "offset", length FROM idx WHERE {within} ORDER BY source', args).fetchall()
+        links = dict(con.execute(f"SELECT source, prev FROM links WHERE {within}", args).fetchall())
+        prevs = set(links.values())
+        previous = named('SELECT source, "offset", length FROM idx', prevs)
+        shared = dict(con.execute(f"SELECT source, list(idx) FROM shared WHERE {within} GROUP BY source", args).fetchall())
+        if files:
+            facts = {s: rest for s, *rest in con.execute(
+                f"SELECT source, file_id, sha256, duplicate_of FROM files WHERE {within}", args).fetchall()}
+            prev_facts = named("SELECT source, file_id, sha256 FROM files", prevs)
+    rows = []
+    for src, off, ln in here:
+        prev = links.get(src)
+        row = (src, off, ln, *previous.get(prev, (None, None)), prev if prev in previous else None, shared.get(src))
+        if files:
+            row += (*facts[src], *prev_facts.get(prev, (None, None)))
+        rows.append(row)
+    return rows
 
 
 # ---------------------------------------------------------------- the run

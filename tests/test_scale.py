@@ -92,6 +92,45 @@ def test_links_from_the_spill_are_link_years(tmp_path, chunk):
     assert competing  # the same name in one year, different texts: several readings of no one report
 
 
+def test_a_range_of_reports_is_the_join_of_its_tables(tmp_path):
+    # scale._range_rows cuts each table by a query of its own and puts the pieces together in Python
+    # (joined in DuckDB, each join held an ~8 MB hash table): the same rows as the join, linked reports
+    # in other ranges or in none, reports without shared statements, files' facts included.
+    from analyzer.scale import _range_rows
+
+    rng = random.Random(5)
+    names = ["某县人民政府", "某县教育局", "洪泽区人民政府", "鼓楼区人民政府", "某镇人民政府", None]
+    results = [_light(f"r{i:03d}/{rng.random():.6f}.txt", rng.choice(names), rng.choice([2020, 2021, 2022]))
+               for i in range(60)]
+    spill = Spill(tmp_path / "spill")
+    for r in results:
+        spill.add(r)
+    spill.close_pass()
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW idx AS SELECT * FROM read_parquet('{spill.glob('index')}')")
+    link_years_spill(con, spill)
+    con.execute("CREATE TABLE shared AS SELECT source, i AS idx FROM idx, range(3) t(i) WHERE hash(source) % 3 = 0 AND i <> 1")
+    con.execute("CREATE TABLE files AS SELECT source, 'id-' || source AS file_id, md5(source) AS sha256, "
+                "CASE WHEN hash(source) % 4 = 0 THEN 'first' END AS duplicate_of FROM idx")
+    sources = [s for (s,) in con.execute("SELECT source FROM idx ORDER BY source").fetchall()]
+    bounds = sources[::7]
+    got = []
+    for k, lo in enumerate(bounds):
+        hi = bounds[k + 1] if k + 1 < len(bounds) else None
+        got += [(*r[:6], sorted(r[6]) if r[6] else r[6], *r[7:]) for r in _range_rows(con, lo, hi, files=True)]
+    want = con.execute("""
+        WITH sh AS (SELECT source, list(idx) AS shared FROM shared GROUP BY source)
+        SELECT i.source, i."offset", i.length, p."offset", p.length, p.source, list_sort(sh.shared),
+               f.file_id, f.sha256, f.duplicate_of, pf.file_id, pf.sha256
+        FROM idx i LEFT JOIN links l ON l.source = i.source LEFT JOIN idx p ON p.source = l.prev
+             LEFT JOIN sh ON sh.source = i.source JOIN files f ON f.source = i.source LEFT JOIN files pf ON pf.source = l.prev
+        ORDER BY i.source""").fetchall()
+    con.close()
+    spill.close()
+    assert got == [tuple(r) for r in want] and len(got) == 60
+    assert sum(r[5] is not None for r in got) > 10 and sum(r[6] is None for r in got) > 10
+
+
 def _with_statements(i: int, agency: str, texts: list[str], year: int = 2021) -> ReportResult:
     r = clean_result(f"in/{i:03d}.txt", agency=agency, year=year)
     return replace(r, narrative=replace(r.narrative, statements=tuple(Statement(t, "overview") for t in texts)))

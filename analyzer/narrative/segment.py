@@ -535,7 +535,10 @@ HEADING_SECTIONS = ("overview",)
 _HEADING_PUNCT = re.compile(r"[；;：:。\d]")
 
 
-@lru_cache(maxsize=4096)
+# Cached for a report's reading, which asks again about the same lines. A streamed run asks about every
+# statement it finishes: 4,096 whole statements were kept from ~13,000 reports on (clearing the 2,499 of
+# a run of 10,000 gave back 2.2 MB).
+@lru_cache(maxsize=1024)
 def heading_line(text: str) -> bool:
     """Whether a text has the shape of a sub-part heading ("（一）健全组织领导。", "强化流程管控，守住办理底线")."""
     t = LEAD_MARKER.sub("", text).strip().rstrip("。")
