@@ -68,6 +68,17 @@ def _light(source: str, agency: str | None, year: int | None) -> ReportResult:
     return ReportResult(source=source, format="txt", meta=ReportMeta(None, agency, None, year, "2021"), sections={})
 
 
+def _spilled(tmp_path, results):
+    """The results through a spill's first pass, and a DuckDB connection with its index as the view ``idx``."""
+    spill = Spill(tmp_path / "spill")
+    for r in results:
+        spill.add(r)
+    spill.close_pass()
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW idx AS SELECT * FROM read_parquet('{spill.glob('index')}')")
+    return spill, con
+
+
 @pytest.mark.parametrize("chunk", [LINK_CHUNK, 1, 3])  # rows through Python at a time: the same links in any case
 def test_links_from_the_spill_are_link_years(tmp_path, chunk):
     names = ["某县人民政府", "某县人民政府办公室", "洪泽区人民政府", "淮安市洪泽区人民政府", "南京市鼓楼区人民政府",
@@ -77,12 +88,7 @@ def test_links_from_the_spill_are_link_years(tmp_path, chunk):
     results = [_light(f"r{i:03d}/{rng.random():.6f}.txt", rng.choice(names), rng.choice([2020, 2021, 2022, None]))
                for i in range(160)]
     want = link_years(results)
-    spill = Spill(tmp_path / "spill")
-    for r in results:
-        spill.add(r)
-    spill.close_pass()
-    con = duckdb.connect()
-    con.execute(f"CREATE VIEW idx AS SELECT * FROM read_parquet('{spill.glob('index')}')")
+    spill, con = _spilled(tmp_path, results)
     competing = link_years_spill(con, spill, chunk=chunk)
     got = dict(con.execute("SELECT source, prev FROM links").fetchall())
     con.close()
@@ -102,12 +108,7 @@ def test_a_range_of_reports_is_the_join_of_its_tables(tmp_path):
     names = ["某县人民政府", "某县教育局", "洪泽区人民政府", "鼓楼区人民政府", "某镇人民政府", None]
     results = [_light(f"r{i:03d}/{rng.random():.6f}.txt", rng.choice(names), rng.choice([2020, 2021, 2022]))
                for i in range(60)]
-    spill = Spill(tmp_path / "spill")
-    for r in results:
-        spill.add(r)
-    spill.close_pass()
-    con = duckdb.connect()
-    con.execute(f"CREATE VIEW idx AS SELECT * FROM read_parquet('{spill.glob('index')}')")
+    spill, con = _spilled(tmp_path, results)
     link_years_spill(con, spill)
     con.execute("CREATE TABLE shared AS SELECT source, i AS idx FROM idx, range(3) t(i) WHERE hash(source) % 3 = 0 AND i <> 1")
     con.execute("CREATE TABLE files AS SELECT source, 'id-' || source AS file_id, md5(source) AS sha256, "

@@ -99,7 +99,13 @@ def confirm_positions(reads: dict[str, RowRead]) -> None:
             r.markers = {(i - 1) % 7: m for i, m in r.markers.items()}
         return
     for r in pos.values():
-        r.candidates, r.raws, r.reason, r.markers = [(None,) * 7], [None] * 7, "columns", {}
+        _unread_columns(r)
+
+
+def _unread_columns(r: RowRead) -> None:
+    """The row not read: its columns could not be told apart (``tables.ambiguous_cell`` says so)."""
+    n = len(r.spec.columns)
+    r.candidates, r.raws, r.reason, r.markers = [(None,) * n], [None] * n, "columns", {}
 
 
 def _confirm_unplaced(reads: dict[str, RowRead]) -> None:
@@ -112,7 +118,7 @@ def _confirm_unplaced(reads: dict[str, RowRead]) -> None:
         if r.unconfirmed:
             r.unconfirmed = False
             if not confirmed:
-                r.candidates, r.raws, r.reason, r.markers = [(None,) * len(r.spec.columns)], [None] * len(r.spec.columns), "columns", {}
+                _unread_columns(r)
 
 
 MAX_HINTS = 5000  # readings of a damaged run beyond which it constrains nothing
