@@ -61,6 +61,10 @@ LINK_CHUNK = 10_000  # rows passed between DuckDB and Python at a time while lin
 # Linking's queries run on one thread: what each thread allocated stayed with the process (at 10,000
 # linked reports 38 MB on two threads, 25 on one); they take a second or two either way.
 LINK_THREADS = 1
+# The near-duplicate index's update and the shared statements' queries on one thread: at 100,000 reports
+# their peak was the run's (bench_store: pass 2 alone 282 MB on two threads, 269 on one, and faster
+# on two shared cores: 209 s against 198 to 285).
+NEARDUP_THREADS = 1
 FINISH_RANGE = 2_000  # reports finished from one query (pass 3)
 FINISH_THREADS = 1  # threads of pass 3's queries (see _range_rows)
 RELEASE_EVERY = 200  # reports finished between two give-backs of freed memory (store.release_memory)
@@ -290,10 +294,12 @@ def shared_statements(con, spill: Spill, store: Path, *, limit: int = IN_MEMORY_
             con.execute("INSERT INTO shared SELECT source, idx FROM hit")
         return
     from analyzer.output import neardup_index
+    from analyzer.output.store import threads
 
-    neardup_index.update_index(store, statements=spill.folder / "statements", con=con)
-    neardup_index.index_views(con, store)
-    _shared_from_index(con, spill.folder)
+    with threads(con, NEARDUP_THREADS):
+        neardup_index.update_index(store, statements=spill.folder / "statements", con=con)
+        neardup_index.index_views(con, store)
+        _shared_from_index(con, spill.folder)
 
 
 def _shared_from_index(con, folder: Path) -> None:
