@@ -495,3 +495,13 @@ def test_a_review_application_received_where_the_agency_may_decide_reviews_raise
 ])
 def test_a_townships_review_applications_of_another_kind_raise_nothing(text: str) -> None:
     assert mismatches(text, TOWN) == []
+
+
+def test_a_sentence_opening_on_its_items_divides_the_count_before() -> None:
+    """Fails before: "共收到申请34件。其中，自然人申请30件…" read the items without their count (nothing compared);
+    now they are its parts, and share what is known of it (a count that mixes in 上年结转, a count found wrong)."""
+    found = mismatches("全年共收到政府信息公开申请34件。其中，自然人申请30件，法人或其他组织申请4件。", **BY_TYPE)
+    assert sorted(f.data["quantity"] for f in found) == ["applications.legal_persons", "applications.natural_person"]
+    assert mismatches("全年共收到政府信息公开申请34件（含上年结转2件）。其中，自然人申请34件。", **BY_TYPE) == []
+    (head,) = mismatches("全年共收到政府信息公开申请36件。其中，自然人申请34件，法人或其他组织申请2件。", **BY_TYPE)
+    assert head.data["quantity"] == "applications.received"

@@ -193,12 +193,24 @@ def read_claims(text: str, agency: str | None = None, year: int | None = None, d
     carried = ("whole", "")
     for paragraph in nfkc(text).split("\n"):
         ctx = _Context(agency, year, scope=carried, decides_reviews=decides_reviews)
-        for sentence in re.split(r"(?<=[。；;！!？?])", paragraph):
+        for sentence in _sentences_of(paragraph):
             if sentence.strip():
                 out.extend(replace(c, sid=sid) for c in _read_sentence(sentence.strip(), ctx))
                 sid += 1
         heading = len(paragraph.strip()) <= 30 and not re.search(r"[。；;]", paragraph)
         carried = ctx.scope if heading else ("whole", "")
+    return out
+
+
+def _sentences_of(paragraph: str) -> list[str]:
+    """The paragraph's sentences; one that opens on "其中" is read with the one before, whose count it divides
+    ("共收到申请34件。其中，自然人申请30件…": the items are parts of the 34, and share what is known of it)."""
+    out: list[str] = []
+    for sentence in re.split(r"(?<=[。；;！!？?])", paragraph):
+        if out and re.match(r"\s*其中", sentence):
+            out[-1] += sentence
+        else:
+            out.append(sentence)
     return out
 
 
