@@ -410,6 +410,7 @@ BY_TYPE = {"applications__new_received__total": 34, "applications__new_received_
     ("全年新收政府信息公开申请34件，其中自然人32件、法人或其他组织3件。", {"applications.legal_persons": 3}),
     ("全年共收到政府信息公开申请34件，其中公民提出申请34件。", {"applications.natural_person": 34}),
     ("全年共收到自然人提出的政府信息公开申请20件。", {"applications.natural_person": 20}),
+    ("全年共受理自然人、法人或其他组织的政府信息公开申请30件。", {"applications.received": 30}),  # every applicant
 ])
 def test_an_applicant_types_count_is_compared_with_its_column(text: str, stated: dict) -> None:
     """Fails before: an applicant type's count ("其中自然人申请30件") was never compared."""
@@ -471,6 +472,8 @@ def test_a_review_application_received_where_the_agency_cannot_decide_reviews_is
     meta = replace_meta(DISTRICT, agency=agency, level=level)
     (f,) = mismatches("2021年，收到因政府信息公开引起的行政复议申请2件。", meta)
     assert f.data["quantity"] == "review.total" and f.data["stated"] == 2
+    # a copy the reviewing body sent it is of a case against it
+    assert mismatches("全年收到政府信息公开行政复议申请1件，系区政府转交的申请书副本。", meta)
     assert mismatches("2021年未收到政府信息公开行政复议申请。", meta) == []
     (none,) = mismatches("2021年未收到政府信息公开行政复议申请。", meta, review_litigation__review__total=1,
                          review_litigation__review__pending=1)
@@ -492,6 +495,8 @@ def test_a_review_application_received_where_the_agency_may_decide_reviews_raise
     "全县共收到政府信息公开行政复议申请5件。",
     "2020年，我镇收到政府信息公开行政复议申请2件。",
     "截至目前，尚未收到政府信息公开行政复议申请。",
+    "2021年，我镇收到政府信息公开行政复议申请1件，已转送区政府办理。",  # passed on: whose case is not said
+    "2021年，我镇收到政府信息公开行政复议申请1件，已告知申请人向区政府提出。",
 ])
 def test_a_townships_review_applications_of_another_kind_raise_nothing(text: str) -> None:
     assert mismatches(text, TOWN) == []

@@ -93,6 +93,8 @@ _CASE_OTHER = re.compile(r"败诉|胜诉|驳回|审结|结案|撤诉|终止|调�
 # Where the agency cannot be a reviewing body (a township or 街道, a department's office:
 # :func:`analyzer.tables.checks.powers.may_decide_reviews`), a review application it received is one against it.
 _TAKES_IN = re.compile(r"(?<!被)受理")
+# the agency passed it on (not "区政府转交的申请书副本", a copy the reviewing body sent the respondent)
+_PASSED_ON = re.compile(r"(?:转送|转交|转递|转至|转到|移送|移交)(?!的)|告知[^，,。；;]{0,12}向")
 _RECEIVES_REVIEW = re.compile(r"(?<!被)(?:收到|接到|接收|收悉)[^，,；;。被]{0,16}?复议申请")
 _IN_FORCE = re.compile(r"现行有效(?:的)?(?:行政)?(规范性文件|规章)")
 # an action on a batch of documents: the count is of that action, not the stock in force
@@ -115,7 +117,7 @@ _NONE_OBJECT = re.compile(
     r"[^，,。；;：:（()）]{0,30}?(?:信息公开申请(?!人)|公开申请(?!人)|依申请公开申请(?!人)|行政复议|行政诉讼|复议|诉讼|申请(?!人))"
     r"(?:\s*[、和及与或]\s*(?:被)?(?:申请|提起)?\s*(?:行政)?(?:复议|诉讼))?")
 # Who applied or how: "未收到法人或其他组织的申请" is one applicant type's count, a part the total does not say.
-_ALL_APPLICANTS = re.compile(r"公民、?法人(?:和|或|及|或者|、)?其他组织|任何(?:单位|个人|组织|人)(?:和|或|及)?(?:单位|个人|组织)?|社会公众|群众")
+_ALL_APPLICANTS = re.compile(r"(?:公民|自然人)、?法人(?:和|或|及|或者|、)?其他组织|任何(?:单位|个人|组织|人)(?:和|或|及)?(?:单位|个人|组织)?|社会公众|群众")
 _APPLICANT_PART = re.compile(rf"自然人|公民|法人|组织|企业|机构|个人|纸质|书面|口头|{_CHANNEL.pattern}")
 # The applicant types of table 三's columns, as reports name them ("其中自然人申请30件，法人或其他组织申请4件"): the
 # template's own labels, 公民 for 自然人, and 法人或其他组织 for its five columns together. Not 企业 (of any kind),
@@ -175,9 +177,11 @@ class _Context:
     disclosure_cases: bool = False  # the paragraph's review/litigation cases are said to concern 信息公开
     decides_reviews: bool = True  # the agency may be a reviewing body (复议机关): a review it receives may be another's
 
-    def decides(self, words: str) -> bool:
-        """Whether the words say the agency takes the case in as its reviewing body (or court)."""
-        return bool(_TAKES_IN.search(words) or (self.decides_reviews and _RECEIVES_REVIEW.search(words)))
+    def decides(self, words: str, sentence: str) -> bool:
+        """Whether the words say the agency takes the case in as its reviewing body (or court), or received an
+        application it passed on ("收到…行政复议申请1件，已转送区政府": whose case it is, the sentence does not say)."""
+        received = _RECEIVES_REVIEW.search(words)
+        return bool(_TAKES_IN.search(words) or (received and (self.decides_reviews or _PASSED_ON.search(sentence))))
 
 
 def read_claims(text: str, agency: str | None = None, year: int | None = None, decides_reviews: bool = True) -> list[Claim]:
@@ -307,7 +311,7 @@ def _none_of(base: Claim, verb: str, thing_words: str, span: str, tail: str, sen
         if not role and not (_PENDING.search(words) or _HANDLED.search(words)):
             role, rcue = "received", verb
     else:
-        if ctx.decides(verb + span + tail):
+        if ctx.decides(verb + span + tail, sentence):
             return replace(base, thing=thing, why_not="所述为本机关受理的案件（作为复议机关）")
         # None of any matter is none of disclosure matters; a narrower matter ("涉及征收的复议") is not.
         named = _REVIEW.search(span) or _LITIGATION.search(span)
@@ -362,7 +366,7 @@ def _read_item(sentence: str, label: str, near: str, tail: str, m: re.Match, ctx
         if not ctx.disclosure_cases:
             return replace(base, thing=thing, why_not="未说明为政府信息公开引起的案件")
         clause = re.split(r"[，,；;。]", sentence[: m.start()])[-1]
-        if ctx.decides(clause + tail):
+        if ctx.decides(clause + tail, sentence):
             return replace(base, thing=thing, why_not="所述为本机关受理的案件（作为复议机关），表格所计为本机关被申请复议、被起诉的案件")
     incl = bool(thing == "applications" and role == "received"
                 and re.match(r"\s*[（(]?\s*(?:含|包括)[^）)]{0,8}结转", sentence[m.end() :]))
