@@ -396,3 +396,117 @@ def test_applications_another_body_passed_on_are_a_part() -> None:
     town = replace_meta(DISTRICT, agency="某某镇人民政府", level="township")
     assert mismatches("2021年，我镇收到区政府转办的政府信息公开申请2件。", town) == []
     assert mismatches("2021年，我镇收到政府信息公开申请2件。", town)  # its own are still compared
+
+
+# ---- applicant types (table 三's columns) ----------------------------------------------------------
+
+BY_TYPE = {"applications__new_received__total": 34, "applications__new_received__natural_person": 32,
+           "applications__new_received__commercial_enterprise": 2, "applications__results_total__total": 35,
+           "applications__granted__total": 10}
+
+
+@pytest.mark.parametrize("text, stated", [
+    ("全年共收到政府信息公开申请34件，其中自然人申请30件，商业企业申请2件。", {"applications.natural_person": 30}),
+    ("全年新收政府信息公开申请34件，其中自然人32件、法人或其他组织3件。", {"applications.legal_persons": 3}),
+    ("全年共收到政府信息公开申请34件，其中公民提出申请34件。", {"applications.natural_person": 34}),
+    ("全年共收到自然人提出的政府信息公开申请20件。", {"applications.natural_person": 20}),
+    ("全年共受理自然人、法人或其他组织的政府信息公开申请30件。", {"applications.received": 30}),  # every applicant
+])
+def test_an_applicant_types_count_is_compared_with_its_column(text: str, stated: dict) -> None:
+    """Fails before: an applicant type's count ("其中自然人申请30件") was never compared."""
+    assert {f.data["quantity"]: f.data["stated"] for f in mismatches(text, **BY_TYPE)} == stated
+
+
+def test_legal_persons_are_the_sum_of_five_columns_and_the_finding_says_so() -> None:
+    (f,) = mismatches("全年共收到政府信息公开申请34件，其中法人或其他组织申请4件。", **BY_TYPE)
+    assert "法人或其他组织（商业企业、科研机构、社会公益组织、法律服务机构、其他五列之和）为2件" in f.message
+    assert f.data["cells"] == [f"applications.new_received.{c}" for c in
+                               ("commercial_enterprise", "research_institution", "public_interest_org", "legal_service_org", "other_org")]
+    assert f.where == "三、收到和处理政府信息公开申请情况 / 法人或其他组织 / 一、本年新收政府信息公开申请数量"
+
+
+@pytest.mark.parametrize("text", [
+    # fails before: one type's count was read as the count of every application (34)
+    "全年共收到自然人提出的政府信息公开申请32件。",
+    "全年共收到法人或其他组织提出的政府信息公开申请2件。",
+    "全年共收到政府信息公开申请34件，其中自然人申请32件，占94.1%；法人或其他组织申请2件。",
+])
+def test_an_applicant_types_count_the_table_agrees_with_raises_nothing(text: str) -> None:
+    assert mismatches(text, **BY_TYPE) == []
+
+
+@pytest.mark.parametrize("text", [
+    "全年共收到政府信息公开申请34件，其中网上申请30件、信函申请4件。",    # a channel: no column
+    "全年共收到政府信息公开申请34件，其中自然人通过网上提交申请20件。",
+    "全年共收到政府信息公开申请34件，其中自然人申请30件已办结。",         # a part that was handled
+    "全年共办结政府信息公开申请35件，其中自然人申请30件。",               # of the handled, not the new
+    "全年共收到政府信息公开申请34件，其中自然人申请中予以公开9件。",  # fails before: read as every 予以公开
+    "全年自然人申请予以公开9件。",  # fails before
+    "全年共收到政府信息公开申请34件，其中自然人申请的有20件涉及科技项目。",  # a matter
+    "全年共收到政府信息公开申请34件，其中委机关收到自然人申请20件。",      # a unit
+    "全年共收到政府信息公开申请36件（含上年结转2件），其中自然人申请34件。",  # its count mixes in last year's
+    "2023年共收到政府信息公开申请40件，其中自然人申请38件。",
+    "全年共收到政府信息公开申请34件，其中自然人申请较上年增加5件。",
+    "全市科技系统共收到政府信息公开申请300件，其中自然人申请280件。",
+    "全年共收到政府信息公开申请34件，其中个人申请30件、企业申请4件。",    # not the template's words
+    "截至9月底，共收到自然人提出的政府信息公开申请20件。",
+])
+def test_an_applicant_count_that_is_not_the_years_new_ones_raises_nothing(text: str) -> None:
+    assert mismatches(text, **BY_TYPE) == []
+
+
+def test_an_applicant_column_not_shown_is_not_zero() -> None:
+    """real0011 (2019) leaves 科研机构 and 社会公益组织 blank: the five columns' sum is not known."""
+    cells = {**BY_TYPE, "applications__new_received__research_institution": None}
+    assert mismatches("全年共收到政府信息公开申请34件，其中法人或其他组织申请5件。", **cells) == []
+    assert mismatches("全年共收到政府信息公开申请34件，其中科研机构申请1件。", **cells) == []
+
+
+# ---- review applications an agency that cannot decide reviews received --------------------------------
+
+@pytest.mark.parametrize("agency, level", [("某某县某某镇人民政府", "township"), ("某某区某某街道办事处", "township"),
+                                           ("某市教育局办公室", "city")])
+def test_a_review_application_received_where_the_agency_cannot_decide_reviews_is_against_it(agency: str, level: str) -> None:
+    """Fails before: "收到…行政复议申请" was never compared (the agency may be the reviewing body); a township, a
+    街道 or a department's office never is, so the application was one against it."""
+    meta = replace_meta(DISTRICT, agency=agency, level=level)
+    (f,) = mismatches("2021年，收到因政府信息公开引起的行政复议申请2件。", meta)
+    assert f.data["quantity"] == "review.total" and f.data["stated"] == 2
+    # a copy the reviewing body sent it is of a case against it
+    assert mismatches("全年收到政府信息公开行政复议申请1件，系区政府转交的申请书副本。", meta)
+    assert mismatches("2021年未收到政府信息公开行政复议申请。", meta) == []
+    (none,) = mismatches("2021年未收到政府信息公开行政复议申请。", meta, review_litigation__review__total=1,
+                         review_litigation__review__pending=1)
+    assert none.data["stated"] == 0
+
+
+@pytest.mark.parametrize("agency, level", [("某市科学技术委员会", "city"), ("某市某区人民政府办公室", "county"),
+                                           ("某某县人民政府", "county"), ("某某综合实验区管委会", None)])
+def test_a_review_application_received_where_the_agency_may_decide_reviews_raises_nothing(agency: str, level) -> None:
+    meta = replace_meta(DISTRICT, agency=agency, level=level)
+    assert mismatches("2021年，收到因政府信息公开引起的行政复议申请2件。", meta) == []
+    assert mismatches("2021年未收到政府信息公开行政复议申请。", meta, review_litigation__review__total=1,
+                      review_litigation__review__pending=1) == []
+
+
+@pytest.mark.parametrize("text", [
+    "全年受理政府信息公开行政复议申请1件。",      # 受理 is the reviewing body's word, whoever writes it
+    "全年收到行政复议申请2件。",                  # not said to concern disclosure
+    "全县共收到政府信息公开行政复议申请5件。",
+    "2020年，我镇收到政府信息公开行政复议申请2件。",
+    "截至目前，尚未收到政府信息公开行政复议申请。",
+    "2021年，我镇收到政府信息公开行政复议申请1件，已转送区政府办理。",  # passed on: whose case is not said
+    "2021年，我镇收到政府信息公开行政复议申请1件，已告知申请人向区政府提出。",
+])
+def test_a_townships_review_applications_of_another_kind_raise_nothing(text: str) -> None:
+    assert mismatches(text, TOWN) == []
+
+
+def test_a_sentence_opening_on_its_items_divides_the_count_before() -> None:
+    """Fails before: "共收到申请34件。其中，自然人申请30件…" read the items without their count (nothing compared);
+    now they are its parts, and share what is known of it (a count that mixes in 上年结转, a count found wrong)."""
+    found = mismatches("全年共收到政府信息公开申请34件。其中，自然人申请30件，法人或其他组织申请4件。", **BY_TYPE)
+    assert sorted(f.data["quantity"] for f in found) == ["applications.legal_persons", "applications.natural_person"]
+    assert mismatches("全年共收到政府信息公开申请34件（含上年结转2件）。其中，自然人申请34件。", **BY_TYPE) == []
+    (head,) = mismatches("全年共收到政府信息公开申请36件。其中，自然人申请34件，法人或其他组织申请2件。", **BY_TYPE)
+    assert head.data["quantity"] == "applications.received"

@@ -161,6 +161,58 @@ def test_parse_cell() -> None:
     assert parse_cell("") == (None, "empty")
     assert parse_cell("/") == (None, "marker")
     assert parse_cell("2.5") == (2.5, "number")  # kept, so that impossible_value can say so
+    # a count in Chinese numerals is its number; a run of numerals that is none, and an approximation, are not
+    assert [parse_cell(s) for s in ("三", "十二", "一百零五", "零", "三件")] == [
+        (3, "number"), (12, "number"), (105, "number"), (0, "number"), (3, "number")]
+    assert [parse_cell(s)[1] for s in ("一二", "二〇二一", "三、", "（三）")] == ["text"] * 4
+    assert [parse_cell(s) for s in ("约3", "3余", "10左右", "*", "3*", "约三")] == [(None, "approximate")] * 6
+
+
+def test_a_numeral_opening_a_grid_line_labels_it_and_one_after_the_label_is_a_cell() -> None:
+    """"三" before the label ("三、本年度办理结果" cut into two fields) is no cell; "二" after it is the cell 2."""
+    block = grid(("三", "（一）予以公开", "三", "0", "0", "0", "0", "0", "3"),
+                 ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "二", "0", "0", "0", "0", "0", "二"))
+    app = extract_tables(doc_of(block), {}, META).values["applications"]
+    assert app["granted"] == {**dict.fromkeys(app["granted"], 0), "natural_person": 3, "total": 3}
+    assert app["partially_granted"] == {**dict.fromkeys(app["granted"], 0), "natural_person": 2, "total": 2}
+
+
+def _seed001_with(tmp_path: Path, row: str):
+    from analyzer.cli import _settings
+    from analyzer.pipeline import analyze_single
+
+    seed = (ROOT / "corpus" / "001_dc17ca86c1b8bf45.txt").read_text(encoding="utf-8")
+    old = "一、本年新收政府信息公开申请数量\t7\t0\t0\t0\t0\t0\t7"
+    assert old in seed
+    path = tmp_path / "seed001_cells.txt"
+    path.write_text(seed.replace(old, "一、本年新收政府信息公开申请数量\t" + row), encoding="utf-8")
+    return analyze_single(path, _settings())
+
+
+@pytest.mark.parametrize("row", ["七\t0\t0\t0\t0\t0\t7", "7\t0\t0\t0\t0\t0\t七", "7\t零\t〇\t0\t0\t0\t7"])
+def test_a_cell_in_chinese_numerals_is_its_number(tmp_path: Path, row: str) -> None:
+    """Fails before: "七" was read as words, so the row had six numbers for seven columns (a cell blank or the row
+    ambiguous, 待核实). Its text's "共收到…申请8件" is still found wrong, and confirmed by the second reading."""
+    result = _seed001_with(tmp_path, row)
+    assert result.tables.values["applications"]["new_received"] == {
+        "natural_person": 7, "commercial_enterprise": 0, "research_institution": 0, "public_interest_org": 0,
+        "legal_service_org": 0, "other_org": 0, "total": 7}
+    assert not [f for f in result.findings if f.rule in ("tables.ambiguous_cell", "tables.non_numeric_cell")]
+    (f,) = [f for f in result.findings if f.rule == "narrative.table_mismatch"]
+    assert f.status == "confirmed"
+
+
+@pytest.mark.parametrize("raw", ["约7", "*", "7余"])
+def test_an_approximate_cell_stays_unread_and_is_said(tmp_path: Path, raw: str) -> None:
+    """Fails before: "约7" was read as words and the row was lost (tables.missing_row); "*" was said blank. Now the
+    cell is unread (a missing number is not zero), its text kept and said, and the rest of the row read."""
+    result = _seed001_with(tmp_path, raw + "\t0\t0\t0\t0\t0\t7")
+    new = result.tables.values["applications"]["new_received"]
+    assert new["natural_person"] is None and new["total"] == 7 and new["other_org"] == 0
+    assert result.tables.remarks["applications.new_received.natural_person"] == raw
+    (f,) = [f for f in result.findings if f.rule == "tables.non_numeric_cell"]
+    assert f"“{raw}”" in f.message and f.data["cell"] == "applications.new_received.natural_person"
+    assert not [f for f in result.findings if f.rule == "tables.missing_row"]
 
 
 def test_rows_without_labels_placed_only_when_the_count_fits() -> None:

@@ -19,6 +19,13 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 # The numerals of headings and list markers ("一、", "（二）", "三是").
 CN_NUMERALS = "一二三四五六七八九十"
+# The characters of a number written in Chinese numerals, and the form of a count (a table cell "三", "十二",
+# "一百零五", "零"): a run of numerals that is no count ("一二", a year read digit by digit) never matches it.
+CN_NUMBER_CHARS = "零〇一二两三四五六七八九十百千万亿"
+CN_COUNT_RE = re.compile(
+    r"[零〇]|(?=[一二两三四五六七八九十])(?:[一二两三四五六七八九]万零?)?(?:[一二两三四五六七八九]千零?)?"
+    r"(?:[一二两三四五六七八九]百零?)?(?:[一二三四五六七八九]?十)?[一二三四五六七八九]?"
+)
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201d\u2026\u2014"
 # Control characters (tab and line breaks excepted) that converters leave in text.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -243,3 +250,25 @@ def drop_punctuation(text: str) -> str:
     '一是公开内容含专栏不够全面'
     """
     return _PUNCTUATION.sub("", text)
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def chinese_number(text: str) -> int:
+    """The value of a number in Chinese numerals (the narrative's counts, a table cell): "二十" → 20, "一百二十" → 120, "三千五百" → 3500, "十二" → 12, "一亿两千万" → 120000000."""
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch == "亿":
+            total = ((total + section + digit) or 1) * 100000000
+            section, digit = 0, 0
+        elif ch == "万":
+            total += ((section + digit) or 1) * 10000
+            section, digit = 0, 0
+        else:
+            section += (digit or 1) * _CN_SCALES[ch]
+            digit = 0
+    return total + section + digit

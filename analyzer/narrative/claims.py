@@ -29,6 +29,10 @@ are never read as applications. When the sense cannot be told the claim's
 A count said in words to be none ("本年度未收到政府信息公开申请", "未发生…行政复议、行政诉讼") is a claim of 0,
 read with the same vocabularies and situated the same way; a kind of applicant, a channel, a goal ("确保未发生")
 or "尚未" (not yet, at some date) is not compared.
+
+An applicant type's count ("其中自然人申请30件", "收到法人或其他组织提出的申请2件") is the role of that type
+(:data:`APPLICANT_TYPES`): its column of 一、本年新收, only where the words name the year's new applications of that
+type and nothing else of them (a channel, a result, a matter, a unit).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from dataclasses import dataclass, replace
 
 from analyzer.ingest.normalize import nfkc
 from analyzer.narrative.claim_context import lead_period, lead_unit, period_of, scope_of
+from analyzer.tables import schema
 
 UNITS = "件条宗起个份项"
 _NUMBER = re.compile(rf"(?<![\d.．])(?<!\d,)(\d{{1,3}}(?:,\d{{3}})+|\d+)\s*(余|多)?\s*([{UNITS}])")
@@ -85,7 +90,12 @@ _CASE_OTHER = re.compile(r"败诉|胜诉|驳回|审结|结案|撤诉|终止|调�
 # tables count the cases in which the agency is the respondent (被申请人, 被告), which it does not 受理.
 # Receiving a review application is the reviewing body's side too ("全年未收到行政复议申请" in a 委's report): the
 # respondent is 被申请, and the one who receives an application for review is the body that decides it.
-_DECIDES = re.compile(r"(?<!被)受理|(?<!被)(?:收到|接到|接收|收悉)[^，,；;。被]{0,16}?复议申请")
+# Where the agency cannot be a reviewing body (a township or 街道, a department's office:
+# :func:`analyzer.tables.checks.powers.may_decide_reviews`), a review application it received is one against it.
+_TAKES_IN = re.compile(r"(?<!被)受理")
+# the agency passed it on (not "区政府转交的申请书副本", a copy the reviewing body sent the respondent)
+_PASSED_ON = re.compile(r"(?:转送|转交|转递|转至|转到|移送|移交)(?!的)|告知[^，,。；;]{0,12}向")
+_RECEIVES_REVIEW = re.compile(r"(?<!被)(?:收到|接到|接收|收悉)[^，,；;。被]{0,16}?复议申请")
 _IN_FORCE = re.compile(r"现行有效(?:的)?(?:行政)?(规范性文件|规章)")
 # an action on a batch of documents: the count is of that action, not the stock in force
 _DOC_ACTION = re.compile(r"清理|发布|公布|梳理|汇编|集中|入库|上传|更新|公开|制发|审核|备案|废止|修改|修订|印发|报送|录入")
@@ -107,8 +117,16 @@ _NONE_OBJECT = re.compile(
     r"[^，,。；;：:（()）]{0,30}?(?:信息公开申请(?!人)|公开申请(?!人)|依申请公开申请(?!人)|行政复议|行政诉讼|复议|诉讼|申请(?!人))"
     r"(?:\s*[、和及与或]\s*(?:被)?(?:申请|提起)?\s*(?:行政)?(?:复议|诉讼))?")
 # Who applied or how: "未收到法人或其他组织的申请" is one applicant type's count, a part the total does not say.
-_ALL_APPLICANTS = re.compile(r"公民、?法人(?:和|或|及|或者|、)?其他组织|任何(?:单位|个人|组织|人)(?:和|或|及)?(?:单位|个人|组织)?|社会公众|群众")
+_ALL_APPLICANTS = re.compile(r"(?:公民|自然人)、?法人(?:和|或|及|或者|、)?其他组织|任何(?:单位|个人|组织|人)(?:和|或|及)?(?:单位|个人|组织)?|社会公众|群众")
 _APPLICANT_PART = re.compile(rf"自然人|公民|法人|组织|企业|机构|个人|纸质|书面|口头|{_CHANNEL.pattern}")
+# The applicant types of table 三's columns, as reports name them ("其中自然人申请30件，法人或其他组织申请4件"): the
+# template's own labels, 公民 for 自然人, and 法人或其他组织 for its five columns together. Not 企业 (of any kind),
+# 个人 (also 个人信息), nor 公民、法人或其他组织 (every applicant: :data:`_ALL_APPLICANTS`).
+APPLICANT_TYPES = (
+    ("legal_persons", re.compile(r"法人(?:或者?|和|及|与|、)其他组织")),
+    ("natural_person", re.compile(r"自然人|公民")),
+    *((c.key, re.compile(c.label)) for c in schema.APPLICANTS[1:5]),  # 商业企业 … 法律服务机构
+)
 # a goal, a condition or a question, not a statement of what happened
 _NOT_SAID = re.compile(r"如|若|一旦|确保|力争|杜绝|避免|防止|是否|争取")
 
@@ -157,26 +175,46 @@ class _Context:
     topic: str = ""  # the paragraph's current thing
     scope: tuple[str, str] = ("whole", "")  # whose counts the paragraph gives, unless a sentence says
     disclosure_cases: bool = False  # the paragraph's review/litigation cases are said to concern 信息公开
+    decides_reviews: bool = True  # the agency may be a reviewing body (复议机关): a review it receives may be another's
+
+    def decides(self, words: str, sentence: str) -> bool:
+        """Whether the words say the agency takes the case in as its reviewing body (or court), or received an
+        application it passed on ("收到…行政复议申请1件，已转送区政府": whose case it is, the sentence does not say)."""
+        received = _RECEIVES_REVIEW.search(words)
+        return bool(_TAKES_IN.search(words) or (received and (self.decides_reviews or _PASSED_ON.search(sentence))))
 
 
-def read_claims(text: str, agency: str | None = None, year: int | None = None) -> list[Claim]:
+def read_claims(text: str, agency: str | None = None, year: int | None = None, decides_reviews: bool = True) -> list[Claim]:
     """Every counted number of the text, read as a claim (paragraph by paragraph, sentence by sentence).
 
     A paragraph that opens on a unit ("区教育局…") speaks for that unit until a
     sentence names another subject; a heading line naming a unit ("（三）区教育局")
-    does so for the paragraph after it.
+    does so for the paragraph after it. ``decides_reviews`` False: the agency cannot be a reviewing body,
+    so a review application it received ("收到…行政复议申请2件") is a case against it.
     """
     out: list[Claim] = []
     sid = 0
     carried = ("whole", "")
     for paragraph in nfkc(text).split("\n"):
-        ctx = _Context(agency, year, scope=carried)
-        for sentence in re.split(r"(?<=[。；;！!？?])", paragraph):
+        ctx = _Context(agency, year, scope=carried, decides_reviews=decides_reviews)
+        for sentence in _sentences_of(paragraph):
             if sentence.strip():
                 out.extend(replace(c, sid=sid) for c in _read_sentence(sentence.strip(), ctx))
                 sid += 1
         heading = len(paragraph.strip()) <= 30 and not re.search(r"[。；;]", paragraph)
         carried = ctx.scope if heading else ("whole", "")
+    return out
+
+
+def _sentences_of(paragraph: str) -> list[str]:
+    """The paragraph's sentences; one that opens on "其中" is read with the one before, whose count it divides
+    ("共收到申请34件。其中，自然人申请30件…": the items are parts of the 34, and share what is known of it)."""
+    out: list[str] = []
+    for sentence in re.split(r"(?<=[。；;！!？?])", paragraph):
+        if out and re.match(r"\s*其中", sentence):
+            out[-1] += sentence
+        else:
+            out.append(sentence)
     return out
 
 
@@ -273,7 +311,7 @@ def _none_of(base: Claim, verb: str, thing_words: str, span: str, tail: str, sen
         if not role and not (_PENDING.search(words) or _HANDLED.search(words)):
             role, rcue = "received", verb
     else:
-        if _DECIDES.search(verb + span + tail):
+        if ctx.decides(verb + span + tail, sentence):
             return replace(base, thing=thing, why_not="所述为本机关受理的案件（作为复议机关）")
         # None of any matter is none of disclosure matters; a narrower matter ("涉及征收的复议") is not.
         named = _REVIEW.search(span) or _LITIGATION.search(span)
@@ -328,24 +366,64 @@ def _read_item(sentence: str, label: str, near: str, tail: str, m: re.Match, ctx
         if not ctx.disclosure_cases:
             return replace(base, thing=thing, why_not="未说明为政府信息公开引起的案件")
         clause = re.split(r"[，,；;。]", sentence[: m.start()])[-1]
-        if _DECIDES.search(clause + tail):
+        if ctx.decides(clause + tail, sentence):
             return replace(base, thing=thing, why_not="所述为本机关受理的案件（作为复议机关），表格所计为本机关被申请复议、被起诉的案件")
     incl = bool(thing == "applications" and role == "received"
                 and re.match(r"\s*[（(]?\s*(?:含|包括)[^）)]{0,8}结转", sentence[m.end() :]))
-    return replace(base, thing=thing, role=role, cues=tuple(c for c in (tcue, rcue) if c), includes_carried_over=incl)
+    claim = replace(base, thing=thing, role=role, cues=tuple(c for c in (tcue, rcue) if c), includes_carried_over=incl)
+    if thing == "applications" and role and _APPLICANT_PART.search(_ALL_APPLICANTS.sub("", words)):
+        # "全年共收到自然人提出的政府信息公开申请32件": one applicant type's count, never the total; its outcomes
+        # ("自然人申请予以公开9件") are a part of the outcome's
+        if role != "received":
+            return replace(claim, role="part", why_not="所述为部分申请人的申请")
+        return _applicant_count(claim, words)
+    return claim
 
 
 def _read_part(base: Claim, words: str, topic: str, head: Claim) -> Claim:
     """An item of a "其中…" list: a known part of the count before it, or a part the tables do not hold."""
-    if topic == "applications" and head.thing == "applications":
+    who = _APPLICANT_PART.search(_ALL_APPLICANTS.sub("", words))
+    if topic == "applications" and head.thing == "applications" and not who:
+        # (an outcome of one applicant type's, "其中自然人申请中予以公开9件", is a part of the outcome's total)
         for key, pat in _OUTCOMES:
             if (hit := pat.search(words)) and not _other_outcome(words, key):
                 return replace(base, thing=topic, role=key, cues=(hit.group(0),))
+    if head.thing == "applications" and head.role == "received" and who:
+        # "共收到申请34件，其中自然人申请32件": the new applications of one applicant type, when the item says
+        # nothing else ("其中委机关收到自然人申请20件" is a unit's)
+        return _applicant_count(replace(base, thing="applications", role="received"), words, item=True)
     if head.thing in ("review", "litigation") and head.role == "total":
         for key, pat in _CASE_RESULTS:
             if hit := pat.search(words):
                 return replace(base, thing=head.thing, role=key, cues=(hit.group(0),))
     return replace(base, thing=head.thing, role="part", why_not="“其中”所列部分数，表格无对应单元格")
+
+
+def _applicant_count(claim: Claim, words: str, item: bool = False) -> Claim:
+    """A count of new applications that names who applied: that type's column of table 三, when the words name
+    one type only and say nothing else of the applications (a channel, a result: "其中自然人申请30件已办结"; a
+    matter: "…20件涉及科技项目"). ``item``: an item of a "其中" list, whose words must be the type's alone."""
+    rest = _ALL_APPLICANTS.sub("", words)
+    named = [(key, hit) for key, pat in APPLICANT_TYPES if (hit := pat.search(rest))]
+    label, _, tail = rest.partition("｜")
+    other = (_CHANNEL.search(rest) or _HANDLED.search(rest) or _PENDING.search(rest) or _CARRIED_OVER.search(rest)
+             or _CARRIED_FORWARD.search(rest) or any(p.search(rest) for _, p in _OUTCOMES)
+             or not re.fullmatch(r"\s*(?:占.*)?", tail))
+    if len(named) == 1 and item:
+        other = other or _ITEM_WORDS.sub("", label.replace(named[0][1].group(0), ""))
+    if len(named) != 1 or other or _APPLICANT_PART.search(_strip(rest, named[0][1])):
+        hit = _APPLICANT_PART.search(rest)
+        return replace(claim, role="part", why_not=f"所述为部分申请（{hit.group(0) if hit else '申请人类型'}）")
+    key, hit = named[0]
+    return replace(claim, role=key, cues=(*claim.cues, hit.group(0)))
+
+
+# what an item naming an applicant type may say besides the type: "其中（由）自然人提出的申请", "其中收到自然人申请"
+_ITEM_WORDS = re.compile(rf"其中|[，,、：:；;（）()\s]|由|提出的?|提交的?|申请(?:数量?|量)?|的|共计?|为|有|{_RECEIVED.pattern}")
+
+
+def _strip(text: str, hit: re.Match) -> str:
+    return text[: hit.start()] + "｜" + text[hit.end() :]
 
 
 def _other_outcome(words: str, key: str) -> bool:

@@ -25,6 +25,7 @@ from analyzer.model import Document, Finding, ReportMeta, Section, TableValues
 from analyzer.narrative.claims import Claim, read_claims, sentences
 from analyzer.tables import schema
 from analyzer.tables.checks.base import reader_doubted
+from analyzer.tables.checks.powers import may_decide_reviews
 from analyzer.tables.reread import verify_finding
 from analyzer.tables.splits import split_pieces
 
@@ -109,7 +110,20 @@ def _application_quantity(claim: Claim, template: str | None) -> Quantity | None
     if role in simple:
         row, label, row_label = simple[role]
         return Quantity(key, label, _app((row,)), f"{_APP_TITLE} / 总计 / {row_label}")
+    if role in _APPLICANT_COLUMNS:
+        cols, label = _APPLICANT_COLUMNS[role]
+        return Quantity(key, f"本年新收政府信息公开申请中{label}", tuple(f"applications.new_received.{c}" for c in cols),
+                        f"{_APP_TITLE} / {label.split('（')[0]} / 一、本年新收政府信息公开申请数量")
     return None
+
+
+# An applicant type's count is its column of 一、本年新收; 法人或其他组织 is the sum of the template's five columns
+# under that heading, which the finding says (a supervisor looks for one cell of that name and finds five).
+_ORGS = schema.APPLICANTS[1:6]
+_APPLICANT_COLUMNS = {
+    **{col.key: ((col.key,), col.label) for col in schema.APPLICANTS[:5]},
+    "legal_persons": (tuple(c.key for c in _ORGS), f"法人或其他组织（{'、'.join(c.label for c in _ORGS)}五列之和）"),
+}
 
 
 def possible_values(tables: TableValues, cell: str) -> tuple[set | None, int | None]:
@@ -206,11 +220,15 @@ def check_statements(tables: TableValues, sections: dict[str, Section], meta: Re
     agency, year = (meta.agency, meta.year) if meta else (None, None)
     out: list[Finding] = []
     seen: set[str] = set()
-    for _, group in groupby(read_claims(text, agency, year), key=lambda c: c.sid):
+    for _, group in groupby(read_claims(text, agency, year, may_decide_reviews(meta)), key=lambda c: c.sid):
         wrong_heads: set[int] = set()
-        for i, claim in enumerate(group):
+        claims = list(group)
+        for i, claim in enumerate(claims):
             if not claim.comparable or claim.quantity in seen or claim.part_of in wrong_heads:
                 continue
+            if claim.role in _APPLICANT_COLUMNS and claim.part_of is not None and not claims[claim.part_of].comparable:
+                continue  # "共收到申请36件（含上年结转2件），其中自然人申请34件": the item shares its count's mix
+
             q = quantity_of(claim, tables.template)
             res = compare(tables, q, claim.number) if q else None
             if res is None or not res[0]:

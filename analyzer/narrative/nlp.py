@@ -44,6 +44,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from analyzer.ingest.normalize import CN_NUMBER_CHARS, chinese_number
 from analyzer.narrative import features
 from analyzer.narrative.segment import Segment, clean_text, jieba_words, segment_text
 
@@ -166,7 +167,7 @@ UNITS = (
     "册", "幅", "张", "%", "％", "元", "万元", "亿元", "篇次", "期次", "宗", "起", "处", "轮", "天", "小时", "个工作日", "工作日",
     "个百分点",
 )
-_CN_NUMBER = "零〇一二两三四五六七八九十百千万亿"
+_CN_NUMBER = CN_NUMBER_CHARS
 _UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 # A whole count as written, once its tokens are joined: 312条, 1,234件, 1.2万条, 120余人次, 两万余条, 3个百分点.
 _COUNT_TEXT = re.compile(
@@ -245,28 +246,6 @@ def count_of(span: Span, words_before: int = 4, words_after: int = 2) -> Count:
         after.append(t.text)
     unit = "%" if m.group("unit") == "％" else m.group("unit")
     return Count(value, unit, span.text, span.start_char, span.end_char, bool(m.group("approx")), tuple(before), tuple(after))
-
-
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-
-
-def chinese_number(text: str) -> int:
-    """"二十" → 20, "一百二十" → 120, "三千五百" → 3500, "十二" → 12, "一亿两千万" → 120000000."""
-    total, section, digit = 0, 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch == "亿":
-            total = ((total + section + digit) or 1) * 100000000
-            section, digit = 0, 0
-        elif ch == "万":
-            total += ((section + digit) or 1) * 10000
-            section, digit = 0, 0
-        else:
-            section += (digit or 1) * _CN_SCALES[ch]
-            digit = 0
-    return total + section + digit
 
 
 def find_counts(text: str) -> list[Count]:

@@ -9,6 +9,10 @@ never 0"):
 * a placeholder "无", "—", "/", "-" -> ``None`` as well, with the raw text kept
   in ``TableValues.remarks`` and a softer ``tables.non_numeric_cell`` (info):
   the template asks for a number, but the report did say something;
+* a count in Chinese numerals ("三", "十二", "零") -> its value, as the narrative reads
+  them (:func:`analyzer.ingest.normalize.chinese_number`);
+* an approximation or a note mark ("约3", "3余", "10左右", "*", "3*") -> ``None`` with
+  the raw text kept (``approximate``): the report gives no exact count, and none is made up;
 * a number with a stray character ("1-", "3O", "2l", "64—0") -> ``None`` with
   the raw text kept: it could not be read (:func:`is_damaged`), never guessed;
 * anything else -> ``None`` with the raw text kept (``text``).
@@ -19,14 +23,18 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from analyzer.ingest.normalize import compact, drop_thousands_separators, nfkc
+from analyzer.ingest.normalize import CN_COUNT_RE, chinese_number, compact, drop_thousands_separators, nfkc
 
-CellKind = Literal["number", "empty", "marker", "text"]
+CellKind = Literal["number", "empty", "marker", "approximate", "text"]
 
 MARKERS = {"无", "—", "——", "-", "--", "/", "／", "－", "–", "―", "─", "×", "x", "X", "\\", "空", "暂无", "不涉及"}
 _UNIT = r"(?:件|条|个|项|次|人次|宗|起|家|万元|元)"
 _NUMBER = re.compile(r"^([+\-－−]?)(\d+(?:\.\d+)?)\.?" + _UNIT + r"?$")
 _LEADING = re.compile(r"^([+\-－−]?)(\d+(?:\.\d+)?)" + _UNIT + r"?\s*[（(【\[].*$")
+_APPROXIMATE = re.compile(
+    rf"(?:(?:约|近|逾|超过|大约|将近|不足)(?:\d+(?:\.\d+)?|{CN_COUNT_RE.pattern})(?:余|多|左右)?{_UNIT}?"
+    rf"|(?:\d+(?:\.\d+)?|{CN_COUNT_RE.pattern})(?:余|多|左右|以上|以下){_UNIT}?|(?:\d+(?:\.\d+)?)?\*+)"
+)
 
 
 def normalize(raw: str) -> str:
@@ -47,6 +55,8 @@ def parse_cell(raw: str, money: bool = False) -> tuple[int | float | None, CellK
     (96171.6, 'number')
     >>> parse_cell("—")
     (None, 'marker')
+    >>> parse_cell("十二"), parse_cell("约3")
+    ((12, 'number'), (None, 'approximate'))
     """
     s = normalize(raw)
     if not s:
@@ -55,6 +65,10 @@ def parse_cell(raw: str, money: bool = False) -> tuple[int | float | None, CellK
         return None, "marker"
     m = _NUMBER.match(s) or _LEADING.match(s)
     if not m:
+        if s and (cn := re.fullmatch(rf"({CN_COUNT_RE.pattern}){_UNIT}?", s)) and cn.group(1):
+            return chinese_number(cn.group(1)), "number"
+        if _APPROXIMATE.fullmatch(s):
+            return None, "approximate"
         return None, "text"
     sign, digits = m.group(1), m.group(2)
     value: int | float

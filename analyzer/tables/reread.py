@@ -37,14 +37,16 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Iterator
 
-from analyzer.ingest.normalize import CJK, compact, drop_quotes, drop_thousands_separators, nfkc
+from analyzer.ingest.normalize import CJK, CN_COUNT_RE, chinese_number, compact, drop_quotes, drop_thousands_separators, nfkc
 from analyzer.model import CellSource, Document, Finding, TableValues
 from analyzer.tables import schema
 from analyzer.tables.textread import decoded_source
 
-_NUM = re.compile(r"[+\-]?\d+(?:\.\d+)?")
+# A value: digits, or a count in Chinese numerals as the reader takes a cell of them ("三", "十二").
+_NUM = re.compile(rf"[+\-]?\d+(?:\.\d+)?|{CN_COUNT_RE.pattern}")
 _CJK = re.compile(f"[{CJK}]")
-_TOKEN = re.compile(rf"[+\-]?\d+(?:\.\d+)?(?:[.、．](?=\s*[{CJK}]))?|[{CJK}]")
+# In running source text a count in Chinese numerals is a value only between separators ("\t三\t"), never "三、".
+_TOKEN = re.compile(rf"[+\-]?\d+(?:\.\d+)?(?:[.、．](?=\s*[{CJK}]))?|(?<=[\s|])(?P<cn>{CN_COUNT_RE.pattern})(?=[\s|])|[{CJK}]")
 _WORDS_OR_NUMBER = re.compile(rf"[+\-]?\d+(?:\.\d+)?|[{CJK}]+")
 OCR_AGAIN_SURE = 0.8  # a second OCR reading less sure than this confirms nothing
 
@@ -178,7 +180,7 @@ def read_row_again(doc: Document, label: str, page: int | None, n: int) -> list 
     for m in pat.finditer(text):
         values: list = []
         for tok in _TOKEN.finditer(text[m.end():m.end() + 2000]):
-            if _CJK.match(tok.group(0)) or tok.group(0)[-1] in ".、．":
+            if (_CJK.match(tok.group(0)) and not tok.group("cn")) or tok.group(0)[-1] in ".、．":
                 break  # words, or the next label's number ("2.没有现成信息…")
             values.append(_num(tok.group(0)))
             if len(values) >= n:
@@ -213,6 +215,8 @@ def read_review_again(doc: Document, tables: TableValues) -> list | None:
 
 
 def _num(s: str):
+    if s and not re.search(r"\d", s):
+        return chinese_number(s)
     return float(s) if "." in s else int(s)
 
 

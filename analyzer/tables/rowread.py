@@ -233,7 +233,7 @@ def _values_of(cells: list[Cell | None], money: list[bool]) -> tuple[list, dict[
             values.append(None)
             continue
         v, kind = parse_cell(cell.raw, money=money[i])
-        if kind == "marker" or kind == "text":
+        if kind in ("marker", "approximate", "text"):
             markers[i] = cell.raw
         values.append(v)
     return values, markers

@@ -146,6 +146,23 @@ def _line_locator(doc: Document):
     return locate
 
 
+def _field_kinds(fields: tuple[str, ...]) -> list[str]:
+    """The kind of each field of a line (:func:`_field_kind`). A cell written in words ("三", "十二", "约3", "*") is
+    one only after another field with content on its line: opening a line, "三" may number the row ("三" and
+    "（一）予以公开" in two fields of a PDF's grid)."""
+    kinds = [_field_kind(f) for f in fields]
+    first = next((i for i, k in enumerate(kinds) if k != "empty"), None)
+    if first is not None and kinds[first] in ("number", "marker") and _in_words(fields[first]):
+        kinds[first] = "mixed"
+    return kinds
+
+
+def _in_words(text: str) -> bool:
+    """A number written in Chinese numerals, or an approximation or note mark: no plain number."""
+    value, kind = parse_cell(text)
+    return kind == "approximate" or (kind == "number" and not re.search(r"\d", nfkc(text)))
+
+
 def _field_kind(text: str) -> str:
     """'empty', 'number', 'marker' or 'mixed' for one grid field."""
     s = text.strip()
@@ -156,7 +173,8 @@ def _field_kind(text: str) -> str:
     value, kind = parse_cell(s, money=True)
     if kind == "number":
         return "number"
-    if kind == "marker" or nfkc(s).replace(" ", "") in MARKERS:
+    if kind in ("marker", "approximate") or nfkc(s).replace(" ", "") in MARKERS:
+        # an approximation ("约3", "*") is no count: kept as written, like a placeholder, never made one
         return "marker"
     if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return "numbers"  # "0 0 0" in one field
@@ -205,7 +223,7 @@ class _RowStream:
         self.open_row = None
 
     def add(self, ln: Line) -> None:
-        kinds = [_field_kind(f) for f in ln.fields]
+        kinds = _field_kinds(ln.fields)
         nonempty = [k for k in kinds if k != "empty"]
         self.note_header(ln, kinds)
         self.prev_label, self.label_line = self.label_line, None
@@ -398,7 +416,7 @@ def _cells_of_field(f: str, col: int | None = None) -> list[Cell]:
     value, kind = parse_cell(s, money=True)
     if kind == "number":
         return [Cell(s, col=col)]
-    if kind == "marker":
+    if kind in ("marker", "approximate"):
         return [Cell(s, marker=True, col=col)]
     if re.fullmatch(r"[\d\s.,，]+", nfkc(s)):
         return [Cell(p) for p in s.split()]

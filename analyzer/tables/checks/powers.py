@@ -34,6 +34,22 @@ def rule_making_power(meta: ReportMeta) -> bool | None:
     return False  # a department of a provincial or municipal government
 
 
+# A department's own office (某局办公室): a unit inside a department, never a reviewing body. A government's
+# 办公厅/办公室 is not one: it may report for the government itself, which decides reviews.
+_DEPARTMENT_OFFICE = re.compile(r"(?:局|委员会|委|厅|署|中心)办公室$")
+
+
+def may_decide_reviews(meta: ReportMeta | None) -> bool:
+    """Whether the reporting agency may be a reviewing body (复议机关, 《行政复议法》); True when it cannot be told.
+
+    People's governments at the county level and above decide reviews, and (until 2024) their departments
+    did; a 乡镇 or 街道 (level ``township``) and a department's own office never do.
+    """
+    if meta is None:
+        return True
+    return not (meta.level == "township" or _DEPARTMENT_OFFICE.search((meta.agency or "").strip()))
+
+
 def _agency_kind(meta: ReportMeta) -> str:
     agency = meta.agency or ""
     if meta.level == "township":
