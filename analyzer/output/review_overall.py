@@ -103,6 +103,20 @@ def _waiting(places: list[str]) -> str:
     return f"{'、'.join(said)}尚待核实" if said else ""
 
 
+def nothing_found(result: ReportResult) -> str:
+    """What a page says of a report with no finding: no problem among what was checked, and what awaits checking.
+
+    "未发现问题" alone said of a table read by OCR in doubt claimed what no check had settled.
+    """
+    waiting = _waiting(pending_places(result))
+    return f"已核对的内容未发现问题，{waiting}。" if waiting else "未发现问题。"
+
+
+def tables_in_doubt(result: ReportResult) -> set[str]:
+    """The tables with a cell in doubt (:func:`analyzer.scoring.doubtful_cells`): no finding there settles them."""
+    return {key.split(".")[0] for key in doubtful_cells(result, template_of(result))}
+
+
 def _grade(result: ReportResult) -> str:
     score = result.score
     if score is None:

@@ -17,6 +17,7 @@ from analyzer.linking import agency_key
 from analyzer.model import Finding, ReportResult
 from analyzer.output.ranking import correction_rate, disclosure_rate
 from analyzer.output.review import Comment, build_comment
+from analyzer.output.review_overall import tables_in_doubt
 from analyzer.serve.decisions import cells_of
 from analyzer.serve.store import ReportRow
 from analyzer.serve.workbench import Workbench
@@ -308,13 +309,20 @@ def report_page(bench: Workbench, row: ReportRow) -> dict:
         "level_label": LEVEL_LABELS.get(decided.meta.level, "未识别"),
         "rank": bench.rank(row.id), "year_count": len(bench.year_ids(decided.meta.year)),
         "grids": table_grids(finished, marks), "findings": findings, "by_table": by_table, "others": others,
-        "table_titles": schema.TABLE_TITLES, "statements": statements,
+        "table_titles": schema.TABLE_TITLES, "statements": statements, "quiet_tables": _quiet_tables(finished),
         "kind_labels": KIND_LABELS, "sections": _section_titles(finished),
         "previous": bench.row(prev_id) if prev_id else None,
         "duplicates": [bench.row(r) for r in bench.duplicates(row.id)],
         "shown_as": bench.shown_as(row.id), "agency_key": agency_key(decided.meta.agency) or row.id,
         "notes": finished.notes, "format": finished.format,
     }
+
+
+def _quiet_tables(result: ReportResult) -> dict[str, str]:
+    """What stands beside a table without findings: nothing found, and, with a cell in doubt, that it awaits checking
+    (a table read by OCR in doubt was said 本表未发现问题, which no check had settled)."""
+    doubt = tables_in_doubt(result)
+    return {t: "本表已核对的内容未发现问题，部分数据尚待核实。" if t in doubt else "本表未发现问题。" for t in schema.TABLES}
 
 
 def _section_titles(result: ReportResult) -> dict[str, str]:
