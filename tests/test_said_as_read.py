@@ -85,3 +85,35 @@ def test_a_national_body_s_office_is_not_called_a_local_department(agency, level
     (f,) = [f for f in run_checks(replace(t, values=values), meta, {}, doc)
             if f.rule == "active_disclosure.rules_without_power"]
     assert f.message.startswith("国务院部门的下属机构无规章制定权")
+
+
+def test_figures_said_only_when_counted_whatever_they_are_worth(tmp_path):
+    """A configuration giving the overview's figures no points left them uncounted, and the letter praised an
+    overview holding none: 总体情况以具体数字反映全年工作."""
+    from analyzer.output.review import render_markdown
+
+    (tmp_path / "c.toml").write_text("[substance]\nfigures = 0\n", encoding="utf-8")
+    config = load_config(tmp_path / "c.toml")
+    bare = clean_result()
+    title = bare.sections["overview"].title
+    sections = {**bare.sections, "overview": replace(bare.sections["overview"], blocks=(
+        Block("heading", title), Block("paragraph", "本机关认真贯彻落实条例，政务公开工作取得成效。")))}
+    letter = render_markdown(scored(replace(bare, sections=sections), config=config))
+    assert "以具体数字反映全年工作" not in letter
+    assert "以具体数字反映全年工作" in render_markdown(scored(clean_result(), config=config))
+
+
+def test_tables_complete_said_of_the_cells_not_of_the_points(tmp_path):
+    """A configuration giving the tables no completeness points lost none for a blank cell, and the letter
+    called the tables 填报完整 above an item saying that cell was not filled."""
+    from analyzer.output.review import render_markdown
+
+    (tmp_path / "c.toml").write_text("[completeness.tables]\nactive_disclosure = 0\napplications = 0\n"
+                                     "review_litigation = 0\n", encoding="utf-8")
+    config = load_config(tmp_path / "c.toml")
+    t = full_tables("2021")
+    values = {tb: {r: dict(c) for r, c in rows.items()} for tb, rows in t.values.items()}
+    values["applications"]["granted"]["commercial_enterprise"] = None
+    blank = replace(clean_result(), tables=replace(t, values=values))
+    assert "三张统计表格填报完整" not in render_markdown(scored(blank, config=config))
+    assert "三张统计表格填报完整" in render_markdown(scored(clean_result(), config=config))

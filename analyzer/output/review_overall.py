@@ -14,7 +14,16 @@ import re
 
 from analyzer import rules
 from analyzer.model import SECTION_KEYS, ReportResult
-from analyzer.scoring import RELATION_RULES, doubtful_cells, relations, template_of, verified_rules
+from analyzer.scoring import (
+    RELATION_RULES,
+    doubtful_cells,
+    relations,
+    table_coverage,
+    table_found,
+    template_of,
+    verified_rules,
+)
+from analyzer.scoring.stages import TABLE_STAGES, failed_stages
 from analyzer.sections import part_name, part_number
 
 TABLE_KEYS = ("active_disclosure", "applications", "review_litigation")
@@ -23,13 +32,18 @@ _NUMERAL_PLACE = re.compile(r"^([一二三四五六])、")
 
 
 def _tables_complete(result: ReportResult) -> bool:
-    """Every table found, every template cell shown and read, no reading of a table in doubt."""
-    tv, score = result.tables, result.score
-    if tv is None or score is None or not all(tv.found.get(t, False) for t in TABLE_KEYS):
+    """Every table found, every template cell shown and read, no reading of a table in doubt.
+
+    Measured on the cells, not on the points the completeness part lost: a configuration giving the tables
+    no points lost none, and the letter called tables with blank cells 填报完整.
+    """
+    tv = result.tables
+    if tv is None or failed_stages(result) & set(TABLE_STAGES) or not all(tv.found.get(t, False) for t in TABLE_KEYS):
         return False
-    comp = score.part("completeness")
-    if comp is None or any(r.table and (r.points > 0 or r.held > 0) for r in comp.reasons):
-        return False
+    for table in TABLE_KEYS:
+        shown, expected = table_coverage(result, table)
+        if not table_found(result, table) or shown < expected:
+            return False
     return not doubtful_cells(result, template_of(result))
 
 
