@@ -117,3 +117,25 @@ def test_tables_complete_said_of_the_cells_not_of_the_points(tmp_path):
     blank = replace(clean_result(), tables=replace(t, values=values))
     assert "三张统计表格填报完整" not in render_markdown(scored(blank, config=config))
     assert "三张统计表格填报完整" in render_markdown(scored(clean_result(), config=config))
+
+
+def test_a_check_that_failed_is_not_said_to_find_nothing():
+    """A stage of ours that failed left its rules unjudged; the letter said 未发现需要整改的问题 all the same,
+    the results page 未发现问题 and the workbench 本表未发现问题 / 未发现其他问题."""
+    from analyzer.model import StageFailure
+    from analyzer.output.review import render_markdown
+
+    failed = (StageFailure("narrative", "正文分析未能完成（内部错误）", rules=("problems.vague",)),
+              StageFailure("check:check_missing_cell", "表格核查未能完成（内部错误）", rules=("tables.missing_cell",)))
+    result = scored(replace(clean_result(), failed=failed))
+    letter = render_markdown(result)
+    assert "。未发现需要整改的问题。" not in letter
+    assert "已核对的内容未发现需要整改的问题，“问题表述笼统”、“表格缺少单元格”核查未能完成（内部错误）。" in letter
+    run = RunResult(results=[result], failures=[])
+    assert '<p class="note">未发现问题。</p>' not in render_index(run, rank_results(run, load_config(None)))
+    pytest.importorskip("fastapi")
+    from analyzer.serve.views import _quiet_tables
+
+    said = _quiet_tables(result)
+    assert said["applications"] == "本表已核对的内容未发现问题，“表格缺少单元格”核查未能完成（内部错误）。"
+    assert said["others"] == "已核对的内容未发现其他问题，“问题表述笼统”核查未能完成（内部错误）。"

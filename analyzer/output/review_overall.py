@@ -117,13 +117,35 @@ def _waiting(places: list[str]) -> str:
     return f"{'、'.join(said)}尚待核实" if said else ""
 
 
-def nothing_found(result: ReportResult) -> str:
-    """What a page says of a report with no finding: no problem among what was checked, and what awaits checking.
+TABLE_CATEGORIES = ("table_data", "table_completeness")
 
-    "未发现问题" alone said of a table read by OCR in doubt claimed what no check had settled.
+
+def undone(result: ReportResult, tables: bool | None = None) -> str:
+    """The checks a failed stage of ours left undone ("" when none): nothing is said to be found clean by them.
+
+    ``tables`` True: only the checks of the tables; False: only the others; None: all.
     """
-    waiting = _waiting(pending_places(result))
-    return f"已核对的内容未发现问题，{waiting}。" if waiting else "未发现问题。"
+    names = [n for n in dict.fromkeys(r for f in result.failed for r in f.rules)
+             if tables is None or (rules.rule(n).category in TABLE_CATEGORIES) == tables]
+    if not names:
+        return ""
+    said = "、".join(f"“{rules.label(n)}”" for n in names[:3])
+    return f"{said}{f'等{len(names)}项' if len(names) > 3 else ''}核查未能完成（内部错误）"
+
+
+def _unsettled(result: ReportResult, places: list[str]) -> str:
+    """What awaits a person and what was left unchecked, in one clause ("" when nothing)."""
+    return "，".join(x for x in (_waiting(places), undone(result)) if x)
+
+
+def nothing_found(result: ReportResult) -> str:
+    """What a page says of a report with no finding: no problem among what was checked, and what was not.
+
+    "未发现问题" alone said of a table read by OCR in doubt, or of a report whose checks failed, claimed what
+    no check had settled.
+    """
+    rest = _unsettled(result, pending_places(result))
+    return f"已核对的内容未发现问题，{rest}。" if rest else "未发现问题。"
 
 
 def tables_in_doubt(result: ReportResult) -> set[str]:
@@ -147,7 +169,7 @@ def overall(result: ReportResult, items, places: list[str]) -> str:
     good = strengths(result)
     if good:
         text += f"报告{'，'.join(good)}。"
-    waiting = _waiting(places)
+    waiting = _unsettled(result, places)
     if not items:
         if waiting:
             return text + f"已核对的内容未发现需要整改的问题，{waiting}。"

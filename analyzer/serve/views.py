@@ -17,7 +17,7 @@ from analyzer.linking import agency_key
 from analyzer.model import Finding, ReportResult
 from analyzer.output.ranking import correction_rate, disclosure_rate
 from analyzer.output.review import Comment, build_comment
-from analyzer.output.review_overall import tables_in_doubt
+from analyzer.output.review_overall import tables_in_doubt, undone
 from analyzer.serve.decisions import cells_of
 from analyzer.serve.store import ReportRow
 from analyzer.serve.workbench import Workbench
@@ -319,10 +319,15 @@ def report_page(bench: Workbench, row: ReportRow) -> dict:
 
 
 def _quiet_tables(result: ReportResult) -> dict[str, str]:
-    """What stands beside a table without findings: nothing found, and, with a cell in doubt, that it awaits checking
-    (a table read by OCR in doubt was said 本表未发现问题, which no check had settled)."""
-    doubt = tables_in_doubt(result)
-    return {t: "本表已核对的内容未发现问题，部分数据尚待核实。" if t in doubt else "本表未发现问题。" for t in schema.TABLES}
+    """What stands beside a table without findings, and under 其他问题 when none: nothing found, and what was not
+    settled (a table read by OCR in doubt, or a check of ours that failed, was said 未发现问题)."""
+    doubt, undone_tables, undone_others = tables_in_doubt(result), undone(result, True), undone(result, False)
+    out = {}
+    for t in schema.TABLES:
+        rest = "，".join(x for x in ("部分数据尚待核实" if t in doubt else "", undone_tables) if x)
+        out[t] = f"本表已核对的内容未发现问题，{rest}。" if rest else "本表未发现问题。"
+    out["others"] = f"已核对的内容未发现其他问题，{undone_others}。" if undone_others else "未发现其他问题。"
+    return out
 
 
 def _section_titles(result: ReportResult) -> dict[str, str]:
