@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analyzer.ingest.normalize import CJK, compact
+from analyzer.ingest.normalize import CJK, CN_NUMERALS, compact
 from analyzer.model import Level
 from analyzer.resources import model_file
 
@@ -88,8 +88,21 @@ _COMPOUNDS = ("市场", "市政", "市容", "市民", "市级", "区域", "区�
 _AGENCY_END = re.compile(
     r"(?:人民政府|政府办公室|办公厅|办公室|委员会|管委会|办事处|局|厅|委|署|办|中心|院|部|所|站|队|处|社|行|会|馆|台)$"
 )
-# Words before the place that are no place: the Party's committees, a national body's branch in a province.
-_NON_PLACE_PREFIX = re.compile(r"^(?:中华人民共和国|中国共产党|中共|国家[^省市县区州]{1,10}?总局(?=.))")
+# Words before the place that are no place: the Party's committees, the national body a branch belongs to
+# (国家税务总局江苏省税务局, 国家外汇管理局江苏省分局, 中国人民银行南京分行).
+_NON_PLACE_PREFIX = re.compile(
+    r"^(?:中华人民共和国|中国共产党|中共|(?:国家|中国)[^省市县区州（(]{1,12}?(?:总局|局|委员会|银行)(?=.))"
+)
+# A national body's subordinate office, named after the body (中国证券监督管理委员会上海监管局, 中国人民银行南京分行,
+# 国家税务总局郑州市税务局): no national body, whatever its name opens with.
+_SUBORDINATE = re.compile(r"(?:海关|监管局|监管分局|分局|分行|支行|税务局)$")
+# A customs house is named for its seat, not for the area it serves (南京海关 serves 江苏; 黄岛海关 is under
+# 青岛海关): its name tells no level. Not 海关总署, the national body.
+# The seat is a name: no word of a sentence ("配合海关", "向海关") stands before 海关.
+_SEAT = rf"(?:(?![的了和与及在对向将为把被由从我本该其各属配合根据按照])[{CJK}]){{2,5}}"
+_CUSTOMS = re.compile(rf"^(?:中华人民共和国)?(?:{_SEAT}海关隶属)?{_SEAT}海关$")
+# 新疆生产建设兵团 and its 师 and 团: a body of its own kind, which the spec gives no level.
+_BINGTUAN = re.compile(rf"生产建设兵团(?:第[{CN_NUMERALS}]{{1,3}}师(?:[{CN_NUMERALS}〇0-9]{{1,4}}团)?)?$")
 _COMMITTEE = re.compile(r"(?:管理委员会|管委会)(?:办公室)?$")
 # A branch of a department named after it: "…局" then the branch's own name, ending 分局.
 _BRANCH = re.compile(r"(?:局|厅|委员会)([^局厅]{1,16}?)分局$")
@@ -175,9 +188,21 @@ def looks_like_agency(name: str | None) -> bool:
         return False
     if re.search(r"[。，；：:;,！？!?《》“”\"]|关于|根据|按照|我[局县镇市区委办乡]|本[机单部局]", name):
         return False
-    if not _AGENCY_END.search(name):
+    if is_customs(name):
+        return True
+    if not (_AGENCY_END.search(name) or _BINGTUAN.search(name)):
         return False
     return is_national(name) or bool(place_chain(name))
+
+
+def is_customs(name: str) -> bool:
+    """A customs house (南京海关, 中华人民共和国黄岛海关, 青岛海关隶属黄岛海关), named for its seat."""
+    return bool(_CUSTOMS.match(name))
+
+
+def is_subordinate_of_national(name: str) -> bool:
+    """An office of a national body, named after it (国家税务总局郑州市税务局, 中国人民银行南京分行)."""
+    return is_national(name) and bool(_SUBORDINATE.search(name))
 
 
 # A report names a handful of bodies, each many times; linking a run asks once per agency. A bigger cache
@@ -218,7 +243,8 @@ def _next_place(name: str, pos: int) -> str | None:
     not_place = _LIST_MARK if token.endswith(_ZONES) else _NOT_PLACE
     if token.endswith("街道"):
         not_place = _NOT_STREET
-    if not_place.search(token) or (len(token) > 8 and not token.endswith(("自治县", "自治旗", "自治州", *AREA_WORDS))):
+    # A place never opens with a body's last word: "局上海市" is the rest of a name cut by a line (国家税务总 / 局上海市…).
+    if token[0] in "局厅委办署处部" or not_place.search(token) or (len(token) > 8 and not token.endswith(("自治县", "自治旗", "自治州", *AREA_WORDS))):
         return None
     return token
 
@@ -232,9 +258,13 @@ def level_of(agency: str | None) -> Level | None:
     if not agency:
         return None
     name = compact(agency)
+    if is_customs(name):
+        return None
     chain = place_chain(name)
-    # An area named under 中国 (中国（江苏）自由贸易试验区南京片区) is no national body: its level is set case by case.
-    if is_national(name) and not (chain and name.startswith("国家")) and not any(w in name for w in AREA_WORDS):
+    # An area named under 中国 (中国（江苏）自由贸易试验区南京片区) is no national body: its level is set case by case;
+    # nor is a national body's office (上海监管局, 南京分行): the level of the place it names, else not told.
+    if (is_national(name) and not is_subordinate_of_national(name) and not (chain and name.startswith("国家"))
+            and not any(w in name for w in AREA_WORDS)):
         return "national"
     if not chain:
         return None
@@ -295,7 +325,8 @@ def link_key(agency: str | None) -> str | None:
     """
     if not agency:
         return None
-    name = full_name(re.sub(r"^中华人民共和国", "", compact(agency)))
+    # 中华人民共和国黄岛海关 and 青岛海关隶属黄岛海关 are one customs house.
+    name = full_name(re.sub(r"^中华人民共和国|^[^隶]{2,6}海关隶属", "", compact(agency)))
     return GOVERNMENT_FORMS.sub("", name) or None
 
 

@@ -6,8 +6,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from analyzer.agency import full_name, level_of, looks_like_agency, place_chain
+from analyzer.agency import full_name, is_national, level_of, looks_like_agency, place_chain
 from analyzer.dates import CN_DIGITS, SIGNATURE_DATE_RE, is_date_only, parse_date
+from analyzer.ingest.layout import PAGE_NUMBER_RE
 from analyzer.ingest.normalize import compact
 from analyzer.model import YEAR_INFERRED, Document, ReportMeta, Section
 from analyzer.templates import detect_template as _detect_template
@@ -90,8 +91,17 @@ def choose_title(candidates: list[TitleCandidate]) -> TitleCandidate | None:
     for want in (lambda c: c.agency and c.year, lambda c: c.agency, lambda c: True):
         found = next((c for c in candidates if want(c)), None)
         if found is not None:
-            return found
+            return next((c for c in candidates if want(c) and _names_its_national_body(c, found)), found)
     return None
+
+
+def _names_its_national_body(longer: TitleCandidate, found: TitleCandidate) -> bool:
+    """``longer`` names ``found``'s agency after the national body it belongs to, on the line before
+    ("国家税务总局" / "上海市税务局2021年…", a title cut by a line or a page's number): the office's full name."""
+    if not (longer.agency and found.agency) or longer.agency == found.agency or not longer.agency.endswith(found.agency):
+        return False
+    head = longer.agency[: -len(found.agency)]
+    return head == "中华人民共和国" or (is_national(head) and looks_like_agency(head))
 
 
 def title_candidates(doc: Document) -> list[TitleCandidate]:
@@ -120,6 +130,8 @@ def _head_lines(doc: Document) -> list[str]:
     for b in [b for b in doc.blocks if b.kind != "table"][:12]:
         for raw in b.text.split("\n")[:3]:
             line = compact(raw.lstrip("#"))
+            if PAGE_NUMBER_RE.match(line):
+                continue  # a page's number kept by a PDF's conversion may stand inside the title ("…人民政府办 / - 1 - / 公室…")
             head = _OVERVIEW.search(line)
             if head:
                 line = line[: head.start()]
@@ -216,7 +228,8 @@ def signature_date(doc: Document) -> str | None:
 def _last_lines(doc: Document) -> list[str]:
     """The document's last six lines of text, where a 落款 stands."""
     blocks = [b for b in doc.blocks if b.kind != "table"][-4:]
-    return [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)][-6:]
+    lines = [compact(x) for b in blocks for x in b.text.split("\n") if compact(x)]
+    return [x for x in lines if not PAGE_NUMBER_RE.match(x)][-6:]  # a page's number is no line of the 落款
 
 
 def year_from_signature(doc: Document) -> int | None:

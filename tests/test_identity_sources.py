@@ -314,3 +314,68 @@ def test_a_publication_line_is_no_signature():
     """Fail before: "发布时间：2024-01-20" at the head was taken for a 落款 date (依据：落款)."""
     meta = identify(_doc(["发布时间：2024-01-20", "殷都区人民政府办公室2023年政府信息公开工作年度报告", *_BODY]))
     assert (meta.published, meta.published_from) == ("2024-01-20", "发布时间")
+
+
+# uat5: identity left over by uat4. Variants of one base (a seed's body under another head or 落款).
+
+@pytest.mark.parametrize("agency, level", [
+    # Fail before (agency None): a customs house is named for its seat, without 市 or 局; its level is not told
+    # (南京海关 serves 江苏, not 南京市), also under 中华人民共和国 (was national).
+    ("南京海关", None),
+    ("中华人民共和国上海海关", None),
+    ("青岛海关隶属黄岛海关", None),
+    # Fail before (agency None): 新疆生产建设兵团 and its 师 and 团, which the spec gives no level.
+    ("新疆生产建设兵团第八师", None),
+    ("新疆生产建设兵团第八师一四七团", None),
+])
+@pytest.mark.parametrize("shape", ["title", "signed", "preamble"])
+def test_bodies_named_without_a_place_s_unit(agency, level, shape):
+    heads = {"title": [agency + "2021年政府信息公开工作年度报告"], "signed": ["2021年政府信息公开工作年度报告"],
+             "preamble": ["2021年政府信息公开工作年度报告", f"本报告由{agency}根据《中华人民共和国政府信息公开条例》编制。"]}
+    tail = [agency, "2022年1月20日"] if shape == "signed" else []
+    meta = identify(_doc(heads[shape] + _BODY + tail))
+    assert (meta.agency, meta.level, meta.year) == (agency, level, 2021)
+
+
+@pytest.mark.parametrize("agency, level", [
+    # Fail before (national): a national body's office named after it is no national body.
+    ("中国证券监督管理委员会上海监管局", None),
+    ("中国人民银行南京分行", None),
+    # Fail before (national): its place, written with its unit, tells the level, as for 国家税务总局江苏省税务局.
+    ("国家外汇管理局江苏省分局", "province"),
+    ("国家税务总局上海市税务局", "province"),
+    ("中华人民共和国海关总署", "national"),
+    ("国家外汇管理局", "national"),
+])
+def test_an_office_of_a_national_body_is_not_national(agency, level):
+    assert level_of(agency) == level
+
+
+def test_a_sentence_naming_customs_is_no_agency():
+    assert not looks_like_agency("配合海关") and not looks_like_agency("根据海关")
+    assert link_key("青岛海关隶属黄岛海关") == link_key("中华人民共和国黄岛海关")
+
+
+@pytest.mark.parametrize("lines, agency", [
+    # Fail before (None): a page's number, kept by a PDF's conversion, between the parts of a title,
+    # or joined by the text reader to the line before it.
+    (["安阳市殷都区人民政府办", "- 1 -", "公室2021年政府信息公开工作年度报告"], "安阳市殷都区人民政府办公室"),
+    (["安阳市殷都区人民政府办公室", "第 1 页", "2021年政府信息公开工作年度报告"], "安阳市殷都区人民政府办公室"),
+    # Fail before (上海市税务局): the office's name cut after its national body.
+    (["国家税务总", "- 1 -", "局上海市税务局2021年政府信息公开工作年度报告"], "国家税务总局上海市税务局"),
+    (["国家税务总局", "上海市税务局2021年政府信息公开工作年度报告"], "国家税务总局上海市税务局"),
+    # Not a site's name above the title: 淮安市人民政府 is no national body.
+    (["淮安市人民政府", "淮安市教育局2021年政府信息公开工作年度报告"], "淮安市教育局"),
+])
+def test_a_title_cut_by_a_page_line(tmp_path, lines, agency):
+    path = tmp_path / "r.txt"
+    path.write_text("\n".join(lines + _BODY), encoding="utf-8")
+    meta = identify(read_document(path))
+    assert (meta.agency, meta.year) == (agency, 2021)
+
+
+def test_a_page_number_under_the_signature():
+    meta = identify(_doc(["2021年政府信息公开工作年度报告", *_BODY, "殷都区人民政府办", "- 5 -", "公室", "2022年1月20日"]))
+    assert meta.agency is None or meta.agency == "殷都区人民政府办公室"  # never a fragment
+    meta = identify(_doc(["2021年政府信息公开工作年度报告", *_BODY, "南京海关", "2022年1月20日", "- 5 -"]))
+    assert meta.agency == "南京海关"

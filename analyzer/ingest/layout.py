@@ -26,6 +26,13 @@ ITEM_START_RE = re.compile(
     rf"^(?:第[{CN_NUMERALS}百零\d]+[条项部章]|[（(][{CN_NUMERALS}\d]+[）)]|[{CN_NUMERALS}]+[、.．（(]|\d+[、.．])"
 )
 
+# Page numbers as a page's margin shows them: "- 2 -", "—3—", "第 2 页", "2/6". A text converted from a PDF
+# keeps them among its lines, where they may cut a title or a 落款 in two (identify drops them there).
+# PAGE_MARK_RE: the forms no table cell or line of text takes ("- 2 -", "第 2 页"); a text file drops them.
+_PAGE_MARK = r"[-—–]+\s*\d{1,4}\s*[-—–]+|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?"
+PAGE_MARK_RE = re.compile(rf"^(?:{_PAGE_MARK})$")
+PAGE_NUMBER_RE = re.compile(rf"^(?:[-—–\s]*\d{{1,4}}[-—–\s]*|{_PAGE_MARK}|\d{{1,4}}\s*/\s*\d{{1,4}})$")
+
 # A heading is short and is not a sentence; "（一）主动公开情况。主要通过…" is a
 # paragraph that starts with a run-in heading.
 HEADING_MAX_CHARS = 40

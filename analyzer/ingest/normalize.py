@@ -93,6 +93,26 @@ def conversion_debris(text: str) -> str:
     return text
 
 
+# Tags a converter leaves in a text file (a markdown cell's <br>, a page saved as text with its <p> and <span>):
+# the block tags break the line, the others go. Only HTML's own tag names: "<script>" or "x < y" stay text.
+_MARKUP_BLOCK = re.compile(r"</?(?:p|br|div|tr|li|h[1-6])\b[^<>]{0,200}>", re.I)
+_MARKUP_INLINE = re.compile(
+    r"</?(?:span|font|b|i|u|em|strong|sup|sub|a|img|o:p|table|tbody|thead|td|th|section|article|center|small|big)"
+    r"\b[^<>]{0,200}>", re.I)
+
+
+def markup_debris(text: str) -> str:
+    """HTML tags left in a text file by its converter, and its ``&nbsp;``; for text files only.
+
+    A web page's reader has parsed its markup already: what the page shows as text is text, even "<b>".
+
+    >>> markup_debris('统计<br>数据<span style="x">共3件</span>&nbsp;x < y')
+    '统计\\n数据共3件 x < y'
+    """
+    text = _MARKUP_BLOCK.sub("\n", text)
+    return _MARKUP_INLINE.sub("", text).replace("&nbsp;", " ")
+
+
 def cjk_digit_spaces(text: str) -> str:
     """Drop spaces a PDF converter puts between CJK characters and digits or between CJK characters.
 

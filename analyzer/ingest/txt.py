@@ -21,7 +21,8 @@ from pathlib import Path
 from analyzer import errors
 from analyzer.config import Settings
 from analyzer.dates import is_date_only
-from analyzer.ingest.normalize import CJK, CN_NUMERALS, CONTROL_RE, clean_line, clean_text
+from analyzer.ingest.layout import PAGE_MARK_RE
+from analyzer.ingest.normalize import CJK, CN_NUMERALS, CONTROL_RE, clean_line, clean_text, markup_debris
 from analyzer.ingest.sniff import decode_bytes
 from analyzer.model import Block, Document
 
@@ -70,7 +71,8 @@ def split_blocks(lines: list[str], first_line: int = 0) -> list[Block]:
     while i < n:
         raw = lines[i].rstrip("\r")
         stripped = raw.strip()
-        if not stripped or stripped.startswith("# source:") or _is_rule(stripped):
+        # A page's number kept by a PDF's conversion is no text: joined to the line before, it cut a title.
+        if not stripped or stripped.startswith("# source:") or _is_rule(stripped) or PAGE_MARK_RE.match(stripped):
             i += 1
             continue
         if stripped.startswith("|") and stripped.count("|") >= 3:
@@ -87,7 +89,7 @@ def split_blocks(lines: list[str], first_line: int = 0) -> list[Block]:
                 blocks.append(Block("table", _table_text(rows), rows=rows, line=i + 1))
             i = end
             continue
-        text = clean_line(stripped.lstrip("#").strip() if stripped.startswith("#") else stripped)
+        text = clean_line(markup_debris(stripped.lstrip("#").strip() if stripped.startswith("#") else stripped))
         if text:
             kind = "heading" if _is_heading(stripped, text) else "paragraph"
             blocks.append(Block(kind, text, line=i + 1))

@@ -289,8 +289,9 @@ def tokenize(text: str) -> list[str]:
 
 # --- cleaning -----------------------------------------------------------------
 
-_ARTEFACTS = re.compile(r"\[(?:bookmark|image)[^\]]*\]|<(?!/?(?:p|br|div|tr|li|h\d)\b)[^>]{1,200}>|&nbsp;|^#+\s*", re.M | re.I)
-_BLOCK_TAGS = re.compile(r"</?(?:p|br|div|tr|li|h\d)\b[^>]{0,200}>", re.I)
+# Markup is the readers' to remove (a page's reader parses it, a text file's drops what its converter left,
+# normalize.markup_debris): what reaches a statement is text, and a page showing "<script>" as text keeps it.
+_ARTEFACTS = re.compile(r"\[(?:bookmark|image)[^\]]*\]|^#+\s*", re.M | re.I)
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}，。；：、（）《》“”])[ \t\u3000\xa0]+(?=[{CJK}\d，。；：、（）《》“”])|(?<=[\d])[ \t]+(?=[{CJK}])")
 _END_PUNCT = "。！？；：!?;:）)"
 
@@ -301,7 +302,7 @@ def clean_text(text: str) -> str:
     A line that does not end a sentence and is followed by a line that does not
     start a new item is a wrapped line: it is joined without a space.
     """
-    text = _ARTEFACTS.sub("", _BLOCK_TAGS.sub("\n", text)).replace("\r", "").replace("\\n", "\n")
+    text = _ARTEFACTS.sub("", text).replace("\r", "").replace("\\n", "\n")
     lines = [_SPACE_BETWEEN_CJK.sub("", ln.strip()) for ln in text.split("\n")]
     out: list[str] = []
     for ln in lines:

@@ -14,7 +14,16 @@ import re
 
 from analyzer import rules
 from analyzer.model import SECTION_KEYS, ReportResult
-from analyzer.scoring import RELATION_RULES, doubtful_cells, relations, template_of, verified_rules
+from analyzer.scoring import (
+    RELATION_RULES,
+    doubtful_cells,
+    relations,
+    table_coverage,
+    table_found,
+    template_of,
+    verified_rules,
+)
+from analyzer.scoring.stages import TABLE_STAGES, failed_stages
 from analyzer.sections import part_name, part_number
 
 TABLE_KEYS = ("active_disclosure", "applications", "review_litigation")
@@ -23,13 +32,18 @@ _NUMERAL_PLACE = re.compile(r"^([一二三四五六])、")
 
 
 def _tables_complete(result: ReportResult) -> bool:
-    """Every table found, every template cell shown and read, no reading of a table in doubt."""
-    tv, score = result.tables, result.score
-    if tv is None or score is None or not all(tv.found.get(t, False) for t in TABLE_KEYS):
+    """Every table found, every template cell shown and read, no reading of a table in doubt.
+
+    Measured on the cells, not on the points the completeness part lost: a configuration giving the tables
+    no points lost none, and the letter called tables with blank cells 填报完整.
+    """
+    tv = result.tables
+    if tv is None or failed_stages(result) & set(TABLE_STAGES) or not all(tv.found.get(t, False) for t in TABLE_KEYS):
         return False
-    comp = score.part("completeness")
-    if comp is None or any(r.table and (r.points > 0 or r.held > 0) for r in comp.reasons):
-        return False
+    for table in TABLE_KEYS:
+        shown, expected = table_coverage(result, table)
+        if not table_found(result, table) or shown < expected:
+            return False
     return not doubtful_cells(result, template_of(result))
 
 
@@ -103,6 +117,42 @@ def _waiting(places: list[str]) -> str:
     return f"{'、'.join(said)}尚待核实" if said else ""
 
 
+TABLE_CATEGORIES = ("table_data", "table_completeness")
+
+
+def undone(result: ReportResult, tables: bool | None = None) -> str:
+    """The checks a failed stage of ours left undone ("" when none): nothing is said to be found clean by them.
+
+    ``tables`` True: only the checks of the tables; False: only the others; None: all.
+    """
+    names = [n for n in dict.fromkeys(r for f in result.failed for r in f.rules)
+             if tables is None or (rules.rule(n).category in TABLE_CATEGORIES) == tables]
+    if not names:
+        return ""
+    said = "、".join(f"“{rules.label(n)}”" for n in names[:3])
+    return f"{said}{f'等{len(names)}项' if len(names) > 3 else ''}核查未能完成（内部错误）"
+
+
+def _unsettled(result: ReportResult, places: list[str]) -> str:
+    """What awaits a person and what was left unchecked, in one clause ("" when nothing)."""
+    return "，".join(x for x in (_waiting(places), undone(result)) if x)
+
+
+def nothing_found(result: ReportResult) -> str:
+    """What a page says of a report with no finding: no problem among what was checked, and what was not.
+
+    "未发现问题" alone said of a table read by OCR in doubt, or of a report whose checks failed, claimed what
+    no check had settled.
+    """
+    rest = _unsettled(result, pending_places(result))
+    return f"已核对的内容未发现问题，{rest}。" if rest else "未发现问题。"
+
+
+def tables_in_doubt(result: ReportResult) -> set[str]:
+    """The tables with a cell in doubt (:func:`analyzer.scoring.doubtful_cells`): no finding there settles them."""
+    return {key.split(".")[0] for key in doubtful_cells(result, template_of(result))}
+
+
 def _grade(result: ReportResult) -> str:
     score = result.score
     if score is None:
@@ -119,7 +169,7 @@ def overall(result: ReportResult, items, places: list[str]) -> str:
     good = strengths(result)
     if good:
         text += f"报告{'，'.join(good)}。"
-    waiting = _waiting(places)
+    waiting = _unsettled(result, places)
     if not items:
         if waiting:
             return text + f"已核对的内容未发现需要整改的问题，{waiting}。"

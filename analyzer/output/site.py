@@ -20,6 +20,7 @@ from analyzer import rules
 from analyzer.labels import CATEGORY_LABELS, LEVEL_LABELS, PART_LABELS, SEVERITY_LABELS
 from analyzer.model import ReportResult
 from analyzer.output.ids import report_ids
+from analyzer.output.review_overall import nothing_found
 from analyzer.output.ranking import INDICATORS, MIN_COMPARABLE, Ranking, RankingRow
 
 SEVERITY_CN = SEVERITY_LABELS
@@ -272,7 +273,7 @@ def _report_block(result: ReportResult, row: RankingRow | None, name: str) -> st
             )
         out.append("</tbody></table>")
     else:
-        out.append('<p class="note">未发现问题。</p>')
+        out.append(f'<p class="note">{escape(nothing_found(result))}</p>')
     out.append("</section>")
     return "".join(out)
 

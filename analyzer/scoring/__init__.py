@@ -17,7 +17,7 @@ from analyzer.scoring.config import (
     load_config,
     resolve_config,
 )
-from analyzer.scoring.base import TABLE_LABELS, TEMPLATE_CELLS, table_coverage, template_of
+from analyzer.scoring.base import TABLE_LABELS, TEMPLATE_CELLS, table_coverage, table_found, template_of
 from analyzer.scoring.parts import (
     count_figures,
     grade_of,
@@ -33,6 +33,6 @@ from analyzer.scoring.verify import RELATION_RULES, doubtful_cells, relations, v
 __all__ = [
     "PartConfig", "ScoreConfig", "ScoringConfigError", "default_config", "load_config", "resolve_config",
     "TABLE_LABELS", "TEMPLATE_CELLS", "count_figures", "grade_of", "score_accuracy", "score_completeness",
-    "score_conformity", "score_report", "score_substance", "table_coverage", "template_of", "title_names",
+    "score_conformity", "score_report", "score_substance", "table_coverage", "table_found", "template_of", "title_names",
     "RELATION_RULES", "doubtful_cells", "relations", "verified_rules",
 ]

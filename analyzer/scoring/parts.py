@@ -175,7 +175,9 @@ def score_substance(result: ReportResult, cfg: ScoreConfig, has_previous: bool) 
     reasons, lost = finding_reasons(findings, cfg.substance, cfg)
     if not has_previous:
         reasons.append(Reason("无上年报告，问题是否与上年重复、正文是否沿用上年报告未评", 0.0, "score.not_judged"))
-    measured = _figures_reasons(result, cfg) if cfg.figures_points else []
+    # Counted whatever the figures are worth: the letter's 以具体数字反映全年工作 rests on the count
+    # (with figures = 0 in a configuration it was said of an overview holding none).
+    measured = _figures_reasons(result, cfg)
     if cfg.boilerplate_points:
         measured += _boilerplate_reasons(result, cfg, measured_share)
     for r in measured:
@@ -193,7 +195,8 @@ def _figures_reasons(result: ReportResult, cfg: ScoreConfig) -> list[Reason]:
         return []
     cost = round(cfg.figures_points * (cfg.figures_full - n) / cfg.figures_full, 2)
     fact = figures_fact(overview)
-    return [Reason(f"{fact}（总体情况中带单位的具体数字{n}处，{cfg.figures_full}处及以上得满分）", cost, "score.figures", fact=fact)]
+    rule = f"{cfg.figures_full}处及以上得满分" if cfg.figures_points else "本项不计分"
+    return [Reason(f"{fact}（总体情况中带单位的具体数字{n}处，{rule}）", cost, "score.figures", fact=fact)]
 
 
 # "无…申请", "未发生…复议": a part that says nothing happened has given its number (zero), also when it

@@ -17,6 +17,7 @@ from analyzer.linking import agency_key
 from analyzer.model import Finding, ReportResult
 from analyzer.output.ranking import correction_rate, disclosure_rate
 from analyzer.output.review import Comment, build_comment
+from analyzer.output.review_overall import tables_in_doubt, undone
 from analyzer.serve.decisions import cells_of
 from analyzer.serve.store import ReportRow
 from analyzer.serve.workbench import Workbench
@@ -308,13 +309,25 @@ def report_page(bench: Workbench, row: ReportRow) -> dict:
         "level_label": LEVEL_LABELS.get(decided.meta.level, "未识别"),
         "rank": bench.rank(row.id), "year_count": len(bench.year_ids(decided.meta.year)),
         "grids": table_grids(finished, marks), "findings": findings, "by_table": by_table, "others": others,
-        "table_titles": schema.TABLE_TITLES, "statements": statements,
+        "table_titles": schema.TABLE_TITLES, "statements": statements, "quiet_tables": _quiet_tables(finished),
         "kind_labels": KIND_LABELS, "sections": _section_titles(finished),
         "previous": bench.row(prev_id) if prev_id else None,
         "duplicates": [bench.row(r) for r in bench.duplicates(row.id)],
         "shown_as": bench.shown_as(row.id), "agency_key": agency_key(decided.meta.agency) or row.id,
         "notes": finished.notes, "format": finished.format,
     }
+
+
+def _quiet_tables(result: ReportResult) -> dict[str, str]:
+    """What stands beside a table without findings, and under 其他问题 when none: nothing found, and what was not
+    settled (a table read by OCR in doubt, or a check of ours that failed, was said 未发现问题)."""
+    doubt, undone_tables, undone_others = tables_in_doubt(result), undone(result, True), undone(result, False)
+    out = {}
+    for t in schema.TABLES:
+        rest = "，".join(x for x in ("部分数据尚待核实" if t in doubt else "", undone_tables) if x)
+        out[t] = f"本表已核对的内容未发现问题，{rest}。" if rest else "本表未发现问题。"
+    out["others"] = f"已核对的内容未发现其他问题，{undone_others}。" if undone_others else "未发现其他问题。"
+    return out
 
 
 def _section_titles(result: ReportResult) -> dict[str, str]:

@@ -15,17 +15,13 @@ import re
 from collections import Counter
 from statistics import median
 
-from analyzer.ingest.layout import ITEM_START_RE, NUMBER_RE, ends_paragraph, is_heading, starts_new_paragraph
+from analyzer.ingest.layout import ITEM_START_RE, NUMBER_RE, PAGE_NUMBER_RE, ends_paragraph, is_heading, starts_new_paragraph
 from analyzer.ingest.normalize import clean_prose
 from analyzer.ingest.pdf.borderless import unruled_tables
 from analyzer.ingest.pdf.objects import Char, Item, Line, Page, Table, cluster
 from analyzer.ingest.pdf.textlayer import Scanned, chars_to_lines
 from analyzer.model import Block
 
-# Page numbers in the top or bottom margin: "- 2 -", "—3—", "第 2 页", "2/6".
-PAGE_NUMBER_RE = re.compile(
-    r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
-)
 MARGIN_SHARE = 0.1  # top/bottom share of the page where page furniture lives
 JOIN_TOLERANCE = 6.0  # points: same left/right edge for a table continued on the next page
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.agency import is_subordinate_of_national
 from analyzer.model import Finding, ReportMeta
 from analyzer.tables import schema
 from analyzer.tables.checks.base import T_ACTIVE, Context, col_label, fmt
@@ -52,6 +53,9 @@ def may_decide_reviews(meta: ReportMeta | None) -> bool:
 
 def _agency_kind(meta: ReportMeta) -> str:
     agency = meta.agency or ""
+    if is_subordinate_of_national(agency):
+        # 国家税务总局郑州市税务局 has a place's level but is no department of its government (was 地方人民政府工作部门).
+        return "国务院部门的下属机构"
     if meta.level == "township":
         return "街道办事处" if "街道" in agency else "乡镇人民政府"
     if meta.level == "county":
