@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -288,16 +289,38 @@ def test_unread_year_and_agency_are_named_not_folded(tmp_path):
     """Fails before: a report of no read year was left out of the year range ("2023–2023") and of the categories by
     year, its column headed "?·", and a report of no read agency was named by its report id in the clusters."""
     unread = _report(2, 2023, "乙县人民政府", [COPIED + "。"])
-    unread = replace(unread, meta=replace(unread.meta, agency=None, year=None))
+    unread = replace(unread, meta=replace(unread.meta, agency=None, year=None, level=None))
     study, page = _study_of(tmp_path, [_report(1, 2023, "甲县人民政府", [COPIED + "。"]), unread])
     assert "<b>2023</b><span>年度" in page and "<b>1</b><span>年度未识别的报告" in page
     assert "<b>1</b><span>机关未识别的报告" in page
     assert "?·" not in page and "年度未识别·" in page
     names = " ".join(r["使用的机关（部分）"] for r in _table(study, "boilerplate_clusters"))
-    assert "机关未识别（r02.txt）" in names and "R" + "" not in [n[:1] for n in names.split("、")]
+    assert "机关未识别（r02.txt）" in names and not re.search(r"R[0-9a-f]{16}", names)
+    # which was not read, the year or the level, is said on both axes of the coverage table
+    assert [r["年度"] for r in _table(study, "coverage_year_level")] == ["2023", "年度未识别"]
+    assert "层级未识别" in _table(study, "coverage_year_level")[0]
 
 
 def test_score_changes_of_too_few_pairs_are_not_drawn_as_a_distribution(tmp_path):
     study, page = _study_of(tmp_path, [_report(1, 2023, "洪泽区人民政府", []), _report(2, 2024, "洪泽区人民政府", [])],
                             previous={"in/r02.txt": "in/r01.txt"})
     assert "1对相邻年度的报告" in page and "不作分布图；各对见下表" in page and "得分的逐年变化（" not in page
+
+
+def test_a_rate_axis_does_not_run_past_100_percent():
+    """Fails before: twelve reports all at 100% were drawn on an axis ticked 96% … 104%."""
+    from analyzer.output.study import charts
+
+    ax = charts.draw_boxes(["县级"], [[1.0] * 12], xlabel="实质公开率", percent=True).axes[0]
+    lo, hi = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
+    assert lo <= 0 and max(ticks) == pytest.approx(1.0), ticks
+
+
+def test_the_findings_chart_draws_no_rule_its_groups_do_not_have(store, tmp_path):
+    """Fails before: the chart's rules were the corpus's commonest, found only in the groups of one report it no longer
+    draws, so it showed rows of 0% for the one group of eleven."""
+    write_study(store, tmp_path / "study")
+    page = (tmp_path / "study" / "study.html").read_text(encoding="utf-8")
+    assert f"报告不少于{MIN_SAMPLE}份的组里没有一份报告有下表所列问题，不作占比图。" in page
+    assert "有该问题的报告占比</figcaption>" not in page

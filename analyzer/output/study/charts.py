@@ -110,7 +110,8 @@ def draw_stacked(groups: Sequence[str], parts: Sequence[str], shares: Sequence[S
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel(xlabel)
-    ax.legend(ncol=min(len(parts), 4), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18 if xlabel else -0.1), frameon=False)
+    # one row, so that the legend reads in the bars' order (four columns read 予以公开, 不予公开, … 部分公开)
+    ax.legend(ncol=min(len(parts), 6), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18 if xlabel else -0.1), frameon=False)
     return fig
 
 
@@ -146,6 +147,9 @@ def draw_boxes(groups: Sequence[str], samples: Sequence[Sequence[float]], *, xla
         ax.set_xscale("symlog", linthresh=1)
         ax.set_xlim(left=0)
     if percent:
+        # a rate is between 0 and 1: an axis autoscaled around equal values (every report at 100%) ran to "104%"
+        values = [v for s in samples for v in s]
+        ax.set_xlim(min(0.0, min(values, default=0.0)) - 0.02, max(1.0, max(values, default=1.0)) + 0.02)
         ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel(xlabel)
     return fig

@@ -70,7 +70,9 @@ class Study:
 
 
 def level_name(level: str | None) -> str:
-    return LEVEL_LABELS.get(level, str(level))
+    # "未识别" alone beside "未识别" years (a column and a row of one table, a legend and an axis of one chart) does
+    # not say which was not read
+    return "层级未识别" if level is None else LEVEL_LABELS.get(level, str(level))
 
 
 def _level_order(level: str | None) -> int:
@@ -176,7 +178,7 @@ def coverage(con) -> Section:
     years = sorted({y for y, _, _ in by if y is not None}) + ([None] if any(y is None for y, _, _ in by) else [])
     levels = sorted({lv for _, lv, _ in by}, key=_level_order)
     counts = {(y, lv): n for y, lv, n in by}
-    ylabel = [str(y) if y else "未识别" for y in years]
+    ylabel = [year_name(y) for y in years]
     series = {level_name(lv): [counts.get((y, lv), 0) for y in years] for lv in levels}
     sec.figures.append(Figure("coverage_by_year", "各年度、各层级的报告数",
                               lambda: charts.draw_counts_by(ylabel, series, ylabel="报告数")))
@@ -326,15 +328,20 @@ def findings_landscape(con) -> Section:
     sec.tables.append(Table("findings_by_year_level", "有该问题的报告占比", ["问题", "规则", "报告数", "占全部"] + cols, table_rows,
                             f"按报告计：一份报告有多条同一规则的问题只计一次。列名括号内为该组报告数；不足{MIN_SAMPLE}份的组"
                             "列出“有该问题的报告数/该组报告数”，不作百分比。"))
-    top = order[:TOP_RULES]
     big = [(i, g) for i, g in enumerate(groups) if g[2] >= MIN_SAMPLE]
-    if top and big:
+    # the chart's rules are the commonest in the groups it draws: the corpus's commonest may be found only in small
+    # groups, and would be drawn as rows of 0%
+    in_big = {r: sum(have[r].get((y, lv), 0) for _, (y, lv, _) in big) for r in order}
+    top = sorted((r for r in order if in_big[r]), key=lambda r: (-in_big[r], r))[:TOP_RULES]
+    if top:
         values = [[have[r].get((y, lv), 0) / n for _, (y, lv, n) in big] for r in top]
         big_cols = [cols[i] for i, _ in big]
-        sec.figures.append(Figure("findings_heatmap", f"最常见的{len(top)}类问题：各组有该问题的报告占比（报告不少于{MIN_SAMPLE}份的组）",
+        sec.figures.append(Figure("findings_heatmap", f"报告不少于{MIN_SAMPLE}份的组中最常见的{len(top)}类问题：有该问题的报告占比",
                                   lambda: charts.draw_heatmap([labels[r] for r in top], big_cols, values)))
-    elif top:
+    elif order and not big:
         sec.text.append(f"没有一个年度·层级组的报告达到{MIN_SAMPLE}份，不作占比图。")
+    elif order:
+        sec.text.append(f"报告不少于{MIN_SAMPLE}份的组里没有一份报告有下表所列问题，不作占比图。")
     return sec
 
 
