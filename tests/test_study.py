@@ -324,3 +324,15 @@ def test_the_findings_chart_draws_no_rule_its_groups_do_not_have(store, tmp_path
     page = (tmp_path / "study" / "study.html").read_text(encoding="utf-8")
     assert f"报告不少于{MIN_SAMPLE}份的组里没有一份报告有下表所列问题，不作占比图。" in page
     assert "有该问题的报告占比</figcaption>" not in page
+
+
+def test_a_count_axis_on_a_log_scale_reaches_past_its_values():
+    """Fails before: twelve reports of 8 applications were drawn at the end of an axis whose last tick was "10⁰"."""
+    from analyzer.output.study import charts
+
+    ax = charts.draw_boxes(["县级"], [[8.0] * 12], xlabel="申请数", log=True).axes[0]
+    lo, hi = ax.get_xlim()
+    fig = ax.figure
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]
+    assert lo == 0 and hi >= 10 and "10" in labels and not any("^" in s or "$" in s for s in labels), labels
