@@ -261,6 +261,7 @@ def test_none_found_says_how_much_was_compared(tmp_path):
                                        own(_report(2, 2023, "乙县人民政府", []), "乙县依申请公开办理工作规范有序，未发生超期答复情形。")])
     assert "比较范围：2个机关（机关未识别的报告各计一个）的2份报告、2条表述" in page
     assert "在上述范围内未发现2至4个机关共用的表述" in page
+    assert "2份可读报告的第五部分中没有识别出问题表述。" in page  # of how many reports, not a bare "没有"
 
 
 def test_shares_of_small_groups_are_counts_not_percentages(store, tmp_path):
@@ -289,7 +290,8 @@ def test_unread_year_and_agency_are_named_not_folded(tmp_path):
     """Fails before: a report of no read year was left out of the year range ("2023–2023") and of the categories by
     year, its column headed "?·", and a report of no read agency was named by its report id in the clusters."""
     unread = _report(2, 2023, "乙县人民政府", [COPIED + "。"])
-    unread = replace(unread, meta=replace(unread.meta, agency=None, year=None, level=None))
+    unread = replace(unread, meta=replace(unread.meta, agency=None, year=None, level=None),
+                     tables=replace(unread.tables, values={}))  # and no table read: its level has no value at all
     study, page = _study_of(tmp_path, [_report(1, 2023, "甲县人民政府", [COPIED + "。"]), unread])
     assert "<b>2023</b><span>年度" in page and "<b>1</b><span>年度未识别的报告" in page
     assert "<b>1</b><span>机关未识别的报告" in page
@@ -299,6 +301,11 @@ def test_unread_year_and_agency_are_named_not_folded(tmp_path):
     # which was not read, the year or the level, is said on both axes of the coverage table
     assert [r["年度"] for r in _table(study, "coverage_year_level")] == ["2023", "年度未识别"]
     assert "层级未识别" in _table(study, "coverage_year_level")[0]
+    # a level without one value has no sample to be too small: "无取值", not "样本不足"
+    apps = {r["层级"]: r for r in _table(study, "applications_by_level")}
+    assert apps["层级未识别"]["有取值的报告"] == "0" and apps["层级未识别"]["中位数"] == "无取值"
+    # one file of two: a count, not "0.0%" of two files
+    assert _table(study, "coverage_format")[0]["无法读取占比"] == "0/2" and "共2个文件，其中0个无法读取。" in page
 
 
 def test_score_changes_of_too_few_pairs_are_not_drawn_as_a_distribution(tmp_path):

@@ -194,7 +194,7 @@ def coverage(con) -> Section:
     ).fetchall()
     sec.tables.append(Table(
         "coverage_format", "各格式的文件数与读取情况", ["格式", "文件", "完整", "部分", "无法读取", "无法读取占比"],
-        [[f, n, full, part, bad, pct(bad / n)] for f, n, full, part, bad in fmt],
+        [[f, n, full, part, bad, share(bad, n)] for f, n, full, part, bad in fmt],
         "完整：六个章节与三张表格均已找到；部分：有章节或表格未找到。",
     ))
     reasons = con.execute(
@@ -208,7 +208,8 @@ def coverage(con) -> Section:
     ))
     total = sum(r[1] for r in fmt) or 1
     bad = sum(r[4] for r in fmt)
-    sec.text.append(f"共{total:,}个文件，其中{bad:,}个无法读取（{pct(bad / total)}）。")
+    rate = f"（{pct(bad / total)}）" if total >= MIN_SAMPLE else ""  # "1 of 3" needs no "33.3%" beside it
+    sec.text.append(f"共{total:,}个文件，其中{bad:,}个无法读取{rate}。")
     return sec
 
 
@@ -225,7 +226,9 @@ def _distribution(con, column: str, where: str = "TRUE") -> list[tuple]:
 def _dist_rows(rows: list[tuple], fmt) -> list[list]:
     out = []
     for level, n, med, q1, q3, mean, total in sorted(rows, key=lambda r: _level_order(r[0])):
-        if n < MIN_SAMPLE:
+        if n == 0:  # no report of the level gives the value: there is no sample to be too small
+            out.append([level_name(level), n, "无取值", "", "", "", ""])
+        elif n < MIN_SAMPLE:
             out.append([level_name(level), n, TOO_FEW, "", "", "", fmt(total) if n else ""])
         else:
             out.append([level_name(level), n, fmt(med), fmt(q1), fmt(q3), fmt(mean), fmt(total)])
@@ -355,7 +358,8 @@ def problem_categories(con) -> Section:
         "JOIN reports r USING (report_id) WHERE s.kind = 'problem' GROUP BY ALL"
     ).fetchall()
     if not rows:
-        sec.text.append("没有识别出问题表述。")
+        read = con.execute("SELECT count(*) FROM reports WHERE status <> 'unreadable'").fetchone()[0]
+        sec.text.append(f"{read}份可读报告的第五部分中没有识别出问题表述。")
         return sec
     cats = sorted({c for c, *_ in rows}, key=lambda c: -sum(n for cc, _, _, n, _ in rows if cc == c))
     # a report of no read year is a column of its own ("年度未识别"), not left out of every year
@@ -524,7 +528,7 @@ def methods() -> Section:
         "数据：analyzer analyze 写出的语料库（store/，Parquet），每份报告一行，同一内容（SHA-256 相同）只计一次；"
         "各表的字段见 docs/STORE.md，可用 analyzer sql 复核本报告的每个数字。",
         "表格数据取自报告附表的各单元格；报告未列出的单元格为空值，不按0计。比率只在分母大于0时计算。",
-        f"分布统计的最小样本量为{MIN_SAMPLE}份报告；问题占比按报告计。",
+        f"分布统计的最小样本量为{MIN_SAMPLE}份报告；“问题分布”的占比按报告计，“问题的类别”的占比按问题条数计；不足此数的组给出计数（如“1/2”），不作百分比。",
         "近似重复：字符三元组 Jaccard ≥ 0.6（年份、标点归一化，数字保留），大规模时由 MinHash LSH 候选、精确复核（store/neardup/ 持久化索引）。",
         f"生成工具：analyzer {__version__}。同一数据生成的本报告内容相同。",
     ]
