@@ -259,7 +259,7 @@ def test_none_found_says_how_much_was_compared(tmp_path):
     own = lambda r, text: replace(r, narrative=replace(r.narrative, statements=(Statement(text, "overview"),)))  # noqa: E731
     study, page = _study_of(tmp_path, [own(_report(1, 2023, "甲县人民政府", []), "甲县全年主动公开政府信息三百余条，均在门户网站发布。"),
                                        own(_report(2, 2023, "乙县人民政府", []), "乙县依申请公开办理工作规范有序，未发生超期答复情形。")])
-    assert "比较范围：2个机关（机关未识别的报告各计一个）的2份报告、2条表述" in page
+    assert "比较范围：2个机关的2份报告、2条表述" in page
     assert "在上述范围内未发现2至4个机关共用的表述" in page
     assert "2份可读报告的第五部分中没有识别出问题表述。" in page  # of how many reports, not a bare "没有"
 
@@ -297,6 +297,7 @@ def test_unread_year_and_agency_are_named_not_folded(tmp_path):
     assert "<b>1</b><span>机关未识别的报告" in page
     assert "?·" not in page and "年度未识别·" in page
     names = " ".join(r["使用的机关（部分）"] for r in _table(study, "boilerplate_clusters"))
+    assert "2个机关的2份报告（其中1份报告的机关未识别，各计一个机关）" in page
     assert "机关未识别（r02.txt）" in names and not re.search(r"R[0-9a-f]{16}", names)
     # which was not read, the year or the level, is said on both axes of the coverage table
     assert [r["年度"] for r in _table(study, "coverage_year_level")] == ["2023", "年度未识别"]

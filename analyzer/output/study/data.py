@@ -103,14 +103,15 @@ def year_name(year: int | None) -> str:
     return str(year) if year is not None else "年度未识别"
 
 
-def looked_at(con) -> tuple[int, int, int]:
+def looked_at(con) -> tuple[int, int, int, int]:
     """What a comparison between agencies looks at: agencies (as the clusters count them: a lineage is one, a report
-    of no known agency is one of its own), readable reports, and their statements other than headings."""
+    of no known agency is one of its own), readable reports, their statements other than headings, and the reports
+    of no known agency among them."""
     create_lineage(con)
     return con.execute(
         "SELECT count(DISTINCT coalesce(l.grp, r.agency_key, r.report_id)), count(DISTINCT r.report_id), "
         "(SELECT count(*) FROM statements s JOIN reports q USING (report_id) "
-        " WHERE q.status <> 'unreadable' AND NOT coalesce(s.heading, false)) "
+        " WHERE q.status <> 'unreadable' AND NOT coalesce(s.heading, false)), count(*) FILTER (WHERE r.agency_key IS NULL) "
         "FROM reports r LEFT JOIN lineage l USING (report_id) WHERE r.status <> 'unreadable'"
     ).fetchone()
 
@@ -396,11 +397,12 @@ def problem_categories(con) -> Section:
 
 def _few_agencies(con, sec: Section, what: str) -> bool:
     """Say what a comparison between agencies looked at; True when there are too few agencies to compare at all."""
-    agencies, reports, statements = looked_at(con)
+    agencies, reports, statements, unknown = looked_at(con)
     if agencies < 2:
         sec.text.append(f"语料中只有{agencies}个机关（{reports}份报告）：{what}无从比较，本节不作统计。")
         return True
-    sec.text.append(f"比较范围：{agencies}个机关（机关未识别的报告各计一个）的{reports}份报告、{statements:,}条表述。")
+    unknown = f"（其中{unknown}份报告的机关未识别，各计一个机关）" if unknown else ""
+    sec.text.append(f"比较范围：{agencies}个机关的{reports}份报告{unknown}、{statements:,}条表述。")
     return False
 
 
