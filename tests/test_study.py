@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -230,3 +231,116 @@ def test_an_agency_under_two_names_in_linked_years_counts_once(tmp_path):
     with open(tmp_path / "study" / "tables" / "year_over_year.csv", encoding="utf-8-sig") as fh:
         row = next(csv.DictReader(fh))
     assert (row["上年得分"], row["本年得分"], row["变化"]) == ("79.7", "87.1", "7.4")
+
+
+def _table(study: Path, name: str) -> list[dict]:
+    with open(study / "tables" / f"{name}.csv", encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _study_of(tmp_path, results, previous=None) -> tuple[Path, str]:
+    run = RunResult(results=sorted(results, key=lambda r: r.source), previous=previous or {})
+    write_store(run, tmp_path / "out", report_ids(run.results))
+    write_study(tmp_path / "out", tmp_path / "study")
+    return tmp_path / "study", (tmp_path / "study" / "study.html").read_text(encoding="utf-8")
+
+
+def test_one_agency_is_not_said_to_share_or_copy_nothing(tmp_path):
+    """Fails before: a single report's study (real0012) said "没有发现少数机关之间共用的表述" and showed an empty
+    table of stock phrases, as if other agencies had been compared; one agency cannot share a sentence with another."""
+    study, page = _study_of(tmp_path, [_report(1, 2023, "洪泽区人民政府", [COPIED + "。"]),
+                                       _report(2, 2024, "洪泽区人民政府", [COPIED + "。"])])
+    assert "没有发现" not in page and "未发现" not in page
+    assert page.count("语料中只有1个机关（2份报告）") == 2  # 套话 and 相互抄用 both say why they say nothing
+    assert not (study / "tables" / "boilerplate_clusters.csv").exists() and not (study / "tables" / "copy_edges.csv").exists()
+
+
+def test_none_found_says_how_much_was_compared(tmp_path):
+    own = lambda r, text: replace(r, narrative=replace(r.narrative, statements=(Statement(text, "overview"),)))  # noqa: E731
+    study, page = _study_of(tmp_path, [own(_report(1, 2023, "甲县人民政府", []), "甲县全年主动公开政府信息三百余条，均在门户网站发布。"),
+                                       own(_report(2, 2023, "乙县人民政府", []), "乙县依申请公开办理工作规范有序，未发生超期答复情形。")])
+    assert "比较范围：2个机关的2份报告、2条表述" in page
+    assert "在上述范围内未发现2至4个机关共用的表述" in page
+    assert "2份可读报告的第五部分中没有识别出问题表述。" in page  # of how many reports, not a bare "没有"
+
+
+def test_shares_of_small_groups_are_counts_not_percentages(store, tmp_path):
+    """Fails before: 2022·县级 has one report, and its finding was stated "100.0%" of the group, its problem categories
+    "33.3%" of a year, its outcomes a level's composition, its stock share a level's average."""
+    write_study(store, tmp_path / "study")
+    study = tmp_path / "study"
+    findings = _table(study, "findings_by_year_level")
+    small = [c for c in findings[0] if c.startswith("2022·")]
+    assert small and all(row[c] == "" or "/" in row[c] and "%" not in row[c] for row in findings for c in small)
+    big = next(c for c in findings[0] if c.startswith("2021·县级"))
+    assert any(row[big].endswith("%") for row in findings)
+    for name in ("categories_by_year", "categories_by_level"):
+        rows = _table(study, name)
+        for col in rows[0]:
+            if col != "类别" and int(col.rsplit("（", 1)[1].rstrip("）")) < MIN_SAMPLE:
+                assert all("%" not in row[col] and row[col].endswith("条") for row in rows), (name, col)
+    outcomes = {r["层级"]: r for r in _table(study, "outcomes_by_level")}
+    assert outcomes["乡镇级"]["报告数"] == "1" and outcomes["乡镇级"]["予以公开"].endswith("件")
+    assert outcomes["县级"]["予以公开"].endswith("%")
+    share = {r["层级"]: r for r in _table(study, "boilerplate_share_by_level")}
+    assert share["乡镇级"]["平均占比"] == TOO_FEW and share["县级"]["平均占比"].endswith("%")
+
+
+def test_unread_year_and_agency_are_named_not_folded(tmp_path):
+    """Fails before: a report of no read year was left out of the year range ("2023–2023") and of the categories by
+    year, its column headed "?·", and a report of no read agency was named by its report id in the clusters."""
+    unread = _report(2, 2023, "乙县人民政府", [COPIED + "。"])
+    unread = replace(unread, meta=replace(unread.meta, agency=None, year=None, level=None),
+                     tables=replace(unread.tables, values={}))  # and no table read: its level has no value at all
+    study, page = _study_of(tmp_path, [_report(1, 2023, "甲县人民政府", [COPIED + "。"]), unread])
+    assert "<b>2023</b><span>年度" in page and "<b>1</b><span>年度未识别的报告" in page
+    assert "<b>1</b><span>机关未识别的报告" in page
+    assert "?·" not in page and "年度未识别·" in page
+    names = " ".join(r["使用的机关（部分）"] for r in _table(study, "boilerplate_clusters"))
+    assert "2个机关的2份报告（其中1份报告的机关未识别，各计一个机关）" in page
+    assert "机关未识别（r02.txt）" in names and not re.search(r"R[0-9a-f]{16}", names)
+    # which was not read, the year or the level, is said on both axes of the coverage table
+    assert [r["年度"] for r in _table(study, "coverage_year_level")] == ["2023", "年度未识别"]
+    assert "层级未识别" in _table(study, "coverage_year_level")[0]
+    # a level without one value has no sample to be too small: "无取值", not "样本不足"
+    apps = {r["层级"]: r for r in _table(study, "applications_by_level")}
+    assert apps["层级未识别"]["有取值的报告"] == "0" and apps["层级未识别"]["中位数"] == "无取值"
+    # one file of two: a count, not "0.0%" of two files
+    assert _table(study, "coverage_format")[0]["无法读取占比"] == "0/2" and "共2个文件，其中0个无法读取。" in page
+
+
+def test_score_changes_of_too_few_pairs_are_not_drawn_as_a_distribution(tmp_path):
+    study, page = _study_of(tmp_path, [_report(1, 2023, "洪泽区人民政府", []), _report(2, 2024, "洪泽区人民政府", [])],
+                            previous={"in/r02.txt": "in/r01.txt"})
+    assert "1对相邻年度的报告" in page and "不作分布图；各对见下表" in page and "得分的逐年变化（" not in page
+
+
+def test_a_rate_axis_does_not_run_past_100_percent():
+    """Fails before: twelve reports all at 100% were drawn on an axis ticked 96% … 104%."""
+    from analyzer.output.study import charts
+
+    ax = charts.draw_boxes(["县级"], [[1.0] * 12], xlabel="实质公开率", percent=True).axes[0]
+    lo, hi = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
+    assert lo <= 0 and max(ticks) == pytest.approx(1.0), ticks
+
+
+def test_the_findings_chart_draws_no_rule_its_groups_do_not_have(store, tmp_path):
+    """Fails before: the chart's rules were the corpus's commonest, found only in the groups of one report it no longer
+    draws, so it showed rows of 0% for the one group of eleven."""
+    write_study(store, tmp_path / "study")
+    page = (tmp_path / "study" / "study.html").read_text(encoding="utf-8")
+    assert f"报告不少于{MIN_SAMPLE}份的组里没有一份报告有下表所列问题，不作占比图。" in page
+    assert "有该问题的报告占比</figcaption>" not in page
+
+
+def test_a_count_axis_on_a_log_scale_reaches_past_its_values():
+    """Fails before: twelve reports of 8 applications were drawn at the end of an axis whose last tick was "10⁰"."""
+    from analyzer.output.study import charts
+
+    ax = charts.draw_boxes(["县级"], [[8.0] * 12], xlabel="申请数", log=True).axes[0]
+    lo, hi = ax.get_xlim()
+    fig = ax.figure
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]
+    assert lo == 0 and hi >= 10 and "10" in labels and not any("^" in s or "$" in s for s in labels), labels

@@ -110,7 +110,9 @@ def draw_stacked(groups: Sequence[str], parts: Sequence[str], shares: Sequence[S
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel(xlabel)
-    ax.legend(ncol=min(len(parts), 4), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18 if xlabel else -0.1), frameon=False)
+    # one row, so that the legend reads in the bars' order (four columns read 予以公开, 不予公开, … 部分公开); above the
+    # bars, where no tick labels are (below, it covered the axis' 20% and 40% of a one-bar chart)
+    ax.legend(ncol=min(len(parts), 6), fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     return fig
 
 
@@ -143,9 +145,20 @@ def draw_boxes(groups: Sequence[str], samples: Sequence[Sequence[float]], *, xla
                flierprops={"markersize": 2, "alpha": 0.4}, medianprops={"color": PALETTE[3]})
     ax.set_yticks(y, [f"{g}（n={len(s)}）" for g, s in zip(groups, samples)])
     if log:
+        import math
+
+        from matplotlib.ticker import FuncFormatter
+
         ax.set_xscale("symlog", linthresh=1)
-        ax.set_xlim(left=0)
+        # up to the next power of ten, ticked as plain counts: twelve reports of 8 applications sat at the axis' end,
+        # past its last tick "10⁰", with nothing to read them by
+        top = max((v for s in samples for v in s), default=1)
+        ax.set_xlim(0, 10 ** math.ceil(math.log10(max(top, 1) * 1.05)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     if percent:
+        # a rate is between 0 and 1: an axis autoscaled around equal values (every report at 100%) ran to "104%"
+        values = [v for s in samples for v in s]
+        ax.set_xlim(min(0.0, min(values, default=0.0)) - 0.02, max(1.0, max(values, default=1.0)) + 0.02)
         ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel(xlabel)
     return fig

@@ -16,6 +16,8 @@ from analyzer.output import neardup_index
 from analyzer.output.study.data import COPY_MAX_AGENCIES, create_lineage
 
 MIN_SHINGLES = 10  # about 12 characters: shorter statements ("无。", short headings) are not boilerplate
+# a report whose agency was not read is named by its file, not by its report id ("R09e8…" read as an agency's name)
+AGENCY_NAME = "coalesce(r.agency, '机关未识别（' || regexp_extract(r.source, '[^/]+$') || '）')"
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,14 @@ def find_clusters(con, store: Path) -> list[Cluster]:
     _, labels = connected_components(graph, directed=False)
     con.register("node_comp", pa.table({"node": nodes, "comp": labels.astype(np.int64)}))
     rows = con.execute(
-        """
+        f"""
         WITH o AS (SELECT o.*, c.comp FROM occ o JOIN node_comp c USING (node)),
         big AS (SELECT comp, count(DISTINCT grp) AS agencies, count(*) AS uses, count(DISTINCT report_id) AS reports
                 FROM o GROUP BY comp HAVING count(DISTINCT grp) >= 2),
         wording AS (SELECT comp, text, count(*) AS n FROM o SEMI JOIN big USING (comp) GROUP BY comp, text
                     QUALIFY row_number() OVER (PARTITION BY comp ORDER BY n DESC, length(text), text) = 1),
-        firsts AS (SELECT o.comp, coalesce(r.agency, o.grp) AS agency, min(coalesce(r.year, 9999)) AS y, min(r.source) AS src
-                   FROM o JOIN reports r USING (report_id) SEMI JOIN big USING (comp) GROUP BY o.comp, coalesce(r.agency, o.grp)
+        firsts AS (SELECT o.comp, {AGENCY_NAME} AS agency, min(coalesce(r.year, 9999)) AS y, min(r.source) AS src
+                   FROM o JOIN reports r USING (report_id) SEMI JOIN big USING (comp) GROUP BY o.comp, {AGENCY_NAME}
                    QUALIFY row_number() OVER (PARTITION BY o.comp ORDER BY y, src) <= 5)
         SELECT big.comp, big.agencies, big.uses, big.reports, wording.text,
                (SELECT list(agency ORDER BY y, src) FROM firsts f WHERE f.comp = big.comp) AS names
@@ -88,7 +90,7 @@ def find_clusters(con, store: Path) -> list[Cluster]:
     if few:
         con.register("few", pa.table({"comp": np.array(few, dtype=np.int64)}))
         members = con.execute(
-            "SELECT DISTINCT c.comp, r.source, coalesce(r.agency, o.grp), r.year, CAST(r.published AS VARCHAR), o.grp "
+            f"SELECT DISTINCT c.comp, r.source, {AGENCY_NAME}, r.year, CAST(r.published AS VARCHAR), o.grp "
             "FROM occ o JOIN node_comp c USING (node) JOIN few USING (comp) JOIN reports r USING (report_id) "
             "ORDER BY 1, 2"
         ).fetchall()

@@ -30,7 +30,13 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) or (isinstance(v, str) and v.replace(",", "").replace(".", "").replace("%", "").replace("-", "").replace("+", "").isdigit())
+    """A cell to right-align: a number, a percentage, or a small group's count ("1/2", "2/5条", "294件")."""
+    if isinstance(v, (int, float)):
+        return True
+    return isinstance(v, str) and v.rstrip("件条").translate(_NUMERIC).isdigit()
+
+
+_NUMERIC = str.maketrans("", "", ",.%-+/")
 
 
 def render_html(study: Study, svgs: dict[str, str]) -> str:
