@@ -27,6 +27,7 @@ from analyzer.scoring.stages import TABLE_STAGES, failed_stages
 from analyzer.sections import part_name, part_number
 
 TABLE_KEYS = ("active_disclosure", "applications", "review_litigation")
+TABLE_CATEGORIES = ("table_data", "table_completeness")  # the rules that check the tables (rules.CATEGORIES)
 
 _NUMERAL_PLACE = re.compile(r"^([一二三四五六])、")
 
@@ -97,7 +98,7 @@ def _place_of(f) -> str:
     if not m:
         return "报告"
     key = SECTION_KEYS["一二三四五六".index(m.group(1))]
-    in_table = rules.rule(f.rule).category in ("table_data", "table_completeness") and key in TABLE_KEYS
+    in_table = rules.rule(f.rule).category in TABLE_CATEGORIES and key in TABLE_KEYS
     return f"{part_number(key)}表格" if in_table else part_name(key)
 
 
@@ -116,8 +117,6 @@ def _waiting(places: list[str]) -> str:
     said = [f"{p}中部分数据" if p.endswith("表格") else f"{p}中部分表述" for p in places]
     return f"{'、'.join(said)}尚待核实" if said else ""
 
-
-TABLE_CATEGORIES = ("table_data", "table_completeness")
 
 
 def undone(result: ReportResult, tables: bool | None = None) -> str:
